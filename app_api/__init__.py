@@ -1,0 +1,1 @@
+"""FastAPI job service for syndata."""

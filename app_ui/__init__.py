@@ -1,0 +1,1 @@
+"""Streamlit UI for syndata; talks to the REST API."""

@@ -1,0 +1,1 @@
+"""MLflow adapter for syndata models (log, register, load, alias, list)."""

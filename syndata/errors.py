@@ -1,0 +1,71 @@
+"""Every error syndata raises, in one place.
+
+The tree::
+
+    SyndataError                 base class; ``str(err)`` says what went wrong and how to fix it
+    ├── ConfigError              a config file cannot be read or is invalid (all problems at once)
+    ├── GenerationError          data could not be generated (e.g. a custom rule plug-in failed)
+    ├── DataReadError            an input file or table cannot be read
+    └── OutputError              output cannot be written (file exists, database refused, ...)
+
+Each error carries an ``exit_code`` that the CLI returns, so scripts can rely on it.
+Third-party errors are translated with ``raise ... from exc`` so the cause stays visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a config: where it is, what is wrong, and how to fix it."""
+
+    path: str
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.path}: {self.message}" if self.path else self.message
+        return f"{text} (fix: {self.fix})" if self.fix else text
+
+
+class SyndataError(Exception):
+    """Base class of every syndata error."""
+
+    exit_code = 1
+
+
+class ConfigError(SyndataError):
+    """Raised when a config cannot be parsed or fails validation.
+
+    ``problems`` lists every problem found in one validation pass.
+    """
+
+    exit_code = 3
+
+    def __init__(self, problems: list[Problem], source: str | None = None) -> None:
+        self.problems = list(problems)
+        self.source = source
+        where = f" in {source}" if source else ""
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''}{where}:"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+class GenerationError(SyndataError):
+    """Raised when a column cannot be generated at run time."""
+
+    exit_code = 4
+
+
+class DataReadError(SyndataError):
+    """Raised when an input file or database table cannot be read."""
+
+    exit_code = 5
+
+
+class OutputError(SyndataError):
+    """Raised when output cannot be written; nothing already stored is changed."""
+
+    exit_code = 6

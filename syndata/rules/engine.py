@@ -1,0 +1,190 @@
+"""The rule engine: generate tables from a plan, or apply a config's rules to a frame.
+
+Tables come out parents first; each table in batches of ``batch_size`` rows, so memory
+does not grow with the row count (only the key columns that children reference are
+kept). Batch ``b`` of table ``t`` draws column ``c`` from a generator seeded by
+``(seed, t, c, b)``: the same seed and batch size give the same output, byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from syndata.errors import GenerationError
+from syndata.rules.base import replace_where
+from syndata.rules.conditions import condition_mask
+from syndata.rules.keys import KeyStore, make_unique
+from syndata.rules.plan import ColumnPlan, Plan, TablePlan, build_plan
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from syndata.config import Config
+    from syndata.io.base import TableSpec
+
+DEFAULT_BATCH_SIZE = 100_000
+
+
+def batch_rng(seed: int, table: int, column: int, batch: int, purpose: int = 0) -> np.random.Generator:
+    """The random generator of one column in one batch."""
+    return np.random.default_rng([seed, table, column, batch, purpose])
+
+
+@dataclass
+class TableStream:
+    """One table of a run: its spec for writers, its row count, and its batches."""
+
+    plan: TablePlan
+    seed: int
+    keys: KeyStore
+    batch_size: int
+
+    @property
+    def name(self) -> str:
+        """The table's name."""
+        return self.plan.name
+
+    @property
+    def spec(self) -> TableSpec:
+        """What writers need to create the table."""
+        return self.plan.spec
+
+    @property
+    def rows(self) -> int:
+        """Rows this table will have."""
+        return self.plan.rows
+
+    def batches(self) -> Iterator[pa.Table]:
+        """The table's rows, batch by batch (keys are remembered for children)."""
+        plan = self.plan
+        schema = plan.spec.schema
+        for b, start in enumerate(range(0, plan.rows, self.batch_size)):
+            n = min(self.batch_size, plan.rows - start)
+            columns: dict[str, pa.Array] = {}
+            for col in plan.columns:
+                columns[col.name] = _column_values(col, plan, columns, n, start,
+                                                   self.seed, b)
+            for name in plan.key_columns:
+                self.keys.add(plan.name, name, columns[name])
+            yield pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
+
+
+def _column_values(col: ColumnPlan, table: TablePlan, columns: dict[str, pa.Array], n: int,
+                   start: int, seed: int, batch: int) -> pa.Array:
+    rng = batch_rng(seed, table.index, col.index, batch)
+    typ = table.spec.schema.field(col.name).type
+    values = col.generator.sample(n, rng, start).cast(typ)
+    for conditions, gen in col.conditionals:
+        mask = condition_mask(conditions, columns, n)
+        values = replace_where(values, mask, gen, rng, start)
+    share = col.config.effective_null_share
+    if share > 0:
+        values = _with_nulls(values, rng.random(n) < share)
+    if len(values) != n:
+        raise GenerationError(f"column '{col.name}' produced {len(values)} values for {n} rows")
+    return values
+
+
+def _with_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
+    k = int(mask.sum())
+    if k == 0:
+        return values
+    return pc.replace_with_mask(values, pa.array(mask), pa.nulls(k, values.type))
+
+
+def generate_tables(plan: Plan, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[TableStream]:
+    """The tables of a plan in dependency order; consume each before taking the next."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    for table in plan.tables:
+        yield TableStream(table, plan.seed, plan.keys, batch_size)
+
+
+def generate(config: Config, rows: int | None = None, seed: int | None = None,
+             batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[tuple[str, pa.Table]]:
+    """``(table name, batch)`` pairs for a whole config, parents first."""
+    for stream in generate_tables(build_plan(config, rows, seed), batch_size):
+        for batch in stream.batches():
+            yield stream.name, batch
+
+
+def generate_frames(config: Config, rows: int | None = None,
+                    seed: int | None = None) -> dict[str, pd.DataFrame]:
+    """Every table of a config in memory, as pandas DataFrames (for small runs)."""
+    out: dict[str, list[pa.Table]] = {}
+    plan = build_plan(config, rows, seed)
+    for stream in generate_tables(plan):
+        out[stream.name] = list(stream.batches()) or [stream.spec.schema.empty_table()]
+    return {name: pa.concat_tables(parts).to_pandas() for name, parts in out.items()}
+
+
+def apply_rules(data: pd.DataFrame | pa.Table, config: Config, table: str,
+                seed: int | None = None, keys: KeyStore | None = None,
+                start: int = 0) -> Any:
+    """Apply one table's rules to existing rows (e.g. sampled by a learned model).
+
+    For each configured column, in dependency order: a column missing from ``data`` is
+    generated; ``apply: override`` (default) replaces the values with the rule's,
+    ``apply: constrain`` keeps values that obey the rule and fixes the others (ranges
+    clip or resample, choices and regexes resample); conditional rules do the same on
+    the rows where their condition holds; PK/unique columns are made unique; not_null
+    columns get no nulls; foreign keys are redrawn from ``keys`` where they do not
+    resolve. Returns the same kind of object it was given.
+    """
+    import pandas as pd
+
+    is_pandas = isinstance(data, pd.DataFrame)
+    frame = pa.Table.from_pandas(data, preserve_index=False) if is_pandas else data
+    n = frame.num_rows
+    sub = config.model_copy(update={"tables": [t for t in config.tables if t.table_name == table]})
+    if not sub.tables:
+        raise GenerationError(f"table '{table}' is not in the config; "
+                              f"known: {', '.join(t.table_name for t in config.tables)}")
+    sub.tables[0] = sub.tables[0].model_copy(update={"rows": n, "foreign_keys": []})
+    plan = build_plan(sub, n, seed if seed is not None else config.seed or 0)
+    tplan = plan.tables[0]
+    tplan.index = next(i for i, t in enumerate(config.tables) if t.table_name == table)
+    fks = {fk.child_column: fk for fk in config.tables[tplan.index].foreign_keys}
+    columns = {name: frame.column(name).combine_chunks() for name in frame.column_names}
+    for col in tplan.columns:
+        rng = batch_rng(plan.seed, tplan.index, col.index, 0, purpose=1)
+        typ = tplan.spec.schema.field(col.name).type
+        cfg = col.config
+        present = col.name in columns
+        if not present or (cfg.apply == "override" and cfg.rule is not None):
+            values = col.generator.sample(n, rng, start).cast(typ)
+            if cfg.effective_null_share > 0:
+                values = _with_nulls(values, rng.random(n) < cfg.effective_null_share)
+        else:
+            values = columns[col.name]
+            if cfg.apply == "constrain" and cfg.rule is not None:
+                values = col.generator.constrain(values.cast(typ), rng, start)
+        for conditions, gen in col.conditionals:
+            mask = condition_mask(conditions, columns, n)
+            if cfg.apply == "constrain" and present:
+                part = gen.constrain(values.filter(pa.array(mask)), rng, start)
+                values = pc.replace_with_mask(values, pa.array(mask), part.cast(values.type))
+            else:
+                values = replace_where(values, mask, gen, rng, start)
+        fk = fks.get(col.name)
+        if fk is not None and keys is not None:
+            from syndata.rules.keys import ForeignKeyDraw
+
+            draw = ForeignKeyDraw(keys, fk.parent_table, fk.parent_column, typ, col.name)
+            values = draw.constrain(values.cast(typ), rng, start)
+        if "not_null" in cfg.constraints or cfg.is_primary_key:
+            nulls = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+            values = replace_where(values, nulls, col.generator, rng, start)
+        if cfg.is_unique:
+            values = make_unique(values, col.generator, rng, start, col.name)
+        columns[col.name] = values
+    names = list(frame.column_names) + [c.name for c in config.tables[tplan.index].columns
+                                        if c.name not in frame.column_names]
+    out = pa.table({name: columns[name] for name in names})
+    return out.to_pandas() if is_pandas else out
