@@ -27,7 +27,7 @@ from rich.table import Table
 from syndata import __version__, pipeline
 from syndata.config import dependency_order
 from syndata.errors import ConfigError, SyndataError
-from syndata.io import FORMATS
+from syndata.io import FORMATS, SQL_DIALECTS
 from syndata.rules import DEFAULT_BATCH_SIZE
 
 app = typer.Typer(
@@ -44,7 +44,13 @@ err = Console(stderr=True)
 OutputFormat = Enum("OutputFormat", {f: f for f in FORMATS}, type=str)  # type: ignore[misc]
 
 
-class IfExists(str, Enum):
+SqlDialect = Enum("SqlDialect", {d: d for d in SQL_DIALECTS}, type=str)  # type: ignore[misc]
+
+
+DEFAULT_DIALECT = SqlDialect("postgresql")
+
+
+class IfExists(Enum):
     """What to do when an output file or table already exists."""
 
     fail = "fail"
@@ -93,6 +99,8 @@ def generate(
     if_exists: Annotated[IfExists, typer.Option(
         help="When an output file or table exists: fail, replace (or append, databases).")
     ] = IfExists.fail,
+    sql_dialect: Annotated[SqlDialect, typer.Option(
+        help="SQL dialect of .sql scripts (--output-format sql).")] = DEFAULT_DIALECT,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
                      ] = False,
 ) -> None:
@@ -111,13 +119,14 @@ def generate(
 
             result = pipeline.generate(
                 checked.config, rows=rows, seed=seed, output_format=fmt, output_dir=output_dir,
-                db_url=db_url, if_exists=if_exists.value, batch_size=batch_size, progress=report)
+                db_url=db_url, if_exists=if_exists.value, sql_dialect=sql_dialect.value,
+                batch_size=batch_size, progress=report)
     except SyndataError as exc:
         _fail(exc)
     if quiet:
         return
-    summary = Table(title=f"Generated {result.rows:,} rows in {result.seconds:.2f} s "
-                          f"(seed {result.seed})", title_justify="left")
+    out.print(f"Generated {result.rows:,} rows in {result.seconds:.2f} s (seed {result.seed})")
+    summary = Table()
     summary.add_column("table")
     summary.add_column("rows", justify="right")
     summary.add_column("written to")
@@ -163,10 +172,8 @@ def _progress(quiet: bool) -> Progress:
 
 
 def _fail(exc: SyndataError) -> None:
-    if isinstance(exc, ConfigError):
-        err.print(f"[red]invalid config[/red] — {exc}", highlight=False, markup=False)
-    else:
-        err.print(f"error: {exc}", highlight=False, markup=False)
+    kind = "invalid config" if isinstance(exc, ConfigError) else "error"
+    err.print(f"{kind}: {exc}", highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(exc.exit_code)
 
 

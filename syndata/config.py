@@ -6,7 +6,8 @@ each column, plus foreign keys between tables::
     tables:
       - table_name: customers
         columns:
-          - {name: customer_id, type: int, constraints: [PK], rule: {type: range, min: 1, max: 10000}}
+          - {name: customer_id, type: int, constraints: [PK],
+             rule: {type: range, min: 1, max: 10000}}
           - {name: first_name, type: str, rule: first_name}
     locale: en_US
     rows: 10000
@@ -63,7 +64,9 @@ _CONSTRAINT_ALIASES = {
     "required": "not_null",
 }
 CONSTRAINTS: tuple[str, ...] = ("PK", "FK", "unique", "not_null")
-OPERATORS: tuple[str, ...] = ("==", "!=", "<", "<=", ">", ">=", "in", "not_in", "is_null", "not_null")
+OPERATORS: tuple[str, ...] = (
+    "==", "!=", "<", "<=", ">", ">=", "in", "not_in", "is_null", "not_null",
+)
 _OPERATOR_ALIASES = {
     "=": "==",
     "eq": "==",
@@ -244,8 +247,10 @@ class ConstantRule(_RuleModel):
 
 
 class CustomRule(_RuleModel):
-    """A plug-in: ``custom_class`` is an entry-point name (group ``syndata.rules``) or a
-    dotted path (``package.module:Class``); ``parameters`` go to its constructor.
+    """A plug-in class that makes the values.
+
+    ``custom_class`` is an entry-point name (group ``syndata.rules``) or a dotted path
+    (``package.module:Class``); ``parameters`` go to its constructor.
 
     The class implements ``generate(n, rng) -> sequence of n values`` (vectorised), or
     names a per-row method in ``custom_method`` that is called with ``parameters``.
@@ -412,7 +417,8 @@ class ColumnConfig(_Model):
         for item in value:
             name = _CONSTRAINT_ALIASES.get(str(item).strip().lower())
             if name is None:
-                raise ValueError(f"unknown constraint '{item}'; use any of {', '.join(CONSTRAINTS)}")
+                raise ValueError(
+                    f"unknown constraint '{item}'; use any of {', '.join(CONSTRAINTS)}")
             if name not in out:
                 out.append(name)
         return out
@@ -542,7 +548,8 @@ def _rule_type_problems(rule: Any, col_type: str, where: str) -> list[str]:
         ) and int(rule.max) < rule.min:
             return [f"{where}: no integer lies between min ({rule.min}) and max ({rule.max})"]
     if isinstance(rule, DateRangeRule) and col_type not in TEMPORAL_TYPES:
-        return [f"{where}: 'date_range' does not fit a {col_type} column; set type: date or datetime"]
+        return [f"{where}: 'date_range' does not fit a {col_type} column; "
+                "set type: date or datetime"]
     if isinstance(rule, SequenceRule) and col_type not in ("int", "str", "decimal", "float"):
         return [f"{where}: 'sequence' does not fit a {col_type} column; use type int"]
     if isinstance(rule, UuidRule | EmailRule | RegexRule) and col_type != "str":
@@ -665,14 +672,18 @@ def dedupe(problems: Iterable[Problem]) -> list[Problem]:
 
 
 def _partial_config(data: Mapping[str, Any]) -> Config | None:
-    """Best-effort config from data that failed validation, so cross-references can
-    still be checked in the same pass: each invalid column becomes a bare ``str`` column
-    of the same name, each invalid table is left out."""
+    """Best-effort config from data that failed validation.
+
+    Cross-references can then still be checked in the same pass: each invalid column
+    becomes a bare ``str`` column of the same name, each invalid table is left out.
+    """
     tables = []
     for raw in data.get("tables") or []:
         if not isinstance(raw, dict):
             continue
-        raw_columns = raw.get("columns") if isinstance(raw.get("columns"), list) else []
+        raw_columns: list[Any] = raw.get("columns") or []
+        if not isinstance(raw_columns, list):
+            raw_columns = []
         columns = []
         for col in raw_columns:
             try:
@@ -710,9 +721,8 @@ def _loc_to_path(loc: tuple[Any, ...]) -> str:
 
 def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
     for part in loc:
-        if isinstance(data, list) and isinstance(part, int) and part < len(data):
-            data = data[part]
-        elif isinstance(data, dict) and part in data:
+        in_list = isinstance(data, list) and isinstance(part, int) and part < len(data)
+        if in_list or (isinstance(data, dict) and part in data):
             data = data[part]
         elif part in _TAGS:
             continue
@@ -739,7 +749,6 @@ def _pydantic_problems(exc: ValidationError, data: Any) -> list[Problem]:
         elif err["type"] == "missing":
             msg = f"'{loc[-1]}' is required"
             fix = f"add '{loc[-1]}'"
-            loc = loc[:-1] + (loc[-1],)
         elif err["type"] == "literal_error" and loc and loc[-1] == "type" and "columns" in loc:
             value = _lookup(data, loc)
             msg = f"unknown column type {value!r}"
@@ -756,16 +765,18 @@ def _known_fields(parent: Any, loc: tuple[Any, ...]) -> list[str]:
         model: type[BaseModel] | None = BUILTIN_RULE_TYPES.get(str(parent.get("type")))
     else:
         last = next((p for p in reversed(loc) if isinstance(p, str) and p not in _TAGS), None)
-        model = {
+        models: dict[str | None, type[BaseModel]] = {
             None: Config,
             "tables": TableConfig,
             "columns": ColumnConfig,
             "foreign_keys": ForeignKey,
             "conditional_rules": ConditionalRule,
             "condition": Condition,
-        }.get(last)
+        }
+        model = models.get(last)
         if last in _TAGS or last == "rule":
-            model = BUILTIN_RULE_TYPES.get(str(parent.get("type"))) if isinstance(parent, dict) else None
+            kind = parent.get("type") if isinstance(parent, dict) else None
+            model = BUILTIN_RULE_TYPES.get(str(kind))
     return sorted(model.model_fields) if model is not None else []
 
 
@@ -810,7 +821,8 @@ def _column_problems(table: TableConfig, tpath: str) -> list[Problem]:
                     guess = difflib.get_close_matches(cond.column, list(names), n=1)
                     problems.append(Problem(
                         f"{tpath}.columns[{ci}].conditional_rules[{ri}].condition[{k}].column",
-                        f"condition on unknown column '{cond.column}' in table '{table.table_name}'",
+                        f"condition on unknown column '{cond.column}' in table "
+                        f"'{table.table_name}'",
                         f"did you mean '{guess[0]}'?" if guess
                         else f"use one of: {', '.join(names)}"))
                 elif cond.column == col.name:
@@ -839,7 +851,8 @@ def _foreign_key_problems(config: Config, table: TableConfig, tpath: str) -> lis
             problems.append(Problem(f"{fpath}.child_column",
                                     f"child column '{fk.child_column}' is not a column of table "
                                     f"'{table.table_name}'",
-                                    _did_you_mean(fk.child_column, [c.name for c in table.columns])))
+                                    _did_you_mean(fk.child_column,
+                                                  [c.name for c in table.columns])))
         parent = config.table(fk.parent_table)
         if parent is None:
             problems.append(Problem(f"{fpath}.parent_table",
@@ -852,7 +865,8 @@ def _foreign_key_problems(config: Config, table: TableConfig, tpath: str) -> lis
             problems.append(Problem(f"{fpath}.parent_column",
                                     f"foreign key to missing column '{fk.parent_column}' of table "
                                     f"'{fk.parent_table}'",
-                                    _did_you_mean(fk.parent_column, [c.name for c in parent.columns])))
+                                    _did_you_mean(fk.parent_column,
+                                                  [c.name for c in parent.columns])))
         elif child_col is not None and parent_col.type != child_col.type:
             problems.append(Problem(f"{fpath}.child_column",
                                     f"'{table.table_name}.{fk.child_column}' is {child_col.type} "
@@ -862,8 +876,9 @@ def _foreign_key_problems(config: Config, table: TableConfig, tpath: str) -> lis
     for ci, col in enumerate(table.columns):
         if "FK" in col.constraints and col.name not in fk_children:
             problems.append(Problem(f"{tpath}.columns[{ci}].constraints",
-                                    f"column '{col.name}' is marked FK but no foreign_keys entry of "
-                                    f"table '{table.table_name}' has child_column '{col.name}'",
+                                    f"column '{col.name}' is marked FK but no foreign_keys "
+                                    f"entry of table '{table.table_name}' has child_column "
+                                    f"'{col.name}'",
                                     "add a foreign_keys entry with parent_table, parent_column and "
                                     f"child_column: {col.name}"))
     return problems

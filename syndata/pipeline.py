@@ -19,7 +19,7 @@ from syndata.config import (
     relationship_problems,
 )
 from syndata.errors import ConfigError, OutputError, Problem
-from syndata.io import Sink, TableOutput, open_sink
+from syndata.io import DB_FORMAT, Sink, TableOutput, open_sink
 from syndata.rules import DEFAULT_BATCH_SIZE, Plan, build_plan, generate_tables
 
 
@@ -92,12 +92,14 @@ def validate(source: str | Path | dict[str, Any] | Config, *, rows: int | None =
 def generate(config: Config, *, rows: int | None = None, seed: int | None = None,
              sink: Sink | None = None, output_format: str | None = None,
              output_dir: str | Path = "output", db_url: str | None = None,
-             if_exists: str = "fail", batch_size: int = DEFAULT_BATCH_SIZE,
+             if_exists: str = "fail", sql_dialect: str = "postgresql",
+             batch_size: int = DEFAULT_BATCH_SIZE,
              progress: Progress | None = None) -> GenerateResult:
     """Generate every table of ``config`` and stream it to a sink.
 
     The sink is ``sink`` if given, else a database (``db_url``) or files of
-    ``output_format`` (default: the config's) in ``output_dir``. On failure, files being
+    ``output_format`` (default: the config's) in ``output_dir``; ``sql_dialect`` applies
+    to ``.sql`` scripts. On failure, files being
     written are removed and the database is rolled back; earlier outputs stay untouched.
     """
     if batch_size < 1:
@@ -105,8 +107,9 @@ def generate(config: Config, *, rows: int | None = None, seed: int | None = None
     started = time.perf_counter()
     plan = build_plan(config, rows, seed)
     if sink is None:
-        sink = open_sink(output_format or config.output_format, output_dir=output_dir,
-                         db_url=db_url, if_exists=if_exists)
+        fmt = DB_FORMAT if db_url else (output_format or config.output_format)
+        sink = open_sink(fmt, output_dir=output_dir, db_url=db_url, if_exists=if_exists,
+                         sql_dialect=sql_dialect)
     total = plan.total_rows
     done = 0
     try:

@@ -88,7 +88,7 @@ class CustomPlugin(ColumnGenerator):
             else:
                 method = getattr(self.plugin, self.method_name)
                 values = [method(self.parameters) for _ in range(n)]
-            out = to_arrow(values if not isinstance(values, np.ndarray) else values, self.type)
+            out = to_arrow(values, self.type)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
             raise GenerationError(f"custom rule of column '{self.column}' returned values that "
                                   f"are not {self.type}: {exc}") from exc

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 DEFAULT_BATCH_SIZE = 100_000
 
 
-def batch_rng(seed: int, table: int, column: int, batch: int, purpose: int = 0) -> np.random.Generator:
+def batch_rng(seed: int, table: int, column: int, batch: int,
+              purpose: int = 0) -> np.random.Generator:
     """The random generator of one column in one batch."""
     return np.random.default_rng([seed, table, column, batch, purpose])
 
@@ -140,8 +141,8 @@ def apply_rules(data: pd.DataFrame | pa.Table, config: Config, table: str,
     import pandas as pd
 
     is_pandas = isinstance(data, pd.DataFrame)
-    frame = pa.Table.from_pandas(data, preserve_index=False) if is_pandas else data
-    n = frame.num_rows
+    frame: pa.Table = pa.Table.from_pandas(data, preserve_index=False) if is_pandas else data
+    n = int(frame.num_rows)
     sub = config.model_copy(update={"tables": [t for t in config.tables if t.table_name == table]})
     if not sub.tables:
         raise GenerationError(f"table '{table}' is not in the config; "

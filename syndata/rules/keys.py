@@ -119,19 +119,35 @@ class UniqueByHash(ColumnGenerator):
         return self.inner.capacity()
 
     def sample(self, n: int, rng: np.random.Generator, start: int) -> pa.Array:
-        """``n`` values never emitted before by this generator."""
+        """``n`` values never emitted before by this generator.
+
+        Duplicates are redrawn with oversampling (more candidates as the domain fills up),
+        so even a column that uses its whole domain finishes in a few rounds.
+        """
         values = self.inner.sample(n, rng, start)
+        hashes = _hash(values)
+        dup = pd.Series(hashes).duplicated().to_numpy() | np.isin(hashes, self.seen)
+        capacity = self.inner.capacity()
         for _ in range(self.max_rounds):
-            hashes = _hash(values)
-            dup = pd.Series(hashes).duplicated().to_numpy()
-            if self.seen.size:
-                dup |= np.isin(hashes, self.seen, assume_unique=False)
             k = int(dup.sum())
             if k == 0:
                 self.seen = np.union1d(self.seen, hashes)
                 return values
-            fresh = self.inner.sample(k, rng, start)
-            values = pc.replace_with_mask(values, pa.array(dup), fresh)
+            taken = np.union1d(self.seen, hashes[~dup])
+            factor = 2.0
+            if capacity is not None:
+                factor = max(2.0, 2.0 * capacity / max(capacity - len(taken), 1))
+            want = int(min(max(k * factor, k + 16), 5_000_000))
+            cand = self.inner.sample(want, rng, start)
+            ch = _hash(cand)
+            fresh = ~pd.Series(ch).duplicated().to_numpy() & ~np.isin(ch, taken)
+            pick = np.flatnonzero(fresh)[:k]
+            slots = np.flatnonzero(dup)[: len(pick)]
+            if len(pick):
+                values = pc.replace_with_mask(values, pa.array(np.isin(np.arange(n), slots)),
+                                              cand.take(pa.array(pick)))
+                hashes[slots] = ch[pick]
+                dup[slots] = False
         raise GenerationError(
             f"column '{self.column}' cannot make {start + n} distinct values: its rule repeats "
             "itself too often; widen the rule (more choices, a longer pattern) or drop 'unique'"

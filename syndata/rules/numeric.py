@@ -88,7 +88,8 @@ class NumberRange(ColumnGenerator):
     def sample(self, n: int, rng: np.random.Generator, start: int) -> pa.Array:
         """``n`` values in [min, max]."""
         if self.is_int and self.distribution == "uniform":
-            return pa.array(rng.integers(self.lo, self.hi, n, endpoint=True), type=self.type)
+            values = rng.integers(int(self.lo), int(self.hi), n, endpoint=True)
+            return pa.array(values, type=self.type)
         x = truncated_draw(n, rng, float(self.lo), float(self.hi), self.distribution,
                            self.mean, self.std)
         if self.is_int or self.scale is not None:
@@ -109,7 +110,8 @@ class NumberRange(ColumnGenerator):
         if self.on_violation == "resample":
             return super().constrain(values, rng, start)
         lo, hi = scalar_for(self.lo, values.type), scalar_for(self.hi, values.type)
-        return pc.min_element_wise(pc.max_element_wise(values, lo), hi)
+        return pc.min_element_wise(pc.max_element_wise(values, lo, skip_nulls=False), hi,
+                                   skip_nulls=False)
 
 
 def decimal_from_units(units: np.ndarray, typ: pa.DataType) -> pa.Array:
@@ -164,7 +166,8 @@ class DateRange(ColumnGenerator):
     def constrain(self, values: pa.Array, rng: np.random.Generator, start: int) -> pa.Array:
         """Clip into the range."""
         lo, hi = self._from_steps(np.array([self.lo, self.hi]))
-        return pc.min_element_wise(pc.max_element_wise(values, lo), hi)
+        return pc.min_element_wise(pc.max_element_wise(values, lo, skip_nulls=False), hi,
+                                   skip_nulls=False)
 
 
 class Choice(ColumnGenerator):

@@ -130,8 +130,8 @@ def column_seed(seed: int, table_index: int, column_index: int, purpose: int = 0
 def build_plan(config: Config, rows: int | None = None, seed: int | None = None) -> Plan:
     """Compile ``config`` into a Plan; raise ConfigError listing every problem."""
     if seed is None:
-        seed = config.seed if config.seed is not None else int(np.random.SeedSequence().entropy
-                                                               % 2**31)
+        entropy = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+        seed = config.seed if config.seed is not None else entropy % 2**31
     problems: list[Problem] = []
     try:
         faker_for(config.locale)
@@ -255,8 +255,8 @@ class _TableBuilder:
         if fk is not None:
             if col.rule is not None:
                 self.problems.append(Problem(f"{cpath}.rule",
-                                             f"column '{col.name}' is a foreign key and has a rule; "
-                                             "its values come from the parent's keys",
+                                             f"column '{col.name}' is a foreign key and has a "
+                                             "rule; its values come from the parent's keys",
                                              "remove the rule"))
             base: ColumnGenerator | None = ForeignKeyDraw(self.keys, fk.parent_table,
                                                           fk.parent_column, typ, col.name)
