@@ -164,3 +164,44 @@ def test_installed_script_runs(tmp_path):
     proc = subprocess.run([script, "validate", "--config", str(tmp_path / "missing.yaml")],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 3 and "does not exist" in proc.stderr
+
+
+@pytest.mark.postgres
+def test_generate_into_postgresql_with_keys_declared(pg_url):
+    import sqlalchemy as sa
+
+    result = run("generate", "-c", str(EXAMPLES / "employees_config.yaml"), "-n", "2000",
+                 "--db-url", pg_url, "--seed", "4")
+    assert result.exit_code == 0, result.output
+    engine = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        counts = conn.execute(sa.text(
+            "select (select count(*) from departments), (select count(*) from employees), "
+            "(select count(*) from employees e left join departments d using (dept_id) "
+            "where d.dept_id is null)")).one()
+        fks = conn.execute(sa.text(
+            "select count(*) from information_schema.table_constraints "
+            "where constraint_type = 'FOREIGN KEY' and table_name = 'employees' "
+            "and table_schema = current_schema()")).scalar()
+        low = conn.execute(sa.text(
+            "select min(salary) from employees where dept_id = 1")).scalar()
+    engine.dispose()
+    assert counts == (10, 2000, 0)
+    assert fks == 1
+    assert low >= 80000
+    again = run("generate", "-c", str(EXAMPLES / "employees_config.yaml"), "-n", "5",
+                "--db-url", pg_url)
+    assert again.exit_code == 6 and "already exists" in again.output  # nothing overwritten
+
+
+def test_generate_into_sqlite(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "out.db"
+    result = run("generate", "-c", str(EXAMPLES / "customer_config.json"), "-n", "3000",
+                 "--db-url", f"sqlite:///{db}", "--batch-size", "1000")
+    assert result.exit_code == 0, result.output
+    con = sqlite3.connect(db)
+    assert con.execute("select count(*), count(distinct customer_id) from customers").fetchone() \
+        == (3000, 3000)
+    con.close()
