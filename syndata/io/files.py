@@ -215,6 +215,7 @@ class FileSink(Sink):
     """
 
     extension = ""
+    writer_class: type[TableWriter]
 
     def __init__(self, output_dir: str | Path, *, if_exists: str = "fail") -> None:
         self.output_dir = Path(output_dir)
@@ -222,9 +223,9 @@ class FileSink(Sink):
         self._open: dict[str, _OpenTable] = {}
         self._done: list[TableOutput] = []
 
-    @abstractmethod
     def make_writer(self, spec: TableSpec, path: Path) -> TableWriter:
         """Create the format's writer for ``spec`` writing to ``path``."""
+        return self.writer_class(spec, path)
 
     def final_path(self, table_name: str) -> Path:
         """Return the path the finished table is stored under."""
@@ -351,37 +352,25 @@ class CsvSink(FileSink):
     """CSV files."""
 
     extension = "csv"
-
-    def make_writer(self, spec: TableSpec, path: Path) -> TableWriter:
-        """Return a CSV writer."""
-        return CsvWriter(spec, path)
+    writer_class = CsvWriter
 
 
 class JsonSink(FileSink):
     """JSON files, one array of records each."""
 
     extension = "json"
-
-    def make_writer(self, spec: TableSpec, path: Path) -> TableWriter:
-        """Return a JSON array writer."""
-        return JsonWriter(spec, path)
+    writer_class = JsonWriter
 
 
 class JsonLinesSink(FileSink):
     """JSON Lines files."""
 
     extension = "jsonl"
-
-    def make_writer(self, spec: TableSpec, path: Path) -> TableWriter:
-        """Return a JSON Lines writer."""
-        return JsonLinesWriter(spec, path)
+    writer_class = JsonLinesWriter
 
 
 class ParquetSink(FileSink):
     """Parquet files."""
 
     extension = "parquet"
-
-    def make_writer(self, spec: TableSpec, path: Path) -> TableWriter:
-        """Return a Parquet writer."""
-        return ParquetWriter(spec, path)
+    writer_class = ParquetWriter
