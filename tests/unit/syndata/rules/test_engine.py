@@ -221,24 +221,29 @@ def test_conditional_only_column_defaults_to_its_first_rule():
     assert df.salary.between(80000, 150000).all()
 
 
-def test_custom_plugin_vectorised_and_per_row():
+@pytest.fixture
+def plugins_on_path(monkeypatch):
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+
+
+def test_custom_plugin_vectorised_and_per_row(plugins_on_path):
     df = frame(one_table(
         {"name": "sku", "type": "str", "rule": {
-            "type": "custom", "custom_class": "tests.unit.syndata.rules.plugins:Sku",
+            "type": "custom", "custom_class": "syndata_test_plugins:Sku",
             "parameters": {"prefix": "ITEM"}}},
         {"name": "w", "type": "str", "rule": {
-            "type": "custom", "custom_class": "tests.unit.syndata.rules.plugins.PerRow",
+            "type": "custom", "custom_class": "syndata_test_plugins.PerRow",
             "custom_method": "shout", "parameters": {"word": "hi"}}}, rows=50))
     assert df.sku.str.fullmatch(r"ITEM-\d+").all()
     assert (df.w == "HI").all()
 
 
-def test_custom_plugin_errors():
+def test_custom_plugin_errors(plugins_on_path):
     with pytest.raises(ConfigError, match="cannot import module 'no_such_mod'"):
         pipeline.validate({"tables": [{"table_name": "t", "columns": [
             {"name": "x", "rule": {"type": "custom", "custom_class": "no_such_mod:X"}}]}]})
     bad = one_table({"name": "x", "rule": {
-        "type": "custom", "custom_class": "tests.unit.syndata.rules.plugins:WrongCount"}})
+        "type": "custom", "custom_class": "syndata_test_plugins:WrongCount"}})
     with pytest.raises(GenerationError, match="returned 2001 values for 2000 rows"):
         frame(bad)
 
