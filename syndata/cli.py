@@ -7,6 +7,7 @@ unreadable; 6 output could not be written.
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import Enum
 from pathlib import Path
@@ -48,6 +49,7 @@ SqlDialect = Enum("SqlDialect", {d: d for d in SQL_DIALECTS}, type=str)  # type:
 
 
 DEFAULT_DIALECT = SqlDialect("postgresql")
+DEFAULT_FORMAT = OutputFormat("csv")
 
 
 class IfExists(Enum):
@@ -101,10 +103,14 @@ def generate(
     ] = IfExists.fail,
     sql_dialect: Annotated[SqlDialect, typer.Option(
         help="SQL dialect of .sql scripts (--output-format sql).")] = DEFAULT_DIALECT,
+    sample_data: Annotated[Path | None, typer.Option(
+        help="Real data to learn from first: profile it, fit --model, sample, then apply the "
+             "config's rules to the sampled rows.")] = None,
+    model: Annotated[str, typer.Option(help="Model for --sample-data.")] = "gaussian_copula",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
                      ] = False,
 ) -> None:
-    """Generate synthetic tables from a config (rule-based, no training data needed)."""
+    """Generate synthetic tables from a config (rule-based), or from real data plus rules."""
     try:
         checked = pipeline.validate(config, rows=rows)
         for warning in checked.warnings:
@@ -117,14 +123,23 @@ def generate(
                 bar.update(task, completed=event.done, total=event.total,
                            description=f"[cyan]{event.table}[/cyan]")
 
-            result = pipeline.generate(
-                checked.config, rows=rows, seed=seed, output_format=fmt, output_dir=output_dir,
-                db_url=db_url, if_exists=if_exists.value, sql_dialect=sql_dialect.value,
-                batch_size=batch_size, progress=report)
+            if sample_data is not None:
+                result = pipeline.generate_from_sample(
+                    checked.config, sample_data, rows=rows, model=model, seed=seed,
+                    output_format=fmt, output_dir=output_dir, db_url=db_url,
+                    if_exists=if_exists.value, batch_size=batch_size, progress=report)
+            else:
+                result = pipeline.generate(
+                    checked.config, rows=rows, seed=seed, output_format=fmt,
+                    output_dir=output_dir, db_url=db_url, if_exists=if_exists.value,
+                    sql_dialect=sql_dialect.value, batch_size=batch_size, progress=report)
     except SyndataError as exc:
         _fail(exc)
-    if quiet:
-        return
+    if not quiet:
+        _print_outputs(result)
+
+
+def _print_outputs(result: pipeline.GenerateResult) -> None:
     out.print(f"Generated {result.rows:,} rows in {result.seconds:.2f} s (seed {result.seed})")
     summary = Table()
     summary.add_column("table")
@@ -161,6 +176,213 @@ def validate(
                           f"{fk.parent_table}.{fk.parent_column}")
         order = " -> ".join(t.table_name for t in dependency_order(checked.config))
         out.print(f"  generation order: {order}")
+
+
+DataOption = Annotated[Path | None, typer.Option(
+    "--data", "-d", help="Input table: a csv, json, jsonl or parquet file (or a table name "
+                         "with --db-url).", show_default=False)]
+DbUrlOption = Annotated[str | None, typer.Option(help="Read from this database (with --table).")]
+TableOption = Annotated[str | None, typer.Option(help="Table to read with --db-url.")]
+
+
+def _source(data: Path | None, db_url: str | None, table: str | None) -> Path | str:
+    if data is None and not (db_url and table):
+        raise typer.BadParameter("pass --data FILE, or --db-url URL with --table NAME")
+    return data if data is not None else str(table)
+
+
+@app.command()
+def profile(
+    data: DataOption = None,
+    output: Annotated[Path, typer.Option("--output", help="Report file: .json, .yaml (a config "
+                                         "that `generate` accepts) or .html.")
+                      ] = Path("profile_report.json"),
+    fmt: Annotated[str | None, typer.Option("--format", help="json, yaml or html (default: "
+                                            "from --output's extension).")] = None,
+    db_url: DbUrlOption = None,
+    table: TableOption = None,
+    sample_size: Annotated[int, typer.Option(min=100, help="Rows profiled (a uniform sample "
+                                             "of larger inputs).")] = 100_000,
+) -> None:
+    """Profile a table: kinds, stats, patterns, keys; as JSON, a YAML config or HTML."""
+    from syndata.profiling import write_profile
+
+    source = _source(data, db_url, table)
+    try:
+        report = pipeline.profile(source, db_url=db_url, table=table, sample_size=sample_size)
+        path = write_profile(report, output, fmt)
+    except SyndataError as exc:
+        _fail(exc)
+    out.print(f"Profiled {report.table}: {report.rows:,} rows, {len(report.columns)} columns "
+              f"({report.sample_note}) -> {path}")
+    for warning in report.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}")
+
+
+@app.command()
+def fit(
+    data: DataOption = None,
+    name: Annotated[str, typer.Option("--name", help="Registered model name.",
+                                      show_default=False)] = "",
+    model: Annotated[str, typer.Option(help="gaussian_copula, cart, sdv_gaussian_copula or "
+                                            "sdv_ctgan.")] = "gaussian_copula",
+    db_url: DbUrlOption = None,
+    table: TableOption = None,
+    holdout: Annotated[float, typer.Option(min=0.0, max=0.9, help="Share of rows kept out of "
+                                           "training to measure ML efficacy and copies.")] = 0.2,
+    seed: Annotated[int, typer.Option(help="Seed of the split and the evaluation.")] = 0,
+) -> None:
+    """Fit a model on a table and register it in MLflow (with quality and privacy reports)."""
+    source = _source(data, db_url, table)
+    name = name or pipeline.table_name_of(source, table)
+    try:
+        with _progress(False) as bar:
+            task = bar.add_task("fitting", total=5)
+
+            def report(event: pipeline.ProgressEvent) -> None:
+                bar.update(task, completed=event.done, description=event.stage)
+
+            result = pipeline.fit(source, model=model, name=name, db_url=db_url, table=table,
+                                  holdout=holdout, seed=seed, progress=report)
+    except SyndataError as exc:
+        _fail(exc)
+    q = result.quality
+    out.print(f"Fitted {model} on {result.rows:,} rows in {result.seconds:.1f} s -> "
+              f"model {result.ref.name} version {result.ref.version}")
+    out.print(f"  quality {q['overall']:.3f} (column shapes {q['column_shapes']:.3f}, "
+              f"pair trends {q['column_pair_trends']:.3f})")
+    if q.get("ml_efficacy"):
+        ml = q["ml_efficacy"]
+        out.print(f"  ML efficacy ({ml['metric']} on {ml['target']}): real {ml['real_score']:.3f},"
+                  f" synthetic {ml['synthetic_score']:.3f}")
+    if result.privacy:
+        out.print(f"  exact copies of training rows: {result.privacy['synthetic_copy_rate']:.2%} "
+                  f"(a real held-out sample: {result.privacy['holdout_copy_rate']:.2%})")
+
+
+def _conditions(items: list[str] | None) -> dict[str, object]:
+    conditions: dict[str, object] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise typer.BadParameter(f"condition {item!r} is not column=value")
+        conditions[key.strip()] = _parse_value(value.strip())
+    return conditions
+
+
+def _parse_value(text: str) -> object:
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            continue
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
+@app.command()
+def sample(
+    model: Annotated[str, typer.Option("--model", "-m", help="name, name:version or name@alias",
+                                       show_default=False)],
+    rows: Annotated[int, typer.Option("--rows", "-n", min=0, help="Rows to sample.")] = 1000,
+    output_format: Annotated[OutputFormat, typer.Option("--output-format", "-f")
+                             ] = DEFAULT_FORMAT,
+    output_dir: Annotated[Path, typer.Option("--output-dir", "-o")] = Path("output"),
+    seed: Annotated[int | None, typer.Option(help="Same seed, same rows.")] = None,
+    conditions: Annotated[list[str] | None, typer.Option(
+        "--conditions", help="Fix a column: col=value (repeatable).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", "-c", help="Apply this config's "
+                                                "rules to the sampled rows.")] = None,
+    db_url: Annotated[str | None, typer.Option(help="Load into this database instead.")
+                      ] = None,
+    if_exists: Annotated[IfExists, typer.Option()] = IfExists.fail,
+    batch_size: Annotated[int, typer.Option(min=1)] = DEFAULT_BATCH_SIZE,
+) -> None:
+    """Sample rows from a registered model and write them out."""
+    fixed = _conditions(conditions)
+    try:
+        rules = pipeline.validate(config).config if config is not None else None
+        with _progress(False) as bar:
+            task = bar.add_task("sampling", total=rows)
+
+            def report(event: pipeline.ProgressEvent) -> None:
+                bar.update(task, completed=event.done)
+
+            result = pipeline.sample(model, rows=rows, seed=seed, conditions=fixed or None,
+                                     config=rules, output_format=output_format.value,
+                                     output_dir=output_dir, db_url=db_url,
+                                     if_exists=if_exists.value, batch_size=batch_size,
+                                     progress=report)
+    except SyndataError as exc:
+        _fail(exc)
+    _print_outputs(result)
+
+
+models_app = typer.Typer(help="Browse the registered models (the MLflow registry).",
+                         no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """List registered models with their latest version and quality."""
+    import model_registry
+
+    try:
+        rows = model_registry.list_models()
+    except SyndataError as exc:
+        _fail(exc)
+    table = Table()
+    for col in ("name", "latest", "aliases", "model", "quality"):
+        table.add_column(col)
+    for row in rows:
+        quality = row.get("metrics", {}).get("quality_overall")
+        table.add_row(row["name"], str(row.get("latest_version", "")),
+                      ", ".join(row.get("aliases", [])), str(row.get("model_type", "")),
+                      f"{quality:.3f}" if isinstance(quality, float) else "")
+    out.print(table)
+
+
+@models_app.command("show")
+def models_show(name: Annotated[str, typer.Argument(help="Model name.")]) -> None:
+    """Show a model's versions, metrics, aliases and reports (JSON)."""
+    import model_registry
+
+    try:
+        info = model_registry.show_model(name)
+    except SyndataError as exc:
+        _fail(exc)
+    out.print_json(json.dumps(info, default=str))
+
+
+@models_app.command("alias")
+def models_alias(name: str, alias: str, version: str) -> None:
+    """Point an alias (e.g. champion) at a version."""
+    import model_registry
+
+    try:
+        model_registry.set_alias(name, alias, version)
+    except SyndataError as exc:
+        _fail(exc)
+    out.print(f"{name}@{alias} -> version {version}")
+
+
+@app.command()
+def evaluate(
+    real: Annotated[Path, typer.Option(help="The real table (file).", show_default=False)],
+    synthetic: Annotated[Path, typer.Option(help="The synthetic table (file).",
+                                            show_default=False)],
+    target: Annotated[str | None, typer.Option(help="Column to predict for ML efficacy.")
+                      ] = None,
+    output: Annotated[Path | None, typer.Option(help="Write the report as JSON here.")] = None,
+) -> None:
+    """Measure how close a synthetic table is to the real one."""
+    try:
+        report = pipeline.evaluate(real, synthetic, target=target)
+    except SyndataError as exc:
+        _fail(exc)
+    out.print(report.summary())
+    if output is not None:
+        output.write_text(json.dumps(report.to_dict(), indent=2, default=str))
 
 
 def _progress(quiet: bool) -> Progress:

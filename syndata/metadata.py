@@ -202,7 +202,7 @@ def _kind(name: str, dtype: str, present: pd.Series, full: pd.Series) -> str:
         return "datetime"
     distinct = present.nunique()
     if dtype in ("int", "float"):
-        if dtype == "int" and _ID_NAME.search(name) and is_key(full):
+        if dtype == "int" and is_key(full) and (_ID_NAME.search(name) or _is_row_number(full)):
             return "id"
         if distinct <= 2 and set(present.unique()) <= {0, 1}:
             return "boolean"
@@ -220,6 +220,14 @@ def _kind(name: str, dtype: str, present: pd.Series, full: pd.Series) -> str:
     if distinct <= MAX_CATEGORIES or distinct <= 0.5 * len(present):
         return "categorical"
     return "id" if is_key(full) and text.str.len().std() < 1 else "text"
+
+
+def _is_row_number(values: pd.Series) -> bool:
+    """True for a column of consecutive integers (a row number or surrogate key)."""
+    if len(values) < 20:
+        return False
+    lo, hi = values.min(), values.max()
+    return bool(hi - lo + 1 == len(values))
 
 
 def date_format(values: pd.Series) -> str | None:

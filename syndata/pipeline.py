@@ -6,10 +6,14 @@ Each use-case reports progress through one callback, ``progress(ProgressEvent)``
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
 
 from syndata.config import (
     Config,
@@ -19,8 +23,8 @@ from syndata.config import (
     relationship_problems,
 )
 from syndata.errors import ConfigError, OutputError, Problem
-from syndata.io import DB_FORMAT, Sink, TableOutput, open_sink
-from syndata.rules import DEFAULT_BATCH_SIZE, Plan, build_plan, generate_tables
+from syndata.io import DB_FORMAT, Sink, TableOutput, TableSpec, open_sink
+from syndata.rules import DEFAULT_BATCH_SIZE, Plan, apply_rules, build_plan, generate_tables
 
 
 @dataclass(frozen=True)
@@ -128,3 +132,261 @@ def generate(config: Config, *, rows: int | None = None, seed: int | None = None
         raise
     outputs = sink.close()
     return GenerateResult(outputs, plan.seed, time.perf_counter() - started, plan.warnings)
+
+
+# --------------------------------------------------------------------------- learned models
+
+STREAM_FIT_ROWS = 2_000_000  # Parquet inputs with more rows are fitted in two streaming passes
+
+
+@dataclass
+class FitResult:
+    """A fitted, registered model and its reports."""
+
+    ref: Any  # model_registry.ModelRef
+    model: Any  # the fitted Synthesizer
+    quality: dict[str, Any]
+    privacy: dict[str, Any]
+    seconds: float
+    rows: int
+
+
+def read_frame(source: str | Path, *, db_url: str | None = None,
+               table: str | None = None) -> pd.DataFrame:
+    """A whole input table as a pandas DataFrame (csv, json, jsonl, parquet or a db table)."""
+    from syndata.io import read_table
+
+    if db_url is not None:
+        return read_table(table or str(source), db_url=db_url, table=table).to_pandas()
+    return read_table(source).to_pandas()
+
+
+def table_name_of(source: str | Path, table: str | None = None) -> str:
+    """The table name for an input: the database table, else the file's stem."""
+    return table or Path(str(source)).stem or "table"
+
+
+def profile(source: str | Path | None = None, *, db_url: str | None = None,
+            table: str | None = None, sample_size: int = 100_000, seed: int = 0) -> Any:
+    """Profile a table (a file or a database table); see ``syndata.profiling``."""
+    from syndata.profiling import profile_source
+
+    return profile_source(source, db_url=db_url, table=table, sample_size=sample_size,
+                          seed=seed)
+
+
+def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", name: str,
+        params: dict[str, Any] | None = None, metadata: Any = None,
+        db_url: str | None = None, table: str | None = None, holdout: float = 0.2,
+        seed: int = 0, progress: Progress | None = None) -> FitResult:
+    """Profile, fit, evaluate and register a model of one table.
+
+    ``holdout`` (default 20%) of the rows are kept out of training to measure ML efficacy
+    and the exact-copy rate against real rows the model never saw; 0 trains on all rows.
+    Parquet inputs with more than ``STREAM_FIT_ROWS`` rows fitted with the copula are
+    read in two streaming passes (memory stays bounded).
+    """
+    import model_registry
+    from syndata.models import make_model
+    from syndata.privacy import copy_report
+    from syndata.profiling import profile_table
+    from syndata.quality import evaluate as quality_of
+
+    def step(stage: str, done: int) -> None:
+        if progress:
+            progress(ProgressEvent(stage, name, done, 5))
+
+    started = time.perf_counter()
+    synthesizer = make_model(model, **(params or {}))
+    step("read", 0)
+    streaming = _stream_source(source, model)
+    if streaming is not None:
+        data = _parquet_sample(streaming, 200_000, seed)
+        rows = _parquet_rows(streaming)
+    else:
+        data = source if isinstance(source, pd.DataFrame) else read_frame(
+            source, db_url=db_url, table=table)
+        rows = len(data)
+    tname = table_name_of("table" if isinstance(source, pd.DataFrame) else source, table)
+    step("profile", 1)
+    prof = profile_table(data, tname, total_rows=rows)
+    meta = metadata or prof.metadata
+    train, test = _split(data, holdout, seed)
+    step("fit", 2)
+    if streaming is not None:
+        synthesizer.fit_batches(lambda: _parquet_frames(streaming), meta, seed=seed)  # type: ignore[attr-defined]
+    else:
+        synthesizer.fit(train, meta)
+    step("evaluate", 3)
+    n_eval = min(len(train), 20_000)
+    synthetic = synthesizer.sample(n_eval, seed=seed)
+    real = train.sample(n_eval, random_state=seed) if len(train) > n_eval else train
+    quality = quality_of(real, synthetic, meta, holdout=test if len(test) else None,
+                         ml_efficacy=len(test) > 0, seed=seed).to_dict()
+    privacy = copy_report(train, test, synthetic, seed=seed) if len(test) else {}
+    step("register", 4)
+    metrics = {"quality_overall": quality["overall"],
+               "quality_column_shapes": quality["column_shapes"],
+               "quality_column_pair_trends": quality["column_pair_trends"],
+               "fit_rows": float(rows)}
+    if quality.get("ml_efficacy"):
+        metrics["ml_efficacy_difference"] = quality["ml_efficacy"]["difference"]
+    for key in ("synthetic_copy_rate", "holdout_copy_rate"):
+        if key in privacy:
+            metrics[key] = privacy[key]
+    ref = model_registry.log_model(
+        synthesizer, name, params={"source": str(source) if not isinstance(
+            source, pd.DataFrame) else "dataframe", "holdout": holdout},
+        metrics=metrics,
+        artifacts={"metadata": meta.to_dict(), "profile": prof.to_dict(), "quality": quality,
+                   "privacy": privacy})
+    step("done", 5)
+    return FitResult(ref, synthesizer, quality, privacy, time.perf_counter() - started, rows)
+
+
+def _split(data: pd.DataFrame, holdout: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if not 0 <= holdout < 1:
+        raise ConfigError([Problem("holdout", f"holdout must be in [0, 1), got {holdout}")])
+    if holdout == 0 or len(data) < 50:
+        return data, data.iloc[:0]
+    test = data.sample(frac=holdout, random_state=seed)
+    return data.drop(test.index), test
+
+
+def _stream_source(source: Any, model: str) -> Path | None:
+    if isinstance(source, pd.DataFrame) or model != "gaussian_copula":
+        return None
+    path = Path(str(source))
+    if path.suffix.lower() not in (".parquet", ".pq") or not path.is_file():
+        return None
+    return path if _parquet_rows(path) > STREAM_FIT_ROWS else None
+
+
+def _parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    return int(pq.ParquetFile(path).metadata.num_rows)
+
+
+def _parquet_frames(path: Path) -> Iterator[pd.DataFrame]:
+    from syndata.io import iter_batches
+
+    for batch in iter_batches(path, batch_size=250_000):
+        yield batch.to_pandas()
+
+
+def _parquet_sample(path: Path, size: int, seed: int) -> pd.DataFrame:
+    """A uniform sample of ``size`` rows of a Parquet file, read batch by batch."""
+    rng = np.random.default_rng(seed)
+    total = _parquet_rows(path)
+    keep = np.sort(rng.choice(total, min(size, total), replace=False))
+    parts, offset = [], 0
+    for frame in _parquet_frames(path):
+        inside = keep[(keep >= offset) & (keep < offset + len(frame))] - offset
+        parts.append(frame.iloc[inside])
+        offset += len(frame)
+    return pd.concat(parts, ignore_index=True)
+
+
+def sample(model: str | Any, *, rows: int, seed: int | None = None,
+           conditions: dict[str, Any] | None = None, config: Config | None = None,
+           output_format: str = "csv", output_dir: str | Path = "output",
+           db_url: str | None = None, if_exists: str = "fail", sql_dialect: str = "postgresql",
+           batch_size: int = DEFAULT_BATCH_SIZE, sink: Sink | None = None,
+           progress: Progress | None = None) -> GenerateResult:
+    """Sample rows from a model and stream them to a sink.
+
+    ``model`` is a registered model (``name``, ``name:version``, ``name@alias``) or a fitted
+    synthesizer; a config's rules are applied to every batch when given.
+    """
+    import model_registry
+
+    started = time.perf_counter()
+    synthesizer = model_registry.load_model(model) if isinstance(model, str) else model
+    seed = int(np.random.SeedSequence().entropy) % 2**31 if seed is None else seed  # type: ignore[arg-type]
+    tname = synthesizer.metadata_.name
+    rule_table = _rule_table(config, tname) if config is not None else None
+    if sink is None:
+        fmt = DB_FORMAT if db_url else output_format
+        sink = open_sink(fmt, output_dir=output_dir, db_url=db_url, if_exists=if_exists,
+                         sql_dialect=sql_dialect)
+    done = 0
+    try:
+        spec = None
+        for b, frame in enumerate(synthesizer.sample_batches(rows, seed=seed,
+                                                            conditions=conditions,
+                                                            batch_size=batch_size)):
+            if rule_table is not None and config is not None:
+                frame = apply_rules(frame, config, rule_table, seed=seed + b, start=done)
+            batch = pa.Table.from_pandas(frame, preserve_index=False)
+            if spec is None:
+                spec = _spec_of(tname, batch, synthesizer)
+                sink.open_table(spec)
+            sink.write(tname, batch)
+            done += len(frame)
+            if progress:
+                progress(ProgressEvent("sample", tname, done, rows))
+        if spec is None:
+            empty = pa.Table.from_pandas(synthesizer.sample(0), preserve_index=False)
+            spec = _spec_of(tname, empty, synthesizer)
+            sink.open_table(spec)
+        sink.close_table(tname)
+    except BaseException:
+        sink.abort()
+        raise
+    outputs = sink.close()
+    return GenerateResult(outputs, seed, time.perf_counter() - started)
+
+
+def _rule_table(config: Config, table: str) -> str:
+    names = [t.table_name for t in config.tables]
+    if table in names:
+        return table
+    if len(names) == 1:
+        return names[0]
+    raise ConfigError([Problem("tables", f"the config has no table '{table}' (it has "
+                                         f"{', '.join(names)})",
+                               f"name the config's table '{table}' to apply its rules")])
+
+
+def _spec_of(name: str, batch: pa.Table, synthesizer: Any) -> TableSpec:
+    pk = synthesizer.metadata_.primary_key
+    return TableSpec(name=name, schema=batch.schema,
+                     primary_key=(pk,) if pk in batch.column_names else ())
+
+
+def generate_from_sample(config: Config, sample_data: str | Path, *, rows: int | None = None,
+                         model: str = "gaussian_copula", seed: int | None = None,
+                         output_format: str | None = None, output_dir: str | Path = "output",
+                         db_url: str | None = None, if_exists: str = "fail",
+                         batch_size: int = DEFAULT_BATCH_SIZE,
+                         progress: Progress | None = None) -> GenerateResult:
+    """Profile real data, fit a model in memory, sample, then apply the config's rules."""
+    from syndata.models import make_model
+
+    data = read_frame(sample_data)
+    name = _rule_table(config, table_name_of(sample_data))
+    meta = _detect(data, name)
+    synthesizer = make_model(model).fit(data, meta)
+    count = rows if rows is not None else (config.rows or len(data))
+    return sample(synthesizer, rows=count, seed=seed if seed is not None else config.seed,
+                  config=config, output_format=output_format or config.output_format,
+                  output_dir=output_dir, db_url=db_url, if_exists=if_exists,
+                  batch_size=batch_size, progress=progress)
+
+
+def _detect(data: pd.DataFrame, name: str) -> Any:
+    from syndata.metadata import TableMetadata
+
+    return TableMetadata.detect(data, name)
+
+
+def evaluate(real: str | Path | pd.DataFrame, synthetic: str | Path | pd.DataFrame, *,
+             metadata: Any = None, target: str | None = None, seed: int = 0) -> Any:
+    """Quality of a synthetic table against the real one (files or DataFrames)."""
+    from syndata.quality import evaluate as quality_of
+
+    real_df = real if isinstance(real, pd.DataFrame) else read_frame(real)
+    synth_df = synthetic if isinstance(synthetic, pd.DataFrame) else read_frame(synthetic)
+    return quality_of(real_df, synth_df, metadata, target=target,
+                      ml_efficacy=target is not None, seed=seed)

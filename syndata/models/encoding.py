@@ -1,0 +1,135 @@
+"""Column transformers shared by the learned models: values <-> numbers and back.
+
+* ``NumericEncoder`` — numbers, datetimes (as int64 nanoseconds) and date strings (parsed
+  with their format): a numeric array plus a null mask; decoding restores the type,
+  rounds integers and keeps values inside the observed [min, max].
+* ``CategoryEncoder`` — categories (nulls are a category of their own) as integer codes
+  in order of decreasing frequency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from syndata.metadata import ColumnMetadata
+
+
+@dataclass
+class NumericEncoder:
+    """Numbers, datetimes and date strings as float64 (NaN for nulls)."""
+
+    meta: ColumnMetadata
+    is_int: bool = False
+    is_time: bool = False
+    time_unit_date: bool = False
+    lo: float = 0.0
+    hi: float = 0.0
+    null_share: float = 0.0
+    tz: Any = None
+    decimals: int | None = None
+
+    @classmethod
+    def fit(cls, meta: ColumnMetadata, values: pd.Series) -> NumericEncoder:
+        """Learn the type, range and null share of a column."""
+        enc = cls(meta)
+        enc.is_time = meta.kind in ("datetime", "date_string")
+        enc.time_unit_date = meta.dtype == "date" or (
+            meta.kind == "date_string" and not any(t in (meta.format or "") for t in "HMS"))
+        if enc.is_time:
+            parsed = enc._to_datetime(values)
+            enc.tz = getattr(parsed.dt, "tz", None)
+        x = enc.encode(values)
+        present = x[~np.isnan(x)]
+        enc.is_int = meta.dtype == "int" or enc.is_time
+        enc.lo = float(present.min()) if len(present) else 0.0
+        enc.hi = float(present.max()) if len(present) else 0.0
+        enc.null_share = float(np.isnan(x).mean())
+        if not enc.is_int and len(present):
+            enc.decimals = observed_decimals(present)
+        return enc
+
+    def _to_datetime(self, values: pd.Series) -> pd.Series:
+        if self.meta.kind == "date_string":
+            return pd.to_datetime(values, format=self.meta.format, errors="coerce")
+        return pd.to_datetime(values, errors="coerce")
+
+    def encode(self, values: pd.Series) -> np.ndarray:
+        """Values as float64; NaN where null (or unparseable)."""
+        if self.is_time:
+            parsed = self._to_datetime(values)
+            if getattr(parsed.dt, "tz", None) is not None:
+                parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+            ns = parsed.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
+            ns[parsed.isna().to_numpy()] = np.nan
+            return ns / 1e9  # seconds: keeps float precision
+        return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+    def decode(self, x: np.ndarray) -> pd.Series | np.ndarray:
+        """Numbers back to the column's values (clipped, rounded, typed)."""
+        x = np.clip(x, self.lo, self.hi)
+        if self.is_int:
+            x = np.round(x)
+        elif self.decimals is not None:
+            x = np.round(x, self.decimals)
+        if not self.is_time:
+            return x
+        if self.time_unit_date:
+            x = np.round(x / 86400) * 86400
+        stamps = pd.Series(pd.to_datetime((x * 1e9).astype(np.int64), unit="ns"))
+        stamps[np.isnan(x)] = pd.NaT
+        if self.tz is not None:
+            stamps = stamps.dt.tz_localize("UTC").dt.tz_convert(self.tz)
+        if self.meta.kind == "date_string":
+            return stamps.dt.strftime(self.meta.format or "%Y-%m-%d")
+        if self.meta.dtype == "date":
+            return stamps.dt.date
+        return stamps
+
+
+def observed_decimals(values: np.ndarray, most: int = 6) -> int | None:
+    """The decimal places the values are written with (None: more than ``most``)."""
+    sample = values[: 10_000]
+    for places in range(most + 1):
+        if np.allclose(sample, np.round(sample, places), rtol=0, atol=1e-9 * max(
+                1.0, float(np.abs(sample).max()))):
+            return places
+    return None
+
+
+@dataclass
+class CategoryEncoder:
+    """Categories as integer codes, most frequent first; null is a category too."""
+
+    categories: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    frequencies: np.ndarray = field(default_factory=lambda: np.array([], dtype=float))
+    null_code: int = -1
+
+    @classmethod
+    def fit(cls, values: pd.Series) -> CategoryEncoder:
+        """Learn the categories and their frequencies."""
+        counts = values.value_counts(dropna=False, sort=True)
+        enc = cls(np.asarray(counts.index, dtype=object),
+                  counts.to_numpy(dtype=float) / counts.sum())
+        nulls = np.flatnonzero(pd.isna(enc.categories))
+        enc.null_code = int(nulls[0]) if len(nulls) else -1
+        return enc
+
+    def encode(self, values: pd.Series) -> np.ndarray:
+        """Codes of the values (unknown values get the most frequent category's code)."""
+        present = [c for c in self.categories if not pd.isna(c)]
+        codes = pd.Categorical(values, categories=present).codes.astype(np.int64)
+        if self.null_code >= 0:
+            where_null = values.isna().to_numpy()
+            index = np.arange(len(self.categories))
+            present_codes = index[index != self.null_code]
+            mapped = np.where(codes >= 0, present_codes[np.maximum(codes, 0)], 0)
+            return np.where(where_null, self.null_code, mapped)
+        return np.maximum(codes, 0)
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        """Values of the codes."""
+        return self.categories[codes]

@@ -1,0 +1,373 @@
+"""Gaussian copula synthesizer, our own numpy/scipy implementation.
+
+Every modelled column becomes one or two standard-normal latent dimensions:
+
+* numbers, datetimes and date strings: the empirical CDF (ties broken at random, so
+  discrete columns still map to a normal) — or a fitted parametric family with
+  ``marginals="parametric"`` — and, when the column has nulls, a second dimension that
+  says whether the value is null, so missingness correlates with the other columns;
+* categories and booleans (null is a category): each category owns an interval of
+  [0, 1] as wide as its frequency; a value maps to a uniform draw inside its interval.
+
+The correlation of the latent dimensions is the model. Sampling draws correlated
+normals and maps them back through the inverse marginals (linear interpolation between
+stored quantiles; integers rounded, values kept inside the observed range).
+Conditional sampling fixes some columns and draws the others from the conditional
+Gaussian, exactly, without rejection.
+
+``fit_batches`` learns the same model from batches (two passes over a Parquet file
+larger than memory): exact category counts, quantiles from a uniform reservoir sample,
+and the correlation accumulated batch by batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.special import ndtr, ndtri
+
+from syndata.metadata import ColumnMetadata, TableMetadata
+from syndata.models.base import ModelError, Synthesizer
+from syndata.models.encoding import CategoryEncoder, NumericEncoder
+
+_EPS = 1e-9
+_PARAMETRIC = ("norm", "uniform", "truncnorm", "gamma", "beta")
+
+
+@dataclass
+class _Numeric:
+    """Marginal of a numeric column: quantile knots (or a frozen scipy distribution)."""
+
+    encoder: NumericEncoder
+    knots: np.ndarray
+    probs: np.ndarray
+    dist: Any = None
+    value_dim: int = -1
+    null_dim: int = -1
+
+    def to_uniform(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        if self.dist is not None:
+            return np.clip(self.dist.cdf(x), _EPS, 1 - _EPS)
+        lo = np.interp(x, self.knots, self.probs, left=0.0, right=1.0)
+        hi_idx = np.searchsorted(self.knots, x, side="right")
+        lo_idx = np.searchsorted(self.knots, x, side="left")
+        tied = hi_idx - lo_idx > 1  # a value repeated across several knots: spread its mass
+        if tied.any():
+            p_lo = self.probs[np.clip(lo_idx[tied], 0, len(self.probs) - 1)]
+            p_hi = self.probs[np.clip(hi_idx[tied] - 1, 0, len(self.probs) - 1)]
+            lo[tied] = p_lo + rng.random(int(tied.sum())) * (p_hi - p_lo)
+        return np.clip(lo, _EPS, 1 - _EPS)
+
+    def from_uniform(self, u: np.ndarray) -> np.ndarray:
+        if self.dist is not None:
+            return np.asarray(self.dist.ppf(u), dtype=np.float64)
+        return np.interp(u, self.probs, self.knots)
+
+
+@dataclass
+class _Categorical:
+    """Marginal of a categorical column: one interval of [0, 1] per category."""
+
+    encoder: CategoryEncoder
+    bounds: np.ndarray  # cumulative frequencies, len = categories + 1
+    dim: int = -1
+
+    def to_uniform(self, codes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        lo, hi = self.bounds[codes], self.bounds[codes + 1]
+        return np.clip(lo + rng.random(len(codes)) * (hi - lo), _EPS, 1 - _EPS)
+
+    def from_uniform(self, u: np.ndarray) -> np.ndarray:
+        codes = np.searchsorted(self.bounds, u, side="right") - 1
+        return np.clip(codes, 0, len(self.bounds) - 2)
+
+
+class GaussianCopula(Synthesizer):
+    """Gaussian copula over empirical (or parametric) marginals; see the module docstring.
+
+    Parameters
+    ----------
+    marginals : "empirical" (default) or "parametric" (the best of normal, uniform,
+        truncated normal, gamma and beta by the Kolmogorov-Smirnov statistic).
+    quantiles : how many quantiles of each numeric column to keep (more = closer shapes).
+    reservoir : rows kept to estimate quantiles when fitting from batches.
+    """
+
+    model_type = "gaussian_copula"
+
+    def __init__(self, marginals: str = "empirical", quantiles: int = 4000,
+                 reservoir: int = 500_000) -> None:
+        self.marginals = marginals
+        self.quantiles = quantiles
+        self.reservoir = reservoir
+
+    # ------------------------------------------------------------------ fit
+
+    def _fit(self, data: pd.DataFrame) -> None:
+        if self.marginals not in ("empirical", "parametric"):
+            raise ModelError(f"marginals must be 'empirical' or 'parametric', got "
+                             f"{self.marginals!r}")
+        self._fit_marginals({c: data[c] for c in data.columns}, counts=None)
+        rng = np.random.default_rng(0)
+        z = self._to_latent(data, rng)
+        self._set_correlation(z.T @ z, len(z))
+
+    def _fit_marginals(self, columns: Mapping[str, pd.Series],
+                       counts: Mapping[str, pd.Series] | None) -> None:
+        self.marginals_: dict[str, _Numeric | _Categorical] = {}
+        dim = 0
+        for name, values in columns.items():
+            meta = self.metadata_.columns[name]
+            if meta.kind in ("categorical", "boolean"):
+                enc = CategoryEncoder.fit(values) if counts is None else _encoder_from_counts(
+                    counts[name])
+                bounds = np.concatenate([[0.0], np.cumsum(enc.frequencies)])
+                bounds[-1] = 1.0
+                self.marginals_[name] = _Categorical(enc, bounds, dim)
+                dim += 1
+            else:
+                num = self._fit_numeric(meta, values)
+                num.value_dim = dim
+                dim += 1
+                if num.encoder.null_share > 0:
+                    num.null_dim = dim
+                    dim += 1
+                self.marginals_[name] = num
+        self.n_dims_ = dim
+
+    def _fit_numeric(self, meta: ColumnMetadata, values: pd.Series) -> _Numeric:
+        enc = NumericEncoder.fit(meta, values)
+        x = enc.encode(values)
+        present = np.sort(x[~np.isnan(x)])
+        k = max(2, min(self.quantiles, len(present)))
+        probs = np.linspace(0.0, 1.0, k)
+        knots = np.quantile(present, probs) if len(present) else np.zeros(k)
+        num = _Numeric(enc, knots, probs)
+        if self.marginals == "parametric" and not enc.is_time and len(present) > 20:
+            num.dist = _best_family(present, enc.lo, enc.hi)
+        return num
+
+    def _to_latent(self, data: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+        z = np.empty((len(data), self.n_dims_), dtype=np.float64)
+        for name, marg in self.marginals_.items():
+            values = data[name]
+            if isinstance(marg, _Categorical):
+                z[:, marg.dim] = ndtri(marg.to_uniform(marg.encoder.encode(values), rng))
+                continue
+            x = marg.encoder.encode(values)
+            null = np.isnan(x)
+            u = np.empty(len(x))
+            u[~null] = marg.to_uniform(x[~null], rng)
+            u[null] = rng.random(int(null.sum()))  # unknown value: independent draw
+            z[:, marg.value_dim] = ndtri(np.clip(u, _EPS, 1 - _EPS))
+            if marg.null_dim >= 0:
+                p = marg.encoder.null_share
+                cut = 1.0 - p
+                un = np.where(null, cut + rng.random(len(x)) * p, rng.random(len(x)) * cut)
+                z[:, marg.null_dim] = ndtri(np.clip(un, _EPS, 1 - _EPS))
+        return z
+
+    def _set_correlation(self, gram: np.ndarray, n: int) -> None:
+        cov = gram / max(n, 1)
+        std = np.sqrt(np.clip(np.diag(cov), _EPS, None))
+        corr = cov / np.outer(std, std)
+        self.correlation_ = _nearest_correlation(corr)
+        self.cholesky_ = np.linalg.cholesky(self.correlation_)
+
+    def fit_batches(self, batches: Callable[[], Iterable[pd.DataFrame]],
+                    metadata: TableMetadata | None = None, seed: int = 0) -> GaussianCopula:
+        """Fit from batches that may not fit in memory together (two passes).
+
+        ``batches()`` must return a fresh iterator over the same rows each time it is
+        called (e.g. the row groups of a Parquet file).
+        """
+        from syndata.rules.infer import regenerated_config
+
+        rng = np.random.default_rng(seed)
+        reservoir: pd.DataFrame | None = None
+        counts: dict[str, pd.Series] = {}
+        seen = 0
+        for batch in batches():
+            if metadata is None:
+                metadata = TableMetadata.detect(batch)
+            modelled = [c for c, m in metadata.columns.items() if m.modelled]
+            for c in modelled:
+                if metadata.columns[c].kind in ("categorical", "boolean"):
+                    vc = batch[c].value_counts(dropna=False)
+                    counts[c] = vc if c not in counts else counts[c].add(vc, fill_value=0)
+            reservoir = _reservoir_update(reservoir, batch, seen, self.reservoir, rng)
+            seen += len(batch)
+        if reservoir is None or seen == 0 or metadata is None:
+            raise ModelError("cannot fit on an empty table (0 rows); pass data with rows")
+        metadata.check(reservoir)
+        self.metadata_ = metadata
+        self.columns_ = list(metadata.columns)
+        self.dtypes_ = {c: reservoir[c].dtype for c in self.columns_}
+        self.modelled_ = [c for c, m in metadata.columns.items() if m.modelled]
+        self.regenerated_ = regenerated_config(metadata, reservoir)
+        self.n_rows_ = seen
+        if self.marginals not in ("empirical", "parametric"):
+            raise ModelError(f"marginals must be 'empirical' or 'parametric', got "
+                             f"{self.marginals!r}")
+        self._fit_marginals({c: reservoir[c] for c in self.modelled_}, counts)
+        gram = np.zeros((self.n_dims_, self.n_dims_))
+        for batch in batches():
+            z = self._to_latent(batch[self.modelled_], rng)
+            gram += z.T @ z
+        self._set_correlation(gram, seen)
+        return self
+
+    # ------------------------------------------------------------------ sample
+
+    def _sample(self, n: int, rng: np.random.Generator,
+                conditions: Mapping[str, Any]) -> pd.DataFrame:
+        z = rng.standard_normal((n, self.n_dims_)) @ self.cholesky_.T
+        if conditions:
+            z = self._condition(z, n, rng, conditions)
+        out: dict[str, Any] = {}
+        for name, marg in self.marginals_.items():
+            if isinstance(marg, _Categorical):
+                out[name] = marg.encoder.decode(marg.from_uniform(ndtr(z[:, marg.dim])))
+                continue
+            x = marg.from_uniform(np.clip(ndtr(z[:, marg.value_dim]), 0.0, 1.0))
+            if marg.null_dim >= 0:
+                x[ndtr(z[:, marg.null_dim]) > 1.0 - marg.encoder.null_share] = np.nan
+            out[name] = marg.encoder.decode(x)
+        frame = pd.DataFrame(out)
+        for name, value in conditions.items():
+            frame[name] = [value] * n if not isinstance(value, list | tuple) else value
+        return frame
+
+    def _condition(self, z: np.ndarray, n: int, rng: np.random.Generator,
+                   conditions: Mapping[str, Any]) -> np.ndarray:
+        """Fix the latent values of the conditioned columns; redraw the rest given them."""
+        fixed: dict[int, np.ndarray] = {}
+        for name, value in conditions.items():
+            marg = self.marginals_[name]
+            values = pd.Series([value] * n if not isinstance(value, list | tuple) else value)
+            if isinstance(marg, _Categorical):
+                known = set(marg.encoder.categories.tolist())
+                bad = [v for v in pd.unique(values) if v not in known and not (
+                    pd.isna(v) and marg.encoder.null_code >= 0)]
+                if bad:
+                    raise ModelError(f"condition {name}={bad[0]!r} is not a category the model "
+                                     f"has seen; use one of {list(marg.encoder.categories)[:20]}")
+                fixed[marg.dim] = ndtri(marg.to_uniform(marg.encoder.encode(values), rng))
+            else:
+                x = marg.encoder.encode(values)
+                null = np.isnan(x)
+                if null.any() and marg.null_dim < 0:
+                    raise ModelError(f"condition {name}=null, but the column had no nulls")
+                u = np.where(null, 0.5, 0.0)
+                if (~null).any():
+                    u[~null] = marg.to_uniform(x[~null], rng)
+                if not null.all():
+                    fixed[marg.value_dim] = ndtri(np.clip(u, _EPS, 1 - _EPS))
+                if marg.null_dim >= 0:
+                    p = marg.encoder.null_share
+                    un = np.where(null, 1 - p + rng.random(n) * p, rng.random(n) * (1 - p))
+                    fixed[marg.null_dim] = ndtri(np.clip(un, _EPS, 1 - _EPS))
+        return conditional_normal(z, self.correlation_, fixed, rng)
+
+
+def conditional_normal(z: np.ndarray, corr: np.ndarray, fixed: Mapping[int, np.ndarray],
+                       rng: np.random.Generator) -> np.ndarray:
+    """Rows of ``z`` whose dimensions in ``fixed`` are set and the rest drawn given them."""
+    n, d = z.shape
+    cond = sorted(fixed)
+    free = [i for i in range(d) if i not in fixed]
+    zc = np.column_stack([fixed[i] for i in cond])
+    out = np.empty_like(z)
+    out[:, cond] = zc
+    if not free:
+        return out
+    s_cc = corr[np.ix_(cond, cond)]
+    s_fc = corr[np.ix_(free, cond)]
+    s_ff = corr[np.ix_(free, free)]
+    gain = np.linalg.solve(s_cc + 1e-9 * np.eye(len(cond)), s_fc.T).T
+    cov = s_ff - gain @ s_fc.T
+    chol = np.linalg.cholesky(_nearest_psd(cov))
+    out[:, free] = zc @ gain.T + rng.standard_normal((n, len(free))) @ chol.T
+    return out
+
+
+def _nearest_psd(m: np.ndarray, floor: float = 1e-9) -> np.ndarray:
+    m = (m + m.T) / 2
+    vals, vecs = np.linalg.eigh(m)
+    return (vecs * np.clip(vals, floor, None)) @ vecs.T
+
+
+def _nearest_correlation(corr: np.ndarray) -> np.ndarray:
+    corr = np.nan_to_num(corr, nan=0.0)
+    np.fill_diagonal(corr, 1.0)
+    fixed = _nearest_psd(corr, 1e-6)
+    d = np.sqrt(np.diag(fixed))
+    out = fixed / np.outer(d, d)
+    np.fill_diagonal(out, 1.0)
+    return out
+
+
+def _encoder_from_counts(counts: pd.Series) -> CategoryEncoder:
+    counts = counts.sort_values(ascending=False, kind="stable")
+    enc = CategoryEncoder(np.asarray(counts.index, dtype=object),
+                          counts.to_numpy(dtype=float) / counts.sum())
+    nulls = np.flatnonzero(pd.isna(enc.categories))
+    enc.null_code = int(nulls[0]) if len(nulls) else -1
+    return enc
+
+
+def _reservoir_update(reservoir: pd.DataFrame | None, batch: pd.DataFrame, seen: int,
+                      size: int, rng: np.random.Generator) -> pd.DataFrame:
+    """A uniform sample of ``size`` rows over all batches so far (Algorithm R, batched)."""
+    batch = batch.reset_index(drop=True)
+    if reservoir is None or len(reservoir) < size:
+        room = size - (0 if reservoir is None else len(reservoir))
+        head = batch.iloc[:room]
+        reservoir = head if reservoir is None else pd.concat([reservoir, head],
+                                                             ignore_index=True)
+        batch = batch.iloc[room:].reset_index(drop=True)
+        seen += len(head)
+    if len(batch) == 0:
+        return reservoir
+    positions = seen + np.arange(len(batch))
+    slots = (rng.random(len(batch)) * (positions + 1)).astype(np.int64)
+    keep = slots < size
+    if keep.any():
+        reservoir = reservoir.copy()
+        # later rows win where two rows of this batch land in the same slot
+        chosen = pd.Series(np.flatnonzero(keep), index=slots[keep]).groupby(level=0).last()
+        reservoir.iloc[chosen.index.to_numpy()] = batch.iloc[chosen.to_numpy()].to_numpy()
+    return reservoir
+
+
+def _best_family(x: np.ndarray, lo: float, hi: float) -> Any:
+    """The scipy distribution (of a few families) closest to ``x`` by the KS statistic."""
+    sample = x if len(x) <= 5000 else np.random.default_rng(0).choice(x, 5000, replace=False)
+    best, best_stat = None, np.inf
+    width = max(hi - lo, 1e-12)
+    for family in _PARAMETRIC:
+        try:
+            if family == "norm":
+                dist = stats.norm(*stats.norm.fit(sample))
+            elif family == "uniform":
+                dist = stats.uniform(lo, width)
+            elif family == "truncnorm":
+                mu, sd = sample.mean(), max(sample.std(), 1e-12)
+                dist = stats.truncnorm((lo - mu) / sd, (hi - mu) / sd, loc=mu, scale=sd)
+            elif family == "gamma":
+                a, loc, scale = stats.gamma.fit(sample, floc=lo - 1e-9 * width)
+                dist = stats.gamma(a, loc, scale)
+            else:
+                a, b, loc, scale = stats.beta.fit(sample, floc=lo - 1e-9 * width,
+                                                  fscale=width * (1 + 2e-9))
+                dist = stats.beta(a, b, loc, scale)
+            stat = stats.kstest(sample, dist.cdf).statistic
+        except (ValueError, RuntimeError, FloatingPointError):
+            continue
+        if np.isfinite(stat) and stat < best_stat:
+            best, best_stat = dist, stat
+    return best

@@ -1,0 +1,126 @@
+"""One conformance suite that every learned synthesizer must pass."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import palmerpenguins
+import pytest
+
+from syndata.metadata import TableMetadata
+from syndata.models import CART, GaussianCopula, ModelError, SdvGaussianCopula, Synthesizer
+
+MODELS = [
+    pytest.param(lambda: GaussianCopula(), id="gaussian_copula"),
+    pytest.param(lambda: GaussianCopula(marginals="parametric"), id="gaussian_copula_parametric"),
+    pytest.param(lambda: CART(), id="cart"),
+    pytest.param(lambda: SdvGaussianCopula(), id="sdv_gaussian_copula"),
+]
+
+
+@pytest.fixture(scope="module")
+def penguins() -> pd.DataFrame:
+    return palmerpenguins.load_penguins()
+
+
+@pytest.fixture(scope="module")
+def mixed() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    n = 600
+    group = rng.choice(["a", "b", "c"], n, p=[0.6, 0.3, 0.1])
+    amount = np.round(np.where(group == "a", 10, 50) + rng.gamma(2.0, 5.0, n), 2)
+    amount[rng.random(n) < 0.1] = np.nan
+    return pd.DataFrame({
+        "order_id": np.arange(1000, 1000 + n),
+        "group": group,
+        "amount": amount,
+        "flag": rng.random(n) < 0.3,
+        "when": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 86400 * 365, n),
+                                                               unit="s"),
+        "day": (pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
+                ).strftime("%Y-%m-%d"),
+        "email": [f"user{i}@example.com" for i in range(n)],
+        "qty": rng.integers(1, 5, n),
+    })
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_round_trip_keeps_columns_dtypes_and_nulls(make, penguins):
+    model = make().fit(penguins)
+    out = model.sample(2000, seed=1)
+    assert list(out.columns) == list(penguins.columns)
+    assert len(out) == 2000
+    assert out.dtypes.to_dict() == penguins.dtypes.to_dict()
+    for col in ("bill_length_mm", "sex"):
+        real, synth = penguins[col].isna().mean(), out[col].isna().mean()
+        assert abs(real - synth) < 0.03, (col, real, synth)
+    assert set(out.species.dropna()) <= set(penguins.species)
+    lo, hi = penguins.body_mass_g.min(), penguins.body_mass_g.max()
+    assert out.body_mass_g.dropna().between(lo, hi).all()
+    assert (out.year.dropna() % 1 == 0).all()
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_same_seed_same_rows(make, penguins):
+    model = make().fit(penguins)
+    a, b = model.sample(300, seed=5), model.sample(300, seed=5)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(model.sample(300, seed=6))
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_conditions_are_honoured(make, penguins):
+    model = make().fit(penguins)
+    out = model.sample(200, seed=2, conditions={"species": "Gentoo"})
+    assert (out.species == "Gentoo").all()
+    gentoo = penguins[penguins.species == "Gentoo"].body_mass_g.mean()
+    adelie = penguins[penguins.species == "Adelie"].body_mass_g.mean()
+    assert abs(out.body_mass_g.mean() - gentoo) < abs(out.body_mass_g.mean() - adelie)
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_bad_input_gives_clear_errors(make, penguins):
+    with pytest.raises(ModelError, match="empty table"):
+        make().fit(penguins.iloc[:0])
+    with pytest.raises(ModelError, match="only nulls"):
+        make().fit(penguins.assign(empty=np.nan))
+    with pytest.raises(ModelError, match="not fitted"):
+        make().sample(10)
+    model = make().fit(penguins)
+    with pytest.raises(ModelError, match="unknown column.*wingspan"):
+        model.sample(10, conditions={"wingspan": 3})
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_mixed_types_and_regenerated_columns(make, mixed):
+    meta = TableMetadata.detect(mixed, "orders")
+    assert meta.primary_key == "order_id"
+    assert meta.columns["email"].kind == "email"
+    assert meta.columns["day"].kind == "date_string"
+    model = make().fit(mixed, meta)
+    out = model.sample(1500, seed=3)
+    assert out.dtypes.to_dict() == mixed.dtypes.to_dict()
+    assert out.order_id.is_unique
+    assert not out.email.isin(mixed.email).any()  # identifiers are regenerated, never copied
+    assert out.email.str.contains("@").all()
+    assert pd.to_datetime(out.day, format="%Y-%m-%d").notna().all()
+    assert out.when.between(mixed.when.min(), mixed.when.max()).all()
+    assert out.amount.isna().mean() == pytest.approx(mixed.amount.isna().mean(), abs=0.04)
+    assert set(out.group) <= {"a", "b", "c"}
+    assert out.groupby("group").amount.mean()["b"] > out.groupby("group").amount.mean()["a"]
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_batches_stream_the_same_rows(make, penguins):
+    model = make().fit(penguins)
+    parts = list(model.sample_batches(1000, seed=9, batch_size=300))
+    assert [len(p) for p in parts] == [300, 300, 300, 100]
+    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True),
+                                  model.sample(1000, seed=9, batch_size=300))
+
+
+def test_get_params_follow_init():
+    assert GaussianCopula(quantiles=10).get_params() == {
+        "marginals": "empirical", "quantiles": 10, "reservoir": 500_000}
+    assert isinstance(CART(min_samples_leaf=3), Synthesizer)
+    assert "min_samples_leaf=3" in repr(CART(min_samples_leaf=3))
