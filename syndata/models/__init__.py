@@ -22,7 +22,7 @@ def make_model(name: str, **params: object) -> Synthesizer:
     except KeyError:
         raise ModelError(f"unknown model '{name}'; use one of {', '.join(MODELS)}") from None
     try:
-        return cls(**params)  # type: ignore[arg-type]
+        return cls(**params)
     except TypeError as exc:
         raise ModelError(f"bad parameters for model '{name}': {exc}") from exc
 

@@ -80,7 +80,7 @@ class NumericEncoder:
         if self.time_unit_date:
             x = np.round(x / 86400) * 86400
         stamps = pd.Series(pd.to_datetime((x * 1e9).astype(np.int64), unit="ns"))
-        stamps[np.isnan(x)] = pd.NaT
+        stamps = stamps.where(~np.isnan(x))
         if self.tz is not None:
             stamps = stamps.dt.tz_localize("UTC").dt.tz_convert(self.tz)
         if self.meta.kind == "date_string":
