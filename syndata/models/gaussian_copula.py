@@ -113,6 +113,7 @@ class GaussianCopula(Synthesizer):
                              f"{self.marginals!r}")
         self._fit_marginals({c: data[c] for c in data.columns}, counts=None)
         rng = np.random.default_rng(0)
+        self._order_categories(data, rng)
         z = self._to_latent(data, rng)
         self._set_correlation(z.T @ z, len(z))
 
@@ -150,6 +151,36 @@ class GaussianCopula(Synthesizer):
         if self.marginals == "parametric" and not enc.is_time and len(present) > 20:
             num.dist = _best_family(present, enc.lo, enc.hi)
         return num
+
+    def _order_categories(self, data: pd.DataFrame, rng: np.random.Generator) -> None:
+        """Order each column's categories by the numeric columns' main trend.
+
+        A category's interval of [0, 1] is where it sits on its latent axis; ordering the
+        categories by the mean of the first principal component of the numeric latents
+        puts categories that go with high values next to each other, so a linear
+        correlation can carry much more of their relation than frequency order can.
+        """
+        numeric = [m for m in self.marginals_.values() if isinstance(m, _Numeric)]
+        categorical = [(n, m) for n, m in self.marginals_.items() if isinstance(m, _Categorical)]
+        if not numeric or not categorical or len(data) < 3:
+            return
+        z = self._to_latent(data, rng)[:, [m.value_dim for m in numeric]]
+        if z.shape[1] == 1:
+            score = z[:, 0]
+        else:
+            vals, vecs = np.linalg.eigh(np.corrcoef(z.T) + 1e-9 * np.eye(z.shape[1]))
+            score = z @ vecs[:, -1]
+        for name, marg in categorical:
+            codes = marg.encoder.encode(data[name])
+            sums = np.bincount(codes, weights=score, minlength=len(marg.encoder.categories))
+            counts = np.bincount(codes, minlength=len(marg.encoder.categories))
+            order = np.argsort(sums / np.maximum(counts, 1), kind="stable")
+            enc = CategoryEncoder(marg.encoder.categories[order], marg.encoder.frequencies[order])
+            nulls = np.flatnonzero(pd.isna(enc.categories))
+            enc.null_code = int(nulls[0]) if len(nulls) else -1
+            bounds = np.concatenate([[0.0], np.cumsum(enc.frequencies)])
+            bounds[-1] = 1.0
+            self.marginals_[name] = _Categorical(enc, bounds, marg.dim)
 
     def _to_latent(self, data: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
         z = np.empty((len(data), self.n_dims_), dtype=np.float64)
@@ -214,6 +245,7 @@ class GaussianCopula(Synthesizer):
             raise ModelError(f"marginals must be 'empirical' or 'parametric', got "
                              f"{self.marginals!r}")
         self._fit_marginals({c: reservoir[c] for c in self.modelled_}, counts)
+        self._order_categories(reservoir[self.modelled_], rng)
         gram = np.zeros((self.n_dims_, self.n_dims_))
         for batch in batches():
             z = self._to_latent(batch[self.modelled_], rng)

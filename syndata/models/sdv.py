@@ -47,7 +47,7 @@ class _SdvSynthesizer(Synthesizer):
         sdv_meta = SdvMetadata.load_from_dict(
             {"tables": {"table": {"columns": columns}}})
         model = getattr(single_table, self.sdv_class)(sdv_meta, **self._sdv_params())
-        model.fit(data)
+        model.fit({"table": data})
         self.sdv_model_ = model
 
     def _sdv_params(self) -> dict[str, Any]:
@@ -60,16 +60,15 @@ class _SdvSynthesizer(Synthesizer):
 
             frame = self.sdv_model_.sample_from_conditions(
                 [Condition(num_rows=n, column_values=dict(conditions))])
-            return frame.reset_index(drop=True)
-        np.random.seed(int(rng.integers(0, 2**31)))
-        try:
-            import torch
-
-            torch.manual_seed(int(rng.integers(0, 2**31)))
-        except ImportError:
-            pass
+            return _table(frame).reset_index(drop=True)
+        self.sdv_model_.reset_sampling()  # SDV's transformers keep their own random state
         self.sdv_model_._set_random_state(int(rng.integers(0, 2**31)))
-        return self.sdv_model_.sample(n).reset_index(drop=True)
+        return _table(self.sdv_model_.sample(n)).reset_index(drop=True)
+
+
+def _table(result: Any) -> pd.DataFrame:
+    """The sampled frame (SDV 2 returns ``{table: frame}``, older versions a frame)."""
+    return next(iter(result.values())) if isinstance(result, dict) else result
 
 
 class SdvGaussianCopula(_SdvSynthesizer):
