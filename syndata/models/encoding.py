@@ -111,12 +111,19 @@ class CategoryEncoder:
     @classmethod
     def fit(cls, values: pd.Series) -> CategoryEncoder:
         """Learn the categories and their frequencies."""
-        counts = values.value_counts(dropna=False, sort=True)
-        enc = cls(np.asarray(counts.index, dtype=object),
-                  counts.to_numpy(dtype=float) / counts.sum())
-        nulls = np.flatnonzero(pd.isna(enc.categories))
-        enc.null_code = int(nulls[0]) if len(nulls) else -1
-        return enc
+        return cls.from_counts(values.value_counts(dropna=False, sort=True))
+
+    @classmethod
+    def from_counts(cls, counts: pd.Series) -> CategoryEncoder:
+        """From counts per category (index: categories, null included), in their order."""
+        return cls.from_frequencies(np.asarray(counts.index, dtype=object),
+                                    counts.to_numpy(dtype=float) / counts.sum())
+
+    @classmethod
+    def from_frequencies(cls, categories: np.ndarray, frequencies: np.ndarray) -> CategoryEncoder:
+        """From categories and their frequencies, in that order."""
+        nulls = np.flatnonzero(pd.isna(categories))
+        return cls(categories, frequencies, int(nulls[0]) if len(nulls) else -1)
 
     def encode(self, values: pd.Series) -> np.ndarray:
         """Codes of the values (unknown values get the most frequent category's code)."""

@@ -77,6 +77,12 @@ class _Categorical:
     bounds: np.ndarray  # cumulative frequencies, len = categories + 1
     dim: int = -1
 
+    @classmethod
+    def of(cls, encoder: CategoryEncoder, dim: int) -> _Categorical:
+        bounds = np.concatenate([[0.0], np.cumsum(encoder.frequencies)])
+        bounds[-1] = 1.0
+        return cls(encoder, bounds, dim)
+
     def to_uniform(self, codes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         lo, hi = self.bounds[codes], self.bounds[codes + 1]
         return np.clip(lo + rng.random(len(codes)) * (hi - lo), _EPS, 1 - _EPS)
@@ -124,11 +130,10 @@ class GaussianCopula(Synthesizer):
         for name, values in columns.items():
             meta = self.metadata_.columns[name]
             if meta.kind in ("categorical", "boolean"):
-                enc = CategoryEncoder.fit(values) if counts is None else _encoder_from_counts(
-                    counts[name])
-                bounds = np.concatenate([[0.0], np.cumsum(enc.frequencies)])
-                bounds[-1] = 1.0
-                self.marginals_[name] = _Categorical(enc, bounds, dim)
+                enc = (CategoryEncoder.fit(values) if counts is None
+                       else CategoryEncoder.from_counts(
+                           counts[name].sort_values(ascending=False, kind="stable")))
+                self.marginals_[name] = _Categorical.of(enc, dim)
                 dim += 1
             else:
                 num = self._fit_numeric(meta, values)
@@ -168,19 +173,16 @@ class GaussianCopula(Synthesizer):
         if z.shape[1] == 1:
             score = z[:, 0]
         else:
-            vals, vecs = np.linalg.eigh(np.corrcoef(z.T) + 1e-9 * np.eye(z.shape[1]))
+            _, vecs = np.linalg.eigh(np.corrcoef(z.T) + 1e-9 * np.eye(z.shape[1]))
             score = z @ vecs[:, -1]
         for name, marg in categorical:
             codes = marg.encoder.encode(data[name])
             sums = np.bincount(codes, weights=score, minlength=len(marg.encoder.categories))
             counts = np.bincount(codes, minlength=len(marg.encoder.categories))
             order = np.argsort(sums / np.maximum(counts, 1), kind="stable")
-            enc = CategoryEncoder(marg.encoder.categories[order], marg.encoder.frequencies[order])
-            nulls = np.flatnonzero(pd.isna(enc.categories))
-            enc.null_code = int(nulls[0]) if len(nulls) else -1
-            bounds = np.concatenate([[0.0], np.cumsum(enc.frequencies)])
-            bounds[-1] = 1.0
-            self.marginals_[name] = _Categorical(enc, bounds, marg.dim)
+            enc = CategoryEncoder.from_frequencies(marg.encoder.categories[order],
+                                                   marg.encoder.frequencies[order])
+            self.marginals_[name] = _Categorical.of(enc, marg.dim)
 
     def _to_latent(self, data: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
         z = np.empty((len(data), self.n_dims_), dtype=np.float64)
@@ -341,15 +343,6 @@ def _nearest_correlation(corr: np.ndarray) -> np.ndarray:
     out = fixed / np.outer(d, d)
     np.fill_diagonal(out, 1.0)
     return out
-
-
-def _encoder_from_counts(counts: pd.Series) -> CategoryEncoder:
-    counts = counts.sort_values(ascending=False, kind="stable")
-    enc = CategoryEncoder(np.asarray(counts.index, dtype=object),
-                          counts.to_numpy(dtype=float) / counts.sum())
-    nulls = np.flatnonzero(pd.isna(enc.categories))
-    enc.null_code = int(nulls[0]) if len(nulls) else -1
-    return enc
 
 
 def _reservoir_update(reservoir: pd.DataFrame | None, batch: pd.DataFrame, seen: int,
