@@ -6,6 +6,9 @@ The tree::
     ├── ConfigError              a config file cannot be read or is invalid (all problems at once)
     ├── GenerationError          data could not be generated (e.g. a custom rule plug-in failed)
     ├── DataReadError            an input file or table cannot be read
+    │   └── ModelNotFoundError   no registered model, version, alias or report by that name
+    ├── ModelError               bad input to a model (empty data, unknown column, not fitted)
+    ├── QualityError             a quality report cannot be computed (e.g. a bad target)
     └── OutputError              output cannot be written (file exists, database refused, ...)
 
 Each error carries an ``exit_code`` that the CLI returns, so scripts can rely on it.
@@ -69,3 +72,19 @@ class OutputError(SyndataError):
     """Raised when output cannot be written; nothing already stored is changed."""
 
     exit_code = 6
+
+
+class ModelNotFoundError(DataReadError):
+    """Raised when a model reference names no registered model, version, alias or report."""
+
+
+class ModelError(SyndataError):
+    """Raised for bad input to a model: empty data, unknown columns, an unfitted model."""
+
+    exit_code = 5
+
+
+class QualityError(SyndataError, ValueError):
+    """Raised when a quality report cannot be computed, e.g. for an unusable target column."""
+
+    exit_code = 5

@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from syndata.errors import SyndataError
+from syndata.errors import QualityError
 from syndata.metadata import TableMetadata
 
 CONTINUOUS_KINDS = frozenset({"numerical", "datetime", "date_string"})
@@ -69,12 +69,6 @@ KS_DECIMALS = 14  # values are rounded to this many decimals before the KS stati
 MAX_CATEGORICAL_CODES = 254  # more categories are given to the ML model as plain codes
 MIN_ML_ROWS = 10
 ML_THREADS = 1
-
-
-class QualityError(SyndataError, ValueError):
-    """Raised for bad input to the quality evaluation: missing columns, a bad target."""
-
-    exit_code = 5
 
 
 @dataclass

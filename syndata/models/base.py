@@ -24,16 +24,10 @@ from typing import Any, ClassVar, Self
 import numpy as np
 import pandas as pd
 
-from syndata.errors import GenerationError, SyndataError
+from syndata.errors import GenerationError, ModelError
 from syndata.metadata import ColumnMetadata, TableMetadata
 
 DEFAULT_BATCH_SIZE = 100_000
-
-
-class ModelError(SyndataError):
-    """Raised for bad input to a model: empty data, unknown columns, unfitted model."""
-
-    exit_code = 5
 
 
 class Synthesizer(ABC):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import palmerpenguins
+import pandas as pd
 import pytest
 
 from syndata.metadata import TableMetadata
@@ -89,7 +89,7 @@ def test_bad_input_gives_clear_errors(make, penguins):
     with pytest.raises(ModelError, match="not fitted"):
         make().sample(10)
     model = make().fit(penguins)
-    with pytest.raises(ModelError, match="unknown column.*wingspan"):
+    with pytest.raises(ModelError, match=r"unknown column.*wingspan"):
         model.sample(10, conditions={"wingspan": 3})
 
 

@@ -1,0 +1,336 @@
+"""Log, register, load, alias and list fitted synthesizers in MLflow.
+
+``log_model`` makes one MLflow run per fitted model: its parameters (model type and
+hyper-parameters), metrics, JSON reports (``metadata.json``, ``quality.json``, ...) and a
+new version of a registered model holding the synthesizer as a pyfunc model. The other
+functions read the registry back by reference (see ``model_registry.refs``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import tempfile
+import warnings
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import mlflow
+import mlflow.pyfunc
+import numpy as np
+import pandas as pd
+from mlflow import MlflowClient
+from mlflow.entities.model_registry import ModelVersion
+
+import syndata
+from model_registry import refs, store
+from model_registry.refs import ModelRef
+from model_registry.synthesizer_model import (
+    SIGNATURE,
+    SynthesizerModel,
+    model_class,
+    save_synthesizer,
+)
+from syndata.errors import DataReadError, ModelNotFoundError, OutputError
+from syndata.models.base import ModelError, Synthesizer
+
+MODEL_ARTIFACT_PATH = "synthesizer"
+QUALITY_METRICS = ("quality.overall", "quality")  # the overall quality score, when logged
+_MAX_PARAM_LENGTH = 6000  # MLflow's limit on a parameter value
+
+
+class _WrapperPickleNotice(logging.Filter):
+    """Drops MLflow's notice that the pyfunc wrapper object is pickled.
+
+    The wrapper holds no state (the synthesizer is a separate artifact) and its class is
+    imported by name when loaded.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("Passing a Python object as `python_model`")
+
+
+logging.getLogger("mlflow.pyfunc").addFilter(_WrapperPickleNotice())
+
+
+def log_model(synthesizer: Synthesizer, name: str, *, params: Mapping[str, Any] | None = None,
+              metrics: Mapping[str, Any] | None = None,
+              artifacts: Mapping[str, Mapping[str, Any] | str] | None = None,
+              tags: Mapping[str, str] | None = None) -> ModelRef:
+    """Log a fitted synthesizer as a new version of registered model ``name``.
+
+    ``params`` are logged with the model type and ``synthesizer.get_params()``;
+    ``metrics`` are flattened (``{"quality": {"overall": 0.9}}`` -> ``quality.overall``)
+    and only numbers are kept; each ``artifacts`` entry (a dict, or JSON text) is written
+    as ``<key>.json`` next to ``metadata.json``, which is always written; ``tags`` go on
+    the run and the model version, with ``syndata_version`` and ``model_type``.
+    """
+    if not hasattr(synthesizer, "metadata_"):
+        raise ModelError(f"this {type(synthesizer).__name__} is not fitted yet; call "
+                         "fit(data) before logging it")
+    if not refs.NAME.match(name):
+        raise OutputError(f"'{name}' cannot name a model: use letters, digits, '_', '.' and '-',"
+                          " starting with a letter or digit (e.g. 'customers-copula')")
+    model_type = synthesizer.model_type or type(synthesizer).__name__
+    reports = {"metadata": synthesizer.metadata_.to_dict(), **(artifacts or {})}
+    texts = {key: _json_text(key, value) for key, value in reports.items()}
+    all_params = _flatten({"model_type": model_type, **synthesizer.get_params(),
+                           **(params or {})})
+    all_tags = {"syndata_version": syndata.__version__, "model_type": model_type,
+                "model_class": model_class(synthesizer),
+                **{key: str(value) for key, value in (tags or {}).items()}}
+    experiment_id = store.experiment_id()
+    with store.translated(f"logging model '{name}'", OutputError), \
+            tempfile.TemporaryDirectory(prefix="syndata-model-") as folder, \
+            mlflow.start_run(experiment_id=experiment_id, run_name=name, tags=all_tags,
+                             nested=mlflow.active_run() is not None,
+                             log_system_metrics=False) as run:
+        mlflow.log_params({key: _param_text(value) for key, value in all_params.items()})
+        numbers = _numbers(_flatten(metrics or {}))
+        if numbers:
+            mlflow.log_metrics(numbers)
+        for key, text in texts.items():
+            mlflow.log_text(text, f"{key}.json")
+        with warnings.catch_warnings():
+            # SIGNATURE describes the input; an example would mean sampling at log time
+            warnings.filterwarnings("ignore", message=".*input example was not provided")
+            info = mlflow.pyfunc.log_model(
+                name=MODEL_ARTIFACT_PATH,
+                python_model=SynthesizerModel(),
+                artifacts=save_synthesizer(synthesizer, Path(folder)),
+                pip_requirements=[f"syndata=={syndata.__version__}"],
+                signature=SIGNATURE,
+                input_example=None,
+                registered_model_name=name,
+            )
+        version = str(info.registered_model_version)
+        client = store.client()
+        for key, value in all_tags.items():
+            client.set_model_version_tag(name, version, key, value)
+    return ModelRef(name=name, version=version, run_id=run.info.run_id,
+                    uri=f"models:/{name}/{version}")
+
+
+def load_model(ref: str) -> Synthesizer:
+    """The synthesizer a reference points to: ``name``, ``name:3`` or ``name@champion``."""
+    model_ref = refs.resolve(ref)
+    with store.translated(f"loading model {model_ref}", DataReadError):
+        wrapper = mlflow.pyfunc.load_model(model_ref.uri).unwrap_python_model()
+    if not isinstance(wrapper, SynthesizerModel):
+        raise DataReadError(f"model {model_ref} is not a syndata synthesizer (it holds a "
+                            f"{type(wrapper).__name__}); log models with "
+                            "model_registry.log_model")
+    return wrapper.synthesizer
+
+
+def resolve(ref: str) -> ModelRef:
+    """The model version a reference points to, without loading it."""
+    return refs.resolve(ref)
+
+
+def list_models() -> list[dict[str, Any]]:
+    """One row per registered model, about its latest version.
+
+    Keys: ``name``, ``version``, ``aliases`` (alias -> version), ``model_type``,
+    ``created`` (ISO time of the latest version), ``quality`` (overall score or None)
+    and ``metrics``.
+    """
+    client = store.client()
+    rows = []
+    for model in sorted(refs.all_registered_models(client), key=lambda m: m.name):
+        versions = refs.model_versions(client, model.name)
+        latest = versions[-1] if versions else None
+        metrics = _run_metrics(client, latest.run_id) if latest else {}
+        rows.append({
+            "name": model.name,
+            "version": str(latest.version) if latest else None,
+            "aliases": {alias: str(v) for alias, v in sorted(model.aliases.items())},
+            "model_type": latest.tags.get("model_type") if latest else None,
+            "created": _iso(latest.creation_timestamp if latest else model.creation_timestamp),
+            "quality": _quality(metrics),
+            "metrics": metrics,
+        })
+    return rows
+
+
+def show_model(name: str) -> dict[str, Any]:
+    """Everything about model ``name``: its aliases and every version.
+
+    Each version lists its ``version``, ``uri``, ``run_id``, ``created``, ``aliases``,
+    ``tags``, ``params``, ``metrics`` and ``artifacts`` (the JSON reports by key:
+    ``metadata``, ``quality``, ``privacy``, ...).
+    """
+    client = store.client()
+    model = refs.registered_model(client, name)
+    aliases_of: dict[str, list[str]] = {}
+    for alias, version in sorted(model.aliases.items()):
+        aliases_of.setdefault(str(version), []).append(alias)
+    versions = [_version_details(client, v, aliases_of.get(str(v.version), []))
+                for v in refs.model_versions(client, name)]
+    return {
+        "name": model.name,
+        "description": model.description or "",
+        "created": _iso(model.creation_timestamp),
+        "updated": _iso(model.last_updated_timestamp),
+        "aliases": {alias: str(v) for alias, v in sorted(model.aliases.items())},
+        "latest_version": versions[-1]["version"] if versions else None,
+        "versions": versions,
+    }
+
+
+def set_alias(name: str, alias: str, version: str | int) -> None:
+    """Point ``name@alias`` at ``version`` (moving it if it pointed elsewhere)."""
+    client = store.client()
+    refs.registered_model(client, name)
+    found = refs.model_version(client, name, str(version))
+    with store.translated(f"setting alias '{alias}' of model '{name}'", OutputError):
+        client.set_registered_model_alias(name, alias, str(found.version))
+
+
+def load_artifact(ref: str, key: str) -> dict[str, Any]:
+    """The JSON report ``key`` (``metadata``, ``quality``, ...) of a model version."""
+    key = key.removesuffix(".json")
+    model_ref = refs.resolve(ref)
+    client = store.client()
+    available = _artifact_paths(client, model_ref.run_id)
+    if key not in available:
+        listing = ", ".join(sorted(available)) or "none"
+        raise ModelNotFoundError(
+            f"model {model_ref} has no '{key}' report; its reports are {listing}; log it with "
+            f"log_model(..., artifacts={{'{key}': ...}})")
+    return _read_artifacts(client, model_ref.run_id, {key: available[key]})[key]
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _version_details(client: MlflowClient, version: ModelVersion,
+                     aliases: list[str]) -> dict[str, Any]:
+    run_id = version.run_id or ""
+    params: dict[str, str] = {}
+    metrics: dict[str, float] = {}
+    artifacts: dict[str, Any] = {}
+    if run_id:
+        with store.translated(f"reading run {run_id}", DataReadError):
+            data = client.get_run(run_id).data
+        params, metrics = dict(data.params), dict(data.metrics)
+        artifacts = _read_artifacts(client, run_id, _artifact_paths(client, run_id))
+    return {
+        "version": str(version.version),
+        "uri": f"models:/{version.name}/{version.version}",
+        "run_id": run_id,
+        "created": _iso(version.creation_timestamp),
+        "status": version.status,
+        "aliases": aliases,
+        "tags": dict(version.tags),
+        "params": params,
+        "metrics": metrics,
+        "artifacts": artifacts,
+    }
+
+
+def _artifact_paths(client: MlflowClient, run_id: str) -> dict[str, str]:
+    """The JSON reports of a run: key -> artifact path."""
+    if not run_id:
+        return {}
+    with store.translated(f"listing the reports of run {run_id}", DataReadError):
+        files = client.list_artifacts(run_id)
+    return {Path(f.path).stem: f.path for f in files
+            if not f.is_dir and f.path.endswith(".json")}
+
+
+def _read_artifacts(client: MlflowClient, run_id: str,
+                    paths: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="syndata-reports-") as folder, \
+            store.translated(f"reading the reports of run {run_id}", DataReadError):
+        for key, path in sorted(paths.items()):
+            local = client.download_artifacts(run_id, path, folder)
+            out[key] = json.loads(Path(local).read_text(encoding="utf-8"))
+    return out
+
+
+def _run_metrics(client: MlflowClient, run_id: str | None) -> dict[str, float]:
+    if not run_id:
+        return {}
+    with store.translated(f"reading run {run_id}", DataReadError):
+        return dict(client.get_run(run_id).data.metrics)
+
+
+def _quality(metrics: Mapping[str, float]) -> float | None:
+    for key in QUALITY_METRICS:
+        if key in metrics:
+            return metrics[key]
+    return None
+
+
+def _iso(millis: int | None) -> str | None:
+    if millis is None:
+        return None
+    return datetime.fromtimestamp(millis / 1000, tz=UTC).isoformat(timespec="seconds")
+
+
+def _flatten(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested mappings as one level, keys joined with '.'."""
+    flat: dict[str, Any] = {}
+    for key, value in values.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _numbers(values: Mapping[str, Any]) -> dict[str, float]:
+    """The numeric values (not booleans), as floats."""
+    return {key: float(value) for key, value in values.items()
+            if isinstance(value, int | float | np.integer | np.floating)
+            and not isinstance(value, bool | np.bool_)}
+
+
+def _param_text(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(_plain(value))
+    if len(text) > _MAX_PARAM_LENGTH:
+        text = text[:_MAX_PARAM_LENGTH - 3] + "..."
+    return text
+
+
+def _json_text(key: str, value: Mapping[str, Any] | str) -> str:
+    """A report as strict JSON text (NaN and infinities become null)."""
+    if not key or "/" in key or "\\" in key or key.startswith("."):
+        raise OutputError(f"'{key}' cannot name a report: use a plain name like 'quality'")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as exc:
+            raise OutputError(f"report '{key}' is not valid JSON ({exc}); pass a dict or JSON "
+                              "text") from exc
+    if not isinstance(value, Mapping):
+        raise OutputError(f"report '{key}' must be a dict (or JSON text of an object), got "
+                          f"{type(value).__name__}")
+    return json.dumps(_plain(value), indent=2, allow_nan=False)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as plain JSON data: numpy and pandas scalars, dates and sets converted."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset | np.ndarray | pd.Series):
+        return [_plain(v) for v in value]
+    if value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, datetime | date | pd.Timestamp):
+        return value.isoformat()
+    if hasattr(value, "to_dict"):
+        return _plain(value.to_dict())
+    return str(value)
