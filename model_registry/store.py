@@ -8,6 +8,8 @@ it with ``mlflow ui --backend-store-uri sqlite:///<SYNDATA_HOME>/mlflow.db``.
 
 from __future__ import annotations
 
+import logging
+
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +36,12 @@ def configure() -> None:
     experiment_id()
 
 
+def _quiet_logs() -> None:
+    """Keep MLflow's own INFO chatter (store creation, registration) out of our output."""
+    for name in ("mlflow", "alembic"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def tracking_uri() -> str:
     """The tracking and registry URI in force (``MLFLOW_TRACKING_URI`` or SQLite in the home)."""
     return settings.mlflow_tracking_uri()
@@ -47,6 +55,7 @@ def is_local(uri: str) -> bool:
 def experiment_id() -> str:
     """Configure MLflow (see ``configure``) and return the id of the "syndata" experiment."""
     _disable_telemetry()
+    _quiet_logs()
     uri = tracking_uri()
     _set_uris(uri)
     root = settings.mlflow_artifact_root() if is_local(uri) else ""

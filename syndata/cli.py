@@ -335,8 +335,8 @@ def models_list() -> None:
     for col in ("name", "latest", "aliases", "model", "quality"):
         table.add_column(col)
     for row in rows:
-        quality = row.get("metrics", {}).get("quality_overall")
-        table.add_row(row["name"], str(row.get("latest_version", "")),
+        quality = row.get("quality")
+        table.add_row(row["name"], str(row.get("version") or ""),
                       ", ".join(row.get("aliases", [])), str(row.get("model_type", "")),
                       f"{quality:.3f}" if isinstance(quality, float) else "")
     out.print(table)

@@ -225,15 +225,15 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
                          ml_efficacy=len(test) > 0, seed=seed).to_dict()
     privacy = copy_report(train, test, synthetic, seed=seed) if len(test) else {}
     step("register", 4)
-    metrics = {"quality_overall": quality["overall"],
-               "quality_column_shapes": quality["column_shapes"],
-               "quality_column_pair_trends": quality["column_pair_trends"],
+    metrics = {"quality.overall": quality["overall"],
+               "quality.column_shapes": quality["column_shapes"],
+               "quality.column_pair_trends": quality["column_pair_trends"],
                "fit_rows": float(rows)}
     if quality.get("ml_efficacy"):
-        metrics["ml_efficacy_difference"] = quality["ml_efficacy"]["difference"]
+        metrics["ml_efficacy.difference"] = quality["ml_efficacy"]["difference"]
     for key in ("synthetic_copy_rate", "holdout_copy_rate"):
         if key in privacy:
-            metrics[key] = privacy[key]
+            metrics[f"privacy.{key}"] = privacy[key]
     ref = model_registry.log_model(
         synthesizer, name, params={"source": str(source) if not isinstance(
             source, pd.DataFrame) else "dataframe", "holdout": holdout},
