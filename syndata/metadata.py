@@ -35,19 +35,21 @@ PATTERN_KINDS = frozenset({"email", "phone", "url", "uuid", "postal_code"})
 DETECTION_SAMPLE = 10_000
 MAX_CATEGORIES = 1_000  # more distinct strings than this (and mostly unique) is text
 LOW_CARDINALITY_INT = 15  # integers with at most this many values are categorical
+MIN_UNIQUE_TEXT_ROWS = 20  # from this many rows, strings that never repeat are not categories
 
 PATTERNS: dict[str, re.Pattern[str]] = {
     "email": re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"),
     "uuid": re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
                        r"[0-9a-fA-F]{12}$"),
     "url": re.compile(r"^(https?://|www\.)[^\s]+$"),
-    "phone": re.compile(r"^\+?(\d[\s.\-()]*){7,15}(\s*(x|ext\.?)\s*\d{1,6})?$"),
+    "phone": re.compile(r"^\+?\(?(\d[\s.\-()]*){7,15}(\s*(x|ext\.?)\s*\d{1,6})?$"),
     "postal_code": re.compile(r"^(\d{5}(-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|"
                               r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$"),
 }
 _ID_NAME = re.compile(r"(^id$|_id$|^id_|Id$|ID$|^key$|_key$|_code$|^code$)")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y",
-                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ",
+                 "%Y-%m-%d %H:%M",
                  "%m/%d/%Y %H:%M", "%Y%m%d")
 
 
@@ -204,7 +206,7 @@ def _kind(name: str, dtype: str, present: pd.Series, full: pd.Series) -> str:
     if dtype in ("int", "float"):
         if dtype == "int" and is_key(full) and (_ID_NAME.search(name) or _is_row_number(full)):
             return "id"
-        if distinct <= 2 and set(present.unique()) <= {0, 1}:
+        if distinct == 2 and set(present.unique()) == {0, 1}:
             return "boolean"
         if dtype == "int" and distinct <= LOW_CARDINALITY_INT:
             return "categorical"
@@ -217,7 +219,8 @@ def _kind(name: str, dtype: str, present: pd.Series, full: pd.Series) -> str:
             return kind
     if _ID_NAME.search(name) and is_key(full):
         return "id"
-    if distinct <= MAX_CATEGORIES or distinct <= 0.5 * len(present):
+    all_distinct = len(present) >= MIN_UNIQUE_TEXT_ROWS and distinct == len(present)
+    if not all_distinct and (distinct <= MAX_CATEGORIES or distinct <= 0.5 * len(present)):
         return "categorical"
     return "id" if is_key(full) and text.str.len().std() < 1 else "text"
 

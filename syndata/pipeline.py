@@ -24,7 +24,7 @@ from syndata.config import (
 )
 from syndata.errors import ConfigError, OutputError, Problem
 from syndata.io import DB_FORMAT, Sink, TableOutput, TableSpec, open_sink
-from syndata.rules import DEFAULT_BATCH_SIZE, Plan, apply_rules, build_plan, generate_tables
+from syndata.rules import DEFAULT_BATCH_SIZE, Plan, RuleApplier, build_plan, generate_tables
 
 
 @dataclass(frozen=True)
@@ -305,7 +305,8 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
     synthesizer = model_registry.load_model(model) if isinstance(model, str) else model
     seed = int(np.random.SeedSequence().entropy) % 2**31 if seed is None else seed  # type: ignore[arg-type]
     tname = synthesizer.metadata_.name
-    rule_table = _rule_table(config, tname) if config is not None else None
+    rules = (RuleApplier(config, _rule_table(config, tname), seed=seed)
+             if config is not None else None)
     if sink is None:
         fmt = DB_FORMAT if db_url else output_format
         sink = open_sink(fmt, output_dir=output_dir, db_url=db_url, if_exists=if_exists,
@@ -313,11 +314,10 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
     done = 0
     try:
         spec = None
-        for b, frame in enumerate(synthesizer.sample_batches(rows, seed=seed,
-                                                            conditions=conditions,
-                                                            batch_size=batch_size)):
-            if rule_table is not None and config is not None:
-                frame = apply_rules(frame, config, rule_table, seed=seed + b, start=done)
+        for frame in synthesizer.sample_batches(rows, seed=seed, conditions=conditions,
+                                                batch_size=batch_size):
+            if rules is not None:
+                frame = rules.apply(frame, start=done)
             batch = pa.Table.from_pandas(frame, preserve_index=False)
             if spec is None:
                 spec = _spec_of(tname, batch, synthesizer)

@@ -106,16 +106,17 @@ class Synthesizer(ABC):
         conditions = self._check_conditions(conditions or {})
         if seed is None:
             seed = int(np.random.SeedSequence().entropy) % 2**31  # type: ignore[arg-type]
-        from syndata.rules import apply_rules
+        from syndata.rules import RuleApplier
 
+        regen = (RuleApplier(self.regenerated_, self.metadata_.name, seed=seed)
+                 if self.regenerated_ is not None else None)
         for b, start in enumerate(range(0, num_rows, batch_size)):
             n = min(batch_size, num_rows - start)
             rng = np.random.default_rng([seed, b])
             frame = self._sample(n, rng, conditions) if self.modelled_ else pd.DataFrame(
                 index=range(n))
-            if self.regenerated_ is not None:
-                frame = apply_rules(frame, self.regenerated_, self.metadata_.name,
-                                    seed=seed + b, start=start)
+            if regen is not None:
+                frame = regen.apply(frame, start=start)
             yield self._finish(frame)
 
     @abstractmethod

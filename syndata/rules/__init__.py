@@ -2,6 +2,7 @@
 
 from syndata.rules.engine import (
     DEFAULT_BATCH_SIZE,
+    RuleApplier,
     TableStream,
     apply_rules,
     generate,
@@ -16,6 +17,7 @@ __all__ = [
     "DEFAULT_BATCH_SIZE",
     "KeyStore",
     "Plan",
+    "RuleApplier",
     "TablePlan",
     "TableStream",
     "apply_rules",

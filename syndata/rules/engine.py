@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from syndata.errors import GenerationError
 from syndata.rules.base import replace_where
 from syndata.rules.conditions import condition_mask
-from syndata.rules.keys import KeyStore, make_unique
+from syndata.rules.keys import ForeignKeyDraw, KeyStore, make_unique
 from syndata.rules.plan import ColumnPlan, Plan, TablePlan, build_plan
 
 if TYPE_CHECKING:
@@ -128,34 +128,60 @@ def generate_frames(config: Config, rows: int | None = None,
 def apply_rules(data: pd.DataFrame | pa.Table, config: Config, table: str,
                 seed: int | None = None, keys: KeyStore | None = None,
                 start: int = 0) -> Any:
-    """Apply one table's rules to existing rows (e.g. sampled by a learned model).
+    """Apply one table's rules to existing rows once; see ``RuleApplier``."""
+    return RuleApplier(config, table, seed=seed, keys=keys).apply(data, start=start)
 
-    For each configured column, in dependency order: a column missing from ``data`` is
+
+class RuleApplier:
+    """Applies one table's rules to existing rows (e.g. sampled by a learned model).
+
+    For each configured column, in dependency order: a column missing from the data is
     generated; ``apply: override`` (default) replaces the values with the rule's,
     ``apply: constrain`` keeps values that obey the rule and fixes the others (ranges
     clip or resample, choices and regexes resample); conditional rules do the same on
     the rows where their condition holds; PK/unique columns are made unique; not_null
     columns get no nulls; foreign keys are redrawn from ``keys`` where they do not
-    resolve. Returns the same kind of object it was given.
+    resolve. One applier serves batch after batch of the same table (``start`` is the
+    index of the batch's first row): keys and unique columns stay unique across batches.
     """
-    import pandas as pd
 
-    is_pandas = isinstance(data, pd.DataFrame)
-    frame: pa.Table = pa.Table.from_pandas(data, preserve_index=False) if is_pandas else data
-    n = int(frame.num_rows)
-    sub = config.model_copy(update={"tables": [t for t in config.tables if t.table_name == table]})
-    if not sub.tables:
-        raise GenerationError(f"table '{table}' is not in the config; "
-                              f"known: {', '.join(t.table_name for t in config.tables)}")
-    sub.tables[0] = sub.tables[0].model_copy(update={"rows": n, "foreign_keys": []})
-    plan = build_plan(sub, n, seed if seed is not None else config.seed or 0)
-    tplan = plan.tables[0]
-    tplan.index = next(i for i, t in enumerate(config.tables) if t.table_name == table)
-    fks = {fk.child_column: fk for fk in config.tables[tplan.index].foreign_keys}
-    columns = {name: frame.column(name).combine_chunks() for name in frame.column_names}
-    for col in tplan.columns:
-        rng = batch_rng(plan.seed, tplan.index, col.index, 0, purpose=1)
-        typ = tplan.spec.schema.field(col.name).type
+    def __init__(self, config: Config, table: str, seed: int | None = None,
+                 keys: KeyStore | None = None) -> None:
+        index = next((i for i, t in enumerate(config.tables) if t.table_name == table), None)
+        if index is None:
+            raise GenerationError(f"table '{table}' is not in the config; "
+                                  f"known: {', '.join(t.table_name for t in config.tables)}")
+        self.table_config = config.tables[index]
+        only = self.table_config.model_copy(update={"rows": None, "foreign_keys": []})
+        sub = config.model_copy(update={"tables": [only]})
+        self.plan = build_plan(sub, 0, seed if seed is not None else config.seed or 0)
+        self.table = self.plan.tables[0]
+        self.table.index = index
+        self.keys = keys
+        self.fks = {fk.child_column: fk for fk in self.table_config.foreign_keys}
+        self.seen: dict[str, np.ndarray] = {}
+        self.batches = 0
+
+    def apply(self, data: pd.DataFrame | pa.Table, start: int = 0) -> Any:
+        """The rows with the rules applied, as the same kind of object as given."""
+        import pandas as pd
+
+        is_pandas = isinstance(data, pd.DataFrame)
+        frame: pa.Table = pa.Table.from_pandas(data, preserve_index=False) if is_pandas else data
+        n = int(frame.num_rows)
+        columns = {name: frame.column(name).combine_chunks() for name in frame.column_names}
+        for col in self.table.columns:
+            rng = batch_rng(self.plan.seed, self.table.index, col.index, self.batches, purpose=1)
+            columns[col.name] = self._column(col, columns, n, rng, start)
+        self.batches += 1
+        names = list(frame.column_names) + [c.name for c in self.table_config.columns
+                                            if c.name not in frame.column_names]
+        out = pa.table({name: columns[name] for name in names})
+        return out.to_pandas() if is_pandas else out
+
+    def _column(self, col: ColumnPlan, columns: dict[str, pa.Array], n: int,
+                rng: np.random.Generator, start: int) -> pa.Array:
+        typ = self.table.spec.schema.field(col.name).type
         cfg = col.config
         present = col.name in columns
         if not present or (cfg.apply == "override" and cfg.rule is not None):
@@ -173,19 +199,15 @@ def apply_rules(data: pd.DataFrame | pa.Table, config: Config, table: str,
                 values = pc.replace_with_mask(values, pa.array(mask), part.cast(values.type))
             else:
                 values = replace_where(values, mask, gen, rng, start)
-        fk = fks.get(col.name)
-        if fk is not None and keys is not None:
-            from syndata.rules.keys import ForeignKeyDraw
-
-            draw = ForeignKeyDraw(keys, fk.parent_table, fk.parent_column, typ, col.name)
+        fk = self.fks.get(col.name)
+        if fk is not None and self.keys is not None:
+            draw = ForeignKeyDraw(self.keys, fk.parent_table, fk.parent_column, typ, col.name)
             values = draw.constrain(values.cast(typ), rng, start)
         if "not_null" in cfg.constraints or cfg.is_primary_key:
             nulls = np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
             values = replace_where(values, nulls, col.generator, rng, start)
-        if cfg.is_unique:
-            values = make_unique(values, col.generator, rng, start, col.name)
-        columns[col.name] = values
-    names = list(frame.column_names) + [c.name for c in config.tables[tplan.index].columns
-                                        if c.name not in frame.column_names]
-    out = pa.table({name: columns[name] for name in names})
-    return out.to_pandas() if is_pandas else out
+        if cfg.is_unique and present and not (cfg.apply == "override" and cfg.rule is not None):
+            inner = getattr(col.generator, "inner", col.generator)
+            values, self.seen[col.name] = make_unique(values, inner, rng, start, col.name,
+                                                      self.seen.get(col.name))
+        return values

@@ -165,17 +165,25 @@ def _hash(values: pa.Array) -> np.ndarray:
 
 
 def make_unique(values: pa.Array, gen: ColumnGenerator, rng: np.random.Generator,
-                start: int, column: str) -> pa.Array:
-    """Existing values with repeats (after the first) replaced by fresh distinct values."""
+                start: int, column: str,
+                seen: np.ndarray | None = None) -> tuple[pa.Array, np.ndarray]:
+    """Existing values with repeats replaced by fresh distinct values.
+
+    A value repeats when it appeared earlier in ``values`` or in ``seen`` (hashes of
+    values already emitted, e.g. by earlier batches). Returns the values and the hashes
+    seen so far, for the next batch.
+    """
+    seen = np.empty(0, dtype=np.uint64) if seen is None else seen
     hashes = _hash(values)
-    dup = pd.Series(hashes).duplicated().to_numpy() & ~values.is_null().to_numpy(
-        zero_copy_only=False)
-    if not dup.any():
-        return values
-    unique = UniqueByHash(gen, column)
-    unique.seen = np.unique(hashes)
-    fresh = unique.sample(int(dup.sum()), rng, start)
-    return pc.replace_with_mask(values, pa.array(dup), fresh.cast(values.type))
+    nulls = values.is_null().to_numpy(zero_copy_only=False)
+    dup = (pd.Series(hashes).duplicated().to_numpy() | np.isin(hashes, seen)) & ~nulls
+    if dup.any():
+        unique = UniqueByHash(gen, column)
+        unique.seen = np.union1d(seen, hashes[~dup & ~nulls])
+        fresh = unique.sample(int(dup.sum()), rng, start)
+        values = pc.replace_with_mask(values, pa.array(dup), fresh.cast(values.type))
+        hashes = _hash(values)
+    return values, np.union1d(seen, hashes[~nulls])
 
 
 class KeyStore:

@@ -126,3 +126,17 @@ def test_get_params_follow_init():
         "marginals": "empirical", "quantiles": 10, "reservoir": 500_000}
     assert isinstance(CART(min_samples_leaf=3), Synthesizer)
     assert "min_samples_leaf=3" in repr(CART(min_samples_leaf=3))
+
+
+@pytest.mark.parametrize("make", MODELS[:1] + MODELS[2:3])
+def test_regenerated_keys_stay_unique_across_batches(make):
+    rng = np.random.default_rng(4)
+    n = 400
+    codes = rng.choice(np.arange(10_000, 99_999), n, replace=False)
+    data = pd.DataFrame({"account": [f"AC-{c}" for c in codes],
+                         "score": rng.normal(size=n)})
+    model = make().fit(data)
+    assert model.metadata_.primary_key == "account"
+    out = model.sample(5000, seed=1, batch_size=250)
+    assert out.account.is_unique
+    assert out.account.str.fullmatch(r"AC-\d{5}").all()
