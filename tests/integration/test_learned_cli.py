@@ -125,3 +125,32 @@ def test_unknown_model_and_bad_input(home, tmp_path):
     assert result.exit_code == 5 and "empty" in result.output
     result = run("fit", "--data", PENGUINS, "--name", "x", "--model", "gan")
     assert result.exit_code == 5 and "unknown model 'gan'" in result.output
+
+
+@pytest.mark.parametrize("ext", ["json", "yaml", "html"])
+def test_profile_command_writes_each_format(tmp_path, ext):
+    target = tmp_path / f"report.{ext}"
+    result = run("profile", "--data", PENGUINS, "--output", target)
+    assert result.exit_code == 0, result.output
+    text = target.read_text()
+    if ext == "json":
+        report = json.loads(text)
+        kinds = {c["name"]: c["kind"] for c in report["columns"]}
+        assert kinds["species"] == "categorical" and kinds["body_mass_g"] == "numerical"
+    elif ext == "yaml":  # a config that generate accepts as is
+        out = tmp_path / "gen"
+        generated = run("generate", "--config", target, "--rows", "50", "-o", out)
+        assert generated.exit_code == 0, generated.output
+        assert len(pd.read_csv(out / "penguins.csv")) == 50
+    else:
+        assert text.count("<svg") >= 8 and "https://" not in text
+
+
+def test_profile_bad_input(tmp_path):
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1 not really")
+    result = run("profile", "--data", broken, "--output", tmp_path / "r.json")
+    assert result.exit_code == 5 and "broken.parquet" in result.output
+    result = run("profile", "--data", PENGUINS, "--output", tmp_path / "r.xlsx")
+    assert result.exit_code == 6 and "xlsx" in result.output
+    assert not (tmp_path / "r.xlsx").exists()
