@@ -315,7 +315,7 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
     try:
         spec = None
         for frame in synthesizer.sample_batches(rows, seed=seed, conditions=conditions,
-                                                batch_size=batch_size):
+                                                batch_size=batch_size, categorical=True):
             if rules is not None:
                 frame = rules.apply(frame, start=done)
             batch = pa.Table.from_pandas(frame, preserve_index=False)

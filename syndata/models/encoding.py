@@ -137,6 +137,10 @@ class CategoryEncoder:
             return np.where(where_null, self.null_code, mapped)
         return np.maximum(codes, 0)
 
-    def decode(self, codes: np.ndarray) -> np.ndarray:
-        """Values of the codes."""
-        return self.categories[codes]
+    def decode(self, codes: np.ndarray) -> pd.Categorical:
+        """Values of the codes, as a pandas Categorical (cheap; nulls where null's code)."""
+        if not hasattr(self, "_present"):
+            present = ~pd.isna(self.categories)
+            self._present = pd.Index(self.categories[present].tolist())
+            self._remap = np.where(present, np.cumsum(present) - 1, -1)
+        return pd.Categorical.from_codes(self._remap[codes], categories=self._present)

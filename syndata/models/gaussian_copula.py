@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from scipy.special import ndtr, ndtri
+from threadpoolctl import threadpool_limits
 
 from syndata.metadata import ColumnMetadata, TableMetadata
 from syndata.models.base import ModelError, Synthesizer
@@ -66,7 +67,11 @@ class _Numeric:
     def from_uniform(self, u: np.ndarray) -> np.ndarray:
         if self.dist is not None:
             return np.asarray(self.dist.ppf(u), dtype=np.float64)
-        return np.interp(u, self.probs, self.knots)
+        # the knots sit at evenly spaced probabilities: interpolate without a search
+        pos = np.clip(u, 0.0, 1.0) * (len(self.knots) - 1)
+        i = np.minimum(pos.astype(np.int64), len(self.knots) - 2)
+        lo = self.knots[i]
+        return lo + (pos - i) * (self.knots[i + 1] - lo)
 
 
 @dataclass
@@ -119,8 +124,9 @@ class GaussianCopula(Synthesizer):
                              f"{self.marginals!r}")
         self._fit_marginals({c: data[c] for c in data.columns}, counts=None)
         rng = np.random.default_rng(0)
-        self._order_categories(data, rng)
-        z = self._to_latent(data, rng)
+        z = self._to_latent(data, rng, numeric=True, categorical=False)
+        self._order_categories(data, z)
+        self._to_latent(data, rng, numeric=False, categorical=True, out=z)
         self._set_correlation(z.T @ z, len(z))
 
     def _fit_marginals(self, columns: Mapping[str, pd.Series],
@@ -157,7 +163,7 @@ class GaussianCopula(Synthesizer):
             num.dist = _best_family(present, enc.lo, enc.hi)
         return num
 
-    def _order_categories(self, data: pd.DataFrame, rng: np.random.Generator) -> None:
+    def _order_categories(self, data: pd.DataFrame, z: np.ndarray) -> None:
         """Order each column's categories by the numeric columns' main trend.
 
         A category's interval of [0, 1] is where it sits on its latent axis; ordering the
@@ -169,7 +175,7 @@ class GaussianCopula(Synthesizer):
         categorical = [(n, m) for n, m in self.marginals_.items() if isinstance(m, _Categorical)]
         if not numeric or not categorical or len(data) < 3:
             return
-        z = self._to_latent(data, rng)[:, [m.value_dim for m in numeric]]
+        z = z[:, [m.value_dim for m in numeric]]
         if z.shape[1] == 1:
             score = z[:, 0]
         else:
@@ -184,12 +190,17 @@ class GaussianCopula(Synthesizer):
                                                    marg.encoder.frequencies[order])
             self.marginals_[name] = _Categorical.of(enc, marg.dim)
 
-    def _to_latent(self, data: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
-        z = np.empty((len(data), self.n_dims_), dtype=np.float64)
+    def _to_latent(self, data: pd.DataFrame, rng: np.random.Generator, *, numeric: bool = True,
+                   categorical: bool = True, out: np.ndarray | None = None) -> np.ndarray:
+        """The latent normal values of rows (only the kinds asked for are filled in)."""
+        z = np.zeros((len(data), self.n_dims_)) if out is None else out
         for name, marg in self.marginals_.items():
             values = data[name]
             if isinstance(marg, _Categorical):
-                z[:, marg.dim] = ndtri(marg.to_uniform(marg.encoder.encode(values), rng))
+                if categorical:
+                    z[:, marg.dim] = ndtri(marg.to_uniform(marg.encoder.encode(values), rng))
+                continue
+            if not numeric:
                 continue
             x = marg.encoder.encode(values)
             null = np.isnan(x)
@@ -247,7 +258,8 @@ class GaussianCopula(Synthesizer):
             raise ModelError(f"marginals must be 'empirical' or 'parametric', got "
                              f"{self.marginals!r}")
         self._fit_marginals({c: reservoir[c] for c in self.modelled_}, counts)
-        self._order_categories(reservoir[self.modelled_], rng)
+        sample = reservoir[self.modelled_]
+        self._order_categories(sample, self._to_latent(sample, rng, categorical=False))
         gram = np.zeros((self.n_dims_, self.n_dims_))
         for batch in batches():
             z = self._to_latent(batch[self.modelled_], rng)
@@ -259,7 +271,8 @@ class GaussianCopula(Synthesizer):
 
     def _sample(self, n: int, rng: np.random.Generator,
                 conditions: Mapping[str, Any]) -> pd.DataFrame:
-        z = rng.standard_normal((n, self.n_dims_)) @ self.cholesky_.T
+        with threadpool_limits(limits=1, user_api="blas"):  # threads only slow a thin matmul
+            z = rng.standard_normal((n, self.n_dims_)) @ self.cholesky_.T
         if conditions:
             z = self._condition(z, n, rng, conditions)
         out: dict[str, Any] = {}

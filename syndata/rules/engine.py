@@ -161,23 +161,43 @@ class RuleApplier:
         self.fks = {fk.child_column: fk for fk in self.table_config.foreign_keys}
         self.seen: dict[str, np.ndarray] = {}
         self.batches = 0
+        self.used = {c.name for c in self.table_config.columns} | {
+            cond.column for c in self.table_config.columns for r in c.conditional_rules
+            for cond in r.condition}
 
     def apply(self, data: pd.DataFrame | pa.Table, start: int = 0) -> Any:
         """The rows with the rules applied, as the same kind of object as given."""
         import pandas as pd
 
-        is_pandas = isinstance(data, pd.DataFrame)
-        frame: pa.Table = pa.Table.from_pandas(data, preserve_index=False) if is_pandas else data
-        n = int(frame.num_rows)
-        columns = {name: frame.column(name).combine_chunks() for name in frame.column_names}
+        names = [str(c) for c in (data.columns if isinstance(data, pd.DataFrame)
+                                  else data.column_names)]
+        touched = [n for n in names if n in self.used]  # only these are converted to arrow
+        if isinstance(data, pd.DataFrame):
+            n = len(data)
+            columns = {name: pa.Array.from_pandas(data[name]) for name in touched}
+        else:
+            n = int(data.num_rows)
+            columns = {name: data.column(name).combine_chunks() for name in touched}
         for col in self.table.columns:
             rng = batch_rng(self.plan.seed, self.table.index, col.index, self.batches, purpose=1)
             columns[col.name] = self._column(col, columns, n, rng, start)
         self.batches += 1
-        names = list(frame.column_names) + [c.name for c in self.table_config.columns
-                                            if c.name not in frame.column_names]
-        out = pa.table({name: columns[name] for name in names})
-        return out.to_pandas() if is_pandas else out
+        added = [c.name for c in self.table_config.columns if c.name not in names]
+        if isinstance(data, pd.DataFrame):
+            out = data.copy(deep=False)
+            for name in [*self.configured_in(names), *added]:
+                out[name] = columns[name].to_pandas()
+            return out
+        table = data
+        for name in self.configured_in(names):
+            table = table.set_column(names.index(name), name, columns[name])
+        for name in added:
+            table = table.append_column(name, columns[name])
+        return table
+
+    def configured_in(self, names: list[str]) -> list[str]:
+        """The configured columns among ``names`` (the ones this applier rewrites)."""
+        return [c.name for c in self.table_config.columns if c.name in names]
 
     def _column(self, col: ColumnPlan, columns: dict[str, pa.Array], n: int,
                 rng: np.random.Generator, start: int) -> pa.Array:
