@@ -159,7 +159,8 @@ class Synthesizer(ABC):
                 raise GenerationError(f"model produced no values for column '{col}'")
             values = frame[col]
             if categorical and isinstance(values.dtype, pd.CategoricalDtype) and (
-                    self.dtypes_[col] == object or pd.api.types.is_string_dtype(self.dtypes_[col])):
+                    pd.api.types.is_object_dtype(self.dtypes_[col])
+                    or pd.api.types.is_string_dtype(self.dtypes_[col])):
                 out[col] = values.reset_index(drop=True)
                 continue
             out[col] = cast_like(values, self.dtypes_[col], self.metadata_.columns[col])
@@ -174,9 +175,9 @@ def cast_like(values: pd.Series, dtype: Any, meta: ColumnMetadata) -> pd.Series:
     if isinstance(values.dtype, pd.CategoricalDtype):
         cats = values.cat.categories.to_numpy(dtype=object)
         codes = values.cat.codes.to_numpy()
-        plain = np.where(codes >= 0, cats[np.maximum(codes, 0)] if len(cats) else None, np.nan)
-        values = pd.Series(plain, dtype=object)
-        if dtype == object:
+        picked = cats[np.maximum(codes, 0)] if len(cats) else np.full(len(codes), None)
+        values = pd.Series(np.where(codes >= 0, picked, np.nan), dtype=object)
+        if pd.api.types.is_object_dtype(dtype):
             return values
     try:
         if pd.api.types.is_integer_dtype(dtype):
