@@ -68,17 +68,22 @@ class NumericEncoder:
             return ns / 1e9  # seconds: keeps float precision
         return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
+    def canonical(self, x: np.ndarray) -> np.ndarray:
+        """Numbers as they will be written: clipped into the range and rounded."""
+        x = np.clip(x, self.lo, self.hi)
+        if self.is_time and self.time_unit_date:
+            return np.round(x / 86400) * 86400
+        if self.is_int:
+            return np.round(x)
+        if self.decimals is not None:
+            return np.round(x, self.decimals)
+        return x
+
     def decode(self, x: np.ndarray) -> pd.Series | np.ndarray:
         """Numbers back to the column's values (clipped, rounded, typed)."""
-        x = np.clip(x, self.lo, self.hi)
-        if self.is_int:
-            x = np.round(x)
-        elif self.decimals is not None:
-            x = np.round(x, self.decimals)
+        x = self.canonical(x)
         if not self.is_time:
             return x
-        if self.time_unit_date:
-            x = np.round(x / 86400) * 86400
         stamps = pd.Series(pd.to_datetime((x * 1e9).astype(np.int64), unit="ns"))
         stamps = stamps.where(~np.isnan(x))
         if self.tz is not None:
