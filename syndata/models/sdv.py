@@ -40,7 +40,10 @@ class _SdvSynthesizer(Synthesizer):
         columns = {}
         for name in data.columns:
             meta = self.metadata_.columns[name]
-            spec: dict[str, Any] = {"sdtype": _SDTYPES[meta.kind]}
+            sdtype = _SDTYPES[meta.kind]
+            if sdtype == "boolean" and meta.dtype != "bool":
+                sdtype = "categorical"  # SDV's boolean takes True/False only, not 0/1
+            spec: dict[str, Any] = {"sdtype": sdtype}
             if meta.kind == "date_string" and meta.format:
                 spec["datetime_format"] = meta.format
             columns[name] = spec
