@@ -39,10 +39,10 @@ class NumericEncoder:
         enc.is_time = meta.kind in ("datetime", "date_string")
         enc.time_unit_date = meta.dtype == "date" or (
             meta.kind == "date_string" and not any(t in (meta.format or "") for t in "HMS"))
-        if enc.is_time:
-            parsed = enc._to_datetime(values)
+        parsed = enc._to_datetime(values) if enc.is_time else None
+        if parsed is not None:
             enc.tz = getattr(parsed.dt, "tz", None)
-        x = enc.encode(values)
+        x = enc.encode(values, parsed)
         present = x[~np.isnan(x)]
         enc.is_int = meta.dtype == "int" or enc.is_time
         enc.lo = float(present.min()) if len(present) else 0.0
@@ -54,13 +54,16 @@ class NumericEncoder:
 
     def _to_datetime(self, values: pd.Series) -> pd.Series:
         if self.meta.kind == "date_string":
-            return pd.to_datetime(values, format=self.meta.format, errors="coerce")
+            fmt = self.meta.format or "%Y-%m-%d"
+            # ISO formats take pandas' fast parser instead of strptime per value
+            return pd.to_datetime(values, format="ISO8601" if fmt in _ISO else fmt,
+                                  errors="coerce")
         return pd.to_datetime(values, errors="coerce")
 
-    def encode(self, values: pd.Series) -> np.ndarray:
+    def encode(self, values: pd.Series, parsed: pd.Series | None = None) -> np.ndarray:
         """Values as float64; NaN where null (or unparseable)."""
         if self.is_time:
-            parsed = self._to_datetime(values)
+            parsed = self._to_datetime(values) if parsed is None else parsed
             if getattr(parsed.dt, "tz", None) is not None:
                 parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
             ns = parsed.to_numpy(dtype="datetime64[ns]").astype(np.int64).astype(np.float64)
@@ -86,13 +89,31 @@ class NumericEncoder:
             return x
         stamps = pd.Series(pd.to_datetime((x * 1e9).astype(np.int64), unit="ns"))
         stamps = stamps.where(~np.isnan(x))
+        if self.meta.kind == "date_string":  # the text format carries any zone itself
+            return format_datetimes(stamps, self.meta.format or "%Y-%m-%d")
         if self.tz is not None:
             stamps = stamps.dt.tz_localize("UTC").dt.tz_convert(self.tz)
-        if self.meta.kind == "date_string":
-            return stamps.dt.strftime(self.meta.format or "%Y-%m-%d")
         if self.meta.dtype == "date":
             return stamps.dt.date
         return stamps
+
+
+_ISO = {"%Y-%m-%d": ("D", ""), "%Y-%m-%dT%H:%M:%S": ("s", ""),
+        "%Y-%m-%dT%H:%M:%SZ": ("s", "Z"), "%Y-%m-%d %H:%M:%S": ("s", "")}
+
+
+def format_datetimes(stamps: pd.Series, fmt: str) -> pd.Series:
+    """Datetimes as text in ``fmt``; ISO formats without a per-value strftime."""
+    if fmt not in _ISO or getattr(stamps.dt, "tz", None) is not None:
+        return stamps.dt.strftime(fmt)
+    unit, suffix = _ISO[fmt]
+    text = np.datetime_as_string(stamps.to_numpy(dtype="datetime64[ns]"), unit=unit)
+    if " " in fmt:
+        text = np.char.replace(text, "T", " ")
+    if suffix:
+        text = np.char.add(text, suffix)
+    out = pd.Series(text.astype(object))
+    return out.where(stamps.notna().to_numpy(), None)
 
 
 def observed_decimals(values: np.ndarray, most: int = 6) -> int | None:

@@ -157,7 +157,7 @@ class GaussianCopula(Synthesizer):
         present = np.sort(x[~np.isnan(x)])
         k = max(2, min(self.quantiles, len(present)))
         probs = np.linspace(0.0, 1.0, k)
-        knots = np.quantile(present, probs) if len(present) else np.zeros(k)
+        knots = _sorted_quantiles(present, probs) if len(present) else np.zeros(k)
         num = _Numeric(enc, knots, probs)
         if self.marginals == "parametric" and not enc.is_time and len(present) > 20:
             num.dist = _best_family(present, enc.lo, enc.hi)
@@ -340,6 +340,14 @@ def conditional_normal(z: np.ndarray, corr: np.ndarray, fixed: Mapping[int, np.n
     chol = np.linalg.cholesky(_nearest_psd(cov))
     out[:, free] = zc @ gain.T + rng.standard_normal((n, len(free))) @ chol.T
     return out
+
+
+def _sorted_quantiles(ordered: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """Quantiles (linear interpolation, as numpy's default) of already sorted values."""
+    pos = probs * (len(ordered) - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo])
 
 
 def _nearest_psd(m: np.ndarray, floor: float = 1e-9) -> np.ndarray:

