@@ -107,7 +107,7 @@ def format_datetimes(stamps: pd.Series, fmt: str) -> pd.Series:
     if fmt not in _ISO or getattr(stamps.dt, "tz", None) is not None:
         return stamps.dt.strftime(fmt)
     unit, suffix = _ISO[fmt]
-    text = np.datetime_as_string(stamps.to_numpy(dtype="datetime64[ns]"), unit=unit)
+    text = np.datetime_as_string(stamps.to_numpy(dtype="datetime64[ns]"), unit=unit)  # type: ignore[call-overload]
     if " " in fmt:
         text = np.char.replace(text, "T", " ")
     if suffix:
