@@ -299,10 +299,13 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
     ``model`` is a registered model (``name``, ``name:version``, ``name@alias``) or a fitted
     synthesizer; a config's rules are applied to every batch when given.
     """
-    import model_registry
-
     started = time.perf_counter()
-    synthesizer = model_registry.load_model(model) if isinstance(model, str) else model
+    if isinstance(model, str):
+        import model_registry
+
+        synthesizer = model_registry.load_model(model)
+    else:
+        synthesizer = model
     seed = int(np.random.SeedSequence().entropy) % 2**31 if seed is None else seed  # type: ignore[arg-type]
     tname = synthesizer.metadata_.name
     rules = (RuleApplier(config, _rule_table(config, tname), seed=seed)

@@ -517,7 +517,11 @@ def _ml_efficacy(train_real: pd.DataFrame, synthetic: pd.DataFrame, test_real: p
         if task == "classification" and len(np.unique(y)) < 2:
             predicted = np.full(len(y_test), y[0])  # one class: predict it
         else:
-            predicted = model.fit(x, y).predict(x_test)
+            try:
+                predicted = model.fit(x, y).predict(x_test)
+            except ValueError:  # early stopping's stratified split fails on a one-row class
+                predicted = model.set_params(early_stopping=False).fit(x, y).predict(x_test)
+                model.set_params(early_stopping="auto")
         if task == "classification":
             return float(f1_score(y_test, predicted, average="macro", zero_division=0.0))
         return float(r2_score(y_test, predicted))

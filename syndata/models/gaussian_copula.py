@@ -50,10 +50,13 @@ class _Numeric:
     dist: Any = None
     value_dim: int = -1
     null_dim: int = -1
+    count: int = 0  # non-null values the marginal was learned from
 
     def to_uniform(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        # extremes map to normal scores of the sample size (1/2n), not to z = +-6
+        edge = max(_EPS, 0.5 / max(self.count, 1))
         if self.dist is not None:
-            return np.clip(self.dist.cdf(x), _EPS, 1 - _EPS)
+            return np.clip(self.dist.cdf(x), edge, 1 - edge)
         lo = np.interp(x, self.knots, self.probs, left=0.0, right=1.0)
         hi_idx = np.searchsorted(self.knots, x, side="right")
         lo_idx = np.searchsorted(self.knots, x, side="left")
@@ -62,7 +65,7 @@ class _Numeric:
             p_lo = self.probs[np.clip(lo_idx[tied], 0, len(self.probs) - 1)]
             p_hi = self.probs[np.clip(hi_idx[tied] - 1, 0, len(self.probs) - 1)]
             lo[tied] = p_lo + rng.random(int(tied.sum())) * (p_hi - p_lo)
-        return np.clip(lo, _EPS, 1 - _EPS)
+        return np.clip(lo, edge, 1 - edge)
 
     def from_uniform(self, u: np.ndarray) -> np.ndarray:
         if self.dist is not None:
@@ -158,34 +161,38 @@ class GaussianCopula(Synthesizer):
         k = max(2, min(self.quantiles, len(present)))
         probs = np.linspace(0.0, 1.0, k)
         knots = _sorted_quantiles(present, probs) if len(present) else np.zeros(k)
-        num = _Numeric(enc, knots, probs)
+        num = _Numeric(enc, knots, probs, count=len(present))
         if self.marginals == "parametric" and not enc.is_time and len(present) > 20:
             num.dist = _best_family(present, enc.lo, enc.hi)
         return num
 
     def _order_categories(self, data: pd.DataFrame, z: np.ndarray) -> None:
-        """Order each column's categories by the numeric columns' main trend.
+        """Order each column's categories along the direction its categories differ most.
 
-        A category's interval of [0, 1] is where it sits on its latent axis; ordering the
-        categories by the mean of the first principal component of the numeric latents
-        puts categories that go with high values next to each other, so a linear
-        correlation can carry much more of their relation than frequency order can.
+        A category's interval of [0, 1] is where it sits on its latent axis. For each
+        categorical column, the categories' mean numeric latents are computed and the
+        categories are ordered along the first principal axis of those means (weighted
+        by frequency): a linear correlation can then carry the relation (loan grades
+        along the interest rate, months along the date, species along body size) much
+        better than frequency order can.
         """
         numeric = [m for m in self.marginals_.values() if isinstance(m, _Numeric)]
         categorical = [(n, m) for n, m in self.marginals_.items() if isinstance(m, _Categorical)]
         if not numeric or not categorical or len(data) < 3:
             return
-        z = z[:, [m.value_dim for m in numeric]]
-        if z.shape[1] == 1:
-            score = z[:, 0]
-        else:
-            _, vecs = np.linalg.eigh(np.corrcoef(z.T) + 1e-9 * np.eye(z.shape[1]))
-            score = z @ vecs[:, -1]
+        latent = z[:, [m.value_dim for m in numeric]]
+        centred = latent - latent.mean(axis=0)
+        total = np.maximum((centred**2).sum(axis=0), _EPS)
         for name, marg in categorical:
             codes = marg.encoder.encode(data[name])
-            sums = np.bincount(codes, weights=score, minlength=len(marg.encoder.categories))
-            counts = np.bincount(codes, minlength=len(marg.encoder.categories))
-            order = np.argsort(sums / np.maximum(counts, 1), kind="stable")
+            k = len(marg.encoder.categories)
+            counts = np.bincount(codes, minlength=k).astype(np.float64)
+            sums = np.stack([np.bincount(codes, weights=centred[:, j], minlength=k)
+                             for j in range(centred.shape[1])], axis=1)
+            means = sums / np.maximum(counts, 1)[:, None] / np.sqrt(total / len(latent))
+            # the direction along which the categories' means differ most (weighted PCA)
+            _, _, vt = np.linalg.svd(means * np.sqrt(counts)[:, None], full_matrices=False)
+            order = np.argsort(means @ vt[0], kind="stable")
             enc = CategoryEncoder.from_frequencies(marg.encoder.categories[order],
                                                    marg.encoder.frequencies[order])
             self.marginals_[name] = _Categorical.of(enc, marg.dim)

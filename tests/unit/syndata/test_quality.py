@@ -384,3 +384,16 @@ def test_core_does_not_import_sdmetrics():
             "bad = [m for m in ('sdmetrics', 'copulas', 'sdv') if m in sys.modules]; "
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_ml_efficacy_survives_a_synthetic_class_with_one_row():
+    rng = np.random.default_rng(0)
+    n = 12_000
+    real = pd.DataFrame({"x": rng.normal(size=n), "y": rng.normal(size=n),
+                         "label": rng.choice(["a", "b"], n)})
+    synthetic = real.copy()
+    synthetic.loc[0, "label"] = "c"  # a class that appears once
+    report = evaluate(real.iloc[:10_000], synthetic, target="label",
+                      holdout=real.iloc[10_000:])
+    assert report.ml_efficacy is not None
+    assert 0.0 <= report.ml_efficacy["synthetic_score"] <= 1.0
