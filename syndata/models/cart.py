@@ -25,6 +25,7 @@ from syndata.models.base import ModelError, Synthesizer
 from syndata.models.encoding import CategoryEncoder, NumericEncoder
 
 COPY_GUARD_ROUNDS = 10
+CONTINUOUS_SHARE = 0.2  # more distinct values than this share of rows: a continuous column
 
 
 @dataclass
@@ -105,15 +106,19 @@ class CART(Synthesizer):
         return isinstance(self.encoders_[name], CategoryEncoder)
 
     def _smoothed(self, name: str) -> bool:
-        """Continuous (non-integer) columns are smoothed in their leaf.
+        """Only truly continuous columns are smoothed in their leaf.
 
-        Integers stay exact (noise would put mass between their values); the copy guard
-        keeps rows made only of exact values from reproducing rare training rows.
+        Integers and numbers on a coarse grid (few distinct values for the rows, such
+        as sizes in whole millimetres) stay exact: noise would put mass between their
+        values and spread outliers; the copy guard keeps rows made of exact values from
+        reproducing rare training rows.
         """
         enc = self.encoders_[name]
-        if not self.smoothing or not isinstance(enc, NumericEncoder):
+        if not self.smoothing or not isinstance(enc, NumericEncoder) or enc.is_int:
             return False
-        return not enc.is_int
+        col = self.train_[:, self.order_.index(name)]
+        present = col[~np.isnan(col)]
+        return len(np.unique(present)) > CONTINUOUS_SHARE * len(present)
 
     def _grow(self, target: str, predictors: list[str]) -> _Leaves:
         cols = [self.order_.index(p) for p in predictors]
