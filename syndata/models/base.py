@@ -173,10 +173,9 @@ def cast_like(values: pd.Series, dtype: Any, meta: ColumnMetadata) -> pd.Series:
     if str(values.dtype) == str(dtype):
         return values
     if isinstance(values.dtype, pd.CategoricalDtype):
-        cats = values.cat.categories.to_numpy(dtype=object)
-        codes = values.cat.codes.to_numpy()
-        picked = cats[np.maximum(codes, 0)] if len(cats) else np.full(len(codes), None)
-        values = pd.Series(np.where(codes >= 0, picked, np.nan), dtype=object)
+        # one take; code -1 (null) picks the NaN appended at the end
+        cats = np.append(values.cat.categories.to_numpy(dtype=object), np.nan)
+        values = pd.Series(cats[values.cat.codes.to_numpy()], dtype=object)
         if pd.api.types.is_object_dtype(dtype):
             return values
     try:
