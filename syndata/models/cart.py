@@ -49,9 +49,11 @@ class CART(Synthesizer):
     max_depth : depth limit of each tree (None: grow until leaves are small).
     smoothing : smooth continuous values within their leaf.
     max_fit_rows : rows used to fit the trees (a uniform sample when the data has more).
-    visit_order : "data" (default: the columns' own order) or "categorical_last" (numbers
+    visit_order : "data" (default: the columns' own order), "categorical_last" (numbers
         first, then each category predicted by a classifier from everything before it:
-        better ML efficacy on categories, at some cost in pair trends).
+        better ML efficacy on categories, at some cost in pair trends) or "cardinality"
+        (fewest distinct values first; on diamonds overall 0.993 against 0.967, on
+        computers 0.945 against 0.968: no order wins everywhere).
     """
 
     model_type = "cart"
@@ -82,7 +84,7 @@ class CART(Synthesizer):
                 num = NumericEncoder.fit(meta, data[name])
                 self.encoders_[name] = num
                 encoded[name] = num.encode(data[name])
-        self.order_ = self._visit_order(list(data.columns))
+        self.order_ = self._visit_order(list(data.columns), encoded)
         self.train_ = np.column_stack([encoded[c] for c in self.order_]) if self.order_ \
             else np.empty((len(data), 0))
         hashes = _row_hashes(self.train_)
@@ -93,12 +95,15 @@ class CART(Synthesizer):
             if j > 0:
                 self.trees_[(name, tuple(self.order_[:j]))] = self._grow(name, self.order_[:j])
 
-    def _visit_order(self, columns: list[str]) -> list[str]:
+    def _visit_order(self, columns: list[str], encoded: dict[str, np.ndarray]) -> list[str]:
         if self.visit_order == "data":
             return columns
+        if self.visit_order == "cardinality":
+            distinct = {c: len(np.unique(encoded[c])) for c in columns}
+            return sorted(columns, key=lambda c: distinct[c])
         if self.visit_order != "categorical_last":
-            raise ModelError(f"visit_order must be 'categorical_last' or 'data', got "
-                             f"{self.visit_order!r}")
+            raise ModelError(f"visit_order must be 'data', 'cardinality' or "
+                             f"'categorical_last', got {self.visit_order!r}")
         numeric = [c for c in columns if not self._is_category(c)]
         return numeric + [c for c in columns if self._is_category(c)]
 

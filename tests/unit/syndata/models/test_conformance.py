@@ -153,3 +153,12 @@ def test_cart_never_reproduces_a_unique_training_row():
     out = CART().fit(data).sample(len(data), seed=3)
     assert exact_match_rate(unique_rows, out) == 0.0
     assert exact_match_rate(data, out) < 0.05  # common combinations may recur, as in real data
+
+
+@pytest.mark.parametrize("order", ["data", "categorical_last", "cardinality"])
+def test_cart_visit_orders_all_keep_relations(order, penguins):
+    out = CART(visit_order=order).fit(penguins).sample(1000, seed=1)
+    by_species = out.groupby("species").body_mass_g.mean()
+    assert by_species["Gentoo"] > by_species["Adelie"] + 800
+    with pytest.raises(ModelError, match="visit_order must be"):
+        CART(visit_order="random").fit(penguins)
