@@ -25,6 +25,8 @@ from syndata.models.base import ModelError, Synthesizer
 from syndata.models.encoding import CategoryEncoder, NumericEncoder
 
 COPY_GUARD_ROUNDS = 10
+VISIT_ORDERS = ("data", "cardinality", "categorical_last")
+AUTO_MIN_ROWS = 400  # fewer rows: too few to compare orders on a split
 CONTINUOUS_SHARE = 0.2  # more distinct values than this share of rows: a continuous column
 
 
@@ -49,18 +51,20 @@ class CART(Synthesizer):
     max_depth : depth limit of each tree (None: grow until leaves are small).
     smoothing : smooth continuous values within their leaf.
     max_fit_rows : rows used to fit the trees (a uniform sample when the data has more).
-    visit_order : "data" (default: the columns' own order), "categorical_last" (numbers
-        first, then each category predicted by a classifier from everything before it:
-        better ML efficacy on categories, at some cost in pair trends) or "cardinality"
-        (fewest distinct values first; on diamonds overall 0.993 against 0.967, on
-        computers 0.945 against 0.968: no order wins everywhere).
+    visit_order : which column is synthesised after which. "auto" (default) fits the
+        three orders below on 75% of the rows and keeps the one whose sample best matches
+        the other 25% (no order wins everywhere: "cardinality" scores 0.993 on diamonds
+        against 0.967 for "data", but 0.945 against 0.968 on computers); "data" (the
+        columns' own order), "cardinality" (fewest distinct values first) or
+        "categorical_last" (numbers first, then each category predicted by a classifier
+        from everything before it).
     """
 
     model_type = "cart"
 
     def __init__(self, min_samples_leaf: int = 5, max_depth: int | None = None,
                  smoothing: bool = True, max_fit_rows: int = 200_000,
-                 visit_order: str = "data") -> None:
+                 visit_order: str = "auto") -> None:
         self.min_samples_leaf = min_samples_leaf
         self.max_depth = max_depth
         self.smoothing = smoothing
@@ -84,7 +88,9 @@ class CART(Synthesizer):
                 num = NumericEncoder.fit(meta, data[name])
                 self.encoders_[name] = num
                 encoded[name] = num.encode(data[name])
-        self.order_ = self._visit_order(list(data.columns), encoded)
+        self.visit_order_ = (self._search_order(data) if self.visit_order == "auto"
+                             else self.visit_order)
+        self.order_ = self._visit_order(list(data.columns), encoded, self.visit_order_)
         self.train_ = np.column_stack([encoded[c] for c in self.order_]) if self.order_ \
             else np.empty((len(data), 0))
         hashes = _row_hashes(self.train_)
@@ -95,15 +101,36 @@ class CART(Synthesizer):
             if j > 0:
                 self.trees_[(name, tuple(self.order_[:j]))] = self._grow(name, self.order_[:j])
 
-    def _visit_order(self, columns: list[str], encoded: dict[str, np.ndarray]) -> list[str]:
-        if self.visit_order == "data":
+    def _search_order(self, data: pd.DataFrame) -> str:
+        """The visit order whose model best matches rows it did not see (a 25% split)."""
+        from syndata.metadata import TableMetadata
+        from syndata.quality import evaluate
+
+        if len(data) < AUTO_MIN_ROWS:
+            return "data"
+        meta = TableMetadata(self.metadata_.name,
+                             {c: self.metadata_.columns[c] for c in data.columns})
+        check = data.sample(frac=0.25, random_state=0)
+        learn = data.drop(check.index)
+        scores = {}
+        for order in VISIT_ORDERS:
+            params = {**self.get_params(), "visit_order": order}
+            model = CART(**params).fit(learn, meta)
+            synthetic = model.sample(len(check), seed=0)
+            scores[order] = evaluate(check, synthetic, meta, ml_efficacy=False).overall
+        self.order_scores_ = scores
+        return max(VISIT_ORDERS, key=lambda o: (scores[o], -VISIT_ORDERS.index(o)))
+
+    def _visit_order(self, columns: list[str], encoded: dict[str, np.ndarray],
+                     order: str) -> list[str]:
+        if order == "data":
             return columns
-        if self.visit_order == "cardinality":
+        if order == "cardinality":
             distinct = {c: len(np.unique(encoded[c])) for c in columns}
             return sorted(columns, key=lambda c: distinct[c])
-        if self.visit_order != "categorical_last":
-            raise ModelError(f"visit_order must be 'data', 'cardinality' or "
-                             f"'categorical_last', got {self.visit_order!r}")
+        if order != "categorical_last":
+            raise ModelError(f"visit_order must be 'auto', 'data', 'cardinality' or "
+                             f"'categorical_last', got {order!r}")
         numeric = [c for c in columns if not self._is_category(c)]
         return numeric + [c for c in columns if self._is_category(c)]
 

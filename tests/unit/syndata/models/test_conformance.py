@@ -162,3 +162,10 @@ def test_cart_visit_orders_all_keep_relations(order, penguins):
     assert by_species["Gentoo"] > by_species["Adelie"] + 800
     with pytest.raises(ModelError, match="visit_order must be"):
         CART(visit_order="random").fit(penguins)
+
+
+def test_cart_auto_order_keeps_the_best_scoring_order(mixed):
+    model = CART().fit(mixed)
+    assert model.visit_order_ in ("data", "cardinality", "categorical_last")
+    assert set(model.order_scores_) == {"data", "cardinality", "categorical_last"}
+    assert model.order_scores_[model.visit_order_] == max(model.order_scores_.values())
