@@ -184,7 +184,8 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
     ``holdout`` (default 20%) of the rows are kept out of training to measure ML efficacy
     and the exact-copy rate against real rows the model never saw; 0 trains on all rows.
     Parquet inputs with more than ``STREAM_FIT_ROWS`` rows fitted with the copula are
-    read in two streaming passes (memory stays bounded).
+    read in two streaming passes (memory stays bounded); such a fit reads every row, so
+    it reports quality but no held-out ML efficacy or copy rate.
     """
     import model_registry
     from syndata.models import make_model
@@ -211,7 +212,8 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
     step("profile", 1)
     prof = profile_table(data, tname, total_rows=rows)
     meta = metadata or prof.metadata
-    train, test = _split(data, holdout, seed)
+    # a streamed fit reads every row, so none is held out: no ML efficacy or copy rate
+    train, test = _split(data, 0.0 if streaming is not None else holdout, seed)
     step("fit", 2)
     if streaming is not None:
         synthesizer.fit_batches(lambda: _parquet_frames(streaming), meta, seed=seed)  # type: ignore[attr-defined]

@@ -95,10 +95,6 @@ class _Categorical:
         lo, hi = self.bounds[codes], self.bounds[codes + 1]
         return np.clip(lo + rng.random(len(codes)) * (hi - lo), _EPS, 1 - _EPS)
 
-    def from_uniform(self, u: np.ndarray) -> np.ndarray:
-        codes = np.searchsorted(self.bounds, u, side="right") - 1
-        return np.clip(codes, 0, len(self.bounds) - 2)
-
     def from_latent(self, z: np.ndarray) -> np.ndarray:
         """Codes of latent normal values (the bounds mapped through the normal quantile)."""
         inner = ndtri(self.bounds[1:-1]).astype(z.dtype)
