@@ -137,21 +137,131 @@ class TableMetadata:
         return meta
 
 
+@dataclass(frozen=True)
+class Relationship:
+    """A foreign key: ``child_table.child_key`` refers to ``parent_table.parent_key``."""
+
+    parent_table: str
+    parent_key: str
+    child_table: str
+    child_key: str
+
+    @property
+    def name(self) -> str:
+        """``child.key -> parent.key``, as shown to users."""
+        return f"{self.child_table}.{self.child_key} -> {self.parent_table}.{self.parent_key}"
+
+    def to_dict(self) -> dict[str, str]:
+        """Plain data (JSON-compatible)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Relationship:
+        """From plain data (as ``to_dict`` writes it)."""
+        missing = [k for k in ("parent_table", "parent_key", "child_table", "child_key")
+                   if not data.get(k)]
+        if missing:
+            raise ValueError(f"relationship {data!r} lacks {', '.join(missing)}")
+        return cls(str(data["parent_table"]), str(data["parent_key"]),
+                   str(data["child_table"]), str(data["child_key"]))
+
+
 @dataclass
 class Metadata:
-    """Several tables (relationships between them arrive with multi-table models)."""
+    """Several tables and the foreign keys between them (a relational schema)."""
 
     tables: dict[str, TableMetadata] = field(default_factory=dict)
+    relationships: list[Relationship] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-compatible)."""
-        return {"tables": [t.to_dict() for t in self.tables.values()]}
+        return {"tables": [t.to_dict() for t in self.tables.values()],
+                "relationships": [r.to_dict() for r in self.relationships]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Metadata:
         """From plain data (as ``to_dict`` writes it)."""
         tables = [TableMetadata.from_dict(t) for t in data.get("tables", [])]
-        return cls({t.name: t for t in tables})
+        rels = [Relationship.from_dict(r) for r in data.get("relationships") or []]
+        return cls({t.name: t for t in tables}, rels)
+
+    def parents_of(self, table: str) -> list[Relationship]:
+        """The foreign keys of ``table`` (it is their child)."""
+        return [r for r in self.relationships if r.child_table == table]
+
+    def children_of(self, table: str) -> list[Relationship]:
+        """The foreign keys that refer to ``table``."""
+        return [r for r in self.relationships if r.parent_table == table]
+
+    def problems(self) -> list[str]:
+        """What is wrong with the schema itself: unknown names, parent keys, cycles."""
+        out: list[str] = []
+        for rel in self.relationships:
+            for table, column in ((rel.parent_table, rel.parent_key),
+                                  (rel.child_table, rel.child_key)):
+                if table not in self.tables:
+                    out.append(f"{rel.name}: no table '{table}' (tables: "
+                               f"{', '.join(self.tables)})")
+                elif column not in self.tables[table].columns:
+                    out.append(f"{rel.name}: table '{table}' has no column '{column}'")
+            parent = self.tables.get(rel.parent_table)
+            if parent is not None and parent.primary_key != rel.parent_key \
+                    and rel.parent_key in parent.columns:
+                out.append(f"{rel.name}: '{rel.parent_key}' is not the primary key of "
+                           f"'{rel.parent_table}' (it is {parent.primary_key!r}); a foreign "
+                           "key must refer to its parent's primary key")
+            if rel.child_table == rel.parent_table:
+                out.append(f"{rel.name}: a table referring to itself is not supported; "
+                           "drop this relationship")
+        if not out:
+            cycle = self._cycle()
+            if cycle:
+                out.append("foreign keys form a cycle: " + " -> ".join(cycle)
+                           + "; drop one relationship of the cycle")
+        return out
+
+    def order(self) -> list[str]:
+        """Table names with every parent before its children (stable otherwise)."""
+        done: list[str] = []
+        pending = list(self.tables)
+        while pending:
+            ready = next((t for t in pending
+                          if {r.parent_table for r in self.parents_of(t)} - {t} <= set(done)),
+                         None)
+            if ready is None:
+                raise DataReadError("foreign keys form a cycle: " + " -> ".join(self._cycle())
+                                    + "; drop one relationship of the cycle")
+            done.append(ready)
+            pending.remove(ready)
+        return done
+
+    def _cycle(self) -> list[str]:
+        """One cycle of tables (child -> parent -> ...), or [] when there is none."""
+        graph = {t: [r.parent_table for r in self.parents_of(t) if r.parent_table != t]
+                 for t in self.tables}
+        state: dict[str, int] = {}
+        stack: list[str] = []
+
+        def visit(node: str) -> list[str]:
+            state[node] = 1
+            stack.append(node)
+            for nxt in graph.get(node, []):
+                if state.get(nxt) == 1:
+                    return stack[stack.index(nxt):] + [nxt]
+                if nxt not in state:
+                    found = visit(nxt)
+                    if found:
+                        return found
+            state[node] = 2
+            stack.pop()
+            return []
+
+        for table in graph:
+            if table not in state:
+                found = visit(table)
+                if found:
+                    return found
+        return []
 
 
 def is_key(values: pd.Series) -> bool:

@@ -119,7 +119,8 @@ class Synthesizer(ABC):
         for b, start in enumerate(range(0, num_rows, batch_size)):
             n = min(batch_size, num_rows - start)
             rng = np.random.default_rng([seed, b])
-            frame = self._sample(n, rng, conditions) if self.modelled_ else pd.DataFrame(
+            given = _batch_conditions(conditions, start, n, num_rows)
+            frame = self._sample(n, rng, given) if self.modelled_ else pd.DataFrame(
                 index=range(n))
             if regen is not None:
                 frame = regen.apply(frame, start=start)
@@ -131,6 +132,17 @@ class Synthesizer(ABC):
         """``n`` rows of the modelled columns, honouring ``conditions``."""
 
     # ------------------------------------------------------------------ helpers
+
+    def known_categories(self, column: str) -> set[Any] | None:
+        """The categories a condition on ``column`` may take (None: not categorical)."""
+        encoder = self._category_encoder(column)
+        if encoder is None:
+            return None
+        return {c for c in encoder.categories.tolist() if not pd.isna(c)}
+
+    def _category_encoder(self, column: str) -> Any:
+        """The fitted CategoryEncoder of ``column``, when the model has one."""
+        return None
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "metadata_"):
@@ -165,6 +177,22 @@ class Synthesizer(ABC):
                 continue
             out[col] = cast_like(values, self.dtypes_[col], self.metadata_.columns[col])
         return pd.DataFrame(out)
+
+
+def _batch_conditions(conditions: Mapping[str, Any], start: int, n: int,
+                      num_rows: int) -> dict[str, Any]:
+    """The conditions of rows ``start .. start + n``: one value per row is sliced."""
+    out: dict[str, Any] = {}
+    for name, value in conditions.items():
+        if isinstance(value, list | tuple | np.ndarray | pd.Series):
+            values = list(value)
+            if len(values) != num_rows:
+                raise ModelError(f"condition {name} has {len(values)} values for {num_rows} "
+                                 "rows; give one value, or one per row")
+            out[name] = values[start:start + n]
+        else:
+            out[name] = value
+    return out
 
 
 def cast_like(values: pd.Series, dtype: Any, meta: ColumnMetadata) -> pd.Series:

@@ -101,6 +101,10 @@ class CART(Synthesizer):
             if j > 0:
                 self.trees_[(name, tuple(self.order_[:j]))] = self._grow(name, self.order_[:j])
 
+    def _category_encoder(self, column: str) -> Any:
+        enc = self.encoders_.get(column)
+        return enc if isinstance(enc, CategoryEncoder) else None
+
     def _search_order(self, data: pd.DataFrame) -> str:
         """The visit order whose model best matches rows it did not see (a 25% split)."""
         from syndata.metadata import TableMetadata

@@ -280,6 +280,10 @@ class GaussianCopula(Synthesizer):
         self._set_correlation(gram, seen)
         return self
 
+    def _category_encoder(self, column: str) -> Any:
+        marg = self.marginals_.get(column)
+        return marg.encoder if isinstance(marg, _Categorical) else None
+
     # ------------------------------------------------------------------ sample
 
     def _sample(self, n: int, rng: np.random.Generator,

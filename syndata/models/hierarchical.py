@@ -1,0 +1,442 @@
+"""Multi-table synthesis: a relational schema, table by table in dependency order.
+
+Every table gets its own single-table model (the copula by default, or ``cart``),
+fitted on the table's columns plus two kinds of extra columns:
+
+* ``_n.<child>.<fk>`` — for each foreign key that refers to the table, the number of
+  child rows each of its rows has (zero included). Child counts are thereby learned
+  jointly with the parent's attributes (and with its own parent's context).
+* ``_p.<fk>.<column>`` — for each of the table's foreign keys, the attributes of the
+  parent row it refers to (up to ``context_columns`` of them), and ``_has.<fk>`` when
+  the key can be null. The child's model thereby learns how children depend on their
+  parents.
+
+Sampling goes parents first. A child table has one *primary* foreign key (the one
+that refers to the most distinct parent rows): each synthetic parent gets its
+learned number of children, and the children are drawn from the child's model
+conditioned, row by row, on their parent's synthetic attributes (exact conditional
+draws, not rejection). The child's other foreign keys are assigned by matching: the
+child's model also draws the attributes its other parents should have, and each
+child row takes the synthetic parent nearest to them, within that parent's learned
+number of children. Foreign keys are always taken from the parents' synthetic primary
+keys, so they always resolve; primary keys are regenerated unique.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from copy import deepcopy
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+
+from syndata.errors import ModelError
+from syndata.metadata import ColumnMetadata, Metadata, Relationship, TableMetadata
+from syndata.models.base import Synthesizer
+
+COUNT = "_n.{child}.{fk}"
+CONTEXT = "_p.{fk}.{column}"
+HAS = "_has.{fk}"
+NEIGHBOURS = 10  # candidate parents per child row when matching a secondary foreign key
+MAX_ONE_HOT = 20  # categories up to this many are one-hot when matching, ranks beyond
+
+
+@dataclass
+class _TablePlan:
+    """How one table is modelled: its extra columns and its foreign keys' roles."""
+
+    name: str
+    columns: list[str]  # the table's own columns, in order
+    primary: Relationship | None = None
+    secondary: list[Relationship] = field(default_factory=list)
+    context: dict[str, list[str]] = field(default_factory=dict)  # fk -> parent columns
+    nullable: set[str] = field(default_factory=set)  # fks with a _has flag
+    counts: list[Relationship] = field(default_factory=list)  # fks referring to this table
+    active: dict[str, int] = field(default_factory=dict)  # count column -> parents with > 0
+    null_rows: dict[str, int] = field(default_factory=dict)  # fk -> rows with a null fk
+
+
+class HierarchicalSynthesizer:
+    """A relational schema: per-table models linked by child counts and parent context.
+
+    Parameters
+    ----------
+    table_models : per table, the single-table model to use (``gaussian_copula`` or
+        ``cart``); tables not named use ``default_model``.
+    default_model : the single-table model of the other tables (default the copula).
+    context_columns : at most this many parent columns condition a child's rows.
+    """
+
+    model_type: ClassVar[str] = "hierarchical"
+
+    def __init__(self, table_models: Mapping[str, str] | None = None,
+                 default_model: str = "gaussian_copula", context_columns: int = 10) -> None:
+        self.table_models = table_models
+        self.default_model = default_model
+        self.context_columns = context_columns
+
+    def get_params(self) -> dict[str, Any]:
+        """The hyper-parameters given to ``__init__``."""
+        return {"table_models": dict(self.table_models or {}),
+                "default_model": self.default_model, "context_columns": self.context_columns}
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+    # ------------------------------------------------------------------ fit
+
+    def fit(self, tables: Mapping[str, pd.DataFrame], metadata: Metadata,
+            progress: Any = None) -> HierarchicalSynthesizer:
+        """Learn every table of ``metadata`` from ``tables`` (name -> frame)."""
+        from syndata.models import MODELS, make_model
+
+        self._check_input(tables, metadata)
+        self.metadata_ = metadata
+        self.order_ = metadata.order()
+        self.rows_ = {t: len(tables[t]) for t in self.order_}
+        self.plans_: dict[str, _TablePlan] = {}
+        self.models_: dict[str, Synthesizer] = {}
+        for done, name in enumerate(self.order_):
+            plan = self._plan(name, tables)
+            frame, meta = self._training_frame(plan, tables)
+            model_name = (self.table_models or {}).get(name, self.default_model)
+            params = {}
+            if plan.primary is not None and model_name in MODELS and \
+                    "visit_order" in MODELS[model_name]._param_names():
+                params["visit_order"] = "data"  # the parent context leads, as when sampling
+            try:
+                self.models_[name] = make_model(model_name, **params).fit(frame, meta)
+            except ModelError as exc:
+                raise ModelError(f"table '{name}': {exc}") from exc
+            self.plans_[name] = plan
+            if progress is not None:
+                progress(name, done + 1, len(self.order_))
+        return self
+
+    def _check_input(self, tables: Mapping[str, pd.DataFrame], metadata: Metadata) -> None:
+        problems = metadata.problems()
+        missing = [t for t in metadata.tables if t not in tables]
+        if missing:
+            problems.append(f"no data for table(s) {', '.join(missing)}")
+        if problems:
+            raise ModelError("the schema cannot be fitted: " + "; ".join(problems))
+        from syndata.relations import check_integrity
+
+        report = check_integrity(tables, metadata)
+        if not report.ok:
+            raise ModelError(f"{report.summary()}\nfix the data first: drop or null orphan "
+                             "foreign keys (--orphans drop|null), dedupe primary keys")
+
+    def _plan(self, name: str, tables: Mapping[str, pd.DataFrame]) -> _TablePlan:
+        meta = self.metadata_
+        data = tables[name]
+        plan = _TablePlan(name, list(meta.tables[name].columns), counts=meta.children_of(name))
+        parents = meta.parents_of(name)
+        if parents:
+            def reach(rel: Relationship) -> float:
+                values = data[rel.child_key]
+                return values.nunique() * (1.0 - values.isna().mean())
+
+            plan.primary = max(parents, key=reach)
+            plan.secondary = [r for r in parents if r is not plan.primary]
+        for rel in parents:
+            parent_meta = meta.tables[rel.parent_table]
+            modelled = [c for c, m in parent_meta.columns.items() if m.modelled and
+                        c not in {r.child_key for r in meta.parents_of(rel.parent_table)}]
+            plan.context[rel.child_key] = modelled[:self.context_columns]
+            nulls = int(data[rel.child_key].isna().sum())
+            plan.null_rows[rel.child_key] = nulls
+            if nulls:
+                plan.nullable.add(rel.child_key)
+        return plan
+
+    def _training_frame(self, plan: _TablePlan, tables: Mapping[str, pd.DataFrame]
+                        ) -> tuple[pd.DataFrame, TableMetadata]:
+        meta = self.metadata_
+        data = tables[plan.name]
+        table_meta = deepcopy(meta.tables[plan.name])
+        fks = {r.child_key for r in meta.parents_of(plan.name)}
+        for fk in fks:
+            table_meta.columns[fk].kind = "id"
+        extra: dict[str, pd.Series] = {}
+        for rel in plan.counts:
+            counts = tables[rel.child_table][rel.child_key].value_counts()
+            pk = data[rel.parent_key]
+            values = counts.reindex(pk.to_numpy(), fill_value=0).to_numpy(dtype=np.int64)
+            col = COUNT.format(child=rel.child_table, fk=rel.child_key)
+            extra[col] = pd.Series(values, index=data.index)
+            plan.active[col] = int((values > 0).sum())
+            table_meta.columns[col] = ColumnMetadata(col, "numerical", "int")
+        for rel in meta.parents_of(plan.name):
+            parent = tables[rel.parent_table].set_index(rel.parent_key)
+            keys = data[rel.child_key].to_numpy()
+            parent_meta = meta.tables[rel.parent_table]
+            for column in plan.context[rel.child_key]:
+                col = CONTEXT.format(fk=rel.child_key, column=column)
+                values = parent[column].reindex(keys)
+                extra[col] = pd.Series(values.to_numpy(), index=data.index)
+                source = parent_meta.columns[column]
+                table_meta.columns[col] = ColumnMetadata(
+                    col, source.kind, source.dtype, nullable=True, format=source.format)
+            if rel.child_key in plan.nullable:
+                col = HAS.format(fk=rel.child_key)
+                extra[col] = data[rel.child_key].notna()
+                table_meta.columns[col] = ColumnMetadata(col, "boolean", "bool")
+        # parent context first: a sequential model (cart) then draws children after it
+        context = [c for c in extra if not c.startswith("_n.")]
+        counts = [c for c in extra if c.startswith("_n.")]
+        parts: list[pd.DataFrame] = [pd.DataFrame({c: extra[c] for c in context}),
+                                     data, pd.DataFrame({c: extra[c] for c in counts})]
+        frame = pd.concat(parts, axis=1).reset_index(drop=True)
+        table_meta.columns = {str(c): table_meta.columns[str(c)] for c in frame.columns}
+        # a context column whose parents all lack the value holds only nulls: not learnable
+        for col in [c for c in extra if frame[c].isna().all()]:
+            frame = frame.drop(columns=col)
+            del table_meta.columns[col]
+            fk, column = col[3:].split(".", 1) if col.startswith("_p.") else ("", "")
+            if fk and column in plan.context.get(fk, []):
+                plan.context[fk].remove(column)
+        return frame, table_meta
+
+    # ------------------------------------------------------------------ sample
+
+    def sample(self, scale: float = 1.0, *, seed: int | None = None,
+               rows: Mapping[str, int] | None = None) -> dict[str, pd.DataFrame]:
+        """Every table, at ``scale`` times the fitted row counts (or ``rows`` of one)."""
+        return dict(self.sample_tables(scale, seed=seed, rows=rows))
+
+    def sample_tables(self, scale: float = 1.0, *, seed: int | None = None,
+                      rows: Mapping[str, int] | None = None
+                      ) -> Iterator[tuple[str, pd.DataFrame]]:
+        """``(table, frame)`` in dependency order; parents are kept only as needed."""
+        self._check_fitted()
+        scale = self._scale(scale, rows)
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy) % 2**31  # type: ignore[arg-type]
+        fixed = dict(rows or {})
+        synthetic: dict[str, pd.DataFrame] = {}
+        pending = {t: len(self.metadata_.children_of(t)) for t in self.order_}
+        for index, name in enumerate(self.order_):
+            rng = np.random.default_rng([seed, index])
+            frame = self._sample_table(name, scale, fixed.get(name), synthetic, rng,
+                                       seed + index)
+            plan = self.plans_[name]
+            if plan.counts:
+                synthetic[name] = frame
+            for rel in self.metadata_.parents_of(name):
+                pending[rel.parent_table] -= 1
+                if pending[rel.parent_table] == 0:
+                    synthetic.pop(rel.parent_table, None)
+            yield name, frame[plan.columns]
+
+    def _scale(self, scale: float, rows: Mapping[str, int] | None) -> float:
+        if rows:
+            unknown = [t for t in rows if t not in self.rows_]
+            if unknown or len(rows) != 1:
+                raise ModelError(f"give a row count for exactly one table of "
+                                 f"{', '.join(self.order_)}; got {', '.join(map(str, rows))}")
+            (table, count), = rows.items()
+            if count < 0:
+                raise ModelError(f"rows for '{table}' must be >= 0, got {count}")
+            return count / max(self.rows_[table], 1)
+        if not (isinstance(scale, int | float) and scale > 0 and np.isfinite(scale)):
+            raise ModelError(f"scale must be a number > 0 (e.g. 0.5 or 2), got {scale!r}")
+        return float(scale)
+
+    def _sample_table(self, name: str, scale: float, fixed_rows: int | None,
+                      synthetic: Mapping[str, pd.DataFrame], rng: np.random.Generator,
+                      seed: int) -> pd.DataFrame:
+        plan = self.plans_[name]
+        model = self.models_[name]
+        if plan.primary is None:
+            n = fixed_rows if fixed_rows is not None else round(scale * self.rows_[name])
+            frame = model.sample(n, seed=seed)
+        else:
+            frame = self._sample_children(plan, scale, fixed_rows, synthetic, rng, seed)
+        for rel in plan.secondary:
+            self._assign_parent(frame, plan, rel, synthetic[rel.parent_table], rng)
+        for col in [c for c in frame.columns if c.startswith("_n.")]:
+            frame[col] = np.maximum(np.round(frame[col].to_numpy(dtype=float)), 0)
+        return frame
+
+    def _sample_children(self, plan: _TablePlan, scale: float, fixed_rows: int | None,
+                         synthetic: Mapping[str, pd.DataFrame], rng: np.random.Generator,
+                         seed: int) -> pd.DataFrame:
+        rel = plan.primary
+        assert rel is not None
+        parents = synthetic[rel.parent_table]
+        fk = rel.child_key
+        null_rows = plan.null_rows.get(fk, 0)
+        linked = self.rows_[plan.name] - null_rows
+        if fixed_rows is not None:
+            n_null = round(fixed_rows * null_rows / max(self.rows_[plan.name], 1))
+            target = fixed_rows - n_null
+        else:
+            n_null, target = round(scale * null_rows), round(scale * linked)
+        count_col = COUNT.format(child=plan.name, fk=fk)
+        parent_plan = self.plans_[rel.parent_table]
+        wanted = round(parent_plan.active[count_col] * len(parents)
+                       / max(self.rows_[rel.parent_table], 1))
+        quotas = _quotas(parents[count_col].to_numpy(dtype=float), wanted, target, rng)
+        index = np.repeat(np.arange(len(parents)), quotas)
+        n = len(index) + n_null
+        conditions: dict[str, Any] = {}
+        for column in plan.context.get(fk, []):
+            col = CONTEXT.format(fk=fk, column=column)
+            values = parents[column].to_numpy()[index]
+            conditions[col] = self._known(plan, col, values, n_null, rng)
+        if fk in plan.nullable:
+            conditions[HAS.format(fk=fk)] = [True] * len(index) + [False] * n_null
+        frame = self.models_[plan.name].sample(n, seed=seed, conditions=conditions or None)
+        keys = parents[rel.parent_key].to_numpy(dtype=object)[index]
+        frame[fk] = _keys(np.concatenate([keys, np.full(n_null, None, dtype=object)]),
+                          parents[rel.parent_key].dtype)
+        return frame
+
+    def _known(self, plan: _TablePlan, col: str, values: np.ndarray, n_null: int,
+               rng: np.random.Generator) -> list[Any]:
+        """Condition values the child's model knows (unseen categories -> a seen one)."""
+        given = pd.Series(list(values) + [None] * n_null, dtype=object)
+        known = self.models_[plan.name].known_categories(col)
+        if known:
+            unseen = given.notna().to_numpy() & ~given.isin(known).to_numpy()
+            if unseen.any():
+                pool = np.array(sorted(known, key=str), dtype=object)
+                given[unseen] = pool[rng.integers(len(pool), size=int(unseen.sum()))]
+        return given.tolist()
+
+    def _assign_parent(self, frame: pd.DataFrame, plan: _TablePlan, rel: Relationship,
+                       parents: pd.DataFrame, rng: np.random.Generator) -> None:
+        """Give each child row a parent for a secondary foreign key, by matching."""
+        fk = rel.child_key
+        has = frame[HAS.format(fk=fk)].to_numpy(dtype=bool) if fk in plan.nullable \
+            else np.ones(len(frame), dtype=bool)
+        count_col = COUNT.format(child=plan.name, fk=fk)
+        parent_plan = self.plans_[rel.parent_table]
+        wanted = round(parent_plan.active[count_col] * len(parents)
+                       / max(self.rows_[rel.parent_table], 1))
+        quotas = _quotas(parents[count_col].to_numpy(dtype=float), wanted, int(has.sum()), rng)
+        columns = plan.context.get(fk, [])
+        child_values = frame.loc[has, [CONTEXT.format(fk=fk, column=c) for c in columns]]
+        child_values.columns = columns
+        choice = _match(child_values, parents[columns], quotas, rng)
+        values = np.full(len(frame), None, dtype=object)
+        values[has] = parents[rel.parent_key].to_numpy(dtype=object)[choice]
+        frame[fk] = _keys(values, parents[rel.parent_key].dtype)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "models_"):
+            raise ModelError("this HierarchicalSynthesizer is not fitted yet; call "
+                             "fit(tables, metadata) first")
+
+
+def _keys(values: np.ndarray, dtype: Any) -> pd.Series:
+    """Foreign key values (objects, None for null) in the parent key's type."""
+    series = pd.Series(values, dtype=object)
+    if pd.api.types.is_integer_dtype(dtype):
+        return series.astype("Int64") if series.isna().any() else series.astype(dtype)
+    return series if series.isna().any() else series.astype(dtype)
+
+
+def _quotas(generated: np.ndarray, active: int, target: int,
+            rng: np.random.Generator) -> np.ndarray:
+    """Children per parent: ``active`` parents with children, ``target`` children in all.
+
+    The parents' model gave ``generated`` counts; the ``active`` largest are kept (ties
+    broken at random, the parent count the real data had at this scale), and their
+    counts are scaled to sum to ``target`` with randomised rounding.
+    """
+    n = len(generated)
+    out = np.zeros(n, dtype=np.int64)
+    if n == 0 or target <= 0:
+        return out
+    counts = np.nan_to_num(np.maximum(generated, 0.0))
+    active = int(min(max(active, 1), n, target))
+    order = np.lexsort((rng.random(n), -counts))
+    keep = order[:active]
+    weights = np.maximum(counts[keep], 1.0)
+    share = weights / weights.sum() * target
+    base = np.maximum(np.floor(share).astype(np.int64), 1)
+    left = target - int(base.sum())
+    if left > 0:
+        frac = share - np.floor(share)
+        extra = rng.choice(active, size=left, replace=True,
+                           p=frac / frac.sum() if frac.sum() > 0 else None)
+        np.add.at(base, extra, 1)
+    elif left < 0:  # the floor of 1 per active parent overshot: take back from the largest
+        for i in np.argsort(-base)[: -left]:
+            if base[i] > 1:
+                base[i] -= 1
+        while base.sum() > target:
+            base[np.argmax(base)] -= 1
+    out[keep] = base
+    return out
+
+
+def _match(children: pd.DataFrame, parents: pd.DataFrame, quotas: np.ndarray,
+           rng: np.random.Generator) -> np.ndarray:
+    """For each child row, the index of a parent near its attributes, within quotas."""
+    n = len(children)
+    assigned = np.full(n, -1, dtype=np.int64)
+    remaining = quotas.astype(np.int64).copy()
+    active = np.flatnonzero(remaining > 0)
+    if n == 0:
+        return assigned
+    if len(children.columns) and len(active) > 1:
+        from sklearn.neighbors import NearestNeighbors
+
+        feats_c, feats_p = _features(children, parents.iloc[active])
+        k = min(NEIGHBOURS, len(active))
+        _, near = NearestNeighbors(n_neighbors=k).fit(feats_p).kneighbors(feats_c)
+        near = active[near]
+        order = rng.permutation(n)
+        for j in range(k):
+            free = order[assigned[order] < 0]
+            if not len(free):
+                break
+            proposal = near[free, j]
+            sort = np.argsort(proposal, kind="stable")
+            chosen = proposal[sort]
+            first = np.searchsorted(chosen, chosen, side="left")
+            accept = (np.arange(len(chosen)) - first) < remaining[chosen]
+            assigned[free[sort[accept]]] = chosen[accept]
+            remaining -= np.bincount(chosen[accept], minlength=len(remaining))
+    free = np.flatnonzero(assigned < 0)
+    if len(free):
+        slots = np.repeat(np.arange(len(remaining)), np.maximum(remaining, 0))
+        rng.shuffle(slots)
+        if len(slots) < len(free):  # cannot happen when quotas sum to n; stay total anyway
+            slots = np.concatenate([slots, rng.choice(max(len(quotas), 1), len(free) - len(
+                slots))])
+        assigned[free] = slots[: len(free)]
+    return assigned
+
+
+def _features(children: pd.DataFrame, parents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Children's and parents' attributes as comparable numbers (same encoding for both)."""
+    parts_c: list[np.ndarray] = []
+    parts_p: list[np.ndarray] = []
+    for col in parents.columns:
+        both = pd.concat([parents[col], children[col]], ignore_index=True)
+        if pd.api.types.is_bool_dtype(both) or both.dtype == object or isinstance(
+                both.dtype, pd.CategoricalDtype):
+            codes, uniques = pd.factorize(both.astype(object).where(both.notna(), "\0null"))
+            if len(uniques) <= MAX_ONE_HOT:
+                block = np.eye(len(uniques))[codes] / np.sqrt(2.0)
+            else:
+                block = (codes / max(len(uniques) - 1, 1) * np.sqrt(12.0))[:, None]
+        else:
+            if pd.api.types.is_datetime64_any_dtype(both):
+                both = both.astype("int64").astype(float).where(both.notna())
+            x = pd.to_numeric(both, errors="coerce").to_numpy(dtype=float)
+            present = x[~np.isnan(x)]
+            mean = present.mean() if len(present) else 0.0
+            std = present.std() if len(present) and present.std() > 0 else 1.0
+            z = np.nan_to_num((x - mean) / std, nan=0.0)
+            block = np.column_stack([z, np.isnan(x).astype(float)])
+        parts_p.append(block[: len(parents)])
+        parts_c.append(block[len(parents):])
+    return np.column_stack(parts_c), np.column_stack(parts_p)
