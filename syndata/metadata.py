@@ -247,7 +247,7 @@ class Metadata:
             stack.append(node)
             for nxt in graph.get(node, []):
                 if state.get(nxt) == 1:
-                    return stack[stack.index(nxt):] + [nxt]
+                    return [*stack[stack.index(nxt):], nxt]
                 if nxt not in state:
                     found = visit(nxt)
                     if found:

@@ -176,8 +176,7 @@ class HierarchicalSynthesizer:
             parent_meta = meta.tables[rel.parent_table]
             for column in plan.context[rel.child_key]:
                 col = CONTEXT.format(fk=rel.child_key, column=column)
-                values = parent[column].reindex(keys)
-                extra[col] = pd.Series(values.to_numpy(), index=data.index)
+                extra[col] = pd.Series(parent[column].reindex(keys).to_numpy(), index=data.index)
                 source = parent_meta.columns[column]
                 table_meta.columns[col] = ColumnMetadata(
                     col, source.kind, source.dtype, nullable=True, format=source.format)
@@ -186,10 +185,9 @@ class HierarchicalSynthesizer:
                 extra[col] = data[rel.child_key].notna()
                 table_meta.columns[col] = ColumnMetadata(col, "boolean", "bool")
         # parent context first: a sequential model (cart) then draws children after it
-        context = [c for c in extra if not c.startswith("_n.")]
-        counts = [c for c in extra if c.startswith("_n.")]
-        parts: list[pd.DataFrame] = [pd.DataFrame({c: extra[c] for c in context}),
-                                     data, pd.DataFrame({c: extra[c] for c in counts})]
+        leading = {c: v for c, v in extra.items() if not c.startswith("_n.")}
+        trailing = {c: v for c, v in extra.items() if c.startswith("_n.")}
+        parts: list[pd.DataFrame] = [pd.DataFrame(leading), data, pd.DataFrame(trailing)]
         frame = pd.concat(parts, axis=1).reset_index(drop=True)
         table_meta.columns = {str(c): table_meta.columns[str(c)] for c in frame.columns}
         # a context column whose parents all lack the value holds only nulls: not learnable
