@@ -35,7 +35,7 @@ from model_registry.synthesizer_model import (
     save_synthesizer,
 )
 from syndata.errors import DataReadError, ModelNotFoundError, OutputError
-from syndata.models.base import ModelError, Synthesizer
+from syndata.models.base import AnySynthesizer, ModelError
 
 MODEL_ARTIFACT_PATH = "synthesizer"
 QUALITY_METRICS = ("quality.overall", "quality")  # the overall quality score, when logged
@@ -56,7 +56,7 @@ class _WrapperPickleNotice(logging.Filter):
 logging.getLogger("mlflow.pyfunc").addFilter(_WrapperPickleNotice())
 
 
-def log_model(synthesizer: Synthesizer, name: str, *, params: Mapping[str, Any] | None = None,
+def log_model(synthesizer: AnySynthesizer, name: str, *, params: Mapping[str, Any] | None = None,
               metrics: Mapping[str, Any] | None = None,
               artifacts: Mapping[str, Mapping[str, Any] | str] | None = None,
               tags: Mapping[str, str] | None = None) -> ModelRef:
@@ -114,7 +114,7 @@ def log_model(synthesizer: Synthesizer, name: str, *, params: Mapping[str, Any] 
                     uri=f"models:/{name}/{version}")
 
 
-def load_model(ref: str) -> Synthesizer:
+def load_model(ref: str) -> AnySynthesizer:
     """The synthesizer a reference points to: ``name``, ``name:3`` or ``name@champion``."""
     model_ref = refs.resolve(ref)
     with store.translated(f"loading model {model_ref}", DataReadError):

@@ -9,7 +9,6 @@ it with ``mlflow ui --backend-store-uri sqlite:///<SYNDATA_HOME>/mlflow.db``.
 from __future__ import annotations
 
 import logging
-
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager

@@ -33,7 +33,7 @@ from mlflow.types.schema import ColSpec, ParamSchema, ParamSpec, Schema
 
 import syndata
 from syndata.errors import DataReadError
-from syndata.models.base import ModelError, Synthesizer
+from syndata.models.base import AnySynthesizer, ModelError, MultiTableSynthesizer, Synthesizer
 
 SYNTHESIZER_ARTIFACT = "synthesizer"
 VERSION_ARTIFACT = "syndata_version"
@@ -44,17 +44,18 @@ VERSION_FILE = "syndata_version.json"
 SIGNATURE = ModelSignature(
     inputs=Schema([ColSpec("long", "num_rows", required=False),
                    ColSpec("long", "seed", required=False)]),
-    params=ParamSchema([ParamSpec("num_rows", "long", None), ParamSpec("seed", "long", None)]),
+    params=ParamSchema([ParamSpec("num_rows", "long", None), ParamSpec("seed", "long", None),
+                        ParamSpec("scale", "double", None)]),
 )
 
 
-def model_class(synthesizer: Synthesizer) -> str:
+def model_class(synthesizer: AnySynthesizer) -> str:
     """The import path of the synthesizer's class, e.g. ``syndata.models.x.GaussianCopula``."""
     cls = type(synthesizer)
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def save_synthesizer(synthesizer: Synthesizer, folder: Path) -> dict[str, str]:
+def save_synthesizer(synthesizer: AnySynthesizer, folder: Path) -> dict[str, str]:
     """Write the synthesizer and its version stamp into ``folder``; artifact name -> path."""
     pickle_path = folder / SYNTHESIZER_FILE
     with pickle_path.open("wb") as handle:
@@ -70,7 +71,7 @@ def save_synthesizer(synthesizer: Synthesizer, folder: Path) -> dict[str, str]:
     return {SYNTHESIZER_ARTIFACT: str(pickle_path), VERSION_ARTIFACT: str(stamp_path)}
 
 
-def read_synthesizer(artifacts: Mapping[str, str]) -> Synthesizer:
+def read_synthesizer(artifacts: Mapping[str, str]) -> AnySynthesizer:
     """Load the synthesizer that ``save_synthesizer`` wrote (artifact name -> local path).
 
     Warns (``UserWarning``) when the model was saved by another syndata version.
@@ -92,7 +93,7 @@ def read_synthesizer(artifacts: Mapping[str, str]) -> Synthesizer:
         raise DataReadError(
             f"cannot load the model: {exc}; it needs {cls} (saved by syndata {saved}), install "
             "the package that defines it in this environment") from exc
-    if not isinstance(synthesizer, Synthesizer):
+    if not isinstance(synthesizer, Synthesizer | MultiTableSynthesizer):
         raise DataReadError(
             f"the model artifact holds a {type(synthesizer).__name__}, not a syndata "
             "synthesizer; log models with model_registry.log_model")
@@ -102,7 +103,7 @@ def read_synthesizer(artifacts: Mapping[str, str]) -> Synthesizer:
 class SynthesizerModel(PythonModel):
     """MLflow pyfunc wrapper: ``predict`` samples rows from the wrapped synthesizer."""
 
-    synthesizer: Synthesizer
+    synthesizer: AnySynthesizer
 
     def load_context(self, context: Any) -> None:
         """Load the synthesizer from the model's artifacts (once)."""
@@ -111,8 +112,16 @@ class SynthesizerModel(PythonModel):
     # MLflow reads the annotation of ``model_input``: a DataFrame is accepted as is and
     # leaves the schema to SIGNATURE.
     def predict(self, context: Any, model_input: pd.DataFrame,
-                params: dict[str, Any] | None = None) -> pd.DataFrame:
-        """Sampled rows for each (``num_rows``, ``seed``) request; see the module docstring."""
+                params: dict[str, Any] | None = None) -> Any:
+        """Sampled rows for each (``num_rows``, ``seed``) request; see the module docstring.
+
+        A multi-table model returns ``{table: frame}`` sampled at ``params["scale"]``
+        (default 1.0) times the fitted sizes.
+        """
+        if isinstance(self.synthesizer, MultiTableSynthesizer):
+            params = params or {}
+            scale = 1.0 if _missing(params.get("scale")) else float(params["scale"])
+            return self.synthesizer.sample(scale, seed=_seed(params.get("seed")))
         frames = [self.synthesizer.sample(num_rows, seed=seed)
                   for num_rows, seed in sample_requests(model_input, params)]
         if len(frames) == 1:

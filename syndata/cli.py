@@ -219,21 +219,45 @@ def profile(
         err.print(f"[yellow]warning:[/yellow] {warning}")
 
 
+class Orphans(Enum):
+    """What to do with child rows whose foreign key finds no parent."""
+
+    stop = "stop"
+    drop = "drop"
+    null = "null"
+
+
 @app.command()
 def fit(
-    data: DataOption = None,
+    data: Annotated[str | None, typer.Option(
+        "--data", "-d", help="A table (csv, json, jsonl, parquet file), a folder of such files "
+                             "(one per table: a relational schema), or a database URL (all its "
+                             "tables).", show_default=False)] = None,
     name: Annotated[str, typer.Option("--name", help="Registered model name.",
                                       show_default=False)] = "",
-    model: Annotated[str, typer.Option(help="gaussian_copula, cart, sdv_gaussian_copula or "
-                                            "sdv_ctgan.")] = "gaussian_copula",
+    model: Annotated[str, typer.Option(help="gaussian_copula, cart, sdv_gaussian_copula, "
+                                            "sdv_ctgan; for a schema: hierarchical (or the "
+                                            "table model to use in it).")] = "gaussian_copula",
     db_url: DbUrlOption = None,
     table: TableOption = None,
     holdout: Annotated[float, typer.Option(min=0.0, max=0.9, help="Share of rows kept out of "
                                            "training to measure ML efficacy and copies.")] = 0.2,
     seed: Annotated[int, typer.Option(help="Seed of the split and the evaluation.")] = 0,
+    table_model: Annotated[list[str] | None, typer.Option(
+        "--table-model", help="Schema: the model of one table, TABLE=MODEL (repeatable).")
+                           ] = None,
+    orphans: Annotated[Orphans, typer.Option(help="Schema: child rows whose foreign key has "
+                                             "no parent stop the fit, are dropped, or get a "
+                                             "null key.")] = Orphans.stop,
+    metadata: Annotated[Path | None, typer.Option(
+        help="Schema: metadata JSON (as `syndata schema --output` writes it) instead of "
+             "detecting keys and relationships.")] = None,
 ) -> None:
-    """Fit a model on a table and register it in MLflow (with quality and privacy reports)."""
-    source = _source(data, db_url, table)
+    """Fit a model on a table or a schema and register it in MLflow (with its reports)."""
+    if _is_schema(data, db_url, table, model):
+        _fit_schema(data or str(db_url), name, model, table_model, orphans.value, metadata, seed)
+        return
+    source = _source(Path(data) if data else None, db_url, table)
     name = name or pipeline.table_name_of(source, table)
     try:
         with _progress(False) as bar:
@@ -260,6 +284,102 @@ def fit(
                   f"(a real held-out sample: {result.privacy['holdout_copy_rate']:.2%})")
 
 
+def _is_schema(data: str | None, db_url: str | None, table: str | None, model: str) -> bool:
+    from syndata.models import SCHEMA_MODELS
+
+    if model in SCHEMA_MODELS:
+        return True
+    if data is not None:
+        return "://" in data or Path(data).is_dir()
+    return db_url is not None and table is None
+
+
+def _schema_model(model: str, table_model: list[str] | None) -> tuple[str, dict[str, object]]:
+    """The multi-table model and its parameters from --model and --table-model."""
+    from syndata.models import MODELS, SCHEMA_MODELS
+
+    params: dict[str, object] = {}
+    if model in MODELS:  # a single-table model named for a schema: the tables' model
+        params["default_model"] = model
+        model = "hierarchical"
+    elif model not in SCHEMA_MODELS:
+        raise typer.BadParameter(f"unknown model '{model}'; for a schema use "
+                                 f"{', '.join(SCHEMA_MODELS)} or one of {', '.join(MODELS)}")
+    models = {}
+    for item in table_model or []:
+        key, sep, value = item.partition("=")
+        if not sep or value not in MODELS:
+            raise typer.BadParameter(f"--table-model {item!r}: use TABLE=MODEL with MODEL one "
+                                     f"of {', '.join(MODELS)}")
+        models[key] = value
+    if models:
+        params["table_models"] = models
+    return model, params
+
+
+def _fit_schema(source: str, name: str, model: str, table_model: list[str] | None,
+                orphans: str, metadata: Path | None, seed: int) -> None:
+    from syndata.metadata import Metadata
+    from syndata.relations import describe
+
+    model, params = _schema_model(model, table_model)
+    name = name or (Path(source).name if "://" not in source else "schema")
+    try:
+        meta = Metadata.from_dict(json.loads(metadata.read_text(encoding="utf-8"))) \
+            if metadata is not None else None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        _fail(SyndataError(f"cannot read metadata {metadata}: {exc}; write it with "
+                           "`syndata schema --data ... --output metadata.json`"))
+    try:
+        with _progress(False) as bar:
+            task = bar.add_task("fitting", total=5)
+
+            def report(event: pipeline.ProgressEvent) -> None:
+                bar.update(task, completed=event.done, description=event.stage)
+
+            result = pipeline.fit_schema(source, name=name, model=model, params=params,
+                                         metadata=meta, orphans=orphans, seed=seed,
+                                         progress=report)
+    except SyndataError as exc:
+        _fail(exc)
+    out.print(describe(result.model.metadata_))
+    q = result.quality
+    out.print(f"Fitted {model} on {len(result.model.metadata_.tables)} tables, {result.rows:,} "
+              f"rows in {result.seconds:.1f} s -> model {result.ref.name} version "
+              f"{result.ref.version}")
+    out.print(f"  quality {q['overall']:.3f} (column shapes {q['column_shapes']:.3f}, pair "
+              f"trends {q['column_pair_trends']:.3f}, cardinality {q['cardinality']:.3f}, "
+              f"intertable trends {q['intertable_trends']:.3f})")
+    broken = {k: v for k, v in q["referential_integrity"].items() if v is not None and v < 1}
+    out.print("  referential integrity: " + (", ".join(f"{k} {v:.1%}" for k, v in broken.items())
+                                             if broken else "every foreign key resolves"))
+
+
+@app.command()
+def schema(
+    data: Annotated[str, typer.Option("--data", "-d", help="A folder (one file per table) or "
+                                      "a database URL.", show_default=False)],
+    output: Annotated[Path | None, typer.Option(help="Write the detected metadata here (JSON) "
+                                                "to review, edit and pass to `fit --metadata`.")
+                      ] = None,
+) -> None:
+    """Show the tables, keys and relationships detected in a schema, and its integrity."""
+    from syndata.relations import check_integrity, describe, detect_metadata, read_tables
+
+    try:
+        frames, declared = read_tables(data)
+        meta = detect_metadata(frames, declared=declared)
+        report = check_integrity(frames, meta)
+    except SyndataError as exc:
+        _fail(exc)
+    out.print(describe(meta))
+    out.print(report.summary() if not report.ok else "Integrity: every key is intact.")
+    if output is not None:
+        output.write_text(json.dumps(meta.to_dict(), indent=2), encoding="utf-8")
+        out.print(f"Metadata -> {output} (edit it, then: syndata fit --data {data} "
+                  f"--metadata {output} --model hierarchical --name NAME)")
+
+
 def _conditions(items: list[str] | None) -> dict[str, object]:
     conditions: dict[str, object] = {}
     for item in items or []:
@@ -283,7 +403,13 @@ def _parse_value(text: str) -> object:
 def sample(
     model: Annotated[str, typer.Option("--model", "-m", help="name, name:version or name@alias",
                                        show_default=False)],
-    rows: Annotated[int, typer.Option("--rows", "-n", min=0, help="Rows to sample.")] = 1000,
+    rows: Annotated[int | None, typer.Option("--rows", "-n", min=0, help="Rows to sample "
+                                             "(default 1000; of --table for a schema).")
+                    ] = None,
+    scale: Annotated[float | None, typer.Option(help="Schema: every table at this multiple of "
+                                                "its fitted size (default 1.0).")] = None,
+    table: Annotated[str | None, typer.Option(help="Schema: --rows counts this table's rows; "
+                                              "the others follow.")] = None,
     output_format: Annotated[OutputFormat, typer.Option("--output-format", "-f")
                              ] = DEFAULT_FORMAT,
     output_dir: Annotated[Path, typer.Option("--output-dir", "-o")] = Path("output"),
@@ -297,17 +423,38 @@ def sample(
     if_exists: Annotated[IfExists, typer.Option()] = IfExists.fail,
     batch_size: Annotated[int, typer.Option(min=1)] = DEFAULT_BATCH_SIZE,
 ) -> None:
-    """Sample rows from a registered model and write them out."""
+    """Sample rows (or a whole schema) from a registered model and write them out."""
+    import model_registry
+    from syndata.models import MultiTableSynthesizer
+
     fixed = _conditions(conditions)
     try:
         rules = pipeline.validate(config).config if config is not None else None
+        synthesizer = model_registry.load_model(model)
+        if isinstance(synthesizer, MultiTableSynthesizer):
+            with _progress(False) as bar:
+                task = bar.add_task("sampling", total=len(synthesizer.metadata_.tables))  # type: ignore[attr-defined]
+
+                def tables_done(event: pipeline.ProgressEvent) -> None:
+                    bar.update(task, completed=event.done, description=event.table)
+
+                result = pipeline.sample_schema(
+                    synthesizer, scale=scale or 1.0, rows=rows, table=table, seed=seed,
+                    config=rules, output_format=output_format.value, output_dir=output_dir,
+                    db_url=db_url, if_exists=if_exists.value, progress=tables_done)
+            _print_outputs(result)
+            return
+        if scale is not None or table is not None:
+            raise typer.BadParameter(f"model {model} is a single-table model: --scale and "
+                                     "--table apply to schemas; use --rows")
+        rows = 1000 if rows is None else rows
         with _progress(False) as bar:
             task = bar.add_task("sampling", total=rows)
 
             def report(event: pipeline.ProgressEvent) -> None:
                 bar.update(task, completed=event.done)
 
-            result = pipeline.sample(model, rows=rows, seed=seed, conditions=fixed or None,
+            result = pipeline.sample(synthesizer, rows=rows, seed=seed, conditions=fixed or None,
                                      config=rules, output_format=output_format.value,
                                      output_dir=output_dir, db_url=db_url,
                                      if_exists=if_exists.value, batch_size=batch_size,

@@ -6,7 +6,7 @@ Each use-case reports progress through one callback, ``progress(ProgressEvent)``
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,8 @@ from syndata.config import (
     relationship_problems,
 )
 from syndata.errors import ConfigError, OutputError, Problem
-from syndata.io import DB_FORMAT, Sink, TableOutput, TableSpec, open_sink
+from syndata.io import DB_FORMAT, ForeignKeySpec, Sink, TableOutput, TableSpec, open_sink
+from syndata.models.base import MultiTableSynthesizer
 from syndata.rules import DEFAULT_BATCH_SIZE, Plan, RuleApplier, build_plan, generate_tables
 
 
@@ -137,6 +138,7 @@ def generate(config: Config, *, rows: int | None = None, seed: int | None = None
 # --------------------------------------------------------------------------- learned models
 
 STREAM_FIT_ROWS = 2_000_000  # Parquet inputs with more rows are fitted in two streaming passes
+SCHEMA_EVAL_ROWS = 500_000  # a schema's fit is scored on a sample of about this many rows
 
 
 @dataclass
@@ -302,12 +304,11 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
     synthesizer; a config's rules are applied to every batch when given.
     """
     started = time.perf_counter()
-    if isinstance(model, str):
-        import model_registry
-
-        synthesizer = model_registry.load_model(model)
-    else:
-        synthesizer = model
+    synthesizer = _load(model)
+    if isinstance(synthesizer, MultiTableSynthesizer):
+        raise ConfigError([Problem("rows", f"model {model} is a multi-table model: sample it "
+                                           "with a scale (or rows of one table)",
+                                   "use sample_schema(model, scale=...) (CLI: --scale)")])
     seed = int(np.random.SeedSequence().entropy) % 2**31 if seed is None else seed  # type: ignore[arg-type]
     tname = synthesizer.metadata_.name
     rules = (RuleApplier(config, _rule_table(config, tname), seed=seed)
@@ -341,6 +342,145 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
         raise
     outputs = sink.close()
     return GenerateResult(outputs, seed, time.perf_counter() - started)
+
+
+def _load(model: str | Any) -> Any:
+    """A registered model by reference, or the fitted synthesizer given."""
+    if isinstance(model, str):
+        import model_registry
+
+        return model_registry.load_model(model)
+    return model
+
+
+def fit_schema(source: str | Path | Mapping[str, pd.DataFrame], *, name: str,
+               model: str = "hierarchical", params: dict[str, Any] | None = None,
+               metadata: Any = None, tables: list[str] | None = None, orphans: str = "stop",
+               seed: int = 0, progress: Progress | None = None) -> FitResult:
+    """Read, check, fit, evaluate and register a model of a relational schema.
+
+    ``source`` is a folder with one file per table, a database URL, or ``{table: frame}``.
+    Without ``metadata`` the keys and relationships are detected (a database's declared
+    foreign keys first). Orphan foreign keys stop the fit unless ``orphans`` is ``drop``
+    (drop those child rows) or ``null`` (set their key to null).
+    """
+    import model_registry
+    from syndata.models import make_schema_model
+    from syndata.quality_schema import evaluate_schema
+    from syndata.relations import check_integrity, detect_metadata, read_tables, resolve_orphans
+
+    def step(stage: str, done: int) -> None:
+        if progress:
+            progress(ProgressEvent(stage, name, done, 5))
+
+    started = time.perf_counter()
+    synthesizer = make_schema_model(model, **(params or {}))
+    step("read", 0)
+    declared: list[Any] = []
+    if isinstance(source, Mapping):
+        frames = {str(k): v for k, v in source.items()}
+    else:
+        frames, declared = read_tables(source, tables=tables)
+    step("detect", 1)
+    meta = metadata or detect_metadata(frames, declared=declared)
+    integrity = check_integrity(frames, meta).to_dict()
+    frames = resolve_orphans(frames, meta, orphans)
+    step("fit", 2)
+    synthesizer.fit(frames, meta)
+    step("evaluate", 3)
+    rows = sum(len(f) for f in frames.values())
+    synthetic = synthesizer.sample(min(1.0, SCHEMA_EVAL_ROWS / max(rows, 1)), seed=seed)
+    quality = evaluate_schema(frames, synthetic, meta, seed=seed).to_dict()
+    step("register", 4)
+    metrics = {f"quality.{k}": quality[k] for k in (
+        "overall", "column_shapes", "column_pair_trends", "cardinality", "intertable_trends")}
+    metrics["fit_rows"] = float(rows)
+    metrics["tables"] = float(len(frames))
+    source_text = "dataframes" if isinstance(source, Mapping) else _safe_source(str(source))
+    ref = model_registry.log_model(
+        synthesizer, name, params={"source": source_text, "orphans": orphans},
+        metrics=metrics, artifacts={"quality": quality, "integrity": integrity})
+    step("done", 5)
+    return FitResult(ref, synthesizer, quality, {}, time.perf_counter() - started, rows)
+
+
+def _safe_source(source: str) -> str:
+    """A source for the record: a database URL loses its password."""
+    if "://" not in source:
+        return source
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(source).render_as_string(hide_password=True)
+    except Exception:
+        return source.split("://", 1)[0] + "://..."
+
+
+def sample_schema(model: str | Any, *, scale: float = 1.0, rows: int | None = None,
+                  table: str | None = None, seed: int | None = None,
+                  config: Config | None = None, output_format: str = "csv",
+                  output_dir: str | Path = "output", db_url: str | None = None,
+                  if_exists: str = "fail", sql_dialect: str = "postgresql",
+                  sink: Sink | None = None, progress: Progress | None = None) -> GenerateResult:
+    """Sample a whole schema from a multi-table model and stream it, parents first.
+
+    ``scale`` multiplies every fitted table size; or ``rows`` rows of ``table``, the other
+    tables following in proportion. A config's rules apply per table on top (keys the
+    rules change are carried into the children). Into a database the tables are created
+    with their primary and foreign keys, in dependency order.
+    """
+    from syndata.rules.keys import KeyStore
+
+    started = time.perf_counter()
+    synthesizer = _load(model)
+    if not isinstance(synthesizer, MultiTableSynthesizer):
+        raise ConfigError([Problem("model", f"model {model} is a single-table model",
+                                   "sample it with a row count (CLI: --rows)")])
+    if rows is not None and table is None:
+        raise ConfigError([Problem("table", "rows of a multi-table model need the table "
+                                            "they count", "pass table=NAME with rows")])
+    seed = int(np.random.SeedSequence().entropy) % 2**31 if seed is None else seed  # type: ignore[arg-type]
+    meta = synthesizer.metadata_  # type: ignore[attr-defined]
+    keys = KeyStore()
+    renamed: dict[str, dict[Any, Any]] = {}
+    if sink is None:
+        sink = open_sink(DB_FORMAT if db_url else output_format, output_dir=output_dir,
+                         db_url=db_url, if_exists=if_exists, sql_dialect=sql_dialect)
+    config_tables = {t.table_name for t in config.tables} if config is not None else set()
+    try:
+        counts = {table: rows} if rows is not None and table is not None else None
+        stream = synthesizer.sample_tables(scale, seed=seed, rows=counts)
+        for done, (name, frame) in enumerate(stream):
+            for rel in meta.parents_of(name):
+                if rel.parent_table in renamed:
+                    frame[rel.child_key] = frame[rel.child_key].map(
+                        renamed[rel.parent_table]).where(frame[rel.child_key].notna())
+            pk = meta.tables[name].primary_key
+            if config is not None and name in config_tables:
+                before = frame[pk].copy() if pk else None
+                frame = RuleApplier(config, name, seed=seed + done, keys=keys).apply(frame)
+                if before is not None and not before.equals(frame[pk]):
+                    renamed[name] = dict(zip(before.tolist(), frame[pk].tolist(), strict=True))
+            batch = pa.Table.from_pandas(frame, preserve_index=False)
+            if pk:
+                keys.put(name, pk, batch.column(pk).combine_chunks())
+            sink.open_table(_schema_spec(name, batch, meta))
+            sink.write(name, batch)
+            sink.close_table(name)
+            if progress:
+                progress(ProgressEvent("sample", name, done + 1, len(meta.tables)))
+    except BaseException:
+        sink.abort()
+        raise
+    return GenerateResult(sink.close(), seed, time.perf_counter() - started)
+
+
+def _schema_spec(name: str, batch: pa.Table, meta: Any) -> TableSpec:
+    pk = meta.tables[name].primary_key
+    fks = tuple(ForeignKeySpec(r.child_key, r.parent_table, r.parent_key)
+                for r in meta.parents_of(name))
+    return TableSpec(name=name, schema=batch.schema, primary_key=(pk,) if pk else (),
+                     foreign_keys=fks)
 
 
 def _rule_table(config: Config, table: str) -> str:

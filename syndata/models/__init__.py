@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from syndata.models.base import ModelError, Synthesizer
+from typing import Any
+
+from syndata.models.base import ModelError, MultiTableSynthesizer, Synthesizer
 from syndata.models.cart import CART
 from syndata.models.gaussian_copula import GaussianCopula
+from syndata.models.hierarchical import HierarchicalSynthesizer
 from syndata.models.sdv import SdvCTGAN, SdvGaussianCopula
 
 MODELS: dict[str, type[Synthesizer]] = {
@@ -15,17 +18,36 @@ MODELS: dict[str, type[Synthesizer]] = {
 }
 
 
+SCHEMA_MODELS: dict[str, type[MultiTableSynthesizer]] = {
+    "hierarchical": HierarchicalSynthesizer,
+}
+
+
 def make_model(name: str, **params: object) -> Synthesizer:
-    """A new, unfitted synthesizer of type ``name``."""
+    """A new, unfitted single-table synthesizer of type ``name``."""
+    model: Synthesizer = _make(MODELS, name, params, "single-table")
+    return model
+
+
+def make_schema_model(name: str, **params: object) -> MultiTableSynthesizer:
+    """A new, unfitted multi-table synthesizer of type ``name``."""
+    model: MultiTableSynthesizer = _make(SCHEMA_MODELS, name, params, "multi-table")
+    return model
+
+
+def _make(models: dict[str, Any], name: str, params: dict[str, object], what: str) -> Any:
+    if name not in models:
+        other = SCHEMA_MODELS if models is MODELS else MODELS
+        hint = (f"; '{name}' is a {'multi-table' if what == 'single-table' else 'single-table'}"
+                " model" if name in other else "")
+        raise ModelError(f"unknown {what} model '{name}'{hint}; use one of "
+                         f"{', '.join(models)}")
     try:
-        cls = MODELS[name]
-    except KeyError:
-        raise ModelError(f"unknown model '{name}'; use one of {', '.join(MODELS)}") from None
-    try:
-        return cls(**params)
+        return models[name](**params)
     except TypeError as exc:
         raise ModelError(f"bad parameters for model '{name}': {exc}") from exc
 
 
-__all__ = ["CART", "MODELS", "GaussianCopula", "ModelError", "SdvCTGAN", "SdvGaussianCopula",
-           "Synthesizer", "make_model"]
+__all__ = ["CART", "MODELS", "SCHEMA_MODELS", "GaussianCopula", "HierarchicalSynthesizer",
+           "ModelError", "MultiTableSynthesizer", "SdvCTGAN", "SdvGaussianCopula", "Synthesizer",
+           "make_model", "make_schema_model"]

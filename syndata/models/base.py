@@ -25,17 +25,15 @@ import numpy as np
 import pandas as pd
 
 from syndata.errors import GenerationError, ModelError
-from syndata.metadata import ColumnMetadata, TableMetadata
+from syndata.metadata import ColumnMetadata, Metadata, TableMetadata
 
 DEFAULT_BATCH_SIZE = 100_000
 
 
-class Synthesizer(ABC):
-    """Base class of the learned synthesizers; see the module docstring."""
+class _Estimator:
+    """The scikit-learn contract: ``__init__`` stores its keyword arguments, nothing else."""
 
     model_type: ClassVar[str] = ""
-
-    # ------------------------------------------------------------------ sklearn contract
 
     @classmethod
     def _param_names(cls) -> list[str]:
@@ -49,6 +47,35 @@ class Synthesizer(ABC):
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
         return f"{type(self).__name__}({params})"
+
+
+class MultiTableSynthesizer(_Estimator, ABC):
+    """Base class of synthesizers of a relational schema (tables and their foreign keys).
+
+    ``fit(tables, metadata)`` learns from ``{table name: frame}`` and a ``Metadata`` with
+    its relationships; ``sample_tables(scale, seed=..., rows=...)`` yields ``(table,
+    frame)`` parents first, at ``scale`` times the fitted sizes (or with ``rows`` of one
+    table, the others following); ``sample`` collects them in a dict.
+    """
+
+    @abstractmethod
+    def fit(self, tables: Mapping[str, pd.DataFrame], metadata: Metadata) -> Self:
+        """Learn every table of ``metadata`` from ``tables``."""
+
+    @abstractmethod
+    def sample_tables(self, scale: float = 1.0, *, seed: int | None = None,
+                      rows: Mapping[str, int] | None = None
+                      ) -> Iterator[tuple[str, pd.DataFrame]]:
+        """``(table, frame)`` in dependency order."""
+
+    def sample(self, scale: float = 1.0, *, seed: int | None = None,
+               rows: Mapping[str, int] | None = None) -> dict[str, pd.DataFrame]:
+        """Every table, at ``scale`` times the fitted row counts (or ``rows`` of one)."""
+        return dict(self.sample_tables(scale, seed=seed, rows=rows))
+
+
+class Synthesizer(_Estimator, ABC):
+    """Base class of the learned single-table synthesizers; see the module docstring."""
 
     # ------------------------------------------------------------------ fit
 
@@ -177,6 +204,9 @@ class Synthesizer(ABC):
                 continue
             out[col] = cast_like(values, self.dtypes_[col], self.metadata_.columns[col])
         return pd.DataFrame(out)
+
+
+AnySynthesizer = Synthesizer | MultiTableSynthesizer  # what the model registry stores
 
 
 def _batch_conditions(conditions: Mapping[str, Any], start: int, n: int,

@@ -27,14 +27,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
 
 from syndata.errors import ModelError
 from syndata.metadata import ColumnMetadata, Metadata, Relationship, TableMetadata
-from syndata.models.base import Synthesizer
+from syndata.models.base import MultiTableSynthesizer, Synthesizer
 
 COUNT = "_n.{child}.{fk}"
 CONTEXT = "_p.{fk}.{column}"
@@ -58,7 +58,7 @@ class _TablePlan:
     null_rows: dict[str, int] = field(default_factory=dict)  # fk -> rows with a null fk
 
 
-class HierarchicalSynthesizer:
+class HierarchicalSynthesizer(MultiTableSynthesizer):
     """A relational schema: per-table models linked by child counts and parent context.
 
     Parameters
@@ -77,19 +77,10 @@ class HierarchicalSynthesizer:
         self.default_model = default_model
         self.context_columns = context_columns
 
-    def get_params(self) -> dict[str, Any]:
-        """The hyper-parameters given to ``__init__``."""
-        return {"table_models": dict(self.table_models or {}),
-                "default_model": self.default_model, "context_columns": self.context_columns}
-
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
-
     # ------------------------------------------------------------------ fit
 
     def fit(self, tables: Mapping[str, pd.DataFrame], metadata: Metadata,
-            progress: Any = None) -> HierarchicalSynthesizer:
+            progress: Any = None) -> Self:
         """Learn every table of ``metadata`` from ``tables`` (name -> frame)."""
         from syndata.models import MODELS, make_model
 
@@ -200,11 +191,6 @@ class HierarchicalSynthesizer:
         return frame, table_meta
 
     # ------------------------------------------------------------------ sample
-
-    def sample(self, scale: float = 1.0, *, seed: int | None = None,
-               rows: Mapping[str, int] | None = None) -> dict[str, pd.DataFrame]:
-        """Every table, at ``scale`` times the fitted row counts (or ``rows`` of one)."""
-        return dict(self.sample_tables(scale, seed=seed, rows=rows))
 
     def sample_tables(self, scale: float = 1.0, *, seed: int | None = None,
                       rows: Mapping[str, int] | None = None
