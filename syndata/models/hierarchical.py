@@ -54,7 +54,7 @@ class _TablePlan:
     context: dict[str, list[str]] = field(default_factory=dict)  # fk -> parent columns
     nullable: set[str] = field(default_factory=set)  # fks with a _has flag
     counts: list[Relationship] = field(default_factory=list)  # fks referring to this table
-    active: dict[str, int] = field(default_factory=dict)  # count column -> parents with > 0
+    cardinality: dict[str, np.ndarray] = field(default_factory=dict)  # count col -> quantiles
     null_rows: dict[str, int] = field(default_factory=dict)  # fk -> rows with a null fk
 
 
@@ -159,7 +159,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             values = counts.reindex(pk.to_numpy(), fill_value=0).to_numpy(dtype=np.int64)
             col = COUNT.format(child=rel.child_table, fk=rel.child_key)
             extra[col] = pd.Series(values, index=data.index)
-            plan.active[col] = int((values > 0).sum())
+            plan.cardinality[col] = _quantiles(values)
             table_meta.columns[col] = ColumnMetadata(col, "numerical", "int")
         for rel in meta.parents_of(plan.name):
             parent = tables[rel.parent_table].set_index(rel.parent_key)
@@ -260,11 +260,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             target = fixed_rows - n_null
         else:
             n_null, target = round(scale * null_rows), round(scale * linked)
-        count_col = COUNT.format(child=plan.name, fk=fk)
-        parent_plan = self.plans_[rel.parent_table]
-        wanted = round(parent_plan.active[count_col] * len(parents)
-                       / max(self.rows_[rel.parent_table], 1))
-        quotas = _quotas(parents[count_col].to_numpy(dtype=float), wanted, target, rng)
+        quotas = self._quotas(plan.name, rel, parents, target, rng)
         index = np.repeat(np.arange(len(parents)), quotas)
         n = len(index) + n_null
         conditions: dict[str, Any] = {}
@@ -298,11 +294,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         fk = rel.child_key
         has = frame[HAS.format(fk=fk)].to_numpy(dtype=bool) if fk in plan.nullable \
             else np.ones(len(frame), dtype=bool)
-        count_col = COUNT.format(child=plan.name, fk=fk)
-        parent_plan = self.plans_[rel.parent_table]
-        wanted = round(parent_plan.active[count_col] * len(parents)
-                       / max(self.rows_[rel.parent_table], 1))
-        quotas = _quotas(parents[count_col].to_numpy(dtype=float), wanted, int(has.sum()), rng)
+        quotas = self._quotas(plan.name, rel, parents, int(has.sum()), rng)
         columns = plan.context.get(fk, [])
         child_values = frame.loc[has, [CONTEXT.format(fk=fk, column=c) for c in columns]]
         child_values.columns = columns
@@ -310,6 +302,12 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         values = np.full(len(frame), None, dtype=object)
         values[has] = parents[rel.parent_key].to_numpy(dtype=object)[choice]
         frame[fk] = _keys(values, parents[rel.parent_key].dtype)
+
+    def _quotas(self, child: str, rel: Relationship, parents: pd.DataFrame, target: int,
+                rng: np.random.Generator) -> np.ndarray:
+        col = COUNT.format(child=child, fk=rel.child_key)
+        return _quotas(parents[col].to_numpy(dtype=float),
+                       self.plans_[rel.parent_table].cardinality[col], target, rng)
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "models_"):
@@ -325,39 +323,44 @@ def _keys(values: np.ndarray, dtype: Any) -> pd.Series:
     return series if series.isna().any() else series.astype(dtype)
 
 
-def _quotas(generated: np.ndarray, active: int, target: int,
-            rng: np.random.Generator) -> np.ndarray:
-    """Children per parent: ``active`` parents with children, ``target`` children in all.
+def _quantiles(counts: np.ndarray, size: int = 2_000) -> np.ndarray:
+    """The distribution of children per parent, as at most ``size`` quantiles."""
+    ordered = np.sort(counts.astype(float))
+    if len(ordered) <= size:
+        return ordered
+    return np.quantile(ordered, (np.arange(size) + 0.5) / size)
 
-    The parents' model gave ``generated`` counts; the ``active`` largest are kept (ties
-    broken at random, the parent count the real data had at this scale), and their
-    counts are scaled to sum to ``target`` with randomised rounding.
+
+def _quotas(generated: np.ndarray, cardinality: np.ndarray, target: int,
+            rng: np.random.Generator) -> np.ndarray:
+    """Children per parent, ``target`` in all, distributed as the real parents' were.
+
+    The parents' model ranks the parents (its ``generated`` counts, learned jointly with
+    their attributes; ties at random); the counts themselves are the real distribution's
+    quantiles at evenly spaced levels (``cardinality``), so the spread of children per
+    parent is kept without sampling noise. They are then scaled to sum to ``target``
+    with randomised rounding; a parent without children keeps none.
     """
     n = len(generated)
     out = np.zeros(n, dtype=np.int64)
     if n == 0 or target <= 0:
         return out
-    counts = np.nan_to_num(np.maximum(generated, 0.0))
-    active = int(min(max(active, 1), n, target))
-    order = np.lexsort((rng.random(n), -counts))
-    keep = order[:active]
-    weights = np.maximum(counts[keep], 1.0)
-    share = weights / weights.sum() * target
-    base = np.maximum(np.floor(share).astype(np.int64), 1)
+    levels = (np.arange(n) + 0.5) / n
+    grid = (np.arange(len(cardinality)) + 0.5) / len(cardinality)
+    values = np.round(np.interp(levels, grid, cardinality))  # ascending
+    if values.sum() <= 0:
+        values[-1] = 1.0
+    rank = np.lexsort((rng.random(n), np.nan_to_num(generated, nan=-1.0)))
+    out[rank] = values.astype(np.int64)
+    share = out * (target / out.sum())
+    base = np.floor(share).astype(np.int64)
     left = target - int(base.sum())
     if left > 0:
-        frac = share - np.floor(share)
-        extra = rng.choice(active, size=left, replace=True,
-                           p=frac / frac.sum() if frac.sum() > 0 else None)
+        frac = share - base
+        extra = rng.choice(n, size=left, replace=False, p=frac / frac.sum()) \
+            if np.count_nonzero(frac) >= left else rng.choice(np.flatnonzero(out), size=left)
         np.add.at(base, extra, 1)
-    elif left < 0:  # the floor of 1 per active parent overshot: take back from the largest
-        for i in np.argsort(-base)[: -left]:
-            if base[i] > 1:
-                base[i] -= 1
-        while base.sum() > target:
-            base[np.argmax(base)] -= 1
-    out[keep] = base
-    return out
+    return base
 
 
 def _match(children: pd.DataFrame, parents: pd.DataFrame, quotas: np.ndarray,
