@@ -94,10 +94,12 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             plan = self._plan(name, tables)
             frame, meta = self._training_frame(plan, tables)
             model_name = (self.table_models or {}).get(name, self.default_model)
-            params = {}
-            if plan.primary is not None and model_name in MODELS and \
-                    "visit_order" in MODELS[model_name]._param_names():
+            params: dict[str, Any] = {}
+            accepted = MODELS[model_name]._param_names() if model_name in MODELS else []
+            if plan.primary is not None and "visit_order" in accepted:
                 params["visit_order"] = "data"  # the parent context leads, as when sampling
+            if plan.primary is None and "stratified" in accepted:
+                params["stratified"] = True  # a root table: its marginals without noise
             try:
                 self.models_[name] = make_model(model_name, **params).fit(frame, meta)
             except ModelError as exc:

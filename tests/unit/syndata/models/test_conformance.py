@@ -123,7 +123,7 @@ def test_batches_stream_the_same_rows(make, penguins):
 
 def test_get_params_follow_init():
     assert GaussianCopula(quantiles=10).get_params() == {
-        "marginals": "empirical", "quantiles": 10, "reservoir": 500_000}
+        "marginals": "empirical", "quantiles": 10, "reservoir": 500_000, "stratified": False}
     assert isinstance(CART(min_samples_leaf=3), Synthesizer)
     assert "min_samples_leaf=3" in repr(CART(min_samples_leaf=3))
 
