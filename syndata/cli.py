@@ -297,6 +297,7 @@ def _is_schema(data: str | None, db_url: str | None, table: str | None, model: s
 def _schema_model(model: str, table_model: list[str] | None) -> tuple[str, dict[str, object]]:
     """The multi-table model and its parameters from --model and --table-model."""
     from syndata.models import MODELS, SCHEMA_MODELS
+    from syndata.models.hierarchical import REFERENCE
 
     params: dict[str, object] = {}
     if model in MODELS:  # a single-table model named for a schema: the tables' model
@@ -308,9 +309,9 @@ def _schema_model(model: str, table_model: list[str] | None) -> tuple[str, dict[
     models = {}
     for item in table_model or []:
         key, sep, value = item.partition("=")
-        if not sep or value not in MODELS:
+        if not sep or value not in [*MODELS, REFERENCE]:
             raise typer.BadParameter(f"--table-model {item!r}: use TABLE=MODEL with MODEL one "
-                                     f"of {', '.join(MODELS)}")
+                                     f"of {', '.join([*MODELS, REFERENCE])}")
         models[key] = value
     if models:
         params["table_models"] = models

@@ -41,6 +41,7 @@ CONTEXT = "_p.{fk}.{column}"
 HAS = "_has.{fk}"
 NEIGHBOURS = 10  # candidate parents per child row when matching a secondary foreign key
 MAX_ONE_HOT = 20  # categories up to this many are one-hot when matching, ranks beyond
+REFERENCE = "reference"  # a table model: keep the table's rows as they are (lookup data)
 
 
 @dataclass
@@ -64,7 +65,9 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
     Parameters
     ----------
     table_models : per table, the single-table model to use (``gaussian_copula`` or
-        ``cart``); tables not named use ``default_model``.
+        ``cart``); tables not named use ``default_model``. ``reference`` keeps a table's
+        rows as they are, at every scale: for lookup data without personal information
+        (species, airlines, product categories), whose rows children then refer to.
     default_model : the single-table model of the other tables (default the copula).
     context_columns : at most this many parent columns condition a child's rows.
     """
@@ -90,10 +93,15 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         self.rows_ = {t: len(tables[t]) for t in self.order_}
         self.plans_: dict[str, _TablePlan] = {}
         self.models_: dict[str, Synthesizer] = {}
+        self.references_: dict[str, pd.DataFrame] = {}
         for done, name in enumerate(self.order_):
             plan = self._plan(name, tables)
             frame, meta = self._training_frame(plan, tables)
             model_name = (self.table_models or {}).get(name, self.default_model)
+            if model_name == REFERENCE:
+                self.references_[name] = self._reference(name, frame)
+                self.plans_[name] = plan
+                continue
             params: dict[str, Any] = {}
             accepted = MODELS[model_name]._param_names() if model_name in MODELS else []
             if plan.primary is not None and "visit_order" in accepted:
@@ -108,6 +116,17 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             if progress is not None:
                 progress(name, done + 1, len(self.order_))
         return self
+
+    def _reference(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """A reference table's own rows, kept as they are (with its children counts)."""
+        learned = [r.parent_table for r in self.metadata_.parents_of(name)
+                   if (self.table_models or {}).get(r.parent_table, self.default_model)
+                   != REFERENCE]
+        if learned:
+            raise ModelError(f"table '{name}' is a reference table but its parent(s) "
+                             f"{', '.join(learned)} are not: make them reference tables too, "
+                             "or learn this table with a model")
+        return frame.drop(columns=[c for c in frame.columns if c.startswith(("_p.", "_has."))])
 
     def _check_input(self, tables: Mapping[str, pd.DataFrame], metadata: Metadata) -> None:
         problems = metadata.problems()
@@ -236,10 +255,11 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
                       synthetic: Mapping[str, pd.DataFrame], rng: np.random.Generator,
                       seed: int) -> pd.DataFrame:
         plan = self.plans_[name]
-        model = self.models_[name]
+        if name in self.references_:
+            return self.references_[name].copy()
         if plan.primary is None:
             n = fixed_rows if fixed_rows is not None else round(scale * self.rows_[name])
-            frame = model.sample(n, seed=seed)
+            frame = self.models_[name].sample(n, seed=seed)
         else:
             frame = self._sample_children(plan, scale, fixed_rows, synthetic, rng, seed)
         for rel in plan.secondary:
