@@ -27,7 +27,7 @@ from rich.table import Table
 
 from syndata import __version__, pipeline
 from syndata.config import dependency_order
-from syndata.errors import ConfigError, SyndataError
+from syndata.errors import ConfigError, DataReadError, SyndataError
 from syndata.io import FORMATS, SQL_DIALECTS
 from syndata.rules import DEFAULT_BATCH_SIZE
 
@@ -329,8 +329,8 @@ def _fit_schema(source: str, name: str, model: str, table_model: list[str] | Non
         meta = Metadata.from_dict(json.loads(metadata.read_text(encoding="utf-8"))) \
             if metadata is not None else None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        _fail(SyndataError(f"cannot read metadata {metadata}: {exc}; write it with "
-                           "`syndata schema --data ... --output metadata.json`"))
+        _fail(DataReadError(f"cannot read metadata {metadata}: {exc}; write it with "
+                            "`syndata schema --data ... --output metadata.json`"))
     try:
         with _progress(False) as bar:
             task = bar.add_task("fitting", total=5)

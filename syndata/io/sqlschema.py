@@ -108,7 +108,8 @@ def build_table(spec: TableSpec, dialect: str, db_schema: str | None = None) -> 
             parent = table
         else:
             key = f"{db_schema}.{fk.parent_table}" if db_schema else fk.parent_table
-            parent = metadata.tables.get(key) or sa.Table(fk.parent_table, metadata)
+            found = metadata.tables.get(key)  # a Table has no truth value: no `or` here
+            parent = found if found is not None else sa.Table(fk.parent_table, metadata)
         if fk.parent_column not in parent.c:
             if parent is table:
                 raise OutputError(

@@ -40,7 +40,7 @@ def _make(models: dict[str, Any], name: str, params: dict[str, object], what: st
         other = SCHEMA_MODELS if models is MODELS else MODELS
         hint = (f"; '{name}' is a {'multi-table' if what == 'single-table' else 'single-table'}"
                 " model" if name in other else "")
-        raise ModelError(f"unknown {what} model '{name}'{hint}; use one of "
+        raise ModelError(f"unknown model '{name}'{hint}; the {what} models are "
                          f"{', '.join(models)}")
     try:
         return models[name](**params)

@@ -130,6 +130,10 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
 
     def _check_input(self, tables: Mapping[str, pd.DataFrame], metadata: Metadata) -> None:
         problems = metadata.problems()
+        unknown = [t for t in (self.table_models or {}) if t not in metadata.tables]
+        if unknown:
+            problems.append(f"table_models names unknown table(s) {', '.join(unknown)} "
+                            f"(tables: {', '.join(metadata.tables)})")
         missing = [t for t in metadata.tables if t not in tables]
         if missing:
             problems.append(f"no data for table(s) {', '.join(missing)}")
