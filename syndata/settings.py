@@ -7,8 +7,12 @@ the MLflow SQLite store and artifacts, the job store, outputs, logs and the audi
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 from pathlib import Path
+
+from syndata.errors import ConfigError, Problem
 
 
 def home() -> Path:
@@ -26,3 +30,69 @@ def mlflow_tracking_uri() -> str:
 def mlflow_artifact_root() -> str:
     """Where the embedded MLflow store keeps artifacts."""
     return (home() / "mlartifacts").as_uri()
+
+
+def audit_log_path() -> Path:
+    """The append-only audit log: ``SYNDATA_AUDIT_LOG`` or ``audit.log`` under the home."""
+    override = os.environ.get("SYNDATA_AUDIT_LOG")
+    if override:
+        return Path(override).expanduser().resolve()
+    return home() / "audit.log"
+
+
+MASKING_SECRET_VAR = "SYNDATA_MASKING_SECRET"
+ENCRYPTION_KEY_VAR = "SYNDATA_ENCRYPTION_KEY"
+MIN_SECRET_LENGTH = 16
+ENCRYPTION_KEY_SIZES = (32, 48, 64)  # bytes of an AES-SIV key: AES-128, -192 or -256
+
+
+def masking_secret() -> bytes:
+    """The secret keying the ``hash`` and ``fake`` masking operators.
+
+    Read from ``SYNDATA_MASKING_SECRET``; raise ConfigError naming the variable when it is
+    unset or shorter than 16 characters. Keep it stable: the same secret gives the same
+    masked values across tables and runs, so masked keys still join.
+    """
+    value = os.environ.get(MASKING_SECRET_VAR, "")
+    if len(value) < MIN_SECRET_LENGTH:
+        state = "is not set" if not value else f"is shorter than {MIN_SECRET_LENGTH} characters"
+        raise ConfigError([Problem(
+            MASKING_SECRET_VAR,
+            f"{MASKING_SECRET_VAR} {state}; the 'hash' and 'fake' operators need a secret key",
+            f"set {MASKING_SECRET_VAR} to a long random string, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`, and keep it")])
+    return value.encode("utf-8")
+
+
+def encryption_key() -> bytes:
+    """The AES-SIV key of the ``encrypt`` and ``decrypt`` operators.
+
+    Read from ``SYNDATA_ENCRYPTION_KEY`` (base64 of 32, 48 or 64 bytes); raise ConfigError
+    naming the variable when it is unset or not such a key.
+    """
+    value = os.environ.get(ENCRYPTION_KEY_VAR, "")
+    key, problem = decode_encryption_key(value, ENCRYPTION_KEY_VAR)
+    if problem is not None:
+        raise ConfigError([problem])
+    return key
+
+
+def decode_encryption_key(value: str,
+                          where: str = ENCRYPTION_KEY_VAR) -> tuple[bytes, Problem | None]:
+    """Decode a base64 AES-SIV key: ``(key, None)``, or ``(b"", problem)`` when invalid."""
+    fix = ("generate a key with `python -c 'import base64, os; "
+           "print(base64.b64encode(os.urandom(64)).decode())'` and keep it safe")
+    text = value.strip()
+    if not text:
+        return b"", Problem(where, f"{where} is not set; 'encrypt' and 'decrypt' need a key", fix)
+    urlsafe = "-" in text or "_" in text
+    try:
+        key = base64.b64decode(text + "=" * (-len(text) % 4),
+                               altchars=b"-_" if urlsafe else None, validate=True)
+    except (binascii.Error, ValueError):
+        return b"", Problem(where, f"{where} is not valid base64", fix)
+    if len(key) not in ENCRYPTION_KEY_SIZES:
+        sizes = ", ".join(map(str, ENCRYPTION_KEY_SIZES))
+        return b"", Problem(where, f"{where} decodes to {len(key)} bytes; an AES-SIV key has "
+                                   f"{sizes} bytes", fix)
+    return key, None
