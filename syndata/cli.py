@@ -2,7 +2,7 @@
 
 Exit codes (scripts can rely on them): 0 success; 1 unexpected error; 2 bad usage
 (unknown option, missing argument); 3 invalid config; 4 generation failed; 5 input
-unreadable; 6 output could not be written.
+unreadable; 6 output could not be written; 7 personal data (PII) without a decision.
 """
 
 from __future__ import annotations
@@ -219,6 +219,13 @@ def profile(
         err.print(f"[yellow]warning:[/yellow] {warning}")
 
 
+class Undecided(Enum):
+    """What a fit does with PII columns that no privacy plan decides."""
+
+    stop = "stop"
+    regenerate = "regenerate"
+
+
 class Orphans(Enum):
     """What to do with child rows whose foreign key finds no parent."""
 
@@ -252,6 +259,15 @@ def fit(
     metadata: Annotated[Path | None, typer.Option(
         help="Schema: metadata JSON (as `syndata schema --output` writes it) instead of "
              "detecting keys and relationships.")] = None,
+    plan: Annotated[Path | None, typer.Option(
+        help="Privacy plan (YAML/JSON): per PII column mask, regenerate, allow or drop "
+             "(`syndata privacy scan --output plan.yaml` proposes one).")] = None,
+    pii: Annotated[Undecided, typer.Option(
+        help="PII columns the plan does not decide: stop, or regenerate them with Faker "
+             "values.")] = Undecided.stop,
+    attacks: Annotated[bool, typer.Option(
+        "--attacks/--no-attacks", help="Run anonymeter's singling-out, linkability and "
+        "inference attacks in the privacy report (seconds per fit).")] = True,
 ) -> None:
     """Fit a model on a table or a schema and register it in MLflow (with its reports)."""
     if _is_schema(data, db_url, table, model):
@@ -267,21 +283,40 @@ def fit(
                 bar.update(task, completed=event.done, description=event.stage)
 
             result = pipeline.fit(source, model=model, name=name, db_url=db_url, table=table,
-                                  holdout=holdout, seed=seed, progress=report)
+                                  holdout=holdout, seed=seed, plan=plan,
+                                  pii=pii.value, attacks=attacks,
+                                  progress=report)
     except SyndataError as exc:
         _fail(exc)
     q = result.quality
     out.print(f"Fitted {model} on {result.rows:,} rows in {result.seconds:.1f} s -> "
               f"model {result.ref.name} version {result.ref.version}")
-    out.print(f"  quality {q['overall']:.3f} (column shapes {q['column_shapes']:.3f}, "
-              f"pair trends {q['column_pair_trends']:.3f})")
+    out.print(f"  quality {_score(q['overall'])} (column shapes {_score(q['column_shapes'])}, "
+              f"pair trends {_score(q['column_pair_trends'])})")
     if q.get("ml_efficacy"):
         ml = q["ml_efficacy"]
         out.print(f"  ML efficacy ({ml['metric']} on {ml['target']}): real {ml['real_score']:.3f},"
                   f" synthetic {ml['synthetic_score']:.3f}")
-    if result.privacy:
-        out.print(f"  exact copies of training rows: {result.privacy['synthetic_copy_rate']:.2%} "
-                  f"(a real held-out sample: {result.privacy['holdout_copy_rate']:.2%})")
+    _print_privacy(result.privacy)
+
+
+def _score(value: object) -> str:
+    """A score with 3 decimals, or n/a (e.g. no related column pair to score)."""
+    return f"{value:.3f}" if isinstance(value, int | float) else "n/a"
+
+
+def _print_privacy(privacy: dict[str, object]) -> None:
+    pii = privacy.get("pii")
+    if isinstance(pii, dict):
+        done = [f"{c} regenerated" for c in pii.get("regenerated", {})]
+        done += [f"{c} masked ({o})" for c, o in pii.get("masked", {}).items()]
+        done += [f"{c} dropped" for c in pii.get("dropped", [])]
+        done += [f"{c} allowed" for c in pii.get("allowed", [])]
+        if done:
+            out.print("  personal data: " + ", ".join(done))
+    summary = privacy.get("summary")
+    if isinstance(summary, str):
+        out.print("  " + summary.replace("\n", "\n  "), highlight=False, markup=False)
 
 
 def _is_schema(data: str | None, db_url: str | None, table: str | None, model: str) -> bool:
@@ -348,9 +383,9 @@ def _fit_schema(source: str, name: str, model: str, table_model: list[str] | Non
     out.print(f"Fitted {model} on {len(result.model.metadata_.tables)} tables, {result.rows:,} "
               f"rows in {result.seconds:.1f} s -> model {result.ref.name} version "
               f"{result.ref.version}")
-    out.print(f"  quality {q['overall']:.3f} (column shapes {q['column_shapes']:.3f}, pair "
-              f"trends {q['column_pair_trends']:.3f}, cardinality {q['cardinality']:.3f}, "
-              f"intertable trends {q['intertable_trends']:.3f})")
+    out.print(f"  quality {_score(q['overall'])} (column shapes {_score(q['column_shapes'])}, "
+              f"pair trends {_score(q['column_pair_trends'])}, cardinality "
+              f"{_score(q['cardinality'])}, intertable trends {_score(q['intertable_trends'])})")
     broken = {k: v for k, v in q["referential_integrity"].items() if v is not None and v < 1}
     out.print("  referential integrity: " + (", ".join(f"{k} {v:.1%}" for k, v in broken.items())
                                              if broken else "every foreign key resolves"))
@@ -463,6 +498,90 @@ def sample(
     except SyndataError as exc:
         _fail(exc)
     _print_outputs(result)
+
+
+@app.command()
+def mask(
+    data: Annotated[Path, typer.Option("--data", "-d", help="The real table to mask (csv, "
+                                       "json, jsonl, parquet).", show_default=False)],
+    plan: Annotated[Path, typer.Option(help="Privacy plan (YAML/JSON) with the operators.",
+                                       show_default=False)],
+    output: Annotated[Path, typer.Option(help="Masked table: a file whose extension gives "
+                                         "the format.", show_default=False)],
+    if_exists: Annotated[IfExists, typer.Option()] = IfExists.fail,
+) -> None:
+    """Mask a real table statically with a privacy plan (no model involved)."""
+    try:
+        result = pipeline.mask(data, plan=plan, output=output, if_exists=if_exists.value)
+    except SyndataError as exc:
+        _fail(exc)
+    out.print(f"Masked {result.rows:,} rows -> {result.path}")
+    for column, report in result.columns.items():
+        out.print(f"  {column}: {report['operator']} ({report['masked']:,} values)")
+
+
+privacy_app = typer.Typer(help="Find personal data (PII) and propose what to do with it.",
+                          no_args_is_help=True)
+app.add_typer(privacy_app, name="privacy")
+
+
+@privacy_app.command("scan")
+def privacy_scan(
+    data: Annotated[Path, typer.Option("--data", "-d", help="The table to scan.",
+                                       show_default=False)],
+    output: Annotated[Path | None, typer.Option(
+        help="Write a proposed privacy plan here (YAML or JSON) to review and pass to "
+             "`fit --plan` or `mask --plan`.")] = None,
+    sample_size: Annotated[int, typer.Option(min=10, help="Distinct values analysed per "
+                                             "column.")] = 200,
+) -> None:
+    """List the columns holding personal data, with the operator proposed for each."""
+    try:
+        report, plan_text = pipeline.scan(data, sample_size=sample_size, output=output)
+    except SyndataError as exc:
+        _fail(exc)
+    out.print(report.summary(), highlight=False, markup=False)
+    if output is not None:
+        out.print(f"Proposed plan -> {output} (review it, then: syndata fit --data {data} "
+                  f"--plan {output})")
+    elif plan_text:
+        out.print("Proposed plan (write it with --output):\n" + plan_text, markup=False)
+
+
+audit_app = typer.Typer(help="The audit trail: every profile, fit, sample, mask, download.",
+                        no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    log: Annotated[Path | None, typer.Option(help="The audit log (default: the data "
+                                             "folder's audit.log).")] = None,
+) -> None:
+    """Check the audit log's hash chain: exit 0 when intact, 5 when tampered with."""
+    from syndata.privacy import audit
+
+    result = audit.verify(log)
+    if result.ok:
+        out.print(f"Audit log intact: {result.lines:,} line(s); last hash {result.last_hash} "
+                  f"(seq {result.last_seq}): keep it elsewhere to detect truncation later")
+        return
+    _fail(DataReadError(f"audit log tampered with or damaged at line {result.first_bad_line}: "
+                        f"{result.problem}"))
+
+
+@audit_app.command("show")
+def audit_show(
+    last: Annotated[int, typer.Option(min=1, help="How many recent lines.")] = 20,
+    action: Annotated[str | None, typer.Option(help="Only this action.")] = None,
+) -> None:
+    """The most recent audit lines."""
+    from syndata.privacy import audit
+
+    lines = list(audit.entries(action=action))[-last:]
+    for entry in lines:
+        out.print(json.dumps(entry, default=str), highlight=False, markup=False,
+                  soft_wrap=True)
 
 
 models_app = typer.Typer(help="Browse the registered models (the MLflow registry).",

@@ -9,6 +9,7 @@ The tree::
     │   └── ModelNotFoundError   no registered model, version, alias or report by that name
     ├── ModelError               bad input to a model (empty data, unknown column, not fitted)
     ├── QualityError             a quality report cannot be computed (e.g. a bad target)
+    ├── PrivacyError             personal data (PII) found with no decision on what to do with it
     └── OutputError              output cannot be written (file exists, database refused, ...)
 
 Each error carries an ``exit_code`` that the CLI returns, so scripts can rely on it.
@@ -88,3 +89,16 @@ class QualityError(SyndataError, ValueError):
     """Raised when a quality report cannot be computed, e.g. for an unusable target column."""
 
     exit_code = 5
+
+
+class PrivacyError(SyndataError):
+    """Raised when a table holds personal data (PII) and no plan says what to do with it.
+
+    ``columns`` maps each undecided column to its entity type.
+    """
+
+    exit_code = 7
+
+    def __init__(self, message: str, columns: dict[str, str] | None = None) -> None:
+        self.columns = dict(columns or {})
+        super().__init__(message)

@@ -5,11 +5,12 @@ Each use-case reports progress through one callback, ``progress(ProgressEvent)``
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ from syndata.config import (
     read_config_data,
     relationship_problems,
 )
-from syndata.errors import ConfigError, OutputError, Problem
+from syndata.errors import ConfigError, OutputError, Problem, SyndataError
 from syndata.io import DB_FORMAT, ForeignKeySpec, Sink, TableOutput, TableSpec, open_sink
 from syndata.models.base import MultiTableSynthesizer
 from syndata.rules import DEFAULT_BATCH_SIZE, Plan, RuleApplier, build_plan, generate_tables
@@ -39,6 +40,57 @@ class ProgressEvent:
 
 
 Progress = Callable[[ProgressEvent], None]
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _audited(action: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Write one audit line per call of the use-case: what, on which data, the outcome."""
+    def wrap(function: Callable[_P, _R]) -> Callable[_P, _R]:
+        @functools.wraps(function)
+        def audited(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            from syndata.privacy import audit
+
+            fields = _audit_subject(args[0] if args else next(iter(kwargs.values()), None))
+            try:
+                result = function(*args, **kwargs)
+            except SyndataError as exc:
+                audit.record(action, outcome="failed", details={"error": type(exc).__name__},
+                             **fields)
+                raise
+            audit.record(action, **{**fields, **_audit_result(result)})
+            return result
+        return audited
+    return wrap
+
+
+def _audit_subject(subject: Any) -> dict[str, Any]:
+    """Which dataset or model a use-case works on (a fingerprint, never values)."""
+    from syndata.privacy import audit
+
+    if isinstance(subject, pd.DataFrame):
+        return {"dataset": "dataframe", "fingerprint": audit.fingerprint(subject)}
+    if isinstance(subject, Mapping):
+        return {"dataset": "dataframes: " + ", ".join(map(str, subject))[:150]}
+    if isinstance(subject, Config):
+        return {"dataset": "config: " + ", ".join(t.table_name for t in subject.tables)[:150]}
+    if isinstance(subject, str | Path):
+        text = str(subject)
+        if "://" in text:
+            return {"dataset": _safe_source(text)}
+        path = Path(text)
+        if path.is_file():
+            return {"dataset": text, "fingerprint": audit.file_fingerprint(path)}
+        return {"dataset": text} if path.exists() else {"model": text}
+    return {}
+
+
+def _audit_result(result: Any) -> dict[str, Any]:
+    if isinstance(result, FitResult):
+        return {"model": f"{result.ref.name}:{result.ref.version}", "rows": result.rows}
+    if isinstance(result, GenerateResult):
+        return {"rows": {o.name: o.rows for o in result.outputs}}
+    return {}
 
 
 @dataclass
@@ -94,6 +146,7 @@ def validate(source: str | Path | dict[str, Any] | Config, *, rows: int | None =
     return Validation(config, plan, plan.warnings)
 
 
+@_audited("generate")
 def generate(config: Config, *, rows: int | None = None, seed: int | None = None,
              sink: Sink | None = None, output_format: str | None = None,
              output_dir: str | Path = "output", db_url: str | None = None,
@@ -168,6 +221,7 @@ def table_name_of(source: str | Path, table: str | None = None) -> str:
     return table or Path(str(source)).stem or "table"
 
 
+@_audited("profile")
 def profile(source: str | Path | None = None, *, db_url: str | None = None,
             table: str | None = None, sample_size: int = 100_000, seed: int = 0) -> Any:
     """Profile a table (a file or a database table); see ``syndata.profiling``."""
@@ -177,21 +231,28 @@ def profile(source: str | Path | None = None, *, db_url: str | None = None,
                           seed=seed)
 
 
+@_audited("fit")
 def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", name: str,
         params: dict[str, Any] | None = None, metadata: Any = None,
         db_url: str | None = None, table: str | None = None, holdout: float = 0.2,
-        seed: int = 0, progress: Progress | None = None) -> FitResult:
-    """Profile, fit, evaluate and register a model of one table.
+        seed: int = 0, plan: Any = None, pii: str = "stop", attacks: bool = True,
+        progress: Progress | None = None) -> FitResult:
+    """Detect PII, apply the privacy plan, profile, fit, evaluate and register a model.
 
+    PII columns must be decided by ``plan`` (a ``PrivacyPlan`` or its file): masked,
+    regenerated, allowed or dropped; ``pii="regenerate"`` regenerates undecided ones,
+    ``"stop"`` (default) raises ``PrivacyError`` listing them (``syndata.privacy.guard``).
     ``holdout`` (default 20%) of the rows are kept out of training to measure ML efficacy
-    and the exact-copy rate against real rows the model never saw; 0 trains on all rows.
+    and the privacy report (copies, distance to closest record, and with ``attacks``
+    anonymeter's attacks) against real rows the model never saw; 0 trains on all rows.
     Parquet inputs with more than ``STREAM_FIT_ROWS`` rows fitted with the copula are
     read in two streaming passes (memory stays bounded); such a fit reads every row, so
-    it reports quality but no held-out ML efficacy or copy rate.
+    it reports quality but no held-out ML efficacy or privacy report.
     """
     import model_registry
     from syndata.models import make_model
-    from syndata.privacy import copy_report
+    from syndata.privacy.guard import guard
+    from syndata.privacy.risk import privacy_report
     from syndata.profiling import profile_table
     from syndata.quality import evaluate as quality_of
 
@@ -212,22 +273,35 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
         rows = len(data)
     tname = table_name_of("table" if isinstance(source, pd.DataFrame) else source, table)
     step("profile", 1)
+    privacy_plan = _plan(plan, list(data.columns))
+    guarded = guard(data, privacy_plan, undecided=pii, seed=seed)
+    data = guarded.frame
     prof = profile_table(data, tname, total_rows=rows)
     meta = metadata or prof.metadata
+    for column, entity in guarded.regenerate.items():
+        if column in meta.columns:
+            meta.columns[column].pii = entity
     # a streamed fit reads every row, so none is held out: no ML efficacy or copy rate
     train, test = _split(data, 0.0 if streaming is not None else holdout, seed)
     step("fit", 2)
     if streaming is not None:
-        synthesizer.fit_batches(lambda: _parquet_frames(streaming), meta, seed=seed)  # type: ignore[attr-defined]
+        synthesizer.fit_batches(lambda: _masked(_parquet_frames(streaming), privacy_plan),  # type: ignore[attr-defined]
+                                meta, seed=seed)
     else:
         synthesizer.fit(train, meta)
+        synthesizer.exclude_values_of(data)  # held-out people's values stay out too
     step("evaluate", 3)
     n_eval = min(len(train), 20_000)
     synthetic = synthesizer.sample(n_eval, seed=seed)
     real = train.sample(n_eval, random_state=seed) if len(train) > n_eval else train
     quality = quality_of(real, synthetic, meta, holdout=test if len(test) else None,
                          ml_efficacy=len(test) > 0, seed=seed).to_dict()
-    privacy = copy_report(train, test, synthetic, seed=seed) if len(test) else {}
+    privacy: dict[str, Any] = {"pii": guarded.to_dict()}
+    if len(test):
+        report = privacy_report(train, test, synthetic, metadata=meta, attacks=attacks,
+                                seed=seed)
+        privacy.update(report.to_dict())
+        privacy["summary"] = report.summary()
     step("register", 4)
     metrics = {"quality.overall": quality["overall"],
                "quality.column_shapes": quality["column_shapes"],
@@ -236,8 +310,11 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
     if quality.get("ml_efficacy"):
         metrics["ml_efficacy.difference"] = quality["ml_efficacy"]["difference"]
     for key in ("synthetic_copy_rate", "holdout_copy_rate"):
-        if key in privacy:
-            metrics[f"privacy.{key}"] = privacy[key]
+        if key in privacy.get("copies", {}):
+            metrics[f"privacy.{key}"] = privacy["copies"][key]
+    if "dcr" in privacy:
+        metrics["privacy.dcr_share_closer_to_train"] = privacy["dcr"].get(
+            "share_closer_to_train")
     ref = model_registry.log_model(
         synthesizer, name, params={"source": str(source) if not isinstance(
             source, pd.DataFrame) else "dataframe", "holdout": holdout},
@@ -246,6 +323,28 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
                    "privacy": privacy})
     step("done", 5)
     return FitResult(ref, synthesizer, quality, privacy, time.perf_counter() - started, rows)
+
+
+def _plan(plan: Any, columns: list[str] | None = None, table: str | None = None) -> Any:
+    """A PrivacyPlan from a plan, its file or plain data (None stays None)."""
+    if plan is None:
+        return None
+    from syndata.privacy.plan import PrivacyPlan, load_plan
+
+    if isinstance(plan, PrivacyPlan):
+        return plan
+    return load_plan(plan, columns=columns, table=table)
+
+
+def _masked(frames: Iterator[pd.DataFrame], plan: Any) -> Iterator[pd.DataFrame]:
+    """The batches with the plan's masking applied (as is without a plan)."""
+    if plan is None:
+        yield from frames
+        return
+    from syndata.privacy.masking import mask_frame
+
+    for frame in frames:
+        yield mask_frame(frame, plan).frame
 
 
 def _split(data: pd.DataFrame, holdout: float, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -292,6 +391,7 @@ def _parquet_sample(path: Path, size: int, seed: int) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+@_audited("sample")
 def sample(model: str | Any, *, rows: int, seed: int | None = None,
            conditions: dict[str, Any] | None = None, config: Config | None = None,
            output_format: str = "csv", output_dir: str | Path = "output",
@@ -353,6 +453,7 @@ def _load(model: str | Any) -> Any:
     return model
 
 
+@_audited("fit")
 def fit_schema(source: str | Path | Mapping[str, pd.DataFrame], *, name: str,
                model: str = "hierarchical", params: dict[str, Any] | None = None,
                metadata: Any = None, tables: list[str] | None = None, orphans: str = "stop",
@@ -416,6 +517,7 @@ def _safe_source(source: str) -> str:
         return source.split("://", 1)[0] + "://..."
 
 
+@_audited("sample")
 def sample_schema(model: str | Any, *, scale: float = 1.0, rows: int | None = None,
                   table: str | None = None, seed: int | None = None,
                   config: Config | None = None, output_format: str = "csv",
@@ -500,6 +602,7 @@ def _spec_of(name: str, batch: pa.Table, synthesizer: Any) -> TableSpec:
                      primary_key=(pk,) if pk in batch.column_names else ())
 
 
+@_audited("generate")
 def generate_from_sample(config: Config, sample_data: str | Path, *, rows: int | None = None,
                          model: str = "gaussian_copula", seed: int | None = None,
                          output_format: str | None = None, output_dir: str | Path = "output",
@@ -526,6 +629,69 @@ def _detect(data: pd.DataFrame, name: str) -> Any:
     return TableMetadata.detect(data, name)
 
 
+@dataclass
+class MaskResult:
+    """A masked table written out."""
+
+    path: Path
+    rows: int
+    columns: dict[str, Any]
+
+
+def mask(source: str | Path, *, plan: Any, output: str | Path, if_exists: str = "fail",
+         table: str | None = None) -> MaskResult:
+    """Mask a real table with a privacy plan and write it (format from ``output``)."""
+    from syndata.privacy import audit
+    from syndata.privacy.masking import mask_frame
+
+    data = read_frame(source)
+    privacy_plan = _plan(plan, list(data.columns), table)
+    result = mask_frame(data, privacy_plan, table=table)
+    path = _write_frame(result.frame, Path(output), if_exists)
+    columns = {c: r.to_dict() for c, r in result.columns.items()}
+    audit.record("mask", dataset=str(source), fingerprint=audit.fingerprint(data),
+                 rows=len(data), details={"output": str(path), "columns": list(columns)})
+    return MaskResult(path, len(result.frame), columns)
+
+
+def _write_frame(frame: pd.DataFrame, output: Path, if_exists: str) -> Path:
+    """One frame as one file; the format is the file's extension."""
+    from syndata.io import FORMATS
+
+    fmt = output.suffix.lower().lstrip(".")
+    fmt = {"pq": "parquet", "ndjson": "jsonl"}.get(fmt, fmt)
+    if fmt not in FORMATS:
+        raise OutputError(f"cannot tell the format of {output}: use an extension of "
+                          f"{', '.join(FORMATS)}")
+    sink = open_sink(fmt, output_dir=output.parent, if_exists=if_exists)
+    batch = pa.Table.from_pandas(frame, preserve_index=False)
+    try:
+        sink.open_table(TableSpec(name=output.stem, schema=batch.schema))
+        sink.write(output.stem, batch)
+        sink.close_table(output.stem)
+    except BaseException:
+        sink.abort()
+        raise
+    return Path(sink.close()[0].location)
+
+
+def scan(source: str | Path, *, sample_size: int = 200, output: str | Path | None = None,
+         seed: int = 0) -> tuple[Any, str]:
+    """Find PII in a table; propose a privacy plan (written to ``output`` when given)."""
+    from syndata.privacy import audit
+    from syndata.privacy.detect import detect_pii
+    from syndata.privacy.plan import PrivacyPlan, dump_plan
+
+    data = read_frame(source)
+    report = detect_pii(data, sample_size=sample_size, seed=seed)
+    text = dump_plan(PrivacyPlan.default_for(report.findings), output) if report.findings \
+        else ""
+    audit.record("profile", dataset=str(source), fingerprint=audit.fingerprint(data),
+                 rows=len(data), details={"pii_columns": report.columns})
+    return report, text
+
+
+@_audited("evaluate")
 def evaluate(real: str | Path | pd.DataFrame, synthetic: str | Path | pd.DataFrame, *,
              metadata: Any = None, target: str | None = None, seed: int = 0) -> Any:
     """Quality of a synthetic table against the real one (files or DataFrames)."""

@@ -101,9 +101,19 @@ class Synthesizer(_Estimator, ABC):
         self.dtypes_ = {c: data[c].dtype for c in self.columns_}
         self.modelled_ = [c for c, m in metadata.columns.items() if m.modelled]
         self.regenerated_ = regenerated_config(metadata, data)
+        self.excluded_ = _exclusions(metadata, data)
         self.n_rows_ = len(data)
         self._fit(data[self.modelled_])
         return self
+
+    def exclude_values_of(self, data: pd.DataFrame) -> None:
+        """Keep every real value of ``data``'s regenerated PII columns out of samples.
+
+        ``fit`` already excludes the training rows' values; pass all real rows (held-out
+        ones too) so that none of them can appear by coincidence.
+        """
+        self._check_fitted()
+        self.excluded_ = _exclusions(self.metadata_, data)
 
     @abstractmethod
     def _fit(self, data: pd.DataFrame) -> None:
@@ -151,6 +161,8 @@ class Synthesizer(_Estimator, ABC):
                 index=range(n))
             if regen is not None:
                 frame = regen.apply(frame, start=start)
+            for column, excluded in getattr(self, "excluded_", {}).items():
+                frame[column] = _without(frame[column], excluded, rng)
             yield self._finish(frame, categorical)
 
     @abstractmethod
@@ -207,6 +219,62 @@ class Synthesizer(_Estimator, ABC):
 
 
 AnySynthesizer = Synthesizer | MultiTableSynthesizer  # what the model registry stores
+
+
+def _exclusions(metadata: TableMetadata, data: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Keyed hashes of the real values of regenerated PII columns, to keep them out.
+
+    Regenerated personal data (``ColumnMetadata.pii``) is drawn from Faker, independent of
+    the real values, but a common name can still coincide with a real one. With
+    ``SYNDATA_MASKING_SECRET`` set, the model keeps 64-bit keyed hashes (BLAKE2b keyed by
+    the secret: no one without it can test whether a value was in the data) and sampled
+    values equal to a real one are replaced; without the secret nothing is kept.
+    """
+    columns = [c for c, m in metadata.columns.items() if m.pii is not None and c in data]
+    if not columns:
+        return {}
+    import os
+
+    from syndata.settings import MASKING_SECRET_VAR, MIN_SECRET_LENGTH
+
+    secret = os.environ.get(MASKING_SECRET_VAR, "").encode("utf-8")
+    if len(secret) < MIN_SECRET_LENGTH:
+        return {}
+    return {c: np.unique(_keyed_hashes(data[c].dropna(), secret)) for c in columns}
+
+
+def _keyed_hashes(values: pd.Series, secret: bytes) -> np.ndarray:
+    import hashlib
+
+    key = hashlib.sha256(secret).digest()
+    distinct = pd.unique(values.astype(str).to_numpy())
+    return np.array([int.from_bytes(hashlib.blake2b(v.encode("utf-8"), key=key, digest_size=8)
+                                    .digest(), "little") for v in distinct], dtype=np.uint64)
+
+
+def _without(values: pd.Series, excluded: np.ndarray, rng: np.random.Generator) -> pd.Series:
+    """``values`` with those equal to an excluded (real) value replaced by other drawn ones."""
+    import os
+
+    from syndata.settings import MASKING_SECRET_VAR
+
+    present = values.notna().to_numpy()
+    if not present.any():
+        return values
+    secret = os.environ.get(MASKING_SECRET_VAR, "").encode("utf-8")
+    text = values[present].astype(str)
+    codes, uniques = pd.factorize(text)
+    bad_unique = np.isin(_keyed_hashes(pd.Series(uniques), secret), excluded)
+    if not bad_unique.any():
+        return values
+    bad = np.zeros(len(values), dtype=bool)
+    bad[np.flatnonzero(present)[bad_unique[codes]]] = True
+    good = np.flatnonzero(present & ~bad)
+    if not len(good):
+        return values.where(~bad)  # nothing clean drawn: null rather than a real value
+    out = values.copy()
+    out.iloc[np.flatnonzero(bad)] = values.iloc[rng.choice(good, int(bad.sum()))].to_numpy()
+    return out
 
 
 def _batch_conditions(conditions: Mapping[str, Any], start: int, n: int,

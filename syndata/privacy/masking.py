@@ -751,10 +751,12 @@ Maker = Callable[[_Draws], ObjectArray]
 
 def fake(values: pd.Series, secret: bytes, provider: str,
          locale: str = DEFAULT_LOCALE) -> pd.Series:
-    """A consistent fake value (Faker ``provider``) for each value; never the value itself.
+    """A consistent fake value (Faker ``provider``) for each value; never an original one.
 
     The fake is a function of (secret, provider, locale, value): equal values get equal
-    fakes in every table and run.
+    fakes in every table and run, except where a fake equals another original value of
+    the column being masked: it is redrawn, so no original value of the column is ever
+    emitted (use ``hash`` or ``encrypt`` for join keys, which never coincide).
     """
     codes, texts = _factorize(values)
     return _expand(values, list(fake_texts(texts, secret, provider, locale)), codes)
@@ -773,7 +775,9 @@ def fake_texts(texts: Sequence[str], secret: bytes, provider: str,
     make = _maker(provider, locale)
     out = make(_Draws(seeds))
     for attempt in range(1, MAX_REDRAWS + 1):
-        same = out == originals
+        # never any original value of the column, not only the row's own: a fake name that
+        # is another person's real name would put that name in the output
+        same = pd.Index(out).isin(originals)
         if not same.any():
             return out
         retry = _mix(seeds[same] ^ np.uint64((attempt * 0xD1B54A32D192ED03) & _MASK64))

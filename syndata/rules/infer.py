@@ -119,6 +119,8 @@ def infer_rule(meta: ColumnMetadata, values: pd.Series, *, rows: int | None = No
         return None
     n_rows = max(rows or 0, len(values))
     kind, typ = meta.kind, meta.dtype
+    if meta.pii is not None and not meta.primary_key:
+        return pii_rule(meta.pii, locale)
     if kind == "id" or meta.primary_key:
         return _id_rule(present, typ, n_rows)
     if typ == "str" and kind in ("uuid", "email", "phone", "url", "postal_code", "text"):
@@ -144,6 +146,18 @@ def infer_rule(meta: ColumnMetadata, values: pd.Series, *, rows: int | None = No
     return _by_type(present, typ, n_rows)
 
 
+def pii_rule(entity: str, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
+    """A rule of Faker values of the entity's kind: built from no real value at all."""
+    from syndata.privacy.plan import provider_for
+
+    provider = provider_for(entity)
+    if provider in ("email", "phone_number", "url"):
+        return {"type": provider}
+    if provider is not None and has_provider(locale, provider):
+        return {"type": provider}
+    return {"type": "regex", "pattern": "[A-Z]{3}-[0-9]{6}"}  # an opaque token
+
+
 def column_type(meta: ColumnMetadata, rule: dict[str, Any] | None) -> str:
     """The config column type that ``rule`` (from ``infer_rule``) is meant for.
 
@@ -152,6 +166,8 @@ def column_type(meta: ColumnMetadata, rule: dict[str, Any] | None) -> str:
     """
     if meta.kind == "date_string" and rule is not None and rule.get("type") == "date_range":
         return "datetime" if "T" in str(rule["start"]) else "date"
+    if meta.pii is not None and not meta.primary_key and rule is not None:
+        return "date" if rule.get("type") in ("date_of_birth", "date") else "str"
     return meta.dtype
 
 

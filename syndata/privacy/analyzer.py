@@ -1,0 +1,924 @@
+"""The offline Presidio analyzer and the recognizer registry.
+
+``build_analyzer()`` gives a Presidio ``AnalyzerEngine`` that never touches the
+network: a blank English spaCy pipeline (saved once under ``settings.home()``) with a
+``lower_lemma`` component, so Presidio's context words work; every predefined pattern
+recognizer (e-mail, phone, credit card, US SSN, IBAN, IP, URL, ...); and recognizers of
+our own for what a blank pipeline cannot find by NER:
+
+========================  ==============================================================
+entity                    how
+========================  ==============================================================
+``FIRST_NAME``            a whole value in Faker's first-name lists of several locales
+``LAST_NAME``             a whole value in Faker's last-name lists
+``PERSON``                first name ... last name (titles, particles, "Last, First")
+``LOCATION``              cities, states and countries from Faker's lists; city-shaped
+                          names ("North Bradleyshire") and US state codes need context
+``STREET_ADDRESS``        house number + street name + street type, in English, German,
+                          Dutch, French, Spanish, Italian, Portuguese and Polish forms
+``POSTAL_CODE``           US ZIP, UK, Canadian, German/French/... formats; plain digit
+                          codes only with context ("zip", "postal", "plz")
+``DATE_OF_BIRTH``         a date, only with context ("birth", "dob", "born")
+``CREDIT_CARD``           Presidio's, widened to 12-19 digits (Visa 19, Mastercard 2-series,
+                          Maestro); all checked with Luhn
+========================  ==============================================================
+
+An ``en_core_web_*`` spaCy model, if one is installed, is used instead of the blank
+pipeline, and its NER adds ``PERSON`` and ``LOCATION`` in free text.
+
+Users add recognizers in two ways. In config, a :class:`RecognizerSpec` (name, entity,
+regex patterns with scores, a deny list, context words, languages) read with
+:func:`recognizer_from_config`, which reports every problem as a
+:class:`~syndata.errors.ConfigError`; in Python, :func:`register_recognizer` with a
+spec or any Presidio ``EntityRecognizer``. The analyzer is cached per recognizer set.
+
+``TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS`` is set to ``""`` before Presidio is imported
+(Presidio's e-mail recognizer would otherwise fetch the public suffix list); import this
+module before anything that imports Presidio.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+import functools
+import importlib
+import re
+import shutil
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import phonenumbers
+import regex
+import spacy
+from presidio_analyzer import (
+    AnalysisExplanation,
+    AnalyzerEngine,
+    EntityRecognizer,
+    Pattern,
+    PatternRecognizer,
+    RecognizerResult,
+)
+from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider
+from presidio_analyzer.predefined_recognizers import (
+    CreditCardRecognizer,
+    PhoneRecognizer,
+    UsSsnRecognizer,
+)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from syndata import settings
+from syndata.errors import ConfigError, Problem
+
+LANGUAGE = "en"
+BLANK_MODEL_DIR = "spacy-blank-en"
+NER_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm")
+NAME_LOCALES = ("en_US", "en_GB", "en_IE", "de_DE", "de_AT", "fr_FR", "es_ES", "es_MX",
+                "it_IT", "nl_NL", "pt_BR", "pt_PT", "pl_PL", "sv_SE", "da_DK", "no_NO")
+PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "BR", "IN", "PL", "SE", "CH",
+                 "AT", "BE", "PT", "DK", "NO", "IE", "MX", "AU")
+
+# Presidio's phone context less "number" (an "ssn_number" is no phone number), plus more.
+PHONE_CONTEXT = ["phone", "telephone", "tel", "cell", "cellphone", "mobile", "call", "fax",
+                 "contact", "telefon", "telefono", "teléfono", "telefone", "portable", "handy",
+                 "celular"]
+_ID_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+# --------------------------------------------------------------------------- registry
+
+
+class PatternSpec(BaseModel):
+    """One regular expression of a recognizer and the score of a match (0-1)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    regex: str = Field(min_length=1)
+    score: float = Field(default=0.6, ge=0.0, le=1.0)
+    name: str | None = None
+
+
+class RecognizerSpec(BaseModel):
+    """A recognizer declared as data: what it finds and how.
+
+    ``patterns`` are regular expressions (Presidio's ``regex`` dialect, matched
+    case-insensitively unless ``case_sensitive``); ``deny_list`` lists exact terms;
+    ``context`` words raise a match's score when they appear near it or in the column
+    name; ``operator`` is the masking operator suggested for the entity.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(min_length=1)
+    entity: str
+    patterns: tuple[PatternSpec, ...] = ()
+    deny_list: tuple[str, ...] = ()
+    context: tuple[str, ...] = ()
+    languages: tuple[str, ...] = (LANGUAGE,)
+    case_sensitive: bool = False
+    operator: str = "hash"
+
+    @model_validator(mode="after")
+    def _check(self) -> RecognizerSpec:
+        if not _ID_RE.match(self.entity):
+            raise ValueError(f"recognizer '{self.name}': entity {self.entity!r} must be "
+                             "upper case letters, digits and '_', e.g. EMPLOYEE_ID")
+        if not self.patterns and not self.deny_list:
+            raise ValueError(f"recognizer '{self.name}' needs 'patterns' or a 'deny_list'")
+        for pattern in self.patterns:
+            try:
+                regex.compile(pattern.regex)
+            except regex.error as exc:
+                raise ValueError(f"recognizer '{self.name}': regex '{pattern.regex}' is not "
+                                 f"a valid regular expression ({exc})") from None
+        return self
+
+    def to_recognizers(self) -> list[EntityRecognizer]:
+        """Presidio recognizers for this spec, one per language."""
+        flags = regex.DOTALL | regex.MULTILINE
+        if not self.case_sensitive:
+            flags |= regex.IGNORECASE
+        patterns = [Pattern(p.name or f"{self.name}[{i}]", p.regex, p.score)
+                    for i, p in enumerate(self.patterns)]
+        return [PatternRecognizer(supported_entity=self.entity, name=self.name,
+                                  supported_language=language, patterns=patterns,
+                                  deny_list=list(self.deny_list), context=list(self.context),
+                                  global_regex_flags=flags)
+                for language in self.languages]
+
+
+_PLUGINS: dict[str, EntityRecognizer | RecognizerSpec] = {}
+_PLUGINS_LOCK = threading.Lock()
+
+
+def recognizer_from_config(data: Mapping[str, Any], *,
+                           path: str = "recognizers") -> RecognizerSpec:
+    """Read a recognizer declared in config.
+
+    Raises
+    ------
+    ConfigError
+        Listing every problem, each with its path under ``path``, the recognizer's name
+        and, for a bad regular expression, the expression itself.
+    """
+    if not isinstance(data, Mapping):
+        raise ConfigError([Problem(path, f"a recognizer must be a mapping, not "
+                                         f"{type(data).__name__}",
+                                   "give name, entity and patterns or deny_list")])
+    try:
+        return RecognizerSpec.model_validate(dict(data))
+    except ValidationError as exc:
+        raise ConfigError(_problems(exc, data, path)) from None
+
+
+def _problems(exc: ValidationError, data: Mapping[str, Any], path: str) -> list[Problem]:
+    name = data.get("name", "?")
+    problems = []
+    for err in exc.errors(include_url=False):
+        where = path + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        fix = ""
+        if err["type"] == "extra_forbidden":
+            msg = f"recognizer '{name}': unknown field '{err['loc'][-1]}'"
+            fix = "known fields: " + ", ".join(RecognizerSpec.model_fields)
+        elif err["type"] == "missing":
+            msg = f"recognizer '{name}': '{err['loc'][-1]}' is required"
+        elif "regex" in msg:
+            fix = "escape special characters such as ( [ { + * ? with a backslash"
+        elif not msg.startswith("recognizer"):
+            msg = f"recognizer '{name}': {msg}"
+        problems.append(Problem(where, msg, fix))
+    return problems
+
+
+def register_recognizer(recognizer: EntityRecognizer | RecognizerSpec) -> None:
+    """Add a recognizer to every analyzer built from now on (replaces one of that name)."""
+    if not isinstance(recognizer, EntityRecognizer | RecognizerSpec):
+        raise TypeError("register_recognizer takes a RecognizerSpec or a Presidio "
+                        f"EntityRecognizer, not {type(recognizer).__name__}")
+    with _PLUGINS_LOCK:
+        _PLUGINS[_name_of(recognizer)] = recognizer
+    _clear_cache()
+
+
+def _name_of(recognizer: EntityRecognizer | RecognizerSpec) -> str:
+    return str(recognizer.name)  # type: ignore[has-type]  # untyped in Presidio
+
+
+def unregister_recognizer(name: str) -> None:
+    """Remove a recognizer added with :func:`register_recognizer` (no error if absent)."""
+    with _PLUGINS_LOCK:
+        found = _PLUGINS.pop(name, None)
+    if found is not None:
+        _clear_cache()
+
+
+def registered_recognizers() -> list[EntityRecognizer | RecognizerSpec]:
+    """The recognizers added with :func:`register_recognizer`, in order."""
+    with _PLUGINS_LOCK:
+        return list(_PLUGINS.values())
+
+
+def plugin_operators(specs: Iterable[RecognizerSpec] = ()) -> dict[str, str]:
+    """The suggested operator of each entity of the given and the registered specs."""
+    found = [*registered_recognizers(), *specs]
+    return {r.entity: r.operator for r in found if isinstance(r, RecognizerSpec)}
+
+
+# --------------------------------------------------------------------------- analyzer
+
+_CACHE: dict[tuple[Any, ...], AnalyzerEngine] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def build_analyzer(recognizers: Sequence[RecognizerSpec] | None = None) -> AnalyzerEngine:
+    """The offline analyzer with our recognizers, the registered ones and ``recognizers``.
+
+    Cached: the same recognizer set (and the same registered plug-ins) gives the same
+    engine, so call it freely.
+    """
+    specs = tuple(recognizers or ())
+    with _PLUGINS_LOCK:
+        plugins = tuple(_PLUGINS.values())
+    model = _nlp_model()
+    key = (model, tuple(s.model_dump_json() for s in specs), tuple(id(p) for p in plugins))
+    with _CACHE_LOCK:
+        engine = _CACHE.get(key)
+        if engine is None:
+            engine = _new_analyzer(model, [*plugins, *specs])
+            _CACHE[key] = engine
+    return engine
+
+
+def context_vocabulary(analyzer: AnalyzerEngine) -> frozenset[str]:
+    """Every context word of the analyzer's recognizers, in lower case."""
+    return frozenset(word.lower() for recognizer in analyzer.registry.recognizers
+                     for word in recognizer.context or ())
+
+
+def _clear_cache() -> None:
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
+def _new_analyzer(model: str, extra: Sequence[EntityRecognizer | RecognizerSpec]
+                  ) -> AnalyzerEngine:
+    conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": LANGUAGE, "model_name": model}]}
+    nlp_engine = NlpEngineProvider(nlp_configuration=conf).create_engine()
+    # Whole words: Presidio's default substring match lets "lic" (licence) hit "applicant".
+    enhancer = LemmaContextAwareEnhancer(context_matching_mode="whole_word")
+    engine = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=[LANGUAGE],
+                            context_aware_enhancer=enhancer)
+    registry = engine.registry
+    if model not in NER_MODELS:
+        registry.remove_recognizer("SpacyRecognizer")  # a blank pipeline has no NER
+    registry.remove_recognizer("PhoneRecognizer")
+    registry.remove_recognizer("CreditCardRecognizer")
+    registry.remove_recognizer("UsSsnRecognizer")
+    for recognizer in _builtin_recognizers():
+        registry.add_recognizer(recognizer)
+    for item in extra:
+        for recognizer in (item.to_recognizers() if isinstance(item, RecognizerSpec)
+                           else [item]):
+            registry.add_recognizer(recognizer)
+    return engine
+
+
+@Language.component("lower_lemma")
+def lower_lemma(doc: Doc) -> Doc:
+    """Set each token's lemma to its lower case, so Presidio's context words match."""
+    for token in doc:
+        token.lemma_ = token.lower_
+    return doc
+
+
+def _nlp_model() -> str:
+    """An installed ``en_core_web_*`` model, else the blank pipeline (created once)."""
+    for name in NER_MODELS:
+        if spacy.util.is_package(name):
+            return name
+    path = settings.home() / BLANK_MODEL_DIR
+    if not (path / "config.cfg").exists():
+        _save_blank_model(path)
+    return str(path)
+
+
+def _save_blank_model(path: Path) -> None:
+    nlp = spacy.blank(LANGUAGE)
+    nlp.add_pipe("lower_lemma")
+    tmp = Path(tempfile.mkdtemp(prefix=".spacy-blank-", dir=path.parent))
+    try:
+        nlp.to_disk(tmp)
+        tmp.rename(path)
+    except OSError:  # another process saved it first
+        if not (path / "config.cfg").exists():
+            raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _builtin_recognizers() -> list[EntityRecognizer]:
+    return [FastPhoneRecognizer(supported_regions=PHONE_REGIONS, context=PHONE_CONTEXT),
+            PhonePatternRecognizer(),
+            CreditCardRecognizer(patterns=[*CreditCardRecognizer.PATTERNS, _CARD_PATTERN]),
+            UsSsnRecognizer(context=[*UsSsnRecognizer.CONTEXT, "socsec", "socialsecurity"]),
+            NameRecognizer(), LocationRecognizer(), StreetAddressRecognizer(),
+            PostalCodeRecognizer(), DateOfBirthRecognizer()]
+
+
+# ----------------------------------------------------------------------- word lists
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents: 'José' and 'JOSE' both give 'jose'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, Mapping):
+        value = list(value)
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _provider(kind: str, locale: str) -> Any:
+    try:
+        return importlib.import_module(f"faker.providers.{kind}.{locale}").Provider
+    except ImportError:
+        return None
+
+
+@functools.cache
+def _names() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """Folded first names, last names, titles and name suffixes of ``NAME_LOCALES``."""
+    first: set[str] = set()
+    last: set[str] = set()
+    titles: set[str] = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "lady", "rev",
+                        "herr", "frau", "m", "mme", "mlle", "sr", "sra", "srta", "dott",
+                        "dott.ssa", "sig", "sig.ra", "ing", "dhr", "mevr", "pan", "pani"}
+    suffixes: set[str] = {"jr", "sr", "ii", "iii", "iv", "md", "phd", "dds", "dvm", "esq",
+                          "mba", "msc", "bsc", "ba", "ma"}
+    for locale in NAME_LOCALES:
+        provider = _provider("person", locale)
+        for attr in dir(provider):
+            values = _strings(getattr(provider, attr, None))
+            if "first_name" in attr and not attr.endswith("formats"):
+                first.update(_fold(v) for v in values)
+            elif "last_name" in attr and not attr.endswith("formats"):
+                last.update(_fold(v) for v in values)
+            elif attr.startswith("prefixes"):
+                titles.update(_fold(v).rstrip(".") for v in values)
+            elif attr.startswith("suffixes"):
+                suffixes.update(_fold(v).replace(".", "") for v in values)
+    last.update(_feminine(name) for name in list(last))
+    last.discard("")
+    titles -= _PARTICLES
+    return frozenset(first), frozenset(last), frozenset(titles), frozenset(suffixes)
+
+
+def _feminine(name: str) -> str:
+    """The feminine form of a Slavic last name ("kowalski" -> "kowalska"), else ""."""
+    for male, female in (("ski", "ska"), ("cki", "cka"), ("dzki", "dzka"), ("ý", "á")):
+        if name.endswith(male):
+            return name[: -len(male)] + female
+    return ""
+
+
+@functools.cache
+def _places() -> tuple[frozenset[str], frozenset[str]]:
+    """Folded names of places (cities, regions, states, countries) and US/CA state codes."""
+    places: set[str] = set()
+    codes: set[str] = set()
+    for locale in ("en_US", "en_GB", "en_CA", "en_AU", "en_IN", "en_NZ", "de_DE", "de_AT",
+                   "de_CH", "fr_FR", "fr_CA", "es_ES", "es_MX", "it_IT", "nl_NL", "nl_BE",
+                   "pt_BR", "pt_PT", "pl_PL", "sv_SE", "da_DK", "no_NO", "fi_FI", "cs_CZ"):
+        provider = _provider("address", locale)
+        for attr in ("cities", "countries", "states", "regions", "provinces", "departments",
+                     "estados", "union_territories"):
+            value = getattr(provider, attr, None)
+            for item in value if isinstance(value, list | tuple) else ():
+                names = [item] if isinstance(item, str) else _strings(item)
+                places.update(_fold(name) for name in names if len(name) > 3)
+        if locale in ("en_US", "en_CA"):
+            for attr in ("states_abbr", "provinces_abbr"):
+                codes.update(_strings(getattr(provider, attr, None)))
+    return frozenset(p for p in places if len(p) > 2), frozenset(codes)
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Common English words that are also names: alone, they are weak evidence of a name.
+_COMMON_WORDS = frozenset(_words("""
+able about above after again against age air all also always amber an and angel any april
+are art as ash august autumn baker ball bank bay beach bell berry best big bill bird black
+blue bold bond boy branch bright brook brown buck bush but by call can cannon card carry
+case cash castle chance change chapel charity cherry chief child church clay clear close
+coal cook cool copper corn cotton court cove crane cross crown dale dark date dawn day dean
+december deep dell diamond do dove down drake duke early east else ember english even
+every fair faith fall far february field fine fish fisher flower ford forest fox frank
+free french friday frost full gay gold golden good grace grand grant gray green grey grove
+guy hall hand happy hard harvest hazel head heart heath high hill holly home honey hope
+house hunter in iris is ivy jack january jasmine jay jewel job joy july june just key
+king lake lamb land lane large last law lay lea lee light lily line link list little
+long lord love low lucky major march mark marsh mason may meadow merry middle mill miller
+min mine monday moon moore more moss mountain my new news night noble north november now
+oak ocean october of old olive on one or page palm park pearl penny per pepper
+pike pine plain poor pope porter post power pray price prince queen rain ray read real
+red rich river robin rock rose ross round row royal ruby rush sage saint salt sand saturday
+say sea season see september shade sharp shepherd short silver sky small smart snow so
+song south spring star steel stone storm strong summer sun sunday sunny swan sweet
+tailor thursday to today tree true tuesday turner under up upon very violet
+wall ward warren water wave way wednesday well west white wild will win winter wise wolf
+wood woods worth wren year yellow young
+"""))
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "dela", "di", "da",
+                        "das", "do", "dos", "du", "la", "le", "les", "y", "e", "ten", "ter",
+                        "zu", "af", "al", "bin", "ibn", "st"})
+_NAME_TOKEN = re.compile(r"(?:[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*"
+                         r"\.?|[^\W\d_]['’])$")
+
+
+# ---------------------------------------------------------------------- recognizers
+
+
+class _Recognizer(EntityRecognizer):
+    """Base of our own recognizers: results carry the metadata context scoring needs."""
+
+    def __init__(self, entities: list[str], name: str, context: list[str]) -> None:
+        self.label = name
+        super().__init__(supported_entities=entities, name=name, supported_language=LANGUAGE,
+                         context=context)
+
+    def load(self) -> None:
+        """Nothing to load: the word lists are read on first use."""
+
+    def _result(self, entity: str, start: int, end: int, score: float,
+                why: str) -> RecognizerResult:
+        explanation = AnalysisExplanation(recognizer=self.label, original_score=score,
+                                          textual_explanation=why)
+        return RecognizerResult(entity_type=entity, start=start, end=end, score=score,
+                                analysis_explanation=explanation,
+                                recognition_metadata={
+                                    RecognizerResult.RECOGNIZER_NAME_KEY: self.label,
+                                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id})
+
+
+def _span(text: str) -> tuple[int, int]:
+    """Start and end of ``text`` without surrounding white space."""
+    start = len(text) - len(text.lstrip())
+    return start, len(text.rstrip())
+
+
+_ORG_WORDS = frozenset(_words("""
+inc corp corporation co company ltd llc llp plc gmbh ag kg sa sas sarl spa srl nv bv ab as
+oy group holding holdings bank banco banque airlines airline airways air lines international
+intl industries industry systems technologies technology services solutions partners capital
+energy motors motor pharmaceuticals pharma insurance financial trust fund foundation
+association university college school institute hospital clinic club society church council
+department ministry agency office store stores shop restaurant hotel cafe pub bar market
+"""))
+
+
+def _initial(token: str) -> bool:
+    return len(token.rstrip(".")) == 1 and token[0].isalpha()
+
+
+def name_tokens(value: str) -> list[str] | None:
+    """The words of a value that reads like a person's name (first to last), else None.
+
+    Like a name: at most 80 characters, no digits, no organisation words ("Inc",
+    "Airlines"), one comma at most ("Last, First"), words capitalised (or all lower
+    case); titles, suffixes and particles ("van der") are allowed and left out, initials
+    ("J.") kept.
+    """
+    value = value.strip()
+    if not value or len(value) > 80 or any(ch.isdigit() for ch in value):
+        return None
+    if value.count(",") == 1:
+        head, tail = (part.strip() for part in value.split(","))
+        value = head if _fold(tail).replace(".", "") in _names()[3] else f"{tail} {head}"
+    tokens = value.split()
+    if not tokens or len(tokens) > 7 or not all(_NAME_TOKEN.match(t) for t in tokens):
+        return None
+    if any(_fold(t).strip(".") in _ORG_WORDS for t in tokens):
+        return None
+    _, _, titles, suffixes = _names()
+    core = list(tokens)
+    while core and _fold(core[0]).rstrip(".") in titles:
+        core.pop(0)
+    while len(core) > 1 and _fold(core[-1]).replace(".", "") in suffixes:
+        core.pop()
+    words = [t for t in core if _fold(t) not in _PARTICLES]
+    names = [t for t in words if not _initial(t)]
+    if not names or len(names) > 5:
+        return None
+    if not (all(t.islower() for t in names) or all(t[0].isupper() for t in words)):
+        return None
+    if len(words) == 1 and (len(words[0]) <= 2 or (words[0].isupper() and len(words[0]) <= 4)):
+        return None  # "AB", "IBM": codes and acronyms
+    return words
+
+
+class NameRecognizer(_Recognizer):
+    """Person names from Faker's name lists (see ``NAME_LOCALES``).
+
+    A whole value is a ``FIRST_NAME`` or ``LAST_NAME`` when it is one listed name,
+    a ``PERSON`` when it reads first name ... last name (or "Last, First"), titles,
+    suffixes, initials and particles ("van der", "de la") allowed. Names that are common
+    English words ("May", "Green") or with only one listed part score low without
+    context. In longer text, capitalised first-name ... last-name sequences are
+    ``PERSON``.
+    """
+
+    ENTITIES = ("PERSON", "FIRST_NAME", "LAST_NAME")
+    CONTEXT: ClassVar[list[str]] = [
+        "name", "names", "first", "last", "surname", "forename", "given", "family", "fname",
+        "lname", "fullname", "person", "customer", "client", "patient", "employee", "contact",
+        "owner", "holder", "user", "author", "artist", "member", "student", "player", "applicant",
+        "recipient", "sender", "beneficiary", "manager", "nombre", "apellido", "vorname",
+        "nachname", "prenom", "nom", "cognome", "naam", "achternaam", "voornaam"]
+    _RUN = regex.compile(r"(?:\p{Lu}[\p{L}'’.-]*)(?:[ \t]+(?:(?:van|von|der|den|de|del|della|"
+                         r"di|da|dos|du|la|le|y|ten|ter)[ \t]+)*\p{Lu}[\p{L}'’-]*){1,3}")
+
+    def __init__(self) -> None:
+        super().__init__(list(self.ENTITIES), "NameRecognizer", self.CONTEXT)
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        """Whole-value names, else full names inside the text."""
+        start, end = _span(text)
+        words = name_tokens(text)
+        if words:
+            return [self._result(entity, start, end, score, "name list")
+                    for entity, score in self._whole(words) if entity in entities]
+        if "PERSON" not in entities or len(text) < 5:
+            return []
+        return [self._result("PERSON", s, e, score, "first and last name in text")
+                for s, e, score in self._in_text(text)]
+
+    def _whole(self, tokens: list[str]) -> list[tuple[str, float]]:
+        first, last, _, _ = _names()
+        words = [t for t in tokens if not _initial(t)]
+        lower = all(t.islower() for t in words)
+        if len(words) == 1 and len(tokens) > 1:  # "D. Law", "Law, D"
+            known = _known(words[0], last) or _known(words[0], first)
+            return [("PERSON", 0.3)] if known and not _common(words[0]) else []
+        if len(words) == 1:
+            word = words[0]
+            score = 0.15 if lower or _common(word) else 0.45
+            found = [(entity, score) for entity, names in (("FIRST_NAME", first),
+                                                           ("LAST_NAME", last))
+                     if _known(word, names)]
+            return found
+        if _known(words[0], first) and _known(words[-1], last):
+            score = 0.3 if _common(words[0]) and _common(words[-1]) else 0.75
+        elif any(_known(w, first | last) and not _common(w) for w in words):
+            score = 0.3
+        else:
+            return []
+        return [("PERSON", score / 2 if lower else score)]
+
+    def _in_text(self, text: str) -> list[tuple[int, int, float]]:
+        first, last, _, _ = _names()
+        found = []
+        for match in self._RUN.finditer(text):
+            tokens = [(m.start(), m.end()) for m in regex.finditer(r"\S+", match.group())]
+            words = [match.group()[s:e] for s, e in tokens]
+            for i, word in enumerate(words[:-1]):
+                if not _known(word, first):
+                    continue
+                j = max((k for k in range(i + 1, len(words))
+                         if _known(words[k].rstrip(".,"), last)), default=None)
+                if j is None:
+                    continue
+                common = _common(word) and _common(words[j])
+                found.append((match.start() + tokens[i][0], match.start() + tokens[j][1],
+                              0.3 if common else 0.6))
+                break
+        return found
+
+
+def _known(token: str, names: frozenset[str]) -> bool:
+    key = _fold(token.rstrip("."))
+    return key in names or ("-" in key and all(p in names for p in key.split("-") if p))
+
+
+def _common(token: str) -> bool:
+    key = _fold(token.rstrip("."))
+    return key in _COMMON_WORDS or len(key) <= 2
+
+
+class LocationRecognizer(_Recognizer):
+    """Whole values naming a city, region, state or country.
+
+    Names in Faker's place lists score 0.5; US/Canadian state codes ("NY") and
+    city-shaped names ("Port Jennifer", "Smithville", "Saint-Denis-sur-Mer") need
+    context (a column named city, town, state, country, ...).
+    """
+
+    CONTEXT: ClassVar[list[str]] = [
+        "city", "town", "village", "location", "place", "country", "state", "province", "region",
+        "county", "municipality", "locality", "stadt", "ville", "ciudad", "citta", "città",
+        "comune", "pais", "país", "birthplace", "hometown", "residence", "nation", "headquarter",
+        "destination", "origin"]
+    _PREFIXES = frozenset({"north", "south", "east", "west", "new", "lake", "port", "fort",
+                           "mount", "saint", "sainte", "st", "san", "santa", "santo", "sao",
+                           "los", "las", "el", "la", "le", "bad", "sankt", "borgo", "sesto"})
+    _SUFFIXES = ("town", "ton", "ville", "burg", "burgh", "berg", "borough", "bury", "land",
+                 "mouth", "port", "view", "chester", "haven", "side", "shire", "stad", "furt",
+                 "fort", "field", "ford", "ham", "dale", "wood", "wick", "by", "heim", "hausen",
+                 "dorf", "stadt", "feld", "bach", "ingen", "hofen", "bruck", "brucken",
+                 "bourg", "court", "mont", "polis", "grad")
+    _SHAPE = re.compile(r"(?:[^\W\d_][\w'’.]*)(?:[ -][^\W\d_][\w'’.]*){0,4}$")
+
+    def __init__(self) -> None:
+        super().__init__(["LOCATION"], "LocationRecognizer", self.CONTEXT)
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        """A result spanning the whole value, or nothing."""
+        start, end = _span(text)
+        score = self._score(text[start:end])
+        if not score or "LOCATION" not in entities:
+            return []
+        return [self._result("LOCATION", start, end, score, "place name")]
+
+    def _score(self, value: str) -> float:
+        if not value or len(value) > 60 or not self._SHAPE.match(value):
+            return 0.0
+        places, codes = _places()
+        key = _fold(value)
+        if key in places:
+            return 0.15 if key in _COMMON_WORDS else 0.5
+        if value in codes:
+            return 0.1
+        words = value.replace("-", " ").split()
+        if not all(w[0].isupper() or _fold(w) in _PARTICLES or w in ("sur", "les", "en")
+                   for w in words):
+            return 0.0
+        prefixes, suffixes = _city_affixes()
+        shaped = (_fold(words[0]).rstrip(".") in prefixes and len(words) > 1) or _fold(
+            value).endswith(suffixes)
+        return 0.2 if shaped or regex.search(r"-(?:sur|les|la|en|le)-", value) else 0.0
+
+
+@functools.cache
+def _city_affixes() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Words that begin ("North", "San") and endings that end city names ("ville")."""
+    prefixes = set(LocationRecognizer._PREFIXES)
+    suffixes = set(LocationRecognizer._SUFFIXES)
+    for locale in ("en_US", "en_GB", "en_AU", "fr_FR", "de_DE", "it_IT", "es_MX", "pt_BR",
+                   "nl_NL"):
+        provider = _provider("address", locale)
+        prefixes.update(_fold(p) for p in _strings(getattr(provider, "city_prefixes", None)))
+        suffixes.update(_fold(s).strip() for s in _strings(getattr(provider, "city_suffixes",
+                                                                    None)))
+    return frozenset(prefixes), tuple(sorted(s for s in suffixes if len(s) >= 2))
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(sorted({regex.escape(w) for w in words}, key=len, reverse=True))
+
+
+@functools.cache
+def _street_words() -> tuple[str, str, str]:
+    """Regex alternations: English street types, prefix types (Rue, Via, ...), compounds."""
+    english = {"street", "st", "avenue", "ave", "av", "road", "rd", "lane", "ln", "drive",
+               "dr", "boulevard", "blvd", "court", "ct", "way", "place", "pl", "terrace",
+               "ter", "circle", "cir", "parkway", "pkwy", "highway", "hwy", "square", "sq",
+               "trail", "trl", "close", "crescent", "cres", "grove", "gardens", "mews",
+               "row", "walk", "hill", "park", "view", "point", "green", "gate", "wharf"}
+    prefix = {"rue", "avenue", "av", "boulevard", "bd", "chemin", "impasse", "allée", "allee",
+              "quai", "route", "cours", "passage", "place", "square", "voie", "calle", "c",
+              "avenida", "avda", "paseo", "plaza", "camino", "carretera", "ronda", "travesía",
+              "cañada", "cuesta", "acceso", "glorieta", "pasaje", "callejón", "vía", "via",
+              "viale", "piazza", "piazzale", "corso", "vicolo", "largo", "strada", "borgo",
+              "contrada", "rotonda", "stretto", "rua", "r", "alameda", "travessa", "praça",
+              "ulica", "ul", "aleja", "al", "plac", "pl", "os", "osiedle"}
+    for locale in ("en_US", "en_GB", "en_CA", "en_AU"):
+        english.update(_fold(s) for s in _strings(getattr(_provider("address", locale),
+                                                          "street_suffixes", None)))
+    for locale in ("fr_FR", "es_ES", "es_MX", "pt_BR", "pt_PT", "pl_PL"):
+        prefix.update(_fold(s).rstrip(".") for s in _strings(getattr(
+            _provider("address", locale), "street_prefixes", None)))
+    prefix.update(_fold(s) for s in _strings(getattr(_provider("address", "it_IT"),
+                                                     "street_suffixes", None)))
+    prefix.discard("street")
+    compound = {"straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring",
+                "damm", "ufer", "steig", "pfad", "chaussee", "markt", "laan", "straat",
+                "plein", "gracht", "kade", "singel", "pad", "dijk", "steeg", "hof", "dreef",
+                "baan", "vej", "gade", "gatan", "vägen", "veien", "gata", "gränd"}
+    return _alternation(english), _alternation(prefix), _alternation(compound)
+
+
+class StreetAddressRecognizer(_Recognizer):
+    """Street addresses: a house number, a street name and a street type.
+
+    Forms: "12 Baker Street Apt. 4", "Hauptstraße 5", "Tirzalaan 6", "12, rue de la Paix",
+    "Via Roma, 12", "Calle de Alcalá 7", "ul. Parkowa 80/63" and US military addresses.
+    A short value of a few lines holding one (with a city and postal code around it) is
+    a street address as a whole.
+    """
+
+    CONTEXT: ClassVar[list[str]] = [
+        "address", "addr", "street", "strasse", "straße", "adresse", "direccion", "dirección",
+        "indirizzo", "endereco", "endereço", "residence", "domicile", "line1", "mailing",
+        "shipping", "billing"]
+
+    def __init__(self) -> None:
+        super().__init__(["STREET_ADDRESS"], "StreetAddressRecognizer", self.CONTEXT)
+        english, prefix, compound = _street_words()
+        word = r"[\p{L}'’.-]+"
+        cap = r"(?:\p{Lu}[\p{L}'’.-]*|\d+(?:st|nd|rd|th))"
+        number = r"\d{1,6}[a-zA-Z]?(?:\s?[/-]\s?\d{1,5}[a-zA-Z]?)?"
+        unit = (r"(?:,?[ \t]+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Fl\.?|Floor|Room|#|"
+                r"Appartamento|Puerta|Piso|Bloque|Escalera|Wohnung|bus)[ \t]*[\w-]+)?")
+        particle = r"(?:(?:de|del|la|las|los|di|da|do|dos|das|du|des|le|van|von|der|den|e)\s+)"
+        self._patterns = [regex.compile(p) for p in [
+            # 12 Baker Street, 690 Sanchez Union Suite 625
+            rf"\b{number}[ \t]+(?:{cap}[ \t]+){{0,4}}(?i:{english})\b\.?{unit}",
+            # Flat 3 / Studio 81X (new line) Maria Ville
+            rf"\b(?:Flat|Studio|Apartment|Unit|Suite)[ \t]+\w+\s*\n[ \t]*(?:{cap}[ \t]+){{1,4}}"
+            rf"(?i:{english})\b\.?",
+            # Via Roma, 12 / Calle de Alcalá 7 / ul. Parkowa 80/63 / Rua X, 512
+            rf"\b(?i:{prefix})\.?[ \t]+{particle}*{cap}(?:[ \t]+{particle}*{cap}){{0,4}},?"
+            rf"[ \t]+(?:n\.?[ºo°]?[ \t]?)?{number}{unit}",
+            # 12, rue de la Paix / 406 rue Éléonore Louis
+            rf"\b{number},?[ \t]+(?i:{prefix})[ \t]+{particle}*{word}(?:[ \t]+{particle}*{word})"
+            r"{0,4}",
+            # Hauptstraße 5, Andrej-Seip-Weg 6, Tirzalaan 6, van der Dussengasse 4778
+            rf"(?:\b{particle}{{0,2}})?\b[\p{{L}}'’.-]*(?i:{compound})[ \t]+{number}\b{unit}",
+            # Unit 3883 Box 6859 / PSC 1234, Box 5678 ... APO AE 12345
+            r"\b(?:Unit|PSC|USNS|USS|USCGC)[ \t]+[\w ,]+\s+[ADF]PO[ \t]+A[AEP][ \t]+\d{5}\b",
+        ]]
+        self._postal_line = regex.compile(r"(?m)^[ \t]*(?:\d{4,5}|\d{5}-\d{3,4}|\d{2}-\d{3}|"
+                                          r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2})"
+                                          r"\b|\b(?:[A-Z]{2}|\p{Lu}\p{L}+),? \d{5}\b")
+        self._street_start = regex.compile(rf"^\s*(?:{number},?[ \t]+)?(?:(?i:{prefix})\.?[ \t]"
+                                           rf"|[\p{{L}}'’. -]*(?i:{compound})\b)")
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        """The whole value when it is an address block, else each street in the text."""
+        if "STREET_ADDRESS" not in entities or not any(ch.isdigit() for ch in text):
+            return []
+        spans = [m.span() for p in self._patterns for m in p.finditer(text)]
+        start, end = _span(text)
+        lead = min((s for s, _ in spans), default=start)
+        if self._is_block(text[start:end], text[start:lead]) and (
+                spans or self._headless(text[start:end])):
+            return [self._result("STREET_ADDRESS", start, end, 0.6, "address block")]
+        return [self._result("STREET_ADDRESS", s, e, 0.6, "street address") for s, e in spans]
+
+    @staticmethod
+    def _is_block(value: str, before: str) -> bool:
+        """A few short lines, no sentence, nothing but a unit or name before the street."""
+        lines = value.splitlines()
+        words = [w for w in regex.findall(r"\b\p{Ll}{2,}\b", before) if w not in _PARTICLES]
+        return (len(value) <= 160 and len(lines) <= 6 and not words
+                and all(len(line.split()) <= 10 for line in lines)
+                and not regex.search(r"\p{Ll}{3}[.!?]\s+\p{Lu}|\b(?:the|and|is|was|to|with)\b",
+                                     value))
+
+    def _headless(self, value: str) -> bool:
+        """A street without a number ("chemin de Mace") above a postal code line."""
+        return "\n" in value and bool(self._street_start.match(value)) and bool(
+            self._postal_line.search(value.split("\n", 1)[1]))
+
+
+class PostalCodeRecognizer(PatternRecognizer):
+    """Postal codes: UK and Canadian formats alone; digit formats need context."""
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("UK postcode", r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) \d[ABD-HJLNP-UW-Z]{2}\b",
+                0.45),
+        Pattern("UK postcode (no space)", r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\d[ABD-HJLNP-UW-Z]{2}"
+                r"\b", 0.15),
+        Pattern("Canadian postal code", r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] "
+                r"\d[ABCEGHJ-NPRSTV-Z]\d\b", 0.45),
+        Pattern("Canadian postal code (no space)", r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]"
+                r"\d[ABCEGHJ-NPRSTV-Z]\d\b", 0.3),
+        Pattern("US ZIP+4", r"\b\d{5}-\d{4}\b", 0.3),
+        Pattern("5 digits (US, DE, FR, ES, IT)", r"\b\d{5}\b", 0.05),
+        Pattern("Dutch postcode", r"\b\d{4} ?[A-Z]{2}\b", 0.1),
+        Pattern("Brazilian CEP", r"\b\d{5}-\d{3}\b", 0.15),
+        Pattern("8 digits (BR CEP)", r"\b\d{8}\b", 0.01),
+        Pattern("Polish postcode", r"\b\d{2}-\d{3}\b", 0.05),
+        Pattern("4 digits (AT, CH, BE, DK, AU)", r"\b\d{4}\b", 0.01),
+    ]
+    CONTEXT: ClassVar[list[str]] = [
+        "zip", "postal", "postcode", "plz", "postleitzahl", "cep", "postnummer", "codigopostal",
+        "pincode"]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="POSTAL_CODE", name="PostalCodeRecognizer",
+                         patterns=self.PATTERNS, context=self.CONTEXT,
+                         supported_language=LANGUAGE, global_regex_flags=regex.MULTILINE)
+
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+
+
+class DateOfBirthRecognizer(PatternRecognizer):
+    """Dates that are dates of birth: any date format, scored only with context."""
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("ISO date", r"\b(?:1[89]|20)\d{2}-[01]?\d-[0-3]?\d(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
+                r"\b", 0.05),
+        Pattern("year first", r"\b(?:1[89]|20)\d{2}[/.][01]?\d[/.][0-3]?\d\b", 0.05),
+        Pattern("day or month first", r"\b[0-3]?\d[/.-][0-3]?\d[/.-](?:\d{4}|\d{2})\b", 0.05),
+        Pattern("compact", r"\b(?:1[89]|20)\d{2}[01]\d[0-3]\d\b", 0.05),
+        Pattern("month name", rf"\b{_MONTH}\.? [0-3]?\d(?:st|nd|rd|th)?,? \d{{4}}\b", 0.05),
+        Pattern("day month name", rf"\b[0-3]?\d(?:st|nd|rd|th)?\.?[ -]{_MONTH}\.?[ -]\d{{2,4}}\b",
+                0.05),
+    ]
+    CONTEXT: ClassVar[list[str]] = [
+        "birth", "dob", "born", "bday", "birthday", "geburt", "naissance", "nacimiento", "nascita",
+        "nascimento", "urodzenia"]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="DATE_OF_BIRTH", name="DateOfBirthRecognizer",
+                         patterns=self.PATTERNS, context=self.CONTEXT,
+                         supported_language=LANGUAGE,
+                         global_regex_flags=regex.MULTILINE | regex.IGNORECASE)
+
+
+class FastPhoneRecognizer(PhoneRecognizer):
+    """Presidio's phone recognizer over more regions, tried in turn until all is explained.
+
+    Only runs of seven digits or more are candidates; dates, IP addresses and
+    SSN-shaped numbers (123-45-6789) are not phone numbers.
+    """
+
+    BARE_SCORE = 0.15  # "2015000001", "0612 345678": a phone number only with context
+    _CANDIDATE = regex.compile(r"[+(]?\d[\d \t().\-/]{5,}\d")
+    _NOT_PHONE = regex.compile(r"\d{3}-\d{2}-\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|"
+                               r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d+\.\d+\.\d+\.\d+")
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+        """Phone numbers found by ``phonenumbers`` in the first regions that explain them."""
+        candidates = [m.span() for m in self._CANDIDATE.finditer(text)
+                      if sum(ch.isdigit() for ch in m.group()) >= 7
+                      and not self._NOT_PHONE.fullmatch(m.group().strip("()+ "))]
+        if not candidates:
+            return []
+        results: dict[tuple[int, int], RecognizerResult] = {}
+        for region in self.supported_regions:
+            leniency = 1 if self.leniency is None else int(self.leniency)
+            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
+                span = (match.start, match.end)
+                if span not in results and not self._NOT_PHONE.fullmatch(match.raw_string):
+                    result = self._get_recognizer_result(match, text, region, nlp_artifacts)
+                    if not self._formatted(match.raw_string):
+                        result.score = self.BARE_SCORE
+                    results[span] = result
+            if all(any(s < c_end and c_start < e for s, e in results)
+                   for c_start, c_end in candidates):
+                break
+        return list(results.values())
+
+    @staticmethod
+    def _formatted(number: str) -> bool:
+        """Written as a phone number: a leading + or (, or two separators or more."""
+        return number.lstrip()[:1] in "+(" or len(regex.findall(r"\d[ .\-/)]+(?=\d)", number)) >= 2
+
+
+class PhonePatternRecognizer(PatternRecognizer):
+    """Phone-shaped numbers that ``phonenumbers`` rejects (unassigned area codes): context only."""
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("North American, separated", r"(?<![\w.+-])(?:\+1[-. ]?|001[-. ]?|1[-. ])?"
+                r"(?:\(\d{3}\)[-. ]?|\d{3}[-. ])\d{3}[-. ]\d{4}"
+                r"(?:[ \t]?(?:x|ext\.?|#)[ \t]?\d{1,6})?(?![\w.-])", 0.3),
+        Pattern("International", r"(?<![\w.+])(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(0\))?"
+                r"(?:[ .-]?\(?\d{1,5}\)?){2,6}(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,6})?(?![\w.-])", 0.3),
+    ]
+    CONTEXT: ClassVar[list[str]] = PHONE_CONTEXT
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="PHONE_NUMBER", name="PhonePatternRecognizer",
+                         patterns=self.PATTERNS, context=self.CONTEXT,
+                         supported_language=LANGUAGE, global_regex_flags=regex.IGNORECASE)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """Between 8 and 15 digits, as the E.164 standard allows."""
+        digits = sum(ch.isdigit() for ch in pattern_text.split("x")[0].split("X")[0])
+        return None if 8 <= digits <= 15 else False
+
+
+_CARD_PATTERN = Pattern("Card number, 12-19 digits", r"\b[2-6]\d{3}(?:[ -]?\d){8,15}\b", 0.3)

@@ -1,0 +1,151 @@
+"""Personal data end to end: scan, refuse, plan, mask, regenerate, audit, from the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from faker import Faker
+from typer.testing import CliRunner
+
+from syndata.cli import app
+
+runner = CliRunner()
+PII = ("full_name", "email", "phone", "ssn")
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYNDATA_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SYNDATA_MASKING_SECRET", "a-long-enough-test-secret-0123456789")
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    monkeypatch.delenv("SYNDATA_AUDIT_LOG", raising=False)
+    return tmp_path / "home"
+
+
+@pytest.fixture(scope="module")
+def people_csv(tmp_path_factory) -> Path:
+    fake = Faker("en_US")
+    fake.seed_instance(7)
+    rng = np.random.default_rng(7)
+    n = 600
+    frame = pd.DataFrame({
+        "full_name": [fake.name() for _ in range(n)],
+        "email": [fake.email() for _ in range(n)],
+        "phone": [fake.phone_number() for _ in range(n)],
+        "ssn": [fake.ssn() for _ in range(n)],
+        "age": rng.integers(18, 90, n),
+        "income": rng.lognormal(10, 0.4, n).round(2),
+        "segment": rng.choice(["retail", "business", "vip"], n, p=[0.6, 0.3, 0.1]),
+    })
+    path = tmp_path_factory.mktemp("people") / "people.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def _originals(path: Path) -> dict[str, set[str]]:
+    frame = pd.read_csv(path, dtype=str)
+    return {c: set(frame[c].dropna()) for c in PII}
+
+
+def test_fit_without_a_plan_stops_and_lists_the_columns_and_choices(home, people_csv):
+    result = run("fit", "--data", people_csv, "--name", "people", "--no-attacks")
+    assert result.exit_code == 7, result.output
+    for column in PII:
+        assert column in result.output
+    for choice in ("mask", "regenerate", "allow", "drop", "--plan", "--pii regenerate"):
+        assert choice in result.output
+    assert not (home / "mlartifacts").exists() or not any((home / "mlartifacts").rglob("*.pkl"))
+
+
+def test_regenerated_pii_never_reaches_the_output(home, people_csv, tmp_path):
+    result = run("fit", "--data", people_csv, "--name", "people", "--pii", "regenerate",
+                 "--no-attacks")
+    assert result.exit_code == 0, result.output
+    assert "full_name regenerated" in result.output
+    assert "Privacy verdict" in result.output
+    out = tmp_path / "out"
+    assert run("sample", "--model", "people", "--rows", "2000", "--seed", "3", "-o",
+               out).exit_code == 0
+    synthetic = pd.read_csv(out / "people.csv", dtype=str)
+    originals = _originals(people_csv)
+    for column in PII:
+        assert synthetic[column].notna().mean() > 0.95
+        assert not set(synthetic[column].dropna()) & originals[column], column
+    # the learned columns are still learned
+    assert set(synthetic["segment"]) == {"retail", "business", "vip"}
+
+
+def test_a_plan_masks_regenerates_and_drops(home, people_csv, tmp_path):
+    plan = {"columns": {"full_name": {"action": "mask", "operator": "fake", "entity": "PERSON"},
+                        "email": {"action": "regenerate", "entity": "EMAIL_ADDRESS"},
+                        "phone": {"action": "mask", "operator": "partial", "keep_last": 2},
+                        "ssn": "drop"}}
+    plan_path = tmp_path / "plan.yaml"
+    plan_path.write_text(yaml.safe_dump(plan))
+    result = run("fit", "--data", people_csv, "--name", "people", "--plan", plan_path,
+                 "--no-attacks")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    assert run("sample", "--model", "people", "--rows", "1500", "--seed", "1", "-o",
+               out).exit_code == 0
+    synthetic = pd.read_csv(out / "people.csv", dtype=str)
+    assert "ssn" not in synthetic.columns
+    originals = _originals(people_csv)
+    for column in ("full_name", "email", "phone"):
+        assert not set(synthetic[column].dropna()) & originals[column], column
+
+
+def test_scan_proposes_a_plan_and_mask_applies_it(home, people_csv, tmp_path):
+    plan_path = tmp_path / "proposed.yaml"
+    result = run("privacy", "scan", "--data", people_csv, "--output", plan_path)
+    assert result.exit_code == 0, result.output
+    for column in PII:
+        assert column in result.output
+    proposed = yaml.safe_load(plan_path.read_text())
+    assert set(proposed["columns"]) == set(PII)
+
+    masked_path = tmp_path / "masked.parquet"
+    result = run("mask", "--data", people_csv, "--plan", plan_path, "--output", masked_path)
+    assert result.exit_code == 0, result.output
+    masked = pd.read_parquet(masked_path).astype(str)
+    real = pd.read_csv(people_csv)
+    assert len(masked) == len(real)
+    originals = _originals(people_csv)
+    for column in PII:
+        if column in masked:
+            assert not set(masked[column]) & originals[column], column
+    pd.testing.assert_series_equal(pd.read_parquet(masked_path)["age"], real["age"],
+                                   check_dtype=False)
+
+
+def test_audit_trail_records_operations_and_detects_tampering(home, people_csv, tmp_path):
+    run("fit", "--data", people_csv, "--name", "people", "--no-attacks")  # refused: recorded
+    assert run("fit", "--data", people_csv, "--name", "people", "--pii", "regenerate",
+               "--no-attacks").exit_code == 0
+    assert run("sample", "--model", "people", "--rows", "10", "-o", tmp_path / "o").exit_code == 0
+    verified = run("audit", "verify")
+    assert verified.exit_code == 0, verified.output
+    log = home / "audit.log"
+    lines = [json.loads(line) for line in log.read_text().splitlines()]
+    actions = [(e["action"], e["outcome"]) for e in lines]
+    assert ("fit", "failed") in actions and ("fit", "ok") in actions and ("sample", "ok") in actions
+    text = log.read_text()
+    real = pd.read_csv(people_csv, dtype=str)
+    for value in real["email"].head(50):
+        assert value not in text  # never a cell value
+    assert any(e.get("fingerprint") for e in lines if e["action"] == "fit")
+
+    edited = text.replace('"outcome":"failed"', '"outcome":"ok"', 1)
+    log.write_text(edited)
+    tampered = run("audit", "verify")
+    assert tampered.exit_code == 5
+    assert "line 1" in tampered.output or "tampered" in tampered.output
