@@ -21,7 +21,13 @@ entity                    how
 ``DATE_OF_BIRTH``         a date, only with context ("birth", "dob", "born")
 ``CREDIT_CARD``           Presidio's, widened to 12-19 digits (Visa 19, Mastercard 2-series,
                           Maestro); all checked with Luhn
+``PHONE_NUMBER``          Presidio's (``phonenumbers``) over 20 regions; bare digit runs
+                          ("2015000001") and unassigned area codes only with context
+``US_SSN``                Presidio's, with "soc sec" among its context words
 ========================  ==============================================================
+
+Context words are matched whole (Presidio's default substring match lets "lic", a
+licence word, hit "applicant"); ``detect`` splits column names into such words.
 
 An ``en_core_web_*`` spaCy model, if one is installed, is used instead of the blank
 pipeline, and its NER adds ``PERSON`` and ``LOCATION`` in free text.

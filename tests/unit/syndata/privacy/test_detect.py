@@ -1,0 +1,359 @@
+"""Column-level PII detection with the real offline Presidio analyzer (no mocks)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from faker import Faker
+from presidio_analyzer import Pattern, PatternRecognizer
+
+from syndata.errors import ConfigError
+from syndata.privacy.analyzer import (
+    RecognizerSpec,
+    build_analyzer,
+    recognizer_from_config,
+    register_recognizer,
+    registered_recognizers,
+    unregister_recognizer,
+)
+from syndata.privacy.detect import (
+    PiiReport,
+    context_words,
+    detect_pii,
+    find_entities,
+    sample_texts,
+)
+
+ROWS = 120
+
+
+@pytest.fixture(scope="module", autouse=True)
+def syndata_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    home = tmp_path_factory.mktemp("syndata-home")
+    before = os.environ.get("SYNDATA_HOME")
+    os.environ["SYNDATA_HOME"] = str(home)
+    yield home
+    if before is None:
+        os.environ.pop("SYNDATA_HOME", None)
+    else:
+        os.environ["SYNDATA_HOME"] = before
+
+
+def _people(rows: int = ROWS, seed: int = 0) -> pd.DataFrame:
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    uk, de = Faker("en_GB"), Faker("de_DE")
+    uk.seed_instance(seed)
+    de.seed_instance(seed)
+    rng = np.random.default_rng(seed)
+    phones = [(fake, uk, de)[i % 3].phone_number() for i in range(rows)]
+    notes = [fake.sentence(nb_words=8) + (f" Please call {fake.name()} at {fake.email()}."
+                                          if i % 2 else " " + fake.sentence(nb_words=8))
+             for i in range(rows)]
+    return pd.DataFrame({
+        "customer_name": [fake.name() for _ in range(rows)],
+        "first_name": [fake.first_name() for _ in range(rows)],
+        "surname": [fake.last_name() for _ in range(rows)],
+        "email": [fake.email() for _ in range(rows)],
+        "phone": phones,
+        "ssn": [fake.ssn() for _ in range(rows)],
+        "ssn_number": [int(fake.ssn().replace("-", "")) for _ in range(rows)],
+        "card_number": [fake.credit_card_number() for _ in range(rows)],
+        "iban": [(fake, de)[i % 2].iban() for i in range(rows)],
+        "client_ip": [fake.ipv4() if i % 4 else fake.ipv6() for i in range(rows)],
+        "website": [fake.url() for _ in range(rows)],
+        "address": [(fake, de)[i % 2].address() for i in range(rows)],
+        "city": [de.city() for _ in range(rows)],
+        "zip_code": [fake.postcode() for _ in range(rows)],
+        "date_of_birth": [fake.date_of_birth(minimum_age=18) for _ in range(rows)],
+        "notes": notes,
+        # not personal
+        "price": np.round(rng.uniform(1, 500, rows), 2),
+        "order_id": [f"ORD-{i:05d}" for i in range(rows)],
+        "quantity": rng.integers(1000, 99_999, rows),
+        "event_date": pd.date_range("2021-01-01", periods=rows, freq="D"),
+        "event_day": [d.strftime("%Y-%m-%d") for d in pd.date_range("2020-03-01", periods=rows)],
+        "product_title": [fake.catch_phrase() for _ in range(rows)],
+        "code": [fake.bothify("??-#") for _ in range(rows)],
+        "size": rng.choice(["Small", "Medium", "Large"], rows),
+        "colour": rng.choice(["Red", "Green", "Brown", "White", "Black", "Gray"], rows),
+        "in_stock": rng.random(rows) > 0.5,
+    })
+
+
+PII = {
+    "customer_name": "PERSON", "first_name": "FIRST_NAME", "surname": "LAST_NAME",
+    "email": "EMAIL_ADDRESS", "phone": "PHONE_NUMBER", "ssn": "US_SSN",
+    "ssn_number": "US_SSN", "card_number": "CREDIT_CARD", "iban": "IBAN_CODE",
+    "client_ip": "IP_ADDRESS", "website": "URL", "address": "STREET_ADDRESS",
+    "city": "LOCATION", "zip_code": "POSTAL_CODE", "date_of_birth": "DATE_OF_BIRTH",
+    "notes": "FREE_TEXT",
+}
+NOT_PII = ["price", "order_id", "quantity", "event_date", "event_day", "product_title",
+           "code", "size", "colour", "in_stock"]
+
+
+@pytest.fixture(scope="module")
+def people() -> pd.DataFrame:
+    return _people()
+
+
+@pytest.fixture(scope="module")
+def report(people: pd.DataFrame) -> PiiReport:
+    return detect_pii(people)
+
+
+@pytest.mark.parametrize(("column", "entity"), sorted(PII.items()))
+def test_pii_column_is_flagged_with_its_entity(report: PiiReport, column: str, entity: str):
+    finding = report.get(column)
+    assert finding is not None, f"{column} not flagged"
+    assert finding.entity == entity
+    assert finding.share >= 0.5
+    assert 0.0 < finding.score <= 1.0
+
+
+def test_columns_without_personal_data_are_not_flagged(report: PiiReport):
+    assert [c for c in NOT_PII if report.get(c) is not None] == []
+    assert report.columns_scanned == list(_people(rows=2).columns)
+    assert set(report.columns) == set(PII)
+
+
+def test_whole_value_findings_are_columns_and_text_with_entities_is_free_text(report):
+    notes = report.get("notes")
+    assert notes.kind == "free_text"
+    assert notes.operator == "anonymize_text"
+    assert {"PERSON", "EMAIL_ADDRESS"} <= set(notes.evidence)
+    assert 0.3 <= notes.share <= 0.7  # half of the notes name someone
+    assert all(report.get(c).kind == "column" for c in PII if c != "notes")
+
+
+@pytest.mark.parametrize(("column", "operator"), [
+    ("customer_name", "fake"), ("first_name", "fake"), ("email", "fake"),
+    ("phone", "partial"), ("ssn", "hash"), ("card_number", "hash"), ("iban", "hash"),
+    ("date_of_birth", "generalize"), ("zip_code", "generalize"), ("address", "fake"),
+    ("city", "fake"),
+])
+def test_each_finding_suggests_an_operator(report: PiiReport, column: str, operator: str):
+    finding = report.get(column)
+    assert finding.operator == operator
+    assert finding.operators[finding.entity] == operator
+
+
+def test_spurious_hits_do_not_decide_the_column(report: PiiReport):
+    # Bare domains inside e-mail addresses are URLs to Presidio; the column is e-mail.
+    assert report.get("email").entity == "EMAIL_ADDRESS"
+    assert report.get("email").evidence["EMAIL_ADDRESS"] == report.get("email").sampled
+    # SSN-shaped strings are not phone numbers.
+    assert "PHONE_NUMBER" not in report.get("ssn").evidence
+
+
+def test_report_holds_counts_and_names_but_no_value(people: pd.DataFrame, report: PiiReport):
+    data = report.to_dict()
+    text = json.dumps(data)
+    assert json.loads(text) == data
+    leaked = [str(v) for c in PII for v in people[c] if len(str(v)) >= 4 and str(v) in text]
+    assert leaked == []
+    assert PiiReport.from_dict(json.loads(text)) == report
+    summary = report.summary()
+    assert "email: EMAIL_ADDRESS" in summary
+    assert not any(str(v) in summary for v in people["email"])
+    evidence = data["findings"][0]["evidence"]
+    assert all(isinstance(k, str) and isinstance(v, int) for k, v in evidence.items())
+
+
+def test_the_same_seed_gives_the_same_report():
+    frame = _people(rows=300, seed=3)[["customer_name", "email", "price"]]
+    first = detect_pii(frame, sample_size=50, seed=7).to_dict()
+    again = detect_pii(frame, sample_size=50, seed=7).to_dict()
+    alone = detect_pii(frame[["email"]], sample_size=50, seed=7).to_dict()
+    for data in (first, again, alone):
+        data.pop("seconds")
+    assert first == again
+    assert first["findings"][0]["sampled"] == 50
+    assert alone["findings"] == [f for f in first["findings"] if f["column"] == "email"]
+
+
+def test_first_and_last_names_follow_the_column_name():
+    # names that are first names and last names alike
+    names = ["Thomas", "James", "Morgan", "Jordan", "Taylor", "Ryan", "Dean", "Douglas",
+             "Howard", "Russell", "Wallace", "Stanley", "Francis", "Harrison", "Marshall",
+             "Spencer", "Gordon", "Murray", "Arthur", "Henry"]
+    report = detect_pii(pd.DataFrame({"family_name": names, "given_name": names}))
+    assert report.get("family_name").entity == "LAST_NAME"
+    assert report.get("given_name").entity == "FIRST_NAME"
+
+
+def test_names_from_a_locale_without_name_lists_are_found_by_shape_and_context():
+    fake = Faker("fi_FI")
+    fake.seed_instance(2)
+    report = detect_pii(pd.DataFrame({"account_holder": [fake.name() for _ in range(100)]}))
+    assert report.get("account_holder").entity == "PERSON"
+
+
+def test_company_names_and_pet_like_categories_are_not_names():
+    frame = pd.DataFrame({
+        "name": ["Endeavor Air Inc.", "American Airlines Inc.", "Alaska Airlines Inc.",
+                 "JetBlue Airways", "Delta Air Lines Inc.", "Frontier Airlines Inc.",
+                 "Southwest Airlines Co.", "United Air Lines Inc.", "Envoy Air"] * 3,
+        "cut": ["Fair", "Good", "Very Good", "Premium", "Ideal", "Good", "Fair", "Ideal",
+                "Premium"] * 3,
+    })
+    assert detect_pii(frame).findings == []
+
+
+def test_postal_codes_and_ssn_numbers_need_a_column_name_that_says_so():
+    zips = [f"{n:05d}" for n in np.random.default_rng(0).integers(10_000, 99_999, 100)]
+    report = detect_pii(pd.DataFrame({"zip": zips, "batch": zips}))
+    assert report.get("zip").entity == "POSTAL_CODE"
+    assert report.get("batch") is None
+
+
+def test_custom_recognizer_from_config_finds_employee_ids():
+    spec = recognizer_from_config({
+        "name": "employee_id", "entity": "EMPLOYEE_ID",
+        "patterns": [{"regex": r"\bEMP-\d{6}\b", "score": 0.9}],
+        "context": ["employee", "staff"],
+    })
+    frame = pd.DataFrame({"staff_ref": [f"EMP-{i:06d}" for i in range(1, 60)],
+                          "order_ref": [f"ORD-{i:06d}" for i in range(1, 60)]})
+    assert detect_pii(frame).findings == []
+    report = detect_pii(frame, recognizers=[spec])
+    assert report.columns == ["staff_ref"]
+    finding = report.get("staff_ref")
+    assert (finding.entity, finding.operator, finding.share) == ("EMPLOYEE_ID", "hash", 1.0)
+
+
+def test_custom_recognizer_can_use_a_deny_list_and_an_operator():
+    spec = recognizer_from_config({"name": "project", "entity": "PROJECT_CODENAME",
+                                   "deny_list": ["Bluebird", "Nightjar"], "operator": "redact"})
+    report = detect_pii(pd.DataFrame({"project": ["Bluebird", "Nightjar"] * 10}),
+                        recognizers=[spec])
+    assert report.get("project").entity == "PROJECT_CODENAME"
+    assert report.get("project").operator == "redact"
+
+
+def test_a_bad_regex_names_the_recognizer_and_the_regex():
+    with pytest.raises(ConfigError, match=r"recognizer 'employee_id': regex 'EMP-\(\\d\{6\}' "
+                                          r"is not a valid regular expression") as info:
+        recognizer_from_config({"name": "employee_id", "entity": "EMPLOYEE_ID",
+                                "patterns": [{"regex": r"EMP-(\d{6}", "score": 0.9}]},
+                               path="privacy.recognizers[0]")
+    problem = info.value.problems[0]
+    assert problem.path == "privacy.recognizers[0]"
+    assert "escape" in problem.fix
+
+
+def test_config_problems_are_all_reported_with_their_path():
+    with pytest.raises(ConfigError) as info:
+        recognizer_from_config({"name": "x", "entity": "employee id", "colour": "red",
+                                "patterns": [{"regex": "A", "score": 3}]})
+    paths = sorted(p.path for p in info.value.problems)
+    assert paths == ["recognizers.colour", "recognizers.patterns[0].score"]
+    assert "unknown field 'colour'" in str(info.value)
+    with pytest.raises(ConfigError, match="needs 'patterns' or a 'deny_list'"):
+        recognizer_from_config({"name": "x", "entity": "X"})
+    with pytest.raises(ConfigError, match="entity 'employee id' must be upper case"):
+        recognizer_from_config({"name": "x", "entity": "employee id", "deny_list": ["a"]})
+    with pytest.raises(ConfigError, match="must be a mapping"):
+        recognizer_from_config(["EMP"])  # type: ignore[arg-type]
+
+
+def test_registered_plugin_recognizers_join_every_analyzer():
+    plugin = PatternRecognizer(supported_entity="BADGE", name="badge_plugin",
+                               patterns=[Pattern("badge", r"\bBDG\d{4}\b", 0.8)])
+    frame = pd.DataFrame({"badge": [f"BDG{i:04d}" for i in range(40)]})
+    register_recognizer(plugin)
+    try:
+        assert plugin in registered_recognizers()
+        assert detect_pii(frame).get("badge").entity == "BADGE"
+    finally:
+        unregister_recognizer("badge_plugin")
+    assert detect_pii(frame).get("badge") is None
+    with pytest.raises(TypeError, match="RecognizerSpec or a Presidio EntityRecognizer"):
+        register_recognizer("BDG")  # type: ignore[arg-type]
+
+
+def test_registered_spec_operator_is_suggested():
+    spec = RecognizerSpec(name="member", entity="MEMBER_NO", deny_list=("M-1", "M-2"),
+                          operator="partial")
+    register_recognizer(spec)
+    try:
+        report = detect_pii(pd.DataFrame({"member": ["M-1", "M-2"] * 5}))
+        assert report.get("member").operator == "partial"
+    finally:
+        unregister_recognizer("member")
+
+
+def test_find_entities_gives_non_overlapping_spans():
+    texts = ["Write to jane.doe@example.com or call +1-202-555-0143.",
+             "Nothing personal here.", "", "Mary Johnson lives at 12 Baker Street."]
+    spans = find_entities(texts)
+    assert [[e for _, _, e in s] for s in spans] == [
+        ["EMAIL_ADDRESS", "PHONE_NUMBER"], [], [], ["PERSON", "STREET_ADDRESS"]]
+    first = spans[0]
+    assert texts[0][first[0][0]:first[0][1]] == "jane.doe@example.com"
+    for found in spans:
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(found))
+    only = find_entities(texts[:1], entities=["PHONE_NUMBER"])
+    assert [e for _, _, e in only[0]] == ["PHONE_NUMBER"]
+
+
+def test_the_analyzer_needs_no_network(monkeypatch: pytest.MonkeyPatch,
+                                       syndata_home: Path):
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("network is off in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    spec = RecognizerSpec(name="offline", entity="OFFLINE_ID", deny_list=("OFF-1",))
+    analyzer = build_analyzer([spec])  # a new recognizer set: a fresh engine
+    results = analyzer.analyze("mail jane@example.org", language="en")
+    assert [r.entity_type for r in results if r.score >= 0.9] == ["EMAIL_ADDRESS"]
+    assert os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] == ""
+    assert (syndata_home / "spacy-blank-en" / "config.cfg").exists()
+    assert build_analyzer([spec]) is analyzer  # cached
+
+
+def test_values_are_sampled_as_text_only_where_a_recognizer_could_apply():
+    rng = np.random.default_rng(0)
+    assert sample_texts(pd.Series([True, False, None]), 10, rng) == []
+    assert sample_texts(pd.Series([1.5, 2.25]), 10, rng) == []
+    assert sample_texts(pd.Series([1, 2, 3]), 10, rng) == []
+    assert sample_texts(pd.Series([123456789.0, np.nan]), 10, rng) == ["123456789"]
+    dates = pd.Series(pd.to_datetime(["1980-03-04", "1991-12-31", None]))
+    assert sample_texts(dates, 10, rng) == ["1980-03-04", "1991-12-31"]
+    many = pd.Series([f"v{i}" for i in range(1000)] * 3)
+    picked = sample_texts(many, 50, rng)
+    assert len(picked) == len(set(picked)) == 50
+
+
+@pytest.mark.parametrize(("column", "expected"), [
+    ("customerZipCode", ["customer", "zip", "code", "customerzip", "zipcode"]),
+    ("date_of_birth", ["date", "of", "birth", "dateof", "ofbirth"]),
+    ("SSN", ["ssn"]),
+    ("phone 2", ["phone"]),
+])
+def test_context_words_split_column_names(column: str, expected: list[str]):
+    assert context_words(column) == expected
+
+
+def test_context_words_find_known_words_inside_compounds():
+    assert "birth" in context_words("birthdate", ["birth", "date"])
+    assert "phone" in context_words("cellphone", ["phone"])
+    assert "lic" not in context_words("applicant", ["lic"])
+
+
+def test_empty_and_all_null_columns_give_no_findings():
+    frame = pd.DataFrame({"email": [None, None], "n": [np.nan, np.nan]})
+    report = detect_pii(frame)
+    assert report.findings == []
+    assert report.columns_scanned == ["email", "n"]
+    assert detect_pii(pd.DataFrame()).to_dict()["findings"] == []
