@@ -113,7 +113,7 @@ def format_datetimes(stamps: pd.Series, fmt: str) -> pd.Series:
     if suffix:
         text = np.char.add(text, suffix)
     out = pd.Series(text.astype(object))
-    return out.where(stamps.notna().to_numpy(), None)
+    return out.where(stamps.notna().to_numpy(), None)  # type: ignore[call-overload]
 
 
 def observed_decimals(values: np.ndarray, most: int = 6) -> int | None:

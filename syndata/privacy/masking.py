@@ -630,7 +630,7 @@ def _truncate_date_text(values: pd.Series, method: str) -> pd.Series:
                             "generalizes dates", "use method 'prefix' for text")
         parsed = pd.to_datetime(text, format=fmt, errors="coerce")
     labels = parsed.dt.strftime("%Y-%m" if method == "month" else "%Y")
-    return _fill(values, present, labels.astype(object).where(labels.notna(), None).to_numpy())
+    return _fill(values, present, labels.astype(object).where(labels.notna(), None).to_numpy())  # type: ignore[call-overload]
 
 
 def _numbers(values: pd.Series, method: str) -> npt.NDArray[np.float64]:

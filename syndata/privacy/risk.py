@@ -190,7 +190,7 @@ def _continuous(values: pd.Series, meta: ColumnMetadata) -> np.ndarray:
 def _categories(values: pd.Series) -> pd.Series:
     """Values as plain objects, every kind of missing value as None."""
     plain = values.astype(object)
-    return plain.where(plain.notna(), None)
+    return plain.where(plain.notna(), None)  # type: ignore[call-overload]
 
 
 # ---------------------------------------------------------------------- DCR
