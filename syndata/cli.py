@@ -215,6 +215,10 @@ def profile(
         _fail(exc)
     out.print(f"Profiled {report.table}: {report.rows:,} rows, {len(report.columns)} columns "
               f"({report.sample_note}) -> {path}")
+    for finding in report.pii:
+        out.print(f"  PII: {finding['column']} ({finding['entity']}, {finding['share']:.0%} of "
+                  f"{finding['sampled']} sampled values) -> {finding['operator']}",
+                  highlight=False, markup=False)
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
 

@@ -93,6 +93,7 @@ class ColumnProfile:
     candidate_primary_key: bool = False
     rule: dict[str, Any] | None = None
     format: str | None = None
+    pii: str | None = None  # the personal-data entity found in the column, if any
     config: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -123,6 +124,24 @@ class Profile:
     warnings: list[str] = field(default_factory=list)
     duplicate_rows: int = 0
     source: str | None = None
+    pii: list[dict[str, Any]] = field(default_factory=list)  # findings (no values)
+
+    def mark_pii(self, findings: list[Any]) -> None:
+        """Record PII findings: each column's entity, and a config rule that copies nothing.
+
+        The column's config gets ``sensitivity: PII`` and a rule of Faker values of its
+        kind (free text keeps its rule, which never copies text).
+        """
+        from syndata.rules.infer import pii_rule
+
+        self.pii = [f.to_dict() for f in findings]
+        for finding in findings:
+            col = self.column(finding.column)
+            col.pii = finding.entity
+            col.config["sensitivity"] = "PII"
+            if finding.kind != "free_text" and not col.config.get("constraints"):
+                col.config["rule"] = col.rule = pii_rule(finding.entity)
+                col.config["type"] = "date" if col.rule["type"] == "date_of_birth" else "str"
 
     def column(self, name: str) -> ColumnProfile:
         """The profile of column ``name`` (KeyError when there is none)."""
@@ -140,6 +159,7 @@ class Profile:
             "warnings": list(self.warnings),
             "columns": [c.to_dict() for c in self.columns],
             "metadata": self.metadata.to_dict(),
+            "pii": list(self.pii),
         }
 
     def to_json(self) -> str:
@@ -247,12 +267,13 @@ def profile_table(data: pd.DataFrame, name: str = "table", *,
 
 def profile_source(source: str | Path | None = None, *, db_url: str | None = None,
                    table: str | None = None, sample_size: int = DEFAULT_SAMPLE_SIZE,
-                   seed: int = 0) -> Profile:
+                   seed: int = 0, pii: bool = True) -> Profile:
     """Profile a csv/json/jsonl/parquet file, or a database table (``db_url`` + ``table``).
 
     The input is read batch by batch; when it has more than ``sample_size`` rows a uniform
     random sample of that many is kept (reservoir sampling), so memory stays bounded.
-    The table name is the database table, else the file's stem.
+    The table name is the database table, else the file's stem. With ``pii`` the columns
+    holding personal data are found (``syndata.privacy.detect``) and marked.
     """
     if sample_size < 1:
         raise ValueError(f"sample_size must be at least 1, got {sample_size}")
@@ -265,6 +286,10 @@ def profile_source(source: str | Path | None = None, *, db_url: str | None = Non
     frame = sample.to_pandas()
     profile = profile_table(frame, name, sample_size=sample_size, seed=seed, total_rows=total)
     profile.source = f"{table} in a database" if db_url else str(source)
+    if pii:
+        from syndata.privacy.detect import detect_pii
+
+        profile.mark_pii(detect_pii(frame, seed=seed).findings)
     return profile
 
 

@@ -166,12 +166,20 @@ def _overview(profile: Profile) -> str:
         key = ' <span class="badge pk">PK</span>' if col.name == profile.primary_key else ""
         rows.append(
             f'<tr><td><a href="#col-{i}">{esc(col.name)}</a>{key}</td>'
-            f"<td>{_kind_badge(col.kind)}</td><td><code>{esc(col.dtype)}</code></td>"
+            f"<td>{_kind_badge(col.kind)}{_pii_badge(col)}</td>"
+            f"<td><code>{esc(col.dtype)}</code></td>"
             f'<td class="num">{col.null_share:.1%}</td><td class="num">{col.distinct:,}</td>'
             f"<td>{'yes' if col.unique else ''}</td><td>{esc(_rule_name(col.rule))}</td></tr>")
     head = ("<tr><th>column</th><th>kind</th><th>type</th><th class=\"num\">nulls</th>"
             "<th class=\"num\">distinct</th><th>unique</th><th>rule</th></tr>")
     return f'<div class="overview"><table>{head}{"".join(rows)}</table></div>'
+
+
+def _pii_badge(col: ColumnProfile) -> str:
+    if not col.pii:
+        return ""
+    return (f' <span class="badge" style="background:#b91c1c" title="personal data: '
+            f'regenerated or masked, never copied">PII: {esc(col.pii)}</span>')
 
 
 def _rule_name(rule: dict[str, Any] | None) -> str:
@@ -194,6 +202,8 @@ def _fmt(value: Any) -> str:
 
 def _card(index: int, col: ColumnProfile, profile: Profile) -> str:
     badges = [_kind_badge(col.kind), f'<span class="badge plain">{esc(col.dtype)}</span>']
+    if col.pii:
+        badges.append(_pii_badge(col).strip())
     if col.name == profile.primary_key:
         badges.append('<span class="badge pk">primary key</span>')
     elif col.candidate_primary_key:

@@ -149,3 +149,25 @@ def test_audit_trail_records_operations_and_detects_tampering(home, people_csv, 
     tampered = run("audit", "verify")
     assert tampered.exit_code == 5
     assert "line 1" in tampered.output or "tampered" in tampered.output
+
+
+def test_profile_lists_pii_and_its_yaml_config_copies_nothing(home, people_csv, tmp_path):
+    result = run("profile", "--data", people_csv, "--output", tmp_path / "p.json")
+    assert result.exit_code == 0, result.output
+    for column in PII:
+        assert f"PII: {column}" in result.output
+    report = json.loads((tmp_path / "p.json").read_text())
+    assert {f["column"] for f in report["pii"]} == set(PII)
+    assert "age" not in {f["column"] for f in report["pii"]}
+    assert run("profile", "--data", people_csv, "--output", tmp_path / "p.yaml").exit_code == 0
+    config = yaml.safe_load((tmp_path / "p.yaml").read_text())
+    columns = {c["name"]: c for c in config["tables"][0]["columns"]}
+    assert all(columns[c].get("sensitivity") == "PII" for c in PII)
+    assert run("generate", "--config", tmp_path / "p.yaml", "--rows", "3000", "--seed", "2",
+               "-o", tmp_path / "gen").exit_code == 0
+    generated = pd.read_csv(tmp_path / "gen" / "people.csv", dtype=str)
+    originals = _originals(people_csv)
+    for column in ("email", "phone", "ssn"):
+        assert not set(generated[column].dropna()) & originals[column], column
+    html = run("profile", "--data", people_csv, "--output", tmp_path / "p.html")
+    assert html.exit_code == 0 and (tmp_path / "p.html").read_text().count("PII: ") >= 4
