@@ -275,7 +275,8 @@ def fit(
 ) -> None:
     """Fit a model on a table or a schema and register it in MLflow (with its reports)."""
     if _is_schema(data, db_url, table, model):
-        _fit_schema(data or str(db_url), name, model, table_model, orphans.value, metadata, seed)
+        _fit_schema(data or str(db_url), name, model, table_model, orphans.value, metadata, seed,
+                    plan, pii.value)
         return
     source = _source(Path(data) if data else None, db_url, table)
     name = name or pipeline.table_name_of(source, table)
@@ -358,7 +359,8 @@ def _schema_model(model: str, table_model: list[str] | None) -> tuple[str, dict[
 
 
 def _fit_schema(source: str, name: str, model: str, table_model: list[str] | None,
-                orphans: str, metadata: Path | None, seed: int) -> None:
+                orphans: str, metadata: Path | None, seed: int, plan: Path | None,
+                pii: str) -> None:
     from syndata.metadata import Metadata
     from syndata.relations import describe
 
@@ -378,8 +380,8 @@ def _fit_schema(source: str, name: str, model: str, table_model: list[str] | Non
                 bar.update(task, completed=event.done, description=event.stage)
 
             result = pipeline.fit_schema(source, name=name, model=model, params=params,
-                                         metadata=meta, orphans=orphans, seed=seed,
-                                         progress=report)
+                                         metadata=meta, orphans=orphans, seed=seed, plan=plan,
+                                         pii=pii, progress=report)
     except SyndataError as exc:
         _fail(exc)
     out.print(describe(result.model.metadata_))

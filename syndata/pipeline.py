@@ -457,7 +457,8 @@ def _load(model: str | Any) -> Any:
 def fit_schema(source: str | Path | Mapping[str, pd.DataFrame], *, name: str,
                model: str = "hierarchical", params: dict[str, Any] | None = None,
                metadata: Any = None, tables: list[str] | None = None, orphans: str = "stop",
-               seed: int = 0, progress: Progress | None = None) -> FitResult:
+               seed: int = 0, plan: Any = None, pii: str = "stop",
+               progress: Progress | None = None) -> FitResult:
     """Read, check, fit, evaluate and register a model of a relational schema.
 
     ``source`` is a folder with one file per table, a database URL, or ``{table: frame}``.
@@ -486,6 +487,7 @@ def fit_schema(source: str | Path | Mapping[str, pd.DataFrame], *, name: str,
     meta = metadata or detect_metadata(frames, declared=declared)
     integrity = check_integrity(frames, meta).to_dict()
     frames = resolve_orphans(frames, meta, orphans)
+    frames, personal = _guard_tables(frames, meta, _plan(plan), pii, seed)
     step("fit", 2)
     synthesizer.fit(frames, meta)
     step("evaluate", 3)
@@ -500,9 +502,38 @@ def fit_schema(source: str | Path | Mapping[str, pd.DataFrame], *, name: str,
     source_text = "dataframes" if isinstance(source, Mapping) else _safe_source(str(source))
     ref = model_registry.log_model(
         synthesizer, name, params={"source": source_text, "orphans": orphans},
-        metrics=metrics, artifacts={"quality": quality, "integrity": integrity})
+        metrics=metrics, artifacts={"quality": quality, "integrity": integrity,
+                                    "privacy": {"pii": personal}})
     step("done", 5)
     return FitResult(ref, synthesizer, quality, {}, time.perf_counter() - started, rows)
+
+
+def _guard_tables(frames: dict[str, pd.DataFrame], meta: Any, plan: Any, pii: str,
+                  seed: int) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Every table through the PII guard (``syndata.privacy.guard``), keys left alone.
+
+    Regenerated columns are marked in the metadata; a key column keeps its key role (its
+    values are remade by the model anyway: primary keys by rule, foreign keys from the
+    synthetic parents).
+    """
+    from syndata.privacy.guard import guard
+
+    if plan is not None and not plan.tables:
+        raise ConfigError([Problem("plan", "a privacy plan for a schema must name its tables",
+                                   "write it as tables: {TABLE: {columns: {...}}}")])
+    out, report = {}, {}
+    for name, frame in frames.items():
+        guarded = guard(frame, plan, table=name if plan is not None else None,
+                        undecided=pii, seed=seed, name=name)
+        out[name] = guarded.frame
+        table = meta.tables[name]
+        for column in [c for c in table.columns if c not in guarded.frame]:
+            del table.columns[column]
+        for column, entity in guarded.regenerate.items():
+            if column in table.columns:
+                table.columns[column].pii = entity
+        report[name] = guarded.to_dict()
+    return out, report
 
 
 def _safe_source(source: str) -> str:

@@ -46,8 +46,11 @@ class Guarded:
 
 def guard(frame: pd.DataFrame, plan: PrivacyPlan | None = None, *, table: str | None = None,
           undecided: str = "stop", sample_size: int = 200, seed: int = 0,
-          findings: PiiReport | None = None) -> Guarded:
-    """Detect PII in ``frame`` and apply ``plan``; see the module docstring."""
+          findings: PiiReport | None = None, name: str | None = None) -> Guarded:
+    """Detect PII in ``frame`` and apply ``plan``; see the module docstring.
+
+    ``table`` names the table in a multi-table plan; ``name`` names it in messages.
+    """
     if undecided not in UNDECIDED:
         raise ConfigError([Problem("pii", f"unknown choice {undecided!r} for undecided PII "
                                           "columns", f"use one of {', '.join(UNDECIDED)}")])
@@ -57,7 +60,7 @@ def guard(frame: pd.DataFrame, plan: PrivacyPlan | None = None, *, table: str | 
         plan.check(list(frame.columns), table=table)
     open_columns = {f.column: f.entity for f in report.findings if f.column not in decisions}
     if open_columns and undecided == "stop":
-        raise PrivacyError(_refusal(open_columns, table), open_columns)
+        raise PrivacyError(_refusal(open_columns, name or table), open_columns)
     out = Guarded(frame, report)
     if plan is not None and any(d.action in ("mask", "drop") for d in decisions.values()):
         from syndata.privacy.masking import mask_frame

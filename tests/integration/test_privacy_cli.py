@@ -171,3 +171,32 @@ def test_profile_lists_pii_and_its_yaml_config_copies_nothing(home, people_csv, 
         assert not set(generated[column].dropna()) & originals[column], column
     html = run("profile", "--data", people_csv, "--output", tmp_path / "p.html")
     assert html.exit_code == 0 and (tmp_path / "p.html").read_text().count("PII: ") >= 4
+
+
+def test_a_schema_with_pii_is_refused_then_regenerated(home, tmp_path):
+    fake = Faker("en_US")
+    fake.seed_instance(11)
+    rng = np.random.default_rng(11)
+    customers = pd.DataFrame({"customer_id": np.arange(1, 301),
+                              "email": [fake.email() for _ in range(300)],
+                              "segment": rng.choice(["a", "b"], 300)})
+    orders = pd.DataFrame({"order_id": np.arange(1, 1201),
+                           "customer_id": rng.integers(1, 301, 1200),
+                           "amount": rng.gamma(2, 30, 1200).round(2)})
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    customers.to_csv(folder / "customers.csv", index=False)
+    orders.to_csv(folder / "orders.csv", index=False)
+    refused = run("fit", "--data", folder, "--model", "hierarchical", "--name", "shop")
+    assert refused.exit_code == 7, refused.output
+    assert "email" in refused.output and "customers" in refused.output
+    done = run("fit", "--data", folder, "--model", "hierarchical", "--name", "shop",
+               "--pii", "regenerate")
+    assert done.exit_code == 0, done.output
+    out = tmp_path / "out"
+    assert run("sample", "--model", "shop", "--scale", "2", "-o", out, "--seed", "4").exit_code == 0
+    synthetic = pd.read_csv(out / "customers.csv")
+    assert len(synthetic) == 600 and synthetic["email"].notna().all()
+    assert not set(synthetic["email"]) & set(customers["email"])
+    child = pd.read_csv(out / "orders.csv")
+    assert child["customer_id"].isin(synthetic["customer_id"]).all()
