@@ -34,6 +34,7 @@ sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("SYNDATA_HOME", tempfile.mkdtemp(prefix="syndata-bench-pii-"))
 
 import pii_columns  # noqa: E402
+from results import write_block  # noqa: E402
 
 from syndata.privacy.detect import detect_pii  # noqa: E402
 
@@ -285,19 +286,6 @@ def confusion_lines(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def write_section(path: Path, body: str) -> None:
-    """Replace the text between this benchmark's markers (appended at the end when new)."""
-    start, end = f"<!-- {MARKER}:start -->", f"<!-- {MARKER}:end -->"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    text = path.read_text() if path.exists() else ""
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + ("\n\n" if text else "") + block + "\n"
-    path.write_text(text)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="print, do not write")
@@ -317,7 +305,7 @@ def main() -> None:
                   (load_start, os.getloadavg()[0]))
     print(body)
     if not args.no_write:
-        write_section(args.output, body)
+        write_block(args.output, MARKER, body)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import datasets  # noqa: E402
+from results import write_block  # noqa: E402
 
 ENGINES = ["gaussian_copula", "cart"]
 MARKER = "bench_privacy"
@@ -260,19 +261,6 @@ def _commit() -> str:
                               capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-
-
-def write_block(path: Path, marker: str, body: str) -> None:
-    """Replace the text between this benchmark's markers, or append the block at the end."""
-    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    text = path.read_text() if path.exists() else ""
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + ("\n\n" if text else "") + block + "\n"
-    path.write_text(text)
 
 
 # ---------------------------------------------------------------------- main

@@ -84,7 +84,7 @@ class QualityReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-compatible: NaN becomes None)."""
-        return _plain(asdict(self))
+        return json_safe(asdict(self))
 
     def summary(self) -> str:
         """A few human-readable lines."""
@@ -577,11 +577,12 @@ def _pct(value: float) -> str:
     return "n/a" if _isnan(value) else f"{100 * value:.1f}%"
 
 
-def _plain(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
+    """Report data as plain JSON values: numpy scalars unwrapped, NaN and inf as None."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):

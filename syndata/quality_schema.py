@@ -56,13 +56,13 @@ from syndata.quality import (
     _nanmean,
     _pair_score,
     _pct,
-    _plain,
     _prepare,
     _Prepared,
     _require_columns,
     _shape_metric,
     _shape_score,
     _subsample,
+    json_safe,
     ks_complement,
     scored_kinds,
 )
@@ -96,7 +96,7 @@ class SchemaQualityReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-compatible: NaN becomes None)."""
-        return dict(_plain(asdict(self)))
+        return dict(json_safe(asdict(self)))
 
     def summary(self) -> str:
         """A few human-readable lines."""

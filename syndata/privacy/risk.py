@@ -101,6 +101,7 @@ import pandas as pd
 from syndata.errors import QualityError
 from syndata.metadata import ColumnMetadata, TableMetadata
 from syndata.privacy.metrics import DEFAULT_TOLERANCE, copy_report
+from syndata.quality import json_safe
 
 PASS, WARN, FAIL = "pass", "warn", "fail"
 SKIPPED, INCONCLUSIVE = "skipped", "inconclusive"  # checks that do not change the verdict
@@ -623,7 +624,7 @@ class PrivacyReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-compatible: NaN becomes None)."""
-        return _plain(asdict(self))
+        return json_safe(asdict(self))
 
     def summary(self) -> str:
         """The verdict, then one line per check, in plain words."""
@@ -672,15 +673,3 @@ def privacy_report(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.Dat
 
 def _pct(value: float, digits: int = 1) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{100 * value:.{digits}f}%"
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
