@@ -200,3 +200,19 @@ def test_a_schema_with_pii_is_refused_then_regenerated(home, tmp_path):
     assert not set(synthetic["email"]) & set(customers["email"])
     child = pd.read_csv(out / "orders.csv")
     assert child["customer_id"].isin(synthetic["customer_id"]).all()
+
+
+def test_a_schema_plan_must_name_its_tables(home, tmp_path):
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    pd.DataFrame({"customer_id": [1, 2, 3], "segment": ["a", "b", "a"]}).to_csv(
+        folder / "customers.csv", index=False)
+    pd.DataFrame({"order_id": [1, 2], "customer_id": [1, 3]}).to_csv(
+        folder / "orders.csv", index=False)
+    plan_path = tmp_path / "plan.yaml"
+    plan_path.write_text(yaml.safe_dump({"columns": {"segment": "allow"}}))
+    result = run("fit", "--data", folder, "--model", "hierarchical", "--name", "shop",
+                 "--plan", plan_path)
+    assert result.exit_code == 3, result.output
+    assert "must name its tables" in result.output
+    assert "tables: {TABLE" in result.output
