@@ -10,7 +10,14 @@ The tree::
     ├── ModelError               bad input to a model (empty data, unknown column, not fitted)
     ├── QualityError             a quality report cannot be computed (e.g. a bad target)
     ├── PrivacyError             personal data (PII) found with no decision on what to do with it
-    └── OutputError              output cannot be written (file exists, database refused, ...)
+    ├── OutputError              output cannot be written (file exists, database refused, ...)
+    ├── JobError                 a job cannot be found, changed or run as asked
+    │   ├── JobNotFoundError     no job (or dataset, or upload) by that id
+    │   ├── JobStateError        the job's state forbids the request (cancel a finished job)
+    │   └── JobCancelled         raised inside a running job when it is cancelled
+    ├── AuthError                no API key, or an unknown or revoked one
+    │   └── PermissionDenied     the key's role does not allow the request
+    └── ServiceError             the syndata service answered with an error (CLI against it)
 
 Each error carries an ``exit_code`` that the CLI returns, so scripts can rely on it.
 Third-party errors are translated with ``raise ... from exc`` so the cause stays visible.
@@ -101,4 +108,44 @@ class PrivacyError(SyndataError):
 
     def __init__(self, message: str, columns: dict[str, str] | None = None) -> None:
         self.columns = dict(columns or {})
+        super().__init__(message)
+
+
+class JobError(SyndataError):
+    """Raised when a job cannot be found, changed or run as asked."""
+
+    exit_code = 8
+
+
+class JobNotFoundError(JobError):
+    """Raised when no job, dataset or upload has the id given."""
+
+
+class JobStateError(JobError):
+    """Raised when a job's state forbids the request, e.g. cancelling a finished job."""
+
+
+class JobCancelled(JobError):
+    """Raised inside a running job when its cancellation was requested."""
+
+
+class AuthError(SyndataError):
+    """Raised for a missing, unknown or revoked API key."""
+
+    exit_code = 9
+
+
+class PermissionDenied(AuthError):
+    """Raised when the API key's role does not allow the request."""
+
+
+class ServiceError(SyndataError):
+    """Raised when the syndata service answers with an error; carries its status and body."""
+
+    exit_code = 10
+
+    def __init__(self, message: str, status: int = 0, body: dict[str, object] | None = None,
+                 ) -> None:
+        self.status = status
+        self.body = dict(body or {})
         super().__init__(message)

@@ -96,3 +96,40 @@ def decode_encryption_key(value: str,
         return b"", Problem(where, f"{where} decodes to {len(key)} bytes; an AES-SIV key has "
                                    f"{sizes} bytes", fix)
     return key, None
+
+
+def jobs_url() -> str:
+    """The job store: ``SYNDATA_JOBS_URL`` (e.g. a PostgreSQL URL) or SQLite under the home."""
+    return os.environ.get("SYNDATA_JOBS_URL") or f"sqlite:///{home() / 'jobs.db'}"
+
+
+def broker_url() -> str | None:
+    """The Celery broker (``SYNDATA_BROKER_URL``, e.g. ``redis://127.0.0.1:6379/0``).
+
+    Unset means the embedded worker pool of ``syndata serve`` runs the jobs.
+    """
+    return os.environ.get("SYNDATA_BROKER_URL") or None
+
+
+def jobs_dir() -> Path:
+    """Where job outputs live: one folder per job id."""
+    path = home() / "jobs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def uploads_dir() -> Path:
+    """Where uploaded datasets and configs live (stored under generated ids, never user names)."""
+    path = home() / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def partition_rows() -> int:
+    """Sample jobs above this many rows are split into partitions of this size."""
+    return int(os.environ.get("SYNDATA_PARTITION_ROWS", "1000000"))
+
+
+def heartbeat_timeout() -> float:
+    """Seconds without a heartbeat after which a running job's worker counts as dead."""
+    return float(os.environ.get("SYNDATA_HEARTBEAT_TIMEOUT", "30"))

@@ -1,0 +1,284 @@
+"""Running claimed jobs: one child process per job, watched by its worker.
+
+The worker forks a child that runs the job through ``syndata.jobs.runner`` (which calls
+``syndata.pipeline``), and meanwhile heart-beats the job in the store every second. When
+cancellation is requested the child is stopped at once; when the worker itself dies the
+child notices its parent is gone and exits, the heartbeats stop, and ``JobStore.reap``
+gives the job to another worker (once) or fails it with the reason.
+
+A sample job of more rows than ``settings.partition_rows()`` is split into partitions
+seeded from (job seed, partition index); any worker runs any partition, each writing its
+own Parquet part, so the output does not depend on how many workers there are.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from syndata import settings
+from syndata.errors import SyndataError
+from syndata.jobs.store import Job, JobStore
+
+log = logging.getLogger("syndata.jobs")
+HEARTBEAT_SECONDS = 1.0
+Notify = Callable[[int], None]
+
+
+def worker_name(kind: str = "worker") -> str:
+    """A name telling which machine and process a worker is."""
+    return f"{kind}@{socket.gethostname()}:{os.getpid()}"
+
+
+def execute(store: JobStore, job: Job, *, notify: Notify | None = None) -> str:
+    """Run a claimed job to its end; return its final status (or ``"split"``)."""
+    if _should_split(job):
+        return _split(store, job, notify)
+    ctx = multiprocessing.get_context("fork")
+    child = ctx.Process(target=_child_main, args=(store, job), daemon=False,
+                        name=f"syndata-{job.job_id}")
+    child.start()
+    store.log(job.job_id, "job started", worker=job.worker, attempt=job.attempts,
+              pid=child.pid)
+    while True:
+        child.join(HEARTBEAT_SECONDS)
+        if not child.is_alive():
+            break
+        state = store.heartbeat(job)
+        if state != "ok":
+            _stop(child)
+            if state == "cancel":
+                store.mark_cancelled(job)
+                store.log(job.job_id, "job cancelled: its process was stopped",
+                          level="WARNING")
+            break
+    final = store.get(job.job_id)
+    if final.status == "running" and final.attempts == job.attempts and not final.parts_total:
+        code = child.exitcode
+        how = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        reason = f"the job's process ended without a result ({how})"
+        if store.fail(job, reason):
+            store.log(job.job_id, reason, level="ERROR")
+            _fail_parent(store, job, reason)
+        final = store.get(job.job_id)
+    return final.status
+
+
+def _stop(child: Any) -> None:
+    child.terminate()
+    child.join(5)
+    if child.is_alive():
+        child.kill()
+        child.join(5)
+
+
+def _should_split(job: Job) -> bool:
+    rows = job.params.get("rows")
+    return (job.job_type == "sample" and job.parent_id is None and isinstance(rows, int)
+            and rows > settings.partition_rows())
+
+
+def _split(store: JobStore, job: Job, notify: Notify | None) -> str:
+    from syndata.jobs import runner
+
+    parts = runner.partitions(int(job.params["rows"]), settings.partition_rows(), job.seed)
+    children = store.split(job, [(p.index, {**job.params, "partition": {
+        "index": p.index, "start": p.start, "rows": p.rows, "seed": p.seed}}, p.seed)
+        for p in parts])
+    store.log(job.job_id, f"split into {len(children)} partitions of up to "
+                          f"{settings.partition_rows():,} rows", partitions=len(children))
+    if notify is not None and children:
+        notify(len(children))
+    return "split"
+
+
+# --------------------------------------------------------------------------- child side
+
+def _child_main(store: JobStore, job: Job) -> None:
+    """The job's own process: run it, record the outcome, exit."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _exit_with_parent()
+    try:
+        result = _run(store, job)
+    except SyndataError as exc:
+        _record_failure(store, job, str(exc), type(exc).__name__)
+    except Exception as exc:  # a bug: keep the traceback in the job's log
+        store.log(job.job_id, "internal error", level="ERROR",
+                  traceback=traceback.format_exc()[-4000:])
+        _record_failure(store, job, f"internal error: {type(exc).__name__}: {exc}",
+                        type(exc).__name__)
+    else:
+        rows = int(result.get("rows", 0) or 0)
+        if store.complete(job, result, rows):
+            store.log(job.job_id, "job completed", rows=rows)
+            parent = store.part_finished(job)
+            if parent is not None:
+                _finish_parent(store, parent)
+    finally:
+        store.dispose()
+    os._exit(0)
+
+
+def _exit_with_parent() -> None:
+    """Exit when the worker that forked this process dies, so no orphan finishes a job."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(70)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _run(store: JobStore, job: Job) -> dict[str, Any]:
+    from syndata.jobs import runner
+
+    last = [0.0]
+
+    def progress(fraction: float, stage: str) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5 or fraction >= 1.0:
+            last[0] = now
+            store.set_progress(job, fraction, stage)
+
+    def job_log(message: str, **fields: Any) -> None:
+        store.log(job.job_id, message, **_plain(fields))
+
+    if job.parent_id is not None:
+        part = runner.Partition(**job.params["partition"])
+        params = {k: v for k, v in job.params.items() if k != "partition"}
+        return runner.run_partition(params, part, workdir=settings.jobs_dir() / job.parent_id,
+                                    progress=progress, log=job_log)
+    return runner.run(job.job_type, job.params, workdir=settings.jobs_dir() / job.job_id,
+                      seed=job.seed, progress=progress, log=job_log)
+
+
+def _record_failure(store: JobStore, job: Job, message: str, kind: str) -> None:
+    if store.fail(job, message):
+        store.log(job.job_id, f"job failed: {message}", level="ERROR", error=kind)
+        _fail_parent(store, job, message)
+
+
+def _fail_parent(store: JobStore, job: Job, message: str) -> None:
+    if job.parent_id is None:
+        return
+    parent = store.get(job.parent_id)
+    if store.finish_parent(parent, None, error=f"partition {job.partition} failed: {message}"):
+        store.log(parent.job_id, f"partition {job.partition} failed: {message}",
+                  level="ERROR")
+
+
+def _finish_parent(store: JobStore, parent: Job) -> None:
+    from syndata.jobs import runner
+
+    parts = store.children(parent.job_id)
+    result = runner.merge_partitions([p.result or {} for p in parts])
+    rows = int(result.get("rows", 0) or 0)
+    if store.finish_parent(parent, result, rows):
+        store.log(parent.job_id, "job completed", rows=rows, partitions=len(parts))
+
+
+def _plain(fields: dict[str, Any]) -> dict[str, Any]:
+    """Log fields as JSON-ready values."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        out[key] = value if isinstance(value, str | int | float | bool | type(None)) \
+            else str(value)
+    return out
+
+
+# --------------------------------------------------------------------------- loops
+
+def work_loop(store: JobStore, *, name: str | None = None, stop: Any = None,
+              poll: float = 0.5, reap_every: float = 5.0, notify: Notify | None = None,
+              max_jobs: int | None = None) -> int:
+    """Claim and run jobs until ``stop`` is set (or ``max_jobs`` ran); return jobs run."""
+    name = name or worker_name()
+    ran, last_reap = 0, 0.0
+    while stop is None or not stop.is_set():
+        if time.monotonic() - last_reap >= reap_every:
+            last_reap = time.monotonic()
+            requeued = store.reap()
+            if requeued and notify is not None:
+                notify(len(requeued))
+        job = store.claim(name)
+        if job is None:
+            if stop is not None:
+                stop.wait(poll)
+            else:
+                time.sleep(poll)
+            continue
+        execute(store, job, notify=notify)
+        ran += 1
+        if max_jobs is not None and ran >= max_jobs:
+            break
+    return ran
+
+
+def _pool_worker(url: str, index: int, stop: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pool's owner stops us via ``stop``
+    store = JobStore(url)
+    work_loop(store, name=worker_name(f"local{index}"), stop=stop)
+
+
+class LocalPool:
+    """The embedded worker pool of ``syndata serve``: N processes claiming from the store.
+
+    A pool process that dies is started again; its job is taken back by ``reap``.
+    """
+
+    def __init__(self, url: str | None = None, workers: int = 2) -> None:
+        self.url = url or settings.jobs_url()
+        self.workers = max(1, workers)
+        self._ctx = multiprocessing.get_context("spawn")
+        self._stop = self._ctx.Event()
+        self._procs: list[Any] = []
+        self._watch: threading.Thread | None = None
+
+    def start(self) -> LocalPool:
+        """Start the worker processes and a watcher that restarts dead ones."""
+        JobStore(self.url).dispose()  # migrate once before the workers race to
+        self._procs = [self._spawn(i) for i in range(self.workers)]
+        self._watch = threading.Thread(target=self._restart_dead, daemon=True,
+                                       name="pool-watch")
+        self._watch.start()
+        return self
+
+    def _spawn(self, index: int) -> Any:
+        proc = self._ctx.Process(target=_pool_worker, args=(self.url, index, self._stop),
+                                 name=f"syndata-worker-{index}", daemon=False)
+        proc.start()
+        return proc
+
+    def _restart_dead(self) -> None:
+        while not self._stop.wait(1.0):
+            for i, proc in enumerate(self._procs):
+                if not proc.is_alive() and not self._stop.is_set():
+                    log.warning("worker %s died (exit code %s); starting a new one",
+                                proc.name, proc.exitcode)
+                    self._procs[i] = self._spawn(i)
+
+    @property
+    def pids(self) -> list[int]:
+        """The worker processes' ids."""
+        return [p.pid for p in self._procs if p.pid is not None]
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the workers to stop after their current job; terminate them after ``timeout``."""
+        self._stop.set()
+        deadline = time.monotonic() + timeout
+        for proc in self._procs:
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.terminate()
+                proc.join(5)
