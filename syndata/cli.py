@@ -109,8 +109,21 @@ def generate(
     model: Annotated[str, typer.Option(help="Model for --sample-data.")] = "gaussian_copula",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
                      ] = False,
+    wait: Annotated[bool, typer.Option(
+        "--wait", help="With SYNDATA_API_URL: wait for the service's job and download its "
+                       "output into --output-dir.")] = False,
+    priority: Annotated[str, typer.Option(
+        help="With SYNDATA_API_URL: the job's priority (low, normal, high).")] = "normal",
 ) -> None:
-    """Generate synthetic tables from a config (rule-based), or from real data plus rules."""
+    """Generate synthetic tables from a config (rule-based), or from real data plus rules.
+
+    With SYNDATA_API_URL set, the config is sent to the service as a generate job.
+    """
+    from syndata.client import service_url
+
+    if service_url() and sample_data is None and db_url is None:
+        _generate_remote(config, rows, output_format, output_dir, seed, wait, priority, quiet)
+        return
     try:
         checked = pipeline.validate(config, rows=rows)
         for warning in checked.warnings:
@@ -137,6 +150,44 @@ def generate(
         _fail(exc)
     if not quiet:
         _print_outputs(result)
+
+
+def _generate_remote(config: Path, rows: int | None, output_format: OutputFormat | None,
+                     output_dir: Path, seed: int | None, wait: bool, priority: str,
+                     quiet: bool) -> None:
+    import zipfile
+
+    from syndata.client import ServiceClient, service_url
+    from syndata.client import wait as wait_for
+    from syndata.config import read_config_data
+
+    try:
+        client = ServiceClient(str(service_url()))
+        params: dict[str, object] = {"config": read_config_data(config)}
+        if rows is not None:
+            params["rows"] = rows
+        if output_format is not None:
+            params["output_format"] = output_format.value
+        job = client.submit("generate", params, priority=priority, seed=seed)
+        err.print(f"submitted {job['job_id']} to {client.url}")
+        if not wait:
+            out.print(job["job_id"])
+            return
+        done = wait_for(client, job["job_id"])
+        if done["status"] != "completed":
+            err.print(f"job {done['job_id']} {done['status']}: {done.get('error') or ''}",
+                      markup=False)
+            raise typer.Exit(4)
+        archive = client.download(done["job_id"], output_dir / f"{done['job_id']}.zip")
+        with zipfile.ZipFile(archive) as bundle:
+            bundle.extractall(output_dir)
+            names = bundle.namelist()
+        archive.unlink()
+    except SyndataError as exc:
+        _fail(exc)
+    if not quiet:
+        out.print(f"{done['job_id']}: {done['rows']:,} rows; written to {output_dir}: "
+                  + ", ".join(names))
 
 
 def _print_outputs(result: pipeline.GenerateResult) -> None:
@@ -670,6 +721,9 @@ def _fail(exc: SyndataError) -> None:
     kind = "invalid config" if isinstance(exc, ConfigError) else "error"
     err.print(f"{kind}: {exc}", highlight=False, markup=False, soft_wrap=True)
     raise typer.Exit(exc.exit_code)
+
+
+from syndata import cli_service  # noqa: E402, F401  (registers the service commands on app)
 
 
 def main() -> None:

@@ -397,11 +397,12 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
            output_format: str = "csv", output_dir: str | Path = "output",
            db_url: str | None = None, if_exists: str = "fail", sql_dialect: str = "postgresql",
            batch_size: int = DEFAULT_BATCH_SIZE, sink: Sink | None = None,
-           progress: Progress | None = None) -> GenerateResult:
+           progress: Progress | None = None, start: int = 0) -> GenerateResult:
     """Sample rows from a model and stream them to a sink.
 
     ``model`` is a registered model (``name``, ``name:version``, ``name@alias``) or a fitted
-    synthesizer; a config's rules are applied to every batch when given.
+    synthesizer; a config's rules are applied to every batch when given, the first row
+    counting as row ``start`` (a partition of a larger sample continues its sequences).
     """
     started = time.perf_counter()
     synthesizer = _load(model)
@@ -423,7 +424,7 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
         for frame in synthesizer.sample_batches(rows, seed=seed, conditions=conditions,
                                                 batch_size=batch_size, categorical=True):
             if rules is not None:
-                frame = rules.apply(frame, start=done)
+                frame = rules.apply(frame, start=start + done)
             batch = pa.Table.from_pandas(frame, preserve_index=False)
             if spec is None:
                 spec = _spec_of(tname, batch, synthesizer)

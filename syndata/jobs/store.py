@@ -12,6 +12,7 @@ job to ``reap``, which retries it once or fails it with the reason.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import fcntl
 import hashlib
@@ -260,7 +261,7 @@ class JobStore:
 
     def list(self, *, page: int = 1, page_size: int = 20,
              status: str | None = None, parent_id: str | None = None,
-             top_level: bool = True) -> tuple[list[Job], int]:
+             top_level: bool = True) -> tuple[builtins.list[Job], int]:
         """A page of jobs, newest first, and how many match in all.
 
         Partitions of split jobs are left out unless ``parent_id`` asks for them.
@@ -285,7 +286,7 @@ class JobStore:
                                  .where(*where)).scalar_one()
         return [Job._of(r) for r in rows], int(total)
 
-    def children(self, job_id: str) -> list[Job]:
+    def children(self, job_id: str) -> builtins.list[Job]:
         """The partitions of a split job, in partition order."""
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(jobs).where(jobs.c.parent_id == job_id)
@@ -321,7 +322,7 @@ class JobStore:
                                  .values(cancel_requested=True))
         return self.get(job_id)
 
-    def events(self, job_id: str) -> list[dict[str, Any]]:
+    def events(self, job_id: str) -> builtins.list[dict[str, Any]]:
         """The job's state transitions, oldest first."""
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(job_events).where(job_events.c.job_id == job_id)
@@ -337,7 +338,7 @@ class JobStore:
             conn.execute(job_logs.insert().values(job_id=job_id, at=time.time(), level=level,
                                                   message=message, fields=fields or None))
 
-    def logs(self, job_id: str, lines: int = 100) -> list[dict[str, Any]]:
+    def logs(self, job_id: str, lines: int = 100) -> builtins.list[dict[str, Any]]:
         """The job's last ``lines`` log lines, oldest first."""
         self.get(job_id)
         with self.engine.connect() as conn:
@@ -352,7 +353,7 @@ class JobStore:
         """Jobs per status, queue depth, running jobs and rows generated."""
         top = jobs.c.parent_id.is_(None)
         with self.engine.connect() as conn:
-            counts = dict(conn.execute(sa.select(jobs.c.status, sa.func.count())
+            counts: dict[str, int] = dict(conn.execute(sa.select(jobs.c.status, sa.func.count())
                                        .where(top).group_by(jobs.c.status)).all())
             queued = conn.execute(sa.select(sa.func.count()).select_from(jobs).where(
                 jobs.c.status == "queued")).scalar_one()
@@ -365,7 +366,7 @@ class JobStore:
                 "queue_depth": int(queued), "running": per_status["running"],
                 "rows_generated": int(rows)}
 
-    def durations(self) -> list[float]:
+    def durations(self) -> builtins.list[float]:
         """Seconds taken by each completed generate or sample job."""
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(jobs.c.finished_at - jobs.c.started_at).where(
@@ -447,7 +448,8 @@ class JobStore:
                                 "stopped after cancel request",
                                 error="cancelled by request", attempt=job.attempts)
 
-    def split(self, job: Job, parts: list[tuple[int, dict[str, Any], int]]) -> list[Job]:
+    def split(self, job: Job,
+              parts: builtins.list[tuple[int, dict[str, Any], int]]) -> builtins.list[Job]:
         """Split a running job into queued partitions ``(index, params, seed)``.
 
         The parent stays running, held by no worker, until its last partition finishes
@@ -509,7 +511,7 @@ class JobStore:
             return self._finish(conn, parent.job_id, "running", "completed", "completed",
                                 result=result, rows=rows)
 
-    def reap(self, timeout: float | None = None) -> list[Job]:
+    def reap(self, timeout: float | None = None) -> builtins.list[Job]:
         """Take running jobs back from workers silent for ``timeout`` seconds.
 
         Each is queued again if it has an attempt left, else failed with the reason; a job
@@ -517,7 +519,7 @@ class JobStore:
         """
         timeout = settings.heartbeat_timeout() if timeout is None else timeout
         cutoff = time.time() - timeout
-        requeued: list[str] = []
+        requeued: builtins.list[str] = []
         with self._tx() as conn:
             stale = conn.execute(sa.select(jobs).where(
                 jobs.c.status == "running", jobs.c.parts_total == 0,
@@ -581,7 +583,7 @@ class JobStore:
                              .values(last_used_at=now))
         return key
 
-    def list_keys(self) -> list[ApiKey]:
+    def list_keys(self) -> builtins.list[ApiKey]:
         """Every key, oldest first."""
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(api_keys).order_by(api_keys.c.created_at)).all()
@@ -610,7 +612,7 @@ class JobStore:
                       bool(row.revoked))
 
     @staticmethod
-    def _held(job: Job) -> list[Any]:
+    def _held(job: Job) -> builtins.list[Any]:
         return [jobs.c.job_id == job.job_id, jobs.c.status == "running",
                 jobs.c.attempts == job.attempts]
 

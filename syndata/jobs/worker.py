@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
 import threading
@@ -41,7 +42,11 @@ def worker_name(kind: str = "worker") -> str:
 def execute(store: JobStore, job: Job, *, notify: Notify | None = None) -> str:
     """Run a claimed job to its end; return its final status (or ``"split"``)."""
     if _should_split(job):
-        return _split(store, job, notify)
+        try:
+            return _split(store, job, notify)
+        except SyndataError as exc:
+            _record_failure(store, job, str(exc), type(exc).__name__)
+            return "failed"
     ctx = multiprocessing.get_context("fork")
     child = ctx.Process(target=_child_main, args=(store, job), daemon=False,
                         name=f"syndata-{job.job_id}")
@@ -57,6 +62,8 @@ def execute(store: JobStore, job: Job, *, notify: Notify | None = None) -> str:
             _stop(child)
             if state == "cancel":
                 store.mark_cancelled(job)
+                if job.parent_id is None:  # partial output of a stopped job is removed
+                    shutil.rmtree(settings.jobs_dir() / job.job_id, ignore_errors=True)
                 store.log(job.job_id, "job cancelled: its process was stopped",
                           level="WARNING")
             break
@@ -90,7 +97,8 @@ def _split(store: JobStore, job: Job, notify: Notify | None) -> str:
     from syndata.jobs import runner
 
     parts = runner.partitions(int(job.params["rows"]), settings.partition_rows(), job.seed)
-    children = store.split(job, [(p.index, {**job.params, "partition": {
+    params = runner.pin_model(job.params)  # every partition samples the same model version
+    children = store.split(job, [(p.index, {**params, "partition": {
         "index": p.index, "start": p.start, "rows": p.rows, "seed": p.seed}}, p.seed)
         for p in parts])
     store.log(job.job_id, f"split into {len(children)} partitions of up to "
@@ -182,7 +190,8 @@ def _finish_parent(store: JobStore, parent: Job) -> None:
     from syndata.jobs import runner
 
     parts = store.children(parent.job_id)
-    result = runner.merge_partitions([p.result or {} for p in parts])
+    result = runner.merge_partitions([p.result or {} for p in parts],
+                                     workdir=settings.jobs_dir() / parent.job_id)
     rows = int(result.get("rows", 0) or 0)
     if store.finish_parent(parent, result, rows):
         store.log(parent.job_id, "job completed", rows=rows, partitions=len(parts))
@@ -218,7 +227,10 @@ def work_loop(store: JobStore, *, name: str | None = None, stop: Any = None,
             else:
                 time.sleep(poll)
             continue
-        execute(store, job, notify=notify)
+        try:
+            execute(store, job, notify=notify)
+        except Exception:  # the store or the fork failed: the reaper retries the job
+            log.exception("worker %s could not run job %s", name, job.job_id)
         ran += 1
         if max_jobs is not None and ran >= max_jobs:
             break

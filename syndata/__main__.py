@@ -1,0 +1,5 @@
+"""``python -m syndata``: the syndata command."""
+
+from syndata.cli import main
+
+main()
