@@ -152,13 +152,16 @@ def keys_create(
 @keys_app.command("list")
 def keys_list() -> None:
     """List keys (never their secrets)."""
+    from rich.table import Column
+
     from syndata.jobs.store import JobStore
 
-    table = Table("key", "role", "name", "created", "last used", "revoked")
+    table = Table(Column("key", no_wrap=True), "role", "name", "created", "last used",
+                  "revoked")
     for key in JobStore().list_keys():
         d = key.to_dict()
-        table.add_row(key.key_id, key.role, key.name, d["created_at"][:19],
-                      (d["last_used_at"] or "")[:19], "yes" if key.revoked else "")
+        table.add_row(key.key_id, key.role, key.name, d["created_at"][:16],
+                      (d["last_used_at"] or "")[:16], "yes" if key.revoked else "")
     out.print(table)
 
 
@@ -204,7 +207,10 @@ def status(
     if as_json:
         out.print_json(json.dumps({"jobs": jobs, "total": total}))
         return
-    table = Table("job", "type", "status", "priority", "progress", "rows", "created")
+    from rich.table import Column
+
+    table = Table(Column("job", no_wrap=True), "type", "status", "priority", "progress",
+                  "rows", "created")
     for job in jobs:
         table.add_row(job["job_id"], job["job_type"], job["status"], job["priority"],
                       f"{job['progress']:.0%}", f"{job['rows']:,}", job["created_at"][:19])
