@@ -1,1 +1,1 @@
-"""FastAPI job service for syndata."""
+"""FastAPI job service for syndata: ``create_app()`` in ``app_api.main``."""

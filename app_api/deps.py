@@ -1,0 +1,100 @@
+"""What handlers share: the job store, the settings, the rate limiter, the request id.
+
+The store is created on first use (or by the app's lifespan), never at import time, so
+``uvicorn app_api.main:app`` and tests can set the environment first.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import sqlalchemy.exc
+from fastapi import FastAPI, Request
+
+from app_api.logs import get_logger
+from app_api.ratelimit import RateLimiter
+from app_api.settings import API_KEY_VAR, AUTH_VAR, ApiSettings
+from syndata.errors import ConfigError, Problem
+from syndata.jobs.store import JobStore
+
+MIN_KEY_LENGTH = 16
+AUTH_OFF_WARNING = (
+    "authentication is OFF ({var}=off): every request acts as admin, with no API key. "
+    "Never expose this service beyond a trusted machine; unset {var} to turn it back on")
+
+_start_lock = threading.Lock()
+
+
+def ensure_started(app: FastAPI) -> JobStore:
+    """Open the store, create the bootstrap key and warn about auth-off mode, once."""
+    state = app.state
+    store: JobStore | None = getattr(state, "store", None)
+    if store is not None and getattr(state, "started", False):
+        return store
+    with _start_lock:
+        store = getattr(state, "store", None)
+        if store is None:
+            store = JobStore()
+            state.store = store
+            state.owns_store = True
+        if not getattr(state, "started", False):
+            settings: ApiSettings = state.api_settings
+            if settings.bootstrap_key:
+                bootstrap_key(store, settings.bootstrap_key)
+            if not settings.auth_enabled:
+                get_logger().warning(AUTH_OFF_WARNING.format(var=AUTH_VAR),
+                                     extra={"event": "auth_off"})
+            state.started = True
+    return store
+
+
+def bootstrap_key(store: JobStore, secret: str) -> None:
+    """Create an admin key with ``secret`` (SYNDATA_API_KEY) unless the store has it."""
+    if len(secret) < MIN_KEY_LENGTH:
+        raise ConfigError([Problem(API_KEY_VAR, f"{API_KEY_VAR} is shorter than "
+                                                f"{MIN_KEY_LENGTH} characters",
+                                   f"set {API_KEY_VAR} to a long random string, e.g. the "
+                                   "output of `python -c 'import secrets; "
+                                   "print(secrets.token_urlsafe(32))'`")])
+    log = get_logger()
+    found = store.find_key(secret)
+    if found is not None:
+        if found.revoked:
+            log.warning(f"{API_KEY_VAR} names the revoked key {found.key_id}; it stays "
+                        "revoked and cannot sign in", extra={"key_id": found.key_id})
+        return
+    try:
+        key, _ = store.create_key("admin", name=f"bootstrap ({API_KEY_VAR})", secret=secret)
+    except sqlalchemy.exc.IntegrityError:  # another process created it at the same moment
+        return
+    log.info(f"created admin key {key.key_id} from {API_KEY_VAR}",
+             extra={"key_id": key.key_id, "event": "key_bootstrap"})
+
+
+def get_store(request: Request) -> JobStore:
+    """The app's job store (opened on first use)."""
+    return ensure_started(request.app)
+
+
+def get_settings(request: Request) -> ApiSettings:
+    """The app's settings."""
+    settings: ApiSettings = request.app.state.api_settings
+    return settings
+
+
+def get_limiter(request: Request) -> RateLimiter:
+    """The app's rate limiter."""
+    limiter: RateLimiter = request.app.state.limiter
+    return limiter
+
+
+def request_id(request: Request) -> str:
+    """The id of the request being served."""
+    value: Any = getattr(request.state, "request_id", None)
+    return value if isinstance(value, str) else ""
+
+
+def client_address(request: Request) -> str:
+    """The client's address (for rate limits and audit lines)."""
+    return request.client.host if request.client else "unknown"

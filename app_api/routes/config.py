@@ -1,0 +1,130 @@
+"""Configurations: validate, upload, and the shipped templates (``/schemas``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, File, Query, UploadFile, status
+
+from app_api import templates
+from app_api.auth import Operator, Viewer
+from app_api.deps import get_settings
+from app_api.errors import ApiError
+from app_api.schemas import CUSTOMER_CONFIG, SchemaDetail, SchemaList, UploadedConfig, ValidationOut
+from app_api.settings import MAX_UPLOAD_VAR, ApiSettings
+from syndata import pipeline, settings
+from syndata.config import load_text
+from syndata.errors import ConfigError, Problem
+
+router = APIRouter(tags=["config"])
+
+CONFIG_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
+CHUNK = 1 << 20
+
+
+def summary(checked: pipeline.Validation) -> dict[str, Any]:
+    """The response for a valid configuration."""
+    return {"valid": True, "warnings": list(checked.warnings),
+            "tables": [{"name": t.name, "rows": t.rows, "columns": [c.name for c in t.columns]}
+                       for t in checked.plan.tables]}
+
+
+@router.post("/config/validate", response_model=ValidationOut,
+             summary="Validate a configuration")
+def validate_config(
+    principal: Operator,
+    config: Annotated[dict[str, Any], Body(
+        description="A configuration, as in `syndata generate --config` files (JSON).",
+        examples=[CUSTOMER_CONFIG])],
+    rows: Annotated[int | None, Query(ge=0, le=10**12, description=(
+        "Check against this row count instead of the configuration's."))] = None,
+    check_relationships: Annotated[bool, Query(description=(
+        "Also check that foreign keys point at primary-key or unique columns."))] = False,
+) -> dict[str, Any]:
+    """Check a configuration in one pass: 200 when valid, 400 listing every problem."""
+    checked = pipeline.validate(config, rows=rows, check_relationships=check_relationships)
+    return summary(checked)
+
+
+@router.post("/config/upload", response_model=UploadedConfig,
+             status_code=status.HTTP_201_CREATED, summary="Upload a configuration file")
+def upload_config(
+    principal: Operator,
+    api_settings: Annotated[ApiSettings, Depends(get_settings)],
+    file: Annotated[UploadFile, File(description="A YAML (.yaml, .yml) or JSON (.json) "
+                                                 "configuration file.")],
+) -> dict[str, Any]:
+    """Validate a configuration file (400 listing every problem) and store it."""
+    display = _display_name(file.filename or "")
+    fmt = CONFIG_SUFFIXES.get(Path(display).suffix.lower())
+    if fmt is None:
+        raise ConfigError([Problem("file", f"cannot read {display!r} as a configuration: "
+                                           "unsupported file type",
+                                   "upload a .yaml, .yml or .json file")])
+    raw = _read_limited(file, api_settings.max_upload_bytes)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ConfigError([Problem("file", f"{display!r} is not UTF-8 text",
+                                   "save the file as UTF-8")]) from None
+    data = load_text(text, fmt=fmt, source=display)
+    checked = pipeline.validate(data)
+    config_id = "cfg_" + secrets.token_hex(8)
+    _store(config_id, fmt, raw, display)
+    return {**summary(checked), "config_id": config_id, "filename": display, "format": fmt,
+            "config": checked.config.to_dict()}
+
+
+@router.get("/schemas", response_model=SchemaList, summary="List configuration templates")
+def list_schemas(principal: Viewer) -> dict[str, Any]:
+    """The configuration templates shipped with syndata."""
+    return {"schemas": [_info(t) for t in templates.listing().values()]}
+
+
+@router.get("/schemas/{name}", response_model=SchemaDetail,
+            summary="Get a configuration template")
+def get_schema(name: str, principal: Viewer) -> dict[str, Any]:
+    """A shipped template by name (404 for any other name: names are never paths)."""
+    template = templates.find(name)
+    return {**_info(template), "config": template.config(), "text": template.text()}
+
+
+def _info(template: templates.Template) -> dict[str, Any]:
+    return {"name": template.name, "filename": template.filename, "format": template.format,
+            "description": template.description()}
+
+
+def _display_name(filename: str) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = "".join(ch for ch in name if ch.isprintable())
+    return name[:255] or "upload"
+
+
+def _read_limited(file: UploadFile, limit: int) -> bytes:
+    parts: list[bytes] = []
+    size = 0
+    while chunk := file.file.read(CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise ApiError(413, f"the file is larger than the upload limit of "
+                                f"{limit / (1 << 20):g} MB ({MAX_UPLOAD_VAR})")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _store(config_id: str, fmt: str, raw: bytes, display: str) -> Path:
+    """Keep the file under a generated name in ``uploads/configs`` (the user's name is meta)."""
+    folder = settings.uploads_dir() / "configs"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{config_id}.{fmt}"
+    temp = folder / f".{config_id}.tmp"
+    temp.write_bytes(raw)
+    os.replace(temp, target)
+    meta = {"filename": display, "format": fmt, "size": len(raw), "created_at": time.time()}
+    (folder / f"{config_id}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return target

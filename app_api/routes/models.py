@@ -1,0 +1,113 @@
+"""Models: fit and sample jobs by model name, the registry's listing, versions and aliases."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
+from pydantic import BaseModel
+
+import model_registry
+from app_api.auth import Operator, Viewer
+from app_api.deps import get_store
+from app_api.routes.jobs import submit
+from app_api.schemas import (
+    MAX_SEED,
+    AliasOut,
+    AliasRequest,
+    FitBody,
+    JobOut,
+    ModelList,
+    Priority,
+    SampleBody,
+)
+from syndata.errors import ConfigError, Problem
+from syndata.jobs.runner import MODEL_NAME
+from syndata.jobs.store import JobStore
+from syndata.privacy import audit
+
+router = APIRouter(prefix="/models", tags=["models"])
+Store = Annotated[JobStore, Depends(get_store)]
+
+ALIAS = r"^[A-Za-z0-9_-]{1,255}$"
+RESERVED_ALIAS = r"^[vV][0-9]+$"
+
+ModelName = Annotated[str, Path(pattern=MODEL_NAME, description=(
+    "The registered model's name (letters, digits, '_', '.', '-')."))]
+PriorityQuery = Annotated[Priority, Query(description="Queue priority of the job.")]
+SeedQuery = Annotated[int | None, Query(ge=0, le=MAX_SEED, description=(
+    "The job's seed; null takes the parameters' seed or picks one."))]
+
+
+@router.post("/{name}/fit", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
+             summary="Fit a model (queues a fit job)")
+def fit_model(
+    request: Request, response: Response, name: ModelName, store: Store,
+    principal: Operator,
+    body: Annotated[FitBody, Body(description="The fit parameters (the name is the path's).")],
+    priority: PriorityQuery = "normal", seed: SeedQuery = None,
+) -> dict[str, Any]:
+    """Queue a fit job registering a new version of model `name`. Needs the operator role."""
+    params = {**_plain(body), "name": name}
+    job = submit(request, store, "fit", params, priority=priority, seed=seed,
+                 owner=principal.key_id, prefix="body")
+    response.headers["Location"] = f"/jobs/{job.job_id}"
+    return job.to_dict()
+
+
+@router.post("/{name}/sample", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
+             summary="Sample from a model (queues a sample job)")
+def sample_model(
+    request: Request, response: Response, name: ModelName, store: Store,
+    principal: Operator,
+    body: Annotated[SampleBody, Body(description=(
+        "The sample parameters (the model is the path's: its latest version)."))],
+    priority: PriorityQuery = "normal", seed: SeedQuery = None,
+) -> dict[str, Any]:
+    """Queue a sample job on the latest version of model `name`. Needs the operator role."""
+    params = {**_plain(body), "model": name}
+    job = submit(request, store, "sample", params, priority=priority, seed=seed,
+                 owner=principal.key_id, prefix="body")
+    response.headers["Location"] = f"/jobs/{job.job_id}"
+    return job.to_dict()
+
+
+@router.get("", response_model=ModelList, summary="List models")
+def list_models(principal: Viewer) -> dict[str, Any]:
+    """Every registered model, about its latest version."""
+    return {"models": model_registry.list_models()}
+
+
+@router.get("/{name}", summary="Get a model",
+            responses={200: {"description": "The model: aliases and every version with its "
+                                            "params, metrics and reports (metadata, quality, "
+                                            "privacy)."}})
+def show_model(name: ModelName, principal: Viewer) -> dict[str, Any]:
+    """A model's versions with their quality and privacy reports (404 when unknown)."""
+    return model_registry.show_model(name)
+
+
+@router.put("/{name}/aliases/{alias}", response_model=AliasOut, summary="Set an alias")
+def set_alias(
+    name: ModelName, principal: Operator,
+    alias: Annotated[str, Path(pattern=ALIAS, description=(
+        "The alias (letters, digits, '_', '-'); 'latest' and 'v<number>' are reserved."))],
+    body: AliasRequest,
+) -> dict[str, Any]:
+    """Point `name@alias` at a version (moving it if it pointed elsewhere).
+
+    Needs the operator role. 404 for an unknown model or version.
+    """
+    if alias.lower() == "latest" or re.match(RESERVED_ALIAS, alias):
+        raise ConfigError([Problem("alias", f"the alias {alias!r} is reserved by the model "
+                                            "registry", "choose another alias, e.g. champion")])
+    model_registry.set_alias(name, alias, body.version)
+    audit.record("register", actor=principal.actor, model=f"{name}:{body.version}",
+                 details={"alias": alias, "via": "api"})
+    return {"name": name, "alias": alias, "version": body.version,
+            "reference": f"{name}@{alias}"}
+
+
+def _plain(body: BaseModel) -> dict[str, Any]:
+    return body.model_dump(mode="json", exclude_unset=True)
