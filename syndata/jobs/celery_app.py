@@ -46,9 +46,10 @@ def _store() -> Any:
 def work() -> str:
     """Claim the most urgent queued job and run it; ``"idle"`` when none is queued."""
     from syndata.jobs.dispatch import notify
-    from syndata.jobs.worker import execute, worker_name
+    from syndata.jobs.worker import execute, preload, worker_name
 
     store = _store()
+    preload()
     job = store.claim(worker_name("celery"))
     if job is None:
         return "idle"

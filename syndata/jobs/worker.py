@@ -208,11 +208,20 @@ def _plain(fields: dict[str, Any]) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- loops
 
+def preload() -> None:
+    """Import what jobs use once, so each forked job process starts warm."""
+    import model_registry  # noqa: F401  (MLflow)
+    from syndata import pipeline  # noqa: F401
+    from syndata.jobs import results, runner  # noqa: F401
+    from syndata.models import make_model  # noqa: F401
+
+
 def work_loop(store: JobStore, *, name: str | None = None, stop: Any = None,
               poll: float = 0.5, reap_every: float = 5.0, notify: Notify | None = None,
               max_jobs: int | None = None) -> int:
     """Claim and run jobs until ``stop`` is set (or ``max_jobs`` ran); return jobs run."""
     name = name or worker_name()
+    preload()
     ran, last_reap = 0, 0.0
     while stop is None or not stop.is_set():
         if time.monotonic() - last_reap >= reap_every:
@@ -239,6 +248,7 @@ def work_loop(store: JobStore, *, name: str | None = None, stop: Any = None,
 
 def _pool_worker(url: str, index: int, stop: Any) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pool's owner stops us via ``stop``
+    _exit_with_parent()  # and if the owner dies, its workers go with it
     store = JobStore(url)
     work_loop(store, name=worker_name(f"local{index}"), stop=stop)
 

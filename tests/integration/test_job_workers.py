@@ -46,9 +46,10 @@ class Workers:
         self.procs: list[subprocess.Popen] = []
 
     def start(self, *args: str) -> subprocess.Popen:
-        proc = subprocess.Popen([sys.executable, "-m", "syndata", "worker", *args],
-                                env=self.env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True)
+        log_path = Path(self.env["SYNDATA_HOME"]).parent / f"worker-{len(self.procs)}.log"
+        with open(log_path, "w") as log:  # a file, not a pipe nobody reads
+            proc = subprocess.Popen([sys.executable, "-m", "syndata", "worker", *args],
+                                    env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.procs.append(proc)
         return proc
 

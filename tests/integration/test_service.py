@@ -1,0 +1,249 @@
+"""The service as users run it: `syndata serve` on 127.0.0.1, driven over HTTP and by the
+CLI with SYNDATA_API_URL; 200 jobs from 20 concurrent clients; a restart; PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN = "sk_test_admin_" + "a" * 24
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """`syndata serve` in its own process."""
+
+    def __init__(self, env: dict[str, str], workers: int = 2) -> None:
+        self.env = env
+        self.workers = workers
+        self.port = _port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Server:
+        self.log = Path(self.env["SYNDATA_HOME"]).parent / f"serve-{self.port}.log"
+        with open(self.log, "w") as log:  # a file, not a pipe nobody reads
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "syndata", "serve", "--port", str(self.port),
+                 "--workers", str(self.workers), "--log-level", "warning"],
+                env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"serve exited: {self.log.read_text()[-3000:]}")
+            try:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        raise AssertionError("the server did not answer /health within 90 s")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+    def client(self, key: str = ADMIN) -> httpx.Client:
+        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {key}"},
+                            timeout=60)
+
+
+def wait_job(http: httpx.Client, job_id: str, timeout: float = 180) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = http.get(f"/jobs/{job_id}").json()
+        if job["status"] in ("completed", "failed", "cancelled"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"{job_id} not finished after {timeout} s")
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    monkeypatch.setenv("SYNDATA_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("SYNDATA_API_KEY", ADMIN)
+    for var in ("SYNDATA_API_URL", "SYNDATA_BROKER_URL", "SYNDATA_JOBS_URL", "SYNDATA_AUTH"):
+        monkeypatch.delenv(var, raising=False)
+    return dict(os.environ)
+
+
+@pytest.fixture
+def server(env: dict[str, str]) -> Iterator[Server]:
+    srv = Server(env).start()
+    yield srv
+    srv.stop()
+
+
+def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "syndata", *args], env=env, text=True,
+                          capture_output=True, timeout=300)
+
+
+def test_upload_fit_sample_download_with_keys_and_roles(server: Server, env) -> None:
+    operator = cli("keys", "create", "--role", "operator", env=env).stdout.strip()
+    viewer = cli("keys", "create", "--role", "viewer", env=env).stdout.strip()
+    http = server.client(operator)
+    with open(ROOT / "examples" / "data" / "penguins.csv", "rb") as handle:
+        upload = http.post("/datasets", files={"file": ("penguins.csv", handle, "text/csv")})
+    assert upload.status_code == 201, upload.text
+    dataset = upload.json()["dataset_id"]
+    fit = http.post("/models/penguins/fit", json={"dataset": dataset, "pii": "regenerate",
+                                                  "attacks": False})
+    assert fit.status_code == 202, fit.text
+    fitted = wait_job(http, fit.json()["job_id"])
+    assert fitted["status"] == "completed", fitted["error"]
+    assert fitted["result"]["quality"] > 0.6
+    model = http.get("/models/penguins").json()
+    assert model["name"] == "penguins" and len(model["versions"]) == 1
+    sample = http.post("/models/penguins/sample", json={"rows": 500, "seed": 3})
+    done = wait_job(http, sample.json()["job_id"])
+    assert done["status"] == "completed" and done["rows"] == 500
+    csv = http.get(f"/jobs/{done['job_id']}/result", params={"table": "penguins",
+                                                            "format": "csv"})
+    assert csv.status_code == 200
+    frame = pd.read_csv(io.BytesIO(csv.content))
+    real = pd.read_csv(ROOT / "examples" / "data" / "penguins.csv")
+    assert len(frame) == 500 and list(frame.columns) == list(real.columns)
+    bundle = zipfile.ZipFile(io.BytesIO(http.get(f"/jobs/{done['job_id']}/result").content))
+    assert any(name.startswith("penguins") for name in bundle.namelist())
+    # a viewer reads but cannot run jobs; a wrong key gets nothing
+    reader = server.client(viewer)
+    assert reader.get(f"/jobs/{done['job_id']}").status_code == 200
+    denied = reader.post("/models/penguins/sample", json={"rows": 5})
+    assert denied.status_code == 403 and denied.json()["error"]["code"] == "forbidden"
+    assert server.client("sk_wrong_" + "b" * 30).get("/jobs").status_code == 401
+    audit = (Path(env["SYNDATA_HOME"]) / "audit.log").read_text()
+    assert '"download"' in audit and '"login"' in audit
+
+
+def test_200_jobs_from_20_clients_each_finish_exactly_once(server: Server) -> None:
+    def config(i: int) -> dict:
+        return {"tables": [{"table_name": "t", "columns": [
+            {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}}]}],
+            "rows": 10 + i}
+
+    def submit(i: int) -> str:
+        with server.client() as http:
+            response = http.post("/jobs", json={"job_type": "generate", "config": config(i),
+                                                "priority": ("low", "normal", "high")[i % 3]})
+        assert response.status_code == 202, response.text
+        return str(response.json()["job_id"])
+
+    with ThreadPoolExecutor(20) as pool:
+        ids = list(pool.map(submit, range(200)))
+    assert len(set(ids)) == 200
+    http = server.client()
+    finished = [wait_job(http, job_id, timeout=600) for job_id in ids]
+    assert [j["status"] for j in finished] == ["completed"] * 200
+    assert [j["rows"] for j in finished] == [10 + i for i in range(200)]
+    assert all(j["attempts"] == 1 for j in finished)
+    listed = http.get("/jobs", params={"status_filter": "completed", "page_size": 500}).json()
+    assert listed["total"] == 200
+    stats = http.get("/stats").json()
+    assert stats["jobs"]["completed"] == 200 and stats["queue_depth"] == 0
+    metrics = httpx.get(f"{server.url}/metrics").text
+    assert 'syndata_jobs_total{status="completed"} 200.0' in metrics
+    assert f"syndata_rows_generated_total {float(sum(10 + i for i in range(200)))}" in metrics
+
+
+def test_the_cli_against_the_service(server: Server, env, tmp_path: Path) -> None:
+    remote = {**env, "SYNDATA_API_URL": server.url, "SYNDATA_API_KEY": ADMIN,
+              "SYNDATA_HOME": str(tmp_path / "elsewhere")}  # nothing local is used
+    out = tmp_path / "out"
+    run = cli("generate", "--config", str(ROOT / "examples" / "customer_config.json"),
+              "--rows", "50", "--wait", "--output-dir", str(out), env=remote)
+    assert run.returncode == 0, run.stderr
+    job_id = run.stderr.split("submitted ")[1].split()[0]
+    assert len(pd.read_csv(out / "customers.csv")) == 50
+    listed = json.loads(cli("status", "--all", "--json", env=remote).stdout)
+    assert job_id in [j["job_id"] for j in listed["jobs"]]
+    one = json.loads(cli("status", job_id, "--monitor", "--json", env=remote).stdout)
+    assert one["status"] == "completed" and one["rows"] == 50
+    logs = cli("logs", job_id, "--lines", "200", env=remote)
+    assert "job completed" in logs.stdout
+    late = cli("cancel", job_id, env=remote)
+    assert late.returncode == 10 and "HTTP 409" in late.stderr
+    bad = cli("generate", "--config", str(ROOT / "examples" / "customer_config.json"),
+              "--rows", "-5", env=remote)
+    assert bad.returncode != 0
+    nokey = cli("status", "--all", env={**remote, "SYNDATA_API_KEY": ""})
+    assert nokey.returncode == 10 and "HTTP 401" in nokey.stderr
+    assert not (tmp_path / "elsewhere" / "jobs.db").exists()
+
+
+def test_jobs_and_logs_survive_a_restart(env) -> None:
+    first = Server(env).start()
+    try:
+        http = first.client()
+        job = http.post("/jobs", json={"job_type": "generate", "config": {
+            "tables": [{"table_name": "t", "columns": [
+                {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}}]}],
+            "rows": 25}}).json()
+        done = wait_job(http, job["job_id"])
+        lines = http.get(f"/jobs/{job['job_id']}/logs").json()["lines"]
+    finally:
+        first.stop()
+    second = Server(env).start()
+    try:
+        http = second.client()
+        again = http.get(f"/jobs/{job['job_id']}").json()
+        assert again["status"] == "completed" and again["rows"] == 25
+        assert again["finished_at"] == done["finished_at"]
+        assert http.get(f"/jobs/{job['job_id']}/logs").json()["lines"] == lines
+        table = http.get(f"/jobs/{job['job_id']}/result", params={"table": "t",
+                                                                  "format": "jsonl"})
+        assert len(table.text.strip().splitlines()) == 25
+    finally:
+        second.stop()
+
+
+@pytest.mark.postgres
+def test_the_service_on_a_postgresql_job_store(env, pg_url: str) -> None:
+    env = {**env, "SYNDATA_JOBS_URL": pg_url}
+    server = Server(env).start()
+    try:
+        http = server.client()
+        job = http.post("/jobs", json={"job_type": "generate", "priority": "high", "config": {
+            "tables": [{"table_name": "t", "columns": [
+                {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}}]}],
+            "rows": 40}}).json()
+        assert wait_job(http, job["job_id"])["rows"] == 40
+    finally:
+        server.stop()
+    import sqlalchemy as sa
+
+    from syndata.io.sqlschema import parse_db_url
+
+    engine = sa.create_engine(parse_db_url(pg_url))
+    with engine.connect() as conn:
+        status = conn.execute(sa.text("SELECT status, priority FROM jobs WHERE job_id = :j"),
+                              {"j": job["job_id"]}).one()
+        transitions = conn.execute(sa.text(
+            "SELECT to_status FROM job_events WHERE job_id = :j ORDER BY id"),
+            {"j": job["job_id"]}).scalars().all()
+    engine.dispose()
+    assert tuple(status) == ("completed", 2)
+    assert transitions == ["queued", "running", "completed"]
