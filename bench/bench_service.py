@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from results import write_block  # noqa: E402
+from results import write_block
 
 ROOT = Path(__file__).resolve().parents[1]
 KEY = "sk_bench_" + "x" * 32
