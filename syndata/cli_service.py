@@ -66,11 +66,13 @@ def _reap_forever(stop: threading.Event, every: float = 2.0) -> None:
     """Take back jobs of dead workers, and wake workers for them."""
     from syndata.jobs.dispatch import notify
     from syndata.jobs.store import JobStore
+    from syndata.jobs.worker import finish_stalled_parents
 
     store = JobStore()
     while not stop.wait(every):
         try:
             requeued = store.reap()
+            finish_stalled_parents(store)
         except Exception as exc:  # keep reaping through a database hiccup
             err.print(f"reaper: {exc}")
             continue

@@ -37,6 +37,7 @@ STATUSES = ("queued", "running", "completed", "failed", "cancelled")
 FINISHED = ("completed", "failed", "cancelled")
 ROLES = ("viewer", "operator", "admin")
 MAX_ATTEMPTS = 2  # a job whose worker dies is retried once
+KEY_CACHE_SECONDS = 5.0  # how long a verified API key is trusted without a lookup
 
 
 def _iso(stamp: float | None) -> str | None:
@@ -145,6 +146,7 @@ class JobStore:
     def __init__(self, url: str | None = None) -> None:
         self.url = url or settings.jobs_url()
         self._pid = os.getpid()
+        self._keys: dict[str, tuple[ApiKey, float]] = {}
         self._engine = self._make_engine()
         self._migrate()
 
@@ -157,8 +159,9 @@ class JobStore:
         if url.get_backend_name() == "sqlite":
             if url.database and url.database != ":memory:":
                 Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-            engine = sa.create_engine(url, connect_args={"timeout": 60},
-                                      poolclass=sa.pool.NullPool)
+            engine = sa.create_engine(url, connect_args={"timeout": 60,
+                                                         "check_same_thread": False},
+                                      pool_size=5, max_overflow=20)
 
             @sa.event.listens_for(engine, "connect")
             def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -494,6 +497,18 @@ class JobStore:
             return self.get(part.parent_id)
         return None
 
+    def stalled_parents(self, quiet_for: float = 10.0) -> builtins.list[Job]:
+        """Running split jobs whose partitions all completed over ``quiet_for`` s ago."""
+        child = jobs.alias("child")
+        last_done = (sa.select(sa.func.max(child.c.finished_at))
+                     .where(child.c.parent_id == jobs.c.job_id).scalar_subquery())
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(jobs).where(
+                jobs.c.status == "running", jobs.c.parts_total > 0,
+                jobs.c.parts_done >= jobs.c.parts_total,
+                last_done < time.time() - quiet_for)).all()
+        return [Job._of(r) for r in rows]
+
     def finish_parent(self, parent: Job, result: dict[str, Any] | None, rows: int = 0,
                       error: str | None = None) -> bool:
         """Complete (or fail, with ``error``) a split job held by its partitions."""
@@ -572,7 +587,14 @@ class JobStore:
         return None if row is None else self._key(row)
 
     def verify_key(self, secret: str) -> ApiKey | None:
-        """The live key with this secret, or None when unknown or revoked."""
+        """The live key with this secret, or None when unknown or revoked.
+
+        A known key is remembered for ``KEY_CACHE_SECONDS`` in this process, so a key
+        revoked elsewhere stops working within that time (at once in this process).
+        """
+        cached = self._keys.get(secret)
+        if cached is not None and cached[1] > time.monotonic():
+            return cached[0]
         key = self.find_key(secret)
         if key is None or key.revoked:
             return None
@@ -581,6 +603,9 @@ class JobStore:
             with self._tx() as conn:
                 conn.execute(api_keys.update().where(api_keys.c.key_id == key.key_id)
                              .values(last_used_at=now))
+        if len(self._keys) > 10_000:
+            self._keys.clear()
+        self._keys[secret] = (key, time.monotonic() + KEY_CACHE_SECONDS)
         return key
 
     def list_keys(self) -> builtins.list[ApiKey]:
@@ -596,6 +621,7 @@ class JobStore:
                                    .values(revoked=True)).rowcount
         if not changed:
             raise JobNotFoundError(f"no API key {key_id!r}; list keys with `syndata keys list`")
+        self._keys.clear()
         return next(k for k in self.list_keys() if k.key_id == key_id)
 
     def count_keys(self) -> int:

@@ -31,6 +31,7 @@ from syndata.jobs.store import Job, JobStore
 
 log = logging.getLogger("syndata.jobs")
 HEARTBEAT_SECONDS = 1.0
+JOB_NICENESS = 10  # job processes yield the CPU to the API and the workers' heartbeats
 Notify = Callable[[int], None]
 
 
@@ -58,6 +59,9 @@ def execute(store: JobStore, job: Job, *, notify: Notify | None = None) -> str:
         if not child.is_alive():
             break
         state = store.heartbeat(job)
+        if state == "lost" and store.get(job.job_id).finished:
+            child.join(120)  # the job is done; let its process finish its bookkeeping
+            break
         if state != "ok":
             _stop(child)
             if state == "cancel":
@@ -113,6 +117,7 @@ def _split(store: JobStore, job: Job, notify: Notify | None) -> str:
 def _child_main(store: JobStore, job: Job) -> None:
     """The job's own process: run it, record the outcome, exit."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.nice(JOB_NICENESS)  # batch work: the API and heartbeats answer first
     _exit_with_parent()
     try:
         result = _run(store, job)
@@ -208,6 +213,15 @@ def _plain(fields: dict[str, Any]) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- loops
 
+def finish_stalled_parents(store: JobStore, quiet_for: float = 10.0) -> int:
+    """Complete split jobs whose partitions all completed but which were never finished."""
+    done = 0
+    for parent in store.stalled_parents(quiet_for):
+        _finish_parent(store, parent)
+        done += 1
+    return done
+
+
 def preload() -> None:
     """Import what jobs use once, so each forked job process starts warm."""
     import model_registry  # noqa: F401  (MLflow)
@@ -227,6 +241,7 @@ def work_loop(store: JobStore, *, name: str | None = None, stop: Any = None,
         if time.monotonic() - last_reap >= reap_every:
             last_reap = time.monotonic()
             requeued = store.reap()
+            finish_stalled_parents(store)
             if requeued and notify is not None:
                 notify(len(requeued))
         job = store.claim(name)

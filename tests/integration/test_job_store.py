@@ -185,3 +185,29 @@ def test_opening_a_store_twice_migrates_once(store_url: str) -> None:
     assert [v[0] for v in versions] == ["0001"]
     first.dispose()
     second.dispose()
+
+
+def test_a_split_job_left_unfinished_is_found_once_its_parts_are_done(store: JobStore) -> None:
+    store.submit("sample", {"rows": 20})
+    parent = store.claim("w")
+    store.split(parent, [(i, {}, i) for i in range(2)])
+    first = store.claim("w")
+    store.complete(first, {"rows": 10}, rows=10)
+    store.part_finished(first)
+    assert store.stalled_parents(quiet_for=0) == []  # a partition is still to run
+    second = store.claim("w")
+    store.complete(second, {"rows": 10}, rows=10)
+    store.part_finished(second)  # ... and whoever ran it died before finishing the parent
+    time.sleep(0.05)
+    assert [p.job_id for p in store.stalled_parents(quiet_for=0.01)] == [parent.job_id]
+    assert store.stalled_parents(quiet_for=60) == []
+    assert store.finish_parent(store.get(parent.job_id), {"rows": 20}, rows=20)
+    assert store.stalled_parents(quiet_for=0) == []
+
+
+def test_a_revoked_key_stops_at_once_in_the_revoking_process(store: JobStore) -> None:
+    key, secret = store.create_key("viewer")
+    assert store.verify_key(secret) is not None
+    assert store.verify_key(secret) is not None  # cached
+    store.revoke_key(key.key_id)
+    assert store.verify_key(secret) is None
