@@ -302,10 +302,14 @@ def scheduler(
         pool = LocalPool(workers=max_workers).start()
     err.print(f"scheduler: {len(entries)} recurring jobs, submitting to {client.url}")
 
+    submitted: list[str] = []
+
     def submit(entry: Any) -> str:
         try:
-            return str(client.submit(entry.job_type, entry.config,
-                                     priority=entry.priority)["job_id"])
+            job_id = str(client.submit(entry.job_type, entry.config,
+                                       priority=entry.priority)["job_id"])
+            submitted.append(job_id)
+            return job_id
         except SyndataError as exc:
             err.print(f"{entry.name}: not submitted: {exc}", markup=False)
             return ""
@@ -317,6 +321,10 @@ def scheduler(
     until = time.time() + run_for if run_for is not None else None
     try:
         run_schedule(entries, submit, until=until, on_submit=report)
+        if pool is not None and submitted:  # --run-for ended: let the pool finish its jobs
+            err.print(f"scheduler: waiting for {len(submitted)} submitted jobs to finish")
+            for job_id in submitted:
+                wait(client, job_id, timeout=3600)
     except KeyboardInterrupt:
         pass
     finally:

@@ -342,13 +342,13 @@ class JobStore:
                                                   message=message, fields=fields or None))
 
     def logs(self, job_id: str, lines: int = 100) -> builtins.list[dict[str, Any]]:
-        """The job's last ``lines`` log lines, oldest first."""
-        self.get(job_id)
+        """The job's last ``lines`` log lines, oldest first, with the job and request ids."""
+        job = self.get(job_id)
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(job_logs).where(job_logs.c.job_id == job_id)
                                 .order_by(job_logs.c.id.desc()).limit(max(lines, 0))).all()
         return [{"at": _iso(r.at), "level": r.level, "message": r.message, "job_id": job_id,
-                 **(r.fields or {})} for r in reversed(rows)]
+                 "request_id": job.request_id, **(r.fields or {})} for r in reversed(rows)]
 
     # ------------------------------------------------------------------ figures
 

@@ -65,9 +65,9 @@ def execute(store: JobStore, job: Job, *, notify: Notify | None = None) -> str:
         if state != "ok":
             _stop(child)
             if state == "cancel":
-                store.mark_cancelled(job)
                 if job.parent_id is None:  # partial output of a stopped job is removed
                     shutil.rmtree(settings.jobs_dir() / job.job_id, ignore_errors=True)
+                store.mark_cancelled(job)
                 store.log(job.job_id, "job cancelled: its process was stopped",
                           level="WARNING")
             break
