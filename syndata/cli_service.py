@@ -7,6 +7,7 @@ when ``SYNDATA_API_URL`` is set, else to the local job store.
 from __future__ import annotations
 
 import json
+import signal
 import threading
 import time
 from pathlib import Path
@@ -31,6 +32,10 @@ def serve(
         min=0, help="Embedded worker processes (ignored with SYNDATA_BROKER_URL: Celery "
                     "workers started with `syndata worker` run the jobs).")] = 2,
     log_level: Annotated[str, typer.Option(help="Server log level.")] = "info",
+    ui: Annotated[bool, typer.Option(
+        "--ui", help="Also serve the web UI (Streamlit) on --ui-port, with a key of its own.")
+    ] = False,
+    ui_port: Annotated[int, typer.Option(help="Port of the web UI.")] = 8001,
 ) -> None:
     """Serve the REST API, with an embedded worker pool (the one-machine default)."""
     import uvicorn
@@ -54,12 +59,47 @@ def serve(
     reaper.start()
     err.print(f"syndata API on http://{host}:{port} (docs at /docs); jobs in "
               f"{settings.jobs_url().split('@')[-1]}")
+    web = _start_ui(host, port, ui_port) if ui else None
+
+    def _terminated(signum: int, _frame: Any) -> None:
+        # uvicorn shuts down gracefully, then raises the signal again: end here, through
+        # the cleanup below (workers, UI and its key), not by the default handler
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         uvicorn.run(API_FACTORY, factory=True, host=host, port=port, log_level=log_level)
     finally:
         stop.set()
+        if web is not None:
+            web[0].terminate()
+            web[0].wait(20)
+            if web[1] is not None:
+                JobStore().revoke_key(web[1])
         if pool is not None:
             pool.stop()
+
+
+def _start_ui(host: str, api_port: int, ui_port: int) -> tuple[Any, str | None]:
+    """Start the Streamlit UI talking to this API; an operator key is made for it."""
+    import os
+    import subprocess
+    import sys
+
+    from syndata.jobs.store import JobStore
+
+    env = {**os.environ, "SYNDATA_API_URL": f"http://127.0.0.1:{api_port}"}
+    key_id = None
+    if os.environ.get("SYNDATA_AUTH", "").lower() != "off":
+        key, secret = JobStore().create_key("operator", "web UI (syndata serve --ui)")
+        env["SYNDATA_API_KEY"], key_id = secret, key.key_id
+    app_file = Path(__file__).resolve().parents[1] / "app_ui" / "app.py"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.headless", "true",
+         "--server.address", host, "--server.port", str(ui_port),
+         "--browser.gatherUsageStats", "false"], env=env)
+    err.print(f"syndata UI on http://{host}:{ui_port}")
+    return proc, key_id
 
 
 def _reap_forever(stop: threading.Event, every: float = 2.0) -> None:

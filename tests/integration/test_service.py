@@ -247,3 +247,36 @@ def test_the_service_on_a_postgresql_job_store(env, pg_url: str) -> None:
     engine.dispose()
     assert tuple(status) == ("completed", 2)
     assert transitions == ["queued", "running", "completed"]
+
+
+def test_serve_with_the_ui_brings_up_both_with_a_key_of_its_own(env) -> None:
+    from syndata.jobs.store import JobStore
+
+    ui_port = _port()
+    server = Server(env)
+    server.port = _port()
+    server.url = f"http://127.0.0.1:{server.port}"
+    log = Path(env["SYNDATA_HOME"]).parent / "serve-ui.log"
+    with open(log, "w") as out:
+        server.proc = subprocess.Popen(
+            [sys.executable, "-m", "syndata", "serve", "--port", str(server.port),
+             "--workers", "1", "--ui", "--ui-port", str(ui_port)],
+            env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        ready = set()
+        while time.monotonic() < deadline and len(ready) < 2:
+            for name, url in (("api", f"{server.url}/health"),
+                              ("ui", f"http://127.0.0.1:{ui_port}/_stcore/health")):
+                try:
+                    if httpx.get(url, timeout=2).status_code == 200:
+                        ready.add(name)
+                except httpx.HTTPError:
+                    pass
+            time.sleep(0.5)
+        assert ready == {"api", "ui"}, log.read_text()[-3000:]
+        keys = [k for k in JobStore().list_keys() if k.name.startswith("web UI")]
+        assert len(keys) == 1 and keys[0].role == "operator" and not keys[0].revoked
+    finally:
+        server.stop()
+    assert all(k.revoked for k in JobStore().list_keys() if k.name.startswith("web UI"))
