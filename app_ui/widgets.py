@@ -138,3 +138,20 @@ def privacy_badge(verdict: str | None, summary: str | None = None) -> None:
 def status_label(status: str, *, icon: bool = True) -> str:
     """``completed`` with its Material icon (Markdown), or as it is (``icon=False``)."""
     return f"{STATUS_ICONS.get(status, '')} {status}".strip() if icon else status
+
+
+def score_panel(overall: Any, privacy: dict[str, Any], quality: dict[str, Any]) -> Any:
+    """Quality and privacy badges with the shape and pair-trend scores.
+
+    Returns the three metric columns; the third is left for the caller's own figure.
+    """
+    left, middle, right = st.columns([1, 1, 2])
+    with left:
+        quality_badge(overall)
+    with middle:
+        privacy_badge(privacy.get("verdict"), privacy.get("summary"))
+    with right:
+        cols = st.columns(3)
+    cols[0].metric("Column shapes", pct(quality.get("column_shapes")))
+    cols[1].metric("Pair trends", pct(quality.get("column_pair_trends")))
+    return cols

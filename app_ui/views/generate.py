@@ -30,8 +30,7 @@ from app_ui.widgets import (
     call,
     download_buttons,
     job_outcome,
-    privacy_badge,
-    quality_badge,
+    score_panel,
     show_error,
     wait_for_job,
     zip_button,
@@ -281,25 +280,17 @@ def _show_scores(state: dict[str, Any]) -> None:
     privacy = result.get("privacy") or {}
     st.markdown(f"Model **{result['model']}** version **{result['version']}** fitted on "
                 f"{result.get('fit_rows', 0):,} rows.")
-    left, middle, right = st.columns([1, 1, 2])
-    with left:
-        quality_badge(result.get("quality"))
-    with middle:
-        privacy_badge(privacy.get("verdict"), privacy.get("summary"))
-    with right:
-        cols = st.columns(3)
-        cols[0].metric("Column shapes", pct(quality.get("column_shapes")))
-        cols[1].metric("Pair trends", pct(quality.get("column_pair_trends")))
-        ml = quality.get("ml_efficacy") or {}
-        cols[2].metric("ML efficacy gap", f"{ml['difference']:+.3f}" if ml else "–",
-                       help=(f"{ml.get('metric')} predicting '{ml.get('target')}': real "
-                             "minus synthetic training (near 0 is good)") if ml else None)
-        chart = charts.column_scores_chart(quality.get("columns") or [])
-        if chart is not None:
-            st.altair_chart(chart, key="gen_scores_chart")
-        for table, scores in (quality.get("tables") or {}).items():
-            st.caption(f"{table}: score {pct(scores.get('score'))}, column shapes "
-                       f"{pct(scores.get('column_shapes'))}")
+    cols = score_panel(result.get("quality"), privacy, quality)
+    ml = quality.get("ml_efficacy") or {}
+    cols[2].metric("ML efficacy gap", f"{ml['difference']:+.3f}" if ml else "–",
+                   help=(f"{ml.get('metric')} predicting '{ml.get('target')}': real "
+                         "minus synthetic training (near 0 is good)") if ml else None)
+    chart = charts.column_scores_chart(quality.get("columns") or [])
+    if chart is not None:
+        st.altair_chart(chart, key="gen_scores_chart")
+    for table, scores in (quality.get("tables") or {}).items():
+        st.caption(f"{table}: score {pct(scores.get('score'))}, column shapes "
+                   f"{pct(scores.get('column_shapes'))}")
     relationships = (artifacts.get("metadata") or {}).get("relationships") or []
     if relationships:
         st.markdown("Relationships: " + ", ".join(

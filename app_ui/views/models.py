@@ -11,13 +11,12 @@ import streamlit as st
 
 from app_ui import charts
 from app_ui.api import Api, ApiError, mlflow_ui_url
-from app_ui.data import outputs_of, pct
+from app_ui.data import outputs_of
 from app_ui.widgets import (
     download_buttons,
     job_outcome,
     level_box,
-    privacy_badge,
-    quality_badge,
+    score_panel,
     show_error,
     wait_for_job,
 )
@@ -89,19 +88,12 @@ def _reports(version: dict[str, Any]) -> None:
     artifacts = version.get("artifacts") or {}
     quality = artifacts.get("quality") or {}
     privacy = artifacts.get("privacy") or {}
-    left, middle, right = st.columns([1, 1, 2])
-    with left:
-        quality_badge(quality.get("overall"))
-    with middle:
-        privacy_badge(privacy.get("verdict"), privacy.get("summary"))
-    with right:
-        cols = st.columns(3)
-        cols[0].metric("Column shapes", pct(quality.get("column_shapes")))
-        cols[1].metric("Pair trends", pct(quality.get("column_pair_trends")))
-        cols[2].metric("Fit rows", f"{int((version.get('metrics') or {}).get('fit_rows') or 0):,}")
-        chart = charts.column_scores_chart(quality.get("columns") or [])
-        if chart is not None:
-            st.altair_chart(chart, key="models_scores_chart")
+    cols = score_panel(quality.get("overall"), privacy, quality)
+    fit_rows = int((version.get("metrics") or {}).get("fit_rows") or 0)
+    cols[2].metric("Fit rows", f"{fit_rows:,}")
+    chart = charts.column_scores_chart(quality.get("columns") or [])
+    if chart is not None:
+        st.altair_chart(chart, key="models_scores_chart")
     checks = privacy.get("checks") or []
     if checks:
         with st.expander("Privacy checks"):
