@@ -62,11 +62,21 @@ def sample_model(
     request: Request, response: Response, name: ModelName, store: Store,
     principal: Operator,
     body: Annotated[SampleBody, Body(description=(
-        "The sample parameters (the model is the path's: its latest version)."))],
+        "The sample parameters (the model is the path's: its latest version, or `version`)."
+    ))],
     priority: PriorityQuery = "normal", seed: SeedQuery = None,
+    version: Annotated[str | None, Query(
+        pattern=r"^(\d{1,9}|@[A-Za-z0-9_-]{1,64})$",
+        description="A version number (`3`) or an alias (`@champion`); default: the latest.",
+    )] = None,
 ) -> dict[str, Any]:
-    """Queue a sample job on the latest version of model `name`. Needs the operator role."""
-    params = {**_plain(body), "model": name}
+    """Queue a sample job on model `name` (its latest version, or `version`).
+
+    Needs the operator role.
+    """
+    model = name if version is None else (
+        f"{name}{version}" if version.startswith("@") else f"{name}:{version}")
+    params = {**_plain(body), "model": model}
     job = submit(request, store, "sample", params, priority=priority, seed=seed,
                  owner=principal.key_id, prefix="body")
     response.headers["Location"] = f"/jobs/{job.job_id}"

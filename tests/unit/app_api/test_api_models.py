@@ -70,6 +70,16 @@ def test_sample_queues_a_sample_job_on_the_model(client, auth, store):
     assert (job["params"]["model"], job["params"]["rows"], job["seed"]) == ("people", 50, 3)
 
 
+def test_sample_can_name_a_version_or_an_alias(client, auth, check_error):
+    for version, model in (("2", "people:2"), ("@champion", "people@champion")):
+        response = client.post("/models/people/sample", params={"version": version},
+                               json={"rows": 5}, headers=auth("operator"))
+        assert response.status_code == 202, response.text
+        assert response.json()["params"]["model"] == model
+    check_error(client.post("/models/people/sample", params={"version": "../2"},
+                            json={"rows": 5}, headers=auth("operator")), 422, "validation_error")
+
+
 def test_sample_needs_rows_or_scale(client, auth, check_error):
     error = check_error(client.post("/models/people/sample", json={},
                                     headers=auth("operator")), 400, "invalid_config")
