@@ -25,6 +25,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from results import write_block  # noqa: E402
 
 CONFIG = {
     "tables": [{
@@ -147,21 +149,8 @@ def write_results(path: Path, results: list[dict], faker: dict, sizes: list[int]
                      f"{b['peak_mb'] / a['peak_mb']:.2f}x")
     lines += ["", "Target: >= 1,000,000 rows/s for the customer table to Parquet on this "
               "2-core machine; memory flat in the row count.", ""]
-    replace_block(path, "\n".join(lines))
+    write_block(path, "bench_generate", "\n".join(lines))
     print(f"wrote {path}")
-
-
-def replace_block(path: Path, body: str) -> None:
-    """Put ``body`` between this benchmark's markers, keeping the rest of the file."""
-    start, end = "<!-- bench_generate:start -->", "<!-- bench_generate:end -->"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    text = path.read_text() if path.exists() else ""
-    if start in text and end in text:
-        before, rest = text.split(start, 1)
-        text = before + block + rest.split(end, 1)[1]
-    else:
-        text = block + "\n\n" + text
-    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ when ``SYNDATA_API_URL`` is set, else to the local job store.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 import time
@@ -82,7 +83,6 @@ def serve(
 
 def _start_ui(host: str, api_port: int, ui_port: int) -> tuple[Any, str | None]:
     """Start the Streamlit UI talking to this API; an operator key is made for it."""
-    import os
     import subprocess
     import sys
 
@@ -150,8 +150,7 @@ def worker(
 
     JobStore().dispose()
     celery_app().worker_main(["worker", "--pool=solo", "--concurrency=1",
-                              f"--loglevel={loglevel}", "--hostname=syndata-%h-" +
-                              str(__import__("os").getpid()),
+                              f"--loglevel={loglevel}", f"--hostname=syndata-%h-{os.getpid()}",
                               "--without-gossip", "--without-mingle"])
 
 
