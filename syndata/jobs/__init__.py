@@ -11,5 +11,4 @@
 from syndata.jobs.dispatch import notify, submit_job
 from syndata.jobs.store import PRIORITIES, ROLES, STATUSES, ApiKey, Job, JobStore
 
-__all__ = ["PRIORITIES", "ROLES", "STATUSES", "ApiKey", "Job", "JobStore", "notify",
-           "submit_job"]
+__all__ = ["PRIORITIES", "ROLES", "STATUSES", "ApiKey", "Job", "JobStore", "notify", "submit_job"]

@@ -40,7 +40,8 @@ class UploadTooLarge(SyndataError):
         self.limit = limit
         super().__init__(
             f"the upload is larger than the limit of {_size_text(limit)}; upload a smaller "
-            f"file, or raise the limit with {MAX_UPLOAD_VAR} (in megabytes)")
+            f"file, or raise the limit with {MAX_UPLOAD_VAR} (in megabytes)"
+        )
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,14 @@ class Dataset:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data (no server path)."""
-        return {"dataset_id": self.dataset_id, "filename": self.filename, "size": self.size,
-                "created_at": self.created_at, "format": self.format, "table": self.table}
+        return {
+            "dataset_id": self.dataset_id,
+            "filename": self.filename,
+            "size": self.size,
+            "created_at": self.created_at,
+            "format": self.format,
+            "table": self.table,
+        }
 
 
 def save_dataset(chunks: Iterable[bytes], filename: str, *, limit: int) -> Dataset:
@@ -80,10 +87,16 @@ def save_dataset(chunks: Iterable[bytes], filename: str, *, limit: int) -> Datas
     display = _display_name(filename)
     suffix = Path(display).suffix.lower()
     if suffix not in DATASET_SUFFIXES:
-        raise ConfigError([Problem(
-            "filename", f"cannot store {display!r}: unsupported file type "
-                        f"{suffix or '(no extension)'!r}",
-            f"upload a file ending in one of {', '.join(DATASET_SUFFIXES)}")])
+        raise ConfigError(
+            [
+                Problem(
+                    "filename",
+                    f"cannot store {display!r}: unsupported file type "
+                    f"{suffix or '(no extension)'!r}",
+                    f"upload a file ending in one of {', '.join(DATASET_SUFFIXES)}",
+                )
+            ]
+        )
     dataset_id = "ds_" + secrets.token_hex(8)
     folder = uploads_dir() / dataset_id
     folder.mkdir(parents=False, exist_ok=False)
@@ -133,18 +146,24 @@ def _check_readable(path: Path, display: str) -> None:
         problem = str(exc).replace(str(path), display)
         raise DataReadError(f"the upload {display!r} cannot be read: {problem}") from exc
     except (OSError, ValueError) as exc:
-        raise DataReadError(f"the upload {display!r} cannot be read as "
-                            f"{path.suffix.lstrip('.')}: {exc}; check the file") from exc
+        raise DataReadError(
+            f"the upload {display!r} cannot be read as "
+            f"{path.suffix.lstrip('.')}: {exc}; check the file"
+        ) from exc
     if first is None or first.num_columns == 0:
-        raise DataReadError(f"the upload {display!r} holds no table (no columns); upload a "
-                            "file with a header row or named fields")
+        raise DataReadError(
+            f"the upload {display!r} holds no table (no columns); upload a "
+            "file with a header row or named fields"
+        )
 
 
 def dataset_path(dataset_id: str) -> Path:
     """The data file of dataset ``dataset_id``; JobNotFoundError when there is none."""
     if not isinstance(dataset_id, str) or not DATASET_ID.match(dataset_id):
-        raise JobNotFoundError(f"no dataset {dataset_id!r}: dataset ids look like 'ds_' and "
-                               "16 hex digits; list the datasets to find yours")
+        raise JobNotFoundError(
+            f"no dataset {dataset_id!r}: dataset ids look like 'ds_' and "
+            "16 hex digits; list the datasets to find yours"
+        )
     folder = uploads_dir() / dataset_id
     for suffix in DATASET_SUFFIXES:
         path = folder / f"data{suffix}"
@@ -161,9 +180,13 @@ def get_dataset(dataset_id: str) -> Dataset:
         loaded = json.loads((path.parent / META_FILE).read_text(encoding="utf-8"))
         meta = loaded if isinstance(loaded, dict) else {}
     stat = path.stat()
-    return Dataset(dataset_id, str(meta.get("filename") or path.name), path,
-                   int(meta.get("size", stat.st_size)),
-                   float(meta.get("created_at", stat.st_mtime)))
+    return Dataset(
+        dataset_id,
+        str(meta.get("filename") or path.name),
+        path,
+        int(meta.get("size", stat.st_size)),
+        float(meta.get("created_at", stat.st_mtime)),
+    )
 
 
 def list_datasets() -> list[Dataset]:

@@ -17,9 +17,16 @@ from syndata.jobs.store import Job, JobStore
 log = logging.getLogger("syndata.jobs")
 
 
-def submit_job(store: JobStore, job_type: str, params: dict[str, Any], *,
-               priority: str = "normal", seed: int | None = None, owner: str | None = None,
-               request_id: str | None = None) -> Job:
+def submit_job(
+    store: JobStore,
+    job_type: str,
+    params: dict[str, Any],
+    *,
+    priority: str = "normal",
+    seed: int | None = None,
+    owner: str | None = None,
+    request_id: str | None = None,
+) -> Job:
     """Validate a job's parameters, store it as queued and wake a worker.
 
     Raises ConfigError listing every problem in ``params`` (paths like ``config.rows``).
@@ -31,10 +38,10 @@ def submit_job(store: JobStore, job_type: str, params: dict[str, Any], *,
     normalized = check_params(job_type, params)
     if seed is None and isinstance(normalized.get("seed"), int):
         seed = normalized["seed"]
-    job = store.submit(job_type, normalized, priority=priority, seed=seed, owner=owner,
-                       request_id=request_id)
-    store.log(job.job_id, "job queued", job_type=job_type, priority=priority,
-              request_id=request_id)
+    job = store.submit(
+        job_type, normalized, priority=priority, seed=seed, owner=owner, request_id=request_id
+    )
+    store.log(job.job_id, "job queued", job_type=job_type, priority=priority, request_id=request_id)
     notify(1)
     return job
 

@@ -50,8 +50,10 @@ def outputs_of(workdir: Path, result: dict[str, Any]) -> list[dict[str, Any]]:
         elif path.is_file():
             item["size"] = path.stat().st_size
         else:
-            raise JobNotFoundError(f"output {output['path']} of the job is missing; the job "
-                                   "folder was changed or cleaned up: run the job again")
+            raise JobNotFoundError(
+                f"output {output['path']} of the job is missing; the job "
+                "folder was changed or cleaned up: run the job again"
+            )
         listed.append(item)
     return listed
 
@@ -60,8 +62,10 @@ def resolve(workdir: Path, relative: str) -> Path:
     """``workdir / relative``, refused (OutputError) when it leads outside ``workdir``."""
     root = workdir.resolve()
     if Path(relative).is_absolute():
-        raise OutputError(f"output path {relative!r} is absolute; job outputs are stored "
-                          "relative to the job folder")
+        raise OutputError(
+            f"output path {relative!r} is absolute; job outputs are stored "
+            "relative to the job folder"
+        )
     path = (root / relative).resolve()
     if not path.is_relative_to(root) or path == root:
         raise OutputError(f"output path {relative!r} leads outside the job folder; refused")
@@ -78,13 +82,18 @@ def _output(result: dict[str, Any], table: str) -> dict[str, Any]:
         if output.get("table") == table:
             return dict(output)
     names = tables_of(result)
-    raise JobNotFoundError(f"the job has no output table {table!r}; its tables: "
-                           f"{', '.join(names) if names else '(none)'}")
+    raise JobNotFoundError(
+        f"the job has no output table {table!r}; its tables: "
+        f"{', '.join(names) if names else '(none)'}"
+    )
 
 
 def _part_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix == ".parquet"
-                  and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix == ".parquet" and not p.name.startswith(".")
+    )
 
 
 def _table_files(workdir: Path, result: dict[str, Any], table: str) -> tuple[list[Path], str]:
@@ -94,12 +103,13 @@ def _table_files(workdir: Path, result: dict[str, Any], table: str) -> tuple[lis
     if path.is_dir():
         return _part_files(path), "parquet"
     if not path.is_file():
-        raise JobNotFoundError(f"output {output['path']} of the job is missing; run the job "
-                               "again")
+        raise JobNotFoundError(f"output {output['path']} of the job is missing; run the job again")
     fmt = _READABLE.get(path.suffix.lower())
     if fmt is None:
-        raise OutputError(f"table {table!r} is stored as {path.suffix.lstrip('.')} and cannot "
-                          f"be converted; download it as {path.suffix.lstrip('.')}")
+        raise OutputError(
+            f"table {table!r} is stored as {path.suffix.lstrip('.')} and cannot "
+            f"be converted; download it as {path.suffix.lstrip('.')}"
+        )
     return [path], fmt
 
 
@@ -121,8 +131,7 @@ def _schema(files: list[Path]) -> pa.Schema:
     return read_table(files[0]).schema
 
 
-def export_table(workdir: Path, result: dict[str, Any], table: str, fmt: str,
-                 dest: Path) -> Path:
+def export_table(workdir: Path, result: dict[str, Any], table: str, fmt: str, dest: Path) -> Path:
     """Write output ``table`` as ``fmt`` (csv, jsonl, parquet or sql) into folder ``dest``.
 
     Returns the file written, ``dest/<table>.<fmt>`` (replaced if present). The stored
@@ -133,8 +142,15 @@ def export_table(workdir: Path, result: dict[str, Any], table: str, fmt: str,
 
     name = fmt.lower() if isinstance(fmt, str) else ""
     if name not in EXPORT_FORMATS:
-        raise ConfigError([Problem("format", f"unknown download format {fmt!r}",
-                                   f"use one of {', '.join(EXPORT_FORMATS)}")])
+        raise ConfigError(
+            [
+                Problem(
+                    "format",
+                    f"unknown download format {fmt!r}",
+                    f"use one of {', '.join(EXPORT_FORMATS)}",
+                )
+            ]
+        )
     output = _output(result, table)
     stored = resolve(workdir, str(output["path"]))
     dest.mkdir(parents=True, exist_ok=True)
@@ -182,8 +198,9 @@ def zip_outputs(workdir: Path, result: dict[str, Any], dest: Path) -> Path:
         elif path.is_file():
             members.append(path)
         else:
-            raise JobNotFoundError(f"output {output['path']} of the job is missing; run the "
-                                   "job again")
+            raise JobNotFoundError(
+                f"output {output['path']} of the job is missing; run the job again"
+            )
     dest.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     os.close(handle)
@@ -231,15 +248,15 @@ def load_result(job_id: str) -> tuple[Path, dict[str, Any]]:
     records once every partition has finished.
     """
     if not isinstance(job_id, str) or not JOB_ID.match(job_id):
-        raise JobNotFoundError(f"no job {job_id!r}: job ids look like 'job_' and letters or "
-                               "digits")
+        raise JobNotFoundError(f"no job {job_id!r}: job ids look like 'job_' and letters or digits")
     workdir = jobs_dir() / job_id
     path = workdir / RESULT_FILE
     if not path.is_file():
         merged = _merged_parts(workdir)
         if merged is None:
-            raise JobNotFoundError(f"job {job_id} has no finished outputs; wait until it "
-                                   "succeeds, or check its status")
+            raise JobNotFoundError(
+                f"job {job_id} has no finished outputs; wait until it succeeds, or check its status"
+            )
         return workdir, merged
     result = _read_json(path, f"the result of job {job_id}")
     if not isinstance(result, dict):
@@ -275,8 +292,9 @@ def _merged_parts(workdir: Path) -> dict[str, Any] | None:
     folder = workdir / PARTS_DIR
     if not folder.is_dir():
         return None
-    parts = [_read_json(p, f"partition record {p.name}")
-             for p in sorted(folder.glob("part-*.json"))]
+    parts = [
+        _read_json(p, f"partition record {p.name}") for p in sorted(folder.glob("part-*.json"))
+    ]
     parts = [p for p in parts if isinstance(p, dict)]
     if not parts:
         return None
@@ -293,14 +311,24 @@ def merge_partition_results(results: list[dict[str, Any]]) -> dict[str, Any]:
     for result in ordered:
         for output in result.get("outputs") or []:
             name = str(output["table"])
-            entry = tables.setdefault(name, {
-                "table": name, "path": Path(str(output["path"])).parent.as_posix(),
-                "rows": 0, "format": "parquet", "partitioned": True, "parts": 0})
+            entry = tables.setdefault(
+                name,
+                {
+                    "table": name,
+                    "path": Path(str(output["path"])).parent.as_posix(),
+                    "rows": 0,
+                    "format": "parquet",
+                    "partitioned": True,
+                    "parts": 0,
+                },
+            )
             entry["rows"] += int(output["rows"])
             entry["parts"] += 1
-    merged: dict[str, Any] = {"outputs": list(tables.values()),
-                              "rows": sum(e["rows"] for e in tables.values()),
-                              "partitions": len(ordered)}
+    merged: dict[str, Any] = {
+        "outputs": list(tables.values()),
+        "rows": sum(e["rows"] for e in tables.values()),
+        "partitions": len(ordered),
+    }
     if ordered and "model" in ordered[0]:
         merged["model"] = ordered[0]["model"]
     return merged

@@ -66,93 +66,168 @@ class _Params(BaseModel):
 class GenerateParams(_Params):
     """Rule-based generation from a config (no training data)."""
 
-    config: dict[str, Any] = Field(description=(
-        "The rule config, in the format of `syndata generate --config` files: tables, "
-        "columns, rules, constraints, foreign_keys, rows, seed, output_format."))
-    rows: int | None = Field(None, gt=0, description=(
-        "Rows per table, overriding the config's; null keeps the config's row counts."))
-    output_format: OutputFormat | None = Field(None, description=(
-        "csv, jsonl, parquet or sql; null uses the config's output_format."))
-    seed: int | None = Field(None, ge=0, description=(
-        "Random seed (same seed, same data); null uses the config's seed, else the job's."))
+    config: dict[str, Any] = Field(
+        description=(
+            "The rule config, in the format of `syndata generate --config` files: tables, "
+            "columns, rules, constraints, foreign_keys, rows, seed, output_format."
+        )
+    )
+    rows: int | None = Field(
+        None,
+        gt=0,
+        description=(
+            "Rows per table, overriding the config's; null keeps the config's row counts."
+        ),
+    )
+    output_format: OutputFormat | None = Field(
+        None, description=("csv, jsonl, parquet or sql; null uses the config's output_format.")
+    )
+    seed: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "Random seed (same seed, same data); null uses the config's seed, else the job's."
+        ),
+    )
 
 
 class FitParams(_Params):
     """Fit a learned model on a dataset (or a relational schema) and register it."""
 
-    dataset: str | None = Field(None, description=(
-        "Id of the uploaded dataset (ds_...) to fit a single-table model on. Give this or "
-        "'datasets'."))
-    datasets: dict[str, str] | None = Field(None, description=(
-        "A relational schema: table name -> dataset id (ds_...); keys and relationships are "
-        "detected and a multi-table model is fitted. Give this or 'dataset'."))
-    name: str = Field(pattern=MODEL_NAME, description=(
-        "Registered model name (letters, digits, '_', '.', '-'; up to 100 characters). A new "
-        "version is registered when the name exists."))
-    model: str = Field("gaussian_copula", description=(
-        "Single table: gaussian_copula, cart, sdv_gaussian_copula or sdv_ctgan. Schema: "
-        "hierarchical, or one of the single-table models to use for every table."))
-    plan: dict[str, Any] | None = Field(None, description=(
-        "Privacy plan (as `syndata privacy scan` proposes it): per PII column mask, "
-        "regenerate, allow or drop."))
-    pii: Literal["stop", "regenerate"] = Field("stop", description=(
-        "PII columns the plan does not decide: 'stop' fails the fit listing them, "
-        "'regenerate' replaces them with Faker values."))
-    holdout: float = Field(0.2, ge=0.0, lt=1.0, description=(
-        "Share of rows kept out of training to measure ML efficacy and privacy (single "
-        "table)."))
-    attacks: bool = Field(True, description=(
-        "Run anonymeter's singling-out, linkability and inference attacks in the privacy "
-        "report (single table)."))
+    dataset: str | None = Field(
+        None,
+        description=(
+            "Id of the uploaded dataset (ds_...) to fit a single-table model on. Give this or "
+            "'datasets'."
+        ),
+    )
+    datasets: dict[str, str] | None = Field(
+        None,
+        description=(
+            "A relational schema: table name -> dataset id (ds_...); keys and relationships are "
+            "detected and a multi-table model is fitted. Give this or 'dataset'."
+        ),
+    )
+    name: str = Field(
+        pattern=MODEL_NAME,
+        description=(
+            "Registered model name (letters, digits, '_', '.', '-'; up to 100 characters). A new "
+            "version is registered when the name exists."
+        ),
+    )
+    model: str = Field(
+        "gaussian_copula",
+        description=(
+            "Single table: gaussian_copula, cart, sdv_gaussian_copula or sdv_ctgan. Schema: "
+            "hierarchical, or one of the single-table models to use for every table."
+        ),
+    )
+    plan: dict[str, Any] | None = Field(
+        None,
+        description=(
+            "Privacy plan (as `syndata privacy scan` proposes it): per PII column mask, "
+            "regenerate, allow or drop."
+        ),
+    )
+    pii: Literal["stop", "regenerate"] = Field(
+        "stop",
+        description=(
+            "PII columns the plan does not decide: 'stop' fails the fit listing them, "
+            "'regenerate' replaces them with Faker values."
+        ),
+    )
+    holdout: float = Field(
+        0.2,
+        ge=0.0,
+        lt=1.0,
+        description=(
+            "Share of rows kept out of training to measure ML efficacy and privacy (single table)."
+        ),
+    )
+    attacks: bool = Field(
+        True,
+        description=(
+            "Run anonymeter's singling-out, linkability and inference attacks in the privacy "
+            "report (single table)."
+        ),
+    )
     seed: int = Field(0, ge=0, description="Seed of the split, the fit and the evaluation.")
 
 
 class SampleParams(_Params):
     """Sample synthetic rows from a registered model."""
 
-    model: str = Field(min_length=1, description=(
-        "Registered model: 'name' (latest version), 'name:version' or 'name@alias'."))
-    rows: int | None = Field(None, gt=0, description=(
-        "Rows to sample from a single-table model. Give this or 'scale'."))
-    scale: float | None = Field(None, gt=0, description=(
-        "A multi-table model: every table at this multiple of its fitted size. Give this or "
-        "'rows'."))
+    model: str = Field(
+        min_length=1,
+        description=("Registered model: 'name' (latest version), 'name:version' or 'name@alias'."),
+    )
+    rows: int | None = Field(
+        None, gt=0, description=("Rows to sample from a single-table model. Give this or 'scale'.")
+    )
+    scale: float | None = Field(
+        None,
+        gt=0,
+        description=(
+            "A multi-table model: every table at this multiple of its fitted size. Give this or "
+            "'rows'."
+        ),
+    )
     output_format: OutputFormat = Field("csv", description="csv, jsonl, parquet or sql.")
-    config: dict[str, Any] | None = Field(None, description=(
-        "Optional rule config whose rules are applied on top of the sampled rows."))
-    seed: int | None = Field(None, ge=0, description=(
-        "Random seed (same model, seed and rows: identical output); null uses the job's."))
+    config: dict[str, Any] | None = Field(
+        None,
+        description=("Optional rule config whose rules are applied on top of the sampled rows."),
+    )
+    seed: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "Random seed (same model, seed and rows: identical output); null uses the job's."
+        ),
+    )
 
 
 class ProfileParams(_Params):
     """Profile a dataset: column kinds, statistics, patterns, keys, PII."""
 
     dataset: str = Field(description="Id of the uploaded dataset (ds_...).")
-    sample_size: int = Field(100_000, ge=100, description=(
-        "Rows profiled: a uniform sample of larger datasets."))
+    sample_size: int = Field(
+        100_000, ge=100, description=("Rows profiled: a uniform sample of larger datasets.")
+    )
 
 
 class MaskParams(_Params):
     """Mask a real dataset with a privacy plan."""
 
     dataset: str = Field(description="Id of the uploaded dataset (ds_...).")
-    plan: dict[str, Any] = Field(description=(
-        "Privacy plan: per column an operator (redact, partial, hash, fake, replace, ...)."))
-    output_format: OutputFormat | None = Field(None, description=(
-        "csv, jsonl, parquet or sql; null keeps the dataset's format."))
+    plan: dict[str, Any] = Field(
+        description=(
+            "Privacy plan: per column an operator (redact, partial, hash, fake, replace, ...)."
+        )
+    )
+    output_format: OutputFormat | None = Field(
+        None, description=("csv, jsonl, parquet or sql; null keeps the dataset's format.")
+    )
 
 
 class EvaluateParams(_Params):
     """Score a synthetic table against the real one."""
 
     real: str = Field(description="Id of the real dataset (ds_...).")
-    synthetic: str = Field(description=(
-        "The synthetic table: a dataset id (ds_...), or the id of a finished sample or "
-        "generate job (job_...) whose output table is used."))
-    table: str | None = Field(None, description=(
-        "The job's output table to evaluate when 'synthetic' is a job with several tables."))
-    target: str | None = Field(None, description=(
-        "Column to predict for the ML efficacy score; null skips ML efficacy."))
+    synthetic: str = Field(
+        description=(
+            "The synthetic table: a dataset id (ds_...), or the id of a finished sample or "
+            "generate job (job_...) whose output table is used."
+        )
+    )
+    table: str | None = Field(
+        None,
+        description=(
+            "The job's output table to evaluate when 'synthetic' is a job with several tables."
+        ),
+    )
+    target: str | None = Field(
+        None, description=("Column to predict for the ML efficacy score; null skips ML efficacy.")
+    )
 
 
 PARAMS: dict[str, type[_Params]] = {
@@ -173,13 +248,27 @@ def check_params(job_type: str, params: dict[str, Any], *, prefix: str = "") -> 
     must exist, configs and plans must be valid; no model is loaded.
     """
     if job_type not in PARAMS:
-        raise ConfigError([Problem(_join(prefix, "job_type"), f"unknown job type {job_type!r}",
-                                   f"use one of {', '.join(JOB_TYPES)}")])
+        raise ConfigError(
+            [
+                Problem(
+                    _join(prefix, "job_type"),
+                    f"unknown job type {job_type!r}",
+                    f"use one of {', '.join(JOB_TYPES)}",
+                )
+            ]
+        )
     if not isinstance(params, Mapping):
         fields = ", ".join(PARAMS[job_type].model_fields)
-        raise ConfigError([Problem(prefix, f"the parameters of a {job_type} job must be an "
-                                           f"object, got {type(params).__name__}",
-                                   f"send an object with the fields {fields}")])
+        raise ConfigError(
+            [
+                Problem(
+                    prefix,
+                    f"the parameters of a {job_type} job must be an "
+                    f"object, got {type(params).__name__}",
+                    f"send an object with the fields {fields}",
+                )
+            ]
+        )
     model_cls = PARAMS[job_type]
     problems: list[Problem] = []
     checked: _Params | None = None
@@ -231,8 +320,11 @@ def _pydantic_problems(exc: ValidationError, model_cls: type[_Params]) -> list[P
         if err["type"] == "extra_forbidden":
             guess = difflib.get_close_matches(name, list(fields), n=1)
             message = f"unknown field '{name}'"
-            fix = (f"did you mean '{guess[0]}'?" if guess else
-                   f"remove it; the fields are {', '.join(fields)}")
+            fix = (
+                f"did you mean '{guess[0]}'?"
+                if guess
+                else f"remove it; the fields are {', '.join(fields)}"
+            )
         elif err["type"] == "missing":
             message = f"'{name}' is required"
             fix = f"add '{name}': {described}" if described else f"add '{name}'"
@@ -244,8 +336,7 @@ def _semantic_problems(job_type: str, params: dict[str, Any]) -> list[Problem]:
     """Checks beyond each field's type, on the raw parameters (every one that can run)."""
     problems: list[Problem] = []
     if job_type == "generate":
-        problems += _config_problems(params.get("config"),
-                                     rows=_positive_int(params.get("rows")))
+        problems += _config_problems(params.get("config"), rows=_positive_int(params.get("rows")))
     elif job_type == "fit":
         problems += _fit_problems(params)
     elif job_type == "sample":
@@ -260,16 +351,20 @@ def _semantic_problems(job_type: str, params: dict[str, Any]) -> list[Problem]:
         synthetic = params.get("synthetic")
         if isinstance(synthetic, str) and synthetic.startswith("job_"):
             if not JOB_ID.match(synthetic):
-                problems.append(Problem("synthetic", f"{synthetic!r} is not a job id",
-                                        "give a dataset id (ds_...) or a job id (job_...)"))
+                problems.append(
+                    Problem(
+                        "synthetic",
+                        f"{synthetic!r} is not a job id",
+                        "give a dataset id (ds_...) or a job id (job_...)",
+                    )
+                )
         else:
             problems += _dataset_problems("synthetic", synthetic)
     return problems
 
 
 def _positive_int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 \
-        else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
 def _dataset_problems(path: str, value: Any) -> list[Problem]:
@@ -282,8 +377,9 @@ def _dataset_problems(path: str, value: Any) -> list[Problem]:
     return []
 
 
-def _config_problems(config: Any, *, rows: int | None = None,
-                     path: str = "config") -> list[Problem]:
+def _config_problems(
+    config: Any, *, rows: int | None = None, path: str = "config"
+) -> list[Problem]:
     if not isinstance(config, Mapping):
         return []
     try:
@@ -311,30 +407,45 @@ def _fit_problems(params: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     dataset, datasets = params.get("dataset"), params.get("datasets")
     if dataset is None and datasets is None:
-        problems.append(Problem("dataset", "no data to fit: give 'dataset' (one table) or "
-                                           "'datasets' (a schema)",
-                                "add dataset: ds_... or datasets: {table: ds_...}"))
+        problems.append(
+            Problem(
+                "dataset",
+                "no data to fit: give 'dataset' (one table) or 'datasets' (a schema)",
+                "add dataset: ds_... or datasets: {table: ds_...}",
+            )
+        )
     elif dataset is not None and datasets is not None:
-        problems.append(Problem("datasets", "give 'dataset' or 'datasets', not both",
-                                "remove one of them"))
+        problems.append(
+            Problem("datasets", "give 'dataset' or 'datasets', not both", "remove one of them")
+        )
     problems += _dataset_problems("dataset", dataset)
     if isinstance(datasets, Mapping):
         if not datasets:
-            problems.append(Problem("datasets", "the schema has no tables",
-                                    "map each table name to a dataset id"))
+            problems.append(
+                Problem(
+                    "datasets", "the schema has no tables", "map each table name to a dataset id"
+                )
+            )
         for table, value in datasets.items():
             if not TABLE_NAME.match(str(table)):
-                problems.append(Problem(f"datasets.{table}", f"table name {str(table)!r} is "
-                                        "not usable", "use letters, digits and '_', starting "
-                                                      "with a letter or '_'"))
+                problems.append(
+                    Problem(
+                        f"datasets.{table}",
+                        f"table name {str(table)!r} is not usable",
+                        "use letters, digits and '_', starting with a letter or '_'",
+                    )
+                )
             problems += _dataset_problems(f"datasets.{table}", value)
     model = params.get("model", "gaussian_copula")
     if isinstance(model, str):
         schema = datasets is not None and dataset is None
         allowed = [*SCHEMA_MODELS, *MODELS] if schema else list(MODELS)
         if model not in allowed:
-            hint = (f"'{model}' is a multi-table model: fit it on 'datasets'"
-                    if model in SCHEMA_MODELS else f"unknown model '{model}'")
+            hint = (
+                f"'{model}' is a multi-table model: fit it on 'datasets'"
+                if model in SCHEMA_MODELS
+                else f"unknown model '{model}'"
+            )
             problems.append(Problem("model", hint, f"use one of {', '.join(allowed)}"))
     problems += _plan_problems(params.get("plan"))
     return problems
@@ -344,11 +455,21 @@ def _sample_problems(params: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     rows, scale = params.get("rows"), params.get("scale")
     if rows is None and scale is None:
-        problems.append(Problem("rows", "give 'rows' (a single-table model) or 'scale' (a "
-                                        "multi-table model)", "add rows: 1000"))
+        problems.append(
+            Problem(
+                "rows",
+                "give 'rows' (a single-table model) or 'scale' (a multi-table model)",
+                "add rows: 1000",
+            )
+        )
     elif rows is not None and scale is not None:
-        problems.append(Problem("scale", "give 'rows' or 'scale', not both",
-                                "rows for a single-table model, scale for a multi-table one"))
+        problems.append(
+            Problem(
+                "scale",
+                "give 'rows' or 'scale', not both",
+                "rows for a single-table model, scale for a multi-table one",
+            )
+        )
     model = params.get("model")
     if isinstance(model, str) and model:
         from model_registry.refs import parse
@@ -364,8 +485,15 @@ def _sample_problems(params: dict[str, Any]) -> list[Problem]:
 # --------------------------------------------------------------------------- running
 
 
-def run(job_type: str, params: dict[str, Any], *, workdir: Path, seed: int,
-        progress: ProgressFn, log: LogFn) -> dict[str, Any]:
+def run(
+    job_type: str,
+    params: dict[str, Any],
+    *,
+    workdir: Path,
+    seed: int,
+    progress: ProgressFn,
+    log: LogFn,
+) -> dict[str, Any]:
     """Run the job, write its files under ``workdir`` and return its result.
 
     Per job type the result adds: generate/sample ``seed`` (and sample ``model``, the
@@ -392,17 +520,26 @@ def run(job_type: str, params: dict[str, Any], *, workdir: Path, seed: int,
 
 def _reporter(progress: ProgressFn) -> Callable[[pipeline.ProgressEvent], None]:
     """A pipeline progress callback feeding ``progress(fraction, stage)``."""
+
     def report(event: pipeline.ProgressEvent) -> None:
         fraction = event.done / event.total if event.total > 0 else 1.0
         stage = f"{event.stage}: {event.table}" if event.table else event.stage
         progress(min(max(fraction, 0.0), 1.0), stage)
+
     return report
 
 
 def _outputs(workdir: Path, outputs: list[TableOutput]) -> list[dict[str, Any]]:
     root = workdir.resolve()
-    return [{"table": o.name, "path": Path(o.location).resolve().relative_to(root).as_posix(),
-             "rows": o.rows, "format": Path(o.location).suffix.lstrip(".")} for o in outputs]
+    return [
+        {
+            "table": o.name,
+            "path": Path(o.location).resolve().relative_to(root).as_posix(),
+            "rows": o.rows,
+            "format": Path(o.location).suffix.lstrip("."),
+        }
+        for o in outputs
+    ]
 
 
 def _report_file(workdir: Path, name: str, data: Any) -> dict[str, Any]:
@@ -411,45 +548,86 @@ def _report_file(workdir: Path, name: str, data: Any) -> dict[str, Any]:
     return {"table": None, "path": name, "rows": None, "format": "json"}
 
 
-def _run_generate(p: Any, workdir: Path, seed: int, progress: ProgressFn,
-                  log: LogFn) -> dict[str, Any]:
+def _run_generate(
+    p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn
+) -> dict[str, Any]:
     config = pipeline.validate(p.config, rows=p.rows).config
     used = p.seed if p.seed is not None else (config.seed if config.seed is not None else seed)
     fmt = p.output_format or config.output_format
     log("generating", tables=len(config.tables), rows=p.rows, seed=used, format=fmt)
-    result = pipeline.generate(config, rows=p.rows, seed=used, output_format=fmt,
-                               output_dir=workdir, if_exists="replace",
-                               progress=_reporter(progress))
+    result = pipeline.generate(
+        config,
+        rows=p.rows,
+        seed=used,
+        output_format=fmt,
+        output_dir=workdir,
+        if_exists="replace",
+        progress=_reporter(progress),
+    )
     outputs = _outputs(workdir, result.outputs)
-    return {"outputs": outputs, "rows": result.rows, "seed": result.seed,
-            "warnings": list(result.warnings)}
+    return {
+        "outputs": outputs,
+        "rows": result.rows,
+        "seed": result.seed,
+        "warnings": list(result.warnings),
+    }
 
 
-def _run_fit(p: Any, workdir: Path, seed: int, progress: ProgressFn,
-             log: LogFn) -> dict[str, Any]:
+def _run_fit(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn) -> dict[str, Any]:
     report = _reporter(progress)
     if p.dataset is not None:
         dataset = get_dataset(p.dataset)
         log("fit started", model=p.model, dataset=p.dataset, name=p.name)
-        fitted = pipeline.fit(dataset.path, model=p.model, name=p.name, table=dataset.table,
-                              holdout=p.holdout, seed=p.seed, plan=p.plan, pii=p.pii,
-                              attacks=p.attacks, progress=report)
+        fitted = pipeline.fit(
+            dataset.path,
+            model=p.model,
+            name=p.name,
+            table=dataset.table,
+            holdout=p.holdout,
+            seed=p.seed,
+            plan=p.plan,
+            pii=p.pii,
+            attacks=p.attacks,
+            progress=report,
+        )
     else:
         model, model_params = _schema_model(p.model)
-        frames = {table: pipeline.read_frame(dataset_path(ds)) for table, ds in
-                  p.datasets.items()}
+        frames = {table: pipeline.read_frame(dataset_path(ds)) for table, ds in p.datasets.items()}
         log("fit started", model=model, tables=len(frames), name=p.name)
-        fitted = pipeline.fit_schema(frames, name=p.name, model=model, params=model_params,
-                                     seed=p.seed, plan=p.plan, pii=p.pii, progress=report)
-    outputs = [_report_file(workdir, "quality.json", fitted.quality),
-               _report_file(workdir, "privacy.json", fitted.privacy)]
-    log("model registered", model=fitted.ref.name, version=fitted.ref.version,
-        rows=fitted.rows, seconds=round(fitted.seconds, 3))
-    return {"outputs": outputs, "rows": 0, "model": fitted.ref.name,
-            "version": str(fitted.ref.version), "quality": fitted.quality.get("overall"),
-            "privacy": {"verdict": fitted.privacy.get("verdict"),
-                        "summary": fitted.privacy.get("summary")},
-            "fit_rows": fitted.rows, "seconds": round(fitted.seconds, 3)}
+        fitted = pipeline.fit_schema(
+            frames,
+            name=p.name,
+            model=model,
+            params=model_params,
+            seed=p.seed,
+            plan=p.plan,
+            pii=p.pii,
+            progress=report,
+        )
+    outputs = [
+        _report_file(workdir, "quality.json", fitted.quality),
+        _report_file(workdir, "privacy.json", fitted.privacy),
+    ]
+    log(
+        "model registered",
+        model=fitted.ref.name,
+        version=fitted.ref.version,
+        rows=fitted.rows,
+        seconds=round(fitted.seconds, 3),
+    )
+    return {
+        "outputs": outputs,
+        "rows": 0,
+        "model": fitted.ref.name,
+        "version": str(fitted.ref.version),
+        "quality": fitted.quality.get("overall"),
+        "privacy": {
+            "verdict": fitted.privacy.get("verdict"),
+            "summary": fitted.privacy.get("summary"),
+        },
+        "fit_rows": fitted.rows,
+        "seconds": round(fitted.seconds, 3),
+    }
 
 
 def _schema_model(model: str) -> tuple[str, dict[str, Any]]:
@@ -472,60 +650,92 @@ def pin_model(params: dict[str, Any]) -> dict[str, Any]:
     return {**params, "model": str(model_registry.resolve(str(params["model"])))}
 
 
-def _run_sample(p: Any, workdir: Path, seed: int, progress: ProgressFn,
-                log: LogFn) -> dict[str, Any]:
+def _run_sample(
+    p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn
+) -> dict[str, Any]:
     pinned = pin_model({"model": p.model})["model"]
     rules = pipeline.validate(p.config).config if p.config is not None else None
     used = p.seed if p.seed is not None else seed
     log("sample started", model=pinned, rows=p.rows, scale=p.scale, seed=used)
     if p.scale is not None:
-        result = pipeline.sample_schema(pinned, scale=p.scale, seed=used, config=rules,
-                                        output_format=p.output_format, output_dir=workdir,
-                                        if_exists="replace", progress=_reporter(progress))
+        result = pipeline.sample_schema(
+            pinned,
+            scale=p.scale,
+            seed=used,
+            config=rules,
+            output_format=p.output_format,
+            output_dir=workdir,
+            if_exists="replace",
+            progress=_reporter(progress),
+        )
     else:
-        result = pipeline.sample(pinned, rows=p.rows, seed=used, config=rules,
-                                 output_format=p.output_format, output_dir=workdir,
-                                 if_exists="replace", progress=_reporter(progress))
-    return {"outputs": _outputs(workdir, result.outputs), "rows": result.rows,
-            "model": pinned, "seed": result.seed}
+        result = pipeline.sample(
+            pinned,
+            rows=p.rows,
+            seed=used,
+            config=rules,
+            output_format=p.output_format,
+            output_dir=workdir,
+            if_exists="replace",
+            progress=_reporter(progress),
+        )
+    return {
+        "outputs": _outputs(workdir, result.outputs),
+        "rows": result.rows,
+        "model": pinned,
+        "seed": result.seed,
+    }
 
 
-def _run_profile(p: Any, workdir: Path, seed: int, progress: ProgressFn,
-                 log: LogFn) -> dict[str, Any]:
+def _run_profile(
+    p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn
+) -> dict[str, Any]:
     from syndata.profiling import write_profile
 
     dataset = get_dataset(p.dataset)
     progress(0.0, f"profile: {dataset.table}")
-    report = pipeline.profile(dataset.path, table=dataset.table, sample_size=p.sample_size,
-                              seed=seed)
+    report = pipeline.profile(
+        dataset.path, table=dataset.table, sample_size=p.sample_size, seed=seed
+    )
     report.source = dataset.filename
     write_profile(report, workdir / "profile.json")
     write_profile(report, workdir / "profile.html")
     log("profiled", rows=report.rows, columns=len(report.columns), pii=len(report.pii))
-    summary = {"table": report.table, "rows": report.rows, "sampled_rows": report.sampled_rows,
-               "columns": len(report.columns), "primary_key": report.primary_key,
-               "pii": [f["column"] for f in report.pii], "warnings": list(report.warnings)}
-    outputs = [{"table": None, "path": "profile.json", "rows": None, "format": "json"},
-               {"table": None, "path": "profile.html", "rows": None, "format": "html"}]
+    summary = {
+        "table": report.table,
+        "rows": report.rows,
+        "sampled_rows": report.sampled_rows,
+        "columns": len(report.columns),
+        "primary_key": report.primary_key,
+        "pii": [f["column"] for f in report.pii],
+        "warnings": list(report.warnings),
+    }
+    outputs = [
+        {"table": None, "path": "profile.json", "rows": None, "format": "json"},
+        {"table": None, "path": "profile.html", "rows": None, "format": "html"},
+    ]
     return {"outputs": outputs, "rows": 0, "profile": summary}
 
 
-def _run_mask(p: Any, workdir: Path, seed: int, progress: ProgressFn,
-              log: LogFn) -> dict[str, Any]:
+def _run_mask(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn) -> dict[str, Any]:
     dataset = get_dataset(p.dataset)
     fmt = p.output_format or dataset.format
     progress(0.0, f"mask: {dataset.table}")
-    masked = pipeline.mask(dataset.path, plan=p.plan, output=workdir / f"{dataset.table}.{fmt}",
-                           if_exists="replace",
-                           table=dataset.table if p.plan.get("tables") else None)
+    masked = pipeline.mask(
+        dataset.path,
+        plan=p.plan,
+        output=workdir / f"{dataset.table}.{fmt}",
+        if_exists="replace",
+        table=dataset.table if p.plan.get("tables") else None,
+    )
     log("masked", rows=masked.rows, columns=list(masked.columns))
-    output = {"table": dataset.table, "path": masked.path.name, "rows": masked.rows,
-              "format": fmt}
+    output = {"table": dataset.table, "path": masked.path.name, "rows": masked.rows, "format": fmt}
     return {"outputs": [output], "rows": masked.rows, "columns": masked.columns}
 
 
-def _run_evaluate(p: Any, workdir: Path, seed: int, progress: ProgressFn,
-                  log: LogFn) -> dict[str, Any]:
+def _run_evaluate(
+    p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn
+) -> dict[str, Any]:
     real = get_dataset(p.real)
     progress(0.0, "evaluate: reading")
     synthetic: Any
@@ -539,8 +749,12 @@ def _run_evaluate(p: Any, workdir: Path, seed: int, progress: ProgressFn,
     progress(0.1, "evaluate: scoring")
     report = pipeline.evaluate(real.path, synthetic, target=p.target, seed=seed)
     outputs = [_report_file(workdir, "quality.json", report.to_dict())]
-    return {"outputs": outputs, "rows": 0, "quality": report.to_dict()["overall"],
-            "summary": report.summary()}
+    return {
+        "outputs": outputs,
+        "rows": 0,
+        "quality": report.to_dict()["overall"],
+        "summary": report.summary(),
+    }
 
 
 def _pick_table(result: dict[str, Any], table: str | None, real: str, job_id: str) -> str:
@@ -552,9 +766,16 @@ def _pick_table(result: dict[str, Any], table: str | None, real: str, job_id: st
         return names[0]
     elif real in names:
         return real
-    raise ConfigError([Problem("table", f"choose the table of job {job_id} to evaluate"
-                                        + (f" ({table!r} is not one of them)" if table else ""),
-                               f"set table to one of {', '.join(names) or '(none)'}")])
+    raise ConfigError(
+        [
+            Problem(
+                "table",
+                f"choose the table of job {job_id} to evaluate"
+                + (f" ({table!r} is not one of them)" if table else ""),
+                f"set table to one of {', '.join(names) or '(none)'}",
+            )
+        ]
+    )
 
 
 _RUNNERS: dict[str, Callable[[Any, Path, int, ProgressFn, LogFn], dict[str, Any]]] = {
@@ -588,11 +809,19 @@ def partition_seed(seed: int, index: int) -> int:
 def partitions(rows: int, size: int, seed: int) -> list[Partition]:
     """``rows`` split into partitions of ``size`` rows (the last may be shorter)."""
     if rows < 1 or size < 1 or seed < 0:
-        raise ConfigError([Problem("rows", f"cannot split {rows} rows into partitions of "
-                                           f"{size} with seed {seed}",
-                                   "rows and size must be positive, the seed not negative")])
-    return [Partition(i, start, min(size, rows - start), partition_seed(seed, i))
-            for i, start in enumerate(range(0, rows, size))]
+        raise ConfigError(
+            [
+                Problem(
+                    "rows",
+                    f"cannot split {rows} rows into partitions of {size} with seed {seed}",
+                    "rows and size must be positive, the seed not negative",
+                )
+            ]
+        )
+    return [
+        Partition(i, start, min(size, rows - start), partition_seed(seed, i))
+        for i, start in enumerate(range(0, rows, size))
+    ]
 
 
 class _PartSink(ParquetSink):
@@ -613,8 +842,9 @@ class _PartSink(ParquetSink):
         super().open_table(spec)
 
 
-def run_partition(params: dict[str, Any], part: Partition, *, workdir: Path,
-                  progress: ProgressFn, log: LogFn) -> dict[str, Any]:
+def run_partition(
+    params: dict[str, Any], part: Partition, *, workdir: Path, progress: ProgressFn, log: LogFn
+) -> dict[str, Any]:
     """Sample one partition of a single-table sample job into a Parquet part.
 
     Writes ``workdir/<table>/part-<index:05d>.parquet`` (replaced if present): ``part.rows``
@@ -623,28 +853,46 @@ def run_partition(params: dict[str, Any], part: Partition, *, workdir: Path,
     """
     checked = SampleParams.model_validate(check_params("sample", params))
     if checked.rows is None:
-        raise ConfigError([Problem("rows", "only a single-table sample (with rows) is split "
-                                           "into partitions", "sample a schema in one job")])
+        raise ConfigError(
+            [
+                Problem(
+                    "rows",
+                    "only a single-table sample (with rows) is split into partitions",
+                    "sample a schema in one job",
+                )
+            ]
+        )
     rules = pipeline.validate(checked.config).config if checked.config is not None else None
     workdir.mkdir(parents=True, exist_ok=True)
     log("partition started", partition=part.index, start=part.start, rows=part.rows)
-    result = pipeline.sample(checked.model, rows=part.rows, seed=part.seed, config=rules,
-                             sink=_PartSink(workdir, part.index), start=part.start,
-                             progress=_reporter(progress))
+    result = pipeline.sample(
+        checked.model,
+        rows=part.rows,
+        seed=part.seed,
+        config=rules,
+        sink=_PartSink(workdir, part.index),
+        start=part.start,
+        progress=_reporter(progress),
+    )
     outputs = _outputs(workdir, result.outputs)
     for output in outputs:
         output["format"] = "parquet"
         output["partition"] = part.index
-    done = {"outputs": outputs, "rows": result.rows, "model": checked.model,
-            "partition": part.index}
+    done = {
+        "outputs": outputs,
+        "rows": result.rows,
+        "model": checked.model,
+        "partition": part.index,
+    }
     save_part_result(workdir, part.index, done, checked.rows)
     log("partition finished", partition=part.index, rows=result.rows)
     progress(1.0, f"partition {part.index} done")
     return done
 
 
-def merge_partitions(results: list[dict[str, Any]], *,
-                     workdir: Path | None = None) -> dict[str, Any]:
+def merge_partitions(
+    results: list[dict[str, Any]], *, workdir: Path | None = None
+) -> dict[str, Any]:
     """The job's result from its partitions' results: one output per table (its folder).
 
     Each output is ``{"table", "path": "<table>", "rows", "format": "parquet",

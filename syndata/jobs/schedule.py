@@ -51,8 +51,16 @@ def load_schedule(path: str | Path) -> list[ScheduledJob]:
     problems: list[Problem] = []
     items = data.get("jobs") if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
-        raise ConfigError([Problem("jobs", "the file must have a non-empty 'jobs' list",
-                                   "see `syndata scheduler --help` for the format")], str(path))
+        raise ConfigError(
+            [
+                Problem(
+                    "jobs",
+                    "the file must have a non-empty 'jobs' list",
+                    "see `syndata scheduler --help` for the format",
+                )
+            ],
+            str(path),
+        )
     entries: list[ScheduledJob] = []
     names: set[str] = set()
     for i, item in enumerate(items):
@@ -62,22 +70,31 @@ def load_schedule(path: str | Path) -> list[ScheduledJob]:
             continue
         problems += _check_item(item, where, names, JOB_TYPES)
         if not any(p.path.startswith(where) for p in problems):
-            entries.append(ScheduledJob(str(item["name"]), str(item["schedule"]),
-                                        str(item["job_type"]), dict(item.get("config") or {}),
-                                        str(item.get("priority", "normal"))))
+            entries.append(
+                ScheduledJob(
+                    str(item["name"]),
+                    str(item["schedule"]),
+                    str(item["job_type"]),
+                    dict(item.get("config") or {}),
+                    str(item.get("priority", "normal")),
+                )
+            )
     if problems:
         raise ConfigError(problems, str(path))
     return entries
 
 
-def _check_item(item: dict[str, Any], where: str, names: set[str],
-                job_types: tuple[str, ...]) -> list[Problem]:
+def _check_item(
+    item: dict[str, Any], where: str, names: set[str], job_types: tuple[str, ...]
+) -> list[Problem]:
     from croniter import croniter
 
     problems = []
     unknown = set(item) - {"name", "schedule", "job_type", "config", "priority"}
-    problems += [Problem(f"{where}.{k}", "unknown field",
-                         "use name, schedule, job_type, config, priority") for k in sorted(unknown)]
+    problems += [
+        Problem(f"{where}.{k}", "unknown field", "use name, schedule, job_type, config, priority")
+        for k in sorted(unknown)
+    ]
     name = item.get("name")
     if not isinstance(name, str) or not name:
         problems.append(Problem(f"{where}.name", "a job needs a name"))
@@ -87,17 +104,32 @@ def _check_item(item: dict[str, Any], where: str, names: set[str],
         names.add(name)
     schedule = item.get("schedule")
     if not isinstance(schedule, str) or not croniter.is_valid(schedule):
-        problems.append(Problem(f"{where}.schedule", f"not a cron schedule: {schedule!r}",
-                                "use 5 fields (minute hour day month weekday), e.g. "
-                                "'*/15 * * * *', or 6 with seconds last"))
+        problems.append(
+            Problem(
+                f"{where}.schedule",
+                f"not a cron schedule: {schedule!r}",
+                "use 5 fields (minute hour day month weekday), e.g. "
+                "'*/15 * * * *', or 6 with seconds last",
+            )
+        )
     if item.get("job_type") not in job_types:
-        problems.append(Problem(f"{where}.job_type", f"unknown job type {item.get('job_type')!r}",
-                                "use one of: " + ", ".join(job_types)))
+        problems.append(
+            Problem(
+                f"{where}.job_type",
+                f"unknown job type {item.get('job_type')!r}",
+                "use one of: " + ", ".join(job_types),
+            )
+        )
     if not isinstance(item.get("config", {}), dict):
         problems.append(Problem(f"{where}.config", "config must be a mapping of job parameters"))
     if item.get("priority", "normal") not in PRIORITIES:
-        problems.append(Problem(f"{where}.priority", f"unknown priority {item.get('priority')!r}",
-                                "use one of: " + ", ".join(PRIORITIES)))
+        problems.append(
+            Problem(
+                f"{where}.priority",
+                f"unknown priority {item.get('priority')!r}",
+                "use one of: " + ", ".join(PRIORITIES),
+            )
+        )
     return problems
 
 
@@ -106,9 +138,15 @@ def due(entries: list[ScheduledJob], since: float, now: float) -> list[Scheduled
     return [e for e in entries if e.next_after(since) <= now]
 
 
-def run_schedule(entries: list[ScheduledJob], submit: Callable[[ScheduledJob], str], *,
-                 stop: Any = None, until: float | None = None, tick: float = 0.5,
-                 on_submit: Callable[[ScheduledJob, str], None] | None = None) -> int:
+def run_schedule(
+    entries: list[ScheduledJob],
+    submit: Callable[[ScheduledJob], str],
+    *,
+    stop: Any = None,
+    until: float | None = None,
+    tick: float = 0.5,
+    on_submit: Callable[[ScheduledJob, str], None] | None = None,
+) -> int:
     """Submit each job whenever it falls due, until ``stop`` is set or ``until``; jobs sent."""
     sent = 0
     last = time.time()

@@ -7,7 +7,8 @@ import sqlalchemy as sa
 metadata = sa.MetaData()
 
 jobs = sa.Table(
-    "jobs", metadata,
+    "jobs",
+    metadata,
     sa.Column("job_id", sa.String(40), primary_key=True),
     sa.Column("job_type", sa.String(20), nullable=False),
     sa.Column("status", sa.String(12), nullable=False),
@@ -33,11 +34,13 @@ jobs = sa.Table(
     sa.Column("cancel_requested", sa.Boolean, nullable=False, default=False),
     sa.Column("owner", sa.String(40)),
     sa.Column("request_id", sa.String(100)),
+    sa.Column("project", sa.String(64), nullable=False, server_default="default", index=True),
     sa.Index("ix_jobs_queue", "status", "priority", "created_at"),
 )
 
 job_events = sa.Table(
-    "job_events", metadata,
+    "job_events",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("job_id", sa.String(40), nullable=False, index=True),
     sa.Column("at", sa.Float, nullable=False),
@@ -47,7 +50,8 @@ job_events = sa.Table(
 )
 
 job_logs = sa.Table(
-    "job_logs", metadata,
+    "job_logs",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("job_id", sa.String(40), nullable=False, index=True),
     sa.Column("at", sa.Float, nullable=False),
@@ -57,7 +61,8 @@ job_logs = sa.Table(
 )
 
 api_keys = sa.Table(
-    "api_keys", metadata,
+    "api_keys",
+    metadata,
     sa.Column("key_id", sa.String(40), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False, default=""),
     sa.Column("role", sa.String(12), nullable=False),
@@ -65,4 +70,14 @@ api_keys = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("last_used_at", sa.Float),
     sa.Column("revoked", sa.Boolean, nullable=False, default=False),
+    sa.Column("project", sa.String(64), nullable=False, server_default="default"),
+)
+
+audit_anchors = sa.Table(
+    "audit_anchors",
+    metadata,
+    sa.Column("log", sa.String(64), primary_key=True),  # sha256 of the audit log's path
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("updated_at", sa.Float, nullable=False),
 )

@@ -36,6 +36,7 @@ PRIORITIES = ("low", "normal", "high")
 STATUSES = ("queued", "running", "completed", "failed", "cancelled")
 FINISHED = ("completed", "failed", "cancelled")
 ROLES = ("viewer", "operator", "admin")
+DEFAULT_PROJECT = "default"  # where keys and jobs of a single-user install live
 MAX_ATTEMPTS = 2  # a job whose worker dies is retried once
 KEY_CACHE_SECONDS = 5.0  # how long a verified API key is trusted without a lookup
 
@@ -73,6 +74,7 @@ class Job:
     cancel_requested: bool
     owner: str | None
     request_id: str | None
+    project: str = DEFAULT_PROJECT
 
     @property
     def finished(self) -> bool:
@@ -113,6 +115,7 @@ class ApiKey:
     created_at: float
     last_used_at: float | None
     revoked: bool
+    project: str = DEFAULT_PROJECT
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready, with ISO-8601 UTC timestamps."""
@@ -135,8 +138,15 @@ def _digest(secret: str) -> str:
 def priority_rank(priority: str) -> int:
     """The stored rank of a priority name (ConfigError naming the valid ones)."""
     if priority not in PRIORITIES:
-        raise ConfigError([Problem("priority", f"unknown priority {priority!r}",
-                                   "use one of: " + ", ".join(PRIORITIES))])
+        raise ConfigError(
+            [
+                Problem(
+                    "priority",
+                    f"unknown priority {priority!r}",
+                    "use one of: " + ", ".join(PRIORITIES),
+                )
+            ]
+        )
     return PRIORITIES.index(priority)
 
 
@@ -159,9 +169,12 @@ class JobStore:
         if url.get_backend_name() == "sqlite":
             if url.database and url.database != ":memory:":
                 Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-            engine = sa.create_engine(url, connect_args={"timeout": 60,
-                                                         "check_same_thread": False},
-                                      pool_size=5, max_overflow=20)
+            engine = sa.create_engine(
+                url,
+                connect_args={"timeout": 60, "check_same_thread": False},
+                pool_size=5,
+                max_overflow=20,
+            )
 
             @sa.event.listens_for(engine, "connect")
             def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -233,10 +246,19 @@ class JobStore:
 
     # ------------------------------------------------------------------ jobs: API side
 
-    def submit(self, job_type: str, params: dict[str, Any], *, priority: str = "normal",
-               seed: int | None = None, owner: str | None = None,
-               request_id: str | None = None, parent_id: str | None = None,
-               partition: int | None = None, max_attempts: int = MAX_ATTEMPTS) -> Job:
+    def submit(
+        self,
+        job_type: str,
+        params: dict[str, Any],
+        *,
+        priority: str = "normal",
+        seed: int | None = None,
+        owner: str | None = None,
+        request_id: str | None = None,
+        parent_id: str | None = None,
+        partition: int | None = None,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> Job:
         """Queue a job and return it."""
         rank = priority_rank(priority)
         now = time.time()
@@ -244,12 +266,32 @@ class JobStore:
         if seed is None:
             seed = secrets.randbelow(2**31)
         with self._tx() as conn:
-            conn.execute(jobs.insert().values(
-                job_id=job_id, job_type=job_type, status="queued", priority=rank,
-                params=params, seed=int(seed), progress=0.0, stage="queued", result=None,
-                error=None, attempts=0, max_attempts=max_attempts, parent_id=parent_id,
-                partition=partition, parts_total=0, parts_done=0, worker=None, rows=0,
-                created_at=now, cancel_requested=False, owner=owner, request_id=request_id))
+            conn.execute(
+                jobs.insert().values(
+                    job_id=job_id,
+                    job_type=job_type,
+                    status="queued",
+                    priority=rank,
+                    params=params,
+                    seed=int(seed),
+                    progress=0.0,
+                    stage="queued",
+                    result=None,
+                    error=None,
+                    attempts=0,
+                    max_attempts=max_attempts,
+                    parent_id=parent_id,
+                    partition=partition,
+                    parts_total=0,
+                    parts_done=0,
+                    worker=None,
+                    rows=0,
+                    created_at=now,
+                    cancel_requested=False,
+                    owner=owner,
+                    request_id=request_id,
+                )
+            )
             self._event(conn, job_id, None, "queued", "submitted")
         return self.get(job_id)
 
@@ -258,20 +300,34 @@ class JobStore:
         with self.engine.connect() as conn:
             row = conn.execute(sa.select(jobs).where(jobs.c.job_id == job_id)).first()
         if row is None:
-            raise JobNotFoundError(f"no job {job_id!r}; list jobs with GET /jobs or "
-                                   "`syndata status --all`")
+            raise JobNotFoundError(
+                f"no job {job_id!r}; list jobs with GET /jobs or `syndata status --all`"
+            )
         return Job._of(row)
 
-    def list(self, *, page: int = 1, page_size: int = 20,
-             status: str | None = None, parent_id: str | None = None,
-             top_level: bool = True) -> tuple[builtins.list[Job], int]:
+    def list(
+        self,
+        *,
+        page: int = 1,
+        page_size: int = 20,
+        status: str | None = None,
+        parent_id: str | None = None,
+        top_level: bool = True,
+    ) -> tuple[builtins.list[Job], int]:
         """A page of jobs, newest first, and how many match in all.
 
         Partitions of split jobs are left out unless ``parent_id`` asks for them.
         """
         if status is not None and status not in STATUSES:
-            raise ConfigError([Problem("status_filter", f"unknown status {status!r}",
-                                       "use one of: " + ", ".join(STATUSES))])
+            raise ConfigError(
+                [
+                    Problem(
+                        "status_filter",
+                        f"unknown status {status!r}",
+                        "use one of: " + ", ".join(STATUSES),
+                    )
+                ]
+            )
         where = []
         if status is not None:
             where.append(jobs.c.status == status)
@@ -280,20 +336,26 @@ class JobStore:
         elif top_level:
             where.append(jobs.c.parent_id.is_(None))
         page, page_size = max(page, 1), max(page_size, 1)
-        query = (sa.select(jobs).where(*where)
-                 .order_by(jobs.c.created_at.desc(), jobs.c.job_id.desc())
-                 .limit(page_size).offset((page - 1) * page_size))
+        query = (
+            sa.select(jobs)
+            .where(*where)
+            .order_by(jobs.c.created_at.desc(), jobs.c.job_id.desc())
+            .limit(page_size)
+            .offset((page - 1) * page_size)
+        )
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-            total = conn.execute(sa.select(sa.func.count()).select_from(jobs)
-                                 .where(*where)).scalar_one()
+            total = conn.execute(
+                sa.select(sa.func.count()).select_from(jobs).where(*where)
+            ).scalar_one()
         return [Job._of(r) for r in rows], int(total)
 
     def children(self, job_id: str) -> builtins.list[Job]:
         """The partitions of a split job, in partition order."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(jobs).where(jobs.c.parent_id == job_id)
-                                .order_by(jobs.c.partition)).all()
+            rows = conn.execute(
+                sa.select(jobs).where(jobs.c.parent_id == job_id).order_by(jobs.c.partition)
+            ).all()
         return [Job._of(r) for r in rows]
 
     def cancel(self, job_id: str) -> Job:
@@ -304,51 +366,89 @@ class JobStore:
         """
         job = self.get(job_id)
         if job.finished:
-            raise JobStateError(f"job {job_id} is already {job.status}; only queued or "
-                                "running jobs can be cancelled")
+            raise JobStateError(
+                f"job {job_id} is already {job.status}; only queued or "
+                "running jobs can be cancelled"
+            )
         with self._tx() as conn:
             if job.status == "queued" or job.parts_total:
-                self._finish(conn, job_id, job.status, "cancelled", "cancelled by request",
-                             error="cancelled by request")
+                self._finish(
+                    conn,
+                    job_id,
+                    job.status,
+                    "cancelled",
+                    "cancelled by request",
+                    error="cancelled by request",
+                )
             else:
-                conn.execute(jobs.update().where(jobs.c.job_id == job_id,
-                                                 jobs.c.status == "running")
-                             .values(cancel_requested=True, stage="cancelling"))
+                conn.execute(
+                    jobs.update()
+                    .where(jobs.c.job_id == job_id, jobs.c.status == "running")
+                    .values(cancel_requested=True, stage="cancelling")
+                )
                 self._event(conn, job_id, "running", "running", "cancel requested")
-            for child in conn.execute(sa.select(jobs.c.job_id, jobs.c.status).where(
-                    jobs.c.parent_id == job_id, jobs.c.status.in_(("queued", "running")))):
+            for child in conn.execute(
+                sa.select(jobs.c.job_id, jobs.c.status).where(
+                    jobs.c.parent_id == job_id, jobs.c.status.in_(("queued", "running"))
+                )
+            ):
                 if child.status == "queued":
-                    self._finish(conn, child.job_id, "queued", "cancelled",
-                                 "parent cancelled")
+                    self._finish(conn, child.job_id, "queued", "cancelled", "parent cancelled")
                 else:
-                    conn.execute(jobs.update().where(jobs.c.job_id == child.job_id)
-                                 .values(cancel_requested=True))
+                    conn.execute(
+                        jobs.update()
+                        .where(jobs.c.job_id == child.job_id)
+                        .values(cancel_requested=True)
+                    )
         return self.get(job_id)
 
     def events(self, job_id: str) -> builtins.list[dict[str, Any]]:
         """The job's state transitions, oldest first."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(job_events).where(job_events.c.job_id == job_id)
-                                .order_by(job_events.c.id)).all()
-        return [{"at": _iso(r.at), "from": r.from_status, "to": r.to_status, "note": r.note}
-                for r in rows]
+            rows = conn.execute(
+                sa.select(job_events).where(job_events.c.job_id == job_id).order_by(job_events.c.id)
+            ).all()
+        return [
+            {"at": _iso(r.at), "from": r.from_status, "to": r.to_status, "note": r.note}
+            for r in rows
+        ]
 
     # ------------------------------------------------------------------ logs
 
     def log(self, job_id: str, message: str, level: str = "INFO", **fields: Any) -> None:
         """Append one line to the job's log."""
         with self._tx() as conn:
-            conn.execute(job_logs.insert().values(job_id=job_id, at=time.time(), level=level,
-                                                  message=message, fields=fields or None))
+            conn.execute(
+                job_logs.insert().values(
+                    job_id=job_id,
+                    at=time.time(),
+                    level=level,
+                    message=message,
+                    fields=fields or None,
+                )
+            )
 
     def logs(self, job_id: str, lines: int = 100) -> builtins.list[dict[str, Any]]:
         """The job's last ``lines`` log lines, oldest first, with the job and request ids."""
         job = self.get(job_id)
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(job_logs).where(job_logs.c.job_id == job_id)
-                                .order_by(job_logs.c.id.desc()).limit(max(lines, 0))).all()
-        return [{"at": _iso(r.at), "level": r.level, "message": r.message, "job_id": job_id,
-                 "request_id": job.request_id, **(r.fields or {})} for r in reversed(rows)]
+            rows = conn.execute(
+                sa.select(job_logs)
+                .where(job_logs.c.job_id == job_id)
+                .order_by(job_logs.c.id.desc())
+                .limit(max(lines, 0))
+            ).all()
+        return [
+            {
+                "at": _iso(r.at),
+                "level": r.level,
+                "message": r.message,
+                "job_id": job_id,
+                "request_id": job.request_id,
+                **(r.fields or {}),
+            }
+            for r in reversed(rows)
+        ]
 
     # ------------------------------------------------------------------ figures
 
@@ -356,26 +456,43 @@ class JobStore:
         """Jobs per status, queue depth, running jobs and rows generated."""
         top = jobs.c.parent_id.is_(None)
         with self.engine.connect() as conn:
-            counts: dict[str, int] = dict(conn.execute(sa.select(jobs.c.status, sa.func.count())
-                                       .where(top).group_by(jobs.c.status)).all())
-            queued = conn.execute(sa.select(sa.func.count()).select_from(jobs).where(
-                jobs.c.status == "queued")).scalar_one()
-            rows = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(jobs.c.rows), 0))
-                                .where(top, jobs.c.status == "completed",
-                                       jobs.c.job_type.in_(("generate", "sample")))
-                                ).scalar_one()
+            counts: dict[str, int] = dict(
+                conn.execute(
+                    sa.select(jobs.c.status, sa.func.count()).where(top).group_by(jobs.c.status)
+                ).all()
+            )
+            queued = conn.execute(
+                sa.select(sa.func.count()).select_from(jobs).where(jobs.c.status == "queued")
+            ).scalar_one()
+            rows = conn.execute(
+                sa.select(sa.func.coalesce(sa.func.sum(jobs.c.rows), 0)).where(
+                    top, jobs.c.status == "completed", jobs.c.job_type.in_(("generate", "sample"))
+                )
+            ).scalar_one()
         per_status = {s: int(counts.get(s, 0)) for s in STATUSES}
-        return {"jobs": per_status, "total": sum(per_status.values()),
-                "queue_depth": int(queued), "running": per_status["running"],
-                "rows_generated": int(rows)}
+        return {
+            "jobs": per_status,
+            "total": sum(per_status.values()),
+            "queue_depth": int(queued),
+            "running": per_status["running"],
+            "rows_generated": int(rows),
+        }
 
     def durations(self) -> builtins.list[float]:
         """Seconds taken by each completed generate or sample job."""
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(jobs.c.finished_at - jobs.c.started_at).where(
-                jobs.c.parent_id.is_(None), jobs.c.status == "completed",
-                jobs.c.job_type.in_(("generate", "sample")),
-                jobs.c.started_at.is_not(None))).scalars().all()
+            rows = (
+                conn.execute(
+                    sa.select(jobs.c.finished_at - jobs.c.started_at).where(
+                        jobs.c.parent_id.is_(None),
+                        jobs.c.status == "completed",
+                        jobs.c.job_type.in_(("generate", "sample")),
+                        jobs.c.started_at.is_not(None),
+                    )
+                )
+                .scalars()
+                .all()
+            )
         return [float(r) for r in rows]
 
     # ------------------------------------------------------------------ jobs: worker side
@@ -390,8 +507,9 @@ class JobStore:
             query = sa.select(jobs.c.job_id).where(jobs.c.status == "queued")
             if job_id is not None:
                 query = query.where(jobs.c.job_id == job_id)
-            query = query.order_by(jobs.c.priority.desc(), jobs.c.created_at,
-                                   jobs.c.job_id).limit(1)
+            query = query.order_by(jobs.c.priority.desc(), jobs.c.created_at, jobs.c.job_id).limit(
+                1
+            )
             now = time.time()
             with self._tx() as conn:
                 if conn.dialect.name == "postgresql":
@@ -400,10 +518,17 @@ class JobStore:
                 if candidate is None:
                     return None
                 claimed = conn.execute(
-                    jobs.update().where(jobs.c.job_id == candidate, jobs.c.status == "queued")
-                    .values(status="running", worker=worker, started_at=now,
-                            heartbeat_at=now, attempts=jobs.c.attempts + 1,
-                            stage="starting")).rowcount
+                    jobs.update()
+                    .where(jobs.c.job_id == candidate, jobs.c.status == "queued")
+                    .values(
+                        status="running",
+                        worker=worker,
+                        started_at=now,
+                        heartbeat_at=now,
+                        attempts=jobs.c.attempts + 1,
+                        stage="starting",
+                    )
+                ).rowcount
                 if claimed:
                     self._event(conn, candidate, "queued", "running", f"claimed by {worker}")
             if claimed:
@@ -417,42 +542,74 @@ class JobStore:
         is no longer this attempt's: reaped, cancelled or finished).
         """
         with self._tx() as conn:
-            held = conn.execute(jobs.update().where(*self._held(job))
-                                .values(heartbeat_at=time.time())).rowcount
+            held = conn.execute(
+                jobs.update().where(*self._held(job)).values(heartbeat_at=time.time())
+            ).rowcount
             if not held:
                 return "lost"
-            cancel = conn.execute(sa.select(jobs.c.cancel_requested)
-                                  .where(jobs.c.job_id == job.job_id)).scalar_one()
+            cancel = conn.execute(
+                sa.select(jobs.c.cancel_requested).where(jobs.c.job_id == job.job_id)
+            ).scalar_one()
         return "cancel" if cancel else "ok"
 
     def set_progress(self, job: Job, fraction: float, stage: str) -> bool:
         """Record the progress of a running job; False if the attempt lost the job."""
         with self._tx() as conn:
-            return bool(conn.execute(jobs.update().where(*self._held(job)).values(
-                progress=min(max(float(fraction), 0.0), 1.0), stage=stage[:200],
-                heartbeat_at=time.time())).rowcount)
+            return bool(
+                conn.execute(
+                    jobs.update()
+                    .where(*self._held(job))
+                    .values(
+                        progress=min(max(float(fraction), 0.0), 1.0),
+                        stage=stage[:200],
+                        heartbeat_at=time.time(),
+                    )
+                ).rowcount
+            )
 
     def complete(self, job: Job, result: dict[str, Any], rows: int = 0) -> bool:
         """Finish the attempt as completed; False (nothing changed) if it lost the job."""
         with self._tx() as conn:
-            return self._finish(conn, job.job_id, "running", "completed", "completed",
-                                result=result, rows=rows, attempt=job.attempts)
+            return self._finish(
+                conn,
+                job.job_id,
+                "running",
+                "completed",
+                "completed",
+                result=result,
+                rows=rows,
+                attempt=job.attempts,
+            )
 
     def fail(self, job: Job, error: str) -> bool:
         """Finish the attempt as failed with the reason; False if it lost the job."""
         with self._tx() as conn:
-            return self._finish(conn, job.job_id, "running", "failed", error[:300],
-                                error=error, attempt=job.attempts)
+            return self._finish(
+                conn,
+                job.job_id,
+                "running",
+                "failed",
+                error[:300],
+                error=error,
+                attempt=job.attempts,
+            )
 
     def mark_cancelled(self, job: Job) -> bool:
         """Finish the attempt as cancelled; False if it lost the job."""
         with self._tx() as conn:
-            return self._finish(conn, job.job_id, "running", "cancelled",
-                                "stopped after cancel request",
-                                error="cancelled by request", attempt=job.attempts)
+            return self._finish(
+                conn,
+                job.job_id,
+                "running",
+                "cancelled",
+                "stopped after cancel request",
+                error="cancelled by request",
+                attempt=job.attempts,
+            )
 
-    def split(self, job: Job,
-              parts: builtins.list[tuple[int, dict[str, Any], int]]) -> builtins.list[Job]:
+    def split(
+        self, job: Job, parts: builtins.list[tuple[int, dict[str, Any], int]]
+    ) -> builtins.list[Job]:
         """Split a running job into queued partitions ``(index, params, seed)``.
 
         The parent stays running, held by no worker, until its last partition finishes
@@ -460,24 +617,52 @@ class JobStore:
         """
         now = time.time()
         with self._tx() as conn:
-            held = conn.execute(jobs.update().where(*self._held(job)).values(
-                parts_total=len(parts), parts_done=0, worker="partitions", heartbeat_at=None,
-                stage=f"0 of {len(parts)} partitions")).rowcount
+            held = conn.execute(
+                jobs.update()
+                .where(*self._held(job))
+                .values(
+                    parts_total=len(parts),
+                    parts_done=0,
+                    worker="partitions",
+                    heartbeat_at=None,
+                    stage=f"0 of {len(parts)} partitions",
+                )
+            ).rowcount
             if not held:
                 return []
             rank = priority_rank(job.priority)
             for index, params, seed in parts:
                 part_id = new_job_id()
-                conn.execute(jobs.insert().values(
-                    job_id=part_id, job_type=job.job_type, status="queued", priority=rank,
-                    params=params, seed=int(seed), progress=0.0, stage="queued", result=None,
-                    error=None, attempts=0, max_attempts=MAX_ATTEMPTS, parent_id=job.job_id,
-                    partition=index, parts_total=0, parts_done=0, worker=None, rows=0,
-                    created_at=now, cancel_requested=False, owner=job.owner,
-                    request_id=job.request_id))
+                conn.execute(
+                    jobs.insert().values(
+                        job_id=part_id,
+                        job_type=job.job_type,
+                        status="queued",
+                        priority=rank,
+                        params=params,
+                        seed=int(seed),
+                        progress=0.0,
+                        stage="queued",
+                        result=None,
+                        error=None,
+                        attempts=0,
+                        max_attempts=MAX_ATTEMPTS,
+                        parent_id=job.job_id,
+                        partition=index,
+                        parts_total=0,
+                        parts_done=0,
+                        worker=None,
+                        rows=0,
+                        created_at=now,
+                        cancel_requested=False,
+                        owner=job.owner,
+                        request_id=job.request_id,
+                    )
+                )
                 self._event(conn, part_id, None, "queued", f"partition {index} of {job.job_id}")
-            self._event(conn, job.job_id, "running", "running",
-                        f"split into {len(parts)} partitions")
+            self._event(
+                conn, job.job_id, "running", "running", f"split into {len(parts)} partitions"
+            )
         return self.children(job.job_id)
 
     def part_finished(self, part: Job) -> Job | None:
@@ -485,14 +670,24 @@ class JobStore:
         if part.parent_id is None:
             return None
         with self._tx() as conn:
-            conn.execute(jobs.update().where(jobs.c.job_id == part.parent_id,
-                                             jobs.c.status == "running").values(
-                parts_done=jobs.c.parts_done + 1))
-            row = conn.execute(sa.select(jobs.c.parts_done, jobs.c.parts_total, jobs.c.status)
-                               .where(jobs.c.job_id == part.parent_id)).one()
-            conn.execute(jobs.update().where(jobs.c.job_id == part.parent_id).values(
-                progress=row.parts_done / max(row.parts_total, 1),
-                stage=f"{row.parts_done} of {row.parts_total} partitions"))
+            conn.execute(
+                jobs.update()
+                .where(jobs.c.job_id == part.parent_id, jobs.c.status == "running")
+                .values(parts_done=jobs.c.parts_done + 1)
+            )
+            row = conn.execute(
+                sa.select(jobs.c.parts_done, jobs.c.parts_total, jobs.c.status).where(
+                    jobs.c.job_id == part.parent_id
+                )
+            ).one()
+            conn.execute(
+                jobs.update()
+                .where(jobs.c.job_id == part.parent_id)
+                .values(
+                    progress=row.parts_done / max(row.parts_total, 1),
+                    stage=f"{row.parts_done} of {row.parts_total} partitions",
+                )
+            )
         if row.status == "running" and row.parts_done == row.parts_total:
             return self.get(part.parent_id)
         return None
@@ -500,31 +695,46 @@ class JobStore:
     def stalled_parents(self, quiet_for: float = 10.0) -> builtins.list[Job]:
         """Running split jobs whose partitions all completed over ``quiet_for`` s ago."""
         child = jobs.alias("child")
-        last_done = (sa.select(sa.func.max(child.c.finished_at))
-                     .where(child.c.parent_id == jobs.c.job_id).scalar_subquery())
+        last_done = (
+            sa.select(sa.func.max(child.c.finished_at))
+            .where(child.c.parent_id == jobs.c.job_id)
+            .scalar_subquery()
+        )
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(jobs).where(
-                jobs.c.status == "running", jobs.c.parts_total > 0,
-                jobs.c.parts_done >= jobs.c.parts_total,
-                last_done < time.time() - quiet_for)).all()
+            rows = conn.execute(
+                sa.select(jobs).where(
+                    jobs.c.status == "running",
+                    jobs.c.parts_total > 0,
+                    jobs.c.parts_done >= jobs.c.parts_total,
+                    last_done < time.time() - quiet_for,
+                )
+            ).all()
         return [Job._of(r) for r in rows]
 
-    def finish_parent(self, parent: Job, result: dict[str, Any] | None, rows: int = 0,
-                      error: str | None = None) -> bool:
+    def finish_parent(
+        self, parent: Job, result: dict[str, Any] | None, rows: int = 0, error: str | None = None
+    ) -> bool:
         """Complete (or fail, with ``error``) a split job held by its partitions."""
         with self._tx() as conn:
             if error is not None:
-                done = self._finish(conn, parent.job_id, "running", "failed", error[:300],
-                                    error=error)
-                for child in conn.execute(sa.select(jobs.c.job_id).where(
-                        jobs.c.parent_id == parent.job_id, jobs.c.status == "queued")):
+                done = self._finish(
+                    conn, parent.job_id, "running", "failed", error[:300], error=error
+                )
+                for child in conn.execute(
+                    sa.select(jobs.c.job_id).where(
+                        jobs.c.parent_id == parent.job_id, jobs.c.status == "queued"
+                    )
+                ):
                     self._finish(conn, child.job_id, "queued", "cancelled", "parent failed")
-                conn.execute(jobs.update().where(jobs.c.parent_id == parent.job_id,
-                                                 jobs.c.status == "running")
-                             .values(cancel_requested=True))
+                conn.execute(
+                    jobs.update()
+                    .where(jobs.c.parent_id == parent.job_id, jobs.c.status == "running")
+                    .values(cancel_requested=True)
+                )
                 return done
-            return self._finish(conn, parent.job_id, "running", "completed", "completed",
-                                result=result, rows=rows)
+            return self._finish(
+                conn, parent.job_id, "running", "completed", "completed", result=result, rows=rows
+            )
 
     def reap(self, timeout: float | None = None) -> builtins.list[Job]:
         """Take running jobs back from workers silent for ``timeout`` seconds.
@@ -536,54 +746,107 @@ class JobStore:
         cutoff = time.time() - timeout
         requeued: builtins.list[str] = []
         with self._tx() as conn:
-            stale = conn.execute(sa.select(jobs).where(
-                jobs.c.status == "running", jobs.c.parts_total == 0,
-                jobs.c.heartbeat_at < cutoff)).all()
+            stale = conn.execute(
+                sa.select(jobs).where(
+                    jobs.c.status == "running",
+                    jobs.c.parts_total == 0,
+                    jobs.c.heartbeat_at < cutoff,
+                )
+            ).all()
             for row in stale:
-                lost = (f"worker {row.worker} stopped sending heartbeats for over "
-                        f"{timeout:.0f} s (attempt {row.attempts} of {row.max_attempts})")
-                held = [jobs.c.job_id == row.job_id, jobs.c.status == "running",
-                        jobs.c.attempts == row.attempts, jobs.c.heartbeat_at < cutoff]
+                lost = (
+                    f"worker {row.worker} stopped sending heartbeats for over "
+                    f"{timeout:.0f} s (attempt {row.attempts} of {row.max_attempts})"
+                )
+                held = [
+                    jobs.c.job_id == row.job_id,
+                    jobs.c.status == "running",
+                    jobs.c.attempts == row.attempts,
+                    jobs.c.heartbeat_at < cutoff,
+                ]
                 if row.cancel_requested:
-                    self._finish(conn, row.job_id, "running", "cancelled", lost,
-                                 error="cancelled by request", attempt=row.attempts)
+                    self._finish(
+                        conn,
+                        row.job_id,
+                        "running",
+                        "cancelled",
+                        lost,
+                        error="cancelled by request",
+                        attempt=row.attempts,
+                    )
                 elif row.attempts < row.max_attempts:
-                    changed = conn.execute(jobs.update().where(*held).values(
-                        status="queued", worker=None, heartbeat_at=None, progress=0.0,
-                        stage="queued again")).rowcount
+                    changed = conn.execute(
+                        jobs.update()
+                        .where(*held)
+                        .values(
+                            status="queued",
+                            worker=None,
+                            heartbeat_at=None,
+                            progress=0.0,
+                            stage="queued again",
+                        )
+                    ).rowcount
                     if changed:
                         self._event(conn, row.job_id, "running", "queued", lost + "; retrying")
                         self._log(conn, row.job_id, "WARNING", lost + "; retrying")
                         requeued.append(row.job_id)
                 else:
-                    self._finish(conn, row.job_id, "running", "failed", lost,
-                                 error=lost + "; no attempt left", attempt=row.attempts)
+                    self._finish(
+                        conn,
+                        row.job_id,
+                        "running",
+                        "failed",
+                        lost,
+                        error=lost + "; no attempt left",
+                        attempt=row.attempts,
+                    )
         return [self.get(j) for j in requeued]
 
     # ------------------------------------------------------------------ API keys
 
-    def create_key(self, role: str, name: str = "", secret: str | None = None,
-                   ) -> tuple[ApiKey, str]:
+    def create_key(
+        self,
+        role: str,
+        name: str = "",
+        secret: str | None = None,
+    ) -> tuple[ApiKey, str]:
         """Store a new key (hashed) and return it with its secret, shown only here."""
         if role not in ROLES:
-            raise ConfigError([Problem("role", f"unknown role {role!r}",
-                                       "use one of: " + ", ".join(ROLES))])
+            raise ConfigError(
+                [Problem("role", f"unknown role {role!r}", "use one of: " + ", ".join(ROLES))]
+            )
         secret = secret or "sk_" + secrets.token_urlsafe(32)
         if len(secret) < 16:
-            raise ConfigError([Problem("key", "an API key must have at least 16 characters",
-                                       "use a long random string")])
+            raise ConfigError(
+                [
+                    Problem(
+                        "key",
+                        "an API key must have at least 16 characters",
+                        "use a long random string",
+                    )
+                ]
+            )
         key = ApiKey("key_" + secrets.token_hex(8), name, role, time.time(), None, False)
         with self._tx() as conn:
-            conn.execute(api_keys.insert().values(
-                key_id=key.key_id, name=name, role=role, digest=_digest(secret),
-                created_at=key.created_at, last_used_at=None, revoked=False))
+            conn.execute(
+                api_keys.insert().values(
+                    key_id=key.key_id,
+                    name=name,
+                    role=role,
+                    digest=_digest(secret),
+                    created_at=key.created_at,
+                    last_used_at=None,
+                    revoked=False,
+                )
+            )
         return key, secret
 
     def find_key(self, secret: str) -> ApiKey | None:
         """The stored key with this secret (revoked ones too), or None."""
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(api_keys).where(
-                api_keys.c.digest == _digest(secret))).first()
+            row = conn.execute(
+                sa.select(api_keys).where(api_keys.c.digest == _digest(secret))
+            ).first()
         return None if row is None else self._key(row)
 
     def verify_key(self, secret: str) -> ApiKey | None:
@@ -601,8 +864,11 @@ class JobStore:
         now = time.time()
         if key.last_used_at is None or now - key.last_used_at > 60:
             with self._tx() as conn:
-                conn.execute(api_keys.update().where(api_keys.c.key_id == key.key_id)
-                             .values(last_used_at=now))
+                conn.execute(
+                    api_keys.update()
+                    .where(api_keys.c.key_id == key.key_id)
+                    .values(last_used_at=now)
+                )
         if len(self._keys) > 10_000:
             self._keys.clear()
         self._keys[secret] = (key, time.monotonic() + KEY_CACHE_SECONDS)
@@ -617,8 +883,9 @@ class JobStore:
     def revoke_key(self, key_id: str) -> ApiKey:
         """Revoke a key (JobNotFoundError when there is none)."""
         with self._tx() as conn:
-            changed = conn.execute(api_keys.update().where(api_keys.c.key_id == key_id)
-                                   .values(revoked=True)).rowcount
+            changed = conn.execute(
+                api_keys.update().where(api_keys.c.key_id == key_id).values(revoked=True)
+            ).rowcount
         if not changed:
             raise JobNotFoundError(f"no API key {key_id!r}; list keys with `syndata keys list`")
         self._keys.clear()
@@ -627,29 +894,58 @@ class JobStore:
     def count_keys(self) -> int:
         """How many live keys exist."""
         with self.engine.connect() as conn:
-            return int(conn.execute(sa.select(sa.func.count()).select_from(api_keys)
-                                    .where(api_keys.c.revoked.is_(False))).scalar_one())
+            return int(
+                conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(api_keys)
+                    .where(api_keys.c.revoked.is_(False))
+                ).scalar_one()
+            )
 
     # ------------------------------------------------------------------ helpers
 
     @staticmethod
     def _key(row: Any) -> ApiKey:
-        return ApiKey(row.key_id, row.name, row.role, row.created_at, row.last_used_at,
-                      bool(row.revoked))
+        return ApiKey(
+            row.key_id,
+            row.name,
+            row.role,
+            row.created_at,
+            row.last_used_at,
+            bool(row.revoked),
+            row.project,
+        )
 
     @staticmethod
     def _held(job: Job) -> builtins.list[Any]:
-        return [jobs.c.job_id == job.job_id, jobs.c.status == "running",
-                jobs.c.attempts == job.attempts]
+        return [
+            jobs.c.job_id == job.job_id,
+            jobs.c.status == "running",
+            jobs.c.attempts == job.attempts,
+        ]
 
-    def _finish(self, conn: Connection, job_id: str, from_status: str, to_status: str,
-                note: str, *, result: dict[str, Any] | None = None, rows: int = 0,
-                error: str | None = None, attempt: int | None = None) -> bool:
+    def _finish(
+        self,
+        conn: Connection,
+        job_id: str,
+        from_status: str,
+        to_status: str,
+        note: str,
+        *,
+        result: dict[str, Any] | None = None,
+        rows: int = 0,
+        error: str | None = None,
+        attempt: int | None = None,
+    ) -> bool:
         where = [jobs.c.job_id == job_id, jobs.c.status == from_status]
         if attempt is not None:
             where.append(jobs.c.attempts == attempt)
-        values: dict[str, Any] = {"status": to_status, "finished_at": time.time(),
-                                  "stage": to_status, "error": error}
+        values: dict[str, Any] = {
+            "status": to_status,
+            "finished_at": time.time(),
+            "stage": to_status,
+            "error": error,
+        }
         if to_status == "completed":
             values.update(result=result, rows=int(rows), progress=1.0)
         changed = conn.execute(jobs.update().where(*where).values(**values)).rowcount
@@ -658,13 +954,23 @@ class JobStore:
         return bool(changed)
 
     @staticmethod
-    def _event(conn: Connection, job_id: str, from_status: str | None, to_status: str,
-               note: str) -> None:
-        conn.execute(job_events.insert().values(job_id=job_id, at=time.time(),
-                                                from_status=from_status, to_status=to_status,
-                                                note=note))
+    def _event(
+        conn: Connection, job_id: str, from_status: str | None, to_status: str, note: str
+    ) -> None:
+        conn.execute(
+            job_events.insert().values(
+                job_id=job_id,
+                at=time.time(),
+                from_status=from_status,
+                to_status=to_status,
+                note=note,
+            )
+        )
 
     @staticmethod
     def _log(conn: Connection, job_id: str, level: str, message: str) -> None:
-        conn.execute(job_logs.insert().values(job_id=job_id, at=time.time(), level=level,
-                                              message=message, fields=None))
+        conn.execute(
+            job_logs.insert().values(
+                job_id=job_id, at=time.time(), level=level, message=message, fields=None
+            )
+        )

@@ -49,11 +49,11 @@ def execute(store: JobStore, job: Job, *, notify: Notify | None = None) -> str:
             _record_failure(store, job, str(exc), type(exc).__name__)
             return "failed"
     ctx = multiprocessing.get_context("fork")
-    child = ctx.Process(target=_child_main, args=(store, job), daemon=False,
-                        name=f"syndata-{job.job_id}")
+    child = ctx.Process(
+        target=_child_main, args=(store, job), daemon=False, name=f"syndata-{job.job_id}"
+    )
     child.start()
-    store.log(job.job_id, "job started", worker=job.worker, attempt=job.attempts,
-              pid=child.pid)
+    store.log(job.job_id, "job started", worker=job.worker, attempt=job.attempts, pid=child.pid)
     while True:
         child.join(HEARTBEAT_SECONDS)
         if not child.is_alive():
@@ -68,8 +68,7 @@ def execute(store: JobStore, job: Job, *, notify: Notify | None = None) -> str:
                 if job.parent_id is None:  # partial output of a stopped job is removed
                     shutil.rmtree(settings.jobs_dir() / job.job_id, ignore_errors=True)
                 store.mark_cancelled(job)
-                store.log(job.job_id, "job cancelled: its process was stopped",
-                          level="WARNING")
+                store.log(job.job_id, "job cancelled: its process was stopped", level="WARNING")
             break
     final = store.get(job.job_id)
     if final.status == "running" and final.attempts == job.attempts and not final.parts_total:
@@ -93,8 +92,12 @@ def _stop(child: Any) -> None:
 
 def _should_split(job: Job) -> bool:
     rows = job.params.get("rows")
-    return (job.job_type == "sample" and job.parent_id is None and isinstance(rows, int)
-            and rows > settings.partition_rows())
+    return (
+        job.job_type == "sample"
+        and job.parent_id is None
+        and isinstance(rows, int)
+        and rows > settings.partition_rows()
+    )
 
 
 def _split(store: JobStore, job: Job, notify: Notify | None) -> str:
@@ -102,17 +105,37 @@ def _split(store: JobStore, job: Job, notify: Notify | None) -> str:
 
     parts = runner.partitions(int(job.params["rows"]), settings.partition_rows(), job.seed)
     params = runner.pin_model(job.params)  # every partition samples the same model version
-    children = store.split(job, [(p.index, {**params, "partition": {
-        "index": p.index, "start": p.start, "rows": p.rows, "seed": p.seed}}, p.seed)
-        for p in parts])
-    store.log(job.job_id, f"split into {len(children)} partitions of up to "
-                          f"{settings.partition_rows():,} rows", partitions=len(children))
+    children = store.split(
+        job,
+        [
+            (
+                p.index,
+                {
+                    **params,
+                    "partition": {
+                        "index": p.index,
+                        "start": p.start,
+                        "rows": p.rows,
+                        "seed": p.seed,
+                    },
+                },
+                p.seed,
+            )
+            for p in parts
+        ],
+    )
+    store.log(
+        job.job_id,
+        f"split into {len(children)} partitions of up to {settings.partition_rows():,} rows",
+        partitions=len(children),
+    )
     if notify is not None and children:
         notify(len(children))
     return "split"
 
 
 # --------------------------------------------------------------------------- child side
+
 
 def _child_main(store: JobStore, job: Job) -> None:
     """The job's own process: run it, record the outcome, exit."""
@@ -124,10 +147,12 @@ def _child_main(store: JobStore, job: Job) -> None:
     except SyndataError as exc:
         _record_failure(store, job, str(exc), type(exc).__name__)
     except Exception as exc:  # a bug: keep the traceback in the job's log
-        store.log(job.job_id, "internal error", level="ERROR",
-                  traceback=traceback.format_exc()[-4000:])
-        _record_failure(store, job, f"internal error: {type(exc).__name__}: {exc}",
-                        type(exc).__name__)
+        store.log(
+            job.job_id, "internal error", level="ERROR", traceback=traceback.format_exc()[-4000:]
+        )
+        _record_failure(
+            store, job, f"internal error: {type(exc).__name__}: {exc}", type(exc).__name__
+        )
     else:
         rows = int(result.get("rows", 0) or 0)
         if store.complete(job, result, rows):
@@ -170,10 +195,21 @@ def _run(store: JobStore, job: Job) -> dict[str, Any]:
     if job.parent_id is not None:
         part = runner.Partition(**job.params["partition"])
         params = {k: v for k, v in job.params.items() if k != "partition"}
-        return runner.run_partition(params, part, workdir=settings.jobs_dir() / job.parent_id,
-                                    progress=progress, log=job_log)
-    return runner.run(job.job_type, job.params, workdir=settings.jobs_dir() / job.job_id,
-                      seed=job.seed, progress=progress, log=job_log)
+        return runner.run_partition(
+            params,
+            part,
+            workdir=settings.jobs_dir() / job.parent_id,
+            progress=progress,
+            log=job_log,
+        )
+    return runner.run(
+        job.job_type,
+        job.params,
+        workdir=settings.jobs_dir() / job.job_id,
+        seed=job.seed,
+        progress=progress,
+        log=job_log,
+    )
 
 
 def _record_failure(store: JobStore, job: Job, message: str, kind: str) -> None:
@@ -187,16 +223,16 @@ def _fail_parent(store: JobStore, job: Job, message: str) -> None:
         return
     parent = store.get(job.parent_id)
     if store.finish_parent(parent, None, error=f"partition {job.partition} failed: {message}"):
-        store.log(parent.job_id, f"partition {job.partition} failed: {message}",
-                  level="ERROR")
+        store.log(parent.job_id, f"partition {job.partition} failed: {message}", level="ERROR")
 
 
 def _finish_parent(store: JobStore, parent: Job) -> None:
     from syndata.jobs import runner
 
     parts = store.children(parent.job_id)
-    result = runner.merge_partitions([p.result or {} for p in parts],
-                                     workdir=settings.jobs_dir() / parent.job_id)
+    result = runner.merge_partitions(
+        [p.result or {} for p in parts], workdir=settings.jobs_dir() / parent.job_id
+    )
     rows = int(result.get("rows", 0) or 0)
     if store.finish_parent(parent, result, rows):
         store.log(parent.job_id, "job completed", rows=rows, partitions=len(parts))
@@ -206,12 +242,12 @@ def _plain(fields: dict[str, Any]) -> dict[str, Any]:
     """Log fields as JSON-ready values."""
     out: dict[str, Any] = {}
     for key, value in fields.items():
-        out[key] = value if isinstance(value, str | int | float | bool | type(None)) \
-            else str(value)
+        out[key] = value if isinstance(value, str | int | float | bool | type(None)) else str(value)
     return out
 
 
 # --------------------------------------------------------------------------- loops
+
 
 def finish_stalled_parents(store: JobStore, quiet_for: float = 10.0) -> int:
     """Complete split jobs whose partitions all completed but which were never finished."""
@@ -230,9 +266,16 @@ def preload() -> None:
     from syndata.models import make_model  # noqa: F401
 
 
-def work_loop(store: JobStore, *, name: str | None = None, stop: Any = None,
-              poll: float = 0.5, reap_every: float = 5.0, notify: Notify | None = None,
-              max_jobs: int | None = None) -> int:
+def work_loop(
+    store: JobStore,
+    *,
+    name: str | None = None,
+    stop: Any = None,
+    poll: float = 0.5,
+    reap_every: float = 5.0,
+    notify: Notify | None = None,
+    max_jobs: int | None = None,
+) -> int:
     """Claim and run jobs until ``stop`` is set (or ``max_jobs`` ran); return jobs run."""
     name = name or worker_name()
     preload()
@@ -286,14 +329,17 @@ class LocalPool:
         """Start the worker processes and a watcher that restarts dead ones."""
         JobStore(self.url).dispose()  # migrate once before the workers race to
         self._procs = [self._spawn(i) for i in range(self.workers)]
-        self._watch = threading.Thread(target=self._restart_dead, daemon=True,
-                                       name="pool-watch")
+        self._watch = threading.Thread(target=self._restart_dead, daemon=True, name="pool-watch")
         self._watch.start()
         return self
 
     def _spawn(self, index: int) -> Any:
-        proc = self._ctx.Process(target=_pool_worker, args=(self.url, index, self._stop),
-                                 name=f"syndata-worker-{index}", daemon=False)
+        proc = self._ctx.Process(
+            target=_pool_worker,
+            args=(self.url, index, self._stop),
+            name=f"syndata-worker-{index}",
+            daemon=False,
+        )
         proc.start()
         return proc
 
@@ -301,8 +347,11 @@ class LocalPool:
         while not self._stop.wait(1.0):
             for i, proc in enumerate(self._procs):
                 if not proc.is_alive() and not self._stop.is_set():
-                    log.warning("worker %s died (exit code %s); starting a new one",
-                                proc.name, proc.exitcode)
+                    log.warning(
+                        "worker %s died (exit code %s); starting a new one",
+                        proc.name,
+                        proc.exitcode,
+                    )
                     self._procs[i] = self._spawn(i)
 
     @property

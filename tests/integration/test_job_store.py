@@ -182,7 +182,7 @@ def test_opening_a_store_twice_migrates_once(store_url: str) -> None:
     assert second.stats()["total"] == 1
     with first.engine.connect() as conn:
         versions = conn.execute(sa.text("SELECT version_num FROM syndata_alembic_version")).all()
-    assert [v[0] for v in versions] == ["0001"]
+    assert [v[0] for v in versions] == ["0002"]
     first.dispose()
     second.dispose()
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,76 +16,12 @@ from pathlib import Path
 import httpx
 import pandas as pd
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-ADMIN = "sk_test_admin_" + "a" * 24
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class Server:
-    """`syndata serve` in its own process."""
-
-    def __init__(self, env: dict[str, str], workers: int = 2) -> None:
-        self.env = env
-        self.workers = workers
-        self.port = _port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen | None = None
-
-    def start(self) -> Server:
-        self.log = Path(self.env["SYNDATA_HOME"]).parent / f"serve-{self.port}.log"
-        with open(self.log, "w") as log:  # a file, not a pipe nobody reads
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "syndata", "serve", "--port", str(self.port),
-                 "--workers", str(self.workers), "--log-level", "warning"],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"serve exited: {self.log.read_text()[-3000:]}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError("the server did not answer /health within 90 s")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-
-    def client(self, key: str = ADMIN) -> httpx.Client:
-        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {key}"},
-                            timeout=60)
-
-
-def wait_job(http: httpx.Client, job_id: str, timeout: float = 180) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        job = http.get(f"/jobs/{job_id}").json()
-        if job["status"] in ("completed", "failed", "cancelled"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"{job_id} not finished after {timeout} s")
+from serve_process import ADMIN, ROOT, Server, cli, free_port, service_env, wait_job
 
 
 @pytest.fixture
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    monkeypatch.setenv("SYNDATA_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("SYNDATA_API_KEY", ADMIN)
-    for var in ("SYNDATA_API_URL", "SYNDATA_BROKER_URL", "SYNDATA_JOBS_URL", "SYNDATA_AUTH"):
-        monkeypatch.delenv(var, raising=False)
-    return dict(os.environ)
+    return service_env(tmp_path, monkeypatch)
 
 
 @pytest.fixture
@@ -95,11 +29,6 @@ def server(env: dict[str, str]) -> Iterator[Server]:
     srv = Server(env).start()
     yield srv
     srv.stop()
-
-
-def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "syndata", *args], env=env, text=True,
-                          capture_output=True, timeout=300)
 
 
 def test_upload_fit_sample_download_with_keys_and_roles(server: Server, env) -> None:
@@ -110,8 +39,9 @@ def test_upload_fit_sample_download_with_keys_and_roles(server: Server, env) -> 
         upload = http.post("/datasets", files={"file": ("penguins.csv", handle, "text/csv")})
     assert upload.status_code == 201, upload.text
     dataset = upload.json()["dataset_id"]
-    fit = http.post("/models/penguins/fit", json={"dataset": dataset, "pii": "regenerate",
-                                                  "attacks": False})
+    fit = http.post(
+        "/models/penguins/fit", json={"dataset": dataset, "pii": "regenerate", "attacks": False}
+    )
     assert fit.status_code == 202, fit.text
     fitted = wait_job(http, fit.json()["job_id"])
     assert fitted["status"] == "completed", fitted["error"]
@@ -121,8 +51,7 @@ def test_upload_fit_sample_download_with_keys_and_roles(server: Server, env) -> 
     sample = http.post("/models/penguins/sample", json={"rows": 500, "seed": 3})
     done = wait_job(http, sample.json()["job_id"])
     assert done["status"] == "completed" and done["rows"] == 500
-    csv = http.get(f"/jobs/{done['job_id']}/result", params={"table": "penguins",
-                                                            "format": "csv"})
+    csv = http.get(f"/jobs/{done['job_id']}/result", params={"table": "penguins", "format": "csv"})
     assert csv.status_code == 200
     frame = pd.read_csv(io.BytesIO(csv.content))
     real = pd.read_csv(ROOT / "examples" / "data" / "penguins.csv")
@@ -141,14 +70,28 @@ def test_upload_fit_sample_download_with_keys_and_roles(server: Server, env) -> 
 
 def test_200_jobs_from_20_clients_each_finish_exactly_once(server: Server) -> None:
     def config(i: int) -> dict:
-        return {"tables": [{"table_name": "t", "columns": [
-            {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}}]}],
-            "rows": 10 + i}
+        return {
+            "tables": [
+                {
+                    "table_name": "t",
+                    "columns": [
+                        {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}}
+                    ],
+                }
+            ],
+            "rows": 10 + i,
+        }
 
     def submit(i: int) -> str:
         with server.client() as http:
-            response = http.post("/jobs", json={"job_type": "generate", "config": config(i),
-                                                "priority": ("low", "normal", "high")[i % 3]})
+            response = http.post(
+                "/jobs",
+                json={
+                    "job_type": "generate",
+                    "config": config(i),
+                    "priority": ("low", "normal", "high")[i % 3],
+                },
+            )
         assert response.status_code == 202, response.text
         return str(response.json()["job_id"])
 
@@ -170,11 +113,24 @@ def test_200_jobs_from_20_clients_each_finish_exactly_once(server: Server) -> No
 
 
 def test_the_cli_against_the_service(server: Server, env, tmp_path: Path) -> None:
-    remote = {**env, "SYNDATA_API_URL": server.url, "SYNDATA_API_KEY": ADMIN,
-              "SYNDATA_HOME": str(tmp_path / "elsewhere")}  # nothing local is used
+    remote = {
+        **env,
+        "SYNDATA_API_URL": server.url,
+        "SYNDATA_API_KEY": ADMIN,
+        "SYNDATA_HOME": str(tmp_path / "elsewhere"),
+    }  # nothing local is used
     out = tmp_path / "out"
-    run = cli("generate", "--config", str(ROOT / "examples" / "customer_config.json"),
-              "--rows", "50", "--wait", "--output-dir", str(out), env=remote)
+    run = cli(
+        "generate",
+        "--config",
+        str(ROOT / "examples" / "customer_config.json"),
+        "--rows",
+        "50",
+        "--wait",
+        "--output-dir",
+        str(out),
+        env=remote,
+    )
     assert run.returncode == 0, run.stderr
     job_id = run.stderr.split("submitted ")[1].split()[0]
     assert len(pd.read_csv(out / "customers.csv")) == 50
@@ -186,8 +142,14 @@ def test_the_cli_against_the_service(server: Server, env, tmp_path: Path) -> Non
     assert "job completed" in logs.stdout
     late = cli("cancel", job_id, env=remote)
     assert late.returncode == 10 and "HTTP 409" in late.stderr
-    bad = cli("generate", "--config", str(ROOT / "examples" / "customer_config.json"),
-              "--rows", "-5", env=remote)
+    bad = cli(
+        "generate",
+        "--config",
+        str(ROOT / "examples" / "customer_config.json"),
+        "--rows",
+        "-5",
+        env=remote,
+    )
     assert bad.returncode != 0
     nokey = cli("status", "--all", env={**remote, "SYNDATA_API_KEY": ""})
     assert nokey.returncode == 10 and "HTTP 401" in nokey.stderr
@@ -198,10 +160,27 @@ def test_jobs_and_logs_survive_a_restart(env) -> None:
     first = Server(env).start()
     try:
         http = first.client()
-        job = http.post("/jobs", json={"job_type": "generate", "config": {
-            "tables": [{"table_name": "t", "columns": [
-                {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}}]}],
-            "rows": 25}}).json()
+        job = http.post(
+            "/jobs",
+            json={
+                "job_type": "generate",
+                "config": {
+                    "tables": [
+                        {
+                            "table_name": "t",
+                            "columns": [
+                                {
+                                    "name": "id",
+                                    "type": "int",
+                                    "rule": {"type": "sequence", "start": 1},
+                                }
+                            ],
+                        }
+                    ],
+                    "rows": 25,
+                },
+            },
+        ).json()
         done = wait_job(http, job["job_id"])
         lines = http.get(f"/jobs/{job['job_id']}/logs").json()["lines"]
     finally:
@@ -213,8 +192,7 @@ def test_jobs_and_logs_survive_a_restart(env) -> None:
         assert again["status"] == "completed" and again["rows"] == 25
         assert again["finished_at"] == done["finished_at"]
         assert http.get(f"/jobs/{job['job_id']}/logs").json()["lines"] == lines
-        table = http.get(f"/jobs/{job['job_id']}/result", params={"table": "t",
-                                                                  "format": "jsonl"})
+        table = http.get(f"/jobs/{job['job_id']}/result", params={"table": "t", "format": "jsonl"})
         assert len(table.text.strip().splitlines()) == 25
     finally:
         second.stop()
@@ -226,10 +204,28 @@ def test_the_service_on_a_postgresql_job_store(env, pg_url: str) -> None:
     server = Server(env).start()
     try:
         http = server.client()
-        job = http.post("/jobs", json={"job_type": "generate", "priority": "high", "config": {
-            "tables": [{"table_name": "t", "columns": [
-                {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}}]}],
-            "rows": 40}}).json()
+        job = http.post(
+            "/jobs",
+            json={
+                "job_type": "generate",
+                "priority": "high",
+                "config": {
+                    "tables": [
+                        {
+                            "table_name": "t",
+                            "columns": [
+                                {
+                                    "name": "id",
+                                    "type": "int",
+                                    "rule": {"type": "sequence", "start": 1},
+                                }
+                            ],
+                        }
+                    ],
+                    "rows": 40,
+                },
+            },
+        ).json()
         assert wait_job(http, job["job_id"])["rows"] == 40
     finally:
         server.stop()
@@ -239,11 +235,17 @@ def test_the_service_on_a_postgresql_job_store(env, pg_url: str) -> None:
 
     engine = sa.create_engine(parse_db_url(pg_url))
     with engine.connect() as conn:
-        status = conn.execute(sa.text("SELECT status, priority FROM jobs WHERE job_id = :j"),
-                              {"j": job["job_id"]}).one()
-        transitions = conn.execute(sa.text(
-            "SELECT to_status FROM job_events WHERE job_id = :j ORDER BY id"),
-            {"j": job["job_id"]}).scalars().all()
+        status = conn.execute(
+            sa.text("SELECT status, priority FROM jobs WHERE job_id = :j"), {"j": job["job_id"]}
+        ).one()
+        transitions = (
+            conn.execute(
+                sa.text("SELECT to_status FROM job_events WHERE job_id = :j ORDER BY id"),
+                {"j": job["job_id"]},
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
     assert tuple(status) == ("completed", 2)
     assert transitions == ["queued", "running", "completed"]
@@ -252,22 +254,38 @@ def test_the_service_on_a_postgresql_job_store(env, pg_url: str) -> None:
 def test_serve_with_the_ui_brings_up_both_with_a_key_of_its_own(env) -> None:
     from syndata.jobs.store import JobStore
 
-    ui_port = _port()
+    ui_port = free_port()
     server = Server(env)
-    server.port = _port()
+    server.port = free_port()
     server.url = f"http://127.0.0.1:{server.port}"
     log = Path(env["SYNDATA_HOME"]).parent / "serve-ui.log"
     with open(log, "w") as out:
         server.proc = subprocess.Popen(
-            [sys.executable, "-m", "syndata", "serve", "--port", str(server.port),
-             "--workers", "1", "--ui", "--ui-port", str(ui_port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "syndata",
+                "serve",
+                "--port",
+                str(server.port),
+                "--workers",
+                "1",
+                "--ui",
+                "--ui-port",
+                str(ui_port),
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 120
         ready = set()
         while time.monotonic() < deadline and len(ready) < 2:
-            for name, url in (("api", f"{server.url}/health"),
-                              ("ui", f"http://127.0.0.1:{ui_port}/_stcore/health")):
+            for name, url in (
+                ("api", f"{server.url}/health"),
+                ("ui", f"http://127.0.0.1:{ui_port}/_stcore/health"),
+            ):
                 try:
                     if httpx.get(url, timeout=2).status_code == 200:
                         ready.add(name)

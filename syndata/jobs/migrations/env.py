@@ -9,12 +9,14 @@ from syndata.jobs.schema import metadata
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:  # offline SQL generation: `alembic upgrade --sql`
-    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata,
-                      literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=metadata, literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:
-    context.configure(connection=connection, target_metadata=metadata,
-                      version_table="syndata_alembic_version")
+    context.configure(
+        connection=connection, target_metadata=metadata, version_table="syndata_alembic_version"
+    )
     with context.begin_transaction():
         context.run_migrations()
