@@ -249,17 +249,36 @@ class ConstantRule(_RuleModel):
 class CustomRule(_RuleModel):
     """A plug-in class that makes the values.
 
-    ``custom_class`` is an entry-point name (group ``syndata.rules``) or a dotted path
-    (``package.module:Class``); ``parameters`` go to its constructor.
+    ``custom_class`` is the name of a plug-in the installation registered: an entry point
+    of group ``syndata.rules`` or a name in the admin's ``SYNDATA_RULE_PLUGINS``. A dotted
+    path (``package.module:Class``) works only for local CLI runs with
+    ``--allow-plugin-paths``. ``parameters`` go to its constructor. Validation imports
+    nothing: the class is loaded when the column is generated.
 
     The class implements ``generate(n, rng) -> sequence of n values`` (vectorised), or
-    names a per-row method in ``custom_method`` that is called with ``parameters``.
+    names a per-row method in ``custom_method`` (a plain public name) that is called with
+    ``parameters``.
     """
 
     type: Literal["custom"] = "custom"
-    custom_class: str
-    custom_method: str | None = None
+    custom_class: str = Field(min_length=1, max_length=200)
+    custom_method: str | None = Field(default=None, max_length=100)
     parameters: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("custom_class")
+    @classmethod
+    def _plugin_name(cls, name: str) -> str:
+        if not name.strip():
+            raise ValueError("custom_class is empty; name a registered plug-in")
+        return name.strip()
+
+    @field_validator("custom_method")
+    @classmethod
+    def _public_method(cls, method: str | None) -> str | None:
+        if method is not None and not re.fullmatch(r"[a-z][a-z0-9_]*", method):
+            raise ValueError(f"custom_method {method[:40]!r} is not a plain public method name; "
+                             "use lower-case letters, digits and '_', not starting with '_'")
+        return method
 
 
 class FakerRule(BaseModel):

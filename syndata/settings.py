@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 from pathlib import Path
 
 from syndata.errors import ConfigError, Problem
@@ -133,3 +134,34 @@ def partition_rows() -> int:
 def heartbeat_timeout() -> float:
     """Seconds without a heartbeat after which a running job's worker counts as dead."""
     return float(os.environ.get("SYNDATA_HEARTBEAT_TIMEOUT", "30"))
+
+
+# --------------------------------------------------------------------------- plug-ins
+# Custom rule plug-ins a config may name, besides the entry points of group
+# ``syndata.rules``: an allow-list the admin sets. Reading it imports nothing.
+
+RULE_PLUGINS_VAR = "SYNDATA_RULE_PLUGINS"
+_PLUGIN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,63}")
+_PLUGIN_TARGET = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*:[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+
+
+def rule_plugins() -> dict[str, str]:
+    """The admin's plug-in allow-list: ``SYNDATA_RULE_PLUGINS=name=module:Class,...``.
+
+    Returns ``{name: "module:Class"}``; raises ConfigError naming the variable when an
+    entry is not ``name=package.module:Class``. Nothing is imported here.
+    """
+    raw = os.environ.get(RULE_PLUGINS_VAR, "")
+    plugins: dict[str, str] = {}
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        name, sep, target = (s.strip() for s in item.partition("="))
+        if not sep or not _PLUGIN_NAME.fullmatch(name) or not _PLUGIN_TARGET.fullmatch(target):
+            raise ConfigError([Problem(
+                RULE_PLUGINS_VAR,
+                f"{RULE_PLUGINS_VAR} entry {item[:80]!r} is not name=package.module:Class",
+                f"set {RULE_PLUGINS_VAR} to comma-separated entries such as "
+                "'sku=mypkg.rules:SkuRule' (a name of letters, digits, '_' or '-')")])
+        plugins[name] = target
+    return plugins

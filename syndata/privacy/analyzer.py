@@ -358,7 +358,19 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
+_PROVIDER_KINDS = frozenset({"person", "address"})
+
+
 def _provider(kind: str, locale: str) -> Any:
+    """Faker's ``kind`` provider class of ``locale`` (None when Faker has none).
+
+    Both names come from this module's constants and are checked against Faker's own
+    lists before a module path is built from them.
+    """
+    from faker.config import AVAILABLE_LOCALES
+
+    if kind not in _PROVIDER_KINDS or locale not in AVAILABLE_LOCALES:
+        return None
     try:
         return importlib.import_module(f"faker.providers.{kind}.{locale}").Provider
     except ImportError:

@@ -47,10 +47,11 @@ from syndata.config import (
 from syndata.errors import ConfigError, Problem
 from syndata.io.base import ForeignKeySpec, TableSpec
 from syndata.rules.base import DEFAULT_DECIMAL_SCALE, ColumnGenerator, arrow_type
-from syndata.rules.custom import CustomPlugin
+from syndata.rules.custom import CustomPlugin, RefusedName, printable_name, resolve_plugin
 from syndata.rules.keys import ForeignKeyDraw, KeyStore, UniqueByHash, UniqueFromDomain
 from syndata.rules.numeric import Choice, Constant, DateRange, NumberRange, Sequence, as_number
 from syndata.rules.text import (
+    TEMPLATE_PROVIDERS,
     Email,
     FakerPool,
     Regex,
@@ -58,6 +59,7 @@ from syndata.rules.text import (
     WordSample,
     faker_for,
     has_provider,
+    provider_names,
     word_list,
 )
 
@@ -277,7 +279,7 @@ class _TableBuilder:
         try:
             return build_generator(rule, col, typ, self.config.locale, seed)
         except ValueError as exc:
-            self.problems.append(Problem(path, str(exc)))
+            self.problems.append(Problem(path, str(exc), getattr(exc, "fix", "")))
             return None
 
 
@@ -323,7 +325,10 @@ def build_generator(rule: Any, col: ColumnConfig, typ: pa.DataType, locale: str,
     if isinstance(rule, ConstantRule):
         return Constant(typ, _coerce([rule.value], col.type)[0])
     if isinstance(rule, CustomRule):
-        return CustomPlugin(typ, rule.custom_class, rule.custom_method, rule.parameters, col.name)
+        # only the registered name is looked up here: nothing is imported or built until
+        # the column is sampled (see syndata.rules.custom)
+        return CustomPlugin(typ, resolve_plugin(rule.custom_class), rule.custom_method,
+                            rule.parameters, col.name)
     assert isinstance(rule, FakerRule)
     return _faker_generator(rule.provider, rule.kwargs, col, typ, locale, seed)
 
@@ -331,13 +336,17 @@ def build_generator(rule: Any, col: ColumnConfig, typ: pa.DataType, locale: str,
 def _faker_generator(provider: str, kwargs: dict[str, Any], col: ColumnConfig,
                      typ: pa.DataType, locale: str, seed: int) -> ColumnGenerator:
     if not has_provider(locale, provider):
-        fake = faker_for(locale)
-        known = [*BUILTIN_RULE_TYPES, *(n for n in dir(fake) if not n.startswith("_"))]
+        known = [*BUILTIN_RULE_TYPES, *provider_names(locale)]
         guess = difflib.get_close_matches(provider, known, n=1)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
         raise ValueError(
-            f"unknown rule type '{provider}': not a built-in rule "
+            f"unknown rule type '{printable_name(provider)}': not a built-in rule "
             f"({', '.join(BUILTIN_RULE_TYPES)}) nor a Faker provider of locale {locale}{hint}")
+    if kwargs and provider in TEMPLATE_PROVIDERS:
+        raise RefusedName(
+            f"Faker provider '{provider}' calls other providers named in its arguments; "
+            "a config cannot pass it arguments",
+            f"use '{provider}' without extra keys, or one rule per column")
     words = word_list(locale, provider) if not kwargs and pa.types.is_string(typ) else None
     if words is not None:
         return WordSample(*words)

@@ -7,10 +7,19 @@ Faker is slow when called once per row (~25k values/s). Instead:
 * any other provider fills a pool of values once per column (seeded Faker calls), which
   is then sampled; for providers whose digits are free (phone numbers, postcodes,
   street addresses) every digit is drawn again per row, so values rarely repeat.
+
+Names from a config resolve only to Faker's own registry: a locale must be one of
+``faker.config.AVAILABLE_LOCALES``, and a provider one of the public methods defined on
+the provider classes of ``Faker(locale).providers`` (``provider_names``, cached per
+locale), never another attribute of the Faker object (``seed_instance``, ``__class__``).
+Providers that call other providers named in their arguments (``TEMPLATE_PROVIDERS``:
+``json``, ``pystr_format`` ...) take no arguments from a config.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -20,6 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from faker import Faker
+from faker.config import AVAILABLE_LOCALES
 
 from syndata.errors import GenerationError
 from syndata.rules.base import (
@@ -47,27 +57,62 @@ _LIST_ATTRIBUTES = {
     "company_suffix": "company_suffixes", "free_email_domain": "free_email_domains",
     "color_name": "all_colors", "currency_code": "currencies", "language_name": "language_names",
 }
+# providers that format other providers named in their arguments (``{{token}}`` templates,
+# ``data_columns``): usable, but a config cannot pass them arguments
+TEMPLATE_PROVIDERS = frozenset({
+    "pystr_format", "json", "json_bytes", "xml", "csv", "tsv", "psv", "dsv", "fixed_width",
+})
+KNOWN_LOCALES = frozenset(AVAILABLE_LOCALES)
 _faker_cache: dict[str, Faker] = {}
+
+
+def check_locale(locale: str) -> str:
+    """``locale`` when Faker ships it (``faker.config.AVAILABLE_LOCALES``); else ValueError."""
+    if not isinstance(locale, str) or locale not in KNOWN_LOCALES:
+        shown = str(locale)[:40] if isinstance(locale, str) else type(locale).__name__
+        raise ValueError(f"unknown locale '{shown}'")
+    return locale
 
 
 def faker_for(locale: str) -> Faker:
     """A shared Faker instance of ``locale`` (raises ValueError for an unknown locale)."""
     if locale not in _faker_cache:
-        try:
-            _faker_cache[locale] = Faker(locale)
-        except AttributeError as exc:
-            raise ValueError(f"unknown locale '{locale}'") from exc
+        check_locale(locale)  # before Faker sees the name
+        _faker_cache[locale] = Faker(locale)
     return _faker_cache[locale]
 
 
+@functools.cache
+def provider_names(locale: str) -> frozenset[str]:
+    """Faker's provider registry for ``locale``: public methods of its provider classes.
+
+    Raises ValueError for an unknown locale. Attributes of the Faker object itself
+    (``seed_instance``, ``add_provider``, ``__class__`` ...) are not providers.
+    """
+    names: set[str] = set()
+    for provider in faker_for(locale).providers:
+        for klass in type(provider).__mro__:
+            if klass is object:
+                continue
+            for name, value in vars(klass).items():
+                if not name.startswith("_") and (
+                        inspect.isfunction(value)
+                        or isinstance(value, staticmethod | classmethod)):
+                    names.add(name)
+    return frozenset(names)
+
+
 def has_provider(locale: str, name: str) -> bool:
-    """True when Faker of ``locale`` has a callable provider called ``name``."""
-    if name.startswith("_") or name in ("seed", "seed_instance", "seed_locale"):
-        return False
-    try:
-        return callable(getattr(faker_for(locale), name, None))
-    except (AttributeError, TypeError):
-        return False
+    """True when ``name`` is in Faker's provider registry of ``locale`` (ValueError: locale)."""
+    return isinstance(name, str) and name in provider_names(locale)
+
+
+def provider_method(fake: Faker, locale: str, name: str) -> Any:
+    """The bound provider ``name`` of ``fake`` (a Faker of ``locale``), after the registry check."""
+    if not has_provider(locale, name):
+        raise GenerationError(f"'{name[:80]}' is not a Faker provider of locale {locale}; "
+                              "use a provider name such as 'name' or 'city'")
+    return getattr(fake, name)
 
 
 def word_list(locale: str, provider: str) -> tuple[list[str], np.ndarray | None] | None:
@@ -132,9 +177,9 @@ class FakerPool(ColumnGenerator):
     def pool(self) -> pa.Array:
         """The pool of values, made on first use by seeded Faker calls."""
         if self._pool is None:
-            fake = Faker(self.locale)
+            fake = Faker(check_locale(self.locale))
             fake.seed_instance(self.seed)
-            method = getattr(fake, self.provider)
+            method = provider_method(fake, self.locale, self.provider)
             try:
                 values = [method(**self.kwargs) for _ in range(self.pool_size)]
             except Exception as exc:  # the provider's own error, e.g. a bad keyword argument
