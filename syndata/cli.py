@@ -76,10 +76,26 @@ def _main(
 
 ConfigOption = Annotated[Path, typer.Option("--config", "-c", help="YAML or JSON config file.",
                                             show_default=False)]
+PluginPathsOption = Annotated[bool, typer.Option(
+    "--allow-plugin-paths",
+    help="Let the config's custom rules name plug-in classes by dotted path "
+         "(package.module:Class), imported from this environment; local runs only. Without it "
+         "only registered plug-ins (entry points of group syndata.rules, "
+         "SYNDATA_RULE_PLUGINS) are accepted.")]
+
+
+def _plugin_paths(ctx: typer.Context, allow: bool) -> None:
+    """With --allow-plugin-paths: dotted plug-in paths accepted until this command ends."""
+    if allow:
+        from syndata.rules.custom import PLUGIN_PATHS
+
+        token = PLUGIN_PATHS.set(True)
+        ctx.call_on_close(lambda: PLUGIN_PATHS.reset(token))
 
 
 @app.command()
 def generate(
+    ctx: typer.Context,
     config: ConfigOption,
     rows: Annotated[int | None, typer.Option(
         "--rows", "-n", min=0,
@@ -114,6 +130,7 @@ def generate(
                        "output into --output-dir.")] = False,
     priority: Annotated[str, typer.Option(
         help="With SYNDATA_API_URL: the job's priority (low, normal, high).")] = "normal",
+    allow_plugin_paths: PluginPathsOption = False,
 ) -> None:
     """Generate synthetic tables from a config (rule-based), or from real data plus rules.
 
@@ -122,8 +139,13 @@ def generate(
     from syndata.client import service_url
 
     if service_url() and sample_data is None and db_url is None:
+        if allow_plugin_paths:
+            err.print("error: --allow-plugin-paths applies to local runs only; the service "
+                      "accepts registered plug-ins only (unset SYNDATA_API_URL to run locally)")
+            raise typer.Exit(2)
         _generate_remote(config, rows, output_format, output_dir, seed, wait, priority, quiet)
         return
+    _plugin_paths(ctx, allow_plugin_paths)
     try:
         checked = pipeline.validate(config, rows=rows)
         for warning in checked.warnings:
@@ -203,6 +225,7 @@ def _print_outputs(result: pipeline.GenerateResult) -> None:
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     config: ConfigOption,
     check_relationships: Annotated[bool, typer.Option(
         "--check-relationships", help="Also check that foreign keys point at PK/unique columns "
@@ -210,8 +233,10 @@ def validate(
     rows: Annotated[int | None, typer.Option(
         "--rows", "-n", min=0, help="Check against this row count instead of the config's.")
     ] = None,
+    allow_plugin_paths: PluginPathsOption = False,
 ) -> None:
     """Check a config and report every problem with its path and a fix."""
+    _plugin_paths(ctx, allow_plugin_paths)
     try:
         checked = pipeline.validate(config, rows=rows, check_relationships=check_relationships)
     except SyndataError as exc:
@@ -494,6 +519,7 @@ def _parse_value(text: str) -> object:
 
 @app.command()
 def sample(
+    ctx: typer.Context,
     model: Annotated[str, typer.Option("--model", "-m", help="name, name:version or name@alias",
                                        show_default=False)],
     rows: Annotated[int | None, typer.Option("--rows", "-n", min=0, help="Rows to sample "
@@ -515,10 +541,13 @@ def sample(
                       ] = None,
     if_exists: Annotated[IfExists, typer.Option()] = IfExists.fail,
     batch_size: Annotated[int, typer.Option(min=1)] = DEFAULT_BATCH_SIZE,
+    allow_plugin_paths: PluginPathsOption = False,
 ) -> None:
     """Sample rows (or a whole schema) from a registered model and write them out."""
     import model_registry
     from syndata.models import MultiTableSynthesizer
+
+    _plugin_paths(ctx, allow_plugin_paths)
 
     fixed = _conditions(conditions)
     try:
