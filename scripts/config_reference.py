@@ -117,16 +117,21 @@ DESCRIPTIONS: dict[str, str] = {
     "ConstantRule.type": "`constant`.",
     "ConstantRule.value": "The value of every row.",
     "CustomRule.type": "`custom`.",
-    "CustomRule.custom_class": "Entry-point name in the group `syndata.rules`, or a dotted "
-                               "path `package.module:Class`.",
-    "CustomRule.custom_method": "A method called once per row with `parameters` (slower); "
-                                "without it, the class's vectorised `generate(n, rng)` is "
-                                "used.",
+    "CustomRule.custom_class": "The name of a registered plug-in: an entry point in the group "
+                               "`syndata.rules` or a name in `SYNDATA_RULE_PLUGINS`. A dotted "
+                               "path `package.module:Class` only in local CLI runs with "
+                               "`--allow-plugin-paths`.",
+    "CustomRule.custom_method": "A public method (lower-case letters, digits, `_`; not "
+                                "starting with `_`) called once per row with `parameters` "
+                                "(slower); without it, the class's vectorised "
+                                "`generate(n, rng)` is used.",
     "CustomRule.parameters": "Keyword arguments of the class's constructor (and of "
                              "`custom_method`).",
     "FakerRule.type": "The Faker provider's name: `first_name`, `last_name`, `city`, "
-                      "`phone_number`, `company`, `job`, ... Any other key of the rule is "
-                      "passed to the provider as a keyword argument.",
+                      "`phone_number`, `company`, `job`, ... (a public method of the "
+                      "locale's Faker provider classes). Any other key of the rule is "
+                      "passed to the provider as a keyword argument (not accepted by the "
+                      "providers that call other providers: `json`, `pystr_format`, ...).",
 }
 
 EXAMPLE = """\

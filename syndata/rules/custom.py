@@ -1,15 +1,13 @@
 """Custom rule plug-ins: installed by the admin, named by a config, built only to generate.
 
 A config names a plug-in by its registered *name* (``custom_class: sku``). The names a
-config may use are, in this order:
+config may use are:
 
-1. the admin's allow-list ``SYNDATA_RULE_PLUGINS=sku=mypkg.rules:SkuRule,...``
-   (``syndata.settings.rule_plugins``);
-2. the entry points of group ``syndata.rules`` of installed packages, declared in the
-   package's ``pyproject.toml``::
-
-       [project.entry-points."syndata.rules"]
-       sku = "mypkg.rules:SkuRule"
+* the entry points of group ``syndata.rules`` of installed packages, declared in the
+  package's ``pyproject.toml`` under ``[project.entry-points."syndata.rules"]`` as
+  ``sku = "mypkg.rules:SkuRule"``;
+* the admin's allow-list ``SYNDATA_RULE_PLUGINS=sku=mypkg.rules:SkuRule,...``
+  (``syndata.settings.rule_plugins``; a name there wins over an entry point's).
 
 A dotted path (``package.module:Class``) in a config works only for a local CLI run whose
 user opted in with ``--allow-plugin-paths`` (the context variable ``PLUGIN_PATHS``, set
