@@ -246,7 +246,7 @@ def test_custom_plugin_errors(plugins_on_path):
     missing = {"tables": [{"table_name": "t", "columns": [
         {"name": "x", "rule": {"type": "custom", "custom_class": "no_such_mod:X"}}]}]}
     pipeline.validate(missing)  # validation imports nothing
-    with pytest.raises(GenerationError, match="'no_such_mod:X'.*cannot be imported"):
+    with pytest.raises(GenerationError, match=r"'no_such_mod:X'.*cannot be imported"):
         frame(parse_config(missing))
     bad = one_table({"name": "x", "rule": {
         "type": "custom", "custom_class": "syndata_test_plugins:WrongCount"}})
