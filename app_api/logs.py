@@ -7,13 +7,16 @@ Secrets never go into ``extra``: callers log key ids, never keys.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
+import re
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote_plus
 
 LOGGER_NAME = "syndata.api"
 LEVEL_VAR = "SYNDATA_LOG_LEVEL"
@@ -62,6 +65,55 @@ class _JsonHandler(logging.StreamHandler):
         """Write the record to ``sys.stderr`` as it is now (it may have been replaced)."""
         self.stream = sys.stderr  # the handler's lock is held here
         super().emit(record)
+
+
+_SECRET_PARAM = re.compile(
+    r"key|token|secret|passw|auth|credential|signature|session|bearer", re.IGNORECASE
+)
+REDACTED = "REDACTED"
+
+
+def redact_query(target: str) -> str:
+    """A request target with the values of secret-like query parameters replaced.
+
+    A parameter is secret-like when its name says so (``api_key``, ``key``, ``token``,
+    ``secret``, ``password``, ...) or its value looks like an API key (``sk_...``).
+    """
+    path, sep, query = target.partition("?")
+    if not sep:
+        return target
+    parts = []
+    for item in query.split("&"):
+        name, eq, value = item.partition("=")
+        plain_name, plain_value = unquote_plus(name), unquote_plus(value)
+        if _SECRET_PARAM.search(plain_name) or plain_value.startswith("sk_") \
+                or plain_name.startswith("sk_"):
+            item = f"{name if not plain_name.startswith('sk_') else REDACTED}" + (
+                f"={REDACTED}" if eq else "")
+        parts.append(item)
+    return f"{path}?{'&'.join(parts)}"
+
+
+class RedactQueryFilter(logging.Filter):
+    """Redact secrets in the request line of uvicorn's access log records."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Always keep the record; its request target loses secret query values."""
+        args = record.args
+        if isinstance(args, tuple):
+            record.args = tuple(redact_query(a) if isinstance(a, str) and "?" in a else a
+                                for a in args)
+        return True
+
+
+def uvicorn_log_config() -> dict[str, Any]:
+    """The uvicorn logging config with ``RedactQueryFilter`` on its access log."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact_query"] = {"()": RedactQueryFilter}
+    config["handlers"]["access"].setdefault("filters", []).append("redact_query")
+    return config
 
 
 def get_logger() -> logging.Logger:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any, Literal
 
+import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator
+from pydantic.fields import FieldInfo
 
 from syndata.jobs.runner import FitParams, SampleParams
 
@@ -258,10 +260,35 @@ class DatasetList(BaseModel):
 # ------------------------------------------------------------------------------ models
 
 
+_BOUNDS = {annotated_types.Gt: ("gt", "exclusiveMinimum"), annotated_types.Ge: ("ge", "minimum"),
+           annotated_types.Lt: ("lt", "exclusiveMaximum"), annotated_types.Le: ("le", "maximum")}
+
+
+def _lax(info: FieldInfo) -> FieldInfo:
+    """A copy of ``info`` whose numeric bounds are documented but not enforced here.
+
+    The job's own check (``runner.check_params``) enforces them, so a number out of range
+    is a 400 naming the parameter and the allowed range, like in ``POST /jobs``.
+    """
+    lax = copy.deepcopy(info)
+    documented: dict[str, Any] = {}
+    kept = []
+    for item in lax.metadata:
+        bound = _BOUNDS.get(type(item))
+        if bound is None:
+            kept.append(item)
+        else:
+            documented[bound[1]] = getattr(item, bound[0])
+    lax.metadata = kept
+    if documented:
+        lax.json_schema_extra = {**(lax.json_schema_extra or {}), **documented}  # type: ignore[dict-item]
+    return lax
+
+
 def _without(model: type[BaseModel], field: str, name: str, doc: str) -> type[BaseModel]:
     """``model`` without ``field`` (given by the path instead), descriptions kept."""
     fields: dict[str, Any] = {
-        key: (info.annotation, copy.deepcopy(info)) for key, info in model.model_fields.items()
+        key: (info.annotation, _lax(info)) for key, info in model.model_fields.items()
         if key != field}
     derived: type[BaseModel] = create_model(
         name, __config__=ConfigDict(extra="forbid"), __doc__=doc, **fields)

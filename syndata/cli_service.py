@@ -69,7 +69,10 @@ def serve(
 
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        uvicorn.run(API_FACTORY, factory=True, host=host, port=port, log_level=log_level)
+        from app_api.logs import uvicorn_log_config  # the access log never shows keys
+
+        uvicorn.run(API_FACTORY, factory=True, host=host, port=port, log_level=log_level,
+                    log_config=uvicorn_log_config())
     finally:
         stop.set()
         if web is not None:

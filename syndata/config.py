@@ -517,7 +517,7 @@ class Config(_Model):
     locale: str = "en_US"
     rows: int | None = Field(default=None, ge=0)
     output_format: Literal["csv", "json", "jsonl", "parquet", "sql"] = "csv"
-    seed: int | None = None
+    seed: int | None = Field(default=None, ge=0, le=2**63 - 1)
 
     def table(self, name: str) -> TableConfig | None:
         """The table called ``name``, or None."""
@@ -680,6 +680,30 @@ def check_data(data: Any) -> tuple[Config | None, list[Problem]]:
     if config is not None:
         problems += reference_problems(config)
     return config, dedupe(problems)
+
+
+def size_problems(data: Any) -> list[Problem]:
+    """Tables per config and columns per table over their limits.
+
+    The limits are ``SYNDATA_MAX_TABLES`` and ``SYNDATA_MAX_COLUMNS``; checked on the plain
+    data before anything else is parsed.
+    """
+    from syndata import settings
+
+    if not isinstance(data, Mapping) or not isinstance(data.get("tables"), list):
+        return []
+    problems: list[Problem] = []
+    tables = data["tables"]
+    if len(tables) > settings.max_tables():
+        problems.append(settings.over_limit("tables", "tables per config", len(tables),
+                                            settings.max_tables(), settings.MAX_TABLES_VAR))
+    for index, table in enumerate(tables[: settings.max_tables()]):
+        columns = table.get("columns") if isinstance(table, Mapping) else None
+        if isinstance(columns, list) and len(columns) > settings.max_columns():
+            problems.append(settings.over_limit(
+                f"tables[{index}].columns", "columns per table", len(columns),
+                settings.max_columns(), settings.MAX_COLUMNS_VAR))
+    return problems
 
 
 def dedupe(problems: Iterable[Problem]) -> list[Problem]:

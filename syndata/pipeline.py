@@ -22,6 +22,7 @@ from syndata.config import (
     dedupe,
     read_config_data,
     relationship_problems,
+    size_problems,
 )
 from syndata.errors import ConfigError, OutputError, Problem, SyndataError
 from syndata.io import DB_FORMAT, ForeignKeySpec, Sink, TableOutput, TableSpec, open_sink
@@ -131,6 +132,9 @@ def validate(source: str | Path | dict[str, Any] | Config, *, rows: int | None =
         problems: list[Problem] = []
     else:
         data = read_config_data(source) if isinstance(source, str | Path) else source
+        oversized = size_problems(data)
+        if oversized:  # not parsed further: its size alone is refused
+            raise ConfigError(oversized, where)
         config, problems = check_data(data)
     plan = None
     if config is not None:
@@ -138,12 +142,44 @@ def validate(source: str | Path | dict[str, Any] | Config, *, rows: int | None =
             plan = build_plan(config, rows, config.seed if config.seed is not None else 0)
         except ConfigError as exc:
             problems += exc.problems
+        if plan is not None:
+            problems += row_limit_problems(plan)
         if check_relationships:
             problems += relationship_problems(config)
     problems = dedupe(problems)
     if problems or config is None or plan is None:
         raise ConfigError(problems, where)
     return Validation(config, plan, plan.warnings)
+
+
+def row_limit_problems(plan: Plan) -> list[Problem]:
+    """Tables of ``plan`` with more rows than ``SYNDATA_MAX_ROWS`` allows."""
+    from syndata import settings
+
+    limit = settings.max_rows()
+    return [settings.over_limit(f"tables[{t.index}].rows", f"rows of table '{t.name}':",
+                                t.rows, limit, settings.MAX_ROWS_VAR)
+            for t in plan.tables if t.rows > limit]
+
+
+def _check_schema_rows(synthesizer: Any, scale: float, rows: int | None,
+                       table: str | None) -> None:
+    """Refuse a schema sample whose tables would pass ``SYNDATA_MAX_ROWS``.
+
+    A table's rows are its fitted size times the scale (or the given rows' proportion).
+    """
+    from syndata import settings
+
+    fitted = {str(k): int(v) for k, v in (getattr(synthesizer, "rows_", None) or {}).items()}
+    if rows is not None and table is not None and fitted.get(table):
+        scale = rows / fitted[table]
+    limit = settings.max_rows()
+    problems = [settings.over_limit("scale", f"rows of table '{name}' ({count:,} fitted x "
+                                             f"scale {scale:g}):", round(scale * count),
+                                    limit, settings.MAX_ROWS_VAR)
+                for name, count in fitted.items() if scale * count > limit]
+    if problems:
+        raise ConfigError(problems)
 
 
 @_audited("generate")
@@ -577,6 +613,7 @@ def sample_schema(model: str | Any, *, scale: float = 1.0, rows: int | None = No
     meta = synthesizer.metadata_  # type: ignore[attr-defined]
     keys = KeyStore()
     renamed: dict[str, dict[Any, Any]] = {}
+    _check_schema_rows(synthesizer, scale, rows, table)
     if sink is None:
         sink = open_sink(DB_FORMAT if db_url else output_format, output_dir=output_dir,
                          db_url=db_url, if_exists=if_exists, sql_dialect=sql_dialect)

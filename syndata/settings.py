@@ -165,3 +165,64 @@ def rule_plugins() -> dict[str, str]:
                 "'sku=mypkg.rules:SkuRule' (a name of letters, digits, '_' or '-')")])
         plugins[name] = target
     return plugins
+
+
+# --------------------------------------------------------------------------- limits
+# Bounds on the work one request or job may ask for. Each has a default an admin can
+# raise by setting the variable; a refusal names the limit and the variable.
+
+MAX_ROWS_VAR = "SYNDATA_MAX_ROWS"
+MAX_SCALE_VAR = "SYNDATA_MAX_SCALE"
+MAX_COLUMNS_VAR = "SYNDATA_MAX_COLUMNS"
+MAX_TABLES_VAR = "SYNDATA_MAX_TABLES"
+DEFAULT_MAX_ROWS = 100_000_000
+DEFAULT_MAX_SCALE = 100.0
+DEFAULT_MAX_COLUMNS = 2_000
+DEFAULT_MAX_TABLES = 200
+
+
+def _limit(var: str, default: float, kind: type[int] | type[float]) -> float:
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        return default
+    try:
+        value = kind(raw.replace("_", ""))
+    except ValueError:
+        value = 0
+    if not value > 0 or value != value or value == float("inf"):
+        raise ConfigError([Problem(var, f"{var} must be a positive number, got {raw[:40]!r}",
+                                   f"set {var} to a positive number, or unset it for "
+                                   f"the default ({default:,})")])
+    return value
+
+
+def max_rows() -> int:
+    """Rows per table per job (``SYNDATA_MAX_ROWS``, default 100,000,000)."""
+    return int(_limit(MAX_ROWS_VAR, DEFAULT_MAX_ROWS, int))
+
+
+def max_scale() -> float:
+    """The largest ``scale`` of a schema sample (``SYNDATA_MAX_SCALE``, default 100)."""
+    return float(_limit(MAX_SCALE_VAR, DEFAULT_MAX_SCALE, float))
+
+
+def max_columns() -> int:
+    """Columns per uploaded table and per config table (``SYNDATA_MAX_COLUMNS``, 2,000)."""
+    return int(_limit(MAX_COLUMNS_VAR, DEFAULT_MAX_COLUMNS, int))
+
+
+def max_tables() -> int:
+    """Tables per config or fitted schema (``SYNDATA_MAX_TABLES``, default 200)."""
+    return int(_limit(MAX_TABLES_VAR, DEFAULT_MAX_TABLES, int))
+
+
+def over_limit(path: str, what: str, value: float, limit: float, var: str) -> Problem:
+    """The problem of ``value`` above ``limit``: names the limit and how to raise it."""
+    def text(number: float) -> str:
+        if float(number).is_integer() and abs(number) < 1e18:
+            return f"{int(number):,}"
+        return f"{number:g}"
+
+    return Problem(path, f"{what} {text(value)} is over the limit of {text(limit)} ({var})",
+                   f"ask for at most {text(limit)}, or have an admin raise the limit by "
+                   f"setting {var}")

@@ -19,7 +19,8 @@ from app_api.schemas import CUSTOMER_CONFIG, SchemaDetail, SchemaList, UploadedC
 from app_api.settings import MAX_UPLOAD_VAR, ApiSettings
 from syndata import pipeline, settings
 from syndata.config import load_text
-from syndata.errors import ConfigError, Problem
+from syndata.errors import ConfigError, DataReadError, Problem
+from syndata.jobs import uploads
 
 router = APIRouter(tags=["config"])
 
@@ -67,15 +68,14 @@ def upload_config(
                                            "unsupported file type",
                                    "upload a .yaml, .yml or .json file")])
     raw = _read_limited(file, api_settings.max_upload_bytes)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise ConfigError([Problem("file", f"{display!r} is not UTF-8 text",
-                                   "save the file as UTF-8")]) from None
+    try:  # any detected encoding is read; binary or undetectable text is refused
+        text = uploads.decode_text(raw, display, fmt.upper())
+    except DataReadError as exc:
+        raise ConfigError([Problem("file", str(exc), "save the file as UTF-8 text")]) from None
     data = load_text(text, fmt=fmt, source=display)
     checked = pipeline.validate(data)
     config_id = "cfg_" + secrets.token_hex(8)
-    _store(config_id, fmt, raw, display)
+    _store(config_id, fmt, text.encode("utf-8"), display)  # kept as UTF-8
     return {**summary(checked), "config_id": config_id, "filename": display, "format": fmt,
             "config": checked.config.to_dict()}
 

@@ -125,8 +125,9 @@ def job_logs(
                      ] = 100,
 ) -> dict[str, Any]:
     """The last lines of the job's log, oldest first."""
-    find_job(store, job_id)
-    return {"job_id": job_id, "lines": store.logs(job_id, lines)}
+    find_job(store, job_id, principal)
+    return {"job_id": job_id, "lines": [results.public_log_line(line)
+                                        for line in store.logs(job_id, lines)]}
 
 
 @router.get("/{job_id}/result", summary="Download a job's outputs",

@@ -21,10 +21,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from syndata import settings
 from syndata.errors import ConfigError, DataReadError, JobNotFoundError, Problem, SyndataError
+from syndata.jobs import uploads
 from syndata.settings import uploads_dir
 
 DATASET_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl")
+TEXT_SUFFIXES = (".csv", ".json", ".jsonl")
 DATASET_ID = re.compile(r"^ds_[0-9a-f]{16}$")
 MAX_UPLOAD_VAR = "SYNDATA_MAX_UPLOAD_MB"
 META_FILE = "meta.json"
@@ -42,6 +45,27 @@ class UploadTooLarge(SyndataError):
             f"the upload is larger than the limit of {_size_text(limit)}; upload a smaller "
             f"file, or raise the limit with {MAX_UPLOAD_VAR} (in megabytes)"
         )
+
+
+class TooManyColumns(UploadTooLarge):
+    """Raised when an uploaded table has more columns than ``SYNDATA_MAX_COLUMNS``."""
+
+    def __init__(self, display: str, columns: int, limit: int) -> None:
+        self.columns = columns
+        self.limit = limit
+        var = settings.MAX_COLUMNS_VAR
+        SyndataError.__init__(
+            self,
+            f"the upload {display!r} has {columns:,} columns, over the limit of {limit:,} "
+            f"({var}); upload fewer columns, or have an admin raise the limit by setting {var}",
+        )
+
+
+def check_columns(count: int | None, display: str) -> None:
+    """TooManyColumns when ``count`` is over ``SYNDATA_MAX_COLUMNS``."""
+    limit = settings.max_columns()
+    if count is not None and count > limit:
+        raise TooManyColumns(display, count, limit)
 
 
 @dataclass(frozen=True)
@@ -103,6 +127,9 @@ def save_dataset(chunks: Iterable[bytes], filename: str, *, limit: int) -> Datas
     try:
         path = folder / f"data{suffix}"
         size = _write(chunks, folder, path, limit)
+        if suffix in TEXT_SUFFIXES:  # stored as UTF-8 whatever the upload's encoding
+            uploads.to_utf8_file(path, display, suffix.lstrip("."))
+        check_columns(uploads.column_count(path), display)
         _check_readable(path, display)
         created = time.time()
         meta = {"filename": display, "size": size, "created_at": created}
@@ -140,16 +167,17 @@ def _write(chunks: Iterable[bytes], folder: Path, path: Path, limit: int) -> int
 def _check_readable(path: Path, display: str) -> None:
     from syndata.io import iter_batches
 
+    fmt = path.suffix.lstrip(".")
     try:
         first = next(iter(iter_batches(path, batch_size=_CHECK_ROWS)), None)
-    except DataReadError as exc:
-        problem = str(exc).replace(str(path), display)
-        raise DataReadError(f"the upload {display!r} cannot be read: {problem}") from exc
-    except (OSError, ValueError) as exc:
+    except (DataReadError, OSError, ValueError) as exc:  # parsers quote the data: not shown
         raise DataReadError(
-            f"the upload {display!r} cannot be read as "
-            f"{path.suffix.lstrip('.')}: {exc}; check the file"
+            f"the upload {display!r} cannot be read as {fmt}: "
+            f"{uploads.safe_reason(str(exc), fmt)}; check that the file is complete and "
+            f"really is {fmt}"
         ) from exc
+    if first is not None:
+        check_columns(first.num_columns, display)
     if first is None or first.num_columns == 0:
         raise DataReadError(
             f"the upload {display!r} holds no table (no columns); upload a "

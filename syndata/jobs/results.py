@@ -34,6 +34,40 @@ _READABLE = {".csv": "csv", ".json": "json", ".jsonl": "jsonl", ".parquet": "par
 _BATCH_ROWS = 100_000
 
 
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/~-])/(?:[^\s/'\"(),;:]+/)+[^\s/'\"(),;:]*")
+
+
+def public_text(text: str, limit: int = 2000) -> str:
+    """``text`` fit for job logs and job errors, which viewers read: no server paths.
+
+    Paths under ``SYNDATA_HOME`` become relative to it (``jobs/job_.../x.csv``); any other
+    absolute path is cut to its last part (``.../x.csv``). Longer text is cut at ``limit``.
+    """
+    from syndata.settings import home
+
+    root = str(home())
+    text = text.replace(root + os.sep, "").replace(root, ".")
+
+    def shorten(found: re.Match[str]) -> str:
+        last = found.group(0).rstrip("/").rsplit("/", 1)[-1]
+        return f".../{last}" if last else "..."
+
+    text = _ABSOLUTE_PATH.sub(shorten, text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def public_log_line(line: dict[str, Any]) -> dict[str, Any]:
+    """A job's log line as viewers read it: no traceback, no server paths.
+
+    Lines written before tracebacks went to the server log only are cleaned too.
+    """
+    return {
+        key: public_text(value) if isinstance(value, str) else value
+        for key, value in line.items()
+        if key not in ("traceback", "exception")
+    }
+
+
 def outputs_of(workdir: Path, result: dict[str, Any]) -> list[dict[str, Any]]:
     """The job's outputs, each checked to lie inside ``workdir``, with its size in bytes.
 

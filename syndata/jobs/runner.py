@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -31,7 +32,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from syndata import pipeline
+from syndata import pipeline, settings
 from syndata.errors import ConfigError, JobNotFoundError, Problem, SyndataError
 from syndata.io import ParquetSink, TableOutput, TableSpec
 from syndata.jobs.datasets import dataset_path, get_dataset
@@ -54,6 +55,12 @@ LogFn = Callable[..., None]
 
 MODEL_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
+TABLE_NAME_RULE = (
+    "use 1 to 63 letters, digits and '_', starting with a letter or '_' "
+    "(pattern ^[A-Za-z_][A-Za-z0-9_]{0,62}$)"
+)
+MAX_SEED = 2**63 - 1  # seeds are kept as 64-bit integers
+MIN_INT, MAX_INT = -(2**63), 2**63 - 1  # what the job store and numpy take
 
 
 # --------------------------------------------------------------------------- parameters
@@ -85,6 +92,7 @@ class GenerateParams(_Params):
     seed: int | None = Field(
         None,
         ge=0,
+        le=MAX_SEED,
         description=(
             "Random seed (same seed, same data); null uses the config's seed, else the job's."
         ),
@@ -151,7 +159,9 @@ class FitParams(_Params):
             "report (single table)."
         ),
     )
-    seed: int = Field(0, ge=0, description="Seed of the split, the fit and the evaluation.")
+    seed: int = Field(
+        0, ge=0, le=MAX_SEED, description="Seed of the split, the fit and the evaluation."
+    )
 
 
 class SampleParams(_Params):
@@ -180,6 +190,7 @@ class SampleParams(_Params):
     seed: int | None = Field(
         None,
         ge=0,
+        le=MAX_SEED,
         description=(
             "Random seed (same model, seed and rows: identical output); null uses the job's."
         ),
@@ -270,7 +281,7 @@ def check_params(job_type: str, params: dict[str, Any], *, prefix: str = "") -> 
             ]
         )
     model_cls = PARAMS[job_type]
-    problems: list[Problem] = []
+    problems: list[Problem] = _number_problems(params)
     checked: _Params | None = None
     try:
         checked = model_cls.model_validate(dict(params))
@@ -336,7 +347,12 @@ def _semantic_problems(job_type: str, params: dict[str, Any]) -> list[Problem]:
     """Checks beyond each field's type, on the raw parameters (every one that can run)."""
     problems: list[Problem] = []
     if job_type == "generate":
-        problems += _config_problems(params.get("config"), rows=_positive_int(params.get("rows")))
+        rows = params.get("rows")
+        problems += _over("rows", "rows per table", rows, settings.max_rows(),
+                          settings.MAX_ROWS_VAR)
+        if problems:  # the config is not planned for a refused row count
+            return problems
+        problems += _config_problems(params.get("config"), rows=_positive_int(rows))
     elif job_type == "fit":
         problems += _fit_problems(params)
     elif job_type == "sample":
@@ -360,7 +376,52 @@ def _semantic_problems(job_type: str, params: dict[str, Any]) -> list[Problem]:
                 )
         else:
             problems += _dataset_problems("synthetic", synthetic)
+        problems += _table_name_problems("table", params.get("table"))
     return problems
+
+
+def _number_problems(value: Any, path: str = "") -> list[Problem]:
+    """Integers beyond 64 bits and numbers that are not finite, anywhere in ``value``."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        if MIN_INT <= value <= MAX_INT:
+            return []
+        digits = str(abs(value)) if value.bit_length() < 200 else f"about 2^{value.bit_length()}"
+        shown = digits if len(digits) <= 30 else f"{digits[:12]}...({len(digits)} digits)"
+        return [
+            Problem(
+                path,
+                f"the integer {'-' if value < 0 else ''}{shown} is out of range",
+                "use a whole number from -2^63 to 2^63-1 (seeds: 0 to 2^63-1)",
+            )
+        ]
+    if isinstance(value, float):
+        if math.isfinite(value):
+            return []
+        return [Problem(path, f"the number {value} is not finite", "use a finite number")]
+    problems: list[Problem] = []
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            problems += _number_problems(item, _join(path, str(key)))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            problems += _number_problems(item, f"{path}[{index}]")
+    return problems
+
+
+def _over(path: str, what: str, value: Any, limit: float, var: str) -> list[Problem]:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > limit:
+        return [settings.over_limit(path, what, value, limit, var)]
+    return []
+
+
+def _table_name_problems(path: str, value: Any) -> list[Problem]:
+    if isinstance(value, str) and not TABLE_NAME.match(value):
+        return [
+            Problem(path, f"table name {value[:80]!r} is not allowed", TABLE_NAME_RULE)
+        ]
+    return []
 
 
 def _positive_int(value: Any) -> int | None:
@@ -382,11 +443,19 @@ def _config_problems(
 ) -> list[Problem]:
     if not isinstance(config, Mapping):
         return []
+    problems: list[Problem] = []
+    tables = config.get("tables")
+    for index, table in enumerate(tables if isinstance(tables, list) else []):
+        if isinstance(table, Mapping):
+            key = "table_name" if "table_name" in table else "name"
+            problems += _table_name_problems(
+                _join(path, f"tables[{index}].{key}"), table.get(key)
+            )
     try:
         pipeline.validate(dict(config), rows=rows)
     except ConfigError as exc:
-        return [Problem(_join(path, p.path), p.message, p.fix) for p in exc.problems]
-    return []
+        problems += [Problem(_join(path, p.path), p.message, p.fix) for p in exc.problems]
+    return problems
 
 
 def _plan_problems(plan: Any, path: str = "plan") -> list[Problem]:
@@ -426,16 +495,11 @@ def _fit_problems(params: dict[str, Any]) -> list[Problem]:
                     "datasets", "the schema has no tables", "map each table name to a dataset id"
                 )
             )
-        for table, value in datasets.items():
-            if not TABLE_NAME.match(str(table)):
-                problems.append(
-                    Problem(
-                        f"datasets.{table}",
-                        f"table name {str(table)!r} is not usable",
-                        "use letters, digits and '_', starting with a letter or '_'",
-                    )
-                )
-            problems += _dataset_problems(f"datasets.{table}", value)
+        problems += _over("datasets", "tables per schema", len(datasets),
+                          settings.max_tables(), settings.MAX_TABLES_VAR)
+        for table, value in list(datasets.items())[: settings.max_tables()]:
+            problems += _table_name_problems(f"datasets.{str(table)[:80]}", str(table))
+            problems += _dataset_problems(f"datasets.{str(table)[:80]}", value)
     model = params.get("model", "gaussian_copula")
     if isinstance(model, str):
         schema = datasets is not None and dataset is None
@@ -470,6 +534,8 @@ def _sample_problems(params: dict[str, Any]) -> list[Problem]:
                 "rows for a single-table model, scale for a multi-table one",
             )
         )
+    problems += _over("rows", "rows", rows, settings.max_rows(), settings.MAX_ROWS_VAR)
+    problems += _over("scale", "scale", scale, settings.max_scale(), settings.MAX_SCALE_VAR)
     model = params.get("model")
     if isinstance(model, str) and model:
         from model_registry.refs import parse

@@ -146,12 +146,19 @@ def _child_main(store: JobStore, job: Job) -> None:
         result = _run(store, job)
     except SyndataError as exc:
         _record_failure(store, job, str(exc), type(exc).__name__)
-    except Exception as exc:  # a bug: keep the traceback in the job's log
-        store.log(
-            job.job_id, "internal error", level="ERROR", traceback=traceback.format_exc()[-4000:]
+    except Exception as exc:  # a bug: the traceback goes to the server log, never the job's
+        log.error(
+            "job %s (request %s): internal error\n%s",
+            job.job_id,
+            job.request_id,
+            traceback.format_exc(),
         )
         _record_failure(
-            store, job, f"internal error: {type(exc).__name__}: {exc}", type(exc).__name__
+            store,
+            job,
+            f"internal error ({type(exc).__name__}); the details are in the server log "
+            f"under job {job.job_id}",
+            type(exc).__name__,
         )
     else:
         rows = int(result.get("rows", 0) or 0)
@@ -180,6 +187,7 @@ def _exit_with_parent() -> None:
 
 def _run(store: JobStore, job: Job) -> dict[str, Any]:
     from syndata.jobs import runner
+    from syndata.jobs.results import public_text
 
     last = [0.0]
 
@@ -190,7 +198,7 @@ def _run(store: JobStore, job: Job) -> dict[str, Any]:
             store.set_progress(job, fraction, stage)
 
     def job_log(message: str, **fields: Any) -> None:
-        store.log(job.job_id, message, **_plain(fields))
+        store.log(job.job_id, public_text(message), **_plain(fields))
 
     if job.parent_id is not None:
         part = runner.Partition(**job.params["partition"])
@@ -213,6 +221,9 @@ def _run(store: JobStore, job: Job) -> dict[str, Any]:
 
 
 def _record_failure(store: JobStore, job: Job, message: str, kind: str) -> None:
+    from syndata.jobs.results import public_text
+
+    message = public_text(message)  # job errors and logs are read by viewers: no paths
     if store.fail(job, message):
         store.log(job.job_id, f"job failed: {message}", level="ERROR", error=kind)
         _fail_parent(store, job, message)
@@ -239,10 +250,15 @@ def _finish_parent(store: JobStore, parent: Job) -> None:
 
 
 def _plain(fields: dict[str, Any]) -> dict[str, Any]:
-    """Log fields as JSON-ready values."""
+    """Log fields as JSON-ready values (text without server paths)."""
+    from syndata.jobs.results import public_text
+
     out: dict[str, Any] = {}
     for key, value in fields.items():
-        out[key] = value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+        if isinstance(value, int | float | bool | type(None)):
+            out[key] = value
+        else:
+            out[key] = public_text(str(value), 500)
     return out
 
 

@@ -39,7 +39,9 @@ Example::
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -121,11 +123,30 @@ class PluginRef:
         return loaded
 
 
+_entry_point_cache: dict[tuple[tuple[str, float], ...], tuple[EntryPoint, ...]] = {}
+
+
+def _entry_points() -> tuple[EntryPoint, ...]:
+    """The group's entry points, listed again when ``sys.path`` or a folder on it changes."""
+    key = tuple((entry, _mtime(entry)) for entry in sys.path)
+    if key not in _entry_point_cache:
+        _entry_point_cache.clear()
+        _entry_point_cache[key] = tuple(entry_points(group=ENTRY_POINT_GROUP))
+    return _entry_point_cache[key]
+
+
+def _mtime(path: str) -> float:
+    try:
+        return os.stat(path or ".").st_mtime
+    except OSError:
+        return -1.0
+
+
 def registered_plugins() -> dict[str, PluginRef]:
     """Every plug-in name a config may use (nothing is imported to list them)."""
     found = {ep.name: PluginRef(ep.name, ep.value, f"entry point in group '{ENTRY_POINT_GROUP}'",
                                 ep)
-             for ep in entry_points(group=ENTRY_POINT_GROUP)}
+             for ep in _entry_points()}
     for name, target in settings.rule_plugins().items():
         found[name] = PluginRef(name, target, settings.RULE_PLUGINS_VAR)
     return found
