@@ -226,3 +226,47 @@ def over_limit(path: str, what: str, value: float, limit: float, var: str) -> Pr
     return Problem(path, f"{what} {text(value)} is over the limit of {text(limit)} ({var})",
                    f"ask for at most {text(limit)}, or have an admin raise the limit by "
                    f"setting {var}")
+
+
+# --------------------------------------------------------------------------- audit
+# The audit log's HMAC key, when none is given: generated once per installation and kept
+# apart from the log. Failed sign-ins are written as one line per client and window.
+
+AUDIT_KEY_VAR = "SYNDATA_AUDIT_KEY"
+AUDIT_KEY_FILE_VAR = "SYNDATA_AUDIT_KEY_FILE"
+AUDIT_LOGIN_WINDOW_VAR = "SYNDATA_AUDIT_LOGIN_WINDOW"
+DEFAULT_AUDIT_LOGIN_WINDOW = 60.0
+
+
+def audit_key_file() -> Path:
+    """The generated audit key: ``SYNDATA_AUDIT_KEY_FILE`` or ``secrets/audit.key`` under the home.
+
+    Used only when ``SYNDATA_AUDIT_KEY`` is not set. Back it up apart from the log: the log
+    cannot be verified without it.
+    """
+    override = os.environ.get(AUDIT_KEY_FILE_VAR)
+    if override:
+        return Path(override).expanduser().resolve()
+    return home() / "secrets" / "audit.key"
+
+
+def audit_login_window() -> float:
+    """Seconds over which failed sign-ins of one client make one audit line (default 60).
+
+    Read from ``SYNDATA_AUDIT_LOGIN_WINDOW``; raise ConfigError naming the variable when it
+    is not a number between 1 and 86400.
+    """
+    raw = os.environ.get(AUDIT_LOGIN_WINDOW_VAR, "").strip()
+    if not raw:
+        return DEFAULT_AUDIT_LOGIN_WINDOW
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 1 <= value <= 86400:  # also refuses NaN
+        raise ConfigError([Problem(
+            AUDIT_LOGIN_WINDOW_VAR,
+            f"{AUDIT_LOGIN_WINDOW_VAR} must be a number of seconds from 1 to 86400, "
+            f"not {raw[:40]!r}",
+            f"set {AUDIT_LOGIN_WINDOW_VAR}=60 or unset it")])
+    return value

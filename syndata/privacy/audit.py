@@ -10,14 +10,39 @@ One line (keys in this order; ``torn`` only when a crashed write came just befor
     {"v":1,"seq":2,"time":"2025-01-31T09:15:02.123456+00:00","actor":"ana","action":"fit",
      "outcome":"ok","job_id":"j-17","model":"adult:3","dataset":"adult.csv",
      "fingerprint":"9f2c…","rows":{"adult":32561},"details":{"model":"copula","seed":7},
-     "alg":"sha256","prev":"<hash of line 1>","hash":"<64 hex digits>"}
+     "alg":"hmac-sha256","prev":"<hash of line 1>","hash":"<64 hex digits>"}
 
-``hash`` is SHA-256 over the canonical JSON of the line without ``hash`` (sorted keys, no
-whitespace, ASCII); ``prev`` is the previous line's ``hash``, and the first line's
-``prev`` is ``GENESIS`` (64 zeros). ``seq`` counts 1, 2, 3, ... With ``SYNDATA_AUDIT_KEY``
-set, ``hash`` is HMAC-SHA256 under that key and ``alg`` is ``"hmac-sha256"``; ``verify``
-then needs the same key. Set the key before the first line is written: a keyed
-verification rejects unkeyed lines (otherwise a forger could simply drop the key).
+``hash`` is HMAC-SHA256 under the audit key over the canonical JSON of the line without
+``hash`` (sorted keys, no whitespace, ASCII), and ``alg`` is ``"hmac-sha256"``; ``prev`` is
+the previous line's ``hash``, and the first line's ``prev`` is ``GENESIS`` (64 zeros).
+``seq`` counts 1, 2, 3, ...
+
+The key is ``SYNDATA_AUDIT_KEY`` when set, else a key generated for the installation on
+first use and kept apart from the log: ``$SYNDATA_HOME/secrets/audit.key`` (folder 0700,
+file 0600; ``SYNDATA_AUDIT_KEY_FILE`` may point elsewhere). Keep that file and back it up
+apart from the log: without it the log cannot be verified, and whoever holds it can forge
+lines. Every process of an installation must use the same key (all set the variable, or
+none does).
+
+Logs written before keys were the default hold unkeyed lines (``alg`` ``"sha256"``, plain
+SHA-256). They still verify, honestly labelled: unkeyed lines are accepted only at the
+start of a log, before its first keyed line, which links to them and so seals them (a
+change to them breaks the chain there; ``verify`` names the lines in ``notes``). An
+unkeyed line after a keyed one fails, and so does a log whose last lines are unkeyed while
+a key exists: nothing seals them, so they may have been rewritten by someone without the
+key (``ensure_key``, run by the server at start, seals such a log at once). Without any
+key a plain log verifies with a warning that it is not tamper-evident.
+
+The anchor (last ``seq`` and ``hash``) is kept outside the log, in the job store
+(``syndata.privacy.anchor``), and moved with each append under the log's lock. ``verify``
+checks the log against it, so a log cut at a line boundary, emptied, deleted, replaced or
+rewritten fails. A writer that finds the file behind its anchor (cut short, emptied,
+deleted) continues the chain after the anchor, so the gap stays visible. When the job
+store cannot be reached the line is still written, the failure is logged and ``verify``
+reports the anchor as stale (or, if it cannot read it either, fails with the reason).
+``verify().anchor`` can also be kept elsewhere (a ticket, a remote log) and passed back as
+``verify(anchor=...)`` (``syndata audit verify --expect SEQ:HASH``): that still holds when
+someone can write both the log and the job store.
 
 ``details`` holds plain settings, never data: each value must be None, a bool, a finite
 number, a string of at most ``MAX_TEXT`` characters, or a list of at most ``MAX_LIST`` of
@@ -28,26 +53,23 @@ anything, so callers pass settings (column names, seeds, model names), not cell 
 
 What the chain protects against, and what it does not:
 
-* Without a key it detects accidental damage and naive edits: a changed field (hash
-  mismatch), a deleted, inserted, duplicated or moved line in the middle (``seq`` or
-  ``prev`` mismatch), and a write cut off by a crash (a torn last line). Anyone who knows
-  this format can rewrite the log and recompute every hash, though.
-* With a key, someone who can write the file but does not know the key cannot change,
-  insert, move or delete a line in the middle without ``verify`` noticing.
-* Neither detects records deleted from the end, nor a log replaced by an older copy or
-  removed: the file alone cannot know how long it was. Write ``verify().anchor`` (last
-  ``seq`` and ``hash``) somewhere else from time to time (a ticket, a remote log, the job
-  store) and pass it back as ``verify(anchor=...)``; that detects a shortened or
-  rewritten log up to the anchor.
+* Someone who can write the log but does not know the key cannot change, insert, move or
+  delete a line, nor rewrite the chain with recomputed hashes, without ``verify`` noticing.
+* With the anchor, neither can they cut records from the end, empty, delete or replace the
+  log, unless they can also write the job store; an anchor kept elsewhere (``--expect``)
+  covers that too, up to the point where it was noted.
+* A crash mid-write leaves a torn last line, which is reported and then skipped.
 * It proves nothing about events that were never recorded, trusts the writer's clock for
   ``time``, and does not hide anything: the log is plain text, created with mode 0600.
+  Whoever holds the key (and can write the store) can forge the log.
 
 Writers take an exclusive ``fcntl.flock`` on the log, read its tail, append one line with
 ``O_APPEND`` and ``fsync`` before releasing the lock, so processes can share one log (on a
 local file system). If a writer crashed mid-line, the next writer ends that torn line and
 chains its own line to the last complete one, declaring the skipped lines in ``torn``;
 ``verify`` accepts a torn line only when the next line declares it. To rotate the log,
-move the file away (keeping its anchor): the next line starts a new chain at ``seq`` 1.
+point ``SYNDATA_AUDIT_LOG`` at a new file (e.g. one per month): each path has its own
+anchor and chain. Moving the file away at the same path looks like a deletion, on purpose.
 """
 
 from __future__ import annotations
@@ -57,8 +79,12 @@ import getpass
 import hashlib
 import hmac
 import json
+import logging
 import math
 import os
+import secrets
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -110,6 +136,7 @@ _KEYED = "hmac-sha256"
 _TAIL_CHUNK = 64 * 1024
 _READ_CHUNK = 1024 * 1024
 _NOT_JSON = object()
+_LOG = logging.getLogger("syndata.audit")
 
 
 @dataclass(frozen=True)
@@ -122,6 +149,10 @@ class AuditVerification:
     ``problem`` says in plain words what is wrong ("" when ok). ``last_seq`` and
     ``last_hash`` describe the last good record (0 and ``GENESIS`` for an empty log);
     ``torn_lines`` lists lines cut off by a crash that the chain skips, as declared.
+    ``notes`` are warnings that do not fail the check (lines written without a key, an
+    anchor behind the log, no anchor yet); ``unkeyed_lines`` counts the records written
+    without a key; ``stored_anchor`` is the job store's anchor as read (None when there
+    is none, or it was not read).
     """
 
     ok: bool
@@ -131,6 +162,9 @@ class AuditVerification:
     last_seq: int
     last_hash: str
     torn_lines: tuple[int, ...] = field(default=())
+    notes: tuple[str, ...] = field(default=())
+    unkeyed_lines: int = 0
+    stored_anchor: tuple[int, str] | None = None
 
     @property
     def anchor(self) -> tuple[int, str]:
@@ -138,12 +172,28 @@ class AuditVerification:
         return (self.last_seq, self.last_hash)
 
     def __str__(self) -> str:
+        warnings = "".join(f"; warning: {note}" for note in self.notes)
         if self.ok:
             return (f"audit log ok: {self.last_seq} records, last hash {self.last_hash}"
                     + (f", torn lines skipped: {list(self.torn_lines)}" if self.torn_lines
-                       else ""))
+                       else "") + warnings)
         where = f" at line {self.first_bad_line}" if self.first_bad_line else ""
         return f"audit log NOT ok{where}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """Which key keys the lines: ``SYNDATA_AUDIT_KEY`` or the generated key ``file``.
+
+    ``path`` is the key file (None for the variable); ``created`` is True when the file was
+    generated just now, ``sealed`` when a record was then appended to seal older unkeyed
+    records (see ``ensure_key``).
+    """
+
+    source: str
+    path: Path | None
+    created: bool
+    sealed: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,6 +204,7 @@ class _Tail:
     hash: str
     torn: int  # incomplete lines after the last complete record
     unterminated: bool  # the file does not end with a newline
+    alg: str | None = None  # the last record's algorithm (None for an empty log)
 
 
 def record(action: str, *, actor: str | None = None, job_id: str | None = None,
@@ -172,8 +223,8 @@ def record(action: str, *, actor: str | None = None, job_id: str | None = None,
     """
     fields = _fields(action, actor=actor, job_id=job_id, model=model, dataset=dataset,
                      fingerprint=fingerprint, rows=rows, outcome=outcome, details=details)
-    target = path if path is not None else settings.audit_log_path()
-    key = _key(None)
+    target = (path if path is not None else settings.audit_log_path()).resolve()
+    key = _writer_key()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(target, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
@@ -181,10 +232,12 @@ def record(action: str, *, actor: str | None = None, job_id: str | None = None,
         raise OutputError(_cannot_write(target, exc)) from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        tail = _read_tail(fd)
+        url = settings.jobs_url()
+        tail = _anchored_tail(target, _read_tail(fd), url)
         entry = _chained(fields, tail, key)
         _write_all(fd, (b"\n" if tail.unterminated else b"") + _line(entry))
         os.fsync(fd)
+        _set_anchor(target, entry, url)  # still under the lock: anchors follow the file
     except OSError as exc:
         raise OutputError(_cannot_write(target, exc)) from exc
     finally:
@@ -193,17 +246,36 @@ def record(action: str, *, actor: str | None = None, job_id: str | None = None,
 
 
 def verify(path: Path | None = None, *, key: str | bytes | None = None,
-           anchor: tuple[int, str] | None = None) -> AuditVerification:
+           anchor: tuple[int | None, str] | None = None,
+           stored_anchor: bool = True) -> AuditVerification:
     """Recompute the hash chain of the audit log and report the first problem.
 
-    ``key`` defaults to ``SYNDATA_AUDIT_KEY``; a log written with a key needs it. Pass an
-    ``anchor`` (``seq``, ``hash``) noted from an earlier ``verify().anchor`` to also
-    detect records deleted from the end, or a log rewritten up to that point. A missing
-    log verifies as empty (only an anchor can tell it was deleted). Raises
+    ``key`` defaults to ``SYNDATA_AUDIT_KEY``, else the key file
+    (``settings.audit_key_file()``, never created here). With ``stored_anchor`` the log is
+    also checked against its anchor in the job store (``syndata.privacy.anchor``): records
+    deleted from the end, an emptied, deleted, replaced or rewritten log fail. ``anchor``
+    (``(seq, hash)``, or ``(None, hash)`` for "some record has this hash"), noted from an
+    earlier ``verify().anchor`` and kept elsewhere, is checked the same way. Warnings that
+    do not fail the check (unkeyed lines, a stale anchor) are in ``notes``. Raises
     ``DataReadError`` when the log exists but cannot be read.
     """
-    target = path if path is not None else settings.audit_log_path()
-    checker = _ChainChecker(_key(key), anchor)
+    target = (path if path is not None else settings.audit_log_path()).resolve()
+    checker = _ChainChecker(_reader_key(key))
+    if anchor is not None:
+        checker.expect("the expected anchor", anchor[0], anchor[1])
+    if stored_anchor:
+        module = _anchor_module()
+        try:
+            stored = module.read(target)
+        except module.StoreMissing as exc:
+            checker.store_error, checker.store_missing = str(exc), True
+        except module.AnchorError as exc:
+            checker.store_error = str(exc)
+        else:
+            checker.stored = (stored.seq, stored.hash) if stored is not None else None
+            if stored is not None:
+                checker.expect("the job store's anchor", stored.seq, stored.hash)
+    missing = False
     try:
         with target.open("rb") as handle:
             for number, raw in enumerate(handle, start=1):
@@ -211,10 +283,52 @@ def verify(path: Path | None = None, *, key: str | bytes | None = None,
                 if failure is not None:
                     return failure
     except FileNotFoundError:
-        pass
+        missing = True
     except OSError as exc:
         raise DataReadError(_cannot_read(target, exc)) from exc
-    return checker.finish()
+    return checker.finish(target, missing=missing, stored_anchor=stored_anchor,
+                          expected=anchor is not None)
+
+
+def parse_anchor(text: str) -> tuple[int | None, str]:
+    """``"SEQ:HASH"`` or ``"HASH"`` (64 hex digits) as ``(seq or None, hash)``.
+
+    Raises ``ValueError`` with the expected form when ``text`` is neither.
+    """
+    seq_text, sep, digest = text.strip().rpartition(":")
+    digest = digest.lower()
+    valid = len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+    if valid and not sep:
+        return None, digest
+    if valid and seq_text.isdigit() and int(seq_text) > 0:
+        return int(seq_text), digest
+    raise ValueError(f"{text[:80]!r} is not an anchor: give SEQ:HASH (e.g. 42:9f2c...) or "
+                     "HASH, the 64 hex digits printed by `syndata audit verify`")
+
+
+def ensure_key(path: Path | None = None) -> KeySource:
+    """Make sure the lines written from now on are keyed, and say with which key.
+
+    ``SYNDATA_AUDIT_KEY`` when set; else the key file, generated now when missing. When it
+    is generated for a log that already holds unkeyed records (written before keys were
+    the default), a ``settings_changed`` record is appended at once: it is keyed and links
+    to them, so they cannot be rewritten unnoticed from then on. Raises ``OutputError``
+    when the key file cannot be created.
+    """
+    if os.environ.get(settings.AUDIT_KEY_VAR):
+        return KeySource(settings.AUDIT_KEY_VAR, None, created=False)
+    key_file = settings.audit_key_file()
+    _, created = _file_key(key_file, create=True)
+    sealed = False
+    if created:
+        target = (path if path is not None else settings.audit_log_path()).resolve()
+        last = _last_record(target)
+        if last is not None and last.get("alg") == _PLAIN:
+            record("settings_changed", actor="syndata", path=target,
+                   details={"setting": "audit_key", "change": "generated",
+                            "unkeyed_records": int(last["seq"])})
+            sealed = True
+    return KeySource("file", key_file, created=created, sealed=sealed)
 
 
 def entries(path: Path | None = None, since: datetime | str | None = None,
@@ -429,12 +543,215 @@ def _default_actor() -> str:
         return f"uid:{os.getuid()}"
 
 
-def _key(key: str | bytes | None) -> bytes | None:
-    """The HMAC key: ``key``, else ``SYNDATA_AUDIT_KEY``; None when neither is set."""
-    chosen = key if key else os.environ.get("SYNDATA_AUDIT_KEY")
-    if not chosen:
+def _writer_key() -> bytes:
+    """The key of the lines written now: ``SYNDATA_AUDIT_KEY``, else the key file.
+
+    The key file is generated on first use (see ``_file_key``); every line is keyed.
+    """
+    chosen = os.environ.get(settings.AUDIT_KEY_VAR)
+    if chosen:
+        return chosen.encode("utf-8")
+    key, _ = _file_key(settings.audit_key_file(), create=True)
+    assert key is not None
+    return key
+
+
+def _reader_key(key: str | bytes | None) -> bytes | None:
+    """The key to verify with: ``key``, else the variable, else an existing key file."""
+    chosen = key if key else os.environ.get(settings.AUDIT_KEY_VAR)
+    if chosen:
+        return chosen.encode("utf-8") if isinstance(chosen, str) else chosen
+    found, _ = _file_key(settings.audit_key_file(), create=False)
+    return found
+
+
+_KEYS: dict[Path, bytes] = {}  # key files read by this process
+_KEYS_LOCK = threading.Lock()
+
+
+def _file_key(path: Path, *, create: bool) -> tuple[bytes | None, bool]:
+    """The key in ``path`` and whether it was generated now; ``(None, False)`` if absent.
+
+    Generating writes 32 random bytes (as 64 hex digits) to a temporary file opened with
+    ``O_EXCL`` (mode 0600, in a folder created 0700), then links it to ``path``: the link
+    either creates ``path`` whole or fails because another process was first, so two
+    processes starting together end up with the same key. The key's bytes are the file's
+    text, stripped: ``SYNDATA_AUDIT_KEY=$(cat audit.key)`` is the same key.
+    """
+    with _KEYS_LOCK:
+        cached = _KEYS.get(path)
+        if cached is not None:
+            return cached, False
+        created = False
+        try:
+            key = _read_key_file(path)
+        except FileNotFoundError:
+            if not create:
+                return None, False
+            created = _create_key_file(path)
+            key = _read_key_file(path)
+        _KEYS[path] = key
+        return key, created
+
+
+def _read_key_file(path: Path) -> bytes:
+    """The stripped text of a key file, or OutputError when it is empty or damaged."""
+    for attempt in range(50):  # a file still being written by the fallback below
+        try:
+            text = path.read_bytes().strip()
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            raise FileNotFoundError(str(path)) from exc
+        except OSError as exc:
+            raise OutputError(f"Cannot read the audit key file {path}: "
+                              f"{exc.strerror or exc}. Check its permissions, or set "
+                              f"{settings.AUDIT_KEY_FILE_VAR} to the key file.") from exc
+        if len(text) >= 32:
+            return text
+        if attempt < 49:
+            time.sleep(0.01)
+    raise OutputError(f"The audit key file {path} is empty or damaged. Restore it from your "
+                      "backup (the log cannot be verified without it), or, to start a new "
+                      "log, move both the log and the key file away.")
+
+
+def _create_key_file(path: Path) -> bool:
+    """Generate the key file atomically; False when another process created it first."""
+    folder = path.parent
+    try:
+        if not folder.exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            os.chmod(folder, 0o700)
+        text = (secrets.token_hex(32) + "\n").encode("ascii")
+        temporary = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            _write_all(fd, text)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(temporary, path)
+            created = True
+        except FileExistsError:
+            created = False
+        except OSError:  # a file system without hard links: O_EXCL on the file itself
+            created = _create_in_place(path, text)
+        finally:
+            temporary.unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"Cannot create the audit key file {path}: {exc.strerror or exc}. Make its "
+            f"folder writable, set {settings.AUDIT_KEY_FILE_VAR} to a writable place, or "
+            f"set {settings.AUDIT_KEY_VAR}.") from exc
+    if created:
+        _LOG.info("generated the audit key %s: keep it and back it up apart from the log",
+                  path)
+    return created
+
+
+def _create_in_place(path: Path, text: bytes) -> bool:
+    """Create ``path`` with ``O_EXCL`` and write ``text``; False when it exists."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    try:
+        _write_all(fd, text)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return True
+
+
+# -- the anchor -----------------------------------------------------------------------------
+
+
+_ANCHOR_RETRY_SECONDS = 5.0  # after a failure, appends skip the anchor this long
+_ANCHOR_WARN_SECONDS = 60.0  # at most one warning per store and minute
+_anchor_down: dict[str, float] = {}  # store URL -> when to try again
+_anchor_warned: dict[str, float] = {}
+_last_written: dict[Path, tuple[int, str]] = {}  # (seq, hash) this process last appended
+
+
+def _anchor_module() -> Any:
+    """``syndata.privacy.anchor``, imported on first use (it loads SQLAlchemy)."""
+    from syndata.privacy import anchor
+
+    return anchor
+
+
+def _anchored_tail(target: Path, tail: _Tail, url: str) -> _Tail:
+    """The tail to chain to: the file's, or the stored anchor's when the file is behind it.
+
+    A log cut short, emptied or deleted is then continued after the anchor, so the gap
+    stays visible in the file (``seq`` jumps) and the anchor never moves backwards.
+    """
+    if _last_written.get(target) == (tail.seq, tail.hash):
+        return tail  # the file ends with this process's own last record: anchor unchanged
+    if time.monotonic() < _anchor_down.get(url, 0.0):
+        return tail
+    module = _anchor_module()
+    try:
+        stored = module.read(target, url)
+    except module.StoreMissing:
+        return tail  # no store yet: writing the anchor creates it
+    except module.AnchorError as exc:
+        _anchor_failed(url, target, str(exc))
+        return tail
+    if stored is None or stored.seq <= tail.seq:
+        if stored is not None and stored.seq == tail.seq and stored.hash != tail.hash:
+            _LOG.warning("the audit log %s does not match its anchor (record %d): it was "
+                         "changed or replaced; `syndata audit verify` reports it", target,
+                         stored.seq)
+        return tail
+    _LOG.warning("the audit log %s ends at record %d but its anchor is record %d: records "
+                 "were deleted, or the log was emptied or removed; the next record "
+                 "continues after the anchor", target, tail.seq, stored.seq)
+    return _Tail(stored.seq, stored.hash, tail.torn, tail.unterminated, None)
+
+
+def _set_anchor(target: Path, entry: Mapping[str, Any], url: str) -> None:
+    """Move the stored anchor to ``entry``; a failure is logged, never raised."""
+    _last_written[target] = (entry["seq"], entry["hash"])
+    if time.monotonic() < _anchor_down.get(url, 0.0):
+        return
+    module = _anchor_module()
+    try:
+        module.write(target, entry["seq"], entry["hash"], url)
+    except module.AnchorError as exc:
+        _last_written.pop(target, None)
+        _anchor_failed(url, target, str(exc))
+        return
+    if _anchor_down.pop(url, None) is not None:
+        _LOG.warning("the audit anchor of %s is kept again (record %d)", target,
+                     entry["seq"])
+
+
+def _anchor_failed(url: str, target: Path, reason: str) -> None:
+    """Note a store that cannot keep anchors: skip it a while, warn once a minute."""
+    now = time.monotonic()
+    _anchor_down[url] = now + _ANCHOR_RETRY_SECONDS
+    if now >= _anchor_warned.get(url, -_ANCHOR_WARN_SECONDS) + _ANCHOR_WARN_SECONDS:
+        _anchor_warned[url] = now
+        _LOG.warning("%s; the audit line was written to %s, but its anchor is stale until "
+                     "the store is back (`syndata audit verify` reports it)", reason, target)
+
+
+def _last_record(target: Path) -> dict[str, Any] | None:
+    """The last complete record of the log (None when it has none or is missing)."""
+    try:
+        fd = os.open(target, os.O_RDONLY)
+    except FileNotFoundError:
         return None
-    return chosen.encode("utf-8") if isinstance(chosen, str) else chosen
+    except OSError as exc:
+        raise DataReadError(_cannot_read(target, exc)) from exc
+    try:
+        tail = _read_tail(fd)
+    finally:
+        os.close(fd)
+    if tail.seq == 0:
+        return None
+    return {"seq": tail.seq, "hash": tail.hash, "alg": tail.alg}
 
 
 # -- hashing and the file -----------------------------------------------------------------
@@ -485,7 +802,8 @@ def _read_tail(fd: int) -> _Tail:
         for raw in reversed(pieces):
             value = _load(raw)
             if _is_record(value):
-                return _Tail(value["seq"], value["hash"], torn, unterminated)
+                return _Tail(value["seq"], value["hash"], torn, unterminated,
+                             value.get("alg") if isinstance(value.get("alg"), str) else None)
             torn += 1
         if start == 0:
             return _Tail(0, GENESIS, torn, unterminated)
@@ -540,18 +858,37 @@ def _cannot_read(path: Path, exc: OSError) -> str:
 # -- verification -------------------------------------------------------------------------
 
 
-class _ChainChecker:
-    """Checks lines one by one against the chain so far."""
+@dataclass
+class _Expected:
+    """An anchor the log must reach: record ``seq`` with ``hash`` (any record if no seq)."""
 
-    def __init__(self, key: bytes | None, anchor: tuple[int, str] | None) -> None:
+    label: str
+    seq: int | None
+    hash: str
+    line: int | None = None  # the line where it was found
+
+
+class _ChainChecker:
+    """Checks lines one by one against the chain so far, then the anchors at the end."""
+
+    def __init__(self, key: bytes | None) -> None:
         self.key = key
-        self.anchor = anchor
         self.lines = 0
         self.seq = 0
         self.hash = GENESIS
         self.pending: list[int] = []  # unreadable lines not yet declared torn
         self.torn: list[int] = []
-        self.anchor_line: int | None = None
+        self.expected: list[_Expected] = []
+        self.stored: tuple[int, str] | None = None
+        self.store_error: str | None = None
+        self.store_missing = False  # the job store does not exist (yet)
+        self.unkeyed = 0  # records written without a key
+        self.first_unkeyed: int | None = None  # the line of the first of them
+        self.keyed_line: int | None = None  # the line of the first keyed record
+
+    def expect(self, label: str, seq: int | None, digest: str) -> None:
+        """Require the log to reach record ``seq`` with ``digest`` (or any record with it)."""
+        self.expected.append(_Expected(label, seq, digest.lower()))
 
     def feed(self, number: int, raw: bytes) -> AuditVerification | None:
         """Check line ``number``; a failed verification when it breaks the chain."""
@@ -567,14 +904,29 @@ class _ChainChecker:
         self.torn.extend(self.pending)
         self.pending.clear()
         self.seq, self.hash = value["seq"], value["hash"]
-        if self.anchor is not None and self.seq == self.anchor[0]:
-            self.anchor_line = number
-            if not hmac.compare_digest(self.hash, self.anchor[1]):
-                return self._failed(number, f"record {self.seq} does not match the anchor's "
-                                    "hash: the log was rewritten up to the anchor or replaced")
+        if value.get("alg") == _PLAIN:
+            self.unkeyed += 1
+            if self.first_unkeyed is None:
+                self.first_unkeyed = number
+        elif self.keyed_line is None:
+            self.keyed_line = number
+        for wanted in self.expected:
+            if wanted.seq is None:
+                if wanted.line is None and hmac.compare_digest(self.hash, wanted.hash):
+                    wanted.line = number
+            elif wanted.seq == self.seq:
+                wanted.line = number
+                if not hmac.compare_digest(self.hash, wanted.hash):
+                    unkeyed = (", and the log is not keyed up to here although a key is set"
+                               if self.key is not None and self.keyed_line is None else "")
+                    return self._failed(number, (
+                        f"record {self.seq} does not match {wanted.label} "
+                        f"({wanted.seq}:{wanted.hash}){unkeyed}: the log was rewritten "
+                        "(its hashes recomputed) or replaced by another log"))
         return None
 
-    def finish(self) -> AuditVerification:
+    def finish(self, target: Path, *, missing: bool, stored_anchor: bool,
+               expected: bool) -> AuditVerification:
         """The verification once every line was read."""
         if self.pending:
             count = len(self.pending)
@@ -582,19 +934,85 @@ class _ChainChecker:
                 f"the last {count} line(s) are incomplete: a write was cut off (a crash or a "
                 "full disk). The records before are intact; the next record will mark the "
                 "torn line(s) and continue the chain"))
-        if self.anchor is not None and self.seq < self.anchor[0]:
-            return self._failed(None, (
-                f"the log ends at record {self.seq} but the anchor is record "
-                f"{self.anchor[0]}: records were deleted from the end, or the log was "
-                "replaced by an older or new one"))
+        if self.key is not None and self.unkeyed and self.keyed_line is None:
+            return self._failed(self.first_unkeyed, (
+                f"is not keyed (plain SHA-256) although a key is set, and no keyed record "
+                f"follows to seal the {self.unkeyed} unkeyed record(s): they were rewritten "
+                "(hashes recomputed) by someone without the key, or written before the key "
+                "existed. If the log predates the key, the next record seals it; otherwise "
+                "restore the log from a backup"))
+        for wanted in self.expected:
+            failure = self._short_of(wanted, target, missing)
+            if failure is not None:
+                return failure
+        notes: list[str] = []
+        if self.store_missing and self.keyed_line is None:
+            self.store_error = None  # an old unkeyed log, from before there were anchors
+            if self.seq > 0:
+                notes.append("there is no job store, so no anchor for this log: records "
+                             "deleted from its end cannot be told until the next record "
+                             "sets one")
+        if self.store_error is not None:
+            if not expected:
+                return self._failed(None, (
+                    f"the anchor could not be read ({self.store_error}). The chain is intact "
+                    f"up to record {self.seq}, but a log cut short, emptied or deleted "
+                    "cannot be told without the anchor: fix the job store "
+                    "(SYNDATA_JOBS_URL), or check against an anchor kept elsewhere with "
+                    "--expect SEQ:HASH"))
+            notes.append(f"the job store's anchor was not checked: {self.store_error}")
+        elif stored_anchor and self.stored is None and self.seq > 0:
+            notes.append("the job store holds no anchor for this log yet (it predates "
+                         "anchors, or the store was replaced): records deleted from its "
+                         "end cannot be told until the next record sets one")
+        elif self.stored is not None and self.stored[0] < self.seq:
+            notes.append(
+                f"the job store's anchor is at record {self.stored[0]}, behind the log's "
+                f"last record {self.seq}: records {self.stored[0] + 1}-{self.seq} are not "
+                "covered by it (the store could not be reached when they were written); "
+                "the next record written while the store is up moves it")
+        if self.unkeyed and self.key is None:
+            notes.append(f"the log's {self.unkeyed} record(s) were written without a key "
+                         "(plain SHA-256): anyone who can write the file could rewrite them "
+                         "undetected. Records written from now on are keyed")
+        elif self.unkeyed and self.keyed_line is not None:
+            notes.append(f"records on lines {self.first_unkeyed}-{self.keyed_line - 1} were "
+                         f"written without a key, before line {self.keyed_line}; the keyed "
+                         f"record on line {self.keyed_line} links to them, so a change to "
+                         "them breaks the chain there")
         return AuditVerification(True, self.lines, None, "", self.seq, self.hash,
-                                 tuple(self.torn))
+                                 tuple(self.torn), tuple(notes), self.unkeyed, self.stored)
+
+    def _short_of(self, wanted: _Expected, target: Path,
+                  missing: bool) -> AuditVerification | None:
+        """A failure when the log never reached ``wanted``."""
+        if wanted.seq is None:
+            if wanted.line is not None:
+                return None
+            return self._failed(None, (
+                f"no record of the log has the hash of {wanted.label} ({wanted.hash}): "
+                "records were deleted from its end, or it was rewritten or replaced"))
+        if wanted.seq <= self.seq:
+            return None
+        mark = f"{wanted.label} is record {wanted.seq} ({wanted.hash})"
+        if missing:
+            return self._failed(None, (
+                f"the log {target} does not exist, but {mark}: the log was deleted or "
+                "moved. Restore it from a backup"))
+        if self.lines == 0:
+            return self._failed(None, (
+                f"the log {target} is empty, but {mark}: the log was emptied. Restore it "
+                "from a backup"))
+        return self._failed(None, (
+            f"the log ends at record {self.seq} but {mark}: records "
+            f"{self.seq + 1}-{wanted.seq} were deleted from the end (the log was cut at a "
+            "line boundary), or the log was replaced by an older one"))
 
     def _failed(self, line: int | None, problem: str) -> AuditVerification:
         """A failed verification at ``line``."""
         where = f"line {line}: " if line is not None else ""
         return AuditVerification(False, self.lines, line, where + problem, self.seq,
-                                 self.hash, tuple(self.torn))
+                                 self.hash, tuple(self.torn), (), self.unkeyed, self.stored)
 
     def _problem(self, value: Any) -> tuple[int, str] | None:
         """The first problem of a parsed line as (line number, words), or None."""
@@ -617,19 +1035,21 @@ class _ChainChecker:
         """Whether the line's own hash matches its content under the right algorithm."""
         alg = value.get("alg")
         if self.key is None and alg == _KEYED:
-            return ("is keyed with HMAC: set SYNDATA_AUDIT_KEY (or pass key=) to the key "
-                    "the log was written with")
-        if self.key is not None and alg == _PLAIN:
-            return ("is not keyed (plain SHA-256) although a key is set: it was written "
-                    "without SYNDATA_AUDIT_KEY, or rewritten by someone without the key")
+            return (f"is keyed with HMAC: set {settings.AUDIT_KEY_VAR}, or restore the key "
+                    f"file {settings.audit_key_file()} ({settings.AUDIT_KEY_FILE_VAR}), to "
+                    "the key the log was written with")
+        if alg == _PLAIN and self.keyed_line is not None:
+            return ("is not keyed (plain SHA-256) although the records before it are: it "
+                    "was written or rewritten by someone without the key")
         if alg not in (_PLAIN, _KEYED):
             return f"names an unknown hash algorithm {alg!r}: the line was changed"
         try:
-            expected = _digest(value, self.key)
+            expected = _digest(value, self.key if alg == _KEYED else None)
         except ValueError:
             expected = ""
         if not hmac.compare_digest(expected, value["hash"]):
-            wrong_key = " (or the key is not the one it was written with)" if self.key else ""
+            wrong_key = (" (or the key is not the one it was written with)"
+                         if alg == _KEYED else "")
             return ("was changed after it was written: its hash does not match its "
                     f"content{wrong_key}")
         return None

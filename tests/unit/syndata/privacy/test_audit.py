@@ -1,11 +1,16 @@
-"""The audit trail: hash-chained lines, tamper detection, crash recovery, fingerprints."""
+"""The audit trail: keyed hash-chained lines, anchors, tamper detection, crash recovery,
+fingerprints."""
 
 from __future__ import annotations
 
 import getpass
 import hashlib
+import hmac
 import json
+import logging
 import multiprocessing
+import os
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,13 +20,19 @@ import pytest
 
 from syndata import settings
 from syndata.errors import DataReadError, OutputError
-from syndata.privacy import audit
+from syndata.privacy import anchor, audit
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch):
-    for name in ("SYNDATA_AUDIT_KEY", "SYNDATA_ACTOR", "SYNDATA_AUDIT_LOG"):
+def home(tmp_path, monkeypatch) -> Path:
+    """A data folder of its own (key file, job store with the anchors), no audit settings."""
+    for name in ("SYNDATA_AUDIT_KEY", "SYNDATA_ACTOR", "SYNDATA_AUDIT_LOG",
+                 "SYNDATA_AUDIT_KEY_FILE", "SYNDATA_JOBS_URL"):
         monkeypatch.delenv(name, raising=False)
+    folder = tmp_path / "home"
+    monkeypatch.setenv("SYNDATA_HOME", str(folder))
+    yield folder
+    anchor.forget_engines()
 
 
 @pytest.fixture
@@ -52,10 +63,43 @@ def _recompute(line: str, **changes) -> str:
     return json.dumps(entry, separators=(",", ":")) + "\n"
 
 
+def _forge_chain(lines: list[str], **changes) -> list[str]:
+    """Rewrite every line as plain SHA-256 with ``changes``, relinking the chain."""
+    forged, prev = [], audit.GENESIS
+    for line in lines:
+        forged.append(_recompute(line, alg="sha256", prev=prev, **changes))
+        prev = json.loads(forged[-1])["hash"]
+    return forged
+
+
+def _key_of(home: Path) -> bytes:
+    return (home / "secrets" / "audit.key").read_bytes().strip()
+
+
+def _hmac(entry: dict, key: bytes) -> str:
+    body = {k: v for k, v in entry.items() if k != "hash"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    return hmac.new(key, canonical, hashlib.sha256).hexdigest()
+
+
+def _plain_records(log: Path, count: int) -> None:
+    """A log as written before keys were the default: plain SHA-256, no anchor."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    lines, prev = [], audit.GENESIS
+    for seq in range(1, count + 1):
+        entry = {"v": 1, "seq": seq, "time": "2025-01-31T09:15:02.123456+00:00",
+                 "actor": "ana", "action": "fit", "outcome": "ok", "job_id": None,
+                 "model": None, "dataset": None, "fingerprint": None, "rows": seq,
+                 "details": {}, "alg": "sha256", "prev": prev, "hash": ""}
+        lines.append(_recompute(json.dumps(entry)))
+        prev = json.loads(lines[-1])["hash"]
+    log.write_text("".join(lines))
+
+
 # -- the line format ----------------------------------------------------------------------
 
 
-def test_a_line_holds_every_field_and_chains_to_the_previous_one(log, monkeypatch):
+def test_a_line_holds_every_field_and_chains_to_the_previous_one(log, home, monkeypatch):
     monkeypatch.setenv("SYNDATA_ACTOR", "ana")
     first = audit.record("fit", job_id="j-1", model="adult:3", dataset="adult.csv",
                          fingerprint="f" * 64, rows={"adult": 100}, path=log,
@@ -69,9 +113,8 @@ def test_a_line_holds_every_field_and_chains_to_the_previous_one(log, monkeypatc
     assert (second["seq"], second["prev"], second["actor"]) == (2, first["hash"], "bob")
     assert second["details"] == {} and second["rows"] is None
     assert datetime.fromisoformat(first["time"]).utcoffset() == timedelta(0)
-    body = {k: v for k, v in first.items() if k != "hash"}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
-    assert first["hash"] == hashlib.sha256(canonical).hexdigest()
+    assert first["alg"] == second["alg"] == "hmac-sha256"
+    assert first["hash"] == _hmac(first, _key_of(home))
 
 
 def test_the_actor_defaults_to_the_os_user(log):
@@ -200,36 +243,59 @@ def test_an_inserted_copy_of_a_line_is_detected(log):
     assert "has seq 2 after seq 3" in result.problem
 
 
-def test_a_forged_line_with_a_recomputed_hash_breaks_the_link(log):
+def test_a_forged_line_with_a_recomputed_plain_hash_is_detected(log):
     _write_records(log, 4)
     lines = _lines(log)
-    lines[1] = _recompute(lines[1], rows=999)
+    lines[1] = _recompute(lines[1], rows=999)  # still claims HMAC: the HMAC does not match
+    _rewrite(log, lines)
+    result = audit.verify(log)
+    assert (result.ok, result.first_bad_line) == (False, 2)
+    assert "was changed after it was written" in result.problem
+    lines[1] = _recompute(lines[1], rows=999, alg="sha256")  # claims plain SHA-256
+    _rewrite(log, lines)
+    result = audit.verify(log)
+    assert (result.ok, result.first_bad_line) == (False, 2)
+    assert "is not keyed (plain SHA-256) although the records before it are" in result.problem
+
+
+def test_a_line_linked_to_a_forged_hash_breaks_the_link(log):
+    _write_records(log, 4)
+    lines = _lines(log)
+    entry = json.loads(lines[2])
+    entry["prev"] = "f" * 64
+    entry["hash"] = _hmac(entry, _key_of(log.parents[1] / "home"))  # even with the key
+    lines[2] = json.dumps(entry, separators=(",", ":")) + "\n"
     _rewrite(log, lines)
     result = audit.verify(log)
     assert (result.ok, result.first_bad_line) == (False, 3)
     assert "does not link to the record before it" in result.problem
 
 
-def test_a_deleted_last_line_needs_the_anchor_to_be_detected(log):
+def test_a_deleted_last_line_is_detected_by_the_stored_anchor(log):
     _write_records(log, 5)
-    anchor = audit.verify(log).anchor
-    _rewrite(log, _lines(log)[:-1])
-    assert audit.verify(log).ok  # the file alone cannot know it was longer
-    result = audit.verify(log, anchor=anchor)
+    noted = audit.verify(log).anchor
+    assert audit.verify(log).stored_anchor == noted
+    _rewrite(log, _lines(log)[:-1])  # cut at a line boundary
+    assert audit.verify(log, stored_anchor=False).ok  # the file alone cannot know it
+    result = audit.verify(log)
     assert (result.ok, result.first_bad_line) == (False, None)
-    assert "ends at record 4 but the anchor is record 5" in result.problem
+    assert ("the log ends at record 4 but the job store's anchor is record 5" in result.problem
+            and "deleted from the end" in result.problem)
+    result = audit.verify(log, anchor=noted, stored_anchor=False)
+    assert not result.ok and "but the expected anchor is record 5" in result.problem
 
 
-def test_an_anchor_detects_a_rewritten_log_and_passes_a_grown_one(log):
+def test_an_anchor_detects_a_replaced_log_and_passes_a_grown_one(log):
     _write_records(log, 3)
-    anchor = audit.verify(log).anchor
+    noted = audit.verify(log).anchor
     audit.record("evaluate", path=log)
-    assert audit.verify(log, anchor=anchor).ok
-    log.unlink()
-    _write_records(log, 4)  # a new log of the same length, different content
-    result = audit.verify(log, anchor=anchor)
+    assert audit.verify(log, anchor=noted).ok
+    other = log.with_name("other.log")
+    _write_records(other, 4)  # another log of the same length, different content
+    result = audit.verify(other, anchor=noted)
     assert (result.ok, result.first_bad_line) == (False, 3)
-    assert "does not match the anchor's hash" in result.problem
+    assert "record 3 does not match the expected anchor" in result.problem
+    assert "rewritten (its hashes recomputed) or replaced" in result.problem
 
 
 def test_a_torn_last_line_is_reported_and_the_next_record_recovers(log):
@@ -277,10 +343,13 @@ def test_a_json_line_that_is_not_a_record_is_detected(log):
 # -- keyed chain --------------------------------------------------------------------------
 
 
-def test_a_keyed_chain_needs_the_key_and_catches_a_forger_without_it(log, monkeypatch):
+def test_a_key_set_in_the_environment_keys_the_chain_and_is_needed(log, home,
+                                                                  monkeypatch):
     monkeypatch.setenv("SYNDATA_AUDIT_KEY", "s3cret")
     written = _write_records(log, 3)
     assert {e["alg"] for e in written} == {"hmac-sha256"}
+    assert written[0]["hash"] == _hmac(written[0], b"s3cret")
+    assert not (home / "secrets" / "audit.key").exists()  # the variable wins
     assert audit.verify(log).ok
     assert audit.verify(log, key="s3cret").ok
     wrong = audit.verify(log, key="guess")
@@ -288,29 +357,210 @@ def test_a_keyed_chain_needs_the_key_and_catches_a_forger_without_it(log, monkey
     monkeypatch.delenv("SYNDATA_AUDIT_KEY")
     missing = audit.verify(log)
     assert (missing.ok, missing.first_bad_line) == (False, 1)
-    assert "is keyed with HMAC: set SYNDATA_AUDIT_KEY" in missing.problem
-    # a forger without the key rewrites the whole chain with plain hashes ...
-    forged, prev = [], audit.GENESIS
-    for line in _lines(log):
-        forged.append(_recompute(line, alg="sha256", prev=prev, rows=0))
-        prev = json.loads(forged[-1])["hash"]
-    _rewrite(log, forged)
-    assert audit.verify(log).ok  # ... which an unkeyed verification cannot tell
-    caught = audit.verify(log, key="s3cret")
-    assert (caught.ok, caught.first_bad_line) == (False, 1)
-    assert "is not keyed (plain SHA-256) although a key is set" in caught.problem
+    assert "is keyed with HMAC: set SYNDATA_AUDIT_KEY, or restore the key file" in missing.problem
 
 
-def test_a_keyed_hash_differs_from_the_plain_one(log, monkeypatch):
-    plain = audit.record("fit", path=log)
-    monkeypatch.setenv("SYNDATA_AUDIT_KEY", "k")
-    keyed = audit.record("fit", path=log)
-    body = {k: v for k, v in keyed.items() if k != "hash"}
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
-    assert keyed["hash"] != hashlib.sha256(canonical).hexdigest()
-    assert keyed["prev"] == plain["hash"]
+def test_without_a_key_setting_a_key_file_is_generated_0600_in_a_0700_folder(log, home):
+    audit.record("fit", path=log)
+    key_file = home / "secrets" / "audit.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
+    text = key_file.read_text()
+    assert len(text.strip()) == 64 and int(text, 16) >= 0  # 32 random bytes, hex
+    assert list(key_file.parent.iterdir()) == [key_file]  # no temporary file left
+    audit.record("fit", path=log)
+    assert key_file.read_text() == text  # generated once
+    assert audit.verify(log, key=text.strip()).ok
+    assert audit.ensure_key(log) == audit.KeySource("file", key_file, created=False)
+
+
+def test_the_key_file_can_live_elsewhere(log, home, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "vault" / "syndata.key"
+    monkeypatch.setenv("SYNDATA_AUDIT_KEY_FILE", str(elsewhere))
+    entry = audit.record("fit", path=log)
+    assert entry["hash"] == _hmac(entry, elsewhere.read_bytes().strip())
+    assert not (home / "secrets").exists()
+    assert audit.verify(log).ok
+
+
+def _take_key(path: str, start, queue) -> None:
+    start.wait()
+    queue.put(audit._file_key(Path(path), create=True))
+
+
+def test_two_processes_generating_the_key_at_once_agree(tmp_path):
+    context = multiprocessing.get_context("fork")
+    start, queue = context.Barrier(4), context.Queue()
+    path = tmp_path / "race" / "audit.key"
+    workers = [context.Process(target=_take_key, args=(str(path), start, queue))
+               for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    results = [queue.get(timeout=30) for _ in workers]
+    for worker in workers:
+        worker.join()
+    assert len({key for key, _ in results}) == 1
+    assert sorted(created for _, created in results) == [False, False, False, True]
+    assert path.read_bytes().strip() == results[0][0]
+
+
+def test_a_damaged_or_unwritable_key_file_is_a_clear_error(log, home, tmp_path,
+                                                           monkeypatch):
+    key_file = home / "secrets" / "audit.key"
+    key_file.parent.mkdir(parents=True)
+    key_file.write_text("")
+    with pytest.raises(OutputError, match=r"audit key file .* is empty or damaged\. Restore it"):
+        audit.record("fit", path=log)
+    blocker = tmp_path / "blocker"
+    blocker.write_text("")
+    monkeypatch.setenv("SYNDATA_AUDIT_KEY_FILE", str(blocker / "audit.key"))
+    with pytest.raises(OutputError, match=r"Cannot create the audit key file .*"
+                                          r"SYNDATA_AUDIT_KEY_FILE"):
+        audit.record("fit", path=log)
+
+
+def test_a_chain_rewritten_without_the_key_is_detected(log, home):
+    _write_records(log, 3)
+    _rewrite(log, _forge_chain(_lines(log), rows=0))
+    result = audit.verify(log)  # the stored anchor's hash is not the forged one
+    assert (result.ok, result.first_bad_line) == (False, 3)
+    assert "record 3 does not match the job store's anchor" in result.problem
+    assert "not keyed up to here although a key is set" in result.problem
+    result = audit.verify(log, stored_anchor=False)  # the key alone catches it too
+    assert (result.ok, result.first_bad_line) == (False, 1)
+    assert "is not keyed (plain SHA-256) although a key is set" in result.problem
+    (home / "secrets" / "audit.key").unlink()  # and if the key is gone as well
     result = audit.verify(log)
-    assert (result.ok, result.first_bad_line) == (False, 1)  # set the key before line 1
+    assert not result.ok and "does not match the job store's anchor" in result.problem
+
+
+def test_an_emptied_log_is_detected(log):
+    _write_records(log, 3)
+    log.write_bytes(b"")
+    result = audit.verify(log)
+    assert not result.ok
+    assert "is empty, but the job store's anchor is record 3" in result.problem
+    assert "was emptied" in result.problem
+
+
+def test_a_deleted_log_is_detected(log):
+    _write_records(log, 3)
+    log.unlink()
+    result = audit.verify(log)
+    assert not result.ok
+    assert "does not exist, but the job store's anchor is record 3" in result.problem
+    assert "was deleted" in result.problem
+
+
+def test_a_record_after_a_deletion_continues_after_the_anchor(log, caplog):
+    written = _write_records(log, 3)
+    log.unlink()
+    with caplog.at_level(logging.WARNING, logger="syndata.audit"):
+        entry = audit.record("fit", path=log)
+    assert (entry["seq"], entry["prev"]) == (4, written[-1]["hash"])
+    assert "ends at record 0 but its anchor is record 3" in caplog.text
+    result = audit.verify(log)  # the gap stays visible: the anchor never moves back
+    assert (result.ok, result.first_bad_line) == (False, 1)
+    assert "has seq 4 but 1 was expected" in result.problem
+
+
+def test_an_expected_anchor_passes_and_catches_a_mismatch(log):
+    written = _write_records(log, 4)
+    noted = f"2:{written[1]['hash']}"
+    assert audit.parse_anchor(noted) == (2, written[1]["hash"])
+    assert audit.parse_anchor(written[1]["hash"].upper()) == (None, written[1]["hash"])
+    assert audit.verify(log, anchor=audit.parse_anchor(noted)).ok
+    assert audit.verify(log, anchor=audit.parse_anchor(written[1]["hash"])).ok
+    wrong = audit.verify(log, anchor=(2, written[2]["hash"]))
+    assert (wrong.ok, wrong.first_bad_line) == (False, 2)
+    assert "record 2 does not match the expected anchor" in wrong.problem
+    unknown = audit.verify(log, anchor=(None, "e" * 64))
+    assert not unknown.ok and "no record of the log has the hash" in unknown.problem
+    ahead = audit.verify(log, anchor=(9, "e" * 64))
+    assert not ahead.ok and "ends at record 4 but the expected anchor is record 9" in (
+        ahead.problem)
+    for bad in ("", "12", "x:" + "a" * 64, "0:" + "a" * 64, "3:" + "a" * 63, "g" * 64):
+        with pytest.raises(ValueError, match="is not an anchor: give SEQ:HASH"):
+            audit.parse_anchor(bad)
+
+
+def test_the_log_keeps_working_when_the_anchor_store_is_unreachable(log, tmp_path,
+                                                                    monkeypatch, caplog):
+    _write_records(log, 2)
+    good = settings.jobs_url()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("SYNDATA_JOBS_URL", f"sqlite:///{blocker}/jobs.db")
+    with caplog.at_level(logging.WARNING, logger="syndata.audit"):
+        written = _write_records(log, 3)  # appended all the same
+    assert [e["seq"] for e in written] == [3, 4, 5]
+    assert "cannot keep the audit anchor" in caplog.text
+    assert caplog.text.count("cannot keep the audit anchor") == 1  # not once per line
+    down = audit.verify(log)
+    assert not down.ok and "the anchor could not be read" in down.problem
+    assert "--expect SEQ:HASH" in down.problem
+    assert audit.verify(log, anchor=(5, written[-1]["hash"])).ok  # an anchor kept elsewhere
+    monkeypatch.setenv("SYNDATA_JOBS_URL", good)
+    stale = audit.verify(log)
+    assert stale.ok and stale.stored_anchor is not None and stale.stored_anchor[0] == 2
+    assert any("anchor is at record 2, behind the log's last record 5" in note
+               for note in stale.notes)
+    audit.record("fit", path=log)
+    fresh = audit.verify(log)
+    assert fresh.ok and fresh.notes == () and fresh.stored_anchor == fresh.anchor
+
+
+# -- logs written before keys were the default --------------------------------------------
+
+
+def test_an_old_unkeyed_log_without_any_key_verifies_with_a_warning(log):
+    _plain_records(log, 3)
+    result = audit.verify(log)
+    assert result.ok and result.unkeyed_lines == 3
+    assert "written without a key (plain SHA-256): anyone who can write" in str(result)
+    assert "holds no anchor for this log yet" in str(result)
+
+
+def test_unkeyed_lines_are_sealed_by_the_first_keyed_record(log, home):
+    _plain_records(log, 3)
+    entry = audit.record("fit", path=log)  # generates the key; links to the plain lines
+    assert (entry["seq"], entry["alg"]) == (4, "hmac-sha256")
+    result = audit.verify(log)
+    assert result.ok and result.unkeyed_lines == 3
+    assert "records on lines 1-3 were written without a key, before line 4" in str(result)
+    lines = _lines(log)
+    lines[:3] = _forge_chain(lines[:3], rows=0)  # rewriting them breaks the link
+    _rewrite(log, lines)
+    result = audit.verify(log)
+    assert (result.ok, result.first_bad_line) == (False, 4)
+    assert "does not link to the record before it" in result.problem
+
+
+def test_unkeyed_last_lines_while_a_key_exists_fail_until_sealed(log, home):
+    _plain_records(log, 3)
+    audit._file_key(settings.audit_key_file(), create=True)  # a key, no keyed line yet
+    result = audit.verify(log)
+    assert (result.ok, result.first_bad_line) == (False, 1)
+    assert "no keyed record follows to seal the 3 unkeyed record(s)" in result.problem
+
+
+def test_the_server_start_seals_an_old_log_when_it_generates_the_key(log, home):
+    _plain_records(log, 2)
+    started = audit.ensure_key(log)
+    assert (started.source, started.created, started.sealed) == ("file", True, True)
+    assert started.path == home / "secrets" / "audit.key"
+    [seal] = [e for e in audit.entries(log) if e["seq"] == 3]
+    assert (seal["action"], seal["details"]["setting"]) == ("settings_changed", "audit_key")
+    assert audit.verify(log).ok
+    again = audit.ensure_key(log)
+    assert (again.created, again.sealed) == (False, False)
+    assert len(_lines(log)) == 3
+
+
+def test_ensure_key_names_the_variable_when_it_is_set(log, home, monkeypatch):
+    monkeypatch.setenv("SYNDATA_AUDIT_KEY", "s3cret")
+    assert audit.ensure_key(log) == audit.KeySource("SYNDATA_AUDIT_KEY", None, created=False)
+    assert not (home / "secrets").exists()
 
 
 # -- concurrency --------------------------------------------------------------------------
