@@ -125,7 +125,7 @@ def job_logs(
                      ] = 100,
 ) -> dict[str, Any]:
     """The last lines of the job's log, oldest first."""
-    find_job(store, job_id, principal)
+    find_job(store, job_id)
     return {"job_id": job_id, "lines": [results.public_log_line(line)
                                         for line in store.logs(job_id, lines)]}
 
