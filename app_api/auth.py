@@ -18,6 +18,7 @@ from typing import Annotated, NoReturn
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from app_api.deps import client_address, get_limiter, get_settings, get_store, request_id
 from app_api.errors import ApiError, retry_after
@@ -57,6 +58,9 @@ def authenticate(
     header_key: Annotated[str | None, Security(header_scheme)] = None,
 ) -> Principal:
     """The caller's key, checked against the store and its rate limit (401 / 429)."""
+    known = getattr(request.state, "principal", None)
+    if isinstance(known, Principal):  # checked already, from the headers (app_api.authorize)
+        return known
     settings = get_settings(request)
     store = get_store(request)
     if not settings.auth_enabled:
@@ -88,15 +92,41 @@ def require(role: str) -> Callable[..., Principal]:
 
     def dependency(request: Request,
                    principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
-        if ROLE_RANK.get(principal.role, -1) < ROLE_RANK[role]:
-            _refuse(request, 403, "role_too_low",
-                    f"this request needs the {role} role; key {principal.key_id} has the "
-                    f"{principal.role} role: ask an admin for a key with the {role} role",
-                    key_id=principal.key_id)
+        check_role(request, principal, role)
         return principal
 
     dependency.__name__ = f"require_{role}"
+    dependency.required_role = role  # type: ignore[attr-defined]  # read by app_api.authorize
     return dependency
+
+
+def check_role(request: Request, principal: Principal, role: str) -> None:
+    """Refuse (403, audited) a principal whose role ranks below ``role``."""
+    if ROLE_RANK.get(principal.role, -1) < ROLE_RANK[role]:
+        _refuse(request, 403, "role_too_low",
+                f"this request needs the {role} role; key {principal.key_id} has the "
+                f"{principal.role} role: ask an admin for a key with the {role} role",
+                key_id=principal.key_id)
+
+
+async def authorize(request: Request, role: str) -> Principal:
+    """Check the request's key and role from its headers alone (401 / 403 / 429).
+
+    The same checks as the ``Viewer`` / ``Operator`` / ``Admin`` dependencies; the
+    principal is kept on ``request.state`` so the endpoint's dependencies reuse it (one
+    rate-limit token and at most one audit line per request).
+    """
+    bearer = await bearer_scheme(request)
+    header_key = await header_scheme(request)
+
+    def check() -> Principal:
+        principal = authenticate(request, bearer, header_key)
+        check_role(request, principal, role)
+        return principal
+
+    principal = await run_in_threadpool(check)
+    request.state.principal = principal
+    return principal
 
 
 Viewer = Annotated[Principal, Depends(require("viewer"))]

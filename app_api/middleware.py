@@ -1,7 +1,9 @@
-"""The outer layer of every request: request id, body size limit, access log, last-resort errors.
+"""The outer layer of every request: request id, authorisation, body limit, errors, log.
 
 - ``X-Request-ID``: taken from the request when it is a sane token, else generated; set on
   the response and on every log line written while the request is served.
+- A request its key may not make (no key, unknown or revoked key: 401; role too low:
+  403) is refused from its headers before its body is read (``app_api.authorize``).
 - Bodies larger than the upload limit (plus multipart framing) are refused with 413
   before they are read, or as soon as the stream passes the limit.
 - One JSON access line per request (method, path, status, duration, key id).
@@ -18,6 +20,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app_api.authorize import refusal
 from app_api.errors import ApiError, error_response
 from app_api.logs import get_logger, request_id_var
 from app_api.settings import MAX_UPLOAD_VAR
@@ -59,6 +62,10 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
+            refused = await refusal(scope)  # a key or role refused from the headers alone
+            if refused is not None:
+                await refused(scope, receive, send_with_id)
+                return
             if self._too_long(headers):
                 await self._too_large(scope, receive, send_with_id)
                 return
