@@ -25,7 +25,7 @@ from app_api.errors import ApiError, retry_after
 from app_api.logs import get_logger
 from app_api.settings import API_KEY_VAR, RATE_LIMIT_VAR
 from syndata.errors import OutputError
-from syndata.jobs.store import ROLES
+from syndata.jobs.store import DEFAULT_PROJECT, ROLES, SERVER_PROJECT
 from syndata.privacy import audit
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -40,16 +40,42 @@ header_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="He
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: a key's id and role (no key id when auth is off)."""
+    """Who is calling: a key's id, role and project (no key id when auth is off).
+
+    A key sees only its project's jobs, datasets, configs and models. A server admin (an
+    admin key of project ``*``; the ``SYNDATA_API_KEY`` key; every request when auth is
+    off) sees every project; what it creates belongs to the ``default`` project.
+    """
 
     key_id: str | None
     role: str
     name: str = ""
+    project: str = DEFAULT_PROJECT
 
     @property
     def actor(self) -> str:
         """The name the audit log records."""
         return self.key_id or "anonymous"
+
+    @property
+    def server_admin(self) -> bool:
+        """True for an admin of every project."""
+        return self.project == SERVER_PROJECT and self.role == "admin"
+
+    @property
+    def scope(self) -> str | None:
+        """The project whose objects this caller sees; None for every project."""
+        return None if self.server_admin else self.project
+
+    @property
+    def home(self) -> str:
+        """The project what this caller creates belongs to."""
+        return DEFAULT_PROJECT if self.project == SERVER_PROJECT else self.project
+
+    @property
+    def model_scope(self) -> str:
+        """The project the model registry is asked for (``*``: every project)."""
+        return SERVER_PROJECT if self.server_admin else self.project
 
 
 def authenticate(
@@ -64,7 +90,7 @@ def authenticate(
     settings = get_settings(request)
     store = get_store(request)
     if not settings.auth_enabled:
-        principal = Principal(None, "admin", "auth off")
+        principal = Principal(None, "admin", "auth off", SERVER_PROJECT)
         _limit(request, f"client:{client_address(request)}")
         request.state.key_id = None
         return principal
@@ -82,7 +108,7 @@ def authenticate(
         _refuse(request, 401, "unknown_key", "the API key is unknown or revoked" + hint)
     _limit(request, key.key_id)
     request.state.key_id = key.key_id
-    return Principal(key.key_id, key.role, key.name)
+    return Principal(key.key_id, key.role, key.name, key.project)
 
 
 def require(role: str) -> Callable[..., Principal]:

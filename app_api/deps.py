@@ -16,7 +16,7 @@ from app_api.logs import get_logger
 from app_api.ratelimit import RateLimiter
 from app_api.settings import API_KEY_VAR, AUTH_VAR, ApiSettings
 from syndata.errors import ConfigError, Problem
-from syndata.jobs.store import JobStore
+from syndata.jobs.store import SERVER_PROJECT, JobStore
 
 MIN_KEY_LENGTH = 16
 AUTH_OFF_WARNING = (
@@ -50,7 +50,11 @@ def ensure_started(app: FastAPI) -> JobStore:
 
 
 def bootstrap_key(store: JobStore, secret: str) -> None:
-    """Create an admin key with ``secret`` (SYNDATA_API_KEY) unless the store has it."""
+    """Create a server-admin key with ``secret`` (SYNDATA_API_KEY) unless the store has it.
+
+    The key is an admin of every project (project ``*``); one stored before projects
+    existed (in ``default``) is made a server admin.
+    """
     if len(secret) < MIN_KEY_LENGTH:
         raise ConfigError([Problem(API_KEY_VAR, f"{API_KEY_VAR} is shorter than "
                                                 f"{MIN_KEY_LENGTH} characters",
@@ -63,9 +67,14 @@ def bootstrap_key(store: JobStore, secret: str) -> None:
         if found.revoked:
             log.warning(f"{API_KEY_VAR} names the revoked key {found.key_id}; it stays "
                         "revoked and cannot sign in", extra={"key_id": found.key_id})
+        elif found.role == "admin" and found.project != SERVER_PROJECT:
+            store.set_key_project(found.key_id, SERVER_PROJECT)
+            log.info(f"the {API_KEY_VAR} key {found.key_id} is now a server admin (project "
+                     f"{SERVER_PROJECT!r})", extra={"key_id": found.key_id})
         return
     try:
-        key, _ = store.create_key("admin", name=f"bootstrap ({API_KEY_VAR})", secret=secret)
+        key, _ = store.create_key("admin", name=f"bootstrap ({API_KEY_VAR})", secret=secret,
+                                  project=SERVER_PROJECT)
     except sqlalchemy.exc.IntegrityError:  # another process created it at the same moment
         return
     log.info(f"created admin key {key.key_id} from {API_KEY_VAR}",

@@ -4,6 +4,7 @@ Nothing is counted in the API process itself, so the figures are right whichever
 process ran the jobs (embedded pool, Celery workers) and survive restarts:
 
 - ``syndata_jobs_total{status}``: jobs by status (counter; a job moves between statuses)
+- ``syndata_project_jobs_total{project,status}``: the same per project
 - ``syndata_generation_duration_seconds``: time taken by completed generate and sample jobs
 - ``syndata_rows_generated_total``: rows written by completed generate and sample jobs
 - ``syndata_queue_depth``: jobs waiting in the queue
@@ -45,6 +46,12 @@ class StoreCollector(Collector):
         for status in STATUSES:
             jobs.add_metric([status], float(stats["jobs"].get(status, 0)))
         yield jobs
+        per_project = CounterMetricFamily("syndata_project_jobs", "Total number of jobs per "
+                                          "project", labels=["project", "status"])
+        for project, counts in sorted(store.project_counts().items()):
+            for status in STATUSES:
+                per_project.add_metric([project, status], float(counts.get(status, 0)))
+        yield per_project
         yield HistogramMetricFamily(
             "syndata_generation_duration_seconds",
             "Time taken to generate data (completed generate and sample jobs)",

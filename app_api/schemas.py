@@ -249,6 +249,7 @@ class DatasetOut(_Response):
     created_at: float = Field(description="When it was uploaded (seconds since the epoch).")
     format: str = Field(description="csv, parquet, json or jsonl.")
     table: str = Field(description="The table name taken from the file name.")
+    project: str = Field("default", description="The project the dataset belongs to.")
 
 
 class DatasetList(BaseModel):
@@ -345,6 +346,11 @@ class KeyRequest(_Request):
     role: Role = Field(description="viewer (read), operator (run jobs, upload) or admin "
                                    "(also keys and settings).")
     name: str = Field("", max_length=200, description="A name to recognise the key by.")
+    project: str | None = Field(None, max_length=64, description=(
+        "The key's project (lower-case letters, digits, '_', '-'); default: the caller's "
+        "(a server admin's: 'default'). "
+        "A project admin creates keys in its own project only; a server admin in any, and "
+        "'*' makes another server admin."), examples=["marketing"])
 
 
 class KeyOut(_Response):
@@ -356,6 +362,7 @@ class KeyOut(_Response):
     created_at: str | None = Field(description="When it was created (ISO-8601 UTC).")
     last_used_at: str | None = Field(description="When it was last used (ISO-8601 UTC).")
     revoked: bool = Field(description="True once revoked.")
+    project: str = Field(description="The key's project ('*': a server admin).")
 
 
 class KeyCreated(BaseModel):

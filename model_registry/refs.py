@@ -2,7 +2,17 @@
 
 ``models:/name/3`` and ``models:/name@champion`` are accepted too. A reference resolves to
 one registered model version; an unknown name, version or alias raises ``ModelNotFoundError``
-naming the models, versions or aliases that do exist.
+naming the models, versions or aliases that do exist (in the caller's project only).
+
+Projects: every model belongs to one project. In MLflow a model of project ``default`` keeps
+its bare name (``penguins``); a model of any other project is registered as
+``<project>~<name>`` (``marketing~penguins``: ``~`` cannot occur in a model name, so two
+projects can both own ``penguins`` and no name is ambiguous) and carries the tag
+``syndata.project`` on the registered model and on each version. A model without the tag
+belongs to ``default``. Callers name models as their project sees them (bare names); the
+server-admin scope ``ALL_PROJECTS`` (``*``) sees every model under its MLflow name, so
+``marketing~penguins`` there. A model of another project is not found, with the same
+message as a model that does not exist.
 """
 
 from __future__ import annotations
@@ -19,6 +29,61 @@ from syndata.errors import DataReadError, ModelNotFoundError
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 REF_FORMS = "'name' (latest version), 'name:<version>' or 'name@<alias>'"
+DEFAULT_PROJECT = "default"  # as syndata.jobs.store.DEFAULT_PROJECT
+ALL_PROJECTS = "*"  # the server admins' scope: every project's models
+PROJECT_TAG = "syndata.project"
+SEPARATOR = "~"  # <project>~<name>: the MLflow name of a model of a non-default project
+PROJECT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+def scoped(name: str, project: str = DEFAULT_PROJECT) -> tuple[str, str]:
+    """``(mlflow_name, owner)``: where the model ``project`` calls ``name`` is stored.
+
+    ``project`` is ``ALL_PROJECTS`` for the server-admin scope, where ``name`` is the
+    MLflow name (``<project>~<name>``, or a bare name for ``default``). Names that no model
+    of the scope can have raise ModelNotFoundError like unknown names.
+    """
+    if project == ALL_PROJECTS:
+        if SEPARATOR in name:
+            owner, bare = name.split(SEPARATOR, 1)
+            if not PROJECT.match(owner) or SEPARATOR in bare:
+                raise _unknown(name)
+            return (bare if owner == DEFAULT_PROJECT else name), owner
+        return name, DEFAULT_PROJECT
+    if SEPARATOR in name:
+        raise _unknown(name)
+    if project == DEFAULT_PROJECT:
+        return name, project
+    return f"{project}{SEPARATOR}{name}", project
+
+
+def owner_of(model: RegisteredModel | ModelVersion) -> str:
+    """The project a registered model (or version) belongs to (no tag: ``default``)."""
+    tags = getattr(model, "tags", None) or {}
+    return str(tags.get(PROJECT_TAG) or DEFAULT_PROJECT)
+
+
+def display_name(mlflow_name: str, project: str) -> str:
+    """The name ``project`` (or the server-admin scope) sees a stored model under."""
+    if project == ALL_PROJECTS:
+        return mlflow_name
+    return mlflow_name.split(SEPARATOR, 1)[1] if SEPARATOR in mlflow_name else mlflow_name
+
+
+def visible(model: RegisteredModel, project: str) -> bool:
+    """Whether ``project`` sees ``model``: its tag and its MLflow name agree, and it is ours."""
+    owner = owner_of(model)
+    if owner == DEFAULT_PROJECT:
+        consistent = SEPARATOR not in model.name
+    else:
+        consistent = model.name.startswith(f"{owner}{SEPARATOR}")
+    return consistent and (project == ALL_PROJECTS or owner == project)
+
+
+def _unknown(name: str) -> ModelNotFoundError:
+    return ModelNotFoundError(
+        f"no model named '{name}' in the model registry at {store.tracking_uri()}; check the "
+        "name, or fit and log a model under it (model_registry.log_model)")
 
 
 @dataclass(frozen=True)
@@ -56,11 +121,14 @@ def parse(ref: str) -> tuple[str, str | None, str | None]:
     return name, (str(int(version)) if version else None), alias
 
 
-def resolve(ref: str) -> ModelRef:
-    """The model version a reference points to (latest, numbered or by alias)."""
+def resolve(ref: str, project: str = DEFAULT_PROJECT) -> ModelRef:
+    """The model version a reference of ``project`` points to (latest, numbered or by alias).
+
+    The ModelRef's ``name`` is the name the project sees; its ``uri`` the MLflow one.
+    """
     name, version, alias = parse(ref)
     client = store.client()
-    model = registered_model(client, name)
+    model = registered_model(client, name, project)
     if alias is not None:
         if alias not in model.aliases:
             raise ModelNotFoundError(
@@ -68,26 +136,37 @@ def resolve(ref: str) -> ModelRef:
                 f"them, a version ('{name}:<version>'), or set the alias with "
                 f"set_alias('{name}', '{alias}', <version>)")
         version = str(model.aliases[alias])
-    found = model_version(client, name, version)
+    found = model_version(client, model.name, version, shown=name)
     return ModelRef(name=name, version=str(found.version), run_id=found.run_id or "",
-                    uri=f"models:/{name}/{found.version}")
+                    uri=f"models:/{model.name}/{found.version}")
 
 
-def registered_model(client: MlflowClient, name: str) -> RegisteredModel:
-    """The registered model called ``name``; ModelNotFoundError naming the known ones."""
+def registered_model(client: MlflowClient, name: str,
+                     project: str = DEFAULT_PROJECT) -> RegisteredModel:
+    """The registered model ``project`` calls ``name``; ModelNotFoundError naming the known ones.
+
+    The result is MLflow's (its ``name`` is the MLflow name). A model of another project is
+    not found, and only ``project``'s models are named as known.
+    """
+    stored, _ = scoped(name, project)
     try:
-        return client.get_registered_model(name)
+        model = client.get_registered_model(stored)
     except MlflowException as exc:
         if exc.error_code != "RESOURCE_DOES_NOT_EXIST":
             raise DataReadError(f"cannot read model '{name}' from the model registry at "
                                 f"{store.tracking_uri()}: {exc.message}") from exc
-        known = sorted(m.name for m in all_registered_models(client))
-        listing = (f"known models: {', '.join(known)}" if known
-                   else "the registry holds no models yet")
-        raise ModelNotFoundError(
-            f"no model named '{name}' in the model registry at {store.tracking_uri()}; "
-            f"{listing}; check the name, or fit and log a model under it "
-            "(model_registry.log_model)") from None
+    else:
+        if visible(model, project):
+            return model
+    # not found, or not this project's: the same answer
+    known = sorted(display_name(m.name, project) for m in all_registered_models(client)
+                   if visible(m, project))
+    listing = (f"known models: {', '.join(known)}" if known
+               else "the registry holds no models yet")
+    raise ModelNotFoundError(
+        f"no model named '{name}' in the model registry at {store.tracking_uri()}; "
+        f"{listing}; check the name, or fit and log a model under it "
+        "(model_registry.log_model)")
 
 
 def model_versions(client: MlflowClient, name: str) -> list[ModelVersion]:
@@ -104,9 +183,14 @@ def model_versions(client: MlflowClient, name: str) -> list[ModelVersion]:
     return sorted(found, key=lambda v: int(v.version))
 
 
-def model_version(client: MlflowClient, name: str, version: str | None) -> ModelVersion:
-    """Version ``version`` of model ``name`` (the latest when None)."""
+def model_version(client: MlflowClient, name: str, version: str | None,
+                  shown: str | None = None) -> ModelVersion:
+    """Version ``version`` of model ``name`` (its MLflow name; the latest when None).
+
+    Messages call the model ``shown`` (the name its project sees) when given.
+    """
     versions = model_versions(client, name)
+    name = shown or name
     if version is None and versions:
         return versions[-1]
     for candidate in versions:

@@ -4,6 +4,13 @@
 hyper-parameters), metrics, JSON reports (``metadata.json``, ``quality.json``, ...) and a
 new version of a registered model holding the synthesizer as a pyfunc model. The other
 functions read the registry back by reference (see ``model_registry.refs``).
+
+Every function takes the ``project`` the caller acts for (``default`` when left out;
+``refs.ALL_PROJECTS`` for a server admin, who sees every model under its MLflow name). A
+model of project ``p`` is registered as ``p~<name>`` with the tag ``syndata.project=p`` on
+the registered model and its versions; ``default`` models keep their bare names (see
+``model_registry.refs``). Another project's model is never listed, and naming it fails
+exactly like naming a model that does not exist.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from mlflow.entities.model_registry import ModelVersion
 
 import syndata
 from model_registry import refs, store
-from model_registry.refs import ModelRef
+from model_registry.refs import ALL_PROJECTS, DEFAULT_PROJECT, PROJECT_TAG, ModelRef
 from model_registry.synthesizer_model import (
     SIGNATURE,
     SynthesizerModel,
@@ -59,21 +66,31 @@ logging.getLogger("mlflow.pyfunc").addFilter(_WrapperPickleNotice())
 def log_model(synthesizer: AnySynthesizer, name: str, *, params: Mapping[str, Any] | None = None,
               metrics: Mapping[str, Any] | None = None,
               artifacts: Mapping[str, Mapping[str, Any] | str] | None = None,
-              tags: Mapping[str, str] | None = None) -> ModelRef:
-    """Log a fitted synthesizer as a new version of registered model ``name``.
+              tags: Mapping[str, str] | None = None,
+              project: str = DEFAULT_PROJECT) -> ModelRef:
+    """Log a fitted synthesizer as a new version of ``project``'s registered model ``name``.
 
     ``params`` are logged with the model type and ``synthesizer.get_params()``;
     ``metrics`` are flattened (``{"quality": {"overall": 0.9}}`` -> ``quality.overall``)
     and only numbers are kept; each ``artifacts`` entry (a dict, or JSON text) is written
     as ``<key>.json`` next to ``metadata.json``, which is always written; ``tags`` go on
-    the run and the model version, with ``syndata_version`` and ``model_type``.
+    the run and the model version, with ``syndata_version``, ``model_type`` and the
+    project (``syndata.project``). The returned ref's ``name`` is ``name``.
     """
     if not hasattr(synthesizer, "metadata_"):
         raise ModelError(f"this {type(synthesizer).__name__} is not fitted yet; call "
                          "fit(data) before logging it")
-    if not refs.NAME.match(name):
+    bare = name.split(refs.SEPARATOR, 1)[1] if project == ALL_PROJECTS and \
+        refs.SEPARATOR in name else name
+    if not refs.NAME.match(bare):
         raise OutputError(f"'{name}' cannot name a model: use letters, digits, '_', '.' and '-',"
                           " starting with a letter or digit (e.g. 'customers-copula')")
+    try:
+        stored, owner = refs.scoped(name, project)
+    except ModelNotFoundError:
+        raise OutputError(f"'{name}' cannot name a model: use letters, digits, '_', '.' and "
+                          "'-', starting with a letter or digit") from None
+    _check_owner(store.client(), stored, owner, name)
     model_type = synthesizer.model_type or type(synthesizer).__name__
     reports = {"metadata": synthesizer.metadata_.to_dict(), **(artifacts or {})}
     texts = {key: _json_text(key, value) for key, value in reports.items()}
@@ -81,11 +98,12 @@ def log_model(synthesizer: AnySynthesizer, name: str, *, params: Mapping[str, An
                            **(params or {})})
     all_tags = {"syndata_version": syndata.__version__, "model_type": model_type,
                 "model_class": model_class(synthesizer),
-                **{key: str(value) for key, value in (tags or {}).items()}}
+                **{key: str(value) for key, value in (tags or {}).items()},
+                PROJECT_TAG: owner}
     experiment_id = store.experiment_id()
     with store.translated(f"logging model '{name}'", OutputError), \
             tempfile.TemporaryDirectory(prefix="syndata-model-") as folder, \
-            mlflow.start_run(experiment_id=experiment_id, run_name=name, tags=all_tags,
+            mlflow.start_run(experiment_id=experiment_id, run_name=stored, tags=all_tags,
                              nested=mlflow.active_run() is not None,
                              log_system_metrics=False) as run:
         mlflow.log_params({key: _param_text(value) for key, value in all_params.items()})
@@ -104,19 +122,38 @@ def log_model(synthesizer: AnySynthesizer, name: str, *, params: Mapping[str, An
                 pip_requirements=[f"syndata=={syndata.__version__}"],
                 signature=SIGNATURE,
                 input_example=None,
-                registered_model_name=name,
+                registered_model_name=stored,
             )
         version = str(info.registered_model_version)
         client = store.client()
+        if owner != DEFAULT_PROJECT:
+            client.set_registered_model_tag(stored, PROJECT_TAG, owner)
         for key, value in all_tags.items():
-            client.set_model_version_tag(name, version, key, value)
+            client.set_model_version_tag(stored, version, key, value)
     return ModelRef(name=name, version=version, run_id=run.info.run_id,
-                    uri=f"models:/{name}/{version}")
+                    uri=f"models:/{stored}/{version}")
 
 
-def load_model(ref: str) -> AnySynthesizer:
-    """The synthesizer a reference points to: ``name``, ``name:3`` or ``name@champion``."""
-    model_ref = refs.resolve(ref)
+def _check_owner(client: MlflowClient, stored: str, owner: str, name: str) -> None:
+    """Refuse to add a version to a registered model that is not ``owner``'s."""
+    from mlflow.exceptions import MlflowException
+
+    try:
+        existing = client.get_registered_model(stored)
+    except MlflowException as exc:
+        if exc.error_code == "RESOURCE_DOES_NOT_EXIST":
+            return
+        raise OutputError(f"cannot read model '{name}' from the model registry at "
+                          f"{store.tracking_uri()}: {exc.message}") from exc
+    if refs.owner_of(existing) != owner:
+        raise OutputError(f"'{name}' cannot name a model of this project: the registry holds "
+                          "a model of that name that is not this project's; choose another "
+                          "name")
+
+
+def load_model(ref: str, project: str = DEFAULT_PROJECT) -> AnySynthesizer:
+    """The synthesizer a reference of ``project`` points to: ``name``, ``name:3``, ``name@a``."""
+    model_ref = refs.resolve(ref, project)
     with store.translated(f"loading model {model_ref}", DataReadError):
         wrapper = mlflow.pyfunc.load_model(model_ref.uri).unwrap_python_model()
     if not isinstance(wrapper, SynthesizerModel):
@@ -126,26 +163,28 @@ def load_model(ref: str) -> AnySynthesizer:
     return wrapper.synthesizer
 
 
-def resolve(ref: str) -> ModelRef:
-    """The model version a reference points to, without loading it."""
-    return refs.resolve(ref)
+def resolve(ref: str, project: str = DEFAULT_PROJECT) -> ModelRef:
+    """The model version a reference of ``project`` points to, without loading it."""
+    return refs.resolve(ref, project)
 
 
-def list_models() -> list[dict[str, Any]]:
-    """One row per registered model, about its latest version.
+def list_models(project: str = DEFAULT_PROJECT) -> list[dict[str, Any]]:
+    """One row per registered model of ``project``, about its latest version.
 
-    Keys: ``name``, ``version``, ``aliases`` (alias -> version), ``model_type``,
-    ``created`` (ISO time of the latest version), ``quality`` (overall score or None)
-    and ``metrics``.
+    Keys: ``name`` (as the project sees it), ``project``, ``version``, ``aliases``
+    (alias -> version), ``model_type``, ``created`` (ISO time of the latest version),
+    ``quality`` (overall score or None) and ``metrics``.
     """
     client = store.client()
     rows = []
-    for model in sorted(refs.all_registered_models(client), key=lambda m: m.name):
+    mine = [m for m in refs.all_registered_models(client) if refs.visible(m, project)]
+    for model in sorted(mine, key=lambda m: m.name):
         versions = refs.model_versions(client, model.name)
         latest = versions[-1] if versions else None
         metrics = _run_metrics(client, latest.run_id) if latest else {}
         rows.append({
-            "name": model.name,
+            "name": refs.display_name(model.name, project),
+            "project": refs.owner_of(model),
             "version": str(latest.version) if latest else None,
             "aliases": {alias: str(v) for alias, v in sorted(model.aliases.items())},
             "model_type": latest.tags.get("model_type") if latest else None,
@@ -156,22 +195,23 @@ def list_models() -> list[dict[str, Any]]:
     return rows
 
 
-def show_model(name: str) -> dict[str, Any]:
-    """Everything about model ``name``: its aliases and every version.
+def show_model(name: str, project: str = DEFAULT_PROJECT) -> dict[str, Any]:
+    """Everything about ``project``'s model ``name``: its aliases and every version.
 
     Each version lists its ``version``, ``uri``, ``run_id``, ``created``, ``aliases``,
     ``tags``, ``params``, ``metrics`` and ``artifacts`` (the JSON reports by key:
     ``metadata``, ``quality``, ``privacy``, ...).
     """
     client = store.client()
-    model = refs.registered_model(client, name)
+    model = refs.registered_model(client, name, project)
     aliases_of: dict[str, list[str]] = {}
     for alias, version in sorted(model.aliases.items()):
         aliases_of.setdefault(str(version), []).append(alias)
     versions = [_version_details(client, v, aliases_of.get(str(v.version), []))
-                for v in refs.model_versions(client, name)]
+                for v in refs.model_versions(client, model.name)]
     return {
-        "name": model.name,
+        "name": refs.display_name(model.name, project),
+        "project": refs.owner_of(model),
         "description": model.description or "",
         "created": _iso(model.creation_timestamp),
         "updated": _iso(model.last_updated_timestamp),
@@ -181,19 +221,20 @@ def show_model(name: str) -> dict[str, Any]:
     }
 
 
-def set_alias(name: str, alias: str, version: str | int) -> None:
-    """Point ``name@alias`` at ``version`` (moving it if it pointed elsewhere)."""
+def set_alias(name: str, alias: str, version: str | int,
+              project: str = DEFAULT_PROJECT) -> None:
+    """Point ``project``'s ``name@alias`` at ``version`` (moving it if it pointed elsewhere)."""
     client = store.client()
-    refs.registered_model(client, name)
-    found = refs.model_version(client, name, str(version))
+    model = refs.registered_model(client, name, project)
+    found = refs.model_version(client, model.name, str(version), shown=name)
     with store.translated(f"setting alias '{alias}' of model '{name}'", OutputError):
-        client.set_registered_model_alias(name, alias, str(found.version))
+        client.set_registered_model_alias(model.name, alias, str(found.version))
 
 
-def load_artifact(ref: str, key: str) -> dict[str, Any]:
-    """The JSON report ``key`` (``metadata``, ``quality``, ...) of a model version."""
+def load_artifact(ref: str, key: str, project: str = DEFAULT_PROJECT) -> dict[str, Any]:
+    """The JSON report ``key`` (``metadata``, ``quality``, ...) of ``project``'s model version."""
     key = key.removesuffix(".json")
-    model_ref = refs.resolve(ref)
+    model_ref = refs.resolve(ref, project)
     client = store.client()
     available = _artifact_paths(client, model_ref.run_id)
     if key not in available:

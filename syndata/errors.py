@@ -14,6 +14,7 @@ The tree::
     ├── JobError                 a job cannot be found, changed or run as asked
     │   ├── JobNotFoundError     no job (or dataset, or upload) by that id
     │   ├── JobStateError        the job's state forbids the request (cancel a finished job)
+    │   │   └── TooManyJobsError  a project or key is at its active-jobs limit
     │   └── JobCancelled         raised inside a running job when it is cancelled
     ├── AuthError                no API key, or an unknown or revoked one
     │   └── PermissionDenied     the key's role does not allow the request
@@ -123,6 +124,10 @@ class JobNotFoundError(JobError):
 
 class JobStateError(JobError):
     """Raised when a job's state forbids the request, e.g. cancelling a finished job."""
+
+
+class TooManyJobsError(JobStateError):
+    """Raised when a project or key already has as many queued and running jobs as allowed."""
 
 
 class JobCancelled(JobError):

@@ -272,8 +272,10 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
         params: dict[str, Any] | None = None, metadata: Any = None,
         db_url: str | None = None, table: str | None = None, holdout: float = 0.2,
         seed: int = 0, plan: Any = None, pii: str = "stop", attacks: bool = True,
-        progress: Progress | None = None) -> FitResult:
+        progress: Progress | None = None, project: str = "default") -> FitResult:
     """Detect PII, apply the privacy plan, profile, fit, evaluate and register a model.
+
+    The model is registered in ``project`` (see ``model_registry.registry``).
 
     PII columns must be decided by ``plan`` (a ``PrivacyPlan`` or its file): masked,
     regenerated, allowed or dropped; ``pii="regenerate"`` regenerates undecided ones,
@@ -356,7 +358,7 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
             source, pd.DataFrame) else "dataframe", "holdout": holdout},
         metrics=metrics,
         artifacts={"metadata": meta.to_dict(), "profile": prof.to_dict(), "quality": quality,
-                   "privacy": privacy})
+                   "privacy": privacy}, project=project)
     step("done", 5)
     return FitResult(ref, synthesizer, quality, privacy, time.perf_counter() - started, rows)
 
@@ -433,7 +435,8 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
            output_format: str = "csv", output_dir: str | Path = "output",
            db_url: str | None = None, if_exists: str = "fail", sql_dialect: str = "postgresql",
            batch_size: int = DEFAULT_BATCH_SIZE, sink: Sink | None = None,
-           progress: Progress | None = None, start: int = 0) -> GenerateResult:
+           progress: Progress | None = None, start: int = 0,
+           project: str = "default") -> GenerateResult:
     """Sample rows from a model and stream them to a sink.
 
     ``model`` is a registered model (``name``, ``name:version``, ``name@alias``) or a fitted
@@ -441,7 +444,7 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
     counting as row ``start`` (a partition of a larger sample continues its sequences).
     """
     started = time.perf_counter()
-    synthesizer = _load(model)
+    synthesizer = _load(model, project)
     if isinstance(synthesizer, MultiTableSynthesizer):
         raise ConfigError([Problem("rows", f"model {model} is a multi-table model: sample it "
                                            "with a scale (or rows of one table)",
@@ -481,12 +484,12 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
     return GenerateResult(outputs, seed, time.perf_counter() - started)
 
 
-def _load(model: str | Any) -> Any:
-    """A registered model by reference, or the fitted synthesizer given."""
+def _load(model: str | Any, project: str = "default") -> Any:
+    """A registered model of ``project`` by reference, or the fitted synthesizer given."""
     if isinstance(model, str):
         import model_registry
 
-        return model_registry.load_model(model)
+        return model_registry.load_model(model, project)
     return model
 
 
@@ -495,8 +498,8 @@ def fit_schema(source: str | Path | Mapping[str, pd.DataFrame], *, name: str,
                model: str = "hierarchical", params: dict[str, Any] | None = None,
                metadata: Any = None, tables: list[str] | None = None, orphans: str = "stop",
                seed: int = 0, plan: Any = None, pii: str = "stop",
-               progress: Progress | None = None) -> FitResult:
-    """Read, check, fit, evaluate and register a model of a relational schema.
+               progress: Progress | None = None, project: str = "default") -> FitResult:
+    """Read, check, fit, evaluate and register a model of a relational schema (of ``project``).
 
     ``source`` is a folder with one file per table, a database URL, or ``{table: frame}``.
     Without ``metadata`` the keys and relationships are detected (a database's declared
@@ -540,7 +543,7 @@ def fit_schema(source: str | Path | Mapping[str, pd.DataFrame], *, name: str,
     ref = model_registry.log_model(
         synthesizer, name, params={"source": source_text, "orphans": orphans},
         metrics=metrics, artifacts={"quality": quality, "integrity": integrity,
-                                    "privacy": {"pii": personal}})
+                                    "privacy": {"pii": personal}}, project=project)
     step("done", 5)
     return FitResult(ref, synthesizer, quality, {}, time.perf_counter() - started, rows)
 
@@ -591,7 +594,8 @@ def sample_schema(model: str | Any, *, scale: float = 1.0, rows: int | None = No
                   config: Config | None = None, output_format: str = "csv",
                   output_dir: str | Path = "output", db_url: str | None = None,
                   if_exists: str = "fail", sql_dialect: str = "postgresql",
-                  sink: Sink | None = None, progress: Progress | None = None) -> GenerateResult:
+                  sink: Sink | None = None, progress: Progress | None = None,
+                  project: str = "default") -> GenerateResult:
     """Sample a whole schema from a multi-table model and stream it, parents first.
 
     ``scale`` multiplies every fitted table size; or ``rows`` rows of ``table``, the other
@@ -602,7 +606,7 @@ def sample_schema(model: str | Any, *, scale: float = 1.0, rows: int | None = No
     from syndata.rules.keys import KeyStore
 
     started = time.perf_counter()
-    synthesizer = _load(model)
+    synthesizer = _load(model, project)
     if not isinstance(synthesizer, MultiTableSynthesizer):
         raise ConfigError([Problem("model", f"model {model} is a single-table model",
                                    "sample it with a row count (CLI: --rows)")])

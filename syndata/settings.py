@@ -136,6 +136,36 @@ def heartbeat_timeout() -> float:
     return float(os.environ.get("SYNDATA_HEARTBEAT_TIMEOUT", "30"))
 
 
+# ---------------------------------------------------------------- projects: active-job limits
+
+MAX_ACTIVE_JOBS_PER_PROJECT_VAR = "SYNDATA_MAX_ACTIVE_JOBS_PER_PROJECT"
+MAX_ACTIVE_JOBS_PER_KEY_VAR = "SYNDATA_MAX_ACTIVE_JOBS_PER_KEY"
+
+
+def _positive_setting(var: str, default: int) -> int:
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError([Problem(var, f"{var}={raw[:40]!r} is not a positive whole number",
+                                   f"set {var} to a number of jobs, e.g. {default}")])
+    return value
+
+
+def max_active_jobs_per_project() -> int:
+    """Queued plus running jobs one project may have at once (a split job counts once)."""
+    return _positive_setting(MAX_ACTIVE_JOBS_PER_PROJECT_VAR, 50)
+
+
+def max_active_jobs_per_key() -> int:
+    """Queued plus running jobs one API key may have at once (a split job counts once)."""
+    return _positive_setting(MAX_ACTIVE_JOBS_PER_KEY_VAR, 20)
+
+
 # --------------------------------------------------------------------------- plug-ins
 # Custom rule plug-ins a config may name, besides the entry points of group
 # ``syndata.rules``: an allow-list the admin sets. Reading it imports nothing.

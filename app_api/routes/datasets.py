@@ -39,7 +39,8 @@ def upload_dataset(
     nothing is kept then. Needs the operator role. Uploads are audited.
     """
     dataset = datasets.save_dataset(_chunks(file), file.filename or "",
-                                    limit=api_settings.max_upload_bytes)
+                                    limit=api_settings.max_upload_bytes,
+                                    project=principal.home)
     audit.record("upload", actor=principal.actor, dataset=dataset.dataset_id,
                  details={"filename": dataset.filename[:200], "format": dataset.format,
                           "size": dataset.size, "via": "api"})
@@ -48,11 +49,11 @@ def upload_dataset(
 
 @router.get("", response_model=DatasetList, summary="List datasets")
 def list_datasets(principal: Viewer) -> dict[str, Any]:
-    """Every uploaded dataset, newest first."""
-    return {"datasets": [d.to_dict() for d in datasets.list_datasets()]}
+    """The project's uploaded datasets (a server admin: every one), newest first."""
+    return {"datasets": [d.to_dict() for d in datasets.list_datasets(principal.scope)]}
 
 
 @router.get("/{dataset_id}", response_model=DatasetOut, summary="Get a dataset")
 def get_dataset(dataset_id: str, principal: Viewer) -> dict[str, Any]:
-    """One uploaded dataset (404 for anything that is not a stored dataset's id)."""
-    return datasets.get_dataset(dataset_id).to_dict()
+    """One uploaded dataset of the project (404 for anything else, other projects' too)."""
+    return datasets.get_dataset(dataset_id, principal.scope).to_dict()

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from app_api.auth import Operator, Viewer
+from app_api.auth import Operator, Principal, Viewer
 from app_api.deps import get_store, request_id
 from app_api.errors import ApiError
 from app_api.logs import get_logger
@@ -21,7 +21,7 @@ from syndata import settings
 from syndata.errors import ConfigError, JobNotFoundError, OutputError, Problem
 from syndata.jobs import results
 from syndata.jobs.dispatch import submit_job
-from syndata.jobs.store import Job, JobStore
+from syndata.jobs.store import DEFAULT_PROJECT, Job, JobStore
 from syndata.privacy import audit
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
@@ -32,20 +32,24 @@ MEDIA_TYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson",
                "parquet": "application/vnd.apache.parquet", "sql": "application/sql",
                "zip": "application/zip"}
 
-def find_job(store: JobStore, job_id: str) -> Job:
-    """The job ``job_id``; 404 for anything that is not a stored job's id."""
+def find_job(store: JobStore, job_id: str, principal: Principal) -> Job:
+    """The job ``job_id`` of the caller's project; 404 for anything else.
+
+    Another project's job is a 404 with the same message as an unknown id.
+    """
     if not JOB_ID.match(job_id):
         raise JobNotFoundError(f"no job {job_id[:80]!r}: job ids look like 'job_' and 24 hex "
                                "digits; list jobs with GET /jobs")
-    return store.get(job_id)
+    return store.get(job_id, project=principal.scope)
 
 
 def submit(request: Request, store: JobStore, job_type: str, params: dict[str, Any], *,
-           priority: str, seed: int | None, owner: str | None, prefix: str = "") -> Job:
-    """Queue a job through ``syndata.jobs``; problem paths are made to point into the body."""
+           priority: str, seed: int | None, owner: str | None, prefix: str = "",
+           project: str = DEFAULT_PROJECT) -> Job:
+    """Queue a job of ``project`` through ``syndata.jobs``; problem paths point into the body."""
     try:
         return submit_job(store, job_type, params, priority=priority, seed=seed, owner=owner,
-                          request_id=request_id(request) or None)
+                          request_id=request_id(request) or None, project=project)
     except ConfigError as exc:
         if not prefix:
             raise
@@ -83,7 +87,8 @@ def create_job(request: Request, response: Response,
     """
     params, prefix = job_params(body)
     job = submit(request, store, body.job_type, params, priority=body.priority,
-                 seed=body.seed, owner=principal.key_id, prefix=prefix)
+                 seed=body.seed, owner=principal.key_id, prefix=prefix,
+                 project=principal.home)
     response.headers["Location"] = f"/jobs/{job.job_id}"
     return job.to_dict()
 
@@ -96,8 +101,9 @@ def list_jobs(
     status_filter: Annotated[Status | None, Query(
         description="Only jobs in this status.")] = None,
 ) -> dict[str, Any]:
-    """A page of jobs, newest first (partitions of split jobs are left out)."""
-    jobs, total = store.list(page=page, page_size=page_size, status=status_filter)
+    """A page of the project's jobs, newest first (partitions of split jobs are left out)."""
+    jobs, total = store.list(page=page, page_size=page_size, status=status_filter,
+                             project=principal.scope)
     return {"jobs": [j.to_dict() for j in jobs], "total": total, "page": page,
             "page_size": page_size}
 
@@ -105,7 +111,7 @@ def list_jobs(
 @router.get("/{job_id}", response_model=JobOut, summary="Get a job")
 def get_job(job_id: str, store: Store, principal: Viewer) -> dict[str, Any]:
     """The job's status, progress, result or error (404 when there is no such job)."""
-    return find_job(store, job_id).to_dict()
+    return find_job(store, job_id, principal).to_dict()
 
 
 @router.delete("/{job_id}", response_model=JobOut, summary="Cancel a job")
@@ -114,7 +120,7 @@ def cancel_job(job_id: str, store: Store, principal: Operator) -> dict[str, Any]
 
     A finished job cannot be cancelled (409). Needs the operator role.
     """
-    find_job(store, job_id)
+    find_job(store, job_id, principal)
     return store.cancel(job_id).to_dict()
 
 
@@ -125,7 +131,7 @@ def job_logs(
                      ] = 100,
 ) -> dict[str, Any]:
     """The last lines of the job's log, oldest first."""
-    find_job(store, job_id)
+    find_job(store, job_id, principal)
     return {"job_id": job_id, "lines": [results.public_log_line(line)
                                         for line in store.logs(job_id, lines)]}
 
@@ -147,7 +153,7 @@ def job_result(
 
     409 while the job is not completed; 404 for an unknown table. Downloads are audited.
     """
-    job = find_job(store, job_id)
+    job = find_job(store, job_id, principal)
     if job.status != "completed" or job.result is None:
         raise ApiError(409, f"job {job_id} is {job.status}; results can be downloaded once it "
                             "is completed", code="conflict")

@@ -1,4 +1,10 @@
-"""Models: fit and sample jobs by model name, the registry's listing, versions and aliases."""
+"""Models: fit and sample jobs by model name, the registry's listing, versions and aliases.
+
+A key sees its project's models under their bare names; another project's model is a 404
+exactly like an unknown one (see ``model_registry.refs``). A server admin sees every model
+under its registry name (``<project>~<name>``; bare for ``default``), and fits and samples
+in the ``default`` project.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +41,11 @@ RESERVED_ALIAS = r"^[vV][0-9]+$"
 
 ModelName = Annotated[str, Path(pattern=MODEL_NAME, description=(
     "The registered model's name (letters, digits, '_', '.', '-')."))]
+# a server admin names another project's model as <project>~<name>
+SCOPED_MODEL_NAME = r"^(?:[a-z0-9][a-z0-9_-]{0,62}~)?[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
+ScopedModelName = Annotated[str, Path(pattern=SCOPED_MODEL_NAME, description=(
+    "The registered model's name (letters, digits, '_', '.', '-'); a server admin names "
+    "another project's model as `<project>~<name>`."))]
 PriorityQuery = Annotated[Priority, Query(description="Queue priority of the job.")]
 SeedQuery = Annotated[int | None, Query(ge=0, le=MAX_SEED, description=(
     "The job's seed; null takes the parameters' seed or picks one."))]
@@ -51,7 +62,7 @@ def fit_model(
     """Queue a fit job registering a new version of model `name`. Needs the operator role."""
     params = {**_plain(body), "name": name}
     job = submit(request, store, "fit", params, priority=priority, seed=seed,
-                 owner=principal.key_id, prefix="body")
+                 owner=principal.key_id, prefix="body", project=principal.home)
     response.headers["Location"] = f"/jobs/{job.job_id}"
     return job.to_dict()
 
@@ -72,35 +83,36 @@ def sample_model(
 ) -> dict[str, Any]:
     """Queue a sample job on model `name` (its latest version, or `version`).
 
-    Needs the operator role.
+    Needs the operator role. 404 for a model, version or alias the project does not have.
     """
     model = name if version is None else (
         f"{name}{version}" if version.startswith("@") else f"{name}:{version}")
+    model_registry.resolve(model, principal.home)  # 404 now, not a failed job later
     params = {**_plain(body), "model": model}
     job = submit(request, store, "sample", params, priority=priority, seed=seed,
-                 owner=principal.key_id, prefix="body")
+                 owner=principal.key_id, prefix="body", project=principal.home)
     response.headers["Location"] = f"/jobs/{job.job_id}"
     return job.to_dict()
 
 
 @router.get("", response_model=ModelList, summary="List models")
 def list_models(principal: Viewer) -> dict[str, Any]:
-    """Every registered model, about its latest version."""
-    return {"models": model_registry.list_models()}
+    """The project's registered models (a server admin: every one), about each latest version."""
+    return {"models": model_registry.list_models(principal.model_scope)}
 
 
 @router.get("/{name}", summary="Get a model",
             responses={200: {"description": "The model: aliases and every version with its "
                                             "params, metrics and reports (metadata, quality, "
                                             "privacy)."}})
-def show_model(name: ModelName, principal: Viewer) -> dict[str, Any]:
+def show_model(name: ScopedModelName, principal: Viewer) -> dict[str, Any]:
     """A model's versions with their quality and privacy reports (404 when unknown)."""
-    return model_registry.show_model(name)
+    return model_registry.show_model(name, principal.model_scope)
 
 
 @router.put("/{name}/aliases/{alias}", response_model=AliasOut, summary="Set an alias")
 def set_alias(
-    name: ModelName, principal: Operator,
+    name: ScopedModelName, principal: Operator,
     alias: Annotated[str, Path(pattern=ALIAS, description=(
         "The alias (letters, digits, '_', '-'); 'latest' and 'v<number>' are reserved."))],
     body: AliasRequest,
@@ -112,7 +124,7 @@ def set_alias(
     if alias.lower() == "latest" or re.match(RESERVED_ALIAS, alias):
         raise ConfigError([Problem("alias", f"the alias {alias!r} is reserved by the model "
                                             "registry", "choose another alias, e.g. champion")])
-    model_registry.set_alias(name, alias, body.version)
+    model_registry.set_alias(name, alias, body.version, principal.model_scope)
     audit.record("register", actor=principal.actor, model=f"{name}:{body.version}",
                  details={"alias": alias, "via": "api"})
     return {"name": name, "alias": alias, "version": body.version,

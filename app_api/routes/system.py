@@ -50,8 +50,12 @@ def health(request: Request) -> JSONResponse:
 @router.get("/stats", response_model=StatsOut, summary="Job statistics",
             responses=ERROR_RESPONSES)
 def stats(store: Store, principal: Viewer) -> dict[str, Any]:
-    """Jobs per status, queue depth, running jobs, rows generated, datasets."""
-    return {**store.stats(), "datasets": len(datasets.list_datasets()),
+    """Jobs per status, queue depth, running jobs, rows generated, datasets.
+
+    Of the caller's project (a server admin: of every project).
+    """
+    return {**store.stats(project=principal.scope),
+            "datasets": len(datasets.list_datasets(principal.scope)),
             "worker_mode": worker_mode()}
 
 
@@ -60,6 +64,7 @@ def stats(store: Store, principal: Viewer) -> dict[str, Any]:
             responses={200: {"content": {CONTENT_TYPE_LATEST: {}},
                              "description": "The Prometheus text exposition: "
                                             "syndata_jobs_total{status}, "
+                                            "syndata_project_jobs_total{project,status}, "
                                             "syndata_generation_duration_seconds, "
                                             "syndata_rows_generated_total, "
                                             "syndata_queue_depth, syndata_jobs_running."}})

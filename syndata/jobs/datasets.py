@@ -1,9 +1,13 @@
 """Uploaded datasets, stored under generated ids (never under the user's file name).
 
 Each upload lives in ``uploads_dir()/<id>/``: the data as ``data<suffix>`` and a small
-``meta.json`` (original file name, size, upload time). An upload is written to a
+``meta.json`` (original file name, size, upload time, project). An upload is written to a
 temporary file and counted as it arrives: one over the size limit leaves nothing behind,
 and one that cannot be read as its format is refused.
+
+Every dataset belongs to one project (``project`` in its meta; uploads from before
+projects have none and belong to ``default``). Functions given a ``project`` treat another
+project's dataset exactly like a missing one: the same error, the same message.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from syndata.errors import ConfigError, DataReadError, JobNotFoundError, Problem
 from syndata.jobs import uploads
 from syndata.settings import uploads_dir
 
+DEFAULT_PROJECT = "default"  # as syndata.jobs.store.DEFAULT_PROJECT
 DATASET_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl")
 TEXT_SUFFIXES = (".csv", ".json", ".jsonl")
 DATASET_ID = re.compile(r"^ds_[0-9a-f]{16}$")
@@ -77,6 +82,7 @@ class Dataset:
     path: Path
     size: int
     created_at: float
+    project: str = DEFAULT_PROJECT
 
     @property
     def format(self) -> str:
@@ -98,11 +104,14 @@ class Dataset:
             "created_at": self.created_at,
             "format": self.format,
             "table": self.table,
+            "project": self.project,
         }
 
 
-def save_dataset(chunks: Iterable[bytes], filename: str, *, limit: int) -> Dataset:
-    """Store an upload arriving in ``chunks`` and return it.
+def save_dataset(
+    chunks: Iterable[bytes], filename: str, *, limit: int, project: str = DEFAULT_PROJECT
+) -> Dataset:
+    """Store an upload arriving in ``chunks`` as a dataset of ``project`` and return it.
 
     ``filename`` only gives the format (its suffix, one of ``DATASET_SUFFIXES``) and the
     display name. More than ``limit`` bytes raise ``UploadTooLarge``; data that cannot be
@@ -132,12 +141,12 @@ def save_dataset(chunks: Iterable[bytes], filename: str, *, limit: int) -> Datas
         check_columns(uploads.column_count(path), display)
         _check_readable(path, display)
         created = time.time()
-        meta = {"filename": display, "size": size, "created_at": created}
+        meta = {"filename": display, "size": size, "created_at": created, "project": project}
         (folder / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return Dataset(dataset_id, display, path, size, created)
+    return Dataset(dataset_id, display, path, size, created, project)
 
 
 def _display_name(filename: str) -> str:
@@ -185,8 +194,11 @@ def _check_readable(path: Path, display: str) -> None:
         )
 
 
-def dataset_path(dataset_id: str) -> Path:
-    """The data file of dataset ``dataset_id``; JobNotFoundError when there is none."""
+def dataset_path(dataset_id: str, project: str | None = None) -> Path:
+    """The data file of dataset ``dataset_id``; JobNotFoundError when there is none.
+
+    With ``project``, a dataset of another project is not found either (same message).
+    """
     if not isinstance(dataset_id, str) or not DATASET_ID.match(dataset_id):
         raise JobNotFoundError(
             f"no dataset {dataset_id!r}: dataset ids look like 'ds_' and "
@@ -196,17 +208,25 @@ def dataset_path(dataset_id: str) -> Path:
     for suffix in DATASET_SUFFIXES:
         path = folder / f"data{suffix}"
         if path.is_file():
+            if project is not None and (_meta(path).get("project") or DEFAULT_PROJECT) != project:
+                break
             return path
     raise JobNotFoundError(f"no dataset {dataset_id!r}; upload it first or list the datasets")
 
 
-def get_dataset(dataset_id: str) -> Dataset:
-    """The dataset ``dataset_id`` (JobNotFoundError when there is none)."""
-    path = dataset_path(dataset_id)
-    meta: dict[str, Any] = {}
+def _meta(path: Path) -> dict[str, Any]:
+    """The meta data next to a dataset's data file ({} when missing or unreadable)."""
     with contextlib.suppress(OSError, ValueError):
         loaded = json.loads((path.parent / META_FILE).read_text(encoding="utf-8"))
-        meta = loaded if isinstance(loaded, dict) else {}
+        if isinstance(loaded, dict):
+            return loaded
+    return {}
+
+
+def get_dataset(dataset_id: str, project: str | None = None) -> Dataset:
+    """The dataset ``dataset_id`` (JobNotFoundError when there is none, or none in ``project``)."""
+    path = dataset_path(dataset_id, project)
+    meta = _meta(path)
     stat = path.stat()
     return Dataset(
         dataset_id,
@@ -214,16 +234,17 @@ def get_dataset(dataset_id: str) -> Dataset:
         path,
         int(meta.get("size", stat.st_size)),
         float(meta.get("created_at", stat.st_mtime)),
+        str(meta.get("project") or DEFAULT_PROJECT),
     )
 
 
-def list_datasets() -> list[Dataset]:
-    """Every stored dataset, newest first."""
+def list_datasets(project: str | None = None) -> list[Dataset]:
+    """Every stored dataset (of ``project``), newest first."""
     found = []
     for folder in uploads_dir().iterdir():
         if folder.is_dir() and DATASET_ID.match(folder.name):
             with contextlib.suppress(JobNotFoundError):
-                found.append(get_dataset(folder.name))
+                found.append(get_dataset(folder.name, project))
     return sorted(found, key=lambda d: (d.created_at, d.dataset_id), reverse=True)
 
 

@@ -12,7 +12,8 @@ import logging
 from typing import Any
 
 from syndata import settings
-from syndata.jobs.store import Job, JobStore
+from syndata.errors import TooManyJobsError
+from syndata.jobs.store import DEFAULT_PROJECT, Job, JobStore
 
 log = logging.getLogger("syndata.jobs")
 
@@ -26,24 +27,62 @@ def submit_job(
     seed: int | None = None,
     owner: str | None = None,
     request_id: str | None = None,
+    project: str = DEFAULT_PROJECT,
 ) -> Job:
-    """Validate a job's parameters, store it as queued and wake a worker.
+    """Validate a job's parameters, store it as queued in ``project`` and wake a worker.
 
-    Raises ConfigError listing every problem in ``params`` (paths like ``config.rows``).
+    Raises ConfigError listing every problem in ``params`` (paths like ``config.rows``);
+    datasets, models and jobs named in ``params`` must be ``project``'s. Raises
+    TooManyJobsError when the project or the key (``owner``) already has as many queued
+    and running jobs as ``SYNDATA_MAX_ACTIVE_JOBS_PER_PROJECT`` / ``_PER_KEY`` allow.
     """
     from syndata.jobs.runner import check_params
     from syndata.jobs.store import priority_rank
 
     priority_rank(priority)
-    normalized = check_params(job_type, params)
+    normalized = check_params(job_type, params, project=project)
+    check_active_limits(store, project, owner)
     if seed is None and isinstance(normalized.get("seed"), int):
         seed = normalized["seed"]
     job = store.submit(
-        job_type, normalized, priority=priority, seed=seed, owner=owner, request_id=request_id
+        job_type,
+        normalized,
+        priority=priority,
+        seed=seed,
+        owner=owner,
+        request_id=request_id,
+        project=project,
     )
     store.log(job.job_id, "job queued", job_type=job_type, priority=priority, request_id=request_id)
     notify(1)
     return job
+
+
+def check_active_limits(store: JobStore, project: str, owner: str | None) -> None:
+    """TooManyJobsError when ``project`` or key ``owner`` is at its active-jobs limit.
+
+    Queued and running top-level jobs count; a split job counts once (its partitions not).
+    The check is advisory under races: two submissions at the same moment may both pass.
+    """
+    limit = settings.max_active_jobs_per_project()
+    active = store.active_jobs(project=project)
+    if active >= limit:
+        raise TooManyJobsError(
+            f"project {project!r} already has {active} queued or running jobs, the limit "
+            f"({settings.MAX_ACTIVE_JOBS_PER_PROJECT_VAR}={limit}); wait for some to finish "
+            f"or cancel them, or ask the operator to raise "
+            f"{settings.MAX_ACTIVE_JOBS_PER_PROJECT_VAR}"
+        )
+    if owner is None:
+        return
+    limit = settings.max_active_jobs_per_key()
+    active = store.active_jobs(owner=owner)
+    if active >= limit:
+        raise TooManyJobsError(
+            f"key {owner} already has {active} queued or running jobs, the limit "
+            f"({settings.MAX_ACTIVE_JOBS_PER_KEY_VAR}={limit}); wait for some to finish or "
+            f"cancel them, or ask the operator to raise {settings.MAX_ACTIVE_JOBS_PER_KEY_VAR}"
+        )
 
 
 def notify(count: int = 1) -> None:

@@ -19,6 +19,7 @@ it; each partition writes its own Parquet part (``run_partition``) and
 
 from __future__ import annotations
 
+import contextvars
 import difflib
 import json
 import math
@@ -35,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from syndata import pipeline, settings
 from syndata.errors import ConfigError, JobNotFoundError, Problem, SyndataError
 from syndata.io import ParquetSink, TableOutput, TableSpec
-from syndata.jobs.datasets import dataset_path, get_dataset
+from syndata.jobs.datasets import DEFAULT_PROJECT, dataset_path, get_dataset
 from syndata.jobs.results import (
     JOB_ID,
     load_result,
@@ -47,6 +48,13 @@ from syndata.jobs.results import (
 )
 
 JOB_TYPES = ("generate", "fit", "sample", "profile", "mask", "evaluate")
+
+# The project a job checks and runs for (set by check_params, run and run_partition): the
+# datasets, models and jobs it names must be that project's; another project's are "not
+# found", with the same message as unknown ids. None (direct use of the runner) means no
+# project restriction and the default project's models.
+_PROJECT: contextvars.ContextVar[str | None] = contextvars.ContextVar("project", default=None)
+_STORE: contextvars.ContextVar[Any] = contextvars.ContextVar("store", default=None)
 OUTPUT_FORMATS = ("csv", "jsonl", "parquet", "sql")
 
 OutputFormat = Literal["csv", "jsonl", "parquet", "sql"]
@@ -251,13 +259,32 @@ PARAMS: dict[str, type[_Params]] = {
 }
 
 
-def check_params(job_type: str, params: dict[str, Any], *, prefix: str = "") -> dict[str, Any]:
+def check_params(
+    job_type: str,
+    params: dict[str, Any],
+    *,
+    prefix: str = "",
+    project: str | None = None,
+    store: Any = None,
+) -> dict[str, Any]:
     """The job's parameters, normalized (defaults filled in), or ConfigError listing them all.
 
     Each problem's path names the parameter (``rows``, ``dataset``,
     ``config.tables[0].columns[1].rule``), after ``prefix`` when given. Cheap: datasets
-    must exist, configs and plans must be valid; no model is loaded.
+    must exist, configs and plans must be valid; no model is loaded. With ``project``,
+    datasets and (evaluate) jobs must be that project's, looked up in ``store`` (a
+    JobStore; opened from the settings when None).
     """
+    tokens = (_PROJECT.set(project), _STORE.set(store)) if project is not None else None
+    try:
+        return _check_params(job_type, params, prefix=prefix)
+    finally:
+        if tokens is not None:
+            _PROJECT.reset(tokens[0])
+            _STORE.reset(tokens[1])
+
+
+def _check_params(job_type: str, params: dict[str, Any], *, prefix: str) -> dict[str, Any]:
     if job_type not in PARAMS:
         raise ConfigError(
             [
@@ -374,6 +401,13 @@ def _semantic_problems(job_type: str, params: dict[str, Any]) -> list[Problem]:
                         "give a dataset id (ds_...) or a job id (job_...)",
                     )
                 )
+            elif _PROJECT.get() is not None:
+                try:
+                    _check_job(synthetic)
+                except JobNotFoundError as exc:
+                    problems.append(
+                        Problem("synthetic", str(exc), "give the id of one of your jobs")
+                    )
         else:
             problems += _dataset_problems("synthetic", synthetic)
         problems += _table_name_problems("table", params.get("table"))
@@ -424,6 +458,20 @@ def _table_name_problems(path: str, value: Any) -> list[Problem]:
     return []
 
 
+def _check_job(job_id: str) -> None:
+    """JobNotFoundError unless job ``job_id`` is the checked project's (no project: any)."""
+    project = _PROJECT.get()
+    if project is None:
+        return
+    store = _STORE.get()
+    if store is None:
+        from syndata.jobs.store import JobStore
+
+        store = JobStore()
+        _STORE.set(store)
+    store.get(job_id, project=project)
+
+
 def _positive_int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
@@ -432,7 +480,7 @@ def _dataset_problems(path: str, value: Any) -> list[Problem]:
     if not isinstance(value, str):
         return []  # missing or of the wrong type: reported by the field check
     try:
-        dataset_path(value)
+        dataset_path(value, _PROJECT.get())
     except JobNotFoundError as exc:
         return [Problem(path, str(exc), "upload the dataset and use the id it gets")]
     return []
@@ -559,6 +607,8 @@ def run(
     seed: int,
     progress: ProgressFn,
     log: LogFn,
+    project: str | None = None,
+    store: Any = None,
 ) -> dict[str, Any]:
     """Run the job, write its files under ``workdir`` and return its result.
 
@@ -568,9 +618,28 @@ def run(
     summary); mask ``columns`` (what was masked); evaluate ``quality`` and ``summary``.
     ``seed`` is the job's seed, used when the parameters give none. Errors are the
     pipeline's (SyndataError subclasses). The result is also kept in the job folder
-    (``results.RESULT_FILE``) for later jobs.
+    (``results.RESULT_FILE``) for later jobs. With ``project`` (the job's), the job uses
+    only that project's datasets, models and jobs, and a fit registers its model there.
     """
-    checked = check_params(job_type, params)
+    tokens = (_PROJECT.set(project), _STORE.set(store)) if project is not None else None
+    try:
+        return _run(job_type, params, workdir=workdir, seed=seed, progress=progress, log=log)
+    finally:
+        if tokens is not None:
+            _PROJECT.reset(tokens[0])
+            _STORE.reset(tokens[1])
+
+
+def _run(
+    job_type: str,
+    params: dict[str, Any],
+    *,
+    workdir: Path,
+    seed: int,
+    progress: ProgressFn,
+    log: LogFn,
+) -> dict[str, Any]:
+    checked = check_params(job_type, params, project=_PROJECT.get(), store=_STORE.get())
     parsed = PARAMS[job_type].model_validate(checked)
     workdir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -642,7 +711,7 @@ def _run_generate(
 def _run_fit(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn) -> dict[str, Any]:
     report = _reporter(progress)
     if p.dataset is not None:
-        dataset = get_dataset(p.dataset)
+        dataset = get_dataset(p.dataset, _PROJECT.get())
         log("fit started", model=p.model, dataset=p.dataset, name=p.name)
         fitted = pipeline.fit(
             dataset.path,
@@ -655,10 +724,14 @@ def _run_fit(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn)
             pii=p.pii,
             attacks=p.attacks,
             progress=report,
+            project=_PROJECT.get() or DEFAULT_PROJECT,
         )
     else:
         model, model_params = _schema_model(p.model)
-        frames = {table: pipeline.read_frame(dataset_path(ds)) for table, ds in p.datasets.items()}
+        frames = {
+            table: pipeline.read_frame(dataset_path(ds, _PROJECT.get()))
+            for table, ds in p.datasets.items()
+        }
         log("fit started", model=model, tables=len(frames), name=p.name)
         fitted = pipeline.fit_schema(
             frames,
@@ -669,6 +742,7 @@ def _run_fit(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn)
             plan=p.plan,
             pii=p.pii,
             progress=report,
+            project=_PROJECT.get() or DEFAULT_PROJECT,
         )
     outputs = [
         _report_file(workdir, "quality.json", fitted.quality),
@@ -705,15 +779,17 @@ def _schema_model(model: str) -> tuple[str, dict[str, Any]]:
     return model, {}
 
 
-def pin_model(params: dict[str, Any]) -> dict[str, Any]:
+def pin_model(params: dict[str, Any], project: str | None = None) -> dict[str, Any]:
     """Sample parameters with ``model`` pinned to ``name:version`` (loads no model).
 
     Pin a partitioned job's model once, so every partition samples the same version
-    even if a new one is registered meanwhile.
+    even if a new one is registered meanwhile. The model must be ``project``'s (the
+    default project's when None).
     """
     import model_registry
 
-    return {**params, "model": str(model_registry.resolve(str(params["model"])))}
+    scope = project or _PROJECT.get() or DEFAULT_PROJECT
+    return {**params, "model": str(model_registry.resolve(str(params["model"]), scope))}
 
 
 def _run_sample(
@@ -733,6 +809,7 @@ def _run_sample(
             output_dir=workdir,
             if_exists="replace",
             progress=_reporter(progress),
+            project=_PROJECT.get() or DEFAULT_PROJECT,
         )
     else:
         result = pipeline.sample(
@@ -744,6 +821,7 @@ def _run_sample(
             output_dir=workdir,
             if_exists="replace",
             progress=_reporter(progress),
+            project=_PROJECT.get() or DEFAULT_PROJECT,
         )
     return {
         "outputs": _outputs(workdir, result.outputs),
@@ -758,7 +836,7 @@ def _run_profile(
 ) -> dict[str, Any]:
     from syndata.profiling import write_profile
 
-    dataset = get_dataset(p.dataset)
+    dataset = get_dataset(p.dataset, _PROJECT.get())
     progress(0.0, f"profile: {dataset.table}")
     report = pipeline.profile(
         dataset.path, table=dataset.table, sample_size=p.sample_size, seed=seed
@@ -784,7 +862,7 @@ def _run_profile(
 
 
 def _run_mask(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn) -> dict[str, Any]:
-    dataset = get_dataset(p.dataset)
+    dataset = get_dataset(p.dataset, _PROJECT.get())
     fmt = p.output_format or dataset.format
     progress(0.0, f"mask: {dataset.table}")
     masked = pipeline.mask(
@@ -802,15 +880,16 @@ def _run_mask(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn
 def _run_evaluate(
     p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn
 ) -> dict[str, Any]:
-    real = get_dataset(p.real)
+    real = get_dataset(p.real, _PROJECT.get())
     progress(0.0, "evaluate: reading")
     synthetic: Any
     if p.synthetic.startswith("job_"):
+        _check_job(p.synthetic)
         folder, result = load_result(p.synthetic)
         table = _pick_table(result, p.table, real.table, p.synthetic)
         synthetic = table_frame(folder, result, table)
     else:
-        synthetic = dataset_path(p.synthetic)
+        synthetic = dataset_path(p.synthetic, _PROJECT.get())
     log("evaluate started", real=p.real, synthetic=p.synthetic, target=p.target)
     progress(0.1, "evaluate: scoring")
     report = pipeline.evaluate(real.path, synthetic, target=p.target, seed=seed)
@@ -909,7 +988,13 @@ class _PartSink(ParquetSink):
 
 
 def run_partition(
-    params: dict[str, Any], part: Partition, *, workdir: Path, progress: ProgressFn, log: LogFn
+    params: dict[str, Any],
+    part: Partition,
+    *,
+    workdir: Path,
+    progress: ProgressFn,
+    log: LogFn,
+    project: str | None = None,
 ) -> dict[str, Any]:
     """Sample one partition of a single-table sample job into a Parquet part.
 
@@ -917,7 +1002,7 @@ def run_partition(
     rows sampled with ``part.seed``, the optional rules applied with row offset
     ``part.start``. Pin the model first (``pin_model``) so all partitions agree.
     """
-    checked = SampleParams.model_validate(check_params("sample", params))
+    checked = SampleParams.model_validate(check_params("sample", params, project=project))
     if checked.rows is None:
         raise ConfigError(
             [
@@ -939,6 +1024,7 @@ def run_partition(
         sink=_PartSink(workdir, part.index),
         start=part.start,
         progress=_reporter(progress),
+        project=project or DEFAULT_PROJECT,
     )
     outputs = _outputs(workdir, result.outputs)
     for output in outputs:

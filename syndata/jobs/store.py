@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -37,6 +38,8 @@ STATUSES = ("queued", "running", "completed", "failed", "cancelled")
 FINISHED = ("completed", "failed", "cancelled")
 ROLES = ("viewer", "operator", "admin")
 DEFAULT_PROJECT = "default"  # where keys and jobs of a single-user install live
+SERVER_PROJECT = "*"  # the project of server admins: admin keys that see every project
+PROJECT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 MAX_ATTEMPTS = 2  # a job whose worker dies is retried once
 KEY_CACHE_SECONDS = 5.0  # how long a verified API key is trusted without a lookup
 
@@ -133,6 +136,40 @@ def new_job_id() -> str:
 def _digest(secret: str) -> str:
     # keys are 256-bit random tokens: a plain SHA-256 is a safe one-way store for them
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def check_project(project: str, role: str | None = None) -> str:
+    """``project`` when it is a valid project name (ConfigError naming the rule otherwise).
+
+    Names are 1-63 lower-case letters, digits, ``_`` and ``-``, starting with a letter or
+    digit. The reserved ``*`` (``SERVER_PROJECT``) makes a server admin: only admin keys
+    may have it (pass the key's ``role`` to check that).
+    """
+    if project == SERVER_PROJECT:
+        if role is not None and role != "admin":
+            raise ConfigError(
+                [
+                    Problem(
+                        "project",
+                        f"only admin keys can be server admins (project {SERVER_PROJECT!r}); "
+                        f"this key has the {role} role",
+                        "give the key a project name, or the admin role",
+                    )
+                ]
+            )
+        return project
+    if not isinstance(project, str) or not PROJECT_NAME.match(project):
+        raise ConfigError(
+            [
+                Problem(
+                    "project",
+                    f"{str(project)[:80]!r} is not a project name",
+                    "use 1-63 lower-case letters, digits, '_' and '-', starting with a letter "
+                    f"or digit (e.g. 'marketing'), or {SERVER_PROJECT!r} for a server admin",
+                )
+            ]
+        )
+    return project
 
 
 def priority_rank(priority: str) -> int:
@@ -258,9 +295,12 @@ class JobStore:
         parent_id: str | None = None,
         partition: int | None = None,
         max_attempts: int = MAX_ATTEMPTS,
+        project: str = DEFAULT_PROJECT,
     ) -> Job:
-        """Queue a job and return it."""
+        """Queue a job of ``project`` and return it."""
         rank = priority_rank(priority)
+        if project != DEFAULT_PROJECT:
+            check_project(project)
         now = time.time()
         job_id = new_job_id()
         if seed is None:
@@ -290,15 +330,22 @@ class JobStore:
                     cancel_requested=False,
                     owner=owner,
                     request_id=request_id,
+                    project=project,
                 )
             )
             self._event(conn, job_id, None, "queued", "submitted")
         return self.get(job_id)
 
-    def get(self, job_id: str) -> Job:
-        """The job with this id (JobNotFoundError when there is none)."""
+    def get(self, job_id: str, *, project: str | None = None) -> Job:
+        """The job with this id (JobNotFoundError when there is none).
+
+        With ``project``, a job of another project is not found either (the same error).
+        """
+        query = sa.select(jobs).where(jobs.c.job_id == job_id)
+        if project is not None:
+            query = query.where(jobs.c.project == project)
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(jobs).where(jobs.c.job_id == job_id)).first()
+            row = conn.execute(query).first()
         if row is None:
             raise JobNotFoundError(
                 f"no job {job_id!r}; list jobs with GET /jobs or `syndata status --all`"
@@ -313,10 +360,12 @@ class JobStore:
         status: str | None = None,
         parent_id: str | None = None,
         top_level: bool = True,
+        project: str | None = None,
     ) -> tuple[builtins.list[Job], int]:
         """A page of jobs, newest first, and how many match in all.
 
-        Partitions of split jobs are left out unless ``parent_id`` asks for them.
+        Partitions of split jobs are left out unless ``parent_id`` asks for them. With
+        ``project``, only that project's jobs.
         """
         if status is not None and status not in STATUSES:
             raise ConfigError(
@@ -331,6 +380,8 @@ class JobStore:
         where = []
         if status is not None:
             where.append(jobs.c.status == status)
+        if project is not None:
+            where.append(jobs.c.project == project)
         if parent_id is not None:
             where.append(jobs.c.parent_id == parent_id)
         elif top_level:
@@ -452,21 +503,29 @@ class JobStore:
 
     # ------------------------------------------------------------------ figures
 
-    def stats(self) -> dict[str, Any]:
-        """Jobs per status, queue depth, running jobs and rows generated."""
+    def stats(self, *, project: str | None = None) -> dict[str, Any]:
+        """Jobs per status, queue depth, running jobs and rows generated (of ``project``)."""
         top = jobs.c.parent_id.is_(None)
+        scope = [] if project is None else [jobs.c.project == project]
         with self.engine.connect() as conn:
             counts: dict[str, int] = dict(
                 conn.execute(
-                    sa.select(jobs.c.status, sa.func.count()).where(top).group_by(jobs.c.status)
+                    sa.select(jobs.c.status, sa.func.count())
+                    .where(top, *scope)
+                    .group_by(jobs.c.status)
                 ).all()
             )
             queued = conn.execute(
-                sa.select(sa.func.count()).select_from(jobs).where(jobs.c.status == "queued")
+                sa.select(sa.func.count())
+                .select_from(jobs)
+                .where(jobs.c.status == "queued", *scope)
             ).scalar_one()
             rows = conn.execute(
                 sa.select(sa.func.coalesce(sa.func.sum(jobs.c.rows), 0)).where(
-                    top, jobs.c.status == "completed", jobs.c.job_type.in_(("generate", "sample"))
+                    top,
+                    jobs.c.status == "completed",
+                    jobs.c.job_type.in_(("generate", "sample")),
+                    *scope,
                 )
             ).scalar_one()
         per_status = {s: int(counts.get(s, 0)) for s in STATUSES}
@@ -477,6 +536,34 @@ class JobStore:
             "running": per_status["running"],
             "rows_generated": int(rows),
         }
+
+    def project_counts(self) -> dict[str, dict[str, int]]:
+        """Top-level jobs per project and status: ``{project: {status: count}}``."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(jobs.c.project, jobs.c.status, sa.func.count())
+                .where(jobs.c.parent_id.is_(None))
+                .group_by(jobs.c.project, jobs.c.status)
+            ).all()
+        out: dict[str, dict[str, int]] = {}
+        for project, status, count in rows:
+            out.setdefault(str(project), {s: 0 for s in STATUSES})[status] = int(count)
+        return out
+
+    def active_jobs(self, *, project: str | None = None, owner: str | None = None) -> int:
+        """Queued and running top-level jobs (a split job counts once) of a project or key."""
+        where: builtins.list[Any] = [
+            jobs.c.parent_id.is_(None),
+            jobs.c.status.in_(("queued", "running")),
+        ]
+        if project is not None:
+            where.append(jobs.c.project == project)
+        if owner is not None:
+            where.append(jobs.c.owner == owner)
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(jobs).where(*where)).scalar_one()
+            )
 
     def durations(self) -> builtins.list[float]:
         """Seconds taken by each completed generate or sample job."""
@@ -657,6 +744,7 @@ class JobStore:
                         cancel_requested=False,
                         owner=job.owner,
                         request_id=job.request_id,
+                        project=job.project,
                     )
                 )
                 self._event(conn, part_id, None, "queued", f"partition {index} of {job.job_id}")
@@ -809,12 +897,18 @@ class JobStore:
         role: str,
         name: str = "",
         secret: str | None = None,
+        project: str = DEFAULT_PROJECT,
     ) -> tuple[ApiKey, str]:
-        """Store a new key (hashed) and return it with its secret, shown only here."""
+        """Store a new key (hashed) of ``project`` and return it with its secret, shown only here.
+
+        ``project`` is a project name (``check_project``), or ``SERVER_PROJECT`` for a
+        server admin (admin role only).
+        """
         if role not in ROLES:
             raise ConfigError(
                 [Problem("role", f"unknown role {role!r}", "use one of: " + ", ".join(ROLES))]
             )
+        check_project(project, role)
         secret = secret or "sk_" + secrets.token_urlsafe(32)
         if len(secret) < 16:
             raise ConfigError(
@@ -826,7 +920,9 @@ class JobStore:
                     )
                 ]
             )
-        key = ApiKey("key_" + secrets.token_hex(8), name, role, time.time(), None, False)
+        key = ApiKey(
+            "key_" + secrets.token_hex(8), name, role, time.time(), None, False, project
+        )
         with self._tx() as conn:
             conn.execute(
                 api_keys.insert().values(
@@ -837,6 +933,7 @@ class JobStore:
                     created_at=key.created_at,
                     last_used_at=None,
                     revoked=False,
+                    project=project,
                 )
             )
         return key, secret
@@ -874,20 +971,65 @@ class JobStore:
         self._keys[secret] = (key, time.monotonic() + KEY_CACHE_SECONDS)
         return key
 
-    def list_keys(self) -> builtins.list[ApiKey]:
-        """Every key, oldest first."""
+    def list_keys(self, *, project: str | None = None) -> builtins.list[ApiKey]:
+        """Every key (of ``project``), oldest first."""
+        query = sa.select(api_keys).order_by(api_keys.c.created_at)
+        if project is not None:
+            query = query.where(api_keys.c.project == project)
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(api_keys).order_by(api_keys.c.created_at)).all()
+            rows = conn.execute(query).all()
         return [self._key(r) for r in rows]
 
-    def revoke_key(self, key_id: str) -> ApiKey:
-        """Revoke a key (JobNotFoundError when there is none)."""
+    def revoke_key(self, key_id: str, *, project: str | None = None) -> ApiKey:
+        """Revoke a key (JobNotFoundError when there is none, or none in ``project``).
+
+        The last live admin key of a project (of ``SERVER_PROJECT``: the last server admin)
+        is never revoked: JobStateError asks to create another admin key first. The check
+        and the update are one transaction, so two revocations cannot both pass it.
+        """
+        missing = f"no API key {key_id!r}; list keys with `syndata keys list` or GET /keys"
         with self._tx() as conn:
-            changed = conn.execute(
+            row = conn.execute(sa.select(api_keys).where(api_keys.c.key_id == key_id)).first()
+            if row is None or (project is not None and row.project != project):
+                raise JobNotFoundError(missing)
+            if row.role == "admin" and not row.revoked:
+                others = conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(api_keys)
+                    .where(
+                        api_keys.c.project == row.project,
+                        api_keys.c.role == "admin",
+                        api_keys.c.revoked.is_(False),
+                        api_keys.c.key_id != key_id,
+                    )
+                ).scalar_one()
+                if not others:
+                    what = (
+                        "the last server admin key"
+                        if row.project == SERVER_PROJECT
+                        else f"the last admin key of project {row.project!r}"
+                    )
+                    raise JobStateError(
+                        f"{key_id} is {what} and cannot be revoked: create another admin key "
+                        f"first (`syndata keys create --role admin --project {row.project}`"
+                        " or POST /keys), then revoke this one"
+                    )
+            conn.execute(
                 api_keys.update().where(api_keys.c.key_id == key_id).values(revoked=True)
-            ).rowcount
-        if not changed:
-            raise JobNotFoundError(f"no API key {key_id!r}; list keys with `syndata keys list`")
+            )
+        self._keys.clear()
+        return next(k for k in self.list_keys() if k.key_id == key_id)
+
+    def set_key_project(self, key_id: str, project: str) -> ApiKey:
+        """Move a key to ``project`` (JobNotFoundError when there is no such key)."""
+        with self._tx() as conn:
+            row = conn.execute(sa.select(api_keys).where(api_keys.c.key_id == key_id)).first()
+            if row is None:
+                raise JobNotFoundError(f"no API key {key_id!r}; list keys with `syndata keys list`")
+            check_project(project, row.role)
+            conn.execute(
+                api_keys.update().where(api_keys.c.key_id == key_id).values(project=project)
+            )
         self._keys.clear()
         return next(k for k in self.list_keys() if k.key_id == key_id)
 

@@ -104,7 +104,8 @@ def _split(store: JobStore, job: Job, notify: Notify | None) -> str:
     from syndata.jobs import runner
 
     parts = runner.partitions(int(job.params["rows"]), settings.partition_rows(), job.seed)
-    params = runner.pin_model(job.params)  # every partition samples the same model version
+    # every partition samples the same model version, the job's project's
+    params = runner.pin_model(job.params, job.project)
     children = store.split(
         job,
         [
@@ -209,6 +210,7 @@ def _run(store: JobStore, job: Job) -> dict[str, Any]:
             workdir=settings.jobs_dir() / job.parent_id,
             progress=progress,
             log=job_log,
+            project=job.project,
         )
     return runner.run(
         job.job_type,
@@ -217,6 +219,8 @@ def _run(store: JobStore, job: Job) -> dict[str, Any]:
         seed=job.seed,
         progress=progress,
         log=job_log,
+        project=job.project,
+        store=store,
     )
 
 

@@ -61,7 +61,7 @@ def test_model_names_are_checked(client, auth, dataset_id, check_error):
                             headers=auth("operator")), 422, "validation_error")
 
 
-def test_sample_queues_a_sample_job_on_the_model(client, auth, store):
+def test_sample_queues_a_sample_job_on_the_model(client, auth, store, registered):
     response = client.post("/models/people/sample", json={"rows": 50, "seed": 3},
                            headers=auth("operator"))
     assert response.status_code == 202, response.text
@@ -70,7 +70,8 @@ def test_sample_queues_a_sample_job_on_the_model(client, auth, store):
     assert (job["params"]["model"], job["params"]["rows"], job["seed"]) == ("people", 50, 3)
 
 
-def test_sample_can_name_a_version_or_an_alias(client, auth, check_error):
+def test_sample_can_name_a_version_or_an_alias(client, auth, check_error, registered):
+    model_registry.set_alias("people", "champion", 1)
     for version, model in (("2", "people:2"), ("@champion", "people@champion")):
         response = client.post("/models/people/sample", params={"version": version},
                                json={"rows": 5}, headers=auth("operator"))
@@ -80,7 +81,15 @@ def test_sample_can_name_a_version_or_an_alias(client, auth, check_error):
                             json={"rows": 5}, headers=auth("operator")), 422, "validation_error")
 
 
-def test_sample_needs_rows_or_scale(client, auth, check_error):
+def test_sample_of_an_unknown_model_version_or_alias_is_404(client, auth, check_error,
+                                                           registered):
+    for name, version in (("nobody", None), ("people", "9"), ("people", "@nothing")):
+        params = {} if version is None else {"version": version}
+        check_error(client.post(f"/models/{name}/sample", params=params, json={"rows": 5},
+                                headers=auth("operator")), 404, "not_found")
+
+
+def test_sample_needs_rows_or_scale(client, auth, check_error, registered):
     error = check_error(client.post("/models/people/sample", json={},
                                     headers=auth("operator")), 400, "invalid_config")
     assert error["problems"][0]["path"] == "body.rows"
