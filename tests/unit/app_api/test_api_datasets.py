@@ -92,3 +92,48 @@ def test_a_streamed_body_is_cut_off_at_the_limit(make_client, auth, check_error,
     error = check_error(response, 413, "payload_too_large")
     assert error["message"].startswith("the request body is larger than the limit")
     assert list((home / "uploads").glob("ds_*")) == []
+
+
+# ------------------------------------------------------------------ encodings, junk, width
+
+TEXT = ("name,city,note\n"
+        + "José,Zürich,café crème\nRenée,Genève,déjà vu\nFrançois,Köln,naïve\n" * 20)
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-16", "utf-16-le", "utf-8-sig"])
+def test_uploads_in_other_encodings_are_stored_as_utf8(client, auth, home, encoding):
+    response = upload(client, auth("operator"), "people.csv", TEXT.encode(encoding))
+    assert response.status_code == 201, response.text
+    stored = home / "uploads" / response.json()["dataset_id"] / "data.csv"
+    assert stored.read_text(encoding="utf-8") == TEXT
+
+
+@pytest.mark.parametrize(("name", "content", "fragment"), [
+    ("junk.csv", bytes(range(256)) * 20, "is not csv text"),
+    ("junk.json", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "is not json text"),
+    ("junk.jsonl", b"\x00\x01\x02SECRETBYTES\x00" * 50, "is not jsonl text"),
+    ("junk.parquet", b"PK\x03\x04SECRETBYTES" * 30, "is not valid parquet"),
+    ("ragged.csv", b"a,b\n1,2,SECRETBYTES\n", "a row has 3 fields where the header has 2"),
+])
+def test_binary_or_broken_uploads_never_echo_their_bytes(client, auth, check_error, name,
+                                                         content, fragment):
+    error = check_error(upload(client, auth("operator"), name, content), 400,
+                        "unreadable_data")
+    assert fragment in error["message"]
+    assert "SECRETBYTES" not in error["message"] and "\\x" not in error["message"]
+    assert not any(ch in error["message"] for ch in "\x00\x01\x02\ufffd")
+
+
+def test_a_table_wider_than_the_column_limit_is_413(client, auth, check_error, home):
+    header = ",".join(f"c{i}" for i in range(2001))
+    response = upload(client, auth("operator"), "wide.csv", f"{header}\n{header}\n".encode())
+    error = check_error(response, 413, "payload_too_large")
+    assert "has 2,001 columns, over the limit of 2,000 (SYNDATA_MAX_COLUMNS)" in error["message"]
+    assert not any((home / "uploads").iterdir())
+
+
+def test_the_column_limit_can_be_raised(client, auth, monkeypatch):
+    monkeypatch.setenv("SYNDATA_MAX_COLUMNS", "3000")
+    header = ",".join(f"c{i}" for i in range(2001))
+    response = upload(client, auth("operator"), "wide.csv", f"{header}\n{header}\n".encode())
+    assert response.status_code == 201, response.text

@@ -224,3 +224,38 @@ def test_a_table_that_cannot_be_converted_is_a_client_error(client, auth, config
                            headers=auth("viewer"))
     assert as_stored.status_code == 200
     assert as_stored.text.startswith("INSERT INTO people")
+
+
+# ------------------------------------------------------------------ bad numbers, names, logs
+
+_TABLE = {"table_name": "t", "columns": [{"name": "id", "type": "int"}]}
+
+
+@pytest.mark.parametrize(("body", "path", "fragment"), [
+    ({"job_type": "generate", "config": {"tables": [_TABLE], "seed": 2**64}},
+     "config.seed", "is out of range"),
+    ({"job_type": "generate", "config": {"config": {"tables": [_TABLE]}, "rows": 10**15}},
+     "config.rows", "(SYNDATA_MAX_ROWS)"),
+    ({"job_type": "sample", "config": {"model": "m", "rows": 5, "seed": 2**64}},
+     "config.seed", "is out of range"),
+    ({"job_type": "generate", "config": {"tables": [dict(_TABLE, table_name="../x")]}},
+     "config.tables[0].table_name", "table name '../x' is not allowed"),
+])
+def test_jobs_with_bad_numbers_or_names_are_400(client, auth, check_error, body, path,
+                                                fragment):
+    error = check_error(client.post("/jobs", json=body, headers=auth("operator")), 400,
+                        "invalid_config")
+    problem = next(p for p in error["problems"] if p["path"] == path)
+    assert fragment in problem["message"]
+
+
+def test_job_logs_hold_no_traceback_or_server_path(client, auth, store, home):
+    job = client.post("/jobs", json={"job_type": "generate", "config": {"tables": [_TABLE]}},
+                      headers=auth("operator")).json()
+    store.log(job["job_id"], f"cannot read {home}/uploads/ds_1/data.csv", level="ERROR",
+              traceback='Traceback (most recent call last):\n  File "/srv/x.py"')
+    lines = client.get(f"/jobs/{job['job_id']}/logs", headers=auth("viewer")).json()["lines"]
+    text = json.dumps(lines)
+    assert "Traceback" not in text and str(home) not in text
+    assert "uploads/ds_1/data.csv" in text
+    assert all(line["job_id"] == job["job_id"] for line in lines)

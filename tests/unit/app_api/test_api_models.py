@@ -143,3 +143,17 @@ def test_alias_errors(client, auth, registered, check_error):
                            headers=auth("operator")), 422, "validation_error")
     check_error(client.put("/models/people/aliases/champion", json={"version": "1"},
                            headers=auth("viewer")), 403, "forbidden")
+
+
+@pytest.mark.parametrize(("body", "path", "fragment"), [
+    ({"rows": 5, "seed": 2**64}, "body.seed", "the integer 18446744073709551616 is out of range"),
+    ({"rows": 5, "seed": -1}, "body.seed", "greater than or equal to 0"),
+    ({"scale": 8.3e307}, "body.scale", "over the limit of 100 (SYNDATA_MAX_SCALE)"),
+    ({"rows": 10**15}, "body.rows", "over the limit of 100,000,000 (SYNDATA_MAX_ROWS)"),
+])
+def test_sample_bodies_out_of_range_are_400(client, auth, check_error, registered, body, path,
+                                            fragment):
+    error = check_error(client.post("/models/people/sample", json=body,
+                                    headers=auth("operator")), 400, "invalid_config")
+    problem = next(p for p in error["problems"] if p["path"] == path)
+    assert fragment in problem["message"]

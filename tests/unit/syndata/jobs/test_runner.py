@@ -330,3 +330,66 @@ def test_a_partition_needs_a_single_table_sample(home, tmp_path):
     with pytest.raises(ConfigError, match="single-table"):
         runner.run_partition(params, runner.partitions(10, 10, 0)[0], workdir=tmp_path,
                              **Recorder().kwargs())
+
+
+# ------------------------------------------------------------------ limits and bad numbers
+
+SMALL = {"tables": [{"table_name": "t", "columns": [{"name": "id", "type": "int"}]}]}
+
+
+@pytest.mark.parametrize(("job_type", "params", "path", "fragment"), [
+    ("generate", {"config": SMALL, "rows": 10**15}, "rows",
+     "rows per table 1,000,000,000,000,000 is over the limit of 100,000,000 (SYNDATA_MAX_ROWS)"),
+    ("generate", {"config": {**SMALL, "rows": 10**9}}, "config.tables[0].rows",
+     "over the limit of 100,000,000 (SYNDATA_MAX_ROWS)"),
+    ("generate", {"config": SMALL, "seed": 2**64}, "seed",
+     "the integer 18446744073709551616 is out of range"),
+    ("generate", {"config": {**SMALL, "seed": 2**64}}, "config.seed", "is out of range"),
+    ("generate", {"config": {"tables": [{"table_name": "t", "columns": [
+        {"name": "id", "type": "int", "rule": {"type": "range", "min": 0, "max": 2**80}}]}]}},
+     "config.tables[0].columns[0].rule.max", "is out of range"),
+    ("generate", {"config": {"tables": [{"table_name": "../x", "columns": [
+        {"name": "id", "type": "int"}]}]}}, "config.tables[0].table_name",
+     "table name '../x' is not allowed"),
+    ("generate", {"config": {"tables": [dict(SMALL["tables"][0], table_name=f"t{i}")
+                                        for i in range(201)]}},
+     "config.tables", "tables per config 201 is over the limit of 200 (SYNDATA_MAX_TABLES)"),
+    ("generate", {"config": {"tables": [{"table_name": "t", "columns": [
+        {"name": f"c{i}", "type": "int"} for i in range(2001)]}]}},
+     "config.tables[0].columns", "over the limit of 2,000 (SYNDATA_MAX_COLUMNS)"),
+    ("sample", {"model": "m", "scale": 8.3e307}, "scale",
+     "scale 8.3e+307 is over the limit of 100 (SYNDATA_MAX_SCALE)"),
+    ("sample", {"model": "m", "rows": 10**9}, "rows", "(SYNDATA_MAX_ROWS)"),
+    ("sample", {"model": "m", "rows": 5, "seed": 2**64}, "seed", "is out of range"),
+    ("sample", {"model": "m", "rows": 5, "seed": 2**63}, "seed", "is out of range"),
+    ("sample", {"model": "m", "rows": 5, "seed": -1}, "seed", "greater than or equal to 0"),
+    ("sample", {"model": "m", "scale": float("inf")}, "scale", "is not finite"),
+    ("fit", {"dataset": "ds_0000000000000000", "name": "m", "seed": -2**70}, "seed",
+     "the integer -1180591620717411303424 is out of range"),
+    ("fit", {"datasets": {"../x": "ds_0000000000000000"}, "name": "m"}, "datasets.../x",
+     "table name '../x' is not allowed"),
+    ("profile", {"dataset": "ds_0000000000000000", "sample_size": 2**100}, "sample_size",
+     "is out of range"),
+    ("evaluate", {"real": "ds_0000000000000000", "synthetic": "job_abc", "table": "a/b"},
+     "table", "table name 'a/b' is not allowed"),
+])
+def test_bad_numbers_limits_and_table_names_are_refused_at_submit(job_type, params, path,
+                                                                 fragment):
+    with pytest.raises(ConfigError) as caught:
+        runner.check_params(job_type, params)
+    at_path = [p for p in caught.value.problems if p.path == path]
+    assert at_path, caught.value.problems
+    problem = next((p for p in at_path if fragment in p.message), None)
+    assert problem is not None, at_path
+    if "SYNDATA_MAX" in fragment:
+        assert "SYNDATA_MAX" in problem.fix and "raise" in problem.fix
+    if "table name" in fragment:
+        assert "^[A-Za-z_][A-Za-z0-9_]{0,62}$" in problem.fix
+
+
+def test_limits_can_be_raised_by_an_admin(monkeypatch):
+    monkeypatch.setenv("SYNDATA_MAX_SCALE", "1000")
+    assert runner.check_params("sample", {"model": "m", "scale": 500})["scale"] == 500
+    monkeypatch.setenv("SYNDATA_MAX_SCALE", "-1")
+    with pytest.raises(ConfigError, match="SYNDATA_MAX_SCALE must be a positive number"):
+        runner.check_params("sample", {"model": "m", "scale": 5})
