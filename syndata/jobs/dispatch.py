@@ -40,7 +40,7 @@ def submit_job(
     from syndata.jobs.store import priority_rank
 
     priority_rank(priority)
-    normalized = check_params(job_type, params, project=project)
+    normalized = check_params(job_type, params, project=project, store=store)
     check_active_limits(store, project, owner)
     if seed is None and isinstance(normalized.get("seed"), int):
         seed = normalized["seed"]
