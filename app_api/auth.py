@@ -181,9 +181,15 @@ def _refuse(request: Request, status: int, reason: str, message: str,
                "request_id": request_id(request)[:200]}
     get_logger().warning("request refused: %s", reason,
                          extra={**details, "key_id": key_id, "event": "auth_failed"})
-    try:
-        audit.record("login", actor=key_id or "anonymous", outcome="failed", details=details)
-    except (OutputError, ValueError) as exc:
-        get_logger().error("cannot write the audit log: %s", exc)
+    if status == 401:  # a failed sign-in: one audit line per client and window, counted
+        from app_api.login_audit import failed_logins
+
+        failed_logins(request.app).add(client_address(request)[:200], details)
+    else:
+        try:
+            audit.record("login", actor=key_id or "anonymous", outcome="failed",
+                         details=details)
+        except (OutputError, ValueError) as exc:
+            get_logger().error("cannot write the audit log: %s", exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     raise ApiError(status, message, headers=headers)

@@ -45,8 +45,31 @@ def ensure_started(app: FastAPI) -> JobStore:
             if not settings.auth_enabled:
                 get_logger().warning(AUTH_OFF_WARNING.format(var=AUTH_VAR),
                                      extra={"event": "auth_off"})
+            _audit_key_notice()
             state.started = True
     return store
+
+
+def _audit_key_notice() -> None:
+    """Say once, at start, which key keys the audit log (generating it when missing)."""
+    from syndata.errors import OutputError
+    from syndata.privacy import audit
+
+    try:
+        source = audit.ensure_key()
+    except (OutputError, ValueError) as exc:
+        get_logger().error("the audit log cannot be keyed: %s", exc,
+                           extra={"event": "audit_key"})
+        return
+    if source.path is None:
+        return  # SYNDATA_AUDIT_KEY: the admin chose and keeps the key
+    state = "generated" if source.created else "uses"
+    get_logger().warning(
+        f"the audit log is keyed (HMAC-SHA256) with the key file {source.path} ({state}): "
+        "keep it and back it up apart from the audit log; without it `syndata audit "
+        "verify` cannot check the log, and whoever reads it can forge lines",
+        extra={"event": "audit_key", "key_file": str(source.path),
+               "key_created": source.created, "unkeyed_sealed": source.sealed})
 
 
 def bootstrap_key(store: JobStore, secret: str) -> None:

@@ -68,6 +68,9 @@ def create_app(store: JobStore | None = None, *,
         try:
             yield
         finally:
+            from app_api import login_audit  # failed sign-ins counted and not yet written
+
+            await run_in_threadpool(login_audit.flush, app)
             if getattr(app.state, "owns_store", False) and app.state.store is not None:
                 app.state.store.dispose()
 

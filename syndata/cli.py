@@ -643,17 +643,40 @@ app.add_typer(audit_app, name="audit")
 def audit_verify(
     log: Annotated[Path | None, typer.Option(help="The audit log (default: the data "
                                              "folder's audit.log).")] = None,
+    expect: Annotated[str | None, typer.Option(
+        help="An anchor kept elsewhere, as SEQ:HASH (or HASH), printed by an earlier "
+             "verify: the log must still hold that record.")] = None,
 ) -> None:
-    """Check the audit log's hash chain: exit 0 when intact, 5 when tampered with."""
+    """Check the audit log: its keyed hash chain and its anchor in the job store.
+
+    Exit 0 when intact (warnings, e.g. lines written without a key, go to stderr), 5 when
+    the log was changed, cut short, emptied, deleted or replaced, or its anchor could not
+    be read. Prints the current anchor: keep it elsewhere and pass it later as --expect.
+    """
+    from syndata.errors import Problem
     from syndata.privacy import audit
 
-    result = audit.verify(log)
-    if result.ok:
-        out.print(f"Audit log intact: {result.lines:,} line(s); last hash {result.last_hash} "
-                  f"(seq {result.last_seq}): keep it elsewhere to detect truncation later")
+    try:
+        expected = audit.parse_anchor(expect) if expect is not None else None
+    except ValueError as exc:
+        _fail(ConfigError([Problem("--expect", str(exc))]))
         return
-    _fail(DataReadError(f"audit log tampered with or damaged at line {result.first_bad_line}: "
-                        f"{result.problem}"))
+    try:
+        result = audit.verify(log, anchor=expected)
+    except SyndataError as exc:
+        _fail(exc)
+        return
+    for note in result.notes:
+        err.print(f"warning: {note}", highlight=False, markup=False, soft_wrap=True)
+    if result.ok:
+        out.print(f"Audit log intact: {result.lines:,} line(s), {result.last_seq:,} record(s).",
+                  highlight=False, markup=False)
+        out.print(f"anchor: {result.last_seq}:{result.last_hash}", highlight=False,
+                  markup=False)
+        out.print("Keep the anchor elsewhere (a ticket, another machine) and check later with "
+                  "`syndata audit verify --expect SEQ:HASH`.", highlight=False, markup=False)
+        return
+    _fail(DataReadError(f"audit log tampered with or damaged: {result.problem}"))
 
 
 @audit_app.command("show")

@@ -1003,10 +1003,11 @@ class _ChainChecker:
             return self._failed(None, (
                 f"the log {target} is empty, but {mark}: the log was emptied. Restore it "
                 "from a backup"))
+        gone = (f"record {wanted.seq} was" if wanted.seq == self.seq + 1
+                else f"records {self.seq + 1}-{wanted.seq} were")
         return self._failed(None, (
-            f"the log ends at record {self.seq} but {mark}: records "
-            f"{self.seq + 1}-{wanted.seq} were deleted from the end (the log was cut at a "
-            "line boundary), or the log was replaced by an older one"))
+            f"the log ends at record {self.seq} but {mark}: {gone} deleted from the end "
+            "(the log was cut at a line boundary), or the log was replaced by an older one"))
 
     def _failed(self, line: int | None, problem: str) -> AuditVerification:
         """A failed verification at ``line``."""

@@ -5,6 +5,7 @@ import logging
 
 from fastapi.testclient import TestClient
 
+from app_api import login_audit
 from app_api.main import create_app
 from app_api.ratelimit import RateLimiter
 
@@ -28,8 +29,14 @@ def test_a_wrong_key_is_401_and_the_secret_is_never_logged(client, keys, check_e
     for headers in ({"Authorization": f"Bearer {wrong}"}, {"X-API-Key": wrong}):
         error = check_error(client.get("/jobs", headers=headers), 401, "unauthorized")
         assert "unknown or revoked" in error["message"]
+    lines = audit_log()  # failed sign-ins: the first of the client's window at once ...
+    assert [(line["action"], line["outcome"]) for line in lines] == [("login", "failed")]
+    assert lines[0]["details"]["count"] == 1
+    assert client.app.state.failed_logins.pending() == 1  # ... the others counted
+    login_audit.flush(client.app)  # as the app's shutdown does
     lines = audit_log()
-    assert [(line["action"], line["outcome"]) for line in lines] == [("login", "failed")] * 2
+    assert [line["details"]["count"] for line in lines] == [1, 1]
+    assert lines[1]["details"]["reasons"] == ["unknown_key"]
     assert wrong not in (home / "audit.log").read_text()
     assert wrong not in caplog.text
     assert any(getattr(r, "event", None) == "auth_failed" for r in caplog.records)
