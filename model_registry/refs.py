@@ -148,16 +148,20 @@ def registered_model(client: MlflowClient, name: str,
     The result is MLflow's (its ``name`` is the MLflow name). A model of another project is
     not found, and only ``project``'s models are named as known.
     """
-    stored, _ = scoped(name, project)
     try:
-        model = client.get_registered_model(stored)
-    except MlflowException as exc:
-        if exc.error_code != "RESOURCE_DOES_NOT_EXIST":
-            raise DataReadError(f"cannot read model '{name}' from the model registry at "
-                                f"{store.tracking_uri()}: {exc.message}") from exc
-    else:
-        if visible(model, project):
-            return model
+        stored, _ = scoped(name, project)
+    except ModelNotFoundError:
+        stored = None  # a name no model of the scope can have
+    if stored is not None:
+        try:
+            model = client.get_registered_model(stored)
+        except MlflowException as exc:
+            if exc.error_code != "RESOURCE_DOES_NOT_EXIST":
+                raise DataReadError(f"cannot read model '{name}' from the model registry at "
+                                    f"{store.tracking_uri()}: {exc.message}") from exc
+        else:
+            if visible(model, project):
+                return model
     # not found, or not this project's: the same answer
     known = sorted(display_name(m.name, project) for m in all_registered_models(client)
                    if visible(m, project))

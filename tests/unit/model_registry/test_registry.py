@@ -394,3 +394,62 @@ def test_columns_regenerated_by_rules_round_trip(logged, penguins):
     assert_frame_equal(sampled, model.sample(150, seed=8))
     assert sampled.penguin_id.is_unique
     assert not set(sampled.keeper) & set(data.keeper)
+
+
+# ---------------------------------------------------------------------- projects
+
+
+def test_projects_own_models_of_the_same_name_apart(own_home, penguins):
+    from mlflow import MlflowClient
+    from registry_models import EmpiricalMarginals
+
+    from model_registry import store
+    from model_registry.refs import PROJECT_TAG
+    from syndata.errors import ModelNotFoundError
+
+    fitted = EmpiricalMarginals().fit(penguins)
+    plain = registry.log_model(fitted, "penguins")
+    mine = registry.log_model(fitted, "penguins", project="alpha")
+    registry.log_model(fitted, "penguins", project="alpha")
+    assert (plain.name, plain.uri) == ("penguins", "models:/penguins/1")
+    assert (mine.name, mine.uri) == ("penguins", "models:/alpha~penguins/1")
+    client: MlflowClient = store.client()
+    assert client.get_registered_model("alpha~penguins").tags[PROJECT_TAG] == "alpha"
+    assert client.get_model_version("alpha~penguins", "1").tags[PROJECT_TAG] == "alpha"
+    assert PROJECT_TAG not in client.get_registered_model("penguins").tags
+
+    assert [(m["name"], m["version"]) for m in registry.list_models()] == [("penguins", "1")]
+    assert [(m["name"], m["version"], m["project"])
+            for m in registry.list_models("alpha")] == [("penguins", "2", "alpha")]
+    assert registry.list_models("beta") == []
+    assert sorted(m["name"] for m in registry.list_models("*")) == ["alpha~penguins",
+                                                                    "penguins"]
+    assert registry.resolve("penguins", "alpha").uri == "models:/alpha~penguins/2"
+    assert registry.show_model("penguins", "alpha")["latest_version"] == "2"
+    assert registry.show_model("alpha~penguins", "*")["project"] == "alpha"
+    registry.set_alias("penguins", "champion", 1, project="alpha")
+    assert registry.resolve("penguins@champion", "alpha").version == "1"
+    assert isinstance(registry.load_model("penguins:1", "alpha"), EmpiricalMarginals)
+
+    # another project's model: not found, with the message of a name nobody has
+    for call in (lambda n: registry.show_model(n, "beta"),
+                 lambda n: registry.resolve(n, "beta"),
+                 lambda n: registry.load_model(n, "beta"),
+                 lambda n: registry.set_alias(n, "x", 1, project="beta"),
+                 lambda n: registry.show_model(n, "default") if n != "penguins" else
+                 registry.show_model("alpha~penguins", "default")):
+        with pytest.raises(ModelNotFoundError) as theirs:
+            call("penguins")
+        with pytest.raises(ModelNotFoundError) as nobody:
+            call("nobody")
+        shown = "alpha~penguins" if "alpha~penguins" in str(theirs.value) else "penguins"
+        assert str(theirs.value).replace(shown, "X") == str(nobody.value).replace("nobody", "X")
+        assert "alpha~" not in str(theirs.value).replace("'alpha~penguins'", "")
+
+
+def test_a_model_without_the_tag_belongs_to_default(own_home, penguins):
+    from registry_models import EmpiricalMarginals
+
+    registry.log_model(EmpiricalMarginals().fit(penguins), "old")
+    assert [m["project"] for m in registry.list_models("default")] == ["default"]
+    assert registry.list_models("alpha") == []
