@@ -69,17 +69,26 @@ class _Window:
     def line(self, client: str, window: float) -> dict[str, Any]:
         """The aggregated audit line's details."""
         names = sorted(self.reasons)
-        return {"client": client, "count": self.count, "aggregated": True,
-                "reasons": names, "reason_counts": [self.reasons[n] for n in names],
-                "statuses": sorted(self.statuses), "paths": list(self.paths),
-                "since": self.since, "until": self.last, "window_seconds": window}
+        return {
+            "client": client,
+            "count": self.count,
+            "aggregated": True,
+            "reasons": names,
+            "reason_counts": [self.reasons[n] for n in names],
+            "statuses": sorted(self.statuses),
+            "paths": list(self.paths),
+            "since": self.since,
+            "until": self.last,
+            "window_seconds": window,
+        }
 
 
 class FailedLogins:
     """Failed sign-ins per client address, written as one audit line per window."""
 
-    def __init__(self, window: float, *, max_clients: int = MAX_CLIENTS,
-                 write: Writer = write_line) -> None:
+    def __init__(
+        self, window: float, *, max_clients: int = MAX_CLIENTS, write: Writer = write_line
+    ) -> None:
         self.window = window
         self.max_clients = max_clients
         self._write = write
@@ -180,8 +189,11 @@ def failed_logins(app: FastAPI) -> FailedLogins:
             try:
                 window = settings.audit_login_window()
             except ConfigError as exc:
-                get_logger().error("%s; failed sign-ins are counted per %.0f s instead", exc,
-                                   settings.DEFAULT_AUDIT_LOGIN_WINDOW)
+                get_logger().error(
+                    "%s; failed sign-ins are counted per %.0f s instead",
+                    exc,
+                    settings.DEFAULT_AUDIT_LOGIN_WINDOW,
+                )
                 window = settings.DEFAULT_AUDIT_LOGIN_WINDOW
             table = FailedLogins(window)
             app.state.failed_logins = table

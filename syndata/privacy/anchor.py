@@ -78,6 +78,8 @@ def read(path: Path, url: str | None = None) -> Anchor | None:
             return None
         with engine.connect() as conn:
             row = conn.execute(_statements()[0], {"log": log_id(path)}).first()
+    except AnchorError:
+        raise
     except Exception as exc:  # any driver or file error: the caller decides
         raise AnchorError(_why(chosen, exc)) from exc
     return None if row is None else Anchor(int(row.seq), str(row.hash), float(row.updated_at))
@@ -90,8 +92,12 @@ def write(path: Path, seq: int, digest: str, url: str | None = None) -> None:
         engine = _engine(chosen, create=True)
         assert engine is not None
         with engine.begin() as conn:
-            conn.execute(_statements()[1], {"log": log_id(path), "seq": int(seq),
-                                            "hash": digest, "at": time.time()})
+            conn.execute(
+                _statements()[1],
+                {"log": log_id(path), "seq": int(seq), "hash": digest, "at": time.time()},
+            )
+    except AnchorError:
+        raise
     except Exception as exc:  # any driver or file error: the caller logs it, keeps the line
         raise AnchorError(_why(chosen, exc)) from exc
 
@@ -128,9 +134,9 @@ def _engine(url: str, *, create: bool) -> Engine | None:
     try:
         if not sa.inspect(engine).has_table("audit_anchors"):
             if not create:
-                engine.dispose()
-                return None
-            _migrate(url)
+                raise StoreMissing(f"the job store {_shown(url)} has no audit anchors table "
+                                   "(it is empty, from before anchors, or was replaced)")
+            _migrate(url)  # through the store's own checks: an emptied store is refused
     except Exception:
         engine.dispose()
         raise
@@ -147,9 +153,12 @@ def _make_engine(url: str) -> Engine:
 
     parsed = parse_db_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = sa.create_engine(parsed, pool_size=2, max_overflow=4,
-                                  connect_args={"timeout": SQLITE_BUSY_SECONDS,
-                                                "check_same_thread": False})
+        engine = sa.create_engine(
+            parsed,
+            pool_size=2,
+            max_overflow=4,
+            connect_args={"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False},
+        )
 
         @sa.event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -164,16 +173,21 @@ def _make_engine(url: str) -> Engine:
     connect_args: dict[str, Any] = {}
     if parsed.get_backend_name() == "postgresql":
         connect_args["connect_timeout"] = CONNECT_SECONDS
-    return sa.create_engine(parsed, pool_size=2, max_overflow=4, pool_pre_ping=True,
-                            connect_args=connect_args)
+    return sa.create_engine(
+        parsed, pool_size=2, max_overflow=4, pool_pre_ping=True, connect_args=connect_args
+    )
 
 
 def _missing_sqlite_file(url: str) -> bool:
     """Whether ``url`` is a SQLite file that does not exist (yet)."""
     parsed = sa.make_url(url)
     database = parsed.database
-    return (parsed.get_backend_name() == "sqlite" and database is not None
-            and database not in ("", ":memory:") and not Path(database).exists())
+    return (
+        parsed.get_backend_name() == "sqlite"
+        and database is not None
+        and database not in ("", ":memory:")
+        and not Path(database).exists()
+    )
 
 
 def _migrate(url: str) -> None:
@@ -197,14 +211,17 @@ def _statements() -> tuple[Any, Any]:
         from syndata.jobs.schema import audit_anchors as table
 
         c = table.c
-        select = sa.text(f"SELECT {c.seq.name}, {c.hash.name}, {c.updated_at.name} "
-                         f"FROM {table.name} WHERE {c.log.name} = :log")
+        select = sa.text(
+            f"SELECT {c.seq.name}, {c.hash.name}, {c.updated_at.name} "
+            f"FROM {table.name} WHERE {c.log.name} = :log"
+        )
         upsert = sa.text(
             f"INSERT INTO {table.name} ({c.log.name}, {c.seq.name}, {c.hash.name}, "
             f"{c.updated_at.name}) VALUES (:log, :seq, :hash, :at) "
             f"ON CONFLICT ({c.log.name}) DO UPDATE SET {c.seq.name} = excluded.{c.seq.name}, "
             f"{c.hash.name} = excluded.{c.hash.name}, "
-            f"{c.updated_at.name} = excluded.{c.updated_at.name}")
+            f"{c.updated_at.name} = excluded.{c.updated_at.name}"
+        )
         _STATEMENTS = (select, upsert)
     return _STATEMENTS
 
@@ -223,4 +240,5 @@ def _why(url: str, exc: Exception) -> str:
         return str(exc)
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     return f"the job store {_shown(url)} cannot keep the audit anchor: " + (
-        reason[0][:300] if reason else type(exc).__name__)
+        reason[0][:300] if reason else type(exc).__name__
+    )

@@ -9,7 +9,6 @@ import hmac
 import json
 import logging
 import multiprocessing
-import os
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -508,6 +507,46 @@ def test_the_log_keeps_working_when_the_anchor_store_is_unreachable(log, tmp_pat
     audit.record("fit", path=log)
     fresh = audit.verify(log)
     assert fresh.ok and fresh.notes == () and fresh.stored_anchor == fresh.anchor
+
+
+def test_the_verify_command_prints_the_anchor_and_fails_with_one_message(log, monkeypatch):
+    from typer.testing import CliRunner
+
+    from syndata.cli import app
+
+    written = _write_records(log, 3)
+    runner = CliRunner()
+    ok = runner.invoke(app, ["audit", "verify", "--log", str(log)])
+    assert ok.exit_code == 0, ok.output
+    assert f"anchor: 3:{written[-1]['hash']}" in ok.output
+    expected = runner.invoke(app, ["audit", "verify", "--log", str(log), "--expect",
+                                   f"2:{written[1]['hash']}"])
+    assert expected.exit_code == 0, expected.output
+    wrong = runner.invoke(app, ["audit", "verify", "--log", str(log), "--expect",
+                                f"2:{written[2]['hash']}"])
+    assert wrong.exit_code == 5
+    assert "record 2 does not match the expected anchor" in wrong.output
+    bad = runner.invoke(app, ["audit", "verify", "--log", str(log), "--expect", "nope"])
+    assert bad.exit_code == 3 and "--expect: 'nope' is not an anchor" in bad.output
+    _rewrite(log, _lines(log)[:-1])
+    cut = runner.invoke(app, ["audit", "verify", "--log", str(log)])
+    assert cut.exit_code == 5 and "record 3 was deleted from the end" in cut.output
+
+
+def test_an_emptied_job_store_is_not_recreated_behind_the_log(home, caplog):
+    log = settings.audit_log_path()  # the store's integrity check counts its lines
+    _write_records(log, 3)
+    anchor.forget_engines()  # as a new process would
+    (home / "jobs.db").write_bytes(b"")
+    for side in ("jobs.db-wal", "jobs.db-shm"):
+        (home / side).unlink(missing_ok=True)
+    with caplog.at_level(logging.WARNING, logger="syndata.audit"):
+        entry = audit.record("fit", path=log)  # the line is kept ...
+    assert entry["seq"] == 4
+    assert "cannot keep the audit anchor" in caplog.text  # ... the store is not remade
+    assert (home / "jobs.db").stat().st_size == 0
+    result = audit.verify(log)
+    assert not result.ok and "has no audit anchors table" in result.problem
 
 
 # -- logs written before keys were the default --------------------------------------------
