@@ -130,6 +130,8 @@ def _engine(url: str, *, create: bool) -> Engine | None:
         if cached is not None:
             _engines.move_to_end((_pid, url))
             return cached
+    if create and _missing_sqlite_file(url):
+        _migrate(url)  # a fresh store, made by the store itself (connecting would leave 0 bytes)
     engine = _make_engine(url)
     try:
         if not sa.inspect(engine).has_table("audit_anchors"):

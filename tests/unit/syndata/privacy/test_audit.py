@@ -120,6 +120,15 @@ def test_the_actor_defaults_to_the_os_user(log):
     assert audit.record("profile", path=log)["actor"] == getpass.getuser()
 
 
+def test_the_first_line_of_a_fresh_install_creates_the_store_and_its_anchor(home, caplog):
+    with caplog.at_level(logging.WARNING, logger="syndata.audit"):
+        entry = audit.record("fit")  # the default log: the store's checks count its lines
+    assert caplog.text == ""
+    assert (home / "jobs.db").stat().st_size > 0
+    assert anchor.read(settings.audit_log_path()).seq == entry["seq"]
+    assert audit.verify().ok and audit.verify().notes == ()
+
+
 def test_the_log_path_comes_from_settings(tmp_path, monkeypatch):
     monkeypatch.setenv("SYNDATA_HOME", str(tmp_path / "home"))
     assert settings.audit_log_path() == tmp_path / "home" / "audit.log"
