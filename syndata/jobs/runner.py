@@ -310,11 +310,12 @@ def _check_params(job_type: str, params: dict[str, Any], *, prefix: str) -> dict
     model_cls = PARAMS[job_type]
     problems: list[Problem] = _number_problems(params)
     checked: _Params | None = None
-    try:
-        checked = model_cls.model_validate(dict(params))
-    except ValidationError as exc:
-        problems += _pydantic_problems(exc, model_cls)
-    problems += _semantic_problems(job_type, dict(params))
+    if not problems:  # numbers out of range could overflow the checks below
+        try:
+            checked = model_cls.model_validate(dict(params))
+        except ValidationError as exc:
+            problems += _pydantic_problems(exc, model_cls)
+        problems += _semantic_problems(job_type, dict(params))
     problems = [Problem(_join(prefix, p.path), p.message, p.fix) for p in _dedupe(problems)]
     if problems or checked is None:
         raise ConfigError(problems)
