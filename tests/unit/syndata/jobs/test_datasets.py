@@ -51,7 +51,9 @@ def test_save_stores_the_bytes_under_a_generated_id(home):
     assert dataset_path(ds.dataset_id) == ds.path
     assert get_dataset(ds.dataset_id) == ds
     meta = json.loads((ds.path.parent / "meta.json").read_text())
-    assert meta == {"filename": "penguins.csv", "size": len(data), "created_at": ds.created_at}
+    assert {k: meta[k] for k in ("filename", "size", "created_at")} == {
+        "filename": "penguins.csv", "size": len(data), "created_at": ds.created_at}
+    assert meta.get("project", "default") == "default"
     info = ds.to_dict()
     assert info["dataset_id"] == ds.dataset_id and info["format"] == "csv"
     assert info["table"] == "penguins" and info["size"] == len(data)
