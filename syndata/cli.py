@@ -770,9 +770,13 @@ def _progress(quiet: bool) -> Progress:
 
 
 def _fail(exc: SyndataError) -> None:
+    _print_error(exc)
+    raise typer.Exit(exc.exit_code)
+
+
+def _print_error(exc: SyndataError) -> None:
     kind = "invalid config" if isinstance(exc, ConfigError) else "error"
     err.print(f"{kind}: {exc}", highlight=False, markup=False, soft_wrap=True)
-    raise typer.Exit(exc.exit_code)
 
 
 from syndata import cli_service  # noqa: E402, F401  (registers the service commands on app)
@@ -782,6 +786,9 @@ def main() -> None:
     """Entry point of the ``syndata`` script."""
     try:
         app()
+    except SyndataError as exc:  # one a command did not catch: its message, not a traceback
+        _print_error(exc)
+        sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)

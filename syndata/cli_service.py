@@ -21,6 +21,7 @@ from syndata import settings
 from syndata.cli import _fail, app, err, out
 from syndata.client import ServiceClient, jobs_client, wait
 from syndata.errors import SyndataError
+from syndata.settings import private_files
 
 API_FACTORY = "app_api.main:create_app"  # imported by uvicorn, not by syndata
 
@@ -37,17 +38,25 @@ def serve(
         "--ui", help="Also serve the web UI (Streamlit) on --ui-port, with a key of its own.")
     ] = False,
     ui_port: Annotated[int, typer.Option(help="Port of the web UI.")] = 8001,
+    new_store: Annotated[bool, typer.Option(
+        "--new-store", help="Start with an empty job store on purpose, although the data "
+                            "folder was used before (a broken store is kept as "
+                            "jobs.db.broken-<time>).")] = False,
 ) -> None:
     """Serve the REST API, with an embedded worker pool (the one-machine default)."""
     import uvicorn
 
     from syndata.jobs.store import JobStore
-    from syndata.jobs.worker import LocalPool
+    from syndata.jobs.worker import LocalPool, remove_stale_temp_files
 
-    try:
-        JobStore().dispose()  # create or upgrade the store before anything uses it
+    private_files()
+    try:  # check, create or upgrade the store before anything uses it
+        JobStore(allow_empty=new_store, deep_check=True).dispose()
     except SyndataError as exc:
         _fail(exc)
+    removed = remove_stale_temp_files()
+    if removed:
+        err.print(f"removed {removed} temporary file(s) left by stopped jobs")
     pool = None
     if settings.broker_url():
         err.print(f"jobs run on Celery workers via {settings.broker_url()} "
@@ -134,6 +143,11 @@ def worker(
     from syndata.jobs.store import JobStore
     from syndata.jobs.worker import LocalPool, work_loop, worker_name
 
+    private_files()
+    try:
+        JobStore().dispose()  # a store emptied or broken behind earlier use stops here
+    except SyndataError as exc:
+        _fail(exc)
     if local or not settings.broker_url():
         if not local:
             err.print("SYNDATA_BROKER_URL is not set: claiming jobs from the job store")
@@ -151,7 +165,6 @@ def worker(
         return
     from syndata.jobs.celery_app import celery_app
 
-    JobStore().dispose()
     celery_app().worker_main(["worker", "--pool=solo", "--concurrency=1",
                               f"--loglevel={loglevel}", f"--hostname=syndata-%h-{os.getpid()}",
                               "--without-gossip", "--without-mingle"])

@@ -144,6 +144,12 @@ class PermissionDenied(AuthError):
     """Raised when the API key's role does not allow the request."""
 
 
+class StoreError(SyndataError):
+    """Raised when the job store is empty behind earlier use, unreadable or corrupt."""
+
+    exit_code = 11
+
+
 class ServiceError(SyndataError):
     """Raised when the syndata service answers with an error; carries its status and body."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -21,6 +22,18 @@ def home() -> Path:
     path = Path(os.environ.get("SYNDATA_HOME", ".syndata")).expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def private_files() -> None:
+    """Make what this process creates private: umask 077, the data folder 0700.
+
+    Called by the service commands (``serve``, ``worker``): job stores, uploads, outputs,
+    models and logs are then 0600 files in 0700 folders.
+    """
+    os.umask(0o077)
+    folder = home()
+    with contextlib.suppress(OSError):  # not ours (a mounted volume): its owner decides
+        folder.chmod(0o700)
 
 
 def mlflow_tracking_uri() -> str:
@@ -234,6 +247,15 @@ def max_rows() -> int:
 def max_scale() -> float:
     """The largest ``scale`` of a schema sample (``SYNDATA_MAX_SCALE``, default 100)."""
     return float(_limit(MAX_SCALE_VAR, DEFAULT_MAX_SCALE, float))
+
+
+JOB_TIMEOUT_VAR = "SYNDATA_JOB_TIMEOUT"
+DEFAULT_JOB_TIMEOUT = 6 * 3600.0
+
+
+def job_timeout() -> float:
+    """Seconds one attempt of a job may run before it is failed (``SYNDATA_JOB_TIMEOUT``, 6 h)."""
+    return float(_limit(JOB_TIMEOUT_VAR, DEFAULT_JOB_TIMEOUT, float))
 
 
 def max_columns() -> int:

@@ -190,8 +190,20 @@ def priority_rank(priority: str) -> int:
 class JobStore:
     """Jobs, transitions, logs and API keys in one database (see the module docstring)."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(
+        self, url: str | None = None, *, allow_empty: bool = False, deep_check: bool = False
+    ) -> None:
+        """Open (creating or upgrading) the store at ``url``.
+
+        The store is checked first (``syndata.jobs.integrity``): an empty store behind
+        earlier use of the data folder, or an unreadable one, raises StoreError unless
+        ``allow_empty`` (``syndata serve --new-store``); ``deep_check`` also scans a SQLite
+        file for corruption (at server start).
+        """
+        from syndata.jobs import integrity
+
         self.url = url or settings.jobs_url()
+        integrity.check(self.url, allow_empty=allow_empty, deep=deep_check)
         self._pid = os.getpid()
         self._keys: dict[str, tuple[ApiKey, float]] = {}
         self._engine = self._make_engine()

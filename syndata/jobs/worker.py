@@ -48,15 +48,27 @@ def execute(store: JobStore, job: Job, *, notify: Notify | None = None) -> str:
         except SyndataError as exc:
             _record_failure(store, job, str(exc), type(exc).__name__)
             return "failed"
+    if job.attempts > 1 and job.parent_id is None:  # what the killed attempt left half-written
+        remove_stale_temp_files(settings.jobs_dir() / job.job_id, min_age=0.0)
+    try:
+        timeout = settings.job_timeout()
+    except SyndataError as exc:
+        _record_failure(store, job, str(exc), type(exc).__name__)
+        return "failed"
     ctx = multiprocessing.get_context("fork")
     child = ctx.Process(
         target=_child_main, args=(store, job), daemon=False, name=f"syndata-{job.job_id}"
     )
     child.start()
+    started = time.monotonic()
     store.log(job.job_id, "job started", worker=job.worker, attempt=job.attempts, pid=child.pid)
     while True:
         child.join(HEARTBEAT_SECONDS)
         if not child.is_alive():
+            break
+        if time.monotonic() - started > timeout:
+            _stop(child)
+            _time_out(store, job, timeout)
             break
         state = store.heartbeat(job)
         if state == "lost" and store.get(job.job_id).finished:
@@ -80,6 +92,46 @@ def execute(store: JobStore, job: Job, *, notify: Notify | None = None) -> str:
             _fail_parent(store, job, reason)
         final = store.get(job.job_id)
     return final.status
+
+
+def _time_out(store: JobStore, job: Job, timeout: float) -> None:
+    """Fail a job whose attempt ran longer than ``SYNDATA_JOB_TIMEOUT``; drop its output."""
+    reason = (
+        f"the job ran longer than its time limit of {timeout:,.0f} s and was stopped "
+        f"({settings.JOB_TIMEOUT_VAR}; ask an admin to raise it, or ask for less work)"
+    )
+    if job.parent_id is None:
+        shutil.rmtree(settings.jobs_dir() / job.job_id, ignore_errors=True)
+    if store.fail(job, reason):
+        store.log(job.job_id, reason, level="ERROR", error="timeout")
+        _fail_parent(store, job, reason)
+
+
+STALE_TEMP_SECONDS = 3600.0  # at start, temp files untouched this long belong to no live job
+
+
+def remove_stale_temp_files(folder: Any = None, *, min_age: float = STALE_TEMP_SECONDS) -> int:
+    """Remove the ``.*.tmp`` files stopped jobs and uploads left; return how many.
+
+    Every file the service writes is written to a ``.<name>.tmp`` beside its target and
+    renamed into place, so such a file is never a result. Without ``folder``: the job
+    output and upload folders, keeping files touched within ``min_age`` seconds (a job
+    of another worker may still be writing them).
+    """
+    folders = [folder] if folder is not None else [settings.jobs_dir(), settings.uploads_dir()]
+    cutoff = time.time() - min_age
+    removed = 0
+    for root in folders:
+        if not root.is_dir():
+            continue
+        for path in root.rglob(".*.tmp"):
+            try:
+                if path.is_file() and path.stat().st_mtime <= cutoff:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+    return removed
 
 
 def _stop(child: Any) -> None:

@@ -89,7 +89,9 @@ def write(path: Path, seq: int, digest: str, url: str | None = None) -> None:
     """Set the anchor of the log at ``path`` to record ``seq`` with hash ``digest``."""
     chosen = url or settings.jobs_url()
     try:
-        engine = _engine(chosen, create=True)
+        # the first record of a log may start a store; a later one never starts one behind
+        # the lines already written (the store's integrity check refuses that)
+        engine = _engine(chosen, create=True, first=seq <= 1)
         assert engine is not None
         with engine.begin() as conn:
             conn.execute(
@@ -117,7 +119,7 @@ _engines: OrderedDict[tuple[int, str], Engine] = OrderedDict()
 _pid = os.getpid()
 
 
-def _engine(url: str, *, create: bool) -> Engine | None:
+def _engine(url: str, *, create: bool, first: bool = False) -> Engine | None:
     """The cached engine of ``url``, its table made sure of; None for a store not there."""
     global _pid
     with _lock:
@@ -131,14 +133,14 @@ def _engine(url: str, *, create: bool) -> Engine | None:
             _engines.move_to_end((_pid, url))
             return cached
     if create and _missing_sqlite_file(url):
-        _migrate(url)  # a fresh store, made by the store itself (connecting would leave 0 bytes)
+        _migrate(url, first)  # a fresh store, made by the store (connecting leaves 0 bytes)
     engine = _make_engine(url)
     try:
         if not sa.inspect(engine).has_table("audit_anchors"):
             if not create:
                 raise StoreMissing(f"the job store {_shown(url)} has no audit anchors table "
                                    "(it is empty, from before anchors, or was replaced)")
-            _migrate(url)  # through the store's own checks: an emptied store is refused
+            _migrate(url, first)  # through the store's own checks: an emptied one is refused
     except Exception:
         engine.dispose()
         raise
@@ -192,11 +194,11 @@ def _missing_sqlite_file(url: str) -> bool:
     )
 
 
-def _migrate(url: str) -> None:
+def _migrate(url: str, first: bool) -> None:
     """Create the store's tables through its migrations (once per process and URL)."""
     from syndata.jobs.store import JobStore
 
-    JobStore(url).dispose()
+    JobStore(url, allow_empty=first).dispose()
 
 
 _STATEMENTS: tuple[Any, Any] | None = None

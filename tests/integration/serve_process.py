@@ -26,9 +26,10 @@ def free_port() -> int:
 class Server:
     """`syndata serve` in its own process."""
 
-    def __init__(self, env: dict[str, str], workers: int = 2) -> None:
+    def __init__(self, env: dict[str, str], workers: int = 2, args: tuple[str, ...] = ()) -> None:
         self.env = env
         self.workers = workers
+        self.args = args
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
@@ -48,6 +49,7 @@ class Server:
                     str(self.workers),
                     "--log-level",
                     "warning",
+                    *self.args,
                 ],
                 env=self.env,
                 stdout=log,

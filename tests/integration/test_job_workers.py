@@ -109,7 +109,7 @@ def test_a_bad_job_fails_with_its_reason_and_the_worker_goes_on(env, workers) ->
 
 def test_cancel_stops_a_running_job_within_seconds(env, workers) -> None:
     store = JobStore()
-    job = submit_job(store, "generate", {"config": _config(400_000_000)})
+    job = submit_job(store, "generate", {"config": _config(100_000_000)})
     workers.start("--local")
     wait_for(store, job.job_id, ("running",), timeout=60)
     time.sleep(1.0)

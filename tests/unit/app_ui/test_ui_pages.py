@@ -232,7 +232,7 @@ def test_jobs_lists_shows_logs_and_cancels_a_long_job(ui_env: ApiServer) -> None
         {"name": "x", "type": "float", "rule": {"type": "range", "min": 0, "max": 1}}]}]}
     with ui_env.http() as http:
         job = http.post("/jobs", json={"job_type": "generate", "config": {
-            "config": config, "rows": 400_000_000}}).json()
+            "config": config, "rows": 100_000_000}}).json()
     job_id = job["job_id"]
     try:
         ui_env.wait(job_id, timeout=60, until=("running", "completed", "failed", "cancelled"))
