@@ -56,6 +56,7 @@ from syndata.privacy.analyzer import (
     name_tokens,
     plugin_operators,
 )
+from syndata.privacy.entities import IdentifierClass, identifier_class
 
 DEFAULT_THRESHOLD = 0.4
 DEFAULT_MIN_SHARE = 0.5
@@ -126,14 +127,19 @@ class PiiFinding:
     operator: str = DEFAULT_OPERATOR
     operators: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def identifier(self) -> IdentifierClass:
+        """``direct`` (regenerated or masked by default) or ``quasi`` (learned as data)."""
+        return identifier_class(self.entity)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict (counts and names only, no values)."""
-        return asdict(self)
+        return {**asdict(self), "identifier": self.identifier}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PiiFinding:
         """The finding :meth:`to_dict` gave."""
-        return cls(**data)
+        return cls(**{k: v for k, v in data.items() if k != "identifier"})
 
 
 @dataclass(frozen=True)
