@@ -293,7 +293,9 @@ def profile(
               f"({report.sample_note}) -> {path}")
     for finding in report.pii:
         out.print(f"  PII: {finding['column']} ({finding['entity']}, {finding['share']:.0%} of "
-                  f"{finding['sampled']} sampled values) -> {finding['operator']}",
+                  f"{finding['sampled']} sampled values) -> "
+                  + (finding["operator"] if finding.get("identifier") != "quasi"
+                     else "quasi-identifier: learned as data, frequent values only"),
                   highlight=False, markup=False)
     for warning in report.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")

@@ -315,6 +315,7 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
     guarded = guard(data, privacy_plan, undecided=pii, seed=seed)
     data = guarded.frame
     prof = profile_table(data, tname, total_rows=rows)
+    prof.mark_pii([f for f in guarded.findings.findings if f.column in data])
     meta = metadata or prof.metadata
     for column, entity in guarded.regenerate.items():
         if column in meta.columns:
@@ -364,14 +365,20 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
 
 
 def _plan(plan: Any, columns: list[str] | None = None, table: str | None = None) -> Any:
-    """A PrivacyPlan from a plan, its file or plain data (None stays None)."""
+    """A PrivacyPlan from a plan, its file or plain data (None stays None).
+
+    The secrets its decisions need are resolved now (generated when not set), so a bad
+    one stops the command before any work.
+    """
     if plan is None:
         return None
+    from syndata.privacy.masking import check_secrets
     from syndata.privacy.plan import PrivacyPlan, load_plan
 
-    if isinstance(plan, PrivacyPlan):
-        return plan
-    return load_plan(plan, columns=columns, table=table)
+    loaded = plan if isinstance(plan, PrivacyPlan) else load_plan(
+        plan, columns=columns, table=table)
+    check_secrets(loaded)
+    return loaded
 
 
 def _masked(frames: Iterator[pd.DataFrame], plan: Any) -> Iterator[pd.DataFrame]:

@@ -37,6 +37,7 @@ from syndata.config import Config, parse_config
 from syndata.errors import DataReadError, OutputError
 from syndata.io.readers import iter_batches
 from syndata.metadata import ColumnMetadata, TableMetadata, is_key
+from syndata.privacy.disclosure import rare_k, shown_counts
 from syndata.rules.infer import (
     MAX_CHOICES,
     describe,
@@ -94,12 +95,30 @@ class ColumnProfile:
     rule: dict[str, Any] | None = None
     format: str | None = None
     pii: str | None = None  # the personal-data entity found in the column, if any
+    identifier: str | None = None  # "direct" or "quasi" when ``pii`` is set
+    rare_values: int = 0  # distinct values seen fewer than k times: never listed
     config: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def hidden(self) -> bool:
         """True when raw values are withheld (the column may hold personal data)."""
-        return self.kind in HIDDEN_KINDS
+        return self.kind in HIDDEN_KINDS or self.identifier == "direct"
+
+    def withhold(self, identifier: str) -> None:
+        """Apply the disclosure rule to a column flagged as personal data.
+
+        A direct identifier keeps counts and shapes only (value lengths, no value, no
+        number); a quasi-identifier keeps its frequent values, mean and spread but not its
+        extremes or quantiles, which are single people's values.
+        """
+        self.identifier = identifier
+        self.min = self.max = self.quantiles = None
+        if self.histogram is not None and self.histogram.get("of") != "length":
+            self.histogram = None  # its edges run from the min to the max
+        if identifier == "direct":
+            self.mean = self.std = None
+            self.top_values = [{k: v for k, v in t.items() if k != "value"}
+                               for t in self.top_values]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-compatible data (the config column is left out)."""
@@ -138,8 +157,12 @@ class Profile:
         for finding in findings:
             col = self.column(finding.column)
             col.pii = finding.entity
+            col.withhold(finding.identifier)
             col.config["sensitivity"] = "PII"
-            if finding.kind != "free_text" and not col.config.get("constraints"):
+            learned_choice = finding.identifier == "quasi" and (col.rule or {}).get(
+                "type") == "choice"  # frequent values only: learned as data
+            if finding.kind != "free_text" and not col.config.get("constraints") \
+                    and not learned_choice:
                 col.config["rule"] = col.rule = pii_rule(finding.entity)
                 col.config["type"] = "date" if col.rule["type"] == "date_of_birth" else "str"
 
@@ -396,14 +419,19 @@ def _column_profile(meta: ColumnMetadata, values: pd.Series, total: int) -> Colu
     elif meta.kind in ("datetime", "date_string") or meta.dtype in ("date", "datetime"):
         _date_stats(col, present, meta.format if meta.kind == "date_string" else None)
     col.top_values = _top_values(present, len(values), hide=False)
+    col.rare_values = int((present.value_counts() < rare_k()).sum()) if meta.kind in (
+        "categorical", "text") else 0
     if meta.kind == "date_string":
         col.pattern = meta.format
     return col
 
 
 def _top_values(present: pd.Series, rows: int, hide: bool) -> list[dict[str, Any]]:
+    counts = present.value_counts()
+    if not hide:  # the disclosure rule: a value seen fewer than k times is never listed
+        counts = shown_counts(counts)
     out = []
-    for value, count in present.value_counts().head(TOP_VALUES).items():
+    for value, count in counts.head(TOP_VALUES).items():
         item: dict[str, Any] = {} if hide else {"value": _jsonable(value)}
         item["count"] = int(count)
         item["share"] = int(count) / rows if rows else 0.0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import logging
 import os
 import re
 from pathlib import Path
@@ -60,32 +61,70 @@ MIN_SECRET_LENGTH = 16
 ENCRYPTION_KEY_SIZES = (32, 48, 64)  # bytes of an AES-SIV key: AES-128, -192 or -256
 
 
+MASKING_SECRET_FILE_VAR = "SYNDATA_MASKING_SECRET_FILE"
+ENCRYPTION_KEY_FILE_VAR = "SYNDATA_ENCRYPTION_KEY_FILE"
+
+
+def _secret_file(var: str, name: str) -> Path:
+    override = os.environ.get(var)
+    return Path(override).expanduser().resolve() if override else home() / "secrets" / name
+
+
 def masking_secret() -> bytes:
     """The secret keying the ``hash`` and ``fake`` masking operators.
 
-    Read from ``SYNDATA_MASKING_SECRET``; raise ConfigError naming the variable when it is
-    unset or shorter than 16 characters. Keep it stable: the same secret gives the same
-    masked values across tables and runs, so masked keys still join.
+    ``SYNDATA_MASKING_SECRET`` when set (ConfigError naming it when shorter than 16
+    characters); else the key file ``secrets/masking.key`` under the home (or
+    ``SYNDATA_MASKING_SECRET_FILE``), generated 0600 on first use with a notice. Keep it
+    stable: the same secret gives the same masked values across tables and runs, so
+    masked keys still join.
     """
+    from syndata.privacy.keyfile import KeyFile
+
     value = os.environ.get(MASKING_SECRET_VAR, "")
+    if not value:
+        key, _ = KeyFile(
+            _secret_file(MASKING_SECRET_FILE_VAR, "masking.key"), "the masking secret",
+            fix=f"set {MASKING_SECRET_FILE_VAR} to the file, or set {MASKING_SECRET_VAR}",
+            notice="keep it and back it up: the same secret gives the same masked values "
+                   "across runs, so masked keys still join", level=logging.WARNING,
+        ).read(create=True)
+        assert key is not None
+        return key
     if len(value) < MIN_SECRET_LENGTH:
-        state = "is not set" if not value else f"is shorter than {MIN_SECRET_LENGTH} characters"
         raise ConfigError([Problem(
             MASKING_SECRET_VAR,
-            f"{MASKING_SECRET_VAR} {state}; the 'hash' and 'fake' operators need a secret key",
+            f"{MASKING_SECRET_VAR} is shorter than {MIN_SECRET_LENGTH} characters; the "
+            "'hash' and 'fake' operators need a long secret key",
             f"set {MASKING_SECRET_VAR} to a long random string, e.g. the output of "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`, and keep it")])
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`, or unset it "
+            "to use a generated one")])
     return value.encode("utf-8")
 
 
 def encryption_key() -> bytes:
     """The AES-SIV key of the ``encrypt`` and ``decrypt`` operators.
 
-    Read from ``SYNDATA_ENCRYPTION_KEY`` (base64 of 32, 48 or 64 bytes); raise ConfigError
-    naming the variable when it is unset or not such a key.
+    ``SYNDATA_ENCRYPTION_KEY`` when set (base64 of 32, 48 or 64 bytes; ConfigError naming
+    it when it is not such a key); else the key file ``secrets/encryption.key`` under the
+    home (or ``SYNDATA_ENCRYPTION_KEY_FILE``), generated 0600 on first use (64 bytes:
+    AES-256-SIV) with a notice. Without it, encrypted values cannot be decrypted.
     """
+    from syndata.privacy.keyfile import KeyFile
+
     value = os.environ.get(ENCRYPTION_KEY_VAR, "")
-    key, problem = decode_encryption_key(value, ENCRYPTION_KEY_VAR)
+    where = ENCRYPTION_KEY_VAR
+    if not value:
+        path = _secret_file(ENCRYPTION_KEY_FILE_VAR, "encryption.key")
+        text, _ = KeyFile(
+            path, "the encryption key",
+            fix=f"set {ENCRYPTION_KEY_FILE_VAR} to the file, or set {ENCRYPTION_KEY_VAR}",
+            notice="keep it and back it up: encrypted values cannot be decrypted without it",
+            make=lambda: base64.b64encode(os.urandom(64)).decode("ascii"),
+            level=logging.WARNING).read(create=True)
+        assert text is not None
+        value, where = text.decode("ascii", errors="replace"), str(path)
+    key, problem = decode_encryption_key(value, where)
     if problem is not None:
         raise ConfigError([problem])
     return key

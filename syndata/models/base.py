@@ -26,6 +26,7 @@ import pandas as pd
 
 from syndata.errors import GenerationError, ModelError
 from syndata.metadata import ColumnMetadata, Metadata, TableMetadata
+from syndata.privacy.disclosure import POOLED, RarePool, is_text_category
 
 DEFAULT_BATCH_SIZE = 100_000
 
@@ -103,7 +104,8 @@ class Synthesizer(_Estimator, ABC):
         self.regenerated_ = regenerated_config(metadata, data)
         self.excluded_ = _exclusions(metadata, data)
         self.n_rows_ = len(data)
-        self._fit(data[self.modelled_])
+        self.rare_ = rare_pool(metadata, data, self.modelled_)
+        self._fit(self.rare_.apply(data[self.modelled_]))
         return self
 
     def exclude_values_of(self, data: pd.DataFrame) -> None:
@@ -159,6 +161,9 @@ class Synthesizer(_Estimator, ABC):
             given = _batch_conditions(conditions, start, n, num_rows)
             frame = self._sample(n, rng, given) if self.modelled_ else pd.DataFrame(
                 index=range(n))
+            rare = getattr(self, "rare_", None)
+            if rare is not None:
+                frame = rare.restore(frame, rng)
             if regen is not None:
                 frame = regen.apply(frame, start=start)
             for column, excluded in getattr(self, "excluded_", {}).items():
@@ -177,7 +182,7 @@ class Synthesizer(_Estimator, ABC):
         encoder = self._category_encoder(column)
         if encoder is None:
             return None
-        return {c for c in encoder.categories.tolist() if not pd.isna(c)}
+        return {c for c in encoder.categories.tolist() if not pd.isna(c) and c != POOLED}
 
     def _category_encoder(self, column: str) -> Any:
         """The fitted CategoryEncoder of ``column``, when the model has one."""
@@ -221,25 +226,34 @@ class Synthesizer(_Estimator, ABC):
 AnySynthesizer = Synthesizer | MultiTableSynthesizer  # what the model registry stores
 
 
+def rare_pool(metadata: TableMetadata, data: pd.DataFrame, modelled: list[str],
+              counts: Mapping[str, pd.Series] | None = None) -> RarePool:
+    """The rare values of the modelled categorical text columns, pooled (disclosure rule).
+
+    ``counts`` gives the columns' value counts when ``data`` is only a sample of the rows.
+    """
+    columns = [c for c in modelled if metadata.columns[c].kind == "categorical"
+               and is_text_category(data[c])]
+    if counts is None:
+        return RarePool.fit(data, columns)
+    return RarePool.from_counts({c: counts[c] for c in columns if c in counts})
+
+
 def _exclusions(metadata: TableMetadata, data: pd.DataFrame) -> dict[str, np.ndarray]:
     """Keyed hashes of the real values of regenerated PII columns, to keep them out.
 
     Regenerated personal data (``ColumnMetadata.pii``) is drawn from Faker, independent of
-    the real values, but a common name can still coincide with a real one. With
-    ``SYNDATA_MASKING_SECRET`` set, the model keeps 64-bit keyed hashes (BLAKE2b keyed by
-    the secret: no one without it can test whether a value was in the data) and sampled
-    values equal to a real one are replaced; without the secret nothing is kept.
+    the real values, but a common name can still coincide with a real one. The model keeps
+    64-bit keyed hashes (BLAKE2b keyed by the masking secret, ``settings.masking_secret``:
+    no one without it can test whether a value was in the data) and sampled values equal
+    to a real one are replaced. Sampling where that secret differs replaces nothing.
     """
     columns = [c for c, m in metadata.columns.items() if m.pii is not None and c in data]
     if not columns:
         return {}
-    import os
+    from syndata.settings import masking_secret
 
-    from syndata.settings import MASKING_SECRET_VAR, MIN_SECRET_LENGTH
-
-    secret = os.environ.get(MASKING_SECRET_VAR, "").encode("utf-8")
-    if len(secret) < MIN_SECRET_LENGTH:
-        return {}
+    secret = masking_secret()
     return {c: np.unique(_keyed_hashes(data[c].dropna(), secret)) for c in columns}
 
 
@@ -254,14 +268,12 @@ def _keyed_hashes(values: pd.Series, secret: bytes) -> np.ndarray:
 
 def _without(values: pd.Series, excluded: np.ndarray, rng: np.random.Generator) -> pd.Series:
     """``values`` with those equal to an excluded (real) value replaced by other drawn ones."""
-    import os
-
-    from syndata.settings import MASKING_SECRET_VAR
+    from syndata.settings import masking_secret
 
     present = values.notna().to_numpy()
     if not present.any():
         return values
-    secret = os.environ.get(MASKING_SECRET_VAR, "").encode("utf-8")
+    secret = masking_secret()
     text = values[present].astype(str)
     codes, uniques = pd.factorize(text)
     bad_unique = np.isin(_keyed_hashes(pd.Series(uniques), secret), excluded)

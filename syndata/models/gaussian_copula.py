@@ -33,7 +33,7 @@ from scipy.special import ndtr, ndtri
 from threadpoolctl import threadpool_limits
 
 from syndata.metadata import ColumnMetadata, TableMetadata
-from syndata.models.base import ModelError, Synthesizer
+from syndata.models.base import ModelError, Synthesizer, rare_pool
 from syndata.models.encoding import CategoryEncoder, NumericEncoder
 
 _EPS = 1e-9
@@ -277,12 +277,14 @@ class GaussianCopula(Synthesizer):
         if self.marginals not in ("empirical", "parametric"):
             raise ModelError(f"marginals must be 'empirical' or 'parametric', got "
                              f"{self.marginals!r}")
-        self._fit_marginals({c: reservoir[c] for c in self.modelled_}, counts)
-        sample = reservoir[self.modelled_]
+        self.rare_ = rare_pool(metadata, reservoir, self.modelled_, counts)
+        counts = {c: self.rare_.pool_counts(c, v) for c, v in counts.items()}
+        sample = self.rare_.apply(reservoir[self.modelled_])
+        self._fit_marginals({c: sample[c] for c in self.modelled_}, counts)
         self._order_categories(sample, self._to_latent(sample, rng, categorical=False))
         gram = np.zeros((self.n_dims_, self.n_dims_))
         for batch in batches():
-            z = self._to_latent(batch[self.modelled_], rng)
+            z = self._to_latent(self.rare_.apply(batch[self.modelled_]), rng)
             gram += z.T @ z
         self._set_correlation(gram, seen)
         return self

@@ -82,8 +82,6 @@ import json
 import logging
 import math
 import os
-import secrets
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -97,6 +95,7 @@ import pandas as pd
 
 from syndata import settings
 from syndata.errors import DataReadError, OutputError
+from syndata.privacy.keyfile import KeyFile, write_all
 
 FORMAT_VERSION = 1
 GENESIS = "0" * 64  # the ``prev`` of the first line of a log
@@ -235,7 +234,7 @@ def record(action: str, *, actor: str | None = None, job_id: str | None = None,
         url = settings.jobs_url()
         tail = _anchored_tail(target, _read_tail(fd), url)
         entry = _chained(fields, tail, key)
-        _write_all(fd, (b"\n" if tail.unterminated else b"") + _line(entry))
+        write_all(fd, (b"\n" if tail.unterminated else b"") + _line(entry))
         os.fsync(fd)
         _set_anchor(target, entry, url)  # still under the lock: anchors follow the file
     except OSError as exc:
@@ -565,102 +564,17 @@ def _reader_key(key: str | bytes | None) -> bytes | None:
     return found
 
 
-_KEYS: dict[Path, bytes] = {}  # key files read by this process
-_KEYS_LOCK = threading.Lock()
+def _audit_key_file(path: Path) -> KeyFile:
+    return KeyFile(path, "the audit key",
+                   fix=f"set {settings.AUDIT_KEY_FILE_VAR} to the key file (or a writable "
+                       f"place for a new one), or set {settings.AUDIT_KEY_VAR}; to start a "
+                       "new log, move both the log and the key file away",
+                   notice="keep it and back it up apart from the log")
 
 
 def _file_key(path: Path, *, create: bool) -> tuple[bytes | None, bool]:
-    """The key in ``path`` and whether it was generated now; ``(None, False)`` if absent.
-
-    Generating writes 32 random bytes (as 64 hex digits) to a temporary file opened with
-    ``O_EXCL`` (mode 0600, in a folder created 0700), then links it to ``path``: the link
-    either creates ``path`` whole or fails because another process was first, so two
-    processes starting together end up with the same key. The key's bytes are the file's
-    text, stripped: ``SYNDATA_AUDIT_KEY=$(cat audit.key)`` is the same key.
-    """
-    with _KEYS_LOCK:
-        cached = _KEYS.get(path)
-        if cached is not None:
-            return cached, False
-        created = False
-        try:
-            key = _read_key_file(path)
-        except FileNotFoundError:
-            if not create:
-                return None, False
-            created = _create_key_file(path)
-            key = _read_key_file(path)
-        _KEYS[path] = key
-        return key, created
-
-
-def _read_key_file(path: Path) -> bytes:
-    """The stripped text of a key file, or OutputError when it is empty or damaged."""
-    for attempt in range(50):  # a file still being written by the fallback below
-        try:
-            text = path.read_bytes().strip()
-        except (FileNotFoundError, NotADirectoryError) as exc:
-            raise FileNotFoundError(str(path)) from exc
-        except OSError as exc:
-            raise OutputError(f"Cannot read the audit key file {path}: "
-                              f"{exc.strerror or exc}. Check its permissions, or set "
-                              f"{settings.AUDIT_KEY_FILE_VAR} to the key file.") from exc
-        if len(text) >= 32:
-            return text
-        if attempt < 49:
-            time.sleep(0.01)
-    raise OutputError(f"The audit key file {path} is empty or damaged. Restore it from your "
-                      "backup (the log cannot be verified without it), or, to start a new "
-                      "log, move both the log and the key file away.")
-
-
-def _create_key_file(path: Path) -> bool:
-    """Generate the key file atomically; False when another process created it first."""
-    folder = path.parent
-    try:
-        if not folder.exists():
-            folder.mkdir(parents=True, exist_ok=True)
-            os.chmod(folder, 0o700)
-        text = (secrets.token_hex(32) + "\n").encode("ascii")
-        temporary = folder / f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            _write_all(fd, text)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(temporary, path)
-            created = True
-        except FileExistsError:
-            created = False
-        except OSError:  # a file system without hard links: O_EXCL on the file itself
-            created = _create_in_place(path, text)
-        finally:
-            temporary.unlink(missing_ok=True)
-    except OSError as exc:
-        raise OutputError(
-            f"Cannot create the audit key file {path}: {exc.strerror or exc}. Make its "
-            f"folder writable, set {settings.AUDIT_KEY_FILE_VAR} to a writable place, or "
-            f"set {settings.AUDIT_KEY_VAR}.") from exc
-    if created:
-        _LOG.info("generated the audit key %s: keep it and back it up apart from the log",
-                  path)
-    return created
-
-
-def _create_in_place(path: Path, text: bytes) -> bool:
-    """Create ``path`` with ``O_EXCL`` and write ``text``; False when it exists."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return False
-    try:
-        _write_all(fd, text)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    return True
+    """The audit key in ``path`` and whether it was generated now (``syndata.privacy.keyfile``)."""
+    return _audit_key_file(path).read(create=create)
 
 
 # -- the anchor -----------------------------------------------------------------------------
@@ -775,13 +689,6 @@ def _line(entry: Mapping[str, Any]) -> bytes:
     """The bytes of one log line, keys in line order, ending with a newline."""
     text = json.dumps(entry, separators=(",", ":"), ensure_ascii=True, allow_nan=False)
     return text.encode("ascii") + b"\n"
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    """Write every byte of ``data`` (``os.write`` may write less than asked)."""
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 def _read_tail(fd: int) -> _Tail:

@@ -180,7 +180,9 @@ class PiiReport:
         head = (f"PII in {len(self.findings)} of {len(self.columns_scanned)} columns "
                 f"({self.seconds:.2f} s)")
         lines = [f"  {f.column}: {f.entity} ({f.kind}, {f.share:.0%} of {f.sampled} values, "
-                 f"score {f.score:.2f}) -> {f.operator}" for f in self.findings]
+                 f"score {f.score:.2f}) -> "
+                 + (f.operator if f.identifier == "direct" else "quasi-identifier: learned")
+                 for f in self.findings]
         return "\n".join([head, *lines])
 
 

@@ -20,7 +20,7 @@ from typing import Literal
 IdentifierClass = Literal["direct", "quasi"]
 
 QUASI_ENTITIES = frozenset({
-    "LOCATION", "POSTAL_CODE", "DATE_OF_BIRTH", "AGE", "GENDER", "NRP", "STATE", "CITY",
+    "LOCATION", "POSTAL_CODE", "DATE_OF_BIRTH", "AGE", "GENDER", "STATE", "CITY",
     "COUNTRY"})
 
 

@@ -3,9 +3,11 @@
 ``guard(frame, plan)`` finds the PII columns (``detect_pii``), checks that the privacy
 plan decides each one, applies the plan's ``mask`` and ``drop`` decisions and returns
 the columns to ``regenerate`` (the model never learns them: the synthetic output gets
-Faker values of the matching entity). A PII column without a decision stops the fit
-with a ``PrivacyError`` that lists the columns and the choices, unless ``undecided`` is
-``"regenerate"`` (regenerate every undecided PII column: the safe default).
+Faker values of the matching entity). A direct identifier (``syndata.privacy.entities``)
+without a decision stops the fit with a ``PrivacyError`` that lists the columns and the
+choices, unless ``undecided`` is ``"regenerate"`` (regenerate every undecided one: the
+safe default). Quasi-identifiers (states, cities, dates of birth) without a decision are
+learned as data, under the rare-value rule, and listed in ``Guarded.quasi``.
 """
 
 from __future__ import annotations
@@ -37,11 +39,18 @@ class Guarded:
     dropped: list[str] = field(default_factory=list)
     allowed: list[str] = field(default_factory=list)
 
+    @property
+    def quasi(self) -> dict[str, str]:
+        """Quasi-identifiers learned as data (column -> entity), for the review."""
+        handled = {*self.regenerate, *self.masked, *self.dropped}
+        return {f.column: f.entity for f in self.findings.findings
+                if f.identifier == "quasi" and f.column not in handled}
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for reports (names and counts only, never values)."""
         return {"findings": self.findings.to_dict(), "regenerated": dict(self.regenerate),
                 "masked": dict(self.masked), "dropped": list(self.dropped),
-                "allowed": list(self.allowed)}
+                "allowed": list(self.allowed), "quasi_identifiers": self.quasi}
 
 
 def guard(frame: pd.DataFrame, plan: PrivacyPlan | None = None, *, table: str | None = None,
@@ -58,7 +67,8 @@ def guard(frame: pd.DataFrame, plan: PrivacyPlan | None = None, *, table: str | 
     decisions = plan.decisions(table) if plan is not None else {}
     if plan is not None:
         plan.check(list(frame.columns), table=table)
-    open_columns = {f.column: f.entity for f in report.findings if f.column not in decisions}
+    open_columns = {f.column: f.entity for f in report.findings
+                    if f.column not in decisions and f.identifier == "direct"}
     if open_columns and undecided == "stop":
         raise PrivacyError(_refusal(open_columns, name or table), open_columns)
     out = Guarded(frame, report)

@@ -208,6 +208,18 @@ def _context(decisions: Iterable[ColumnPlan], secret: str | bytes | None,
     return _Context(resolved_secret, resolved_key, find_entities)
 
 
+def check_secrets(plan: PrivacyPlan) -> None:
+    """Resolve the secrets that every table's decisions need (ConfigError when one is bad).
+
+    Called before work starts; a secret that is not set is generated then
+    (``settings.masking_secret``, ``settings.encryption_key``).
+    """
+    tables: list[str | None] = [*plan.tables] or [None]
+    for table in tables:
+        decisions = [d for d in plan.decisions(table).values() if d.action == "mask"]
+        _context(decisions, None, None, find_entities=lambda texts: [])
+
+
 def _secret(secret: str | bytes | None) -> bytes:
     if secret is None:
         return settings.masking_secret()

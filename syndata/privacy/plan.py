@@ -75,6 +75,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from syndata.errors import ConfigError, Problem
+from syndata.privacy.entities import is_direct
 
 ACTIONS: tuple[str, ...] = ("mask", "regenerate", "allow", "drop")
 Action = Literal["mask", "regenerate", "allow", "drop"]
@@ -447,6 +448,11 @@ def _proposal(findings: list[Any]) -> ColumnPlan:
                           entity=entities[0] if len(entities) == 1 else None,
                           note=f"proposed from detection: {', '.join(entities)} in free text")
     suggested, entity = suggestions[0], (entities[0] if entities else None)
+    if entities and not any(is_direct(e) for e in entities):
+        return ColumnPlan(action="allow", entity=entity, note=(
+            f"quasi-identifier ({', '.join(entities)}): learned as data, frequent values "
+            "only; the privacy report measures its risk; to coarsen it, mask it with "
+            "operator generalize"))
     note = f"proposed from detection: {entity or 'PII'}"
     if suggested in ("allow", "regenerate", "drop"):
         return ColumnPlan(action=suggested, entity=entity, note=note)  # type: ignore[arg-type]

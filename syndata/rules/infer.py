@@ -52,6 +52,7 @@ from scipy.special import ndtr
 
 from syndata.config import Config, parse_config
 from syndata.metadata import ColumnMetadata, TableMetadata
+from syndata.privacy.disclosure import shown_counts
 from syndata.rules.regex_gen import RegexNotGeneratable, compile_regex
 from syndata.rules.text import faker_for, has_provider, word_list
 
@@ -142,7 +143,11 @@ def infer_rule(meta: ColumnMetadata, values: pd.Series, *, rows: int | None = No
     if kind == "boolean" and typ in ("bool", "int"):
         return _boolean_rule(present, typ)
     if kind == "categorical":
-        return _choice_rule(present, typ)
+        rule = _choice_rule(present, typ)
+        if rule is not None:
+            return rule
+        if typ == "str":  # every value is rare: values of the same shape, none copied
+            return _text_rule(meta.name, present, locale)
     return _by_type(present, typ, n_rows)
 
 
@@ -150,6 +155,8 @@ def pii_rule(entity: str, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
     """A rule of Faker values of the entity's kind: built from no real value at all."""
     from syndata.privacy.plan import provider_for
 
+    if entity == "FREE_TEXT":  # sentences of Faker's words: no real text, no entity
+        return {"type": "sentence", "nb_words": 8}
     provider = provider_for(entity)
     if provider in ("email", "phone_number", "url"):
         return {"type": provider}
@@ -247,10 +254,13 @@ def _plain(value: Any, typ: str) -> Any:
     return str(value)
 
 
-def _choice_rule(present: pd.Series, typ: str) -> dict[str, Any]:
+def _choice_rule(present: pd.Series, typ: str) -> dict[str, Any] | None:
+    """The frequent values (seen at least k times: the disclosure rule) and their counts."""
     counts: Counter[Any] = Counter()
-    for value, count in present.value_counts().items():
+    for value, count in shown_counts(present.value_counts()).items():
         counts[_plain(value, typ)] += int(count)
+    if not counts:
+        return None
     top = counts.most_common(MAX_CHOICES)
     return {"type": "choice", "value": [v for v, _ in top], "weights": [c for _, c in top]}
 

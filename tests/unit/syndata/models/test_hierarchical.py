@@ -138,12 +138,14 @@ def test_nyc_null_foreign_key_share_is_kept(nyc, nyc_samples, scale):
 
 def test_nyc_quality_above_measured_floors(nyc, nyc_meta, nyc_samples):
     report = evaluate_schema(nyc, nyc_samples[1.0], nyc_meta)
-    # measured (seed 0): overall 0.873, column shapes 0.974, cardinality 1.000,
-    # intertable trends 0.681 (an earlier quota scheme gave 0.855 / 0.969 / 0.60-0.65)
-    assert report.overall >= 0.82, report.summary()
-    assert report.column_shapes >= 0.93, report.summary()
+    # measured (seed 0): overall 0.834, column shapes 0.951, cardinality 1.000,
+    # intertable trends 0.555. The 16 airline names are each seen once, so the disclosure
+    # rule keeps them out (airlines scores 0: declare such a lookup table "reference" to
+    # keep it); before that rule 0.873 / 0.974 / 1.000 / 0.681
+    assert report.overall >= 0.80, report.summary()
+    assert report.column_shapes >= 0.92, report.summary()
     assert report.cardinality >= 0.95, report.summary()
-    assert report.intertable_trends >= 0.58, report.summary()
+    assert report.intertable_trends >= 0.50, report.summary()
     by_name = {r["name"]: r for r in report.relationships}
     for rel in nyc_meta.relationships:
         assert by_name[rel.name]["cardinality"] >= 0.85, (rel.name, by_name[rel.name])

@@ -22,6 +22,7 @@ from syndata.errors import ConfigError, DataReadError, GenerationError
 from syndata.privacy.masking import (
     MaskResult,
     anonymize_text,
+    check_secrets,
     decrypt,
     encrypt,
     fake,
@@ -522,22 +523,46 @@ def test_mask_frame_with_a_multi_table_plan_masks_the_named_table():
         mask_frame(users, plan)
 
 
-@pytest.mark.parametrize(("decision", "variable"), [
-    ("hash", "SYNDATA_MASKING_SECRET"),
-    ({"operator": "fake", "provider": "name"}, "SYNDATA_MASKING_SECRET"),
-    ({"operator": "anonymize_text", "replace_with": "fake"}, "SYNDATA_MASKING_SECRET"),
-    ("encrypt", "SYNDATA_ENCRYPTION_KEY"),
-    ("decrypt", "SYNDATA_ENCRYPTION_KEY"),
+@pytest.mark.parametrize(("decision", "name"), [
+    ("hash", "masking.key"),
+    ({"operator": "fake", "provider": "name"}, "masking.key"),
+    ({"operator": "anonymize_text", "replace_with": "fake"}, "masking.key"),
+    ("encrypt", "encryption.key"),
 ])
-def test_a_missing_secret_is_an_error_naming_the_environment_variable(monkeypatch, decision,
-                                                                      variable):
+def test_a_missing_secret_is_generated_once_under_the_home(monkeypatch, tmp_path, caplog,
+                                                           decision, name):
     monkeypatch.delenv("SYNDATA_MASKING_SECRET", raising=False)
     monkeypatch.delenv("SYNDATA_ENCRYPTION_KEY", raising=False)
+    monkeypatch.setenv("SYNDATA_HOME", str(tmp_path / "home"))
+    frame = pd.DataFrame({"c": ["alice@example.com"]})
+    first = mask_frame(frame, plan_for(frame, decision), find_entities=find_entities).frame
+    key_file = tmp_path / "home" / "secrets" / name
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert key_file.parent.stat().st_mode & 0o777 == 0o700
+    assert f"generated the {'masking secret' if 'mask' in name else 'encryption key'}" \
+        in caplog.text and str(key_file) in caplog.text
+    text = key_file.read_bytes()
+    again = mask_frame(frame, plan_for(frame, decision), find_entities=find_entities).frame
+    assert key_file.read_bytes() == text  # kept, not generated again
+    if decision != {"operator": "fake", "provider": "name"}:
+        assert first.equals(again)  # the same secret gives the same masked values
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("SYNDATA_MASKING_SECRET", "short", "shorter than 16 characters"),
+    ("SYNDATA_ENCRYPTION_KEY", "not base64!", "not valid base64"),
+])
+def test_a_bad_secret_is_an_error_naming_the_environment_variable(monkeypatch, tmp_path,
+                                                                  variable, value, message):
+    monkeypatch.setenv("SYNDATA_HOME", str(tmp_path))
+    monkeypatch.setenv(variable, value)
     frame = pd.DataFrame({"c": ["a"]})
-    with pytest.raises(ConfigError, match=f"{variable} is not set") as info:
-        mask_frame(frame, plan_for(frame, decision), find_entities=find_entities)
+    decision = "hash" if "MASKING" in variable else "encrypt"
+    with pytest.raises(ConfigError, match=message) as info:
+        check_secrets(plan_for(frame, decision))  # before any work
     assert info.value.problems[0].path == variable
     assert "fix:" in str(info.value)
+    assert not (tmp_path / "secrets").exists()
 
 
 def test_secrets_are_read_from_the_environment(monkeypatch):

@@ -9,7 +9,6 @@ from pydantic import ValidationError
 
 from syndata.errors import ConfigError
 from syndata.privacy.plan import (
-    AGE_BANDS,
     OPERATORS,
     ColumnPlan,
     PrivacyPlan,
@@ -293,7 +292,7 @@ def test_default_plan_from_findings():
         "customer_id": ("mask", "hash", {}, "ID"),
         "birth": ("mask", "generalize", {"method": "month"}, "DATE_TIME"),
         "zip": ("mask", "generalize", {"method": "prefix", "length": 3}, "US_ZIP_CODE"),
-        "age": ("mask", "generalize", {"method": "bands", "edges": list(AGE_BANDS)}, "AGE"),
+        "age": ("allow", None, {}, "AGE"),  # a quasi-identifier: learned as data
         "notes": ("mask", "anonymize_text", {}, None),
         "religion": ("mask", "redact", {}, "NRP"),
         "secret": ("mask", "redact", {}, "PASSWORD"),
@@ -301,6 +300,8 @@ def test_default_plan_from_findings():
     }
     assert "no fake provider for entity NRP" in plan.columns["religion"].note
     assert "PERSON, PHONE_NUMBER" in plan.columns["notes"].note
+    assert "quasi-identifier (AGE)" in plan.columns["age"].note
+    assert "generalize" in plan.columns["age"].note
     # the proposal is a valid plan: it survives a round trip through YAML
     assert load_plan_text(dump_plan(plan)) == plan
 
@@ -320,7 +321,7 @@ def test_default_plan_reads_the_detector_s_operator_field():
     plan = PrivacyPlan.default_for([DetectorFinding("notes", "FREE_TEXT", "anonymize_text"),
                                     DetectorFinding("dob", "DATE_OF_BIRTH", "generalize")])
     assert plan.decision("notes").operator == "anonymize_text"
-    assert plan.decision("dob").options().method == "month"
+    assert plan.decision("dob").action == "allow"  # a quasi-identifier, learned as data
 
 
 def test_every_operator_has_a_valid_default_unless_it_needs_a_value():

@@ -185,7 +185,7 @@ def test_choice_has_the_categories_and_their_counts(tables):
 
 
 def test_choice_keeps_the_1000_most_frequent_categories():
-    values = pd.Series([f"c{i % 1500}" for i in range(4000)] + ["top"] * 50, name="c")
+    values = pd.Series([f"c{i % 1500}" for i in range(7500)] + ["top"] * 50, name="c")
     rule = infer_rule(meta_of(values, "categorical"), values)
     assert len(rule["value"]) == 1000 and rule["value"][0] == "top"
     assert rule["weights"][0] == 50
@@ -461,3 +461,16 @@ def test_regenerated_config_is_none_when_every_column_is_learned(tables):
     out = apply_rules(diamonds.drop(columns="rownames").head(500), config, "diamonds", seed=1,
                       start=1000)
     assert list(out.rownames) == list(range(54941, 55441))
+
+
+def test_choice_lists_no_value_seen_fewer_than_k_times():
+    values = pd.Series(["common"] * 20 + ["fair"] * 5 + ["rare"] * 4 + ["once"], name="c")
+    rule = infer_rule(meta_of(values, "categorical"), values)
+    assert rule["value"] == ["common", "fair"] and rule["weights"] == [20, 5]
+
+
+def test_choice_of_only_rare_values_copies_none():
+    values = pd.Series([f"Title number {i}" for i in range(40)] * 2, name="title")
+    rule = infer_rule(meta_of(values, "categorical"), values)
+    assert rule is not None and rule["type"] != "choice"
+    assert not any(v in str(rule) for v in values)
