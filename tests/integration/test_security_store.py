@@ -145,7 +145,11 @@ def test_a_job_over_the_time_limit_is_failed_with_the_reason(tmp_path: Path) -> 
     server = Server(env, workers=1).start()
     try:
         with server.client() as http:
-            slow = {**GENERATE, "config": {**GENERATE["config"], "rows": 100_000_000}}
+            columns = [*GENERATE["config"]["tables"][0]["columns"],
+                       {"name": "code", "type": "str",
+                        "rule": {"type": "regex", "pattern": "[A-Z]{8}-[0-9]{6}"}}]
+            slow = {**GENERATE, "config": {"tables": [{"table_name": "t", "columns": columns}],
+                                           "rows": 100_000_000}}
             job = http.post("/jobs", json=slow).json()
             done = wait_job(http, job["job_id"], timeout=90)
             assert done["status"] == "failed", done
