@@ -11,6 +11,11 @@ Column kinds:
 * pattern kinds ``email``, ``phone``, ``url``, ``uuid``, ``postal_code`` — regenerated
   by the matching rule; ``date_string`` — dates stored as strings: modelled as
   datetimes and written back in their own ``format``.
+
+A column is ``phone`` when its values are written as phone numbers (a leading ``+`` or
+``(``, or digit groups split two times or more: ``030 1234 5678``), or are phone-shaped
+and the column name says phone; codes with one split (case ids ``17-000003``), bare
+digit runs, SSNs (``123-45-6789``) and IPv4 addresses are not.
 """
 
 from __future__ import annotations
@@ -44,8 +49,14 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "url": re.compile(r"^(https?://|www\.)[^\s]+$"),
     "phone": re.compile(r"^\+?\(?(\d[\s.\-()]*){7,15}(\s*(x|ext\.?)\s*\d{1,6})?$"),
     "postal_code": re.compile(r"^(\d{5}(-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|"
-                              r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$"),
+                              r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[1-9]\d{3} ?[A-Z]{2})$"),
 }
+# Written as a phone number: a leading + or (, or digit groups split two times or more.
+_PHONE_WRITTEN = re.compile(r"^\s*[+(]|\d[\s.\-/)]+\d+[\s.\-/)]+\d")
+_NOT_PHONE = re.compile(r"^\d{3}-\d{2}-\d{4}$|^\d{1,3}(\.\d{1,3}){3}$")  # SSN, IPv4
+_PHONE_NAME = re.compile(r"phone|(^|[^a-z])(tel|mobile|cell|fax|handy)([^a-z]|$)|telefon",
+                         re.IGNORECASE)
+PHONE_WRITTEN_SHARE = 0.5
 _ID_NAME = re.compile(r"(^id$|_id$|^id_|Id$|ID$|^key$|_key$|_code$|^code$)")
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y",
                  "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ",
@@ -326,7 +337,7 @@ def _kind(name: str, dtype: str, present: pd.Series, full: pd.Series) -> str:
     if date_format(text) is not None:
         return "date_string"
     for kind, pattern in PATTERNS.items():
-        if text.str.match(pattern).mean() >= 0.9:
+        if text.str.match(pattern).mean() >= 0.9 and (kind != "phone" or _is_phone(name, text)):
             return kind
     if _ID_NAME.search(name) and is_key(full):
         return "id"
@@ -334,6 +345,18 @@ def _kind(name: str, dtype: str, present: pd.Series, full: pd.Series) -> str:
     if not all_distinct and (distinct <= MAX_CATEGORIES or distinct <= 0.5 * len(present)):
         return "categorical"
     return "id" if is_key(full) and text.str.len().std() < 1 else "text"
+
+
+def _is_phone(name: str, text: pd.Series) -> bool:
+    """Phone-shaped values that are phone numbers: written as such, or so named.
+
+    SSNs and IPv4 addresses are never phone numbers; codes with one split ("17-000003")
+    and bare digit runs are only in a column whose name says phone.
+    """
+    if text.str.match(_NOT_PHONE).mean() > 0.1:
+        return False
+    return bool(_PHONE_NAME.search(name)) or bool(
+        text.str.contains(_PHONE_WRITTEN).mean() >= PHONE_WRITTEN_SHARE)
 
 
 def _is_row_number(values: pd.Series) -> bool:

@@ -8,16 +8,24 @@ column, not per cell:
   the sampled values (the entity with the highest total score over the sample wins, so
   stray hits such as a URL inside e-mail addresses, UK NHS numbers among phone numbers
   or phone numbers among SSNs do not decide);
-- else a *column* finding of names (or places) when most values read like names
-  (capitalised words, no digits) and enough of them hold a listed first or last name,
-  fewer when the column name speaks of people ("account_holder") and none when it says
-  first or last name ("cognome"): names outside Faker's lists are found that way;
+- else a *column* finding of places when the column is named as a place ("city",
+  "hometown") and most values read like names, enough of them known places (a value
+  "Minneapolis, Minnesota" counts when one of its parts is); in a column named as a
+  neighbourhood or district (places no list holds) name-like values suffice;
+- else a *column* finding of names when most values read like names (capitalised words,
+  no digits) and enough of them hold a listed first or last name, fewer when the column
+  name speaks of people ("account_holder") and none when it says first or last name
+  ("cognome"): names outside Faker's lists are found that way;
 - a *free_text* finding when the values are text of several words and at least
   ``free_text_share`` of them contain a personal entity (a name, e-mail, phone, ...).
 
 The column name is the context of every value: its words, their compounds ("zipcode")
 and the recognizers' context words that begin or end them ("birthdate" -> "birth") are
-matched whole against each recognizer's context words.
+matched whole against each recognizer's context words. It also says whose names the
+values are: a column named as a place ("city", "neighborhood") or as a thing
+("clinic_name", "animal_name", "job_title", "team") holds no person names, unless it
+also speaks of people ("customer_city"); and a licence number is a driver's licence only
+when the name says driver.
 
 A finding carries counts only (how many sampled values each entity matched), never a
 value, so the report can be stored and shown. Each finding suggests a masking operator
@@ -74,6 +82,30 @@ NAME_SHAPE_SHARE_WITH_CONTEXT = 0.9
 NAME_KNOWN_SHARE_WITH_CONTEXT = 0.05
 # The same for places, in a column named as a place ("location", "city").
 PLACE_KNOWN_SHARE = 0.25
+# Places that no list holds: in a column named so, values that read like names are places.
+AREA_WORDS = frozenset({"neighborhood", "neighbourhood", "neighborhoods", "neighbourhoods",
+                        "district", "borough", "suburb", "barrio", "quartier", "stadtteil",
+                        "bezirk", "wijk", "arrondissement"})
+PLACE_WORDS = frozenset(LocationRecognizer.CONTEXT) | AREA_WORDS | {"hometown", "birthplace"}
+# Name words that say whose name it is not ("clinic_name", "team"): things and bodies.
+THING_WORDS = frozenset({
+    "animal", "pet", "dog", "cat", "horse", "breed", "species", "genus", "plant", "crop",
+    "product", "item", "brand", "model", "make", "manufacturer", "vendor", "supplier",
+    "merchant", "company", "firm", "business", "employer", "organization", "organisation",
+    "org", "institution", "inst", "agency", "department", "dept", "clinic", "hospital",
+    "facility", "school", "college", "university", "team", "club", "league", "franchise",
+    "store", "shop", "restaurant", "hotel", "venue", "stadium", "park", "station", "airport",
+    "airline", "carrier", "ship", "vessel", "boat", "aircraft", "app", "project", "event",
+    "course", "program", "programme", "drug", "medication", "medicine", "disease",
+    "diagnosis", "song", "track", "album", "movie", "film", "book", "title", "game", "job",
+    "occupation", "profession", "role", "position", "category", "genre", "color", "colour"})
+# Name words that name the person, not a thing: a role ("customer") or a part ("surname").
+PERSON_WORDS = frozenset(NameRecognizer.CONTEXT) - {"name", "names", "nombre", "nom", "naam"}
+# Entities the column name must name, beyond the recognizer's broader context words.
+CONTEXT_REQUIRED: dict[str, frozenset[str]] = {
+    "US_DRIVER_LICENSE": frozenset({"driver", "drivers", "driving", "dl", "dls", "cdl",
+                                    "cdls"}),
+}
 NAME_ENTITIES = ("PERSON", "FIRST_NAME", "LAST_NAME")
 FIRST_HINTS = frozenset({"first", "given", "fname", "forename", "vorname", "prenom", "voornaam",
                          "firstname", "givenname"})
@@ -201,6 +233,8 @@ class _Tally:
     name_single: int = 0
     name_known: int = 0
     name_score: float = 0.0
+    places: int = 0  # values that are a known place, or hold one ("Boston, Massachusetts")
+    place_score: float = 0.0
 
     @property
     def empty(self) -> bool:
@@ -354,13 +388,15 @@ def context_words(column: str, vocabulary: Iterable[str] = ()) -> list[str]:
 
     The name's words (split at separators and camel case), each pair of neighbours
     joined ("zip", "code", "zipcode"), and the ``vocabulary`` words that begin or end
-    one of those ("birthdate" -> "birth"; "cellphone" -> "phone").
+    one of the name's own words ("birthdate" -> "birth"; "cellphone" -> "phone"; not
+    "animal_name" -> "lname").
     """
     spaced = _CAMEL.sub(" ", column)
     words = [w.lower() for w in re.split(r"[^0-9A-Za-zÀ-ÿ]+", spaced) if w and not w.isdigit()]
+    own = list(words)
     words += [a + b for a, b in itertools.pairwise(words)]
     found = dict.fromkeys(words)
-    for word in words:
+    for word in own:  # not across a join: "animalname" holds no "lname"
         for known in vocabulary:
             if 3 <= len(known) < len(word) and (word.startswith(known) or word.endswith(known)):
                 found[known] = None
@@ -374,15 +410,34 @@ def _analyze_column(analyzer: Any, texts: list[str], context: list[str],
                     threshold: float) -> _Tally:
     tally = _Tally()
     floor = min(threshold, 0.25)  # lower results count as name evidence only
+    places = bool(set(context) & PLACE_WORDS)
     for begin, end in ((0, PROBE_SIZE), (PROBE_SIZE, len(texts))):
         for text in texts[begin:end]:
             results = analyzer.analyze(text, language=LANGUAGE, context=context,
                                        score_threshold=floor)
-            _count(tally, text, [r for r in results if r.entity_type not in IGNORED_ENTITIES],
-                   threshold)
-        if tally.empty:
+            results = [r for r in results if r.entity_type not in IGNORED_ENTITIES]
+            _count(tally, text, results, threshold)
+            if places:
+                _count_place(tally, analyzer, text, results, context, threshold)
+        if tally.empty and not (places and tally.name_shaped):
             break
     return tally
+
+
+def _count_place(tally: _Tally, analyzer: Any, text: str, results: list[Any],
+                 context: list[str], threshold: float) -> None:
+    """Count a value that is a known place, or whose comma-separated parts hold one."""
+    length = max(len(text.strip()), 1)
+    scores = [r.score for r in results if r.entity_type == "LOCATION" and r.score >= threshold
+              and (r.end - r.start) >= WHOLE_VALUE_COVER * length]
+    if not scores and text.count(",") in (1, 2):
+        for part in text.split(","):
+            found = analyzer.analyze(part.strip(), language=LANGUAGE, entities=["LOCATION"],
+                                     context=context, score_threshold=threshold)
+            scores += [r.score for r in found]
+    if scores:
+        tally.places += 1
+        tally.place_score += max(scores)
 
 
 def _count(tally: _Tally, text: str, results: list[Any], threshold: float) -> None:
@@ -423,21 +478,27 @@ def _count_name(tally: _Tally, text: str, results: list[Any]) -> None:
 def _decide(column: str, tally: _Tally, context: list[str], min_share: float,
             free_text_share: float, operators: dict[str, str]) -> PiiFinding | None:
     n = tally.sampled
-    if n == 0 or tally.empty:
+    if n == 0:
         return None
-    if tally.whole:
-        entity = max(tally.whole, key=lambda e: (tally.whole_score[e], tally.whole[e],
-                                                 e not in _WEAK, e))
+    candidates = [e for e in tally.whole if _may_be(e, context)]
+    if candidates:
+        entity = max(candidates, key=lambda e: (tally.whole_score[e], tally.whole[e],
+                                                e not in _WEAK, e))
         entity = _name_hint(entity, tally, context)
         share = tally.whole[entity] / n
         if share >= min_share:
             return _finding(column, entity, "column", tally.whole_score[entity] / tally.whole[
                 entity], share, n, dict(tally.whole.most_common()), operators)
     if _is_place_column(tally, context):
-        return _finding(column, "LOCATION", "column", tally.whole_score["LOCATION"] /
-                        tally.whole["LOCATION"], tally.name_shaped / n, n,
-                        dict(tally.whole.most_common()), operators)
-    if _is_name_column(tally, context):
+        # places by the column name and the values' shape alone score the threshold
+        score = tally.place_score / tally.places if tally.places else DEFAULT_THRESHOLD
+        evidence = {"LOCATION": max(tally.places, tally.whole["LOCATION"]),
+                    **{e: c for e, c in tally.whole.most_common() if e != "LOCATION"}}
+        return _finding(column, "LOCATION", "column", score, tally.name_shaped / n, n,
+                        evidence, operators)
+    if tally.empty:
+        return None
+    if _names_allowed(context) and _is_name_column(tally, context):
         entity = "PERSON" if tally.name_single < n / 2 else _name_hint("FIRST_NAME", tally,
                                                                        context, force=True)
         evidence = {entity: tally.name_shaped, **{e: c for e, c in tally.whole.most_common()
@@ -454,21 +515,42 @@ def _decide(column: str, tally: _Tally, context: list[str], min_share: float,
     return None
 
 
+def _names_allowed(context: list[str]) -> bool:
+    """False when the column name says its names are of places or things, not people.
+
+    "city": Jackson, Austin, Florence are places there; "clinic_name", "animal_name",
+    "job_title": names of things. A person word wins ("customer_city", "artist_name").
+    """
+    words = set(context)
+    return not words & (PLACE_WORDS | THING_WORDS) or bool(words & PERSON_WORDS)
+
+
+def _may_be(entity: str, context: list[str]) -> bool:
+    """Whether the column name allows ``entity`` as the column's entity."""
+    if entity in NAME_ENTITIES:
+        return _names_allowed(context)
+    required = CONTEXT_REQUIRED.get(entity)
+    return required is None or bool(required & set(context))
+
+
 def _is_place_column(tally: _Tally, context: list[str]) -> bool:
-    """Capitalised names in a column named as a place, enough of them known places."""
+    """Name-like values in a column named as a place, enough of them known places.
+
+    In a column named as a neighbourhood or district (``AREA_WORDS``), whose places no
+    list holds, name-like values suffice.
+    """
     n = tally.sampled
     words = set(context)
-    return (bool(words & set(LocationRecognizer.CONTEXT))
-            and not words & set(NameRecognizer.CONTEXT)
-            and tally.name_shaped >= NAME_SHAPE_SHARE * n
-            and tally.whole["LOCATION"] >= PLACE_KNOWN_SHARE * n)
+    if not words & PLACE_WORDS or words & PERSON_WORDS:
+        return False
+    if tally.name_shaped < NAME_SHAPE_SHARE * n:
+        return False
+    return bool(words & AREA_WORDS) or tally.places >= PLACE_KNOWN_SHARE * n
 
 
 def _is_name_column(tally: _Tally, context: list[str]) -> bool:
     n = tally.sampled
     words = set(context)
-    if words & set(LocationRecognizer.CONTEXT) and not words & set(NameRecognizer.CONTEXT):
-        return False  # "city": Jackson, Austin, Florence are places there
     shaped, known = tally.name_shaped / n, tally.name_known / n
     if shaped >= NAME_SHAPE_SHARE and known >= NAME_KNOWN_SHARE:
         return True
