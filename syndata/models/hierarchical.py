@@ -20,6 +20,32 @@ child's model also draws the attributes its other parents should have, and each
 child row takes the synthetic parent nearest to them, within that parent's learned
 number of children. Foreign keys are always taken from the parents' synthetic primary
 keys, so they always resolve; primary keys are regenerated unique.
+
+Children per parent are stored smoothed, never as the exact list (``_smoothed``): the
+counts are sorted into bins of consecutive values holding at least k parents each (k
+is the disclosure rule's ``rare_k()``, ``SYNDATA_RARE_K``, default 5; on big tables at
+least 1/``MAX_BINS`` of the parents), and the model keeps per bin only its share of the
+parents and an interval to draw from uniformly: the bin's mean ± √3 standard
+deviations (a uniform draw with the bin's mean and spread), at least ± 0.5. A count
+shared by k or more parents is a bin of its own, ``[v - 0.5, v + 0.5]``, which rounds
+back to ``v``: childless parents stay childless. Parents of rarer counts are gathered
+until a bin is full, the last few taken from a common count next to them when there is
+one, so that a common count stays a bin of its own. Every stored number is thus a mean
+or spread over at least k parents, or a count at least k parents share: no rare count
+(the one customer with 212 orders) is in the model. The parents' own model learns the
+``_n.`` columns on the same smoothed scale (each parent's count replaced by the
+smoothed distribution's quantile at its rank, ties in random order), so their
+correlation with the parent's attributes is kept while its stored marginals hold no
+exact count either.
+
+The trade-off: within a bin, the spread of counts is replaced by a uniform one with
+the same mean and standard deviation, so the children-per-parent distribution is only
+as exact as the bins are narrow. Sampling rescales the counts to the table's size, so
+the mean number of children per parent is kept exactly. Parent tables of thousands of
+rows lose nothing measurable (cardinality 0.997-1.000); a parent table of a few dozen
+rows is split into a handful of bins, and its children-per-parent score drops (1.000 to
+0.70-0.97 on lookup tables of 6 to 48 rows; see ``bench/RESULTS.md``).
+``SYNDATA_RARE_K=1`` keeps every count exactly (and every rare category too).
 """
 
 from __future__ import annotations
@@ -35,6 +61,7 @@ import pandas as pd
 from syndata.errors import ModelError
 from syndata.metadata import ColumnMetadata, Metadata, Relationship, TableMetadata
 from syndata.models.base import MultiTableSynthesizer, Synthesizer
+from syndata.privacy.disclosure import rare_k
 
 COUNT = "_n.{child}.{fk}"
 CONTEXT = "_p.{fk}.{column}"
@@ -42,6 +69,7 @@ HAS = "_has.{fk}"
 NEIGHBOURS = 10  # candidate parents per child row when matching a secondary foreign key
 MAX_ONE_HOT = 20  # categories up to this many are one-hot when matching, ranks beyond
 REFERENCE = "reference"  # a table model: keep the table's rows as they are (lookup data)
+MAX_BINS = 2_000  # children-per-parent bins at most (bins of >= 1/MAX_BINS of the parents)
 
 
 @dataclass
@@ -54,8 +82,10 @@ class _TablePlan:
     secondary: list[Relationship] = field(default_factory=list)
     context: dict[str, list[str]] = field(default_factory=dict)  # fk -> parent columns
     nullable: set[str] = field(default_factory=set)  # fks with a _has flag
+    null_context: set[str] = field(default_factory=set)  # context columns with nulls at fit
     counts: list[Relationship] = field(default_factory=list)  # fks referring to this table
-    cardinality: dict[str, np.ndarray] = field(default_factory=dict)  # count col -> quantiles
+    # count column -> the smoothed children per parent: rows lo, hi, share (``_smoothed``)
+    cardinality: dict[str, np.ndarray] = field(default_factory=dict)
     null_rows: dict[str, int] = field(default_factory=dict)  # fk -> rows with a null fk
 
 
@@ -83,14 +113,18 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
     # ------------------------------------------------------------------ fit
 
     def fit(self, tables: Mapping[str, pd.DataFrame], metadata: Metadata,
-            progress: Any = None) -> Self:
-        """Learn every table of ``metadata`` from ``tables`` (name -> frame)."""
+            progress: Any = None, sizes: Mapping[str, int] | None = None) -> Self:
+        """Learn every table of ``metadata`` from ``tables`` (name -> frame).
+
+        ``sizes`` gives the table sizes that scale 1 stands for when ``tables`` are only
+        part of the rows (the rest held out to measure privacy); default their lengths.
+        """
         from syndata.models import MODELS, make_model
 
         self._check_input(tables, metadata)
         self.metadata_ = metadata
         self.order_ = metadata.order()
-        self.rows_ = {t: len(tables[t]) for t in self.order_}
+        self.rows_ = {t: int((sizes or {}).get(t, len(tables[t]))) for t in self.order_}
         self.plans_: dict[str, _TablePlan] = {}
         self.models_: dict[str, Synthesizer] = {}
         self.references_: dict[str, pd.DataFrame] = {}
@@ -116,6 +150,17 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             if progress is not None:
                 progress(name, done + 1, len(self.order_))
         return self
+
+    def exclude_values_of(self, tables: Mapping[str, pd.DataFrame]) -> None:
+        """Keep every real value of regenerated PII columns out of samples, per table.
+
+        ``fit`` excludes the training rows' values; pass all real rows (held-out ones
+        too), as with ``Synthesizer.exclude_values_of``.
+        """
+        self._check_fitted()
+        for name, model in self.models_.items():
+            if name in tables:
+                model.exclude_values_of(tables[name])
 
     def _reference(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
         """A reference table's own rows, kept as they are (with its children counts)."""
@@ -164,7 +209,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
                         c not in {r.child_key for r in meta.parents_of(rel.parent_table)}]
             plan.context[rel.child_key] = modelled[:self.context_columns]
             nulls = int(data[rel.child_key].isna().sum())
-            plan.null_rows[rel.child_key] = nulls
+            plan.null_rows[rel.child_key] = round(nulls * self.rows_[name] / max(len(data), 1))
             if nulls:
                 plan.nullable.add(rel.child_key)
         return plan
@@ -178,14 +223,16 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         for fk in fks:
             table_meta.columns[fk].kind = "id"
         extra: dict[str, pd.Series] = {}
+        k = rare_k()
         for rel in plan.counts:
             counts = tables[rel.child_table][rel.child_key].value_counts()
             pk = data[rel.parent_key]
             values = counts.reindex(pk.to_numpy(), fill_value=0).to_numpy(dtype=np.int64)
             col = COUNT.format(child=rel.child_table, fk=rel.child_key)
-            extra[col] = pd.Series(values, index=data.index)
-            plan.cardinality[col] = _quantiles(values)
-            table_meta.columns[col] = ColumnMetadata(col, "numerical", "int")
+            plan.cardinality[col] = _smoothed(values, k)
+            extra[col] = pd.Series(_on_smoothed_scale(values, plan.cardinality[col]),
+                                   index=data.index)
+            table_meta.columns[col] = ColumnMetadata(col, "numerical", "float")
         for rel in meta.parents_of(plan.name):
             parent = tables[rel.parent_table].set_index(rel.parent_key)
             keys = data[rel.child_key].to_numpy()
@@ -213,6 +260,8 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             fk, column = col[3:].split(".", 1) if col.startswith("_p.") else ("", "")
             if fk and column in plan.context.get(fk, []):
                 plan.context[fk].remove(column)
+        plan.null_context = {c for c in frame.columns
+                             if c.startswith("_p.") and frame[c].isna().any()}
         return frame, table_meta
 
     # ------------------------------------------------------------------ sample
@@ -304,14 +353,26 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
 
     def _known(self, plan: _TablePlan, col: str, values: np.ndarray, n_null: int,
                rng: np.random.Generator) -> list[Any]:
-        """Condition values the child's model knows (unseen categories -> a seen one)."""
+        """Condition values the child's model knows.
+
+        An unseen category becomes a seen one; a missing value, when the model saw none
+        in ``col``, becomes a seen category or another parent's value.
+        """
         given = pd.Series(list(values) + [None] * n_null, dtype=object)
         known = self.models_[plan.name].known_categories(col)
+        present = given.notna().to_numpy()
         if known:
-            unseen = given.notna().to_numpy() & ~given.isin(known).to_numpy()
+            unseen = present & ~given.isin(known).to_numpy()
             if unseen.any():
                 pool = np.array(sorted(known, key=str), dtype=object)
                 given[unseen] = pool[rng.integers(len(pool), size=int(unseen.sum()))]
+        missing = ~present
+        missing[len(values):] = False  # rows of a null foreign key: null context is learned
+        if missing.any() and col not in getattr(plan, "null_context", {col}):
+            pool = (np.array(sorted(known, key=str), dtype=object) if known
+                    else given[present].to_numpy(dtype=object))
+            if len(pool):
+                given[missing] = pool[rng.integers(len(pool), size=int(missing.sum()))]
         return given.tolist()
 
     def _assign_parent(self, frame: pd.DataFrame, plan: _TablePlan, rel: Relationship,
@@ -349,12 +410,91 @@ def _keys(values: np.ndarray, dtype: Any) -> pd.Series:
     return series if series.isna().any() else series.astype(dtype)
 
 
-def _quantiles(counts: np.ndarray, size: int = 2_000) -> np.ndarray:
-    """The distribution of children per parent, as at most ``size`` quantiles."""
-    ordered = np.sort(counts.astype(float))
-    if len(ordered) <= size:
-        return ordered
-    return np.quantile(ordered, (np.arange(size) + 0.5) / size)
+def _smoothed(counts: np.ndarray, k: int, max_bins: int = MAX_BINS) -> np.ndarray:
+    """Children per parent as bins of at least ``k`` parents (see the module docstring).
+
+    Returns a ``(3, bins)`` array: each bin's lower and upper edge and its share of the
+    parents. Bins hold consecutive count values. A value shared by enough parents is a
+    bin of its own; parents of rarer values are gathered until a bin is full, taking the
+    last few it needs from a common value when one follows (or, for the highest counts,
+    from the common value before them), so a common value such as 0 children stays a bin
+    of its own. A bin spans its mean ± √3 standard deviations (at least ± 0.5); no edge
+    is below -0.5 (draws rounded to counts give 0 at least). Neighbouring bins may
+    overlap: draws are sorted before use.
+    """
+    n = len(counts)
+    if n == 0:
+        return np.zeros((3, 0))
+    values, freq = np.unique(np.asarray(counts, dtype=np.int64), return_counts=True)
+    least = max(k, -(-n // max_bins), 1)
+    bins: list[list[tuple[int, int]]] = []  # (count value, parents) pairs
+    current: list[tuple[int, int]] = []
+    mass = 0
+    for value, parents in zip(values.tolist(), freq.tolist(), strict=True):
+        if current and parents >= 2 * least - mass:  # complete the bin from a common value
+            take = least - mass
+            bins.append([*current, (value, take)])
+            current, mass, parents = [], 0, parents - take
+        if not current and parents >= least:
+            bins.append([(value, parents)])
+            continue
+        current.append((value, parents))
+        mass += parents
+        if mass >= least:
+            bins.append(current)
+            current, mass = [], 0
+    if current:  # the highest counts, fewer than `least` parents
+        last = bins[-1] if bins else []
+        if len(last) == 1 and last[0][1] >= 2 * least - mass:
+            value, parents = last[0]
+            bins[-1] = [(value, parents - (least - mass))]
+            bins.append([(value, least - mass), *current])
+        elif bins:
+            bins[-1] = [*last, *current]
+        else:
+            bins.append(current)
+    weights = [np.array([p for _, p in b], dtype=float) for b in bins]
+    points = [np.array([v for v, _ in b], dtype=float) for b in bins]
+    share = np.array([w.sum() / n for w in weights])
+    means = np.array([np.average(x, weights=w) for x, w in zip(points, weights, strict=True)])
+    spread = np.array([np.sqrt(3 * np.average((x - m) ** 2, weights=w))
+                       for x, m, w in zip(points, means, weights, strict=True)])
+    half = np.maximum(spread, 0.5)
+    lo, hi = means - half, means + half
+    return np.vstack([np.maximum(lo, -0.5), hi, share])
+
+
+def _inverse(cardinality: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Children per parent at probability ``levels`` (in [0, 1]) of a stored distribution.
+
+    ``cardinality`` is ``_smoothed``'s bins (uniform within each); a one-dimensional array
+    is a model stored before smoothing: quantiles at evenly spaced levels.
+    """
+    if cardinality.ndim == 1:
+        grid = (np.arange(len(cardinality)) + 0.5) / len(cardinality)
+        return np.interp(levels, grid, cardinality)
+    lo, hi, share = cardinality
+    if len(share) == 0:
+        return np.zeros(len(levels))
+    top = np.cumsum(share)
+    index = np.minimum(np.searchsorted(top, levels, side="right"), len(share) - 1)
+    within = np.clip((levels - (top[index] - share[index])) / share[index], 0.0, 1.0)
+    return lo[index] + within * (hi[index] - lo[index])
+
+
+def _on_smoothed_scale(counts: np.ndarray, cardinality: np.ndarray) -> np.ndarray:
+    """Each parent's count replaced by the smoothed distribution's quantile at its rank.
+
+    Ties are ranked at random (a fixed seed: fitting stays deterministic), so the values
+    keep the counts' order and their correlation with the parent's attributes.
+    """
+    n = len(counts)
+    if n == 0:
+        return np.zeros(0)
+    order = np.lexsort((np.random.default_rng(0).random(n), counts))
+    out = np.empty(n)
+    out[order] = np.sort(_inverse(cardinality, (np.arange(n) + 0.5) / n))
+    return out
 
 
 def _quotas(generated: np.ndarray, cardinality: np.ndarray, target: int,
@@ -362,18 +502,18 @@ def _quotas(generated: np.ndarray, cardinality: np.ndarray, target: int,
     """Children per parent, ``target`` in all, distributed as the real parents' were.
 
     The parents' model ranks the parents (its ``generated`` counts, learned jointly with
-    their attributes; ties at random); the counts themselves are the real distribution's
-    quantiles at evenly spaced levels (``cardinality``), so the spread of children per
-    parent is kept without sampling noise. They are then scaled to sum to ``target``
-    with randomised rounding; a parent without children keeps none.
+    their attributes; ties at random); the counts themselves are the smoothed
+    distribution's quantiles at evenly spaced levels (``cardinality``, see
+    ``_smoothed``), rounded, so the spread of children per parent is kept without
+    sampling noise. They are then scaled to sum to ``target`` with randomised rounding;
+    a parent without children keeps none.
     """
     n = len(generated)
     out = np.zeros(n, dtype=np.int64)
     if n == 0 or target <= 0:
         return out
     levels = (np.arange(n) + 0.5) / n
-    grid = (np.arange(len(cardinality)) + 0.5) / len(cardinality)
-    values = np.round(np.interp(levels, grid, cardinality))  # ascending
+    values = np.sort(np.maximum(np.round(_inverse(cardinality, levels)), 0.0))
     if values.sum() <= 0:
         values[-1] = 1.0
     rank = np.lexsort((rng.random(n), np.nan_to_num(generated, nan=-1.0)))

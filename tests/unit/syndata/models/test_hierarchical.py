@@ -14,6 +14,7 @@ import pytest
 from syndata.errors import ModelError
 from syndata.metadata import Metadata, Relationship
 from syndata.models import CART, GaussianCopula, HierarchicalSynthesizer
+from syndata.privacy.disclosure import rare_k
 from syndata.quality_schema import evaluate_schema
 from syndata.relations import detect_metadata, resolve_orphans
 
@@ -138,10 +139,12 @@ def test_nyc_null_foreign_key_share_is_kept(nyc, nyc_samples, scale):
 
 def test_nyc_quality_above_measured_floors(nyc, nyc_meta, nyc_samples):
     report = evaluate_schema(nyc, nyc_samples[1.0], nyc_meta)
-    # measured (seed 0): overall 0.834, column shapes 0.951, cardinality 1.000,
-    # intertable trends 0.555. The 16 airline names are each seen once, so the disclosure
+    # measured (seed 0): overall 0.824, column shapes 0.953, cardinality 0.987,
+    # intertable trends 0.526. The 16 airline names are each seen once, so the disclosure
     # rule keeps them out (airlines scores 0: declare such a lookup table "reference" to
-    # keep it); before that rule 0.873 / 0.974 / 1.000 / 0.681
+    # keep it); before that rule 0.873 / 0.974 / 1.000 / 0.681. Children per parent are
+    # smoothed into bins of 5 parents: flights per airline (16 parents) score 0.938, the
+    # other relationships 0.999-1.000 (exact counts: 1.000 each)
     assert report.overall >= 0.80, report.summary()
     assert report.column_shapes >= 0.92, report.summary()
     assert report.cardinality >= 0.95, report.summary()
@@ -223,12 +226,16 @@ def test_retail_keys_resolve_and_children_per_parent_are_kept(retail, retail_mod
     for rel in meta.relationships:
         real = children_per_parent(frames, rel)
         synth = children_per_parent(synthetic, rel)
-        real_mean, synth_mean = real[real > 0].mean(), synth[synth > 0].mean()
-        assert abs(synth_mean - real_mean) <= 0.25 * real_mean, (rel.name, real_mean, synth_mean)
+        assert abs(synth.mean() - real.mean()) <= 0.05 * real.mean(), rel.name
+        assert abs(synth.std() - real.std()) <= 0.25 * real.std(), (rel.name, real.std(),
+                                                                    synth.std())
         # parents without children (childless customers, categories, orders unshipped);
-        # a handful of parents (3 regions at scale 0.5) cannot hit a share exactly
-        tolerance = 0.1 + 1 / len(synth)
-        assert abs((synth == 0).mean() - (real == 0).mean()) <= tolerance, rel.name
+        # a handful of parents (3 regions at scale 0.5) cannot hit a share exactly, and
+        # fewer than k childless parents (3 of 10 categories) are a rare count: smoothed
+        # into the next counts (hierarchical._smoothed), they may all get children
+        childless = (real == 0).mean()
+        tolerance = 0.1 + 1 / len(synth) + (childless if (real == 0).sum() < rare_k() else 0)
+        assert abs((synth == 0).mean() - childless) <= tolerance, rel.name
 
 
 def test_retail_key_types_and_nullable_foreign_keys(retail, retail_model):
