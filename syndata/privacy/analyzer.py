@@ -75,7 +75,13 @@ from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngineProvider
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
+    EsNieRecognizer,
+    EsNifRecognizer,
+    IbanRecognizer,
+    ItFiscalCodeRecognizer,
     PhoneRecognizer,
+    UkNinoRecognizer,
+    UrlRecognizer,
     UsSsnRecognizer,
 )
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -287,9 +293,9 @@ def _new_analyzer(model: str, extra: Sequence[EntityRecognizer | RecognizerSpec]
     registry = engine.registry
     if model not in NER_MODELS:
         registry.remove_recognizer("SpacyRecognizer")  # a blank pipeline has no NER
-    registry.remove_recognizer("PhoneRecognizer")
-    registry.remove_recognizer("CreditCardRecognizer")
-    registry.remove_recognizer("UsSsnRecognizer")
+    for name in ("PhoneRecognizer", "CreditCardRecognizer", "UsSsnRecognizer",
+                 "IbanRecognizer", "UrlRecognizer", "NhsRecognizer", "MedicalLicenseRecognizer"):
+        registry.remove_recognizer(name)  # replaced by ours (``_builtin_recognizers``)
     for recognizer in _builtin_recognizers():
         registry.add_recognizer(recognizer)
     for item in extra:
@@ -334,9 +340,15 @@ def _save_blank_model(path: Path) -> None:
 
 def _builtin_recognizers() -> list[EntityRecognizer]:
     return [FastPhoneRecognizer(supported_regions=PHONE_REGIONS, context=PHONE_CONTEXT),
-            PhonePatternRecognizer(),
-            CreditCardRecognizer(patterns=[*CreditCardRecognizer.PATTERNS, _CARD_PATTERN]),
+            PhonePatternRecognizer(), CardRecognizer(), StrictIbanRecognizer(),
+            WebUrlRecognizer(), UkNhsRecognizer(), DeaNumberRecognizer(),
             UsSsnRecognizer(context=[*UsSsnRecognizer.CONTEXT, "socsec", "socialsecurity"]),
+            UkNinoRecognizer(context=["nino", "ni", "insurance", "national"]),
+            ItFiscalCodeRecognizer(supported_language=LANGUAGE,
+                                   context=["codice", "fiscale", "cf", "tax", "id"]),
+            EsNifRecognizer(supported_language=LANGUAGE, context=["dni", "nif", "id"]),
+            EsNieRecognizer(supported_language=LANGUAGE, context=["nie", "id"]),
+            DeTaxIdRecognizer(), FrNirRecognizer(), NlBsnRecognizer(), PassportRecognizer(),
             NameRecognizer(), LocationRecognizer(), StreetAddressRecognizer(),
             PostalCodeRecognizer(), DateOfBirthRecognizer()]
 
@@ -724,8 +736,10 @@ def _street_words() -> tuple[str, str, str]:
               "avenida", "avda", "paseo", "plaza", "camino", "carretera", "ronda", "travesía",
               "cañada", "cuesta", "acceso", "glorieta", "pasaje", "callejón", "vía", "via",
               "viale", "piazza", "piazzale", "corso", "vicolo", "largo", "strada", "borgo",
-              "contrada", "rotonda", "stretto", "rua", "r", "alameda", "travessa", "praça",
-              "ulica", "ul", "aleja", "al", "plac", "pl", "os", "osiedle"}
+              "contrada", "rotonda", "stretto", "rua", "alameda", "travessa", "praça",
+              "ulica", "ul", "aleja", "al", "plac", "pl", "os", "osiedle", "urbanización",
+              "urbanizacion", "urb", "polígono", "poligono", "barrio", "carrer", "rambla",
+              "avinguda"}
     for locale in ("en_US", "en_GB", "en_CA", "en_AU"):
         english.update(_fold(s) for s in _strings(getattr(_provider("address", locale),
                                                           "street_suffixes", None)))
@@ -734,12 +748,24 @@ def _street_words() -> tuple[str, str, str]:
             _provider("address", locale), "street_prefixes", None)))
     prefix.update(_fold(s) for s in _strings(getattr(_provider("address", "it_IT"),
                                                      "street_suffixes", None)))
-    prefix.discard("street")
+    prefix -= {"street", "c", "r"}  # one letter only as "C/", "C." or "R." (see the patterns)
     compound = {"straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring",
                 "damm", "ufer", "steig", "pfad", "chaussee", "markt", "laan", "straat",
                 "plein", "gracht", "kade", "singel", "pad", "dijk", "steeg", "hof", "dreef",
-                "baan", "vej", "gade", "gatan", "vägen", "veien", "gata", "gränd"}
+                "baan", "vej", "gade", "gatan", "vägen", "veien", "gata", "gränd",
+                "boulevard", "plantsoen"}
     return _alternation(english), _alternation(prefix), _alternation(compound)
+
+
+_CORE_STREET_TYPES = ("street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive",
+                      "dr", "boulevard", "blvd", "court", "ct", "place", "pl", "parkway",
+                      "pkwy", "highway", "hwy", "terrace", "circle")
+
+
+def _shouting(text: str) -> bool:
+    """Text written in capitals ("A/C STRUCK 4 GEESE ON LANDING ROLL")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 12 and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
 
 
 class StreetAddressRecognizer(_Recognizer):
@@ -767,21 +793,27 @@ class StreetAddressRecognizer(_Recognizer):
         particle = r"(?:(?:de|del|la|las|los|di|da|do|dos|das|du|des|le|van|von|der|den|e)\s+)"
         self._patterns = [regex.compile(p) for p in [
             # 12 Baker Street, 690 Sanchez Union Suite 625
-            rf"\b{number}[ \t]+(?:{cap}[ \t]+){{0,4}}(?i:{english})\b\.?{unit}",
+            rf"\b{number}[ \t]+(?:{cap}[ \t]+){{1,4}}(?i:{english})\b\.?{unit}",
             # Flat 3 / Studio 81X (new line) Maria Ville
             rf"\b(?:Flat|Studio|Apartment|Unit|Suite)[ \t]+\w+\s*\n[ \t]*(?:{cap}[ \t]+){{1,4}}"
             rf"(?i:{english})\b\.?",
             # Via Roma, 12 / Calle de Alcalá 7 / ul. Parkowa 80/63 / Rua X, 512
-            rf"\b(?i:{prefix})\.?[ \t]+{particle}*{cap}(?:[ \t]+{particle}*{cap}){{0,4}},?"
-            rf"[ \t]+(?:n\.?[ºo°]?[ \t]?)?{number}{unit}",
+            rf"(?:\b(?i:{prefix})\.?|\b(?i:c/|c\.|r\.))[ \t]+{particle}*{cap}"
+            rf"(?:[ \t]+{particle}*{cap}){{0,4}},?[ \t]+(?:n\.?[ºo°]?[ \t]?)?{number}{unit}",
             # 12, rue de la Paix / 406 rue Éléonore Louis
             rf"\b{number},?[ \t]+(?i:{prefix})[ \t]+{particle}*{word}(?:[ \t]+{particle}*{word})"
             r"{0,4}",
             # Hauptstraße 5, Andrej-Seip-Weg 6, Tirzalaan 6, van der Dussengasse 4778
-            rf"(?:\b{particle}{{0,2}})?\b[\p{{L}}'’.-]*(?i:{compound})[ \t]+{number}\b{unit}",
+            rf"(?:\b{particle}{{0,2}})?\b(?=[\p{{L}}'’.-]*\p{{L}}[\p{{L}}'’.-]*\p{{L}}[\p{{L}}'’.-]*"
+            rf"(?i:{compound}))[\p{{L}}'’.-]*(?i:{compound})[ \t]+{number}\b(?![ \t]?[-/.]?\d)"
+            rf"{unit}",
             # Unit 3883 Box 6859 / PSC 1234, Box 5678 ... APO AE 12345
             r"\b(?:Unit|PSC|USNS|USS|USCGC)[ \t]+[\w ,]+\s+[ADF]PO[ \t]+A[AEP][ \t]+\d{5}\b",
         ]]
+        # In upper-case text every word is capitalised: only the usual street types count.
+        core = _alternation(_CORE_STREET_TYPES)
+        self._upper_patterns = [regex.compile(rf"\b{number}[ \t]+(?:{cap}[ \t]+){{1,4}}"
+                                              rf"(?i:{core})\b\.?{unit}"), self._patterns[-1]]
         self._postal_line = regex.compile(r"(?m)^[ \t]*(?:\d{4,5}|\d{5}-\d{3,4}|\d{2}-\d{3}|"
                                           r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2})"
                                           r"\b|\b(?:[A-Z]{2}|\p{Lu}\p{L}+),? \d{5}\b")
@@ -793,13 +825,26 @@ class StreetAddressRecognizer(_Recognizer):
         """The whole value when it is an address block, else each street in the text."""
         if "STREET_ADDRESS" not in entities or not any(ch.isdigit() for ch in text):
             return []
-        spans = [m.span() for p in self._patterns for m in p.finditer(text)]
+        patterns = self._upper_patterns if _shouting(text) else self._patterns
+        spans = [m.span() for p in patterns for m in p.finditer(text)]
         start, end = _span(text)
         lead = min((s for s, _ in spans), default=start)
         if self._is_block(text[start:end], text[start:lead]) and (
                 spans or self._headless(text[start:end])):
+            end = start + self._block_end(text[start:end], lead - start)
             return [self._result("STREET_ADDRESS", start, end, 0.6, "address block")]
         return [self._result("STREET_ADDRESS", s, e, 0.6, "street address") for s, e in spans]
+
+    @staticmethod
+    def _block_end(value: str, lead: int) -> int:
+        """The block ends before a line after the street that is a phone or e-mail line."""
+        offset = value.find("\n", lead)
+        while offset >= 0:
+            line = value[offset + 1:].split("\n", 1)[0]
+            if "@" in line or regex.match(r"\s*(?i:tel|phone|fax|mobile|e-?mail|cell)\b", line):
+                return len(value[:offset].rstrip())
+            offset = value.find("\n", offset + 1)
+        return len(value)
 
     @staticmethod
     def _is_block(value: str, before: str) -> bool:
@@ -875,24 +920,124 @@ class DateOfBirthRecognizer(PatternRecognizer):
                          global_regex_flags=regex.MULTILINE | regex.IGNORECASE)
 
 
+# Words that, a few words before a number, say it is a phone number. Many are stop words
+# ("call", "back"), which Presidio's context enhancer never sees, so phone recognizers
+# look for them themselves (see ``cue_before``).
+PHONE_CUES = frozenset(_words("""
+call called calling calls callback phone phoned phones telephone tel tél ph ring rang reach
+reached reachable text texted sms whatsapp mobile mob cell cellphone fax dial dialled dialed
+hotline contact voicemail landline telefon telefonnummer handy mobil mobilnummer rückruf
+zurückrufen anrufen angerufen erreichbar unter durchwahl téléphone portable appeler rappeler
+appelé joindre fixe telefono cellulare chiamare chiamato richiamare contattare teléfono
+móvil movil llamar llamó llamada celular telefoon mobiel bel bellen belde gebeld
+terugbellen
+"""))
+
+
+# Nouns of numbers that are no phone numbers: "call about order 41698905".
+_OTHER_NUMBERS = frozenset(_words("""
+order orders auftrag bestellung bestelling ordine pedido commande invoice rechnung factura
+fattura factuur facture case ticket ref reference policy account acct po so id tracking sku
+item vorgang dossier pratica expediente lot batch serial version build room flight
+"""))
+
+
+def cue_before(text: str, start: int, cues: frozenset[str], words: int = 6) -> str | None:
+    """The cue word among the ``words`` words before ``start``, if it speaks of it.
+
+    Only the words since the last sentence end and the last number count, and none
+    when the nearest word names another kind of number ("order", "ref").
+    """
+    before = text[max(0, start - 120):start]
+    cut = max((m.end() for m in _BOUNDARY.finditer(before)), default=0)
+    digit = max((m.end() for m in regex.finditer(r"\d", before)), default=0)
+    found = [w.casefold() for w in regex.findall(r"\p{L}+", before[max(cut, digit):])]
+    if not found or found[-1] in _OTHER_NUMBERS:
+        return None
+    return next((w for w in reversed(found[-words:]) if w in cues), None)
+
+
+def cue_after(text: str, end: int, cues: frozenset[str], words: int = 2) -> str | None:
+    """The cue word among the ``words`` words right after ``end`` ("0612345678 (mobile)")."""
+    after = regex.match(rf"[\s(),:-]*((?:\p{{L}}+[\s(),:-]*){{0,{words}}})", text[end:end + 60])
+    found = [w.casefold() for w in regex.findall(r"\p{L}+", after.group(1))] if after else []
+    return next((w for w in found if w in cues), None)
+
+
+_BOUNDARY = regex.compile(r"[!?;\n]|(?<!\b(?i:tel|ph|mob|fax|nr|no|tél|tfn|tlf|cell|ext|"
+                          r"mr|mrs|ms|dr|st))\.(?=\s)")
+_EXTENSION = regex.compile(r"(?i)[ \t]*,?[ \t]*\(?(?:x|ext\.?|extension|poste|durchwahl|dw\.?|"
+                           r"interno|int\.|toestel)[ \t]?\d{1,6}\)?(?![\w.])")
+
+
+def _phone_cue(text: str, start: int, end: int) -> bool:
+    return bool(cue_before(text, start, PHONE_CUES) or cue_after(text, end, _PHONE_AFTER))
+
+
+# Words right after a number that say it is a phone number: "0612345678 (mobile)".
+_PHONE_AFTER = frozenset(_words("""
+mobile cell cellphone phone tel fax home work office landline handy mobil privat büro
+portable fixe cellulare móvil movil mobiel
+"""))
+
+
+def _extend(text: str, end: int) -> int:
+    """The end of a phone number with the extension that follows it ("x123", "(ext. 45)")."""
+    match = _EXTENSION.match(text, end)
+    if match is None:
+        return end
+    tail = match.group()
+    if tail.count(")") > tail.count("("):  # "(0151 1234567 x12)": keep the closing bracket
+        return match.end() - 1
+    return match.end()
+
+
+def _groups(number: str) -> list[int]:
+    return [len(g) for g in regex.findall(r"\d+", number)]
+
+
+_NOT_PHONE = regex.compile(r"\d{3}-\d{2}-\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|"
+                           r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d+\.\d+\.\d+\.\d+")
+_DATE_INSIDE = regex.compile(r"(?<!\d)\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}(?!\d)|"
+                             r"(?<!\d)(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?!\d)")
+
+
+def _not_phone(text: str, start: int, end: int) -> bool:
+    """True for what is no phone number though shaped like one.
+
+    Dates, SSN- and IP-shaped numbers, a date inside, a time right after ("11:30"), or
+    glued to a code before it ("SO-2025-154409", "#48213").
+    """
+    raw = text[start:end]
+    return bool(_NOT_PHONE.fullmatch(raw.strip("()+ ")) or _DATE_INSIDE.search(raw)
+                or regex.match(r"[:h]\d\d", text[end:end + 3])
+                or regex.search(r"\d[:.]$|[\p{L}\d_#][-/]?$", text[max(0, start - 2):start]))
+
+
 class FastPhoneRecognizer(PhoneRecognizer):
     """Presidio's phone recognizer over more regions, tried in turn until all is explained.
 
-    Only runs of seven digits or more are candidates; dates, IP addresses and
-    SSN-shaped numbers (123-45-6789) are not phone numbers.
+    Only runs of seven digits or more are candidates; dates, times, IP addresses and
+    SSN-shaped numbers (123-45-6789) are not phone numbers. A number ``phonenumbers``
+    finds valid scores by how it is written: with an international prefix ("+44",
+    "0049"), an area code in brackets, the digit groups of its country's own format
+    ("030 1234567", "612 34 56 78"), or a trunk 0 and a separator ("06 37501285"), it
+    is a phone number (0.5); a bare run of digits ("2015000001", "17000003") or other
+    groupings ("17-000003", "213.975.34") only with a phone word a few words before it
+    ("call", "tel", "unter", "au", see ``PHONE_CUES``) or in the column name. An
+    extension after the number ("x123", "ext. 45") is part of it.
     """
 
-    BARE_SCORE = 0.15  # "2015000001", "0612 345678": a phone number only with context
+    BARE_SCORE = 0.15
+    WRITTEN_SCORE = 0.5
     _CANDIDATE = regex.compile(r"[+(]?\d[\d \t().\-/]{5,}\d")
-    _NOT_PHONE = regex.compile(r"\d{3}-\d{2}-\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|"
-                               r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d+\.\d+\.\d+\.\d+")
 
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
         """Phone numbers found by ``phonenumbers`` in the first regions that explain them."""
         candidates = [m.span() for m in self._CANDIDATE.finditer(text)
                       if sum(ch.isdigit() for ch in m.group()) >= 7
-                      and not self._NOT_PHONE.fullmatch(m.group().strip("()+ "))]
+                      and not _not_phone(text, *m.span())]
         if not candidates:
             return []
         results: dict[tuple[int, int], RecognizerResult] = {}
@@ -900,38 +1045,79 @@ class FastPhoneRecognizer(PhoneRecognizer):
             leniency = 1 if self.leniency is None else int(self.leniency)
             for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
                 span = (match.start, match.end)
-                if span not in results and not self._NOT_PHONE.fullmatch(match.raw_string):
-                    result = self._get_recognizer_result(match, text, region, nlp_artifacts)
-                    if not self._formatted(match.raw_string):
-                        result.score = self.BARE_SCORE
-                    results[span] = result
+                if span in results or _not_phone(text, *span):
+                    continue
+                result = self._get_recognizer_result(match, text, region, nlp_artifacts)
+                result.score = self._score(match.raw_string, match.number)
+                if result.score < self.WRITTEN_SCORE and _phone_cue(text, match.start,
+                                                                    match.end):
+                    result.score = self.WRITTEN_SCORE
+                result.end = _extend(text, result.end)
+                results[span] = result
             if all(any(s < c_end and c_start < e for s, e in results)
                    for c_start, c_end in candidates):
                 break
         return list(results.values())
 
-    @staticmethod
-    def _formatted(number: str) -> bool:
-        """Written as a phone number: a leading + or (, or two separators or more."""
-        return number.lstrip()[:1] in "+(" or len(regex.findall(r"\d[ .\-/)]+(?=\d)", number)) >= 2
+    def _score(self, raw: str, number: phonenumbers.PhoneNumber) -> float:
+        raw = raw.strip()
+        digits = sum(ch.isdigit() for ch in raw)
+        groups = _groups(raw)
+        if raw.startswith(("+", "00")) or regex.match(r"\(\d{2,5}\)", raw):
+            return self.WRITTEN_SCORE
+        if len(groups) > 1:
+            national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+            if groups == _groups(national) or (raw.startswith("0") and digits >= 9):
+                return self.WRITTEN_SCORE
+            if len(groups) >= 3 and (raw.startswith("0") or groups[-3:] == [3, 3, 4]):
+                return self.SCORE
+        return self.BARE_SCORE
 
 
 class PhonePatternRecognizer(PatternRecognizer):
-    """Phone-shaped numbers that ``phonenumbers`` rejects (unassigned area codes): context only."""
+    """Phone-shaped numbers that ``phonenumbers`` rejects (unassigned area codes, 555).
+
+    Written as phone numbers they count: an international prefix ("+1-558-772-7687",
+    "001-804-904-7966"), or North American digit groups with one kind of separator or
+    the area code in brackets ("(555) 123-4567", "555.123.4567"); other shapes need a
+    phone word before them or context.
+    """
 
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("North American, separated", r"(?<![\w.+-])(?:\+1[-. ]?|001[-. ]?|1[-. ])?"
                 r"(?:\(\d{3}\)[-. ]?|\d{3}[-. ])\d{3}[-. ]\d{4}"
-                r"(?:[ \t]?(?:x|ext\.?|#)[ \t]?\d{1,6})?(?![\w.-])", 0.3),
+                r"(?:[ \t]?(?:x|ext\.?|#)[ \t]?\d{1,6})?(?![\w-]|\.\d)", 0.3),
         Pattern("International", r"(?<![\w.+])(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(0\))?"
-                r"(?:[ .-]?\(?\d{1,5}\)?){2,6}(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,6})?(?![\w.-])", 0.3),
+                r"(?:[ .-]?\(?\d{1,5}\)?){2,6}(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,6})?(?![\w-]|\.\d)",
+                0.3),
+        Pattern("Digit groups", r"(?<![\w.+/-])\(?\d{2,5}\)?(?:[ .-]\d{2,4}){1,4}(?![\w-]|[.,]\d)",
+                0.1),
+        Pattern("Digit run", r"(?<![\w.+/-])0\d{8,11}(?![\w-]|[.,]\d)", 0.1),
     ]
     CONTEXT: ClassVar[list[str]] = PHONE_CONTEXT
+    WRITTEN_SCORE = 0.45
+    _NANP = regex.compile(r"(?:\+1|001|1)?[-. ]?(?:\(\d{3}\)[-. ]?\d{3}[-. ]\d{4}|"
+                          r"\d{3}([-. ])\d{3}\1\d{4})")
 
     def __init__(self) -> None:
         super().__init__(supported_entity="PHONE_NUMBER", name="PhonePatternRecognizer",
                          patterns=self.PATTERNS, context=self.CONTEXT,
                          supported_language=LANGUAGE, global_regex_flags=regex.IGNORECASE)
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        """The pattern matches, scored by how they are written and by a phone word before."""
+        results = [r for r in super().analyze(text, entities, nlp_artifacts, regex_flags)
+                   if not _not_phone(text, r.start, r.end)]
+        for result in results:
+            raw = text[result.start:result.end].strip()
+            number = regex.split(r"(?i)[ \t]*(?:x|ext\.?|#)[ \t]?\d+$", raw)[0]
+            written = raw.startswith(("+", "00")) or bool(self._NANP.fullmatch(number))
+            if written or _phone_cue(text, result.start, result.end):
+                result.score = max(result.score, self.WRITTEN_SCORE)
+            result.end = _extend(text, result.end)
+        return results
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """Between 8 and 15 digits, as the E.164 standard allows."""
@@ -940,3 +1126,214 @@ class PhonePatternRecognizer(PatternRecognizer):
 
 
 _CARD_PATTERN = Pattern("Card number, 12-19 digits", r"\b[2-6]\d{3}(?:[ -]?\d){8,15}\b", 0.3)
+
+
+class CardRecognizer(CreditCardRecognizer):
+    """Presidio's card recognizer (Luhn checked), widened to 12-19 digits.
+
+    A card number is a whole run of digit groups: four groups inside a longer run (a
+    22-digit parcel tracking number "9400 1234 5678 9012 3456 78") are no card.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(patterns=[*CreditCardRecognizer.PATTERNS, _CARD_PATTERN])
+
+    def analyze(self, text: str, entities: list[str],
+                nlp_artifacts: NlpArtifacts | None = None,
+                regex_flags: int | None = None) -> list[RecognizerResult]:
+        """The Luhn-checked matches that no further digit group continues."""
+        return [r for r in super().analyze(text, entities, nlp_artifacts, regex_flags)
+                if not _continues(text, r.start, r.end)]
+
+
+def _continues(text: str, start: int, end: int) -> bool:
+    """True when a digit group runs on before ``start`` or after ``end``."""
+    return bool(regex.search(r"\d[ -]?$", text[max(0, start - 2):start])
+                or regex.match(r"[ -]?\d", text[end:end + 2]))
+
+
+class StrictIbanRecognizer(IbanRecognizer):
+    """Presidio's IBAN recognizer, case-sensitive as its patterns are meant to be.
+
+    Presidio's default registry turns on IGNORECASE, so a word of four or eight letters
+    after an IBAN ("ES31 ... 3707 approved") is read as its last groups and the IBAN
+    fails its check; built directly, the recognizer keeps its own flags.
+    """
+
+
+# Top-level domains a URL without a scheme must end with: "B.Sc", "Univ.Prof" and
+# "it.so" (a missing space) are no web addresses.
+_TLDS = frozenset(_words("""
+com net org edu gov mil int info biz name pro io co ai app dev me tv xyz online site shop
+store tech cloud blog news uk de fr it es nl be at ch dk se no fi pl pt ie eu us ca au nz jp
+cn in br mx ru cz gr hu ro sk si hr bg lt lv ee lu is tr il za ar cl kr sg hk tw
+"""))
+
+
+class WebUrlRecognizer(UrlRecognizer):
+    """Presidio's URL recognizer; without a scheme or "www." a URL needs a known domain.
+
+    The top-level domain must be one of ``_TLDS`` in lower or upper case, the name
+    before it at least two characters, and no run of dots ("cans...that") inside.
+    """
+
+    def invalidate_result(self, pattern_text: str) -> bool | None:
+        """True for scheme-less matches that are abbreviations, ellipses or typos."""
+        text = pattern_text.strip("\"'")
+        if regex.match(r"(?i)(?:[a-z][a-z0-9+.-]*://|www\.)", text):
+            return False
+        host = regex.split(r"[/:?#]", text, maxsplit=1)[0]
+        labels = host.split(".")
+        tld = labels[-1]
+        return (".." in host or len(labels) < 2 or len(labels[-2]) < 2
+                or tld.lower() not in _TLDS or not (tld.islower() or tld.isupper()))
+
+
+class ContextIdRecognizer(PatternRecognizer):
+    """A number format whose checksum passes for many random numbers: only with context.
+
+    ``check`` validates a match; a valid one keeps its pattern's low score, which the
+    context words ("nhs", "bsn", "steuer-id") raise above the threshold.
+    """
+
+    def check(self, digits: str) -> bool:
+        """True when ``digits`` (separators removed) pass the format's checksum."""
+        raise NotImplementedError
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """None (keep the pattern's score) when the checksum passes, else False."""
+        digits = regex.sub(r"[\s./-]", "", pattern_text)
+        return None if self.check(digits) else False
+
+
+class UkNhsRecognizer(ContextIdRecognizer):
+    """UK NHS numbers (mod-11 check), only with context.
+
+    One ten-digit number in eleven passes the check, so a phone number ("089 574 5933")
+    is no NHS number without a word such as "nhs" near it or in the column name.
+    """
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("NHS number", r"\b\d{3}[- ]?\d{3}[- ]?\d{4}\b", 0.1)]
+    CONTEXT: ClassVar[list[str]] = ["nhs", "health", "patient"]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="UK_NHS", name="NhsRecognizer",
+                         patterns=self.PATTERNS, context=self.CONTEXT,
+                         supported_language=LANGUAGE)
+
+    def check(self, digits: str) -> bool:
+        """The mod-11 check digit of the first nine digits."""
+        total = sum(int(d) * (10 - i) for i, d in enumerate(digits[:9]))
+        check = 11 - total % 11
+        return len(digits) == 10 and (check % 11) == int(digits[9])
+
+
+class DeaNumberRecognizer(ContextIdRecognizer):
+    """US DEA registration numbers (two letters, seven digits, check digit), with context.
+
+    One random code in ten passes the check, so case and tracking codes ("SR3436133")
+    are no DEA numbers without a word such as "dea" or "medical".
+    """
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("DEA number", r"\b[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}\b", 0.1)]
+    CONTEXT: ClassVar[list[str]] = ["dea", "medical", "certificate", "license", "licence",
+                                    "prescriber", "registration"]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="MEDICAL_LICENSE", name="MedicalLicenseRecognizer",
+                         patterns=self.PATTERNS, context=self.CONTEXT,
+                         supported_language=LANGUAGE, global_regex_flags=regex.MULTILINE)
+
+    def check(self, digits: str) -> bool:
+        """The DEA check digit: last digit of d1+d3+d5 + 2*(d2+d4+d6)."""
+        numbers = [int(d) for d in digits[2:]]
+        total = sum(numbers[0:6:2]) + 2 * sum(numbers[1:6:2])
+        return len(numbers) == 7 and total % 10 == numbers[6]
+
+
+class NlBsnRecognizer(ContextIdRecognizer):
+    """Dutch citizen service numbers (BSN, 9 digits, "11-proof"): only with context."""
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("BSN", r"\b\d{4}[. ]?\d{2}[. ]?\d{3}\b|\b\d{9}\b", 0.1)]
+    CONTEXT: ClassVar[list[str]] = ["bsn", "burgerservicenummer", "sofinummer", "sofi",
+                                    "national", "id", "identity", "identification"]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="NL_BSN", name="NlBsnRecognizer",
+                         patterns=self.PATTERNS, context=self.CONTEXT,
+                         supported_language=LANGUAGE)
+
+    def check(self, digits: str) -> bool:
+        """9 x d1 + 8 x d2 + ... + 2 x d8 - d9 is a multiple of 11."""
+        if len(digits) != 9 or digits == "000000000":
+            return False
+        total = sum(int(d) * (9 - i) for i, d in enumerate(digits[:8])) - int(digits[8])
+        return total % 11 == 0
+
+
+class DeTaxIdRecognizer(ContextIdRecognizer):
+    """German tax ids (Steuer-ID, 11 digits, ISO 7064): one in ten passes, so context."""
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("Steuer-ID", r"\b[1-9]\d ?\d{3} ?\d{3} ?\d{3}\b", 0.1)]
+    CONTEXT: ClassVar[list[str]] = [
+        "steuer", "steuerid", "steuer-id", "idnr", "steueridentifikationsnummer",
+        "identifikationsnummer", "tin", "tax", "national", "id", "identity"]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="DE_TAX_ID", name="DeTaxIdRecognizer",
+                         patterns=self.PATTERNS, context=self.CONTEXT,
+                         supported_language=LANGUAGE)
+
+    def check(self, digits: str) -> bool:
+        """No digit more than three times in the first ten; the ISO 7064 check digit."""
+        if len(digits) != 11 or max(digits[:10].count(d) for d in digits[:10]) > 3:
+            return False
+        product = 10
+        for digit in digits[:10]:
+            total = (int(digit) + product) % 10 or 10
+            product = (total * 2) % 11
+        return (11 - product) % 10 == int(digits[10])
+
+
+class FrNirRecognizer(PatternRecognizer):
+    """French social security numbers (NIR, 13 digits and a 2-digit key, mod 97)."""
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("NIR", r"\b[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AB]) ?\d{3} ?"
+                r"\d{3} ?\d{2}\b", 0.5)]
+    CONTEXT: ClassVar[list[str]] = ["nir", "insee", "sécurité", "securite", "sociale",
+                                    "social", "security", "ssn", "national", "id"]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="FR_NIR", name="FrNirRecognizer",
+                         patterns=self.PATTERNS, context=self.CONTEXT,
+                         supported_language=LANGUAGE)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        """The key is 97 minus the first 13 digits modulo 97 (Corsica: 2A as 19, 2B as 18)."""
+        text = pattern_text.replace(" ", "").upper()
+        body = text[:5] + text[5:7].replace("2A", "19").replace("2B", "18") + text[7:13]
+        return None if 97 - int(body) % 97 == int(text[13:]) else False
+
+
+class PassportRecognizer(PatternRecognizer):
+    """Passport numbers of European formats (letters and digits): only with context."""
+
+    PATTERNS: ClassVar[list[Pattern]] = [
+        Pattern("two letters, seven digits (IT, GB)", r"\b[A-Z]{2}\d{7}\b", 0.05),
+        Pattern("letter, seven or eight digits (FR, DE, ES)", r"\b[A-Z]\d{7,8}\b", 0.05),
+        Pattern("letters and digits (DE, NL)", r"\b[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8}"
+                r"\b", 0.01),
+        Pattern("nine digits", r"\b\d{9}\b", 0.05),
+    ]
+    CONTEXT: ClassVar[list[str]] = ["passport", "passports", "passeport", "pasaporte",
+                                    "passaporto", "reisepass", "paspoort", "pass"]
+
+    def __init__(self) -> None:
+        super().__init__(supported_entity="PASSPORT", name="PassportRecognizer",
+                         patterns=self.PATTERNS, context=self.CONTEXT,
+                         supported_language=LANGUAGE, global_regex_flags=regex.MULTILINE)
