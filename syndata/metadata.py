@@ -39,6 +39,8 @@ MODELLED_KINDS = frozenset({"numerical", "categorical", "boolean", "datetime", "
 PATTERN_KINDS = frozenset({"email", "phone", "url", "uuid", "postal_code"})
 DETECTION_SAMPLE = 10_000
 MAX_CATEGORIES = 1_000  # more distinct strings than this (and mostly unique) is text
+FREQUENT_LABEL_COUNT = 5  # ... unless this share of rows holds values seen this often
+FREQUENT_LABEL_SHARE = 0.3
 LOW_CARDINALITY_INT = 15  # integers with at most this many values are categorical
 MIN_UNIQUE_TEXT_ROWS = 20  # from this many rows, strings that never repeat are not categories
 
@@ -342,9 +344,22 @@ def _kind(name: str, dtype: str, present: pd.Series, full: pd.Series) -> str:
     if _ID_NAME.search(name) and is_key(full):
         return "id"
     all_distinct = len(present) >= MIN_UNIQUE_TEXT_ROWS and distinct == len(present)
-    if not all_distinct and (distinct <= MAX_CATEGORIES or distinct <= 0.5 * len(present)):
+    if not all_distinct and (distinct <= MAX_CATEGORIES or distinct <= 0.5 * len(present)
+                             or _mostly_frequent_labels(text)):
         return "categorical"
     return "id" if is_key(full) and text.str.len().std() < 1 else "text"
+
+
+def _mostly_frequent_labels(text: pd.Series) -> bool:
+    """Short labels (product or job titles) most rows of which repeat a frequent value.
+
+    Such a column is learned as categories: its frequent values are kept, the rare ones
+    pooled (``syndata.privacy.disclosure``), instead of being replaced by made-up text.
+    """
+    counts = text.value_counts()
+    frequent_rows = counts[counts >= FREQUENT_LABEL_COUNT].sum()
+    words = text.head(1000).str.count(" ").mean() + 1
+    return bool(frequent_rows >= FREQUENT_LABEL_SHARE * len(text) and words <= 6)
 
 
 def _is_phone(name: str, text: pd.Series) -> bool:

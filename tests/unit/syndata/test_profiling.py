@@ -368,3 +368,29 @@ def test_write_profile_formats_and_errors(profiles, tmp_path):
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["cfg.yml", "report.txt", "sub"]
     with pytest.raises(OutputError, match="unknown format 'pdf'"):
         write_profile(profile, tmp_path / "x.json", fmt="pdf")
+
+
+def test_short_labels_most_rows_of_which_repeat_are_categories_not_made_up_text():
+    common = [f"Senior {w} engineer" for w in ("data", "web", "test", "build", "site")]
+    values = [common[i % 5] if i % 2 else f"Chief officer of unit {i}" for i in range(3000)]
+    meta = TableMetadata.detect(pd.DataFrame({"job": values}))
+    assert meta.columns["job"].kind == "categorical"
+    titles = pd.DataFrame({"title": [f"A film called {i}" for i in range(3000)]})
+    assert TableMetadata.detect(titles).columns["title"].kind != "categorical"
+
+
+def test_a_profile_lists_no_value_seen_fewer_than_k_times_and_hides_direct_identifiers():
+    frame = pd.DataFrame({
+        "city": ["Springfield"] * 40 + ["Riverton"] * 6 + ["Quillonby", "Farthmoor"] * 2,
+        "name": [f"Person Number{i % 9}" for i in range(50)],
+    })
+    profile = profile_table(frame, "t")
+    from syndata.privacy.detect import PiiFinding
+
+    profile.mark_pii([PiiFinding("name", "PERSON", "column", 1.0, 1.0, 50)])
+    text = json.dumps(profile.to_dict())
+    city = profile.column("city").to_dict()
+    assert [t["value"] for t in city["top_values"]] == ["Springfield", "Riverton"]
+    assert city["rare_values"] == 2
+    assert "Quillonby" not in text and "Farthmoor" not in text
+    assert "Number" not in text and profile.column("name").hidden
