@@ -11,7 +11,8 @@ column, not per cell:
 - else a *column* finding of places when the column is named as a place ("city",
   "hometown") and most values read like names, enough of them known places (a value
   "Minneapolis, Minnesota" counts when one of its parts is); in a column named as a
-  neighbourhood or district (places no list holds) name-like values suffice;
+  place of a kind ("city", "neighborhood": places no list holds all of) name-like values
+  suffice;
 - else a *column* finding of names when most values read like names (capitalised words,
   no digits) and enough of them hold a listed first or last name, fewer when the column
   name speaks of people ("account_holder") and none when it says first or last name
@@ -37,7 +38,8 @@ free text.
 Numbers are analysed as text only where a recognizer could apply: integers of four
 digits or more (an SSN, card or ZIP code stored as a number). Dates are analysed as ISO
 dates (a date of birth, found by the column name). A column whose first values show no
-entity at all is not analysed further.
+entity at all is not analysed further. Text standing for a missing value ("none", "N/A")
+is left out, and words joined by underscores ("North_Ames") are read as words.
 """
 
 from __future__ import annotations
@@ -82,11 +84,15 @@ NAME_SHAPE_SHARE_WITH_CONTEXT = 0.9
 NAME_KNOWN_SHARE_WITH_CONTEXT = 0.05
 # The same for places, in a column named as a place ("location", "city").
 PLACE_KNOWN_SHARE = 0.25
-# Places that no list holds: in a column named so, values that read like names are places.
-AREA_WORDS = frozenset({"neighborhood", "neighbourhood", "neighborhoods", "neighbourhoods",
-                        "district", "borough", "suburb", "barrio", "quartier", "stadtteil",
-                        "bezirk", "wijk", "arrondissement"})
-PLACE_WORDS = frozenset(LocationRecognizer.CONTEXT) | AREA_WORDS | {"hometown", "birthplace"}
+# Column names that say the values are places of a kind, not just where something is
+# ("state" may be a status, "origin" a source): there, values that read like names are
+# places, known or not (a neighbourhood, a small town).
+PLACE_KIND_WORDS = frozenset({
+    "city", "town", "village", "hometown", "birthplace", "county", "municipality",
+    "locality", "ciudad", "stadt", "ville", "citta", "città", "comune", "neighborhood",
+    "neighbourhood", "neighborhoods", "neighbourhoods", "district", "borough", "suburb",
+    "barrio", "quartier", "stadtteil", "bezirk", "wijk", "arrondissement"})
+PLACE_WORDS = frozenset(LocationRecognizer.CONTEXT) | PLACE_KIND_WORDS
 # Name words that say whose name it is not ("clinic_name", "team"): things and bodies.
 THING_WORDS = frozenset({
     "animal", "pet", "dog", "cat", "horse", "breed", "species", "genus", "plant", "crop",
@@ -98,7 +104,8 @@ THING_WORDS = frozenset({
     "airline", "carrier", "ship", "vessel", "boat", "aircraft", "app", "project", "event",
     "course", "program", "programme", "drug", "medication", "medicine", "disease",
     "diagnosis", "song", "track", "album", "movie", "film", "book", "title", "game", "job",
-    "occupation", "profession", "role", "position", "category", "genre", "color", "colour"})
+    "occupation", "profession", "role", "position", "category", "genre", "color", "colour",
+    "code", "codename"})
 # Name words that name the person, not a thing: a role ("customer") or a part ("surname").
 PERSON_WORDS = frozenset(NameRecognizer.CONTEXT) - {"name", "names", "nombre", "nom", "naam"}
 # Entities the column name must name, beyond the recognizer's broader context words.
@@ -123,6 +130,9 @@ FREE_TEXT_ENTITIES = frozenset({
     "IP_ADDRESS", "STREET_ADDRESS", "DATE_OF_BIRTH", "US_PASSPORT", "US_DRIVER_LICENSE",
     "US_ITIN", "US_BANK_NUMBER", "UK_NHS", "MEDICAL_LICENSE", "CRYPTO", "MAC_ADDRESS"})
 FREE_TEXT = "FREE_TEXT"
+# Text that stands for a missing value, never analysed.
+MISSING_TEXTS = frozenset({"none", "null", "nil", "nan", "na", "n/a", "n.a.", "unknown",
+                           "missing", "not available", "not applicable", "-", "--", "?"})
 
 OPERATORS: dict[str, str] = {
     "PERSON": "fake", "FIRST_NAME": "fake", "LAST_NAME": "fake", "EMAIL_ADDRESS": "fake",
@@ -273,7 +283,7 @@ def detect_pii(frame: pd.DataFrame, *, sample_size: int = 200,
     findings = []
     for name in frame.columns:
         rng = np.random.default_rng([seed, zlib.crc32(str(name).encode())])
-        texts = sample_texts(frame[name], sample_size, rng)
+        texts = [_readable(t) for t in sample_texts(frame[name], sample_size, rng)]
         if not texts:
             continue
         context = context_words(str(name), vocabulary)
@@ -326,7 +336,8 @@ def sample_texts(series: pd.Series, size: int, rng: np.random.Generator) -> list
     """A uniform sample of the distinct non-null values of ``series``, as text.
 
     Empty when no recognizer could apply: booleans, non-integer numbers, integers of
-    fewer than four digits.
+    fewer than four digits. Text that stands for a missing value ("none", "N/A",
+    "unknown") is left out: "None" is also a town in Italy.
     """
     values = series.dropna()
     if values.empty or pd.api.types.infer_dtype(values, skipna=True) == "boolean":
@@ -339,8 +350,18 @@ def sample_texts(series: pd.Series, size: int, rng: np.random.Generator) -> list
             return []
         return [str(v) for v in _pick(whole, size, rng)]
     distinct = pd.unique(values.to_numpy(dtype=object))
+    written = pd.Series(distinct).map(_text).str.strip().str.casefold()
+    distinct = distinct[~written.isin(MISSING_TEXTS).to_numpy()]
     texts = [_text(v) for v in _pick(distinct, size, rng)]
     return [t for t in texts if t.strip()]
+
+
+_UNDERSCORED = re.compile(r"[^\W\d_]+(?:_[^\W\d_]+)+")
+
+
+def _readable(text: str) -> str:
+    """Words joined by underscores as words ("North_Ames", "RANCHO_CORDOVA"), else as is."""
+    return text.replace("_", " ") if _UNDERSCORED.fullmatch(text) else text
 
 
 def _pick(distinct: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -536,8 +557,8 @@ def _may_be(entity: str, context: list[str]) -> bool:
 def _is_place_column(tally: _Tally, context: list[str]) -> bool:
     """Name-like values in a column named as a place, enough of them known places.
 
-    In a column named as a neighbourhood or district (``AREA_WORDS``), whose places no
-    list holds, name-like values suffice.
+    In a column named as a place of a kind (``PLACE_KIND_WORDS``: a city, a
+    neighbourhood), name-like values suffice: no list holds every small town.
     """
     n = tally.sampled
     words = set(context)
@@ -545,7 +566,7 @@ def _is_place_column(tally: _Tally, context: list[str]) -> bool:
         return False
     if tally.name_shaped < NAME_SHAPE_SHARE * n:
         return False
-    return bool(words & AREA_WORDS) or tally.places >= PLACE_KNOWN_SHARE * n
+    return bool(words & PLACE_KIND_WORDS) or tally.places >= PLACE_KNOWN_SHARE * n
 
 
 def _is_name_column(tally: _Tally, context: list[str]) -> bool:
