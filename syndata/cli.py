@@ -397,6 +397,11 @@ def _print_privacy(privacy: dict[str, object]) -> None:
         done += [f"{c} allowed" for c in pii.get("allowed", [])]
         if done:
             out.print("  personal data: " + ", ".join(done))
+        quasi = pii.get("quasi_identifiers") or {}
+        if quasi:
+            out.print("  quasi-identifiers learned as data (frequent values only; the "
+                      "attacks below measure them): " + ", ".join(
+                          f"{c} ({e})" for c, e in quasi.items()), highlight=False, markup=False)
     summary = privacy.get("summary")
     if isinstance(summary, str):
         out.print("  " + summary.replace("\n", "\n  "), highlight=False, markup=False)
