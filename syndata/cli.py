@@ -354,7 +354,7 @@ def fit(
     """Fit a model on a table or a schema and register it in MLflow (with its reports)."""
     if _is_schema(data, db_url, table, model):
         _fit_schema(data or str(db_url), name, model, table_model, orphans.value, metadata, seed,
-                    plan, pii.value)
+                    plan, pii.value, holdout, attacks)
         return
     source = _source(Path(data) if data else None, db_url, table)
     name = name or pipeline.table_name_of(source, table)
@@ -443,7 +443,7 @@ def _schema_model(model: str, table_model: list[str] | None) -> tuple[str, dict[
 
 def _fit_schema(source: str, name: str, model: str, table_model: list[str] | None,
                 orphans: str, metadata: Path | None, seed: int, plan: Path | None,
-                pii: str) -> None:
+                pii: str, holdout: float, attacks: bool) -> None:
     from syndata.metadata import Metadata
     from syndata.relations import describe
 
@@ -457,14 +457,15 @@ def _fit_schema(source: str, name: str, model: str, table_model: list[str] | Non
                             "`syndata schema --data ... --output metadata.json`"))
     try:
         with _progress(False) as bar:
-            task = bar.add_task("fitting", total=5)
+            task = bar.add_task("fitting", total=6)
 
             def report(event: pipeline.ProgressEvent) -> None:
                 bar.update(task, completed=event.done, description=event.stage)
 
             result = pipeline.fit_schema(source, name=name, model=model, params=params,
-                                         metadata=meta, orphans=orphans, seed=seed, plan=plan,
-                                         pii=pii, progress=report)
+                                         metadata=meta, orphans=orphans, holdout=holdout,
+                                         seed=seed, plan=plan, pii=pii, attacks=attacks,
+                                         progress=report)
     except SyndataError as exc:
         _fail(exc)
     out.print(describe(result.model.metadata_))
@@ -478,6 +479,26 @@ def _fit_schema(source: str, name: str, model: str, table_model: list[str] | Non
     broken = {k: v for k, v in q["referential_integrity"].items() if v is not None and v < 1}
     out.print("  referential integrity: " + (", ".join(f"{k} {v:.1%}" for k, v in broken.items())
                                              if broken else "every foreign key resolves"))
+    _print_schema_privacy(result.privacy)
+
+
+def _print_schema_privacy(privacy: dict[str, object]) -> None:
+    """A schema's PII decisions per table, then its privacy verdict and the reasons."""
+    personal = privacy.get("pii")
+    done = []
+    for table, pii in (personal if isinstance(personal, dict) else {}).items():
+        done += [f"{table}.{c} regenerated" for c in pii.get("regenerated", {})]
+        done += [f"{table}.{c} masked ({o})" for c, o in pii.get("masked", {}).items()]
+        done += [f"{table}.{c} dropped" for c in pii.get("dropped", [])]
+        done += [f"{table}.{c} allowed" for c in pii.get("allowed", [])]
+    if done:
+        out.print("  personal data: " + ", ".join(done), highlight=False, markup=False)
+    summary = privacy.get("summary")
+    if isinstance(summary, str):
+        out.print("  " + summary.replace("\n", "\n  "), highlight=False, markup=False)
+    else:
+        out.print("  Privacy verdict: NOT CHECKED (--holdout 0 keeps no rows out to compare "
+                  "with)", highlight=False, markup=False)
 
 
 @app.command()

@@ -504,23 +504,31 @@ def _load(model: str | Any, project: str = "default") -> Any:
 def fit_schema(source: str | Path | Mapping[str, pd.DataFrame], *, name: str,
                model: str = "hierarchical", params: dict[str, Any] | None = None,
                metadata: Any = None, tables: list[str] | None = None, orphans: str = "stop",
-               seed: int = 0, plan: Any = None, pii: str = "stop",
-               progress: Progress | None = None, project: str = "default") -> FitResult:
+               holdout: float = 0.2, seed: int = 0, plan: Any = None, pii: str = "stop",
+               attacks: bool = True, progress: Progress | None = None,
+               project: str = "default") -> FitResult:
     """Read, check, fit, evaluate and register a model of a relational schema (of ``project``).
 
     ``source`` is a folder with one file per table, a database URL, or ``{table: frame}``.
     Without ``metadata`` the keys and relationships are detected (a database's declared
     foreign keys first). Orphan foreign keys stop the fit unless ``orphans`` is ``drop``
     (drop those child rows) or ``null`` (set their key to null).
+
+    ``holdout`` (default 20%) of the rows are kept out of training, without breaking a
+    foreign key (``split_schema``), for a privacy report per table (copies, distance to
+    closest record, and with ``attacks`` anonymeter's attacks) against real rows the model
+    never saw, and one verdict, the worst table's (``risk.schema_privacy_report``); 0
+    trains on all rows and reports none. Scale 1 still samples the whole tables' sizes.
     """
     import model_registry
     from syndata.models import make_schema_model
+    from syndata.privacy.risk import schema_privacy_report
     from syndata.quality_schema import evaluate_schema
     from syndata.relations import check_integrity, detect_metadata, read_tables, resolve_orphans
 
     def step(stage: str, done: int) -> None:
         if progress:
-            progress(ProgressEvent(stage, name, done, 5))
+            progress(ProgressEvent(stage, name, done, 6))
 
     started = time.perf_counter()
     synthesizer = make_schema_model(model, **(params or {}))
@@ -535,24 +543,137 @@ def fit_schema(source: str | Path | Mapping[str, pd.DataFrame], *, name: str,
     integrity = check_integrity(frames, meta).to_dict()
     frames = resolve_orphans(frames, meta, orphans)
     frames, personal = _guard_tables(frames, meta, _plan(plan), pii, seed)
+    split = split_schema(frames, meta, holdout, seed, kept=_reference_tables(synthesizer))
     step("fit", 2)
-    synthesizer.fit(frames, meta)
+    _fit_on(synthesizer, split.train, frames, meta)
     step("evaluate", 3)
     rows = sum(len(f) for f in frames.values())
     synthetic = synthesizer.sample(min(1.0, SCHEMA_EVAL_ROWS / max(rows, 1)), seed=seed)
-    quality = evaluate_schema(frames, synthetic, meta, seed=seed).to_dict()
-    step("register", 4)
+    quality = evaluate_schema(split.train, synthetic, meta, seed=seed).to_dict()
+    privacy: dict[str, Any] = {"pii": personal}
+    if holdout > 0:
+        step("privacy", 4)
+        report = schema_privacy_report(split.train, split.holdout, synthetic, metadata=meta,
+                                       attacks=attacks, reasons=split.reasons, seed=seed)
+        privacy.update(report.to_dict())
+    step("register", 5)
     metrics = {f"quality.{k}": quality[k] for k in (
         "overall", "column_shapes", "column_pair_trends", "cardinality", "intertable_trends")}
     metrics["fit_rows"] = float(rows)
     metrics["tables"] = float(len(frames))
+    if "tables" in privacy:
+        metrics["privacy.tables_measured"] = float(len(privacy["tables"]))
     source_text = "dataframes" if isinstance(source, Mapping) else _safe_source(str(source))
     ref = model_registry.log_model(
-        synthesizer, name, params={"source": source_text, "orphans": orphans},
+        synthesizer, name, params={"source": source_text, "orphans": orphans,
+                                   "holdout": holdout},
         metrics=metrics, artifacts={"quality": quality, "integrity": integrity,
-                                    "privacy": {"pii": personal}}, project=project)
-    step("done", 5)
-    return FitResult(ref, synthesizer, quality, {}, time.perf_counter() - started, rows)
+                                    "privacy": privacy}, project=project)
+    step("done", 6)
+    return FitResult(ref, synthesizer, quality, privacy, time.perf_counter() - started, rows)
+
+
+HOLDOUT_MIN_ROWS = 50  # a table with fewer rows holds none out itself (as ``fit``)
+HOLDOUT_MIN_FAMILIES = 50  # ... nor a parent whose children crowd into fewer families
+
+
+@dataclass
+class SchemaSplit:
+    """A schema's rows for training and held out, and why a table holds none out itself."""
+
+    train: dict[str, pd.DataFrame]
+    holdout: dict[str, pd.DataFrame]
+    reasons: dict[str, str] = field(default_factory=dict)
+
+
+def split_schema(frames: Mapping[str, pd.DataFrame], meta: Any, holdout: float, seed: int,
+                 kept: frozenset[str] = frozenset()) -> SchemaSplit:
+    """Hold out about ``holdout`` of each table's rows without breaking a foreign key.
+
+    Tables are visited parents first. The children of held-out rows are held out with
+    them (a training row never refers to a held-out one, and a held-out row is one the
+    model never saw); a table whose rows that leaves below its share tops it up with
+    rows drawn at random (``seed``), which take their own children along. A table holds
+    none out itself (only the children of held-out parents) when it is one of ``kept``
+    (reference tables, kept as they are), has fewer than ``HOLDOUT_MIN_ROWS`` rows, or
+    when the children of some foreign key crowd into fewer than ``HOLDOUT_MIN_FAMILIES``
+    of its rows (as many children per parent as that many equal families would have:
+    holding out one of three airports would take a third of the flights along).
+    ``reasons`` says which and why. Raises ConfigError for a share outside [0, 1).
+    """
+    if not 0 <= holdout < 1:
+        raise ConfigError([Problem("holdout", f"holdout must be in [0, 1), got {holdout}")])
+    frames = dict(frames)
+    if holdout == 0:
+        return SchemaSplit(frames, {n: f.iloc[:0] for n, f in frames.items()})
+    rng = np.random.default_rng(seed)
+    out: dict[str, np.ndarray] = {}
+    reasons: dict[str, str] = {}
+    for name in meta.order():
+        frame = frames[name]
+        held = np.zeros(len(frame), dtype=bool)
+        for rel in meta.parents_of(name):
+            parent = frames[rel.parent_table]
+            gone = parent[rel.parent_key].to_numpy()[out[rel.parent_table]]
+            if len(gone):
+                held |= frame[rel.child_key].isin(gone).to_numpy()
+        reason = _holdout_blocker(name, frames, meta, kept)
+        target = round(holdout * len(frame))
+        if reason is not None:
+            reasons[name] = reason
+        elif held.sum() < target:
+            free = np.flatnonzero(~held)
+            held[rng.choice(free, size=min(target - int(held.sum()), len(free)),
+                            replace=False)] = True
+        out[name] = held
+    emptied = [n for n in frames if len(frames[n]) and out[n].all()]
+    if emptied:  # a table would have no training row left: hold nothing out
+        why = (f"holding rows out would leave table {', '.join(emptied)} without training "
+               "rows")
+        return SchemaSplit(frames, {n: f.iloc[:0] for n, f in frames.items()},
+                           dict.fromkeys(frames, why))
+    return SchemaSplit({n: f[~out[n]].reset_index(drop=True) for n, f in frames.items()},
+                       {n: f[out[n]].reset_index(drop=True) for n, f in frames.items()},
+                       reasons)
+
+
+def _holdout_blocker(name: str, frames: Mapping[str, pd.DataFrame], meta: Any,
+                     kept: frozenset[str]) -> str | None:
+    """Why table ``name`` holds no rows out itself (see ``split_schema``), or None."""
+    if name in kept:
+        return "a reference table, kept as it is (nothing of it is held out)"
+    if len(frames[name]) < HOLDOUT_MIN_ROWS:
+        return (f"{len(frames[name])} rows, too few to hold any out (at least "
+                f"{HOLDOUT_MIN_ROWS})")
+    for rel in meta.children_of(name):
+        counts = frames[rel.child_table][rel.child_key].value_counts().to_numpy(dtype=float)
+        if counts.sum() and counts.sum() ** 2 / (counts ** 2).sum() < HOLDOUT_MIN_FAMILIES:
+            return (f"the rows of {rel.child_table} crowd into few of its rows (through "
+                    f"{rel.child_key}): holding one out would take too many of them along")
+    return None
+
+
+def _reference_tables(synthesizer: MultiTableSynthesizer) -> frozenset[str]:
+    """Tables the model keeps as they are (``reference``): never held out."""
+    from syndata.models.hierarchical import REFERENCE
+
+    models = getattr(synthesizer, "table_models", None) or {}
+    return frozenset(t for t, m in models.items() if m == REFERENCE)
+
+
+def _fit_on(synthesizer: MultiTableSynthesizer, train: Mapping[str, pd.DataFrame],
+            frames: Mapping[str, pd.DataFrame], meta: Any) -> None:
+    """Fit on the training rows; scale 1 stands for the whole tables, held-out rows too.
+
+    The held-out rows' personal values are kept out of samples as well.
+    """
+    from syndata.models.hierarchical import HierarchicalSynthesizer
+
+    if isinstance(synthesizer, HierarchicalSynthesizer):
+        synthesizer.fit(train, meta, sizes={t: len(f) for t, f in frames.items()})
+        synthesizer.exclude_values_of(frames)
+    else:
+        synthesizer.fit(train, meta)
 
 
 def _guard_tables(frames: dict[str, pd.DataFrame], meta: Any, plan: Any, pii: str,

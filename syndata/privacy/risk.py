@@ -81,6 +81,13 @@ compiles anonymeter's neighbour search (numba, 3–11 s). Anonymeter draws its t
 from numpy's global random generator: the attacks seed it with ``seed`` and restore it;
 univariate singling out and the random-guess baselines also follow polars' group order,
 so they can differ slightly between runs.
+
+A relational schema gets one report per table (``schema_privacy_report``): each table's
+synthetic rows against its own training and held-out rows, on its own modelled columns
+(primary and foreign keys are regenerated, so they are left out like ids), with the same
+checks and sizes; the schema's verdict is the worst table's. A table with fewer than
+``MIN_SCHEMA_HOLDOUT`` (10) held-out rows, no modelled column, or no synthetic rows is
+listed as not measured, with the reason.
 """
 
 from __future__ import annotations
@@ -90,8 +97,9 @@ import logging
 import math
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from copy import deepcopy
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -99,7 +107,7 @@ import numpy as np
 import pandas as pd
 
 from syndata.errors import QualityError
-from syndata.metadata import ColumnMetadata, TableMetadata
+from syndata.metadata import ColumnMetadata, Metadata, TableMetadata
 from syndata.privacy.metrics import DEFAULT_TOLERANCE, copy_report
 from syndata.quality import json_safe
 
@@ -126,6 +134,7 @@ MAX_QUERY_ATTEMPTS = 20_000  # candidate multivariate queries tried (anonymeter'
 DEFAULT_SECRETS = 3  # inference attacks, one per secret column
 MAX_ONE_HOT = 200  # indicators per category column in the DCR features
 MISSING = "<missing>"  # a missing category, for anonymeter
+MIN_SCHEMA_HOLDOUT = 10  # held-out rows a schema's table needs to be measured
 
 CONTINUOUS_KINDS = frozenset({"numerical", "datetime", "date_string"})
 _ZERO = 1e-12  # distances at most this are 0 (exact copies give exactly 0.0)
@@ -669,6 +678,107 @@ def privacy_report(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.Dat
     seconds["total"] = time.perf_counter() - started
     verdict, checks = privacy_verdict(copies, dcr, risks)
     return PrivacyReport(verdict, checks, copies, dcr, risks, seconds)
+
+
+# ---------------------------------------------------------------------- schemas
+
+
+@dataclass
+class SchemaPrivacyReport:
+    """A privacy report per table of a schema, and one verdict: the worst table's."""
+
+    verdict: str
+    tables: dict[str, PrivacyReport]
+    not_measured: dict[str, str]  # table -> why it has no report
+    rows: dict[str, dict[str, int]]  # table -> training and held-out rows
+    seconds: float = 0.0
+
+    def checks(self) -> list[Check]:
+        """Every table's checks, each part named ``table: part``."""
+        return [Check(f"{name}: {c.part}", c.verdict, c.reason)
+                for name, report in self.tables.items() for c in report.checks]
+
+    def summary(self) -> str:
+        """The verdict, then per table its verdict and the checks that did not pass."""
+        worst = [n for n, r in self.tables.items() if r.verdict == self.verdict]
+        measured = len(self.tables)
+        head = f"Privacy verdict: {self.verdict.upper()}"
+        if measured:
+            head += (f" (the worst of {measured} table{'s' if measured > 1 else ''} "
+                     f"measured: {', '.join(worst)})" if worst else
+                     f" ({measured} table{'s' if measured > 1 else ''} measured)")
+        lines = [head]
+        for name, report in self.tables.items():
+            others = [c for c in report.checks if c.verdict != PASS]
+            passed = len(report.checks) - len(others)
+            if not others:
+                lines.append(f"- {name}: {report.verdict}: all {passed} checks passed")
+                continue
+            lines.append(f"- {name}: {report.verdict}" + (
+                f" ({passed} of {len(report.checks)} checks passed)" if passed else ""))
+            lines += [f"- {name}: {c.verdict}: {c.reason}" for c in others]
+        lines += [f"- {name}: not measured: {why}" for name, why in self.not_measured.items()]
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-compatible): the verdict, summary, checks and each table's report."""
+        return json_safe({"verdict": self.verdict, "summary": self.summary(),
+                          "checks": [asdict(c) for c in self.checks()],
+                          "tables": {n: r.to_dict() for n, r in self.tables.items()},
+                          "not_measured": dict(self.not_measured), "rows": self.rows,
+                          "seconds": self.seconds})
+
+
+def schema_privacy_report(train: Mapping[str, pd.DataFrame],
+                          holdout: Mapping[str, pd.DataFrame],
+                          synthetic: Mapping[str, pd.DataFrame], *, metadata: Metadata,
+                          attacks: bool = True, reasons: Mapping[str, str] | None = None,
+                          seed: int = 0) -> SchemaPrivacyReport:
+    """``privacy_report`` for each table of ``metadata``, and the schema's verdict.
+
+    ``train`` holds the rows each table's model was fitted on, ``holdout`` real rows it
+    never saw (a table may have none), ``synthetic`` the sampled tables. A table is not
+    measured, with the reason, when it has fewer than ``MIN_SCHEMA_HOLDOUT`` held-out rows
+    (``reasons`` says why, when the split held none out on purpose), no modelled column
+    (keys are left out) or no synthetic rows. The verdict is the worst measured table's
+    (pass, warn, fail); without any, ``inconclusive`` or ``skipped`` as in
+    ``privacy_verdict``.
+    """
+    started = time.perf_counter()
+    reports: dict[str, PrivacyReport] = {}
+    not_measured: dict[str, str] = {}
+    rows: dict[str, dict[str, int]] = {}
+    for name in metadata.order():
+        real, held = train[name], holdout.get(name, train[name].iloc[:0])
+        rows[name] = {"train": len(real), "holdout": len(held)}
+        if len(held) < MIN_SCHEMA_HOLDOUT:
+            not_measured[name] = (reasons or {}).get(name) or (
+                f"{len(held)} held-out rows, too few to compare (at least "
+                f"{MIN_SCHEMA_HOLDOUT} are needed)")
+            continue
+        try:
+            reports[name] = privacy_report(real, held, synthetic[name],
+                                           metadata=_keys_left_out(metadata, name),
+                                           attacks=attacks, seed=seed)
+        except QualityError as exc:
+            not_measured[name] = str(exc)
+    counted = [r.verdict for r in reports.values() if r.verdict in _RANK]
+    if counted:
+        verdict = max(counted, key=_RANK.__getitem__)
+    else:
+        verdict = INCONCLUSIVE if any(r.verdict == INCONCLUSIVE for r in reports.values()) \
+            else SKIPPED
+    return SchemaPrivacyReport(verdict, reports, not_measured, rows,
+                               time.perf_counter() - started)
+
+
+def _keys_left_out(metadata: Metadata, table: str) -> TableMetadata:
+    """A table's metadata with its foreign keys as ids (regenerated, so not compared)."""
+    out = deepcopy(metadata.tables[table])
+    for rel in metadata.parents_of(table):
+        if rel.child_key in out.columns:
+            out.columns[rel.child_key].kind = "id"
+    return out
 
 
 def _pct(value: float, digits: int = 1) -> str:
