@@ -216,3 +216,49 @@ def test_a_schema_plan_must_name_its_tables(home, tmp_path):
     assert result.exit_code == 3, result.output
     assert "must name its tables" in result.output
     assert "tables: {TABLE" in result.output
+
+
+def test_the_privacy_walkthrough_works_on_a_fresh_install_without_secrets(
+        tmp_path, monkeypatch, people_csv):
+    home = tmp_path / "fresh"
+    monkeypatch.setenv("SYNDATA_HOME", str(home))
+    for var in ("SYNDATA_MASKING_SECRET", "SYNDATA_ENCRYPTION_KEY", "MLFLOW_TRACKING_URI",
+                "SYNDATA_AUDIT_LOG"):
+        monkeypatch.delenv(var, raising=False)
+    plan_path = tmp_path / "proposed.yaml"
+    assert run("privacy", "scan", "--data", people_csv, "--output", plan_path).exit_code == 0
+    proposed = yaml.safe_load(plan_path.read_text())["columns"]
+    assert {proposed[c].get("operator") for c in ("full_name", "email")} == {"fake"}
+    masked = run("mask", "--data", people_csv, "--plan", plan_path, "--output",
+                 tmp_path / "masked.csv")
+    assert masked.exit_code == 0, masked.output
+    assert (home / "secrets" / "masking.key").stat().st_mode & 0o777 == 0o600
+    fitted = run("fit", "--data", people_csv, "--name", "people", "--plan", plan_path,
+                 "--no-attacks")
+    assert fitted.exit_code == 0, fitted.output
+    regenerated = run("fit", "--data", people_csv, "--name", "people2", "--pii", "regenerate",
+                      "--no-attacks")
+    assert regenerated.exit_code == 0, regenerated.output
+    masked_frame = pd.read_csv(tmp_path / "masked.csv", dtype=str)
+    originals = _originals(people_csv)
+    for column in ("full_name", "email"):
+        assert not set(masked_frame[column]) & originals[column], column
+
+
+def test_quasi_identifiers_are_learned_with_their_real_categories(home, tmp_path):
+    rng = np.random.default_rng(3)
+    n = 1500
+    states = ["NJ", "CA", "NY", "TX", "FL", "WA", "IL", "PA"]
+    hoods = ["Greenpoint", "Astoria", "Flatbush", "Harlem", "Chelsea", "Bushwick", "Inwood"]
+    frame = pd.DataFrame({"state": rng.choice(states, n), "neighbourhood": rng.choice(hoods, n),
+                          "rent": rng.lognormal(7.5, 0.3, n).round(0)})
+    path = tmp_path / "homes.csv"
+    frame.to_csv(path, index=False)
+    result = run("fit", "--data", path, "--name", "homes", "--no-attacks")  # no plan: no stop
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    assert run("sample", "--model", "homes", "--rows", "3000", "--seed", "1", "-o",
+               out).exit_code == 0
+    synthetic = pd.read_csv(out / "homes.csv", dtype=str)
+    assert set(synthetic["state"]) == set(states)
+    assert set(synthetic["neighbourhood"]) == set(hoods)
