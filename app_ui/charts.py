@@ -13,6 +13,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from syndata.privacy.disclosure import shown_counts
+
 REAL, SYNTHETIC = "real", "synthetic"
 SOURCE_COLOURS = alt.Scale(domain=[REAL, SYNTHETIC], range=["#4C78A8", "#F58518"])
 NUMERIC_KINDS = {"numerical", "numeric", "float", "int", "integer"}
@@ -66,12 +68,16 @@ def histogram_data(real: pd.Series, synthetic: pd.Series, bins: int = 20) -> pd.
 
 
 def category_data(real: pd.Series, synthetic: pd.Series, top: int = 15) -> pd.DataFrame:
-    """Each source's share of the real data's ``top`` categories (the rest as ``(other)``)."""
+    """Each source's share of the real data's ``top`` categories (the rest as ``(other)``).
+
+    Only categories seen at least k times in the real data are named (the disclosure
+    rule); rarer ones count under ``(other)``.
+    """
     def labels(series: pd.Series) -> pd.Series:
         return series.astype("object").where(series.notna(), MISSING).astype(str)
 
     real_labels, synthetic_labels = labels(real), labels(synthetic)
-    order = list(real_labels.value_counts().index[:top])
+    order = list(shown_counts(real_labels.value_counts()).index[:top])
     rows = []
     for source, data in ((REAL, real_labels), (SYNTHETIC, synthetic_labels)):
         shares = data.where(data.isin(order), OTHER).value_counts(normalize=True)

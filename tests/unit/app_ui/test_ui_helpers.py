@@ -108,13 +108,16 @@ def test_histograms_share_bins_and_categories_share_order() -> None:
         assert hist[hist["source"] == source]["share"].sum() == pytest.approx(1.0)
     assert (hist[hist["source"] == "real"]["start"].to_numpy()
             == hist[hist["source"] == "synthetic"]["start"].to_numpy()).all()
-    cats = charts.category_data(pd.Series(["a"] * 5 + ["b"] * 3 + [None] * 2),
-                                pd.Series(["b"] * 6 + ["c"] * 4), top=2)
+    cats = charts.category_data(pd.Series(["a"] * 10 + ["b"] * 6 + [None] * 4),
+                                pd.Series(["b"] * 12 + ["c"] * 8), top=2)
     real_shares = dict(zip(cats[cats.source == "real"]["category"],
                            cats[cats.source == "real"]["share"], strict=True))
     assert real_shares == {"a": 0.5, "b": 0.3, "(other)": pytest.approx(0.2)}
     synthetic_shares = cats[cats.source == "synthetic"].set_index("category")["share"]
     assert synthetic_shares["(other)"] == pytest.approx(0.4)
+    # a real category seen fewer than k (5) times is never named: it counts as (other)
+    rare = charts.category_data(pd.Series(["a"] * 10 + ["Quillonby"] * 2), pd.Series(["a"]))
+    assert set(rare["category"]) == {"a", "(other)"}
 
 
 def test_charts_are_altair_specs_of_real_and_synthetic() -> None:
