@@ -16,6 +16,7 @@ from faker import Faker
 from presidio_analyzer import Pattern, PatternRecognizer
 
 from syndata.errors import ConfigError
+from syndata.metadata import detect_column
 from syndata.privacy.analyzer import (
     RecognizerSpec,
     build_analyzer,
@@ -357,3 +358,128 @@ def test_empty_and_all_null_columns_give_no_findings():
     assert report.findings == []
     assert report.columns_scanned == ["email", "n"]
     assert detect_pii(pd.DataFrame()).to_dict()["findings"] == []
+
+
+# ------------------------------------------- real-table false positives, and the class
+
+STATE_CODES = ["NJ", "CA", "NY", "TX", "WA", "IL", "PA", "OH", "GA", "NC", "MI", "VA", "AZ",
+               "MA", "IN", "TN", "MO", "MD", "WI", "CO", "MN", "SC", "AL", "LA", "KY", "OR"]
+# Neighbourhoods of a city: most read like names, many hold a first or last name.
+NEIGHBOURHOODS = [
+    "Whittier", "Marcy Holmes", "Phillips West", "Lyndale", "Longfellow", "Folwell",
+    "Armatage", "Cedar Riverside", "Downtown West", "Harrison", "Jordan", "Hale", "Page",
+    "Regina", "Howe", "Cooper", "Audubon Park", "Bryn Mawr", "Kenny", "Keewaydin",
+    "Ericsson", "Standish", "Diamond Lake", "Powderhorn Park", "Hawthorne", "McKinley",
+    "Shingle Creek", "Loring Park", "Elliot Park", "Ventura Village", "Seward", "Victory",
+    "Willard - Hay", "Near - North", "Sumner - Glenwood", "Webber - Camden", "Lind - Bohanon"]
+
+
+@pytest.fixture(scope="module")
+def real_report() -> PiiReport:
+    rows = 120
+    rng = np.random.default_rng(5)
+    fake = Faker("en_US")
+    fake.seed_instance(5)
+    pets = ["Max", "Lucy", "Bella", "Charlie", "Daisy", "Cooper", "Sadie", "Penny", "Sam",
+            "Willow", "Betty", "Scout", "Lily", "Sherman", "Molly", "Oscar", "Ruby", "Milo"]
+    frame = pd.DataFrame({
+        "state": rng.choice(STATE_CODES, rows),
+        "col_3": rng.choice(STATE_CODES, rows),
+        "neighborhood": rng.choice(NEIGHBOURHOODS, rows),
+        "neighbourhood": rng.choice(NEIGHBOURHOODS, rows),
+        "hometown": rng.choice(["Minneapolis, Minnesota", "Fort Lauderdale, Florida",
+                                "Las Vegas, Nevada", "Chicago, Illinois", "Boston, Massachusetts",
+                                "Raleigh, North Carolina", "Orlando, Florida"], rows),
+        "idNum": [f"17-{i:06d}" for i in range(3, 3 + rows)],
+        "clinic_name": rng.choice(["inpatient ward a", "clinical lab", "emergency dept",
+                                   "oncology day hosp", "inpatient ward g", "heart station",
+                                   "picu", "laboratory", "hosp of the university"], rows),
+        "animal_name": rng.choice(pets, rows),
+        "job_title": rng.choice(["Sales Executive", "Research Scientist", "Manager",
+                                 "Laboratory Technician", "Midwife", "Baker", "Porter"], rows),
+        "license_number": [f"S{n}" for n in rng.integers(100_000, 999_999, rows)],
+        "airbag": rng.choice(["none", "airbag"], rows),
+        "city": [Faker("de_DE").city() for _ in range(rows)],
+        "customer": [fake.name() for _ in range(rows)],
+        "email": [fake.email() for _ in range(rows)],
+    })
+    return detect_pii(frame)
+
+
+def test_state_codes_are_no_person_names_and_at_most_quasi_places(real_report: PiiReport):
+    finding = real_report.get("state")
+    assert finding is None or (finding.entity, finding.identifier) == ("LOCATION", "quasi")
+    assert real_report.get("col_3") is None  # codes under a name that says nothing
+
+
+@pytest.mark.parametrize("column", ["neighborhood", "neighbourhood", "hometown"])
+def test_neighbourhoods_and_home_towns_are_quasi_places_not_person_names(
+        real_report: PiiReport, column: str):
+    finding = real_report.get(column)
+    assert finding is not None
+    assert (finding.entity, finding.identifier) == ("LOCATION", "quasi")
+
+
+@pytest.mark.parametrize("column", ["idNum", "clinic_name", "animal_name", "job_title",
+                                    "license_number", "airbag"])
+def test_columns_named_as_things_ids_and_codes_are_not_flagged(real_report: PiiReport,
+                                                               column: str):
+    assert real_report.get(column) is None
+
+
+def test_a_driving_licence_needs_the_column_name_to_say_driver():
+    numbers = [f"S{n}" for n in np.random.default_rng(1).integers(100_000, 999_999, 80)]
+    report = detect_pii(pd.DataFrame({"driver_license": numbers, "license_number": numbers}))
+    assert report.get("driver_license").entity == "US_DRIVER_LICENSE"
+    assert report.get("license_number") is None
+
+
+@pytest.mark.parametrize(("column", "entity", "identifier"), [
+    ("customer", "PERSON", "direct"), ("email", "EMAIL_ADDRESS", "direct"),
+    ("city", "LOCATION", "quasi"), ("neighborhood", "LOCATION", "quasi"),
+])
+def test_findings_carry_the_direct_or_quasi_class(real_report: PiiReport, column: str,
+                                                  entity: str, identifier: str):
+    finding = real_report.get(column)
+    assert (finding.entity, finding.identifier) == (entity, identifier)
+    assert finding.to_dict()["identifier"] == identifier
+
+
+@pytest.mark.parametrize(("column", "identifier"), [
+    ("customer_name", "direct"), ("phone", "direct"), ("ssn", "direct"), ("iban", "direct"),
+    ("address", "direct"), ("notes", "direct"), ("city", "quasi"), ("zip_code", "quasi"),
+    ("date_of_birth", "quasi"),
+])
+def test_every_entity_has_its_class(report: PiiReport, column: str, identifier: str):
+    assert report.get(column).identifier == identifier
+
+
+def test_names_of_things_hold_no_name_word_across_the_join():
+    assert "lname" not in context_words("animal_name", ["lname", "name"])
+    assert "name" in context_words("animal_name", ["lname", "name"])
+
+
+def test_text_standing_for_a_missing_value_is_not_sampled():
+    rng = np.random.default_rng(0)
+    values = pd.Series(["none", "N/A", "Unknown", "airbag", " none "])
+    assert sample_texts(values, 10, rng) == ["airbag"]
+
+
+@pytest.mark.parametrize(("name", "values", "phone"), [
+    ("idNum", [f"17-{i:06d}" for i in range(3, 200)], False),  # case ids
+    ("case", [f"{y}-{i:06d}" for y in (16, 17) for i in range(3, 60)], False),
+    ("ssn", ["123-45-6789", "234-56-7890", "345-67-8901"] * 20, False),
+    ("host", [f"10.0.{i}.{j}" for i in range(10) for j in range(10)], False),  # IPv4
+    ("col_3", [f"06{i:08d}" for i in range(100)], False),  # bare digit runs
+    ("col_1", [f"+1 (555) {i:03d}-{i * 7 % 10_000:04d}" for i in range(100, 200)], True),
+    ("col_2", [f"030 {i:04d} {i * 3 % 10_000:04d}" for i in range(1000, 1100)], True),
+    ("mobile", [f"06{i:08d}" for i in range(100)], True),  # bare, but so named
+])
+def test_phone_kind_only_for_numbers_written_or_named_as_phones(name: str, values: list[str],
+                                                                phone: bool):
+    assert (detect_column(name, pd.Series(values)).kind == "phone") is phone
+
+
+def test_dutch_postcodes_are_a_postal_code_kind():
+    values = pd.Series([f"{1000 + i} {'ABCDEFGH'[i % 8]}{'KLMN'[i % 4]}" for i in range(100)])
+    assert detect_column("col_9", values).kind == "postal_code"
