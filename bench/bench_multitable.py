@@ -19,6 +19,13 @@ Rewrites its own section of bench/RESULTS.md (between marker comments).
     .venv/bin/python bench/bench_multitable.py               # full run (~20 min)
     .venv/bin/python bench/bench_multitable.py --quick       # ratdat only, no scaling
     .venv/bin/python bench/bench_multitable.py --datasets ratdat --engines hierarchical
+    .venv/bin/python bench/bench_multitable.py --smoothing   # its own section (~5 min)
+
+``--smoothing`` measures what storing children per parent smoothed costs (bins of at
+least k parents, ``syndata.models.hierarchical``): the cardinality score of the default
+engine with exact counts (``SYNDATA_RARE_K=1``) and smoothed ones (the default k), on the
+benchmark databases and the test schemas, and the seconds the per-table privacy report
+adds to ``pipeline.fit_schema``. Rewrites its own section (marker ``bench_multitable_smoothing``).
 """
 
 from __future__ import annotations
@@ -195,6 +202,202 @@ def score(real: dict[str, Any], synthetic: dict[str, Any], metadata: Any, eval_r
 
 def _error(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".splitlines()[0][:160]
+
+
+# ---------------------------------------------------------------------- smoothing (worker)
+
+SMOOTHING_MARKER = "bench_multitable_smoothing"
+SMOOTHING_SEEDS = [0, 1, 2]
+# the test schemas of tests/unit/syndata/models/schema_builders.py, and the bench's own
+TEST_SCHEMAS = ["nyc_slice", "retail", "clients", "thirty_parents"]
+SMOOTHING_DATASETS = [*datasets_multi.NAMES, *TEST_SCHEMAS]
+BUILDERS = ROOT / "tests" / "unit" / "syndata" / "models"
+
+
+def _test_schema(name: str) -> tuple[dict[str, Any], Any]:
+    """A test schema (frames, metadata): schema_builders' or 30 parents of distinct counts."""
+    import numpy as np
+    import pandas as pd
+
+    from syndata.metadata import Relationship
+    from syndata.relations import detect_metadata, resolve_orphans
+
+    sys.path.insert(0, str(BUILDERS))
+    import schema_builders  # a test helper, imported as a plain module
+
+    if name == "nyc_slice":
+        frames = schema_builders.nyc()
+        meta = detect_metadata(frames)
+        return resolve_orphans(frames, meta, "null"), meta
+    if name == "retail":
+        frames = schema_builders.retail()
+        return frames, detect_metadata(frames, declared=schema_builders.RETAIL_RELATIONSHIPS)
+    if name == "clients":
+        frames = schema_builders.clients()
+        return frames, detect_metadata(frames, declared=schema_builders.CLIENT_RELATIONSHIPS)
+    rng = np.random.default_rng(7)  # as tests/unit/syndata/test_schema_privacy.py
+    counts = np.concatenate([rng.choice(np.arange(1, 80), size=30, replace=False), [250],
+                             np.zeros(8, dtype=np.int64)])
+    parents = pd.DataFrame({"pid": range(len(counts)),
+                            "x": rng.normal(size=len(counts)) + counts / 20})
+    kids = pd.DataFrame({"cid": range(int(counts.sum())),
+                         "pid": np.repeat(np.arange(len(counts)), counts),
+                         "y": rng.normal(size=int(counts.sum()))})
+    frames = {"parents": parents, "kids": kids}
+    return frames, detect_metadata(frames, declared=[Relationship("parents", "pid", "kids",
+                                                                   "pid")])
+
+
+def _load_any(name: str) -> tuple[dict[str, Any], Any]:
+    return _test_schema(name) if name in TEST_SCHEMAS else datasets_multi.load(name)
+
+
+def smoothing_worker(spec: dict[str, Any]) -> dict[str, Any]:
+    """Cardinality of the default engine (SYNDATA_RARE_K as set), or a timed fit_schema."""
+    warnings.filterwarnings("ignore")
+    frames, metadata = _load_any(spec["dataset"])
+    if spec["kind"] == "fit_schema":
+        from syndata import pipeline
+
+        wall = time.perf_counter()
+        fitted = pipeline.fit_schema(frames, name=f"bench_{spec['dataset']}",
+                                     metadata=metadata, holdout=spec["holdout"],
+                                     attacks=spec["attacks"], seed=0)
+        privacy = fitted.privacy
+        return {**spec, "seconds": time.perf_counter() - wall,
+                "privacy_s": privacy.get("seconds"), "verdict": privacy.get("verdict"),
+                "measured": sorted(privacy.get("tables", {})),
+                "not_measured": privacy.get("not_measured", {})}
+    from syndata.models.hierarchical import HierarchicalSynthesizer
+    from syndata.quality_schema import evaluate_schema
+
+    model = HierarchicalSynthesizer().fit(frames, metadata)
+    res: dict[str, Any] = {**spec, "cardinality": [], "relationships": {}}
+    for seed in SMOOTHING_SEEDS:
+        synthetic = model.sample(1.0, seed=seed)
+        real_cut, synth_cut, _ = evaluation_cut(frames, synthetic, metadata, EVAL_ROWS)
+        report = evaluate_schema(real_cut, synth_cut, metadata)
+        res["cardinality"].append(report.cardinality)
+        for r in report.relationships:
+            res["relationships"].setdefault(r["name"], []).append(r["cardinality"])
+    res["parents"] = {r.name: len(frames[r.parent_table]) for r in metadata.relationships}
+    return res
+
+
+def run_smoothing_spec(spec: dict[str, Any], env: dict[str, str] | None = None
+                       ) -> dict[str, Any]:
+    """One smoothing worker in a fresh process."""
+    try:
+        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker",
+                               json.dumps({**spec, "smoothing": True})], capture_output=True,
+                              text=True, check=False, cwd=ROOT, timeout=WORKER_TIMEOUT_S,
+                              env=_environment(env))
+    except subprocess.TimeoutExpired:
+        return {**spec, "error": f"timed out after {WORKER_TIMEOUT_S / 60:.0f} min"}
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        print(proc.stderr, file=sys.stderr)
+        tail = proc.stderr.strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
+        return {**spec, "error": tail[0][:200]}
+    res = json.loads(lines[-1])
+    print(f"{spec['dataset']:14s} {spec['kind']:12s} {json.dumps(env or {})} -> "
+          + (f"cardinality {sum(res['cardinality']) / len(res['cardinality']):.4f}"
+             if "cardinality" in res else f"{res['seconds']:.1f} s"), flush=True)
+    return res
+
+
+def _environment(changes: dict[str, str] | None) -> dict[str, str]:
+    """This process's environment with ``changes`` (an empty value removes the variable)."""
+    env = dict(os.environ, PYTHONHASHSEED=HASH_SEED, **(changes or {}))
+    return {k: v for k, v in env.items() if v != ""}
+
+
+def run_smoothing(datasets: list[str]) -> dict[str, Any]:
+    """Exact against smoothed cardinality per dataset; fit_schema with and without report."""
+    from syndata.privacy.disclosure import DEFAULT_RARE_K
+
+    out: dict[str, Any] = {"k": DEFAULT_RARE_K, "cardinality": {}, "fits": {}}
+    for name in datasets:
+        spec = {"kind": "cardinality", "dataset": name}
+        out["cardinality"][name] = {
+            "exact": run_smoothing_spec(spec, {"SYNDATA_RARE_K": "1"}),
+            "smoothed": run_smoothing_spec(spec, {"SYNDATA_RARE_K": str(DEFAULT_RARE_K)})}
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bench-fit-schema-") as home:
+        for name in [d for d in datasets if d in datasets_multi.NAMES]:
+            out["fits"][name] = [run_smoothing_spec(
+                {"kind": "fit_schema", "dataset": name, "holdout": h, "attacks": a},
+                {"SYNDATA_HOME": home, "MLFLOW_TRACKING_URI": "", "MLFLOW_REGISTRY_URI": ""})
+                for h, a in ((0.0, False), (0.2, False), (0.2, True))]
+    return out
+
+
+def render_smoothing(res: dict[str, Any], command: str, started: str, seconds: float,
+                     loads: tuple[float, float]) -> str:
+    """The smoothing section of RESULTS.md."""
+    k = res["k"]
+    lines = [
+        "## Multi-table: children per parent stored smoothed, and the schema privacy report",
+        "",
+        f"Measured {started} on {machine_info()}, by `{command}` ({seconds / 60:.1f} min), "
+        f"code at {code_version()} (1-minute load average {loads[0]:.2f} at the start, "
+        f"{loads[1]:.2f} at the end, on {os.cpu_count()} cores).",
+        "",
+        "The hierarchical model (copula per table) fitted on each schema, sampled at scale 1 "
+        f"with seeds {', '.join(map(str, SMOOTHING_SEEDS))}, scored by `evaluate_schema` "
+        f"(flights cut to {EVAL_ROWS:,} rows as above). *Exact* stores the children-per-"
+        "parent counts as they are (`SYNDATA_RARE_K=1`: what the model kept before, up "
+        f"to 2,000 quantiles); *smoothed* bins them, at least k = {k} parents a bin, each "
+        "bin drawn uniformly with its mean and spread (the default). Test schemas are "
+        "`tests/unit/syndata/models/schema_builders.py`'s (nyc_slice: 5,000 flights) and "
+        "the 39 parents of `test_schema_privacy.py` (30 distinct counts, one of 250, 8 "
+        "childless).",
+        "",
+        "| schema | cardinality exact | cardinality smoothed | difference |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, pair in res["cardinality"].items():
+        ex, sm = pair["exact"], pair["smoothed"]
+        if "error" in ex or "error" in sm:
+            lines.append(f"| {name} | FAILED: {(ex.get('error') or sm.get('error'))} | | |")
+            continue
+        a, b = _mean_of(ex["cardinality"]), _mean_of(sm["cardinality"])
+        lines.append(f"| {name} | {a:.4f} | {b:.4f} | {b - a:+.4f} |")
+    lines += ["", "Per relationship (parents: rows of the parent table), where smoothing "
+              "changes the score by more than 0.005:", "",
+              "| schema | relationship | parents | exact | smoothed |", "|---|---|---:|---:|---:|"]
+    for name, pair in res["cardinality"].items():
+        ex, sm = pair["exact"], pair["smoothed"]
+        if "error" in ex or "error" in sm:
+            continue
+        for rel, scores in sm["relationships"].items():
+            a, b = _mean_of(ex["relationships"][rel]), _mean_of(scores)
+            if abs(a - b) > 0.005:
+                lines.append(f"| {name} | {rel} | {sm['parents'][rel]:,} | {a:.3f} | {b:.3f} |")
+    lines += ["", "`pipeline.fit_schema` (the default model, seed 0), whole fits in a fresh "
+              "process each: without a holdout (no report), with the default 20% holdout "
+              "and the report without attacks (`--no-attacks`), and with attacks (the "
+              "default). *Report s* is the report's own time.", "",
+              "| database | holdout | attacks | fit_schema s | report s | verdict | measured "
+              "| not measured |", "|---|---:|---|---:|---:|---|---|---|"]
+    for name, runs in res["fits"].items():
+        for r in runs:
+            if "error" in r:
+                lines.append(f"| {name} | {r['holdout']:g} | {r['attacks']} | FAILED: "
+                             f"{r['error']} | | | | |")
+                continue
+            lines.append(
+                f"| {name} | {r['holdout']:g} | {'yes' if r['attacks'] else 'no'} | "
+                f"{r['seconds']:.1f} | {_f(r['privacy_s'], '.1f') or '-'} | "
+                f"{r['verdict'] or 'not checked'} | {', '.join(r['measured']) or '-'} | "
+                + (", ".join(r["not_measured"]) or "-") + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _mean_of(values: list[float]) -> float:
+    present = [v for v in values if v is not None and not math.isnan(v)]
+    return sum(present) / len(present) if present else math.nan
 
 
 # ---------------------------------------------------------------------- orchestration
@@ -644,11 +847,26 @@ def main() -> None:
                         help="seconds SDV may take on the whole schema in this run "
                         f"(besides the {SDV_LIMIT_S // 60}-minute rule)")
     parser.add_argument("--no-scaling", action="store_true", help="skip the scaling table")
+    parser.add_argument("--smoothing", action="store_true",
+                        help="only the smoothed children-per-parent and schema privacy "
+                        "report section (--datasets picks among "
+                        f"{','.join(SMOOTHING_DATASETS)})")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(json.loads(args.worker))))
+        spec = json.loads(args.worker)
+        found = smoothing_worker(spec) if spec.get("smoothing") else worker(spec)
+        print(json.dumps(found, default=str))
+        return
+    if args.smoothing:
+        command = ".venv/bin/python bench/bench_multitable.py " + shlex.join(sys.argv[1:])
+        loads, t0 = os.getloadavg()[0], time.perf_counter()
+        res = run_smoothing(args.datasets.split(",") if args.datasets else SMOOTHING_DATASETS)
+        write_section(args.output, SMOOTHING_MARKER, render_smoothing(
+            res, command, time.strftime("%Y-%m-%d"), time.perf_counter() - t0,
+            (loads, os.getloadavg()[0])))
+        print(f"wrote {args.output} ({(time.perf_counter() - t0) / 60:.1f} min)")
         return
 
     names = (args.datasets.split(",") if args.datasets
