@@ -356,11 +356,12 @@ def sample_texts(series: pd.Series, size: int, rng: np.random.Generator) -> list
     return [t for t in texts if t.strip()]
 
 
-_UNDERSCORED = re.compile(r"[^\W\d_]+(?:_[^\W\d_]+)+")
+# Capitalised words joined by underscores; lower-case snake_case ("four_cheese") is a code.
+_UNDERSCORED = re.compile(r"[^\W\d_a-z][^\W\d_]*(?:_[^\W\d_a-z][^\W\d_]*)+")
 
 
 def _readable(text: str) -> str:
-    """Words joined by underscores as words ("North_Ames", "RANCHO_CORDOVA"), else as is."""
+    """Capitalised words joined by underscores as words ("North_Ames", "RANCHO_CORDOVA")."""
     return text.replace("_", " ") if _UNDERSCORED.fullmatch(text) else text
 
 
@@ -510,7 +511,7 @@ def _decide(column: str, tally: _Tally, context: list[str], min_share: float,
         if share >= min_share:
             return _finding(column, entity, "column", tally.whole_score[entity] / tally.whole[
                 entity], share, n, dict(tally.whole.most_common()), operators)
-    if _is_place_column(tally, context):
+    if _is_place_column(tally, context, column):
         # places by the column name and the values' shape alone score the threshold
         score = tally.place_score / tally.places if tally.places else DEFAULT_THRESHOLD
         evidence = {"LOCATION": max(tally.places, tally.whole["LOCATION"]),
@@ -554,11 +555,13 @@ def _may_be(entity: str, context: list[str]) -> bool:
     return required is None or bool(required & set(context))
 
 
-def _is_place_column(tally: _Tally, context: list[str]) -> bool:
+def _is_place_column(tally: _Tally, context: list[str], column: str) -> bool:
     """Name-like values in a column named as a place, enough of them known places.
 
     In a column named as a place of a kind (``PLACE_KIND_WORDS``: a city, a
-    neighbourhood), name-like values suffice: no list holds every small town.
+    neighbourhood), name-like values suffice: no list holds every small town. That word
+    must be one of the name's own ("hometown", "home_town"), not found inside one
+    ("ethnicity").
     """
     n = tally.sampled
     words = set(context)
@@ -566,7 +569,8 @@ def _is_place_column(tally: _Tally, context: list[str]) -> bool:
         return False
     if tally.name_shaped < NAME_SHAPE_SHARE * n:
         return False
-    return bool(words & PLACE_KIND_WORDS) or tally.places >= PLACE_KNOWN_SHARE * n
+    return (bool(set(context_words(column)) & PLACE_KIND_WORDS)
+            or tally.places >= PLACE_KNOWN_SHARE * n)
 
 
 def _is_name_column(tally: _Tally, context: list[str]) -> bool:
