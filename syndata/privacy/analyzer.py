@@ -472,7 +472,9 @@ say sea season see september shade sharp shepherd short silver sky small smart s
 song south spring star steel stone storm strong summer sun sunday sunny swan sweet
 tailor thursday to today tree true tuesday turner under up upon very violet
 wall ward warren water wave way wednesday well west white wild will win winter wise wolf
-wood woods worth wren year yellow young
+wood woods worth wren year yellow young tea said edit brandy candy ginger basil sherry
+rosemary eve carmine sugar coco cocoa mint saffron clementine cinnamon kiwi mango cookie
+brownie toffee caramel blossom sunshine
 """))
 _PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "dela", "di", "da",
                         "das", "do", "dos", "du", "la", "le", "les", "y", "e", "ten", "ter",
@@ -622,23 +624,278 @@ class NameRecognizer(_Recognizer):
         return [("PERSON", score / 2 if lower else score)]
 
     def _in_text(self, text: str) -> list[tuple[int, int, float]]:
+        found = self._full_names(text) + _names_in_context(text)
+        return _merge(found + _first_names_alone(text, found))
+
+    def _full_names(self, text: str) -> list[tuple[int, int, float]]:
+        """Capitalised first name ... last name sequences, within one sentence."""
         first, last, _, _ = _names()
         found = []
         for match in self._RUN.finditer(text):
             tokens = [(m.start(), m.end()) for m in regex.finditer(r"\S+", match.group())]
             words = [match.group()[s:e] for s, e in tokens]
             for i, word in enumerate(words[:-1]):
-                if not _known(word, first):
+                if not _known(word, first) or _non_name(word):
                     continue
                 j = max((k for k in range(i + 1, len(words))
-                         if _known(words[k].rstrip(".,"), last)), default=None)
-                if j is None:
+                         if _known(words[k].rstrip(".,"), last)
+                         or _known(" ".join(words[k - 1:k + 1]).rstrip(".,"), last)
+                         or _fold(words[k - 1]) in _PARTICLES), default=None)
+                if j is None or any(w.endswith(".") and not _initial(w) for w in words[i:j]):
+                    continue  # "Mary. Ring": a sentence ends between them
+                if any(_fold(w).strip(".") in _ORG_WORDS for w in words[i:j + 1]):
                     continue
                 common = _common(word) and _common(words[j])
                 found.append((match.start() + tokens[i][0], match.start() + tokens[j][1],
                               0.3 if common else 0.6))
                 break
         return found
+
+
+# Words before a name: a title ("Mr.", "Frau"), then any capitalised name; a verb or
+# greeting ("call", "ask", "spoke with", "thanks", "per"), then a listed name or a
+# capitalised word that is no common word; a preposition or a role ("from", "by",
+# "driver", "patient"), then a listed name that is no common word nor a place.
+NAME_CUES = frozenset(_words("""
+call calling phone phoned ring rang ask asked asking contact contacted
+contacting email emailed mail mailed text texted message messaged ping pinged tell told
+remind reminded cc bcc attn dear hi hello hey thanks thank thx regards cheers spoke speak
+speaking talked talk talking met meet meeting visited inform informed notify notified
+assigned escalated approved signed reviewed reported requested handled forwarded
+transferred referred seen treated examined invited interviewed paid refunded reach reached
+per verified checked confirmed prepared
+written created updated closed opened entered logged submitted completed processed
+authorised authorized accepted rejected declined cancelled canceled booked scheduled
+bel bellen belde vraag vragen mailen gesproken gebeld hallo beste rappeler appeler appelé
+contacter demander bonjour salut cher chère llamar llamó contactar preguntar avisar hola
+querido querida estimado estimada chiamare chiamato contattare chiedere sentire telefonare
+ciao gentile caro cara anrufen angerufen fragen liebe lieber hallo sprach gesprochen
+"""))
+NAME_PREPOSITIONS = frozenset(_words("""
+from by with for to via für mit von an par pour avec con door voor met
+customer client patient employee driver courier technician agent nurse doctor colleague
+supervisor user member tenant guest caller applicant candidate person recipient sender
+holder cardholder beneficiary insured passenger student teacher kunde kundin klant cliente
+paciente patiente ansprechpartner ansprechpartnerin contactpersoon
+"""))
+_ABBREVIATED_CUES = frozenset({"attn", "cc", "tel"})
+# Titles also written in lower case, always with a period: "dal sig. Rossi".
+_LOWER_TITLES = frozenset({"sig", "sig.ra", "sig.na", "dott", "dott.ssa", "sr", "sra", "srta",
+                           "dr", "prof", "ing", "avv", "dhr", "mevr", "hr", "fr"})
+_CUE_FILLERS = frozenset(_words("""
+back up with to by for on again out a al à an mit met terug
+"""))
+_EXTRA_TITLES = frozenset(_words("""
+herrn mister missus madam madame monsieur mademoiselle señor señora señorita don doña
+signor signora signorina sig.ra sig.na dott.ssa mevrouw meneer sir lady lord dame
+"""))
+# Capitalised words that are no names after a cue: teams, roles, days, months, pronouns.
+_NOT_NAMES = frozenset(_words("""
+support sales billing accounting accounts finance hr it legal marketing reception security
+service services customer customers care center centre desk helpdesk help team office
+warehouse dispatch logistics shipping operations ops admin administration management
+manager supervisor front technical tech engineering qa procurement purchasing payroll
+compliance tax claims returns collections escalations hotline department dept unit group
+staff everyone all someone anyone somebody nobody client clients patient user users caller
+driver courier doctor nurse agent rep representative owner tenant landlord neighbour
+neighbor me us them him her you back later again today tomorrow tonight asap now soon
+please regarding re about urgent immediately monday tuesday wednesday thursday friday
+saturday sunday january february march april may june july august september october
+november december montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi
+mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes sábado
+domingo lunedì martedì mercoledì giovedì venerdì sabato domenica maandag dinsdag woensdag
+donderdag vrijdag zaterdag zondag american british english french german italian spanish
+dutch irish scottish swiss austrian belgian european canadian australian mexican
+chinese japanese indian russian polish portuguese swedish danish norwegian
+mom mum dad mother father sister brother wife husband son daughter family friend friends
+boss colleague colleagues god jesus santa folks guys everybody people sirs
+"""))
+
+
+@functools.cache
+def _non_names() -> frozenset[str]:
+    """Folded words that are no names in text: common English words, stop words, ``_NOT_NAMES``."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    lorem = _strings(getattr(importlib.import_module("faker.providers.lorem.en_US").Provider,
+                             "word_list", None))
+    words = {_fold(w) for w in [*lorem, *STOP_WORDS]} | {_fold(w) for w in _NOT_NAMES}
+    return frozenset(words | _COMMON_WORDS | _ORG_WORDS | _OTHER_NUMBERS)
+
+
+def _non_name(token: str) -> bool:
+    """A stop word, weekday, month, role or team word: no name even when listed."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    key = regex.sub(r"['’](?:s|m|re|ll|d|ve)$|n['’]t$", "", _fold(token.strip(".,")))
+    return key in STOP_WORDS or key in _NOT_NAMES or key in _OTHER_NUMBERS
+
+
+_TOKEN = regex.compile(r"(?:[dDlL]['’])?[\p{L}\p{M}][\p{L}\p{M}'’-]*\.?|['’]t\b")
+
+
+def _names_in_context(text: str) -> list[tuple[int, int, float]]:
+    """Names after a title, a verb or greeting, or a preposition (see ``NAME_CUES``)."""
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = [text[s:e] for s, e in tokens]
+    found: list[tuple[int, int, float]] = []
+    _, _, titles, _ = _names()
+    for i, word in enumerate(words[:-1]):
+        key = _fold(word).rstrip(".")
+        if (key in titles or key in _EXTRA_TITLES) and (
+                word[0].isupper() or (word.endswith(".") and key in _LOWER_TITLES)) and (
+                len(key) > 1 or word.endswith(".")) and _joined(text, tokens, i):
+            span = _name_after(text, tokens, words, i + 1, after="title")
+            if span:
+                found.append((span[0], span[1], 0.65))
+            continue
+        if word.endswith(".") and len(key) > 1 and key not in _ABBREVIATED_CUES:
+            continue  # a cue ends a sentence: "... we called. Berlin was ..."
+        j = i + 1
+        if key in NAME_CUES and j < len(words) and _fold(words[j]) in _CUE_FILLERS and (
+                _joined(text, tokens, i)):
+            j += 1  # "call back Anna", "spoke with Anna", "llamar a Ana"
+        greeting = key in _GREETINGS
+        if greeting and not _starts_sentence(text, tokens[i][0]):
+            continue  # "Hello Kitty" inside a sentence is no greeting
+        if key in NAME_CUES and _joined(text, tokens, j - 1, greeting=greeting):
+            span = _name_after(text, tokens, words, j, after="verb")
+            if span:
+                found.append(span)
+        elif key in NAME_PREPOSITIONS and _joined(text, tokens, i):
+            span = _name_after(text, tokens, words, j, after="preposition")
+            if span:
+                found.append(span)
+    return found
+
+
+_GREETINGS = frozenset(_words("dear hi hello hey thanks thank thx cheers regards hallo beste "
+                              "bonjour salut hola ciao liebe lieber cher chère querido querida "
+                              "estimado estimada gentile caro cara"))
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Nothing but a sentence end, a line break, a dash or a quote before ``start``."""
+    return bool(regex.search(r"(?:^|[.!?:;\n>]|--?|[\"'(])[ \t]*$", text[:start]))
+
+
+def _joined(text: str, tokens: list[tuple[int, int]], i: int, greeting: bool = False) -> bool:
+    """Only blanks (after a greeting, a comma too) between token ``i`` and the next."""
+    if i + 1 >= len(tokens):
+        return False
+    gap = text[tokens[i][1]:tokens[i + 1][0]]
+    return bool(regex.fullmatch(r"[ \t]+" if not greeting else r"[ \t]*,?[ \t]+", gap))
+
+
+def _name_after(text: str, tokens: list[tuple[int, int]], words: list[str], j: int, *,
+                after: str) -> tuple[int, int, float] | None:
+    """The name that starts at token ``j``, with the capitalised names that follow it.
+
+    After a title any capitalised word starts a name; after a verb or greeting a listed
+    name or a capitalised word that is neither a common word nor a place; after a
+    preposition only a listed name that is neither common nor a place.
+    """
+    if j >= len(words):
+        return None
+    first, last, _, _ = _names()
+    places = _places()[0]
+    k = j
+    while k < len(words) - 1 and _fold(words[k]).rstrip(".") in _PARTICLES | {"'t", "’t"} and (
+            _joined(text, tokens, k)):
+        k += 1  # "van 't Riet", "de la Fuente"
+    word = words[k].rstrip(".")
+    titles = _names()[2] | _EXTRA_TITLES
+    if not word or _non_name(word) or _fold(word) in titles:
+        return None
+    listed = _known(word, first) or _known(word, last)
+    capitalised = word[0].isupper() and not (word.isupper() and len(word) > 1)
+    if capitalised and after == "title":
+        score = 0.65
+    elif capitalised:
+        if listed and after == "preposition" and (_common(word) or _fold(word) in places):
+            return None  # "from Florence", "by Chance"
+        if not listed and (after == "preposition" or _fold(word) in _non_names()
+                           or _fold(word) in places or len(word) < 2):
+            return None
+        score = 0.6 if listed else 0.45
+    elif listed and after == "verb" and k == j and not _common(word) and (
+            _fold(word) not in _non_names()):
+        return (tokens[k][0], tokens[k][0] + len(word), 0.45)  # "hi bernardo"
+    else:
+        return None
+    end = tokens[k][0] + len(word)
+    n = k + 1
+    while n < len(words) and n - k <= 3 and _joined(text, tokens, n - 1) and not (
+            words[n - 1].endswith(".") and not _initial(words[n - 1])):
+        nxt = words[n].rstrip(".")
+        key = _fold(nxt)
+        if key in _PARTICLES and n + 1 < len(words):
+            n += 1
+            continue
+        if not nxt or not nxt[0].isupper() or _non_name(nxt) or key in _ORG_WORDS or (
+                nxt.isupper() and len(nxt) > 1):
+            break
+        end = tokens[n][0] + len(nxt)
+        n += 1
+    return (tokens[j][0], end, score)
+
+
+_MONTH_ABBREVIATIONS = frozenset(_words("jan feb mar apr jun jul aug sep sept oct nov dec "
+                                        "mär mai okt dez janv févr avr juil sept déc ene "
+                                        "abr ago dic gen mag giu lug ott mrt mei"))
+_PLACE_PREPOSITIONS = frozenset(_words("in at near to à en nach aus naar bij a"))
+_DETERMINERS = frozenset(_words("the a an my our your his her their this that these those "
+                                "some any every no der die das ein eine le la les un une il "
+                                "lo el los las una de het een"))
+
+
+def _first_names_alone(text: str, found: list[tuple[int, int, float]]
+                       ) -> list[tuple[int, int, float]]:
+    """A listed first name on its own ("Erik will call back"), scored 0.45.
+
+    Capitalised, neither a common word nor a place, not after a determiner ("the
+    Rosemary extract") and not inside a run of capitalised words ("Hello Kitty").
+    """
+    first = _names()[0]
+    places = _places()[0]
+    tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = [text[s:e] for s, e in tokens]
+    out: list[tuple[int, int, float]] = []
+    for i, raw in enumerate(words):
+        word = raw.rstrip(".")
+        start, end = tokens[i][0], tokens[i][0] + len(word)
+        if (len(word) < 3 or not word[0].isupper() or word.isupper()
+                or any(s < end and start < e for s, e, _ in found)):
+            continue
+        key = _fold(word)
+        if (not _known(word, first) or _common(word) or _non_name(word) or key in places
+                or key in _non_names()):
+            continue
+        if key in _MONTH_ABBREVIATIONS or regex.search(r"\d[ \t]*$", text[:start]) or (
+                regex.match(r"[ \t]*\d", text[end:])):
+            continue  # "27 Jan 2020", "20433 Noël" (a town after its postal code)
+        before = words[i - 1] if i else ""
+        joined_before = i > 0 and _joined(text, tokens, i - 1)
+        if joined_before and (_fold(before) in _DETERMINERS | _PLACE_PREPOSITIONS or (
+                before[:1].isupper() and not _starts_sentence(text, tokens[i - 1][0]))):
+            continue
+        if i + 1 < len(words) and _joined(text, tokens, i) and words[i + 1][:1].isupper() \
+                and not raw.endswith("."):
+            continue
+        out.append((start, end, 0.45))
+    return out
+
+
+def _merge(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Overlapping spans joined, with the highest score."""
+    out: list[tuple[int, int, float]] = []
+    for start, end, score in sorted(spans):
+        if out and start < out[-1][1]:
+            s, e, best = out[-1]
+            out[-1] = (s, max(e, end), max(best, score))
+        else:
+            out.append((start, end, score))
+    return out
 
 
 def _known(token: str, names: frozenset[str]) -> bool:
