@@ -196,6 +196,44 @@ HELD_OUT_TEMPLATES: list[tuple[str, str]] = [
 ]
 
 
+# A second held-out set, written after the first held-out set had been scored and before
+# the fixes that scoring suggested; never looked at while fixing (see FIRST_RUN).
+HELD_OUT_2_TEMPLATES: list[tuple[str, str]] = [
+    ("en", "Hi {first},\nthanks for your order {order}. Any questions, call us or write to "
+           "{email}.\nBest, {name2}"),
+    ("en", "Callback requested by {name} - best number {phone}, after {time}."),
+    ("en", "{name} ({phone}) says the courier left the parcel at {street}."),
+    ("en", "Per our call, {first} will transfer {amount} from {iban} by {date}."),
+    ("en", "Account {order}: owner {name}, phone {phone}, email {email}."),
+    ("en", "Chat transcript: [{time}] {first_lower}: my card {card} was charged twice"),
+    ("en", "Caller gave SSN {ssn} and DOB {dob}; identity confirmed by {first}."),
+    ("en", "Incident {case}: traffic from {ip} blocked at {time}, reported by {name}."),
+    ("en", "Mailing address for Ms. {last}: {address}."),
+    ("en", "Prescription renewed by Dr. {last} on {date}; patient {name}, tel. {phone}."),
+    ("en", "Spoke to {name} today about invoice {invoice}; she'll pay {amount} on {date}."),
+    ("en", "Please update the record: {name}, {address}, {phone}."),
+    ("en", "Sent to {email} on {date} at {time} (ticket {case}, build {version})."),
+    ("en", "{first} {last} joined on {date}; badge {order}; emergency contact {name2}, "
+           "{phone}."),
+    ("en", "Duplicate of {case}. Reporter: {email}. Affected version {version}."),
+    ("en", "The replacement ({sku}) ships from {city} on {weekday}; {qty} units, {amount}."),
+    ("en", "Weekly report: {qty} tickets closed, {qty2} open, average reply {qty} min, "
+           "release {version} on {date}."),
+    ("en", "Thank you, {first}! We received your payment of {amount} (ref {invoice})."),
+    ("en", "Customer ID {order}; contact via {email} or {phone}; ID number {natid}."),
+    ("de", "Sehr geehrte Frau {last}, Ihre Bestellung {order} wird am {date} geliefert."),
+    ("de", "Rückruf an {name}, Tel. {phone}, wegen Rechnung {invoice}."),
+    ("de", "Kontoinhaber {name}, IBAN {iban}, Betrag {amount}."),
+    ("fr", "Bonjour {first}, votre colis {tracking} sera livré au {address}."),
+    ("fr", "Mme {last} a changé de numéro : {phone} (ancien : {phone2})."),
+    ("it", "Gentile sig. {last}, la pratica {case} è stata chiusa il {date}."),
+    ("it", "Il cliente {name} ({email}) chiede un rimborso di {amount}."),
+    ("es", "Hola {first}, te llamamos al {phone} por el pedido {order}."),
+    ("es", "Datos del titular: {name}, DNI {natid}, cuenta {iban}."),
+    ("nl", "Beste {first}, uw pakket {tracking} wordt bezorgd op {street}."),
+    ("nl", "Contactpersoon {name}, telefoon {phone}, e-mail {email}."),
+]
+
 # -------------------------------------------------------------------------- slots
 
 
@@ -761,6 +799,23 @@ def main() -> None:
         write_block(args.output, MARKER, body)
 
 
+# The first run, before the recognizers were tuned (same corpus, seed 0).
+FIRST_RUN = [
+    "First run, before tuning (same corpus and scoring): held out recall 0.698, precision "
+    "0.961 (development 0.664 / 0.970); per group (held out, recall / precision) PERSON "
+    "0.516 / 0.990 (names were found only as capitalised first + last name pairs), PHONE "
+    "0.801 / 0.957 (national formats such as `030 5435443` and `06-12345678` needed a "
+    "context word that Presidio never sees, \"call\" being a stop word; 3-3-4 numbers read "
+    "as UK NHS numbers), EMAIL 1.000 / 1.000, ADDRESS 0.860 / 0.995, ID 0.387 / 0.643 (no "
+    "recognizer for NINO, codice fiscale, DNI/NIE, NIR, BSN or Steuer-ID; purchase-order "
+    "numbers read as NHS numbers), CARD 0.970 / 0.928 (cards inside parcel tracking "
+    "numbers), IBAN 0.977 / 1.000, IP 1.000 / 1.000, DOB 1.000 / 1.000; `B.Sc` and "
+    "`Univ.Prof` read as URLs. That run printed the 12 most frequent held-out misses and "
+    "wrong spans (the same kinds as in the development set); after it only development "
+    "misses were looked at until the final run below.",
+]
+
+
 def render(tallies: dict[str, Tally], counts: dict[str, int], seconds: dict[str, float],
            cold: float, left: Counter[str], total: Counter[str], mask_seconds: float,
            flags: list[tuple[str, str, str]], n_real: int, real_counts: Counter[str],
@@ -797,6 +852,8 @@ def render(tallies: dict[str, Tally], counts: dict[str, int], seconds: dict[str,
         "mention is wrong).",
         "",
         *table(tallies),
+        "",
+        *FIRST_RUN,
         "",
         "Columns: `dev` and `held_out` are the two template sets (seed 0); `held_out, seed "
         "+1` the held-out templates drawn again with another seed (new values, same "
