@@ -41,10 +41,10 @@ exact count either.
 The trade-off: within a bin, the spread of counts is replaced by a uniform one with
 the same mean and standard deviation, so the children-per-parent distribution is only
 as exact as the bins are narrow. Sampling rescales the counts to the table's size, so
-the mean number of children per parent is kept exactly. Parent tables of thousands of
-rows lose nothing measurable (cardinality 0.997-1.000); a parent table of a few dozen
-rows is split into a handful of bins, and its children-per-parent score drops (1.000 to
-0.70-0.97 on lookup tables of 6 to 48 rows; see ``bench/RESULTS.md``).
+the mean number of children per parent is kept exactly. Parent tables of hundreds of
+rows or more lose nothing measurable (cardinality 0.997-1.000); a parent table of a few
+dozen rows is split into a handful of bins, and its children-per-parent score drops (1.000 to
+0.70-0.97 on lookup tables of 6 to 54 rows; see ``bench/RESULTS.md``).
 ``SYNDATA_RARE_K=1`` keeps every count exactly (and every rare category too).
 """
 
