@@ -306,7 +306,7 @@ def _inject(frame: pd.DataFrame, table: str, slots: list[str], r: random.Random,
         faker = Faker(locale)
         faker.seed_instance(r.randrange(10**9) + seed)
         rr = random.Random(r.randrange(10**9))
-        frame[name] = [gen(faker, rr) for _ in range(len(frame))]
+        frame[name] = pd.Series([gen(faker, rr) for _ in range(len(frame))], dtype=object)
         columns.append(Column(table, name, entity, f"Faker {locale} {what}"))
     return frame, columns
 
