@@ -625,7 +625,10 @@ class NameRecognizer(_Recognizer):
 
     def _in_text(self, text: str) -> list[tuple[int, int, float]]:
         found = self._full_names(text) + _names_in_context(text)
-        return _merge(found + _first_names_alone(text, found))
+        found = _merge(found + _first_names_alone(text, found))
+        streets = _street_recognizer().streets(text) if any(ch.isdigit() for ch in text) else []
+        return [(s, e, score) for s, e, score in found  # "Via Mariana, 89": a street
+                if not any(a <= s and e <= b for a, b in streets)]
 
     def _full_names(self, text: str) -> list[tuple[int, int, float]]:
         """Capitalised first name ... last name sequences, within one sentence."""
@@ -672,7 +675,7 @@ querido querida estimado estimada chiamare chiamato contattare chiedere sentire 
 ciao gentile caro cara anrufen angerufen fragen liebe lieber hallo sprach gesprochen
 """))
 NAME_PREPOSITIONS = frozenset(_words("""
-from by with for to via für mit von an par pour avec con door voor met
+from by with for to für mit von an par pour avec con door voor met
 customer client patient employee driver courier technician agent nurse doctor colleague
 supervisor user member tenant guest caller applicant candidate person recipient sender
 holder cardholder beneficiary insured passenger student teacher kunde kundin klant cliente
@@ -731,7 +734,8 @@ def _non_name(token: str) -> bool:
     return key in STOP_WORDS or key in _NOT_NAMES or key in _OTHER_NUMBERS
 
 
-_TOKEN = regex.compile(r"(?:[dDlL]['’])?[\p{L}\p{M}][\p{L}\p{M}'’-]*\.?|['’]t\b")
+_TOKEN = regex.compile(r"(?:[dDlL]['’])?[\p{L}\p{M}][\p{L}\p{M}'’-]*(?:\.(?:ra|na|ssa)\b)?\.?|"
+                       r"['’]t\b")  # "sig.ra", "dott.ssa" are one word
 
 
 def _names_in_context(text: str) -> list[tuple[int, int, float]]:
@@ -743,7 +747,7 @@ def _names_in_context(text: str) -> list[tuple[int, int, float]]:
     for i, word in enumerate(words[:-1]):
         key = _fold(word).rstrip(".")
         if (key in titles or key in _EXTRA_TITLES) and (
-                word[0].isupper() or (word.endswith(".") and key in _LOWER_TITLES)) and (
+                word[0].isupper() or ("." in word and key in _LOWER_TITLES)) and (
                 len(key) > 1 or word.endswith(".")) and _joined(text, tokens, i):
             span = _name_after(text, tokens, words, i + 1, after="title")
             if span:
@@ -898,6 +902,11 @@ def _merge(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     return out
 
 
+@functools.cache
+def _street_recognizer() -> StreetAddressRecognizer:
+    return StreetAddressRecognizer()
+
+
 def _known(token: str, names: frozenset[str]) -> bool:
     key = _fold(token.rstrip("."))
     return key in names or ("-" in key and all(p in names for p in key.split("-") if p))
@@ -1019,6 +1028,10 @@ _CORE_STREET_TYPES = ("street", "st", "avenue", "ave", "road", "rd", "lane", "ln
                       "pkwy", "highway", "hwy", "terrace", "circle")
 
 
+# A sentence end inside a street match: "77, rue de Seguin. Please call Bertrand".
+_SENTENCE_END = regex.compile(r"(?<!\b(?i:st|ste|av|bd|pl|dr|no|nr|n|c|r))\.(?=[ \t]+\p{Lu})")
+
+
 def _shouting(text: str) -> bool:
     """Text written in capitals ("A/C STRUCK 4 GEESE ON LANDING ROLL")."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -1082,15 +1095,27 @@ class StreetAddressRecognizer(_Recognizer):
         """The whole value when it is an address block, else each street in the text."""
         if "STREET_ADDRESS" not in entities or not any(ch.isdigit() for ch in text):
             return []
-        patterns = self._upper_patterns if _shouting(text) else self._patterns
-        spans = [m.span() for p in patterns for m in p.finditer(text)]
+        spans = self.streets(text)
         start, end = _span(text)
         lead = min((s for s, _ in spans), default=start)
+        if spans:  # lines above the street (a name, "Recipient:") are not the address
+            start = max(start, text.rfind("\n", start, lead) + 1)
         if self._is_block(text[start:end], text[start:lead]) and (
                 spans or self._headless(text[start:end])):
             end = start + self._block_end(text[start:end], lead - start)
             return [self._result("STREET_ADDRESS", start, end, 0.6, "address block")]
         return [self._result("STREET_ADDRESS", s, e, 0.6, "street address") for s, e in spans]
+
+    def streets(self, text: str) -> list[tuple[int, int]]:
+        """The spans of the streets in ``text``, each ending at a sentence end."""
+        patterns = self._upper_patterns if _shouting(text) else self._patterns
+        spans = []
+        for pattern in patterns:
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                stop = _SENTENCE_END.search(text, start, end)
+                spans.append((start, stop.start() if stop else end))
+        return spans
 
     @staticmethod
     def _block_end(value: str, lead: int) -> int:
@@ -1302,8 +1327,8 @@ class FastPhoneRecognizer(PhoneRecognizer):
             leniency = 1 if self.leniency is None else int(self.leniency)
             for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=leniency):
                 span = (match.start, match.end)
-                if span in results or _not_phone(text, *span):
-                    continue
+                if span in results or _not_phone(text, *span) or _continues(text, *span):
+                    continue  # a date, or a part of a longer run of digit groups
                 result = self._get_recognizer_result(match, text, region, nlp_artifacts)
                 result.score = self._score(match.raw_string, match.number)
                 if result.score < self.WRITTEN_SCORE and _phone_cue(text, match.start,
@@ -1326,7 +1351,8 @@ class FastPhoneRecognizer(PhoneRecognizer):
             national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
             if groups == _groups(national) or (raw.startswith("0") and digits >= 9):
                 return self.WRITTEN_SCORE
-            if len(groups) >= 3 and (raw.startswith("0") or groups[-3:] == [3, 3, 4]):
+            if len(groups) >= 3 and ((raw.startswith("0") and digits >= 9)
+                                     or groups[-3:] == [3, 3, 4]):
                 return self.SCORE
         return self.BARE_SCORE
 
@@ -1389,18 +1415,41 @@ class CardRecognizer(CreditCardRecognizer):
     """Presidio's card recognizer (Luhn checked), widened to 12-19 digits.
 
     A card number is a whole run of digit groups: four groups inside a longer run (a
-    22-digit parcel tracking number "9400 1234 5678 9012 3456 78") are no card.
+    22-digit parcel tracking number "9400 1234 5678 9012 3456 78") or after a "+" are no
+    card; 15 digits are American Express or JCB only (not a French NIR); inside a text, a
+    12- or 13-digit number (a tracking number as often as a Maestro card) needs a card
+    word before it.
     """
 
     def __init__(self) -> None:
         super().__init__(patterns=[*CreditCardRecognizer.PATTERNS, _CARD_PATTERN])
 
+    SHORT_SCORE = 0.3  # 12-13 digits inside a text: a card only with a card word before it
+
     def analyze(self, text: str, entities: list[str],
                 nlp_artifacts: NlpArtifacts | None = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
         """The Luhn-checked matches that no further digit group continues."""
-        return [r for r in super().analyze(text, entities, nlp_artifacts, regex_flags)
-                if not _continues(text, r.start, r.end)]
+        results = []
+        for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
+            digits = regex.sub(r"\D", "", text[result.start:result.end])
+            if _continues(text, result.start, result.end) or text[result.start - 1:
+                                                                   result.start] == "+":
+                continue
+            if len(digits) == 15 and not digits.startswith(("34", "37", "1800", "2131")):
+                continue  # 15 digits: American Express or JCB only (a French NIR is not)
+            whole = (result.start, result.end) == _span(text)
+            if len(digits) <= 13 and not whole and not cue_before(text, result.start,
+                                                                  _CARD_CUES):
+                result.score = min(result.score, self.SHORT_SCORE)
+            results.append(result)
+        return results
+
+
+_CARD_CUES = frozenset(_words("""
+card cards credit debit visa mastercard maestro amex cc cardholder kreditkarte karte
+carte tarjeta carta kaart creditcard pan
+"""))
 
 
 def _continues(text: str, start: int, end: int) -> bool:
