@@ -157,14 +157,15 @@ class FitParams(_Params):
         ge=0.0,
         lt=1.0,
         description=(
-            "Share of rows kept out of training to measure ML efficacy and privacy (single table)."
+            "Share of rows kept out of training to measure ML efficacy and privacy (a schema: of "
+            "each table, held-out parents taking their children)."
         ),
     )
     attacks: bool = Field(
         True,
         description=(
             "Run anonymeter's singling-out, linkability and inference attacks in the privacy "
-            "report (single table)."
+            "report (of each table of a schema)."
         ),
     )
     seed: int = Field(
@@ -742,6 +743,8 @@ def _run_fit(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn)
             seed=p.seed,
             plan=p.plan,
             pii=p.pii,
+            holdout=p.holdout,
+            attacks=p.attacks,
             progress=report,
             project=_PROJECT.get() or DEFAULT_PROJECT,
         )
