@@ -158,6 +158,8 @@ def test_nothing_a_fit_sample_and_profile_write_or_answer_holds_a_real_value(ser
                     _hits(known, f"{label}:{member}", archive.read(member), found)
     for log in [server.log, csv.parent / "p.html"]:
         _hits(known, log.name, log.read_bytes(), found)
+    print(f"searched {scanned} files, {len(answers)} answers and 2 logs for "
+          f"{len(known)} known values: {sum(map(len, found.values()))} found")
     assert scanned > 10  # the model, MLflow's files, the store, the audit log ...
     assert found == {}, json.dumps({k: sorted(v)[:5] for k, v in found.items()}, indent=1)
 
