@@ -194,18 +194,28 @@ MAX_ACTIVE_JOBS_PER_PROJECT_VAR = "SYNDATA_MAX_ACTIVE_JOBS_PER_PROJECT"
 MAX_ACTIVE_JOBS_PER_KEY_VAR = "SYNDATA_MAX_ACTIVE_JOBS_PER_KEY"
 
 
-def _positive_setting(var: str, default: int) -> int:
+def whole_number_setting(var: str, default: int, fix: str, *, lo: int = 1,
+                         hi: int | None = None) -> int:
+    """The whole number in ``var`` (``default`` when unset), from ``lo`` to ``hi``.
+
+    Raises ConfigError naming the variable, with ``fix`` as the way out, otherwise.
+    """
     raw = os.environ.get(var, "").strip()
     if not raw:
         return default
     try:
         value = int(raw)
     except ValueError:
-        value = 0
-    if value < 1:
-        raise ConfigError([Problem(var, f"{var}={raw[:40]!r} is not a positive whole number",
-                                   f"set {var} to a number of jobs, e.g. {default}")])
+        value = lo - 1
+    if value < lo or (hi is not None and value > hi):
+        span = f"from {lo} to {hi}" if hi is not None else f"of at least {lo}"
+        raise ConfigError([Problem(var, f"{var}={raw[:40]!r} is not a whole number {span}",
+                                   fix)])
     return value
+
+
+def _positive_setting(var: str, default: int) -> int:
+    return whole_number_setting(var, default, f"set {var} to a number of jobs, e.g. {default}")
 
 
 def max_active_jobs_per_project() -> int:

@@ -22,7 +22,6 @@ real category set), or written as ``_RARE_`` (``replacement="constant"``).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -30,7 +29,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from syndata.errors import ConfigError, Problem
+from syndata.settings import whole_number_setting
 
 RARE_K_VAR = "SYNDATA_RARE_K"
 DEFAULT_RARE_K = 5
@@ -46,19 +45,9 @@ def rare_k() -> int:
     Read from ``SYNDATA_RARE_K``; 1 turns the rule off for categories (direct identifiers
     stay hidden). Raises ConfigError naming the variable when it is not 1..1000.
     """
-    raw = os.environ.get(RARE_K_VAR, "").strip()
-    if not raw:
-        return DEFAULT_RARE_K
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= MAX_RARE_K:
-        raise ConfigError([Problem(
-            RARE_K_VAR, f"{RARE_K_VAR}={raw[:40]!r} is not a whole number from 1 to {MAX_RARE_K}",
-            f"set {RARE_K_VAR} to the smallest count a category needs to be shown and "
-            f"learned, e.g. {DEFAULT_RARE_K}, or unset it")])
-    return value
+    return whole_number_setting(
+        RARE_K_VAR, DEFAULT_RARE_K, f"set {RARE_K_VAR} to the smallest count a category needs "
+        f"to be shown and learned, e.g. {DEFAULT_RARE_K}, or unset it", hi=MAX_RARE_K)
 
 
 def shown_counts(counts: pd.Series, k: int | None = None) -> pd.Series:
