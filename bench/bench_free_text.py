@@ -343,8 +343,17 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
+_US_FAKER = Faker("en_US")
+
+
+def _us_ssn(rng: random.Random) -> str:
+    """A US SSN drawn from ``rng`` (for texts of other locales that quote one)."""
+    _US_FAKER.seed_instance(rng.randrange(2**32))
+    return str(_US_FAKER.ssn())
+
+
 def fill_ssn(fake: Faker, rng: random.Random, locale: str) -> str:
-    ssn = Faker("en_US").ssn() if locale != "en_US" else fake.ssn()
+    ssn = _us_ssn(rng) if locale != "en_US" else fake.ssn()
     return ssn if rng.random() < 0.75 else ssn.replace("-", " ")
 
 
@@ -382,7 +391,7 @@ def fill_natid(fake: Faker, rng: random.Random, locale: str) -> str:
         return fake.nif() if rng.random() < 0.7 else fake.nie()
     if locale in ("fr_FR", "it_IT", "nl_NL", "en_US"):
         return str(fake.ssn())
-    return Faker("en_US").ssn()
+    return _us_ssn(rng)
 
 
 def fill_passport(fake: Faker, rng: random.Random, locale: str) -> str:
