@@ -42,6 +42,7 @@ from pydantic import (
 )
 
 from syndata.errors import ConfigError, Problem
+from syndata.graph import CycleError, find_cycle, stable_order
 
 ColumnType = Literal["int", "float", "str", "bool", "date", "datetime", "decimal"]
 COLUMN_TYPES: tuple[str, ...] = ("int", "float", "str", "bool", "date", "datetime", "decimal")
@@ -873,9 +874,9 @@ def _column_problems(table: TableConfig, tpath: str) -> list[Problem]:
                         f"{tpath}.columns[{ci}].conditional_rules[{ri}].condition[{k}].column",
                         f"column '{col.name}' has a condition on itself",
                         "condition on another column of the table"))
-    cycle = _find_cycle({c.name: [cond.column for r in c.conditional_rules for cond in r.condition
-                                  if cond.column in names and cond.column != c.name]
-                         for c in table.columns})
+    cycle = find_cycle([c.name for c in table.columns],
+                       {c.name: [cond.column for r in c.conditional_rules for cond in r.condition]
+                        for c in table.columns})
     if cycle:
         problems.append(Problem(f"{tpath}.columns",
                                 f"conditional rules depend on each other in a cycle: "
@@ -965,10 +966,7 @@ def _did_you_mean(name: str, options: list[str]) -> str:
 
 
 def _cycle_problems(config: Config) -> list[Problem]:
-    graph = {t.table_name: [fk.parent_table for fk in t.foreign_keys
-                            if fk.parent_table != t.table_name and config.table(fk.parent_table)]
-             for t in config.tables}
-    cycle = _find_cycle(graph)
+    cycle = find_cycle([t.table_name for t in config.tables], _parents(config))
     if not cycle:
         return []
     return [Problem("tables", f"foreign keys form a cycle: {' -> '.join(cycle)}",
@@ -976,69 +974,30 @@ def _cycle_problems(config: Config) -> list[Problem]:
                     "remove one foreign key of the cycle or make it a plain column")]
 
 
-def _find_cycle(graph: Mapping[str, list[str]]) -> list[str] | None:
-    """A cycle in a dependency graph (node -> nodes it depends on), or None."""
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        stack.append(node)
-        for dep in graph.get(node, []):
-            if state.get(dep) == 1:
-                return [*stack[stack.index(dep):], dep]
-            if dep not in state:
-                found = visit(dep)
-                if found:
-                    return found
-        stack.pop()
-        state[node] = 2
-        return None
-
-    for node in graph:
-        if node not in state:
-            found = visit(node)
-            if found:
-                return found
-    return None
+def _parents(config: Config) -> dict[str, list[str]]:
+    return {t.table_name: [fk.parent_table for fk in t.foreign_keys] for t in config.tables}
 
 
 def dependency_order(config: Config) -> list[TableConfig]:
     """Tables with every parent before its children (stable: config order otherwise)."""
-    done: list[str] = []
-    pending = [t.table_name for t in config.tables]
-    while pending:
-        for name in pending:
-            table = config.table(name)
-            assert table is not None
-            parents = {fk.parent_table for fk in table.foreign_keys} - {name}
-            if parents <= set(done) | (parents - {t.table_name for t in config.tables}):
-                done.append(name)
-                pending.remove(name)
-                break
-        else:
-            raise ConfigError([Problem("tables", "foreign keys form a cycle",
-                                       "remove one foreign key of the cycle")])
+    try:
+        done = stable_order([t.table_name for t in config.tables], _parents(config))
+    except CycleError:
+        raise ConfigError([Problem("tables", "foreign keys form a cycle",
+                                   "remove one foreign key of the cycle")]) from None
     return [t for name in done if (t := config.table(name)) is not None]
 
 
 def column_order(table: TableConfig) -> list[ColumnConfig]:
     """Columns with every column a condition refers to before the column that uses it."""
-    done: list[str] = []
-    pending = [c.name for c in table.columns]
-    while pending:
-        for name in pending:
-            col = table.column(name)
-            assert col is not None
-            deps = {c.column for r in col.conditional_rules for c in r.condition} - {name}
-            if deps <= set(done) | (deps - set(pending) - set(done)):
-                done.append(name)
-                pending.remove(name)
-                break
-        else:
-            raise ConfigError([Problem(f"table {table.table_name}",
-                                       "conditional rules depend on each other in a cycle",
-                                       "remove one condition of the cycle")])
+    depends_on = {c.name: [d.column for r in c.conditional_rules for d in r.condition]
+                  for c in table.columns}
+    try:
+        done = stable_order([c.name for c in table.columns], depends_on)
+    except CycleError:
+        raise ConfigError([Problem(f"table {table.table_name}",
+                                   "conditional rules depend on each other in a cycle",
+                                   "remove one condition of the cycle")]) from None
     return [c for name in done if (c := table.column(name)) is not None]
 
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from syndata.errors import DataReadError
+from syndata.graph import CycleError, find_cycle, stable_order
 
 KINDS: tuple[str, ...] = (
     "numerical", "categorical", "boolean", "datetime", "id", "text",
@@ -236,46 +237,18 @@ class Metadata:
 
     def order(self) -> list[str]:
         """Table names with every parent before its children (stable otherwise)."""
-        done: list[str] = []
-        pending = list(self.tables)
-        while pending:
-            ready = next((t for t in pending
-                          if {r.parent_table for r in self.parents_of(t)} - {t} <= set(done)),
-                         None)
-            if ready is None:
-                raise DataReadError("foreign keys form a cycle: " + " -> ".join(self._cycle())
-                                    + "; drop one relationship of the cycle")
-            done.append(ready)
-            pending.remove(ready)
-        return done
+        try:
+            return stable_order(list(self.tables), self._parents())
+        except CycleError as exc:
+            raise DataReadError(f"foreign keys form a cycle: {exc}; drop one relationship "
+                                "of the cycle") from None
 
     def _cycle(self) -> list[str]:
         """One cycle of tables (child -> parent -> ...), or [] when there is none."""
-        graph = {t: [r.parent_table for r in self.parents_of(t) if r.parent_table != t]
-                 for t in self.tables}
-        state: dict[str, int] = {}
-        stack: list[str] = []
+        return find_cycle(list(self.tables), self._parents())
 
-        def visit(node: str) -> list[str]:
-            state[node] = 1
-            stack.append(node)
-            for nxt in graph.get(node, []):
-                if state.get(nxt) == 1:
-                    return [*stack[stack.index(nxt):], nxt]
-                if nxt not in state:
-                    found = visit(nxt)
-                    if found:
-                        return found
-            state[node] = 2
-            stack.pop()
-            return []
-
-        for table in graph:
-            if table not in state:
-                found = visit(table)
-                if found:
-                    return found
-        return []
+    def _parents(self) -> dict[str, list[str]]:
+        return {t: [r.parent_table for r in self.parents_of(t)] for t in self.tables}
 
 
 def is_key(values: pd.Series) -> bool:

@@ -32,6 +32,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import SQLAlchemyError
 
 from syndata.errors import DataReadError, OutputError
+from syndata.graph import find_cycle
 from syndata.io import read_table
 from syndata.io.database import db_message
 from syndata.io.readers import EXTENSIONS
@@ -332,18 +333,11 @@ def _best_per_column(matches: list[_Match]) -> list[_Match]:
 
 def _closes_cycle(relationships: list[Relationship], new: Relationship) -> bool:
     """True when adding ``new`` (child -> parent) lets a table reach itself."""
-    parents: dict[str, set[str]] = {}
-    for rel in relationships:
-        parents.setdefault(rel.child_table, set()).add(rel.parent_table)
-    seen, todo = set(), [new.parent_table]
-    while todo:
-        table = todo.pop()
-        if table == new.child_table:
-            return True
-        if table not in seen:
-            seen.add(table)
-            todo.extend(parents.get(table, ()))
-    return False
+    parents: dict[str, list[str]] = {}
+    for rel in [*relationships, new]:
+        parents.setdefault(rel.child_table, []).append(rel.parent_table)
+    tables = list(dict.fromkeys([*parents, *(p for ps in parents.values() for p in ps)]))
+    return new.child_table == new.parent_table or bool(find_cycle(tables, parents))
 
 
 def _mark(tables: Mapping[str, TableMetadata], relationships: list[Relationship]) -> None:
