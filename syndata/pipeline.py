@@ -28,6 +28,7 @@ from syndata.errors import ConfigError, OutputError, Problem, SyndataError
 from syndata.io import DB_FORMAT, ForeignKeySpec, Sink, TableOutput, TableSpec, open_sink
 from syndata.models.base import MultiTableSynthesizer
 from syndata.rules import DEFAULT_BATCH_SIZE, Plan, RuleApplier, build_plan, generate_tables
+from syndata.seeds import resolve_seed
 
 
 @dataclass(frozen=True)
@@ -456,7 +457,7 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
         raise ConfigError([Problem("rows", f"model {model} is a multi-table model: sample it "
                                            "with a scale (or rows of one table)",
                                    "use sample_schema(model, scale=...) (CLI: --scale)")])
-    seed = int(np.random.SeedSequence().entropy) % 2**31 if seed is None else seed  # type: ignore[arg-type]
+    seed = resolve_seed(seed)
     tname = synthesizer.metadata_.name
     rules = (RuleApplier(config, _rule_table(config, tname), seed=seed)
              if config is not None else None)
@@ -741,7 +742,7 @@ def sample_schema(model: str | Any, *, scale: float = 1.0, rows: int | None = No
     if rows is not None and table is None:
         raise ConfigError([Problem("table", "rows of a multi-table model need the table "
                                             "they count", "pass table=NAME with rows")])
-    seed = int(np.random.SeedSequence().entropy) % 2**31 if seed is None else seed  # type: ignore[arg-type]
+    seed = resolve_seed(seed)
     meta = synthesizer.metadata_  # type: ignore[attr-defined]
     keys = KeyStore()
     renamed: dict[str, dict[Any, Any]] = {}

@@ -27,6 +27,7 @@ import pandas as pd
 from syndata.errors import GenerationError, ModelError
 from syndata.metadata import ColumnMetadata, Metadata, TableMetadata
 from syndata.privacy.disclosure import POOLED, RarePool, is_text_category
+from syndata.seeds import fresh_seed
 
 DEFAULT_BATCH_SIZE = 100_000
 
@@ -150,7 +151,7 @@ class Synthesizer(_Estimator, ABC):
             raise ModelError(f"batch_size must be >= 1, got {batch_size}")
         conditions = self._check_conditions(conditions or {})
         if seed is None:
-            seed = int(np.random.SeedSequence().entropy) % 2**31  # type: ignore[arg-type]
+            seed = fresh_seed()
         from syndata.rules import RuleApplier
 
         regen = (RuleApplier(self.regenerated_, self.metadata_.name, seed=seed)

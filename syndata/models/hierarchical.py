@@ -62,6 +62,7 @@ from syndata.errors import ModelError
 from syndata.metadata import ColumnMetadata, Metadata, Relationship, TableMetadata
 from syndata.models.base import MultiTableSynthesizer, Synthesizer
 from syndata.privacy.disclosure import rare_k
+from syndata.seeds import fresh_seed
 
 COUNT = "_n.{child}.{fk}"
 CONTEXT = "_p.{fk}.{column}"
@@ -273,7 +274,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         self._check_fitted()
         scale = self._scale(scale, rows)
         if seed is None:
-            seed = int(np.random.SeedSequence().entropy) % 2**31  # type: ignore[arg-type]
+            seed = fresh_seed()
         fixed = dict(rows or {})
         synthetic: dict[str, pd.DataFrame] = {}
         pending = {t: len(self.metadata_.children_of(t)) for t in self.order_}

@@ -62,6 +62,7 @@ from syndata.rules.text import (
     provider_names,
     word_list,
 )
+from syndata.seeds import fresh_seed
 
 DEFAULTS_BY_TYPE: dict[str, str] = {
     "int": "range 0..1000 (a sequence from 1 for a primary key)",
@@ -132,8 +133,7 @@ def column_seed(seed: int, table_index: int, column_index: int, purpose: int = 0
 def build_plan(config: Config, rows: int | None = None, seed: int | None = None) -> Plan:
     """Compile ``config`` into a Plan; raise ConfigError listing every problem."""
     if seed is None:
-        entropy = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-        seed = config.seed if config.seed is not None else entropy % 2**31
+        seed = config.seed if config.seed is not None else fresh_seed()
     problems: list[Problem] = []
     try:
         faker_for(config.locale)
