@@ -95,7 +95,8 @@ LANGUAGE = "en"
 BLANK_MODEL_DIR = "spacy-blank-en"
 NER_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm")
 NAME_LOCALES = ("en_US", "en_GB", "en_IE", "de_DE", "de_AT", "fr_FR", "es_ES", "es_MX",
-                "it_IT", "nl_NL", "pt_BR", "pt_PT", "pl_PL", "sv_SE", "da_DK", "no_NO")
+                "it_IT", "nl_NL", "pt_BR", "pt_PT", "pl_PL", "sv_SE", "da_DK", "no_NO",
+                "cs_CZ", "sk_SK", "sl_SI", "hr_HR", "hu_HU", "ro_RO", "fi_FI", "tr_TR")
 PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "BR", "IN", "PL", "SE", "CH",
                  "AT", "BE", "PT", "DK", "NO", "IE", "MX", "AU")
 
@@ -432,7 +433,8 @@ def _places() -> tuple[frozenset[str], frozenset[str]]:
     codes: set[str] = set()
     for locale in ("en_US", "en_GB", "en_CA", "en_AU", "en_IN", "en_NZ", "de_DE", "de_AT",
                    "de_CH", "fr_FR", "fr_CA", "es_ES", "es_MX", "it_IT", "nl_NL", "nl_BE",
-                   "pt_BR", "pt_PT", "pl_PL", "sv_SE", "da_DK", "no_NO", "fi_FI", "cs_CZ"):
+                   "pt_BR", "pt_PT", "pl_PL", "sv_SE", "da_DK", "no_NO", "fi_FI", "cs_CZ",
+                   "sk_SK", "sl_SI", "hr_HR", "hu_HU", "ro_RO", "tr_TR"):
         provider = _provider("address", locale)
         for attr in ("cities", "countries", "states", "regions", "provinces", "departments",
                      "estados", "union_territories"):

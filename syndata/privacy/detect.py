@@ -128,7 +128,9 @@ IGNORED_ENTITIES = frozenset({"DATE_TIME", "UUID", "ORGANIZATION"})
 FREE_TEXT_ENTITIES = frozenset({
     "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "CREDIT_CARD", "IBAN_CODE",
     "IP_ADDRESS", "STREET_ADDRESS", "DATE_OF_BIRTH", "US_PASSPORT", "US_DRIVER_LICENSE",
-    "US_ITIN", "US_BANK_NUMBER", "UK_NHS", "MEDICAL_LICENSE", "CRYPTO", "MAC_ADDRESS"})
+    "US_ITIN", "US_BANK_NUMBER", "UK_NHS", "MEDICAL_LICENSE", "CRYPTO", "MAC_ADDRESS",
+    "UK_NINO", "DE_TAX_ID", "IT_FISCAL_CODE", "ES_NIF", "ES_NIE", "FR_NIR", "NL_BSN",
+    "PASSPORT"})
 FREE_TEXT = "FREE_TEXT"
 # Text that stands for a missing value, never analysed.
 MISSING_TEXTS = frozenset({"none", "null", "nil", "nan", "na", "n/a", "n.a.", "unknown",
@@ -139,6 +141,8 @@ OPERATORS: dict[str, str] = {
     "PHONE_NUMBER": "partial", "US_SSN": "hash", "CREDIT_CARD": "hash", "IBAN_CODE": "hash",
     "US_BANK_NUMBER": "hash", "US_PASSPORT": "hash", "US_DRIVER_LICENSE": "hash",
     "US_ITIN": "hash", "UK_NHS": "hash", "MEDICAL_LICENSE": "hash", "CRYPTO": "hash",
+    "UK_NINO": "hash", "DE_TAX_ID": "hash", "IT_FISCAL_CODE": "hash", "ES_NIF": "hash",
+    "ES_NIE": "hash", "FR_NIR": "hash", "NL_BSN": "hash", "PASSPORT": "hash",
     "MAC_ADDRESS": "hash", "IP_ADDRESS": "fake", "URL": "fake", "LOCATION": "fake",
     "STREET_ADDRESS": "fake", "POSTAL_CODE": "generalize", "DATE_OF_BIRTH": "generalize",
     FREE_TEXT: "anonymize_text",
