@@ -29,13 +29,22 @@ from syndata.jobs.store import DEFAULT_PROJECT, ROLES, SERVER_PROJECT
 from syndata.privacy import audit
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
-NO_KEYS_HINT = (f"no API key exists yet: create one with `syndata keys create --role admin`, "
-                f"or set {API_KEY_VAR} and restart the service")
+NO_KEYS_HINT = (
+    f"no API key exists yet: create one with `syndata keys create --role admin`, "
+    f"or set {API_KEY_VAR} and restart the service"
+)
 
-bearer_scheme = HTTPBearer(auto_error=False, scheme_name="BearerKey",
-                           description="An API key sent as `Authorization: Bearer <key>`.")
-header_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="HeaderKey",
-                             description="An API key sent as `X-API-Key: <key>`.")
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    scheme_name="BearerKey",
+    description="An API key sent as `Authorization: Bearer <key>`.",
+)
+header_scheme = APIKeyHeader(
+    name="X-API-Key",
+    auto_error=False,
+    scheme_name="HeaderKey",
+    description="An API key sent as `X-API-Key: <key>`.",
+)
 
 
 @dataclass(frozen=True)
@@ -98,9 +107,12 @@ def authenticate(
     if not secret:
         _limit_failure(request)
         hint = "" if store.count_keys() else f"; {NO_KEYS_HINT}"
-        _refuse(request, 401, "missing_key",
-                "no API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'"
-                + hint)
+        _refuse(
+            request,
+            401,
+            "missing_key",
+            "no API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'" + hint,
+        )
     key = store.verify_key(secret)
     if key is None:
         _limit_failure(request)
@@ -116,8 +128,9 @@ def require(role: str) -> Callable[..., Principal]:
     if role not in ROLE_RANK:
         raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
 
-    def dependency(request: Request,
-                   principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+    def dependency(
+        request: Request, principal: Annotated[Principal, Depends(authenticate)]
+    ) -> Principal:
         check_role(request, principal, role)
         return principal
 
@@ -129,10 +142,14 @@ def require(role: str) -> Callable[..., Principal]:
 def check_role(request: Request, principal: Principal, role: str) -> None:
     """Refuse (403, audited) a principal whose role ranks below ``role``."""
     if ROLE_RANK.get(principal.role, -1) < ROLE_RANK[role]:
-        _refuse(request, 403, "role_too_low",
-                f"this request needs the {role} role; key {principal.key_id} has the "
-                f"{principal.role} role: ask an admin for a key with the {role} role",
-                key_id=principal.key_id)
+        _refuse(
+            request,
+            403,
+            "role_too_low",
+            f"this request needs the {role} role; key {principal.key_id} has the "
+            f"{principal.role} role: ask an admin for a key with the {role} role",
+            key_id=principal.key_id,
+        )
 
 
 async def authorize(request: Request, role: str) -> Principal:
@@ -164,9 +181,12 @@ def _limit(request: Request, bucket: str) -> None:
     wait = get_limiter(request).take(bucket)
     if wait > 0:
         limit = get_settings(request).rate_limit
-        raise ApiError(429, f"rate limit of {limit} requests per minute exceeded; retry "
-                            f"after {retry_after(wait)} s (the limit is {RATE_LIMIT_VAR})",
-                       headers={"Retry-After": retry_after(wait)})
+        raise ApiError(
+            429,
+            f"rate limit of {limit} requests per minute exceeded; retry "
+            f"after {retry_after(wait)} s (the limit is {RATE_LIMIT_VAR})",
+            headers={"Retry-After": retry_after(wait)},
+        )
 
 
 def _limit_failure(request: Request) -> None:
@@ -174,21 +194,27 @@ def _limit_failure(request: Request) -> None:
     _limit(request, f"client:{client_address(request)}")
 
 
-def _refuse(request: Request, status: int, reason: str, message: str,
-            key_id: str | None = None) -> NoReturn:
-    details = {"status": status, "reason": reason, "method": request.method,
-               "path": request.url.path[:200], "client": client_address(request)[:200],
-               "request_id": request_id(request)[:200]}
-    get_logger().warning("request refused: %s", reason,
-                         extra={**details, "key_id": key_id, "event": "auth_failed"})
+def _refuse(
+    request: Request, status: int, reason: str, message: str, key_id: str | None = None
+) -> NoReturn:
+    details = {
+        "status": status,
+        "reason": reason,
+        "method": request.method,
+        "path": request.url.path[:200],
+        "client": client_address(request)[:200],
+        "request_id": request_id(request)[:200],
+    }
+    get_logger().warning(
+        "request refused: %s", reason, extra={**details, "key_id": key_id, "event": "auth_failed"}
+    )
     if status == 401:  # a failed sign-in: one audit line per client and window, counted
         from app_api.login_audit import failed_logins
 
         failed_logins(request.app).add(client_address(request)[:200], details)
     else:
         try:
-            audit.record("login", actor=key_id or "anonymous", outcome="failed",
-                         details=details)
+            audit.record("login", actor=key_id or "anonymous", outcome="failed", details=details)
         except (OutputError, ValueError) as exc:
             get_logger().error("cannot write the audit log: %s", exc)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None

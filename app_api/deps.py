@@ -21,7 +21,8 @@ from syndata.jobs.store import SERVER_PROJECT, JobStore
 MIN_KEY_LENGTH = 16
 AUTH_OFF_WARNING = (
     "authentication is OFF ({var}=off): every request acts as admin, with no API key. "
-    "Never expose this service beyond a trusted machine; unset {var} to turn it back on")
+    "Never expose this service beyond a trusted machine; unset {var} to turn it back on"
+)
 
 _start_lock = threading.Lock()
 
@@ -43,8 +44,9 @@ def ensure_started(app: FastAPI) -> JobStore:
             if settings.bootstrap_key:
                 bootstrap_key(store, settings.bootstrap_key)
             if not settings.auth_enabled:
-                get_logger().warning(AUTH_OFF_WARNING.format(var=AUTH_VAR),
-                                     extra={"event": "auth_off"})
+                get_logger().warning(
+                    AUTH_OFF_WARNING.format(var=AUTH_VAR), extra={"event": "auth_off"}
+                )
             _audit_key_notice()
             state.started = True
     return store
@@ -58,8 +60,7 @@ def _audit_key_notice() -> None:
     try:
         source = audit.ensure_key()
     except (OutputError, ValueError) as exc:
-        get_logger().error("the audit log cannot be keyed: %s", exc,
-                           extra={"event": "audit_key"})
+        get_logger().error("the audit log cannot be keyed: %s", exc, extra={"event": "audit_key"})
         return
     if source.path is None:
         return  # SYNDATA_AUDIT_KEY: the admin chose and keeps the key
@@ -68,8 +69,13 @@ def _audit_key_notice() -> None:
         f"the audit log is keyed (HMAC-SHA256) with the key file {source.path} ({state}): "
         "keep it and back it up apart from the audit log; without it `syndata audit "
         "verify` cannot check the log, and whoever reads it can forge lines",
-        extra={"event": "audit_key", "key_file": str(source.path),
-               "key_created": source.created, "unkeyed_sealed": source.sealed})
+        extra={
+            "event": "audit_key",
+            "key_file": str(source.path),
+            "key_created": source.created,
+            "unkeyed_sealed": source.sealed,
+        },
+    )
 
 
 def bootstrap_key(store: JobStore, secret: str) -> None:
@@ -79,29 +85,44 @@ def bootstrap_key(store: JobStore, secret: str) -> None:
     existed (in ``default``) is made a server admin.
     """
     if len(secret) < MIN_KEY_LENGTH:
-        raise ConfigError([Problem(API_KEY_VAR, f"{API_KEY_VAR} is shorter than "
-                                                f"{MIN_KEY_LENGTH} characters",
-                                   f"set {API_KEY_VAR} to a long random string, e.g. the "
-                                   "output of `python -c 'import secrets; "
-                                   "print(secrets.token_urlsafe(32))'`")])
+        raise ConfigError(
+            [
+                Problem(
+                    API_KEY_VAR,
+                    f"{API_KEY_VAR} is shorter than {MIN_KEY_LENGTH} characters",
+                    f"set {API_KEY_VAR} to a long random string, e.g. the "
+                    "output of `python -c 'import secrets; "
+                    "print(secrets.token_urlsafe(32))'`",
+                )
+            ]
+        )
     log = get_logger()
     found = store.find_key(secret)
     if found is not None:
         if found.revoked:
-            log.warning(f"{API_KEY_VAR} names the revoked key {found.key_id}; it stays "
-                        "revoked and cannot sign in", extra={"key_id": found.key_id})
+            log.warning(
+                f"{API_KEY_VAR} names the revoked key {found.key_id}; it stays "
+                "revoked and cannot sign in",
+                extra={"key_id": found.key_id},
+            )
         elif found.role == "admin" and found.project != SERVER_PROJECT:
             store.set_key_project(found.key_id, SERVER_PROJECT)
-            log.info(f"the {API_KEY_VAR} key {found.key_id} is now a server admin (project "
-                     f"{SERVER_PROJECT!r})", extra={"key_id": found.key_id})
+            log.info(
+                f"the {API_KEY_VAR} key {found.key_id} is now a server admin (project "
+                f"{SERVER_PROJECT!r})",
+                extra={"key_id": found.key_id},
+            )
         return
     try:
-        key, _ = store.create_key("admin", name=f"bootstrap ({API_KEY_VAR})", secret=secret,
-                                  project=SERVER_PROJECT)
+        key, _ = store.create_key(
+            "admin", name=f"bootstrap ({API_KEY_VAR})", secret=secret, project=SERVER_PROJECT
+        )
     except sqlalchemy.exc.IntegrityError:  # another process created it at the same moment
         return
-    log.info(f"created admin key {key.key_id} from {API_KEY_VAR}",
-             extra={"key_id": key.key_id, "event": "key_bootstrap"})
+    log.info(
+        f"created admin key {key.key_id} from {API_KEY_VAR}",
+        extra={"key_id": key.key_id, "event": "key_bootstrap"},
+    )
 
 
 def get_store(request: Request) -> JobStore:

@@ -84,35 +84,57 @@ class ApiError(HTTPException):
     raised while the request body is read (the upload size limit).
     """
 
-    def __init__(self, status: int, message: str, *, code: str | None = None,
-                 problems: Sequence[Problem] = (), headers: Mapping[str, str] | None = None,
-                 ) -> None:
-        super().__init__(status_code=status, detail=message,
-                         headers=dict(headers) if headers else None)
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        problems: Sequence[Problem] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(
+            status_code=status, detail=message, headers=dict(headers) if headers else None
+        )
         self.code = code or CODE_OF_STATUS.get(status, "error")
         self.message = message
         self.problems = list(problems)
 
 
-def error_body(status: int, code: str, message: str, problems: Sequence[Problem] = (),
-               request_id: str | None = None) -> dict[str, Any]:
+def error_body(
+    status: int,
+    code: str,
+    message: str,
+    problems: Sequence[Problem] = (),
+    request_id: str | None = None,
+) -> dict[str, Any]:
     """The JSON body of an error."""
-    return {"error": {
-        "status": status,
-        "code": code,
-        "message": message,
-        "problems": [{"path": p.path, "message": p.message, "fix": p.fix} for p in problems],
-        "request_id": request_id or "",
-    }}
+    return {
+        "error": {
+            "status": status,
+            "code": code,
+            "message": message,
+            "problems": [{"path": p.path, "message": p.message, "fix": p.fix} for p in problems],
+            "request_id": request_id or "",
+        }
+    }
 
 
-def error_response(request: Request | None, status: int, code: str, message: str,
-                   problems: Sequence[Problem] = (),
-                   headers: Mapping[str, str] | None = None) -> JSONResponse:
+def error_response(
+    request: Request | None,
+    status: int,
+    code: str,
+    message: str,
+    problems: Sequence[Problem] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
     """A JSONResponse in the one error shape, carrying the request id."""
     request_id = _request_id(request)
-    return JSONResponse(error_body(status, code, message, problems, request_id),
-                        status_code=status, headers=dict(headers) if headers else None)
+    return JSONResponse(
+        error_body(status, code, message, problems, request_id),
+        status_code=status,
+        headers=dict(headers) if headers else None,
+    )
 
 
 def classify(exc: SyndataError) -> tuple[int, str]:
@@ -128,10 +150,15 @@ def problems_of(exc: SyndataError) -> list[Problem]:
     if isinstance(exc, ConfigError):
         return exc.problems
     if isinstance(exc, PrivacyError):
-        return [Problem(column, f"column {column!r} holds personal data ({entity}) and the "
-                                "privacy plan says nothing about it",
-                        f"decide for {column!r} in the privacy plan: mask, drop or keep it")
-                for column, entity in exc.columns.items()]
+        return [
+            Problem(
+                column,
+                f"column {column!r} holds personal data ({entity}) and the "
+                "privacy plan says nothing about it",
+                f"decide for {column!r} in the privacy plan: mask, drop or keep it",
+            )
+            for column, entity in exc.columns.items()
+        ]
     return []
 
 
@@ -149,8 +176,12 @@ async def syndata_error_handler(request: Request, exc: Exception) -> JSONRespons
     assert isinstance(exc, SyndataError)
     status, code = classify(exc)
     if status >= 500:
-        get_logger().error("request failed: %s", exc, exc_info=exc,
-                           extra={"path": request.url.path, "error": type(exc).__name__})
+        get_logger().error(
+            "request failed: %s",
+            exc,
+            exc_info=exc,
+            extra={"path": request.url.path, "error": type(exc).__name__},
+        )
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return error_response(request, status, code, message_of(exc), problems_of(exc), headers)
 
@@ -160,16 +191,18 @@ async def http_error_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers or {})
     if isinstance(exc, ApiError):
-        return error_response(request, exc.status_code, exc.code, exc.message, exc.problems,
-                              headers)
+        return error_response(
+            request, exc.status_code, exc.code, exc.message, exc.problems, headers
+        )
     status = exc.status_code
     message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
     if status == 404 and message == "Not Found":
         message = f"no such endpoint or resource: {request.method} {request.url.path}"
     elif status == 413:
         message = "the request body is larger than the service accepts"
-    return error_response(request, status, CODE_OF_STATUS.get(status, "error"), message,
-                          (), headers)
+    return error_response(
+        request, status, CODE_OF_STATUS.get(status, "error"), message, (), headers
+    )
 
 
 async def validation_error_handler(request: Request, exc: Exception) -> JSONResponse:
@@ -177,9 +210,13 @@ async def validation_error_handler(request: Request, exc: Exception) -> JSONResp
     assert isinstance(exc, RequestValidationError)
     problems = [_problem(error) for error in exc.errors()]
     count = len(problems)
-    return error_response(request, 422, "validation_error",
-                          f"the request is not valid: {count} problem"
-                          f"{'s' if count != 1 else ''}", problems)
+    return error_response(
+        request,
+        422,
+        "validation_error",
+        f"the request is not valid: {count} problem{'s' if count != 1 else ''}",
+        problems,
+    )
 
 
 def install(app: FastAPI) -> None:
@@ -204,8 +241,13 @@ def _problem(error: Mapping[str, Any]) -> Problem:
     else:
         ctx = error.get("ctx") or {}
         expected = ctx.get("expected") if isinstance(ctx, Mapping) else None
-        fix = (f"use {expected}" if expected
-               else f"correct the {where} value at {path!r}" if path else "correct the value")
+        fix = (
+            f"use {expected}"
+            if expected
+            else f"correct the {where} value at {path!r}"
+            if path
+            else "correct the value"
+        )
     return Problem(path, _plain_text(message), _plain_text(fix))
 
 

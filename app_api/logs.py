@@ -32,8 +32,9 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """The record as JSON: fixed fields first, then the ``extra`` fields."""
         entry: dict[str, Any] = {
-            "timestamp": datetime.fromtimestamp(record.created, UTC).isoformat(
-                timespec="milliseconds").replace("+00:00", "Z"),
+            "timestamp": datetime.fromtimestamp(record.created, UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -86,10 +87,14 @@ def redact_query(target: str) -> str:
     for item in query.split("&"):
         name, eq, value = item.partition("=")
         plain_name, plain_value = unquote_plus(name), unquote_plus(value)
-        if _SECRET_PARAM.search(plain_name) or plain_value.startswith("sk_") \
-                or plain_name.startswith("sk_"):
+        if (
+            _SECRET_PARAM.search(plain_name)
+            or plain_value.startswith("sk_")
+            or plain_name.startswith("sk_")
+        ):
             item = f"{name if not plain_name.startswith('sk_') else REDACTED}" + (
-                f"={REDACTED}" if eq else "")
+                f"={REDACTED}" if eq else ""
+            )
         parts.append(item)
     return f"{path}?{'&'.join(parts)}"
 
@@ -101,8 +106,9 @@ class RedactQueryFilter(logging.Filter):
         """Always keep the record; its request target loses secret query values."""
         args = record.args
         if isinstance(args, tuple):
-            record.args = tuple(redact_query(a) if isinstance(a, str) and "?" in a else a
-                                for a in args)
+            record.args = tuple(
+                redact_query(a) if isinstance(a, str) and "?" in a else a for a in args
+            )
         return True
 
 

@@ -55,9 +55,9 @@ TAGS = [
 ]
 
 
-
-def create_app(store: JobStore | None = None, *,
-               api_settings: ApiSettings | None = None) -> FastAPI:
+def create_app(
+    store: JobStore | None = None, *, api_settings: ApiSettings | None = None
+) -> FastAPI:
     """The service. ``store`` defaults to one opened on ``syndata.settings.jobs_url()``."""
     logs.configure()
     chosen = api_settings or load()
@@ -74,8 +74,13 @@ def create_app(store: JobStore | None = None, *,
             if getattr(app.state, "owns_store", False) and app.state.store is not None:
                 app.state.store.dispose()
 
-    app = FastAPI(title="syndata", version=__version__, description=DESCRIPTION,
-                  openapi_tags=TAGS, lifespan=lifespan)
+    app = FastAPI(
+        title="syndata",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        lifespan=lifespan,
+    )
     app.state.api_settings = chosen
     app.state.store = store
     app.state.owns_store = False
@@ -99,9 +104,13 @@ def create_app(store: JobStore | None = None, *,
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """The generated document, plus the job parameter models for reference."""
-    document = get_openapi(title=app.title, version=app.version,
-                           description=app.description, routes=app.routes,
-                           tags=app.openapi_tags)
+    document = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+    )
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
     for model in PARAMS.values():
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")

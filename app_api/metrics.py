@@ -32,8 +32,9 @@ DURATION_BUCKETS: tuple[float, ...] = (1, 5, 10, 30, 60, 120, 300, 600, 1800, 36
 class StoreCollector(Collector):
     """Reads the figures from the store on every scrape."""
 
-    def __init__(self, store: Callable[[], JobStore],
-                 buckets: Sequence[float] = DURATION_BUCKETS) -> None:
+    def __init__(
+        self, store: Callable[[], JobStore], buckets: Sequence[float] = DURATION_BUCKETS
+    ) -> None:
         self._store = store
         self._buckets = tuple(sorted(buckets))
 
@@ -46,8 +47,9 @@ class StoreCollector(Collector):
         for status in STATUSES:
             jobs.add_metric([status], float(stats["jobs"].get(status, 0)))
         yield jobs
-        per_project = CounterMetricFamily("syndata_project_jobs", "Total number of jobs per "
-                                          "project", labels=["project", "status"])
+        per_project = CounterMetricFamily(
+            "syndata_project_jobs", "Total number of jobs per project", labels=["project", "status"]
+        )
         for project, counts in sorted(store.project_counts().items()):
             for status in STATUSES:
                 per_project.add_metric([project, status], float(counts.get(status, 0)))
@@ -55,18 +57,22 @@ class StoreCollector(Collector):
         yield HistogramMetricFamily(
             "syndata_generation_duration_seconds",
             "Time taken to generate data (completed generate and sample jobs)",
-            buckets=self._histogram(durations), sum_value=float(sum(durations)))
-        yield CounterMetricFamily("syndata_rows_generated", "Total rows generated",
-                                  value=float(stats["rows_generated"]))
-        yield GaugeMetricFamily("syndata_queue_depth", "Jobs waiting in the queue",
-                                value=float(stats["queue_depth"]))
-        yield GaugeMetricFamily("syndata_jobs_running", "Jobs being run now",
-                                value=float(stats["running"]))
+            buckets=self._histogram(durations),
+            sum_value=float(sum(durations)),
+        )
+        yield CounterMetricFamily(
+            "syndata_rows_generated", "Total rows generated", value=float(stats["rows_generated"])
+        )
+        yield GaugeMetricFamily(
+            "syndata_queue_depth", "Jobs waiting in the queue", value=float(stats["queue_depth"])
+        )
+        yield GaugeMetricFamily(
+            "syndata_jobs_running", "Jobs being run now", value=float(stats["running"])
+        )
 
     def _histogram(self, durations: Sequence[float]) -> list[tuple[str, float]]:
         values = sorted(durations)
-        buckets = [(_bound(b), float(sum(1 for v in values if v <= b)))
-                   for b in self._buckets]
+        buckets = [(_bound(b), float(sum(1 for v in values if v <= b))) for b in self._buckets]
         buckets.append(("+Inf", float(len(values))))
         return buckets
 

@@ -71,23 +71,38 @@ class RequestContextMiddleware:
                 return
             await self.app(scope, self._limited(receive), send_with_id)
         except Exception as exc:
-            get_logger().error("unhandled error: %s", type(exc).__name__, exc_info=exc,
-                               extra={"path": scope.get("path", ""),
-                                      "method": scope.get("method", "")})
+            get_logger().error(
+                "unhandled error: %s",
+                type(exc).__name__,
+                exc_info=exc,
+                extra={"path": scope.get("path", ""), "method": scope.get("method", "")},
+            )
             if not outcome["started"]:
                 response = error_response(
-                    Request(scope), 500, "internal_error",
+                    Request(scope),
+                    500,
+                    "internal_error",
                     f"an unexpected error occurred ({type(exc).__name__}); it was logged "
-                    f"with request id {rid}")
+                    f"with request id {rid}",
+                )
                 await response(scope, receive, send_with_id)
         finally:
             state = scope.get("state", {})
             get_logger().info(
-                "%s %s %s", scope.get("method", ""), scope.get("path", ""), outcome["status"],
-                extra={"event": "request", "method": scope.get("method", ""),
-                       "path": scope.get("path", ""), "status": outcome["status"],
-                       "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                       "key_id": state.get("key_id"), "request_id": rid})
+                "%s %s %s",
+                scope.get("method", ""),
+                scope.get("path", ""),
+                outcome["status"],
+                extra={
+                    "event": "request",
+                    "method": scope.get("method", ""),
+                    "path": scope.get("path", ""),
+                    "status": outcome["status"],
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "key_id": state.get("key_id"),
+                    "request_id": rid,
+                },
+            )
             request_id_var.reset(token)
 
     def _too_long(self, headers: Headers) -> bool:
@@ -100,8 +115,10 @@ class RequestContextMiddleware:
             return False
 
     def _message(self) -> str:
-        return (f"the request body is larger than the limit of "
-                f"{self.max_body / (1 << 20):.1f} MB (uploads: {MAX_UPLOAD_VAR})")
+        return (
+            f"the request body is larger than the limit of "
+            f"{self.max_body / (1 << 20):.1f} MB (uploads: {MAX_UPLOAD_VAR})"
+        )
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = error_response(Request(scope), 413, "payload_too_large", self._message())

@@ -18,8 +18,9 @@ class RateLimiter:
 
     def __init__(self, per_minute: int, *, clock: Callable[[], float] = time.monotonic) -> None:
         if per_minute < 1:
-            raise ValueError(f"a rate limit must be at least 1 request per minute, "
-                             f"not {per_minute}")
+            raise ValueError(
+                f"a rate limit must be at least 1 request per minute, not {per_minute}"
+            )
         self.capacity = float(per_minute)
         self.refill = per_minute / 60.0  # tokens per second
         self._clock = clock

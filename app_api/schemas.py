@@ -25,15 +25,21 @@ ExportFormat = Literal["csv", "jsonl", "parquet", "sql"]
 MAX_SEED = 2**63 - 1
 
 CUSTOMER_CONFIG: dict[str, Any] = {
-    "tables": [{
-        "table_name": "customers",
-        "columns": [
-            {"name": "customer_id", "type": "int", "constraints": ["PK"],
-             "rule": {"type": "range", "min": 1, "max": 10000}},
-            {"name": "first_name", "type": "str", "rule": "first_name"},
-            {"name": "age", "type": "int", "rule": {"type": "range", "min": 18, "max": 80}},
-        ],
-    }],
+    "tables": [
+        {
+            "table_name": "customers",
+            "columns": [
+                {
+                    "name": "customer_id",
+                    "type": "int",
+                    "constraints": ["PK"],
+                    "rule": {"type": "range", "min": 1, "max": 10000},
+                },
+                {"name": "first_name", "type": "str", "rule": "first_name"},
+                {"name": "age", "type": "int", "rule": {"type": "range", "min": 18, "max": 80}},
+            ],
+        }
+    ],
     "locale": "en_US",
     "rows": 1000,
     "output_format": "csv",
@@ -41,19 +47,35 @@ CUSTOMER_CONFIG: dict[str, Any] = {
 
 
 JOB_EXAMPLES: dict[str, Any] = {
-    "generate": {"summary": "Generate rule-based data from a config",
-                 "value": {"job_type": "generate", "config": CUSTOMER_CONFIG,
-                           "priority": "normal"}},
-    "fit": {"summary": "Fit a model on an uploaded dataset",
-            "value": {"job_type": "fit", "config": {"dataset": "ds_0123456789abcdef",
-                                                    "name": "customers",
-                                                    "model": "gaussian_copula"}}},
-    "sample": {"summary": "Sample rows from a registered model",
-               "value": {"job_type": "sample", "config": {"model": "customers@champion",
-                                                          "rows": 10000}, "seed": 7}},
-    "profile": {"summary": "Profile an uploaded dataset",
-                "value": {"job_type": "profile", "config": {"dataset": "ds_0123456789abcdef"}}},
+    "generate": {
+        "summary": "Generate rule-based data from a config",
+        "value": {"job_type": "generate", "config": CUSTOMER_CONFIG, "priority": "normal"},
+    },
+    "fit": {
+        "summary": "Fit a model on an uploaded dataset",
+        "value": {
+            "job_type": "fit",
+            "config": {
+                "dataset": "ds_0123456789abcdef",
+                "name": "customers",
+                "model": "gaussian_copula",
+            },
+        },
+    },
+    "sample": {
+        "summary": "Sample rows from a registered model",
+        "value": {
+            "job_type": "sample",
+            "config": {"model": "customers@champion", "rows": 10000},
+            "seed": 7,
+        },
+    },
+    "profile": {
+        "summary": "Profile an uploaded dataset",
+        "value": {"job_type": "profile", "config": {"dataset": "ds_0123456789abcdef"}},
+    },
 }
+
 
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -69,8 +91,10 @@ class _Response(BaseModel):
 class ProblemOut(BaseModel):
     """One problem: where it is, what is wrong and how to fix it."""
 
-    path: str = Field(description="Where the problem is, e.g. `config.tables[0].rows` "
-                                  "or `query.page`; empty for the request as a whole.")
+    path: str = Field(
+        description="Where the problem is, e.g. `config.tables[0].rows` "
+        "or `query.page`; empty for the request as a whole."
+    )
     message: str = Field(description="What is wrong.")
     fix: str = Field(description="How to fix it (may be empty).")
 
@@ -79,13 +103,17 @@ class ErrorDetail(BaseModel):
     """The details of an error."""
 
     status: int = Field(description="The HTTP status code.")
-    code: str = Field(description=(
-        "A stable machine-readable code: invalid_config, unauthorized, forbidden, "
-        "not_found, conflict, payload_too_large, validation_error, rate_limited, privacy, "
-        "unreadable_data, model_error, export_failed, internal_error, ..."))
+    code: str = Field(
+        description=(
+            "A stable machine-readable code: invalid_config, unauthorized, forbidden, "
+            "not_found, conflict, payload_too_large, validation_error, rate_limited, privacy, "
+            "unreadable_data, model_error, export_failed, internal_error, ..."
+        )
+    )
     message: str = Field(description="What went wrong, and how to fix it.")
-    problems: list[ProblemOut] = Field(description=(
-        "Every problem found (an invalid configuration lists them all at once)."))
+    problems: list[ProblemOut] = Field(
+        description=("Every problem found (an invalid configuration lists them all at once).")
+    )
     request_id: str = Field(description="The request's id (also the X-Request-ID header).")
 
 
@@ -96,7 +124,8 @@ class ErrorResponse(BaseModel):
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorResponse, "description": text} for status, text in {
+    status: {"model": ErrorResponse, "description": text}
+    for status, text in {
         400: "Invalid input: every problem is listed with its path.",
         401: "No API key, or an unknown or revoked one.",
         403: "The key's role does not allow this request.",
@@ -104,9 +133,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         409: "The resource's state forbids the request.",
         413: "The upload is larger than SYNDATA_MAX_UPLOAD_MB.",
         422: "The request does not match this endpoint's parameters, or personal data "
-             "(code `privacy`) has no decision.",
+        "(code `privacy`) has no decision.",
         429: "Rate limit exceeded; see the Retry-After header.",
-    }.items()}
+    }.items()
+}
 
 
 # ------------------------------------------------------------------------------ jobs
@@ -115,20 +145,34 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 class JobRequest(_Request):
     """A job to queue."""
 
-    job_type: JobType = Field(description=(
-        "What to run: generate (rule-based data from a config), fit (a learned model on a "
-        "dataset), sample (rows from a registered model), profile, mask or evaluate."))
-    config: dict[str, Any] = Field(description=(
-        "The job's parameters. For `generate`, a rule config (`tables`, `rows`, "
-        "`output_format`, ...) or the GenerateParams object (`config`, `rows`, "
-        "`output_format`, `seed`); for the other types the fields of FitParams, "
-        "SampleParams, ProfileParams, MaskParams or EvaluateParams (see the schemas)."),
-        examples=[CUSTOMER_CONFIG])
-    priority: Priority = Field("normal", description=(
-        "Queue priority: high jobs start before normal ones, normal before low."))
-    seed: int | None = Field(None, ge=0, le=MAX_SEED, description=(
-        "The job's random seed (same seed, same data); null picks one, or takes the "
-        "parameters' seed."))
+    job_type: JobType = Field(
+        description=(
+            "What to run: generate (rule-based data from a config), fit (a learned model on a "
+            "dataset), sample (rows from a registered model), profile, mask or evaluate."
+        )
+    )
+    config: dict[str, Any] = Field(
+        description=(
+            "The job's parameters. For `generate`, a rule config (`tables`, `rows`, "
+            "`output_format`, ...) or the GenerateParams object (`config`, `rows`, "
+            "`output_format`, `seed`); for the other types the fields of FitParams, "
+            "SampleParams, ProfileParams, MaskParams or EvaluateParams (see the schemas)."
+        ),
+        examples=[CUSTOMER_CONFIG],
+    )
+    priority: Priority = Field(
+        "normal",
+        description=("Queue priority: high jobs start before normal ones, normal before low."),
+    )
+    seed: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_SEED,
+        description=(
+            "The job's random seed (same seed, same data); null picks one, or takes the "
+            "parameters' seed."
+        ),
+    )
 
 
 class JobOut(_Response):
@@ -142,8 +186,11 @@ class JobOut(_Response):
     seed: int = Field(description="The job's seed.")
     progress: float = Field(description="Progress from 0 to 1.")
     stage: str = Field(description="What the job is doing now.")
-    result: dict[str, Any] | None = Field(description=(
-        "Once completed: the outputs (`outputs`: table, path, rows, format) and figures."))
+    result: dict[str, Any] | None = Field(
+        description=(
+            "Once completed: the outputs (`outputs`: table, path, rows, format) and figures."
+        )
+    )
     error: str | None = Field(description="Why the job failed or was cancelled.")
     attempts: int = Field(description="Attempts so far (a job whose worker died is retried).")
     max_attempts: int = Field(description="Attempts allowed.")
@@ -261,8 +308,12 @@ class DatasetList(BaseModel):
 # ------------------------------------------------------------------------------ models
 
 
-_BOUNDS = {annotated_types.Gt: ("gt", "exclusiveMinimum"), annotated_types.Ge: ("ge", "minimum"),
-           annotated_types.Lt: ("lt", "exclusiveMaximum"), annotated_types.Le: ("le", "maximum")}
+_BOUNDS = {
+    annotated_types.Gt: ("gt", "exclusiveMinimum"),
+    annotated_types.Ge: ("ge", "minimum"),
+    annotated_types.Lt: ("lt", "exclusiveMaximum"),
+    annotated_types.Le: ("le", "maximum"),
+}
 
 
 def _lax(info: FieldInfo) -> FieldInfo:
@@ -289,10 +340,13 @@ def _lax(info: FieldInfo) -> FieldInfo:
 def _without(model: type[BaseModel], field: str, name: str, doc: str) -> type[BaseModel]:
     """``model`` without ``field`` (given by the path instead), descriptions kept."""
     fields: dict[str, Any] = {
-        key: (info.annotation, _lax(info)) for key, info in model.model_fields.items()
-        if key != field}
+        key: (info.annotation, _lax(info))
+        for key, info in model.model_fields.items()
+        if key != field
+    }
     derived: type[BaseModel] = create_model(
-        name, __config__=ConfigDict(extra="forbid"), __doc__=doc, **fields)
+        name, __config__=ConfigDict(extra="forbid"), __doc__=doc, **fields
+    )
     return derived
 
 
@@ -300,25 +354,32 @@ if TYPE_CHECKING:
     FitBody = BaseModel
     SampleBody = BaseModel
 else:
-    FitBody = _without(FitParams, "name", "FitBody",
-                       "Fit parameters; the model's name comes from the path.")
-    SampleBody = _without(SampleParams, "model", "SampleBody",
-                          "Sample parameters; the model comes from the path.")
+    FitBody = _without(
+        FitParams, "name", "FitBody", "Fit parameters; the model's name comes from the path."
+    )
+    SampleBody = _without(
+        SampleParams, "model", "SampleBody", "Sample parameters; the model comes from the path."
+    )
 
 
 class ModelList(BaseModel):
     """The registered models (about each one's latest version)."""
 
-    models: list[dict[str, Any]] = Field(description=(
-        "One entry per model: name, version, aliases, model_type, created, quality, "
-        "metrics."))
+    models: list[dict[str, Any]] = Field(
+        description=(
+            "One entry per model: name, version, aliases, model_type, created, quality, metrics."
+        )
+    )
 
 
 class AliasRequest(_Request):
     """Point an alias at a version."""
 
-    version: str = Field(pattern=r"^[1-9][0-9]{0,9}$", description=(
-        "The model version the alias points to, e.g. \"2\"."), examples=["2"])
+    version: str = Field(
+        pattern=r"^[1-9][0-9]{0,9}$",
+        description=('The model version the alias points to, e.g. "2".'),
+        examples=["2"],
+    )
 
     @field_validator("version", mode="before")
     @classmethod
@@ -343,14 +404,21 @@ class AliasOut(BaseModel):
 class KeyRequest(_Request):
     """A key to create."""
 
-    role: Role = Field(description="viewer (read), operator (run jobs, upload) or admin "
-                                   "(also keys and settings).")
+    role: Role = Field(
+        description="viewer (read), operator (run jobs, upload) or admin (also keys and settings)."
+    )
     name: str = Field("", max_length=200, description="A name to recognise the key by.")
-    project: str | None = Field(None, max_length=64, description=(
-        "The key's project (lower-case letters, digits, '_', '-'); default: the caller's "
-        "(a server admin's: 'default'). "
-        "A project admin creates keys in its own project only; a server admin in any, and "
-        "'*' makes another server admin."), examples=["marketing"])
+    project: str | None = Field(
+        None,
+        max_length=64,
+        description=(
+            "The key's project (lower-case letters, digits, '_', '-'); default: the caller's "
+            "(a server admin's: 'default'). "
+            "A project admin creates keys in its own project only; a server admin in any, and "
+            "'*' makes another server admin."
+        ),
+        examples=["marketing"],
+    )
 
 
 class KeyOut(_Response):
@@ -369,8 +437,10 @@ class KeyCreated(BaseModel):
     """A new key and its secret, shown only once."""
 
     key: KeyOut = Field(description="The key.")
-    secret: str = Field(description="The secret to send as `Authorization: Bearer <secret>`; "
-                                    "it is not stored and cannot be shown again.")
+    secret: str = Field(
+        description="The secret to send as `Authorization: Bearer <secret>`; "
+        "it is not stored and cannot be shown again."
+    )
 
 
 class KeyList(BaseModel):
@@ -385,11 +455,13 @@ class KeyList(BaseModel):
 class HealthOut(BaseModel):
     """Whether the service can work."""
 
-    status: Literal["ok", "unavailable"] = Field(description="ok, or unavailable when the "
-                                                             "job store cannot be reached.")
+    status: Literal["ok", "unavailable"] = Field(
+        description="ok, or unavailable when the job store cannot be reached."
+    )
     store: str = Field(description="`ok`, or why the job store cannot be reached.")
-    worker_mode: Literal["embedded", "celery"] = Field(description=(
-        "embedded (the local pool of `syndata serve`) or celery (SYNDATA_BROKER_URL)."))
+    worker_mode: Literal["embedded", "celery"] = Field(
+        description=("embedded (the local pool of `syndata serve`) or celery (SYNDATA_BROKER_URL).")
+    )
     auth: Literal["on", "off"] = Field(description="Whether API keys are required.")
     version: str = Field(description="The syndata version.")
 
@@ -401,8 +473,7 @@ class StatsOut(BaseModel):
     total: int = Field(description="Jobs in all.")
     queue_depth: int = Field(description="Jobs waiting in the queue.")
     running: int = Field(description="Jobs being run.")
-    rows_generated: int = Field(description="Rows written by completed generate and sample "
-                                            "jobs.")
+    rows_generated: int = Field(description="Rows written by completed generate and sample jobs.")
     datasets: int = Field(description="Uploaded datasets.")
     worker_mode: Literal["embedded", "celery"] = Field(description="embedded or celery.")
 
@@ -418,15 +489,18 @@ class SettingsOut(BaseModel):
     audit_log: str = Field(description="The audit log file (SYNDATA_AUDIT_LOG).")
     jobs_dir: str = Field(description="Where job outputs are kept.")
     uploads_dir: str = Field(description="Where uploads are kept.")
-    partition_rows: int = Field(description="Rows per partition of a large sample job "
-                                            "(SYNDATA_PARTITION_ROWS).")
-    heartbeat_timeout: float = Field(description="Seconds before a silent worker's job is "
-                                                 "taken back (SYNDATA_HEARTBEAT_TIMEOUT).")
-    auth: Literal["on", "off"] = Field(description="Whether API keys are required "
-                                                   "(SYNDATA_AUTH).")
+    partition_rows: int = Field(
+        description="Rows per partition of a large sample job (SYNDATA_PARTITION_ROWS)."
+    )
+    heartbeat_timeout: float = Field(
+        description="Seconds before a silent worker's job is "
+        "taken back (SYNDATA_HEARTBEAT_TIMEOUT)."
+    )
+    auth: Literal["on", "off"] = Field(description="Whether API keys are required (SYNDATA_AUTH).")
     bootstrap_key_set: bool = Field(description="Whether SYNDATA_API_KEY is set.")
     max_upload_mb: float = Field(description="The largest upload (SYNDATA_MAX_UPLOAD_MB).")
-    rate_limit_per_minute: int = Field(description="Requests per minute per key "
-                                                   "(SYNDATA_RATE_LIMIT).")
+    rate_limit_per_minute: int = Field(
+        description="Requests per minute per key (SYNDATA_RATE_LIMIT)."
+    )
     masking_secret_set: bool = Field(description="Whether SYNDATA_MASKING_SECRET is set.")
     encryption_key_set: bool = Field(description="Whether SYNDATA_ENCRYPTION_KEY is set.")

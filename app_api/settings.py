@@ -47,10 +47,12 @@ class ApiSettings:
 
     def public(self) -> dict[str, object]:
         """The settings without the bootstrap secret."""
-        return {"auth": "on" if self.auth_enabled else "off",
-                "bootstrap_key_set": self.bootstrap_key is not None,
-                "max_upload_mb": round(self.max_upload_mb, 6),
-                "rate_limit_per_minute": self.rate_limit}
+        return {
+            "auth": "on" if self.auth_enabled else "off",
+            "bootstrap_key_set": self.bootstrap_key is not None,
+            "max_upload_mb": round(self.max_upload_mb, 6),
+            "rate_limit_per_minute": self.rate_limit,
+        }
 
 
 def load() -> ApiSettings:
@@ -60,18 +62,30 @@ def load() -> ApiSettings:
     max_mb = _number(MAX_UPLOAD_VAR, DEFAULT_MAX_UPLOAD_MB, problems)
     rate = _number(RATE_LIMIT_VAR, DEFAULT_RATE_LIMIT, problems)
     if rate is not None and (rate < 1 or rate != int(rate)):
-        problems.append(Problem(RATE_LIMIT_VAR, f"{RATE_LIMIT_VAR} must be a whole number of "
-                                               "requests per minute, at least 1",
-                                f"set {RATE_LIMIT_VAR}=6000 or unset it"))
+        problems.append(
+            Problem(
+                RATE_LIMIT_VAR,
+                f"{RATE_LIMIT_VAR} must be a whole number of requests per minute, at least 1",
+                f"set {RATE_LIMIT_VAR}=6000 or unset it",
+            )
+        )
     if max_mb is not None and max_mb <= 0:
-        problems.append(Problem(MAX_UPLOAD_VAR, f"{MAX_UPLOAD_VAR} must be above 0",
-                                f"set {MAX_UPLOAD_VAR}=200 or unset it"))
+        problems.append(
+            Problem(
+                MAX_UPLOAD_VAR,
+                f"{MAX_UPLOAD_VAR} must be above 0",
+                f"set {MAX_UPLOAD_VAR}=200 or unset it",
+            )
+        )
     if problems:
         raise ConfigError(problems, "the environment")
     secret = os.environ.get(API_KEY_VAR, "").strip() or None
-    return ApiSettings(auth_enabled=auth_value != "off", bootstrap_key=secret,
-                       max_upload_bytes=max(1, int((max_mb or 0) * (1 << 20))),
-                       rate_limit=int(rate or DEFAULT_RATE_LIMIT))
+    return ApiSettings(
+        auth_enabled=auth_value != "off",
+        bootstrap_key=secret,
+        max_upload_bytes=max(1, int((max_mb or 0) * (1 << 20))),
+        rate_limit=int(rate or DEFAULT_RATE_LIMIT),
+    )
 
 
 def _number(name: str, default: float, problems: list[Problem]) -> float | None:
@@ -81,6 +95,9 @@ def _number(name: str, default: float, problems: list[Problem]) -> float | None:
     try:
         return float(text)
     except ValueError:
-        problems.append(Problem(name, f"{name} is {text!r}, not a number",
-                                f"set {name} to a number or unset it"))
+        problems.append(
+            Problem(
+                name, f"{name} is {text!r}, not a number", f"set {name} to a number or unset it"
+            )
+        )
         return None

@@ -85,15 +85,24 @@ class ApiError(Exception):
         error = body.get("error") if isinstance(body, dict) else None
         if not isinstance(error, dict):
             text = response.text.strip()[:300] or response.reason_phrase or "request failed"
-            return cls(response.status_code, "http_error", text,
-                       request_id=response.headers.get("x-request-id", ""))
-        problems = [Problem(str(p.get("path") or ""), str(p.get("message") or ""),
-                            str(p.get("fix") or ""))
-                    for p in error.get("problems") or [] if isinstance(p, dict)]
-        return cls(int(error.get("status") or response.status_code),
-                   str(error.get("code") or "error"),
-                   str(error.get("message") or response.reason_phrase or "request failed"),
-                   problems, str(error.get("request_id") or ""))
+            return cls(
+                response.status_code,
+                "http_error",
+                text,
+                request_id=response.headers.get("x-request-id", ""),
+            )
+        problems = [
+            Problem(str(p.get("path") or ""), str(p.get("message") or ""), str(p.get("fix") or ""))
+            for p in error.get("problems") or []
+            if isinstance(p, dict)
+        ]
+        return cls(
+            int(error.get("status") or response.status_code),
+            str(error.get("code") or "error"),
+            str(error.get("message") or response.reason_phrase or "request failed"),
+            problems,
+            str(error.get("request_id") or ""),
+        )
 
 
 class Api:
@@ -112,12 +121,17 @@ class Api:
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One call; ``ApiError`` for an error status or when the API cannot be reached."""
         try:
-            response = httpx.request(method, f"{self.url}{path}", headers=self._headers(),
-                                     timeout=self.timeout, **kwargs)
+            response = httpx.request(
+                method, f"{self.url}{path}", headers=self._headers(), timeout=self.timeout, **kwargs
+            )
         except httpx.HTTPError as exc:
-            raise ApiError(0, "unreachable", f"cannot reach the syndata API at {self.url} "
-                           f"({type(exc).__name__}: {exc}); start it with `syndata serve` "
-                           f"or set {API_URL_VAR}") from exc
+            raise ApiError(
+                0,
+                "unreachable",
+                f"cannot reach the syndata API at {self.url} "
+                f"({type(exc).__name__}: {exc}); start it with `syndata serve` "
+                f"or set {API_URL_VAR}",
+            ) from exc
         if response.status_code >= 400:
             raise ApiError.from_response(response)
         return response
@@ -132,9 +146,13 @@ class Api:
         try:
             response = httpx.get(f"{self.url}/health", timeout=min(self.timeout, 5.0))
         except httpx.HTTPError as exc:
-            raise ApiError(0, "unreachable", f"cannot reach the syndata API at {self.url} "
-                           f"({type(exc).__name__}); start it with `syndata serve` or set "
-                           f"{API_URL_VAR}") from exc
+            raise ApiError(
+                0,
+                "unreachable",
+                f"cannot reach the syndata API at {self.url} "
+                f"({type(exc).__name__}); start it with `syndata serve` or set "
+                f"{API_URL_VAR}",
+            ) from exc
         if response.status_code not in (200, 503):
             raise ApiError.from_response(response)
         return dict(response.json())
@@ -149,16 +167,23 @@ class Api:
 
     # ------------------------------------------------------------------ jobs
 
-    def submit(self, job_type: str, config: dict[str, Any], *, priority: str = "normal",
-               seed: int | None = None) -> dict[str, Any]:
+    def submit(
+        self,
+        job_type: str,
+        config: dict[str, Any],
+        *,
+        priority: str = "normal",
+        seed: int | None = None,
+    ) -> dict[str, Any]:
         """``POST /jobs``: queue a job; the job as stored."""
         body: dict[str, Any] = {"job_type": job_type, "config": config, "priority": priority}
         if seed is not None:
             body["seed"] = seed
         return dict(self._json("POST", "/jobs", json=body))
 
-    def jobs(self, *, status: str | None = None, page: int = 1,
-             page_size: int = 20) -> dict[str, Any]:
+    def jobs(
+        self, *, status: str | None = None, page: int = 1, page_size: int = 20
+    ) -> dict[str, Any]:
         """``GET /jobs``: a page of jobs, newest first (``jobs``, ``total``)."""
         params: dict[str, Any] = {"page": page, "page_size": page_size}
         if status:
@@ -171,8 +196,7 @@ class Api:
 
     def logs(self, job_id: str, lines: int = 200) -> list[dict[str, Any]]:
         """``GET /jobs/{id}/logs``: the last lines, oldest first."""
-        return list(self._json("GET", f"/jobs/{job_id}/logs",
-                               params={"lines": lines})["lines"])
+        return list(self._json("GET", f"/jobs/{job_id}/logs", params={"lines": lines})["lines"])
 
     def cancel(self, job_id: str) -> dict[str, Any]:
         """``DELETE /jobs/{id}``: cancel a queued or running job."""
@@ -222,5 +246,6 @@ class Api:
 
     def set_alias(self, name: str, alias: str, version: str) -> dict[str, Any]:
         """``PUT /models/{name}/aliases/{alias}``: point ``name@alias`` at ``version``."""
-        return dict(self._json("PUT", f"/models/{name}/aliases/{alias}",
-                               json={"version": str(version)}))
+        return dict(
+            self._json("PUT", f"/models/{name}/aliases/{alias}", json={"version": str(version)})
+        )

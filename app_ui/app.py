@@ -27,9 +27,13 @@ PAGES: dict[str, Callable[[Api], None]] = {
     "Models": models.render,
     "Dashboard": dashboard.render,
 }
-ICONS = {"Generate": ":material/science:", "Rule-based": ":material/rule:",
-         "Jobs": ":material/work_history:", "Models": ":material/inventory_2:",
-         "Dashboard": ":material/monitoring:"}
+ICONS = {
+    "Generate": ":material/science:",
+    "Rule-based": ":material/rule:",
+    "Jobs": ":material/work_history:",
+    "Models": ":material/inventory_2:",
+    "Dashboard": ":material/monitoring:",
+}
 
 
 def _slug(page: str) -> str:
@@ -46,16 +50,26 @@ def sidebar() -> tuple[Api, str]:
     with st.sidebar:
         st.title(":material/science: syndata")
         st.caption("Synthetic data that keeps the statistics, not the people.")
-        page = st.radio("Page", list(PAGES), key="nav", label_visibility="collapsed",
-                        format_func=lambda p: f"{ICONS[p]} {p}")
+        page = st.radio(
+            "Page",
+            list(PAGES),
+            key="nav",
+            label_visibility="collapsed",
+            format_func=lambda p: f"{ICONS[p]} {p}",
+        )
         st.divider()
         st.markdown("**API**")
         url = api_url()
         st.caption(f"`{url}` (SYNDATA_API_URL)")
-        key = st.text_input("API key", key="api_key", type="password",
-                            placeholder="sk_…", help="An operator or admin key (create one "
-                            "with `syndata keys create --role operator`); kept for this "
-                            "browser session only")
+        key = st.text_input(
+            "API key",
+            key="api_key",
+            type="password",
+            placeholder="sk_…",
+            help="An operator or admin key (create one "
+            "with `syndata keys create --role operator`); kept for this "
+            "browser session only",
+        )
         client = Api(url, key)
         _health(client)
     st.query_params["page"] = _slug(page)
@@ -71,8 +85,10 @@ def _health(client: Api) -> None:
     if health.get("status") != "ok":
         st.error(f"API unavailable: job store {health.get('store')}", icon=":material/power_off:")
         return
-    st.success(f"API ok · v{health.get('version')} · {health.get('worker_mode')} workers",
-               icon=":material/check_circle:")
+    st.success(
+        f"API ok · v{health.get('version')} · {health.get('worker_mode')} workers",
+        icon=":material/check_circle:",
+    )
     if health.get("auth") == "off":
         st.warning("Authentication is off on this server.")
         return

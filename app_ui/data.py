@@ -34,7 +34,8 @@ DECISION_HELP = (
     "regenerate: new Faker values of the same kind (no real value is learned) · fake / "
     "hash / redact / partial / generalize / anonymize_text: mask the real values before the "
     "model learns them (fake and hash need SYNDATA_MASKING_SECRET on the server) · drop: "
-    "remove the column · allow: learn the values as they are")
+    "remove the column · allow: learn the values as they are"
+)
 DEFAULT_DECISION = "regenerate"
 REVIEW_COLUMNS = ["table", "column", "entity", "score", "suggested", "decision"]
 
@@ -66,8 +67,10 @@ def model_name_for(table: str) -> str:
 # ---------------------------------------------------------------------- PII review
 
 
-def review_rows(findings: Mapping[str, Iterable[Mapping[str, Any]]],
-                extra: Mapping[str, Iterable[str]] | None = None) -> pd.DataFrame:
+def review_rows(
+    findings: Mapping[str, Iterable[Mapping[str, Any]]],
+    extra: Mapping[str, Iterable[str]] | None = None,
+) -> pd.DataFrame:
     """The PII review table: one row per flagged column (and per column added by hand).
 
     ``findings`` maps a table to its profile's PII findings (``column``, ``entity``,
@@ -83,17 +86,30 @@ def review_rows(findings: Mapping[str, Iterable[Mapping[str, Any]]],
                 continue
             seen.add((table, column))
             score = finding.get("score")
-            rows.append({"table": table, "column": column,
-                         "entity": str(finding.get("entity") or ""),
-                         "score": round(float(score), 3) if score is not None else None,
-                         "suggested": str(finding.get("operator") or ""),
-                         "decision": DEFAULT_DECISION})
+            rows.append(
+                {
+                    "table": table,
+                    "column": column,
+                    "entity": str(finding.get("entity") or ""),
+                    "score": round(float(score), 3) if score is not None else None,
+                    "suggested": str(finding.get("operator") or ""),
+                    "decision": DEFAULT_DECISION,
+                }
+            )
     for table, columns in (extra or {}).items():
         for column in columns:
             if (table, column) not in seen:
                 seen.add((table, column))
-                rows.append({"table": table, "column": column, "entity": "", "score": None,
-                             "suggested": "", "decision": DEFAULT_DECISION})
+                rows.append(
+                    {
+                        "table": table,
+                        "column": column,
+                        "entity": "",
+                        "score": None,
+                        "suggested": "",
+                        "decision": DEFAULT_DECISION,
+                    }
+                )
     return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
 
 
@@ -107,8 +123,9 @@ def plan_entry(decision: str, entity: str | None = None) -> dict[str, Any]:
     return entry
 
 
-def plan_from_review(review: pd.DataFrame, *, tables: Iterable[str] | None = None
-                     ) -> dict[str, Any] | None:
+def plan_from_review(
+    review: pd.DataFrame, *, tables: Iterable[str] | None = None
+) -> dict[str, Any] | None:
     """The privacy plan of the reviewed rows, or None when nothing is to decide.
 
     One table (or ``tables`` naming one): ``{"columns": {...}}``; several:
@@ -119,8 +136,7 @@ def plan_from_review(review: pd.DataFrame, *, tables: Iterable[str] | None = Non
     for row in review.to_dict("records"):
         decision = str(row.get("decision") or DEFAULT_DECISION)
         entity = str(row.get("entity") or "") or None
-        decided.setdefault(str(row["table"]), {})[str(row["column"])] = plan_entry(
-            decision, entity)
+        decided.setdefault(str(row["table"]), {})[str(row["column"])] = plan_entry(decision, entity)
         if str(row["table"]) not in names:
             names.append(str(row["table"]))
     if not decided:
@@ -138,23 +154,33 @@ def profile_frame(profile: Mapping[str, Any]) -> pd.DataFrame:
     rows = []
     for column in profile.get("columns") or []:
         top = column.get("top_values") or []
-        rows.append({
-            "column": column.get("name"),
-            "kind": column.get("kind"),
-            "type": column.get("dtype"),
-            "nulls": column.get("null_share"),
-            "distinct": column.get("distinct"),
-            "unique": bool(column.get("unique")),
-            "min": _plain(column.get("min")),
-            "max": _plain(column.get("max")),
-            "mean": _round(column.get("mean")),
-            "std": _round(column.get("std")),
-            "top values": ("(hidden: personal data)" if column.get("hidden_values") else
-                           ", ".join(str(t.get("value")) for t in top[:3])),
-            "PII": column.get("pii") or "",
-            "key": ("primary key" if column.get("name") == profile.get("primary_key") else
-                    "candidate" if column.get("candidate_primary_key") else ""),
-        })
+        rows.append(
+            {
+                "column": column.get("name"),
+                "kind": column.get("kind"),
+                "type": column.get("dtype"),
+                "nulls": column.get("null_share"),
+                "distinct": column.get("distinct"),
+                "unique": bool(column.get("unique")),
+                "min": _plain(column.get("min")),
+                "max": _plain(column.get("max")),
+                "mean": _round(column.get("mean")),
+                "std": _round(column.get("std")),
+                "top values": (
+                    "(hidden: personal data)"
+                    if column.get("hidden_values")
+                    else ", ".join(str(t.get("value")) for t in top[:3])
+                ),
+                "PII": column.get("pii") or "",
+                "key": (
+                    "primary key"
+                    if column.get("name") == profile.get("primary_key")
+                    else "candidate"
+                    if column.get("candidate_primary_key")
+                    else ""
+                ),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -194,7 +220,8 @@ def quality_verdict(score: float | None) -> tuple[str, str]:
 def privacy_level(verdict: str | None) -> str:
     """Success / warning / error / info for a privacy verdict (pass, warn, fail)."""
     return {"pass": "success", "warn": "warning", "fail": "error"}.get(
-        str(verdict or "").lower(), "info")
+        str(verdict or "").lower(), "info"
+    )
 
 
 def pct(value: float | None, digits: int = 1) -> str:
@@ -212,16 +239,35 @@ def jobs_frame(jobs: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     rows = []
     for job in jobs:
         duration = job.get("duration_seconds")
-        rows.append({
-            "job": job.get("job_id"), "type": job.get("job_type"), "status": job.get("status"),
-            "progress": float(job.get("progress") or 0.0), "stage": job.get("stage"),
-            "rows": job.get("rows"), "priority": job.get("priority"),
-            "created": str(job.get("created_at") or "")[:19].replace("T", " "),
-            "seconds": round(float(duration), 1) if duration is not None else None,
-            "error": job.get("error") or "",
-        })
-    return pd.DataFrame(rows, columns=["job", "type", "status", "progress", "stage", "rows",
-                                       "priority", "created", "seconds", "error"])
+        rows.append(
+            {
+                "job": job.get("job_id"),
+                "type": job.get("job_type"),
+                "status": job.get("status"),
+                "progress": float(job.get("progress") or 0.0),
+                "stage": job.get("stage"),
+                "rows": job.get("rows"),
+                "priority": job.get("priority"),
+                "created": str(job.get("created_at") or "")[:19].replace("T", " "),
+                "seconds": round(float(duration), 1) if duration is not None else None,
+                "error": job.get("error") or "",
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "job",
+            "type",
+            "status",
+            "progress",
+            "stage",
+            "rows",
+            "priority",
+            "created",
+            "seconds",
+            "error",
+        ],
+    )
 
 
 _SAMPLE = re.compile(r"^([A-Za-z_:][A-Za-z0-9_:]*)(\{[^}]*\})?\s+(\S+)")
@@ -247,8 +293,9 @@ def parse_prometheus(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]],
     return samples
 
 
-def metric(samples: Mapping[tuple[str, tuple[tuple[str, str], ...]], float], name: str,
-           **labels: str) -> float | None:
+def metric(
+    samples: Mapping[tuple[str, tuple[tuple[str, str], ...]], float], name: str, **labels: str
+) -> float | None:
     """One sample's value, or None when the exposition lacks it."""
     return samples.get((name, tuple(sorted(labels.items()))))
 

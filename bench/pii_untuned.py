@@ -65,22 +65,46 @@ ROWS = 2_000  # rows kept of each real table (a seeded sample)
 INJECTED_PER_TABLE = 2
 
 MAIN_TABLES = [
-    ("carData", "MplsStops"), ("openintro", "mn_police_use_of_force"), ("ggplot2", "midwest"),
-    ("ggplot2", "mpg"), ("palmerpenguins", "penguins_raw"), ("modeldata", "attrition"),
-    ("openintro", "oscars"), ("medicaldata", "covid_testing"), ("openintro", "seattlepets"),
-    ("causaldata", "scorecard"), ("Ecdat", "HHSCyberSecurityBreaches"), ("bakeoff", "bakers"),
-    ("openintro", "resume"), ("dragracer", "rpdr_contestants"), ("openintro", "nba_players_19"),
-    ("openintro", "get_it_dunn_run"), ("openintro", "nyc_marathon"), ("tidyr", "who"),
+    ("carData", "MplsStops"),
+    ("openintro", "mn_police_use_of_force"),
+    ("ggplot2", "midwest"),
+    ("ggplot2", "mpg"),
+    ("palmerpenguins", "penguins_raw"),
+    ("modeldata", "attrition"),
+    ("openintro", "oscars"),
+    ("medicaldata", "covid_testing"),
+    ("openintro", "seattlepets"),
+    ("causaldata", "scorecard"),
+    ("Ecdat", "HHSCyberSecurityBreaches"),
+    ("bakeoff", "bakers"),
+    ("openintro", "resume"),
+    ("dragracer", "rpdr_contestants"),
+    ("openintro", "nba_players_19"),
+    ("openintro", "get_it_dunn_run"),
+    ("openintro", "nyc_marathon"),
+    ("tidyr", "who"),
 ]
 HOLDOUT_TABLES = [
-    ("modeldata", "ames"), ("modeldata", "Sacramento"), ("openintro", "fastfood"),
-    ("dslabs", "polls_us_election_2016"), ("openintro", "mlb_teams"), ("tidyr", "billboard"),
-    ("openintro", "cpu"), ("DAAG", "nassCDS"), ("ratdat", "complete"),
+    ("modeldata", "ames"),
+    ("modeldata", "Sacramento"),
+    ("openintro", "fastfood"),
+    ("dslabs", "polls_us_election_2016"),
+    ("openintro", "mlb_teams"),
+    ("tidyr", "billboard"),
+    ("openintro", "cpu"),
+    ("DAAG", "nassCDS"),
+    ("ratdat", "complete"),
 ]
 HOLDOUT2_TABLES = [
-    ("fpp3", "boston_marathon"), ("vcd", "Baseball"), ("bakeoff", "challenges"),
-    ("openintro", "reddit_finance"), ("plyr", "baseball"), ("openintro", "cle_sac"),
-    ("MASS", "Aids2"), ("causaldata", "organ_donations"), ("openintro", "earthquakes"),
+    ("fpp3", "boston_marathon"),
+    ("vcd", "Baseball"),
+    ("bakeoff", "challenges"),
+    ("openintro", "reddit_finance"),
+    ("plyr", "baseball"),
+    ("openintro", "cle_sac"),
+    ("MASS", "Aids2"),
+    ("causaldata", "organ_donations"),
+    ("openintro", "earthquakes"),
     ("gt", "rx_adsl"),
 ]
 SETS = {"main": MAIN_TABLES, "holdout": HOLDOUT_TABLES, "holdout2": HOLDOUT2_TABLES}
@@ -88,22 +112,31 @@ SETS = {"main": MAIN_TABLES, "holdout": HOLDOUT_TABLES, "holdout2": HOLDOUT2_TAB
 LABELS: dict[tuple[str, str], str | None] = {
     # MplsStops: stops by the Minneapolis police
     ("MplsStops", "neighborhood"): "LOCATION",
-    ("MplsStops", "preRace"): None, ("MplsStops", "race"): None, ("MplsStops", "gender"): None,
+    ("MplsStops", "preRace"): None,
+    ("MplsStops", "race"): None,
+    ("MplsStops", "gender"): None,
     # use of force by the Minneapolis police
     ("mn_police_use_of_force", "neighborhood"): "LOCATION",
-    ("mn_police_use_of_force", "race"): None, ("mn_police_use_of_force", "sex"): None,
+    ("mn_police_use_of_force", "race"): None,
+    ("mn_police_use_of_force", "sex"): None,
     # midwest: one row per county
-    ("midwest", "county"): OPTIONAL, ("midwest", "state"): OPTIONAL,
+    ("midwest", "county"): OPTIONAL,
+    ("midwest", "state"): OPTIONAL,
     # penguins: not people
-    ("penguins_raw", "Region"): OPTIONAL, ("penguins_raw", "Island"): OPTIONAL,
+    ("penguins_raw", "Region"): OPTIONAL,
+    ("penguins_raw", "Island"): OPTIONAL,
     # attrition: employees
-    ("attrition", "Gender"): None, ("attrition", "MaritalStatus"): None,
+    ("attrition", "Gender"): None,
+    ("attrition", "MaritalStatus"): None,
     # oscars: winners
-    ("oscars", "name"): "PERSON", ("oscars", "birth_pl"): "LOCATION",
-    ("oscars", "birth_date"): "DATE_OF_BIRTH", ("oscars", "birth_y"): None,
+    ("oscars", "name"): "PERSON",
+    ("oscars", "birth_pl"): "LOCATION",
+    ("oscars", "birth_date"): "DATE_OF_BIRTH",
+    ("oscars", "birth_y"): None,
     # covid testing: patients with made-up names
     ("covid_testing", "fake_first_name"): "FIRST_NAME",
-    ("covid_testing", "fake_last_name"): "LAST_NAME", ("covid_testing", "gender"): None,
+    ("covid_testing", "fake_last_name"): "LAST_NAME",
+    ("covid_testing", "gender"): None,
     # Seattle pet licences
     ("seattlepets", "zip_code"): "POSTAL_CODE",
     # colleges
@@ -111,61 +144,98 @@ LABELS: dict[tuple[str, str], str | None] = {
     # health data breaches (rows are covered entities, mostly organisations)
     ("HHSCyberSecurityBreaches", "State"): OPTIONAL,
     # Great British Bake Off bakers
-    ("bakers", "baker"): "FIRST_NAME", ("bakers", "baker_full"): "PERSON",
-    ("bakers", "baker_first"): "FIRST_NAME", ("bakers", "baker_last"): "LAST_NAME",
+    ("bakers", "baker"): "FIRST_NAME",
+    ("bakers", "baker_full"): "PERSON",
+    ("bakers", "baker_first"): "FIRST_NAME",
+    ("bakers", "baker_last"): "LAST_NAME",
     ("bakers", "hometown"): "LOCATION",
     # résumés sent to job ads
-    ("resume", "firstname"): "FIRST_NAME", ("resume", "job_city"): "LOCATION",
-    ("resume", "race"): None, ("resume", "gender"): None,
+    ("resume", "firstname"): "FIRST_NAME",
+    ("resume", "job_city"): "LOCATION",
+    ("resume", "race"): None,
+    ("resume", "gender"): None,
     # drag race contestants (stage names are names of people)
-    ("rpdr_contestants", "contestant"): "PERSON", ("rpdr_contestants", "dob"): "DATE_OF_BIRTH",
+    ("rpdr_contestants", "contestant"): "PERSON",
+    ("rpdr_contestants", "dob"): "DATE_OF_BIRTH",
     ("rpdr_contestants", "hometown"): "LOCATION",
     # NBA players
-    ("nba_players_19", "first_name"): "FIRST_NAME", ("nba_players_19", "last_name"): "LAST_NAME",
+    ("nba_players_19", "first_name"): "FIRST_NAME",
+    ("nba_players_19", "last_name"): "LAST_NAME",
     # a race's runners
-    ("get_it_dunn_run", "first_name"): "FIRST_NAME", ("get_it_dunn_run", "city"): "LOCATION",
-    ("get_it_dunn_run", "state"): OPTIONAL, ("get_it_dunn_run", "last_initial"): None,
+    ("get_it_dunn_run", "first_name"): "FIRST_NAME",
+    ("get_it_dunn_run", "city"): "LOCATION",
+    ("get_it_dunn_run", "state"): OPTIONAL,
+    ("get_it_dunn_run", "last_initial"): None,
     ("get_it_dunn_run", "sex"): None,
     # NYC marathon winners
-    ("nyc_marathon", "name"): "PERSON", ("nyc_marathon", "country"): "LOCATION",
+    ("nyc_marathon", "name"): "PERSON",
+    ("nyc_marathon", "country"): "LOCATION",
     # WHO: one row per country and year
-    ("who", "country"): OPTIONAL, ("who", "iso2"): OPTIONAL, ("who", "iso3"): OPTIONAL,
+    ("who", "country"): OPTIONAL,
+    ("who", "iso2"): OPTIONAL,
+    ("who", "iso3"): OPTIONAL,
     # ---- hold-out tables
     ("ames", "Neighborhood"): "LOCATION",
-    ("Sacramento", "city"): "LOCATION", ("Sacramento", "zip"): "POSTAL_CODE",
+    ("Sacramento", "city"): "LOCATION",
+    ("Sacramento", "zip"): "POSTAL_CODE",
     ("polls_us_election_2016", "state"): OPTIONAL,
     ("billboard", "artist"): None,
-    ("nassCDS", "sex"): None, ("nassCDS", "ageOFocc"): None,
+    ("nassCDS", "sex"): None,
+    ("nassCDS", "ageOFocc"): None,
     # ---- second hold-out; person keys (a player's or a trial subject's id) are left out:
     # keys are regenerated as keys, whatever PII detection says
-    ("boston_marathon", "Champion"): "PERSON", ("boston_marathon", "Country"): "LOCATION",
-    ("Baseball", "name1"): "FIRST_NAME", ("Baseball", "name2"): "LAST_NAME",
+    ("boston_marathon", "Champion"): "PERSON",
+    ("boston_marathon", "Country"): "LOCATION",
+    ("Baseball", "name1"): "FIRST_NAME",
+    ("Baseball", "name2"): "LAST_NAME",
     ("challenges", "baker"): "FIRST_NAME",
-    ("reddit_finance", "country"): "LOCATION", ("reddit_finance", "race_eth"): None,
-    ("reddit_finance", "gender"): None, ("reddit_finance", "age"): None,
+    ("reddit_finance", "country"): "LOCATION",
+    ("reddit_finance", "race_eth"): None,
+    ("reddit_finance", "gender"): None,
+    ("reddit_finance", "age"): None,
     ("reddit_finance", "rel_status"): None,
     ("baseball", "id"): None,
-    ("cle_sac", "state"): "LOCATION", ("cle_sac", "city"): "LOCATION",
-    ("cle_sac", "sex"): None, ("cle_sac", "race"): None, ("cle_sac", "marital_status"): None,
-    ("Aids2", "state"): OPTIONAL, ("Aids2", "sex"): None,
+    ("cle_sac", "state"): "LOCATION",
+    ("cle_sac", "city"): "LOCATION",
+    ("cle_sac", "sex"): None,
+    ("cle_sac", "race"): None,
+    ("cle_sac", "marital_status"): None,
+    ("Aids2", "state"): OPTIONAL,
+    ("Aids2", "sex"): None,
     ("organ_donations", "State"): OPTIONAL,
-    ("earthquakes", "area"): OPTIONAL, ("earthquakes", "region"): OPTIONAL,
-    ("rx_adsl", "USUBJID"): None, ("rx_adsl", "AAGEGR1"): None, ("rx_adsl", "SEX"): None,
+    ("earthquakes", "area"): OPTIONAL,
+    ("earthquakes", "region"): OPTIONAL,
+    ("rx_adsl", "USUBJID"): None,
+    ("rx_adsl", "AAGEGR1"): None,
+    ("rx_adsl", "SEX"): None,
     ("rx_adsl", "ETHNIC"): None,
 }
 
 # Entity groups: a PII column is found when flagged with an entity of its group.
 GROUPS: dict[str, str] = {
-    "PERSON": "name", "FIRST_NAME": "name", "LAST_NAME": "name",
-    "EMAIL_ADDRESS": "email", "PHONE_NUMBER": "phone", "CREDIT_CARD": "card",
-    "IBAN_CODE": "account", "US_BANK_NUMBER": "account", "IP_ADDRESS": "ip",
-    "STREET_ADDRESS": "address", "US_SSN": "national id", "US_ITIN": "national id",
-    "US_PASSPORT": "national id", "US_DRIVER_LICENSE": "national id", "UK_NHS": "national id",
-    "MEDICAL_LICENSE": "national id", "LOCATION": "place", "POSTAL_CODE": "postal code",
-    "DATE_OF_BIRTH": "date of birth", "FREE_TEXT": "free text", "URL": "url",
+    "PERSON": "name",
+    "FIRST_NAME": "name",
+    "LAST_NAME": "name",
+    "EMAIL_ADDRESS": "email",
+    "PHONE_NUMBER": "phone",
+    "CREDIT_CARD": "card",
+    "IBAN_CODE": "account",
+    "US_BANK_NUMBER": "account",
+    "IP_ADDRESS": "ip",
+    "STREET_ADDRESS": "address",
+    "US_SSN": "national id",
+    "US_ITIN": "national id",
+    "US_PASSPORT": "national id",
+    "US_DRIVER_LICENSE": "national id",
+    "UK_NHS": "national id",
+    "MEDICAL_LICENSE": "national id",
+    "LOCATION": "place",
+    "POSTAL_CODE": "postal code",
+    "DATE_OF_BIRTH": "date of birth",
+    "FREE_TEXT": "free text",
+    "URL": "url",
 }
-KIND_ENTITIES = {"email": "EMAIL_ADDRESS", "phone": "PHONE_NUMBER",
-                 "postal_code": "POSTAL_CODE"}
+KIND_ENTITIES = {"email": "EMAIL_ADDRESS", "phone": "PHONE_NUMBER", "postal_code": "POSTAL_CODE"}
 
 
 def group(entity: str) -> str:
@@ -196,23 +266,110 @@ class Table:
 # ------------------------------------------------------------------ injected columns
 
 Gen = Callable[[Faker, random.Random], object]
-NAME_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_BR",
-                "pl_PL", "sv_SE", "da_DK", "no_NO", "cs_CZ", "fi_FI", "ro_RO", "hu_HU",
-                "hr_HR", "sk_SK", "en_IE", "en_AU", "tr_TR")
-PHONE_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_BR",
-                 "en_IN", "pl_PL", "sv_SE", "en_CA", "en_AU", "de_CH", "fi_FI", "da_DK",
-                 "no_NO", "pt_PT", "cs_CZ", "ro_RO")
-IBAN_LOCALES = ("de_DE", "fr_FR", "en_GB", "es_ES", "it_IT", "nl_NL", "pl_PL", "pt_PT",
-                "fi_FI", "nl_BE", "cs_CZ", "sk_SK", "ro_RO", "de_CH", "no_NO")
-ADDRESS_LOCALES = ("en_US", "en_GB", "de_DE", "fr_FR", "es_ES", "it_IT", "nl_NL", "pt_BR",
-                   "pl_PL", "en_CA", "en_AU", "de_AT", "sv_SE", "da_DK")
+NAME_LOCALES = (
+    "en_US",
+    "en_GB",
+    "de_DE",
+    "fr_FR",
+    "es_ES",
+    "it_IT",
+    "nl_NL",
+    "pt_BR",
+    "pl_PL",
+    "sv_SE",
+    "da_DK",
+    "no_NO",
+    "cs_CZ",
+    "fi_FI",
+    "ro_RO",
+    "hu_HU",
+    "hr_HR",
+    "sk_SK",
+    "en_IE",
+    "en_AU",
+    "tr_TR",
+)
+PHONE_LOCALES = (
+    "en_US",
+    "en_GB",
+    "de_DE",
+    "fr_FR",
+    "es_ES",
+    "it_IT",
+    "nl_NL",
+    "pt_BR",
+    "en_IN",
+    "pl_PL",
+    "sv_SE",
+    "en_CA",
+    "en_AU",
+    "de_CH",
+    "fi_FI",
+    "da_DK",
+    "no_NO",
+    "pt_PT",
+    "cs_CZ",
+    "ro_RO",
+)
+IBAN_LOCALES = (
+    "de_DE",
+    "fr_FR",
+    "en_GB",
+    "es_ES",
+    "it_IT",
+    "nl_NL",
+    "pl_PL",
+    "pt_PT",
+    "fi_FI",
+    "nl_BE",
+    "cs_CZ",
+    "sk_SK",
+    "ro_RO",
+    "de_CH",
+    "no_NO",
+)
+ADDRESS_LOCALES = (
+    "en_US",
+    "en_GB",
+    "de_DE",
+    "fr_FR",
+    "es_ES",
+    "it_IT",
+    "nl_NL",
+    "pt_BR",
+    "pl_PL",
+    "en_CA",
+    "en_AU",
+    "de_AT",
+    "sv_SE",
+    "da_DK",
+)
 # Latin-script locales whose city() draws real city names
-CITY_LOCALES = ("cs_CZ", "da_DK", "de_AT", "de_CH", "de_DE", "fi_FI", "hr_HR", "it_IT",
-                "nl_BE", "nl_NL", "pl_PL", "pt_PT", "ro_RO", "sk_SK", "sl_SI", "sv_SE")
+CITY_LOCALES = (
+    "cs_CZ",
+    "da_DK",
+    "de_AT",
+    "de_CH",
+    "de_DE",
+    "fi_FI",
+    "hr_HR",
+    "it_IT",
+    "nl_BE",
+    "nl_NL",
+    "pl_PL",
+    "pt_PT",
+    "ro_RO",
+    "sk_SK",
+    "sl_SI",
+    "sv_SE",
+)
 SNIPPETS = (
-    "Please contact {name} at {email}.", "Called {name} on {phone} about the delay.",
-    "Ship the replacement to {street}.", "The card {card} was declined for {name}.",
-    "{name} will pick it up; phone {phone}.", "Sent the invoice to {email} yesterday.",
+    "Please contact {name} at {email}.",
+    "Called {name} on {phone} about the delay.",
+    "Ship the replacement to {street}.",
+    "The card {card} was declined for {name}.",
+    "{name} will pick it up; phone {phone}.",
+    "Sent the invoice to {email} yesterday.",
 )
 
 
@@ -224,14 +381,20 @@ def _person(style: str) -> Gen:
         if style == "last, first":
             return f"{last}, {first}"
         return f"{first} {last}".upper() if style == "upper" else f"{first} {last}"
+
     return make
 
 
 def _card(f: Faker, r: random.Random) -> str:
-    number = str(f.credit_card_number(card_type=r.choice(
-        ["visa16", "mastercard", "amex", "discover", "jcb16", "diners", "maestro", None])))
+    number = str(
+        f.credit_card_number(
+            card_type=r.choice(
+                ["visa16", "mastercard", "amex", "discover", "jcb16", "diners", "maestro", None]
+            )
+        )
+    )
     if r.random() < 0.3:
-        return " ".join(number[i:i + 4] for i in range(0, len(number), 4))
+        return " ".join(number[i : i + 4] for i in range(0, len(number), 4))
     return number
 
 
@@ -243,16 +406,21 @@ def _free_text(share: float, locale: str) -> Gen:
         if r.random() < share:
             pii.seed_instance(r.randrange(10**9))
             snippet = r.choice(SNIPPETS).format(
-                name=pii.name(), email=pii.email(), phone=pii.phone_number(),
-                street=pii.street_address(), card=f.credit_card_number())
+                name=pii.name(),
+                email=pii.email(),
+                phone=pii.phone_number(),
+                street=pii.street_address(),
+                card=f.credit_card_number(),
+            )
             text = f"{text} {snippet}"
         return text
+
     return make
 
 
 def _generator(entity: str, r: random.Random) -> tuple[str, Gen, str]:
     """(locale, generator, description) of one injected column of ``entity``."""
-    m = lambda name: (lambda f, rr: getattr(f, name)())  # noqa: E731
+    m = lambda name: lambda f, rr: getattr(f, name)()  # noqa: E731
     if entity == "PERSON":
         style = r.choice(["name", "first last", "last, first", "upper"])
         return r.choice(NAME_LOCALES), _person(style), style
@@ -287,13 +455,26 @@ def _generator(entity: str, r: random.Random) -> tuple[str, Gen, str]:
     raise ValueError(entity)
 
 
-INJECTED = ("PERSON", "FIRST_NAME", "LAST_NAME", "EMAIL_ADDRESS", "PHONE_NUMBER",
-            "CREDIT_CARD", "IBAN_CODE", "IP_ADDRESS", "STREET_ADDRESS", "US_SSN", "FREE_TEXT",
-            "LOCATION", "POSTAL_CODE")
+INJECTED = (
+    "PERSON",
+    "FIRST_NAME",
+    "LAST_NAME",
+    "EMAIL_ADDRESS",
+    "PHONE_NUMBER",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "IP_ADDRESS",
+    "STREET_ADDRESS",
+    "US_SSN",
+    "FREE_TEXT",
+    "LOCATION",
+    "POSTAL_CODE",
+)
 
 
-def _inject(frame: pd.DataFrame, table: str, slots: list[str], r: random.Random,
-            seed: int) -> tuple[pd.DataFrame, list[Column]]:
+def _inject(
+    frame: pd.DataFrame, table: str, slots: list[str], r: random.Random, seed: int
+) -> tuple[pd.DataFrame, list[Column]]:
     frame = frame.copy()
     columns = []
     taken = set(frame.columns)
@@ -338,8 +519,9 @@ def analysed(series: pd.Series) -> bool:
 def tables(which: list[tuple[str, str]], seed: int = 0) -> list[Table]:
     """The tables of ``which`` (``ROWS`` rows each), with injected PII, labelled."""
     r = random.Random(seed)
-    slots = [e for _ in range(len(which) * INJECTED_PER_TABLE // len(INJECTED) + 1)
-             for e in INJECTED]
+    slots = [
+        e for _ in range(len(which) * INJECTED_PER_TABLE // len(INJECTED) + 1) for e in INJECTED
+    ]
     r.shuffle(slots)
     out = []
     for k, (package, item) in enumerate(which):
@@ -352,7 +534,7 @@ def tables(which: list[tuple[str, str]], seed: int = 0) -> list[Table]:
             label = LABELS.get((item, str(name)), NONE)
             if label is not None and analysed(frame[name]):
                 columns.append(Column(item, str(name), label, "real"))
-        mine = slots[k * INJECTED_PER_TABLE:(k + 1) * INJECTED_PER_TABLE]
+        mine = slots[k * INJECTED_PER_TABLE : (k + 1) * INJECTED_PER_TABLE]
         frame, injected = _inject(frame, item, mine, r, seed)
         out.append(Table(package, item, frame, columns + injected))
     return out
@@ -418,18 +600,24 @@ def metrics(outcomes: list[Outcome]) -> dict[str, float]:
     flags = [o for o in outcomes if o.flagged]
     good_flags = [o for o in flags if o.right]
     classed = [o for o in flags if o.column.label != NONE]
-    truth = {id(o): "quasi" if o.column.label == OPTIONAL else identifier_class(o.column.label)
-             for o in classed}
+    truth = {
+        id(o): "quasi" if o.column.label == OPTIONAL else identifier_class(o.column.label)
+        for o in classed
+    }
     class_right = [o for o in classed if identifier_class(o.predicted) == truth[id(o)]]
     return {
-        "columns": len(outcomes), "positives": len(positives), "found": len(found),
-        "flags": len(flags), "good_flags": len(good_flags),
+        "columns": len(outcomes),
+        "positives": len(positives),
+        "found": len(found),
+        "flags": len(flags),
+        "good_flags": len(good_flags),
         "none": sum(o.column.label == NONE for o in outcomes),
         "optional": sum(o.column.label == OPTIONAL for o in outcomes),
         "false_flags": sum(o.flagged and o.column.label == NONE for o in outcomes),
         "precision": len(good_flags) / len(flags) if flags else 1.0,
         "recall": len(found) / len(positives) if positives else 1.0,
-        "classed": len(classed), "class_right": len(class_right),
+        "classed": len(classed),
+        "class_right": len(class_right),
         "class_accuracy": len(class_right) / len(classed) if classed else 1.0,
     }
 
@@ -454,24 +642,31 @@ def counts(outcomes: list[Outcome]) -> str:
     from syndata.privacy.entities import identifier_class
 
     quasi = [o for o in real if o.positive and identifier_class(o.column.label) == "quasi"]
-    return (f"{len(outcomes)} columns: {len(injected)} injected PII columns under "
-            f"uninformative names; {len(real)} real columns, of which "
-            f"{sum(o.positive for o in real)} PII ({len(quasi)} quasi), "
-            f"{sum(o.column.label == OPTIONAL for o in real)} optional places and "
-            f"{sum(o.column.label == NONE for o in real)} not personal "
-            f"({len(nominal)} of them categorical or text)")
+    return (
+        f"{len(outcomes)} columns: {len(injected)} injected PII columns under "
+        f"uninformative names; {len(real)} real columns, of which "
+        f"{sum(o.positive for o in real)} PII ({len(quasi)} quasi), "
+        f"{sum(o.column.label == OPTIONAL for o in real)} optional places and "
+        f"{sum(o.column.label == NONE for o in real)} not personal "
+        f"({len(nominal)} of them categorical or text)"
+    )
 
 
 def line(name: str, m: dict[str, float]) -> str:
     """One results row."""
-    return (f"| {name} | {m['columns']} | {m['positives']} | {m['found']} | {m['flags']} | "
-            f"{m['false_flags']} of {m['none']} | **{m['precision']:.3f}** | "
-            f"**{m['recall']:.3f}** | **{m['class_accuracy']:.3f}** ({m['class_right']}/"
-            f"{m['classed']}) |")
+    return (
+        f"| {name} | {m['columns']} | {m['positives']} | {m['found']} | {m['flags']} | "
+        f"{m['false_flags']} of {m['none']} | **{m['precision']:.3f}** | "
+        f"**{m['recall']:.3f}** | **{m['class_accuracy']:.3f}** ({m['class_right']}/"
+        f"{m['classed']}) |"
+    )
 
 
-HEADER = ["| run | columns | PII | found | flagged | non-PII flagged | precision | recall "
-          "| class right |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+HEADER = [
+    "| run | columns | PII | found | flagged | non-PII flagged | precision | recall "
+    "| class right |",
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+]
 
 
 def main() -> None:

@@ -83,7 +83,8 @@ def visible(model: RegisteredModel, project: str) -> bool:
 def _unknown(name: str) -> ModelNotFoundError:
     return ModelNotFoundError(
         f"no model named '{name}' in the model registry at {store.tracking_uri()}; check the "
-        "name, or fit and log a model under it (model_registry.log_model)")
+        "name, or fit and log a model under it (model_registry.log_model)"
+    )
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,9 @@ def parse(ref: str) -> tuple[str, str | None, str | None]:
         if version == "latest":
             version = None
         elif not version.isdigit():
-            raise ModelNotFoundError(f"'{ref}' is not a model reference: the version must be a "
-                                f"number; use {REF_FORMS}")
+            raise ModelNotFoundError(
+                f"'{ref}' is not a model reference: the version must be a number; use {REF_FORMS}"
+            )
     if not name or (alias is not None and not alias):
         raise ModelNotFoundError(f"'{ref}' is not a model reference; use {REF_FORMS}")
     return name, (str(int(version)) if version else None), alias
@@ -134,15 +136,21 @@ def resolve(ref: str, project: str = DEFAULT_PROJECT) -> ModelRef:
             raise ModelNotFoundError(
                 f"model '{name}' has no alias '{alias}'; {_aliases_text(model)}; use one of "
                 f"them, a version ('{name}:<version>'), or set the alias with "
-                f"set_alias('{name}', '{alias}', <version>)")
+                f"set_alias('{name}', '{alias}', <version>)"
+            )
         version = str(model.aliases[alias])
     found = model_version(client, model.name, version, shown=name)
-    return ModelRef(name=name, version=str(found.version), run_id=found.run_id or "",
-                    uri=f"models:/{model.name}/{found.version}")
+    return ModelRef(
+        name=name,
+        version=str(found.version),
+        run_id=found.run_id or "",
+        uri=f"models:/{model.name}/{found.version}",
+    )
 
 
-def registered_model(client: MlflowClient, name: str,
-                     project: str = DEFAULT_PROJECT) -> RegisteredModel:
+def registered_model(
+    client: MlflowClient, name: str, project: str = DEFAULT_PROJECT
+) -> RegisteredModel:
     """The registered model ``project`` calls ``name``; ModelNotFoundError naming the known ones.
 
     The result is MLflow's (its ``name`` is the MLflow name). A model of another project is
@@ -157,20 +165,23 @@ def registered_model(client: MlflowClient, name: str,
             model = client.get_registered_model(stored)
         except MlflowException as exc:
             if exc.error_code != "RESOURCE_DOES_NOT_EXIST":
-                raise DataReadError(f"cannot read model '{name}' from the model registry at "
-                                    f"{store.tracking_uri()}: {exc.message}") from exc
+                raise DataReadError(
+                    f"cannot read model '{name}' from the model registry at "
+                    f"{store.tracking_uri()}: {exc.message}"
+                ) from exc
         else:
             if visible(model, project):
                 return model
     # not found, or not this project's: the same answer
-    known = sorted(display_name(m.name, project) for m in all_registered_models(client)
-                   if visible(m, project))
-    listing = (f"known models: {', '.join(known)}" if known
-               else "the registry holds no models yet")
+    known = sorted(
+        display_name(m.name, project) for m in all_registered_models(client) if visible(m, project)
+    )
+    listing = f"known models: {', '.join(known)}" if known else "the registry holds no models yet"
     raise ModelNotFoundError(
         f"no model named '{name}' in the model registry at {store.tracking_uri()}; "
         f"{listing}; check the name, or fit and log a model under it "
-        "(model_registry.log_model)")
+        "(model_registry.log_model)"
+    )
 
 
 def model_versions(client: MlflowClient, name: str) -> list[ModelVersion]:
@@ -187,8 +198,9 @@ def model_versions(client: MlflowClient, name: str) -> list[ModelVersion]:
     return sorted(found, key=lambda v: int(v.version))
 
 
-def model_version(client: MlflowClient, name: str, version: str | None,
-                  shown: str | None = None) -> ModelVersion:
+def model_version(
+    client: MlflowClient, name: str, version: str | None, shown: str | None = None
+) -> ModelVersion:
     """Version ``version`` of model ``name`` (its MLflow name; the latest when None).
 
     Messages call the model ``shown`` (the name its project sees) when given.
@@ -201,11 +213,14 @@ def model_version(client: MlflowClient, name: str, version: str | None,
         if str(candidate.version) == version:
             return candidate
     if not versions:
-        raise ModelNotFoundError(f"model '{name}' has no versions; log one with "
-                            "model_registry.log_model")
+        raise ModelNotFoundError(
+            f"model '{name}' has no versions; log one with model_registry.log_model"
+        )
     numbers = ", ".join(str(v.version) for v in versions)
-    raise ModelNotFoundError(f"model '{name}' has no version {version}; its versions are "
-                             f"{numbers}; use one of them, or '{name}' for the latest")
+    raise ModelNotFoundError(
+        f"model '{name}' has no version {version}; its versions are "
+        f"{numbers}; use one of them, or '{name}' for the latest"
+    )
 
 
 def all_registered_models(client: MlflowClient) -> list[RegisteredModel]:
@@ -225,8 +240,9 @@ def all_registered_models(client: MlflowClient) -> list[RegisteredModel]:
 def _aliases_text(model: RegisteredModel) -> str:
     if not model.aliases:
         return "it has no aliases yet"
-    pairs = ", ".join(f"{alias} (version {version})"
-                      for alias, version in sorted(model.aliases.items()))
+    pairs = ", ".join(
+        f"{alias} (version {version})" for alias, version in sorted(model.aliases.items())
+    )
     return f"its aliases are {pairs}"
 
 

@@ -63,11 +63,16 @@ class _WrapperPickleNotice(logging.Filter):
 logging.getLogger("mlflow.pyfunc").addFilter(_WrapperPickleNotice())
 
 
-def log_model(synthesizer: AnySynthesizer, name: str, *, params: Mapping[str, Any] | None = None,
-              metrics: Mapping[str, Any] | None = None,
-              artifacts: Mapping[str, Mapping[str, Any] | str] | None = None,
-              tags: Mapping[str, str] | None = None,
-              project: str = DEFAULT_PROJECT) -> ModelRef:
+def log_model(
+    synthesizer: AnySynthesizer,
+    name: str,
+    *,
+    params: Mapping[str, Any] | None = None,
+    metrics: Mapping[str, Any] | None = None,
+    artifacts: Mapping[str, Mapping[str, Any] | str] | None = None,
+    tags: Mapping[str, str] | None = None,
+    project: str = DEFAULT_PROJECT,
+) -> ModelRef:
     """Log a fitted synthesizer as a new version of ``project``'s registered model ``name``.
 
     ``params`` are logged with the model type and ``synthesizer.get_params()``;
@@ -78,34 +83,50 @@ def log_model(synthesizer: AnySynthesizer, name: str, *, params: Mapping[str, An
     project (``syndata.project``). The returned ref's ``name`` is ``name``.
     """
     if not hasattr(synthesizer, "metadata_"):
-        raise ModelError(f"this {type(synthesizer).__name__} is not fitted yet; call "
-                         "fit(data) before logging it")
-    bare = name.split(refs.SEPARATOR, 1)[1] if project == ALL_PROJECTS and \
-        refs.SEPARATOR in name else name
+        raise ModelError(
+            f"this {type(synthesizer).__name__} is not fitted yet; call fit(data) before logging it"
+        )
+    bare = (
+        name.split(refs.SEPARATOR, 1)[1]
+        if project == ALL_PROJECTS and refs.SEPARATOR in name
+        else name
+    )
     if not refs.NAME.match(bare):
-        raise OutputError(f"'{name}' cannot name a model: use letters, digits, '_', '.' and '-',"
-                          " starting with a letter or digit (e.g. 'customers-copula')")
+        raise OutputError(
+            f"'{name}' cannot name a model: use letters, digits, '_', '.' and '-',"
+            " starting with a letter or digit (e.g. 'customers-copula')"
+        )
     try:
         stored, owner = refs.scoped(name, project)
     except ModelNotFoundError:
-        raise OutputError(f"'{name}' cannot name a model: use letters, digits, '_', '.' and "
-                          "'-', starting with a letter or digit") from None
+        raise OutputError(
+            f"'{name}' cannot name a model: use letters, digits, '_', '.' and "
+            "'-', starting with a letter or digit"
+        ) from None
     _check_owner(store.client(), stored, owner, name)
     model_type = synthesizer.model_type or type(synthesizer).__name__
     reports = {"metadata": synthesizer.metadata_.to_dict(), **(artifacts or {})}
     texts = {key: _json_text(key, value) for key, value in reports.items()}
-    all_params = _flatten({"model_type": model_type, **synthesizer.get_params(),
-                           **(params or {})})
-    all_tags = {"syndata_version": syndata.__version__, "model_type": model_type,
-                "model_class": model_class(synthesizer),
-                **{key: str(value) for key, value in (tags or {}).items()},
-                PROJECT_TAG: owner}
+    all_params = _flatten({"model_type": model_type, **synthesizer.get_params(), **(params or {})})
+    all_tags = {
+        "syndata_version": syndata.__version__,
+        "model_type": model_type,
+        "model_class": model_class(synthesizer),
+        **{key: str(value) for key, value in (tags or {}).items()},
+        PROJECT_TAG: owner,
+    }
     experiment_id = store.experiment_id()
-    with store.translated(f"logging model '{name}'", OutputError), \
-            tempfile.TemporaryDirectory(prefix="syndata-model-") as folder, \
-            mlflow.start_run(experiment_id=experiment_id, run_name=stored, tags=all_tags,
-                             nested=mlflow.active_run() is not None,
-                             log_system_metrics=False) as run:
+    with (
+        store.translated(f"logging model '{name}'", OutputError),
+        tempfile.TemporaryDirectory(prefix="syndata-model-") as folder,
+        mlflow.start_run(
+            experiment_id=experiment_id,
+            run_name=stored,
+            tags=all_tags,
+            nested=mlflow.active_run() is not None,
+            log_system_metrics=False,
+        ) as run,
+    ):
         mlflow.log_params({key: _param_text(value) for key, value in all_params.items()})
         numbers = _numbers(_flatten(metrics or {}))
         if numbers:
@@ -130,8 +151,9 @@ def log_model(synthesizer: AnySynthesizer, name: str, *, params: Mapping[str, An
             client.set_registered_model_tag(stored, PROJECT_TAG, owner)
         for key, value in all_tags.items():
             client.set_model_version_tag(stored, version, key, value)
-    return ModelRef(name=name, version=version, run_id=run.info.run_id,
-                    uri=f"models:/{stored}/{version}")
+    return ModelRef(
+        name=name, version=version, run_id=run.info.run_id, uri=f"models:/{stored}/{version}"
+    )
 
 
 def _check_owner(client: MlflowClient, stored: str, owner: str, name: str) -> None:
@@ -143,12 +165,16 @@ def _check_owner(client: MlflowClient, stored: str, owner: str, name: str) -> No
     except MlflowException as exc:
         if exc.error_code == "RESOURCE_DOES_NOT_EXIST":
             return
-        raise OutputError(f"cannot read model '{name}' from the model registry at "
-                          f"{store.tracking_uri()}: {exc.message}") from exc
+        raise OutputError(
+            f"cannot read model '{name}' from the model registry at "
+            f"{store.tracking_uri()}: {exc.message}"
+        ) from exc
     if refs.owner_of(existing) != owner:
-        raise OutputError(f"'{name}' cannot name a model of this project: the registry holds "
-                          "a model of that name that is not this project's; choose another "
-                          "name")
+        raise OutputError(
+            f"'{name}' cannot name a model of this project: the registry holds "
+            "a model of that name that is not this project's; choose another "
+            "name"
+        )
 
 
 def load_model(ref: str, project: str = DEFAULT_PROJECT) -> AnySynthesizer:
@@ -157,9 +183,11 @@ def load_model(ref: str, project: str = DEFAULT_PROJECT) -> AnySynthesizer:
     with store.translated(f"loading model {model_ref}", DataReadError):
         wrapper = mlflow.pyfunc.load_model(model_ref.uri).unwrap_python_model()
     if not isinstance(wrapper, SynthesizerModel):
-        raise DataReadError(f"model {model_ref} is not a syndata synthesizer (it holds a "
-                            f"{type(wrapper).__name__}); log models with "
-                            "model_registry.log_model")
+        raise DataReadError(
+            f"model {model_ref} is not a syndata synthesizer (it holds a "
+            f"{type(wrapper).__name__}); log models with "
+            "model_registry.log_model"
+        )
     return wrapper.synthesizer
 
 
@@ -182,16 +210,18 @@ def list_models(project: str = DEFAULT_PROJECT) -> list[dict[str, Any]]:
         versions = refs.model_versions(client, model.name)
         latest = versions[-1] if versions else None
         metrics = _run_metrics(client, latest.run_id) if latest else {}
-        rows.append({
-            "name": refs.display_name(model.name, project),
-            "project": refs.owner_of(model),
-            "version": str(latest.version) if latest else None,
-            "aliases": {alias: str(v) for alias, v in sorted(model.aliases.items())},
-            "model_type": latest.tags.get("model_type") if latest else None,
-            "created": _iso(latest.creation_timestamp if latest else model.creation_timestamp),
-            "quality": _quality(metrics),
-            "metrics": metrics,
-        })
+        rows.append(
+            {
+                "name": refs.display_name(model.name, project),
+                "project": refs.owner_of(model),
+                "version": str(latest.version) if latest else None,
+                "aliases": {alias: str(v) for alias, v in sorted(model.aliases.items())},
+                "model_type": latest.tags.get("model_type") if latest else None,
+                "created": _iso(latest.creation_timestamp if latest else model.creation_timestamp),
+                "quality": _quality(metrics),
+                "metrics": metrics,
+            }
+        )
     return rows
 
 
@@ -207,8 +237,10 @@ def show_model(name: str, project: str = DEFAULT_PROJECT) -> dict[str, Any]:
     aliases_of: dict[str, list[str]] = {}
     for alias, version in sorted(model.aliases.items()):
         aliases_of.setdefault(str(version), []).append(alias)
-    versions = [_version_details(client, v, aliases_of.get(str(v.version), []))
-                for v in refs.model_versions(client, model.name)]
+    versions = [
+        _version_details(client, v, aliases_of.get(str(v.version), []))
+        for v in refs.model_versions(client, model.name)
+    ]
     return {
         "name": refs.display_name(model.name, project),
         "project": refs.owner_of(model),
@@ -221,8 +253,7 @@ def show_model(name: str, project: str = DEFAULT_PROJECT) -> dict[str, Any]:
     }
 
 
-def set_alias(name: str, alias: str, version: str | int,
-              project: str = DEFAULT_PROJECT) -> None:
+def set_alias(name: str, alias: str, version: str | int, project: str = DEFAULT_PROJECT) -> None:
     """Point ``project``'s ``name@alias`` at ``version`` (moving it if it pointed elsewhere)."""
     client = store.client()
     model = refs.registered_model(client, name, project)
@@ -241,15 +272,17 @@ def load_artifact(ref: str, key: str, project: str = DEFAULT_PROJECT) -> dict[st
         listing = ", ".join(sorted(available)) or "none"
         raise ModelNotFoundError(
             f"model {model_ref} has no '{key}' report; its reports are {listing}; log it with "
-            f"log_model(..., artifacts={{'{key}': ...}})")
+            f"log_model(..., artifacts={{'{key}': ...}})"
+        )
     return _read_artifacts(client, model_ref.run_id, {key: available[key]})[key]
 
 
 # ---------------------------------------------------------------------- helpers
 
 
-def _version_details(client: MlflowClient, version: ModelVersion,
-                     aliases: list[str]) -> dict[str, Any]:
+def _version_details(
+    client: MlflowClient, version: ModelVersion, aliases: list[str]
+) -> dict[str, Any]:
     run_id = version.run_id or ""
     params: dict[str, str] = {}
     metrics: dict[str, float] = {}
@@ -279,15 +312,15 @@ def _artifact_paths(client: MlflowClient, run_id: str) -> dict[str, str]:
         return {}
     with store.translated(f"listing the reports of run {run_id}", DataReadError):
         files = client.list_artifacts(run_id)
-    return {Path(f.path).stem: f.path for f in files
-            if not f.is_dir and f.path.endswith(".json")}
+    return {Path(f.path).stem: f.path for f in files if not f.is_dir and f.path.endswith(".json")}
 
 
-def _read_artifacts(client: MlflowClient, run_id: str,
-                    paths: Mapping[str, str]) -> dict[str, Any]:
+def _read_artifacts(client: MlflowClient, run_id: str, paths: Mapping[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="syndata-reports-") as folder, \
-            store.translated(f"reading the reports of run {run_id}", DataReadError):
+    with (
+        tempfile.TemporaryDirectory(prefix="syndata-reports-") as folder,
+        store.translated(f"reading the reports of run {run_id}", DataReadError),
+    ):
         for key, path in sorted(paths.items()):
             local = client.download_artifacts(run_id, path, folder)
             out[key] = json.loads(Path(local).read_text(encoding="utf-8"))
@@ -328,15 +361,18 @@ def _flatten(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def _numbers(values: Mapping[str, Any]) -> dict[str, float]:
     """The numeric values (not booleans), as floats."""
-    return {key: float(value) for key, value in values.items()
-            if isinstance(value, int | float | np.integer | np.floating)
-            and not isinstance(value, bool | np.bool_)}
+    return {
+        key: float(value)
+        for key, value in values.items()
+        if isinstance(value, int | float | np.integer | np.floating)
+        and not isinstance(value, bool | np.bool_)
+    }
 
 
 def _param_text(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(_plain(value))
     if len(text) > _MAX_PARAM_LENGTH:
-        text = text[:_MAX_PARAM_LENGTH - 3] + "..."
+        text = text[: _MAX_PARAM_LENGTH - 3] + "..."
     return text
 
 
@@ -348,11 +384,13 @@ def _json_text(key: str, value: Mapping[str, Any] | str) -> str:
         try:
             value = json.loads(value)
         except json.JSONDecodeError as exc:
-            raise OutputError(f"report '{key}' is not valid JSON ({exc}); pass a dict or JSON "
-                              "text") from exc
+            raise OutputError(
+                f"report '{key}' is not valid JSON ({exc}); pass a dict or JSON text"
+            ) from exc
     if not isinstance(value, Mapping):
-        raise OutputError(f"report '{key}' must be a dict (or JSON text of an object), got "
-                          f"{type(value).__name__}")
+        raise OutputError(
+            f"report '{key}' must be a dict (or JSON text of an object), got {type(value).__name__}"
+        )
     return json.dumps(_plain(value), indent=2, allow_nan=False)
 
 

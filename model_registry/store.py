@@ -80,8 +80,9 @@ def translated(action: str, error: type[SyndataError]) -> Iterator[None]:
     try:
         yield
     except MlflowException as exc:
-        raise error(f"{action} failed in the model registry at {tracking_uri()}: "
-                    f"{exc.message}") from exc
+        raise error(
+            f"{action} failed in the model registry at {tracking_uri()}: {exc.message}"
+        ) from exc
 
 
 def _disable_telemetry() -> None:

@@ -42,10 +42,16 @@ VERSION_FILE = "syndata_version.json"
 
 # What ``predict`` accepts: rows of (num_rows, seed), or the same two as params.
 SIGNATURE = ModelSignature(
-    inputs=Schema([ColSpec("long", "num_rows", required=False),
-                   ColSpec("long", "seed", required=False)]),
-    params=ParamSchema([ParamSpec("num_rows", "long", None), ParamSpec("seed", "long", None),
-                        ParamSpec("scale", "double", None)]),
+    inputs=Schema(
+        [ColSpec("long", "num_rows", required=False), ColSpec("long", "seed", required=False)]
+    ),
+    params=ParamSchema(
+        [
+            ParamSpec("num_rows", "long", None),
+            ParamSpec("seed", "long", None),
+            ParamSpec("scale", "double", None),
+        ]
+    ),
 )
 
 
@@ -84,7 +90,10 @@ def read_synthesizer(artifacts: Mapping[str, str]) -> AnySynthesizer:
         warnings.warn(
             f"this model was saved by syndata {saved} and is loaded by syndata "
             f"{syndata.__version__}; if it fails to sample or samples differently, fit it "
-            "again with this version", UserWarning, stacklevel=2)
+            "again with this version",
+            UserWarning,
+            stacklevel=2,
+        )
     try:
         with Path(artifacts[SYNTHESIZER_ARTIFACT]).open("rb") as handle:
             synthesizer = cloudpickle.load(handle)
@@ -92,11 +101,13 @@ def read_synthesizer(artifacts: Mapping[str, str]) -> AnySynthesizer:
         cls = stamp.get("model_class", "its model class")
         raise DataReadError(
             f"cannot load the model: {exc}; it needs {cls} (saved by syndata {saved}), install "
-            "the package that defines it in this environment") from exc
+            "the package that defines it in this environment"
+        ) from exc
     if not isinstance(synthesizer, Synthesizer | MultiTableSynthesizer):
         raise DataReadError(
             f"the model artifact holds a {type(synthesizer).__name__}, not a syndata "
-            "synthesizer; log models with model_registry.log_model")
+            "synthesizer; log models with model_registry.log_model"
+        )
     return synthesizer
 
 
@@ -111,8 +122,9 @@ class SynthesizerModel(PythonModel):
 
     # MLflow reads the annotation of ``model_input``: a DataFrame is accepted as is and
     # leaves the schema to SIGNATURE.
-    def predict(self, context: Any, model_input: pd.DataFrame,
-                params: dict[str, Any] | None = None) -> Any:
+    def predict(
+        self, context: Any, model_input: pd.DataFrame, params: dict[str, Any] | None = None
+    ) -> Any:
         """Sampled rows for each (``num_rows``, ``seed``) request; see the module docstring.
 
         A multi-table model returns ``{table: frame}`` sampled at ``params["scale"]``
@@ -122,15 +134,18 @@ class SynthesizerModel(PythonModel):
             params = params or {}
             scale = 1.0 if _missing(params.get("scale")) else float(params["scale"])
             return self.synthesizer.sample(scale, seed=_seed(params.get("seed")))
-        frames = [self.synthesizer.sample(num_rows, seed=seed)
-                  for num_rows, seed in sample_requests(model_input, params)]
+        frames = [
+            self.synthesizer.sample(num_rows, seed=seed)
+            for num_rows, seed in sample_requests(model_input, params)
+        ]
         if len(frames) == 1:
             return frames[0]
         return pd.concat(frames, ignore_index=True)
 
 
-def sample_requests(model_input: Any, params: Mapping[str, Any] | None
-                    ) -> list[tuple[int, int | None]]:
+def sample_requests(
+    model_input: Any, params: Mapping[str, Any] | None
+) -> list[tuple[int, int | None]]:
     """The (num_rows, seed) requests in a predict call's input or params."""
     params = params or {}
     if isinstance(model_input, Mapping):
@@ -140,14 +155,16 @@ def sample_requests(model_input: Any, params: Mapping[str, Any] | None
         requests = []
         for row in model_input.to_dict("records"):
             seed = row.get("seed", default_seed)
-            requests.append((_count(row["num_rows"]), _seed(default_seed if _missing(seed)
-                                                            else seed)))
+            requests.append(
+                (_count(row["num_rows"]), _seed(default_seed if _missing(seed) else seed))
+            )
         return requests
     if not _missing(params.get("num_rows")):
         return [(_count(params["num_rows"]), _seed(params.get("seed")))]
     raise ModelError(
         "predict needs the number of rows to sample: pass a DataFrame with a 'num_rows' "
-        "column (and an optional 'seed' column), or params={'num_rows': ..., 'seed': ...}")
+        "column (and an optional 'seed' column), or params={'num_rows': ..., 'seed': ...}"
+    )
 
 
 def _missing(value: Any) -> bool:

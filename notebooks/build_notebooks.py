@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 
 # --------------------------------------------------------------------------- shared cells
 
-SETUP_HOME = '''
+SETUP_HOME = """
 # Everything syndata stores (the MLflow registry, the audit log) lives under SYNDATA_HOME.
 # Unless you set it, this notebook uses a fresh temporary folder, so it never touches
 # the models you already have.
@@ -31,7 +31,7 @@ if not os.environ.get("SYNDATA_HOME"):
 HOME = Path(os.environ["SYNDATA_HOME"])
 OUTPUT = HOME / "notebook-output"  # synthetic files written by this notebook
 print("SYNDATA_HOME:", HOME)
-'''
+"""
 
 FIND_REPO_FILE = '''
 def find_repo_file(relative: str) -> Path | None:
@@ -849,10 +849,13 @@ NOTEBOOKS = {
 
 def build(cells: list[nbformat.NotebookNode], stem: str) -> nbformat.NotebookNode:
     """A valid notebook of ``cells``, with stable cell ids made from ``stem``."""
-    notebook = new_notebook(cells=cells, metadata={
-        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
-        "language_info": {"name": "python"},
-    })
+    notebook = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
     for number, cell in enumerate(notebook.cells, start=1):
         cell.id = f"{stem[:2]}-{number:02d}"
     nbformat.validate(notebook)

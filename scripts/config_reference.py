@@ -31,107 +31,102 @@ OUTPUT = ROOT / "docs" / "config-reference.md"
 # keyed "Model.field".
 DESCRIPTIONS: dict[str, str] = {
     "Config.tables": "The tables to generate, at least one. Parents are generated before "
-                     "the tables whose foreign keys point at them, whatever the order here.",
+    "the tables whose foreign keys point at them, whatever the order here.",
     "Config.locale": "Faker locale of names, cities, e-mail domains and other provider "
-                     "values, e.g. `en_US`, `de_DE`, `fr_FR`.",
+    "values, e.g. `en_US`, `de_DE`, `fr_FR`.",
     "Config.rows": "Rows per table when a table has no `rows` of its own (`--rows` on the "
-                   "command line wins over it). Capped, with a warning, at what a table's "
-                   "key range can hold.",
+    "command line wins over it). Capped, with a warning, at what a table's "
+    "key range can hold.",
     "Config.output_format": "File format of `syndata generate` when `--output-format` is "
-                            "not given: one file per table.",
+    "not given: one file per table.",
     "Config.seed": "Seed of the random generators: the same config, seed and batch size "
-                   "give byte-identical output. Unset: a random seed (printed).",
-    "TableConfig.table_name": "The table's name (also accepted as `name`); unique in the "
-                              "config.",
+    "give byte-identical output. Unset: a random seed (printed).",
+    "TableConfig.table_name": "The table's name (also accepted as `name`); unique in the config.",
     "TableConfig.rows": "Rows of this table; wins over the top-level `rows`. An error when "
-                        "the table's key range cannot hold them.",
+    "the table's key range cannot hold them.",
     "TableConfig.columns": "The table's columns, at least one; names unique in the table.",
     "TableConfig.foreign_keys": "Columns of this table that take their values from a "
-                                "parent table's key column.",
+    "parent table's key column.",
     "ColumnConfig.name": "The column's name.",
     "ColumnConfig.type": "Value type. Also accepted: `integer`, `string`, `text`, "
-                         "`boolean`, `double`, `number`, `timestamp` (any case).",
+    "`boolean`, `double`, `number`, `timestamp` (any case).",
     "ColumnConfig.constraints": "Any of `PK`, `FK`, `unique`, `not_null` (a single string "
-                                "is accepted; aliases below). `PK` and `unique` values "
-                                "never repeat; an `FK` column needs a `foreign_keys` entry.",
+    "is accepted; aliases below). `PK` and `unique` values "
+    "never repeat; an `FK` column needs a `foreign_keys` entry.",
     "ColumnConfig.rule": "How values are made: a rule mapping with `type`, or just the "
-                         "type's name (`rule: first_name`). See [Rule types](#rule-types); "
-                         "without one, see [Columns without a rule](#columns-without-a-rule).",
+    "type's name (`rule: first_name`). See [Rule types](#rule-types); "
+    "without one, see [Columns without a rule](#columns-without-a-rule).",
     "ColumnConfig.sensitivity": "`PII` marks personal data (the profiler sets it on "
-                                "columns where it finds PII), `public` says it is not; "
-                                "any case.",
+    "columns where it finds PII), `public` says it is not; "
+    "any case.",
     "ColumnConfig.nullable": "`true` makes 10% of the values null unless `null_share` says "
-                             "otherwise.",
+    "otherwise.",
     "ColumnConfig.null_share": "Share of null values, 0 to 1; not allowed above 0 on `PK` "
-                               "or `not_null` columns.",
+    "or `not_null` columns.",
     "ColumnConfig.conditional_rules": "Rules used where a condition on other columns of "
-                                      "the row holds; later entries win where several hold.",
+    "the row holds; later entries win where several hold.",
     "ColumnConfig.apply": "On rows that already exist (a learned model's sample): "
-                          "`override` replaces the values with the rule's, `constrain` "
-                          "keeps values that obey the rule and fixes the rest.",
+    "`override` replaces the values with the rule's, `constrain` "
+    "keeps values that obey the rule and fixes the rest.",
     "ColumnConfig.description": "Free text for people; not used by generation.",
     "ForeignKey.parent_table": "The referenced table.",
     "ForeignKey.parent_column": "The referenced column; should be `PK` or `unique` "
-                                "(`syndata validate --check-relationships` says so).",
+    "(`syndata validate --check-relationships` says so).",
     "ForeignKey.child_column": "The column of this table that holds the reference; same "
-                               "type as the parent column.",
-    "ConditionalRule.condition": "One condition or a list of conditions, all of which must "
-                                 "hold.",
+    "type as the parent column.",
+    "ConditionalRule.condition": "One condition or a list of conditions, all of which must hold.",
     "ConditionalRule.rule": "The rule used where the condition holds (the same forms as a "
-                            "column's `rule`).",
+    "column's `rule`).",
     "Condition.column": "Another column of the same table (no cycles between columns).",
     "Condition.operator": "Comparison; aliases below.",
     "Condition.value": "Compared value: a list for `in` / `not_in`, none for `is_null` / "
-                       "`not_null`, required for `<`, `<=`, `>`, `>=`.",
+    "`not_null`, required for `<`, `<=`, `>`, `>=`.",
     "RangeRule.type": "`range`.",
     "RangeRule.min": "Lowest value, inclusive: a number, or a date / datetime (ISO text) "
-                     "for date columns.",
+    "for date columns.",
     "RangeRule.max": "Highest value, inclusive; not below `min`.",
-    "RangeRule.distribution": "`uniform`, or `normal` / `lognormal` truncated to "
-                              "[min, max].",
+    "RangeRule.distribution": "`uniform`, or `normal` / `lognormal` truncated to [min, max].",
     "RangeRule.mean": "Mean of `normal` / `lognormal`; default the middle of the range.",
-    "RangeRule.std": "Standard deviation of `normal` / `lognormal`; default a sixth of the "
-                     "width.",
+    "RangeRule.std": "Standard deviation of `normal` / `lognormal`; default a sixth of the width.",
     "RangeRule.decimals": "Round floats and decimals to this many decimals (0 to 12).",
     "RangeRule.on_violation": "With `apply: constrain`: `clip` values outside the range to "
-                              "it, or `resample` them.",
+    "it, or `resample` them.",
     "ChoiceRule.type": "`choice`.",
     "ChoiceRule.value": "The values to choose from (also accepted as `values`); at least "
-                        "one, each fitting the column type.",
+    "one, each fitting the column type.",
     "ChoiceRule.weights": "One weight per value, each >= 0, positive sum; default equal.",
     "RegexRule.type": "`regex`.",
     "RegexRule.pattern": "Every value fully matches it (also accepted as `regex` or "
-                         "`value`); `*` and `+` repeat at most 8 extra times.",
+    "`value`); `*` and `+` repeat at most 8 extra times.",
     "EmailRule.type": "`email`.",
     "EmailRule.regex": "Every address matches this pattern.",
     "EmailRule.domains": "Domains to use instead of the locale's free-mail domains.",
     "SequenceRule.type": "`sequence`.",
     "SequenceRule.start": "First value.",
-    "SequenceRule.step": "Difference between consecutive values, counted over the whole "
-                         "table.",
+    "SequenceRule.step": "Difference between consecutive values, counted over the whole table.",
     "UuidRule.type": "`uuid`.",
     "DateRangeRule.type": "`date_range`.",
     "DateRangeRule.start": "First date or datetime, inclusive (also accepted as `min`).",
     "DateRangeRule.end": "Last date or datetime, inclusive (also accepted as `max`); not "
-                         "before `start`.",
+    "before `start`.",
     "ConstantRule.type": "`constant`.",
     "ConstantRule.value": "The value of every row.",
     "CustomRule.type": "`custom`.",
     "CustomRule.custom_class": "The name of a registered plug-in: an entry point in the group "
-                               "`syndata.rules` or a name in `SYNDATA_RULE_PLUGINS`. A dotted "
-                               "path `package.module:Class` only in local CLI runs with "
-                               "`--allow-plugin-paths`.",
+    "`syndata.rules` or a name in `SYNDATA_RULE_PLUGINS`. A dotted "
+    "path `package.module:Class` only in local CLI runs with "
+    "`--allow-plugin-paths`.",
     "CustomRule.custom_method": "A public method (lower-case letters, digits, `_`; not "
-                                "starting with `_`) called once per row with `parameters` "
-                                "(slower); without it, the class's vectorised "
-                                "`generate(n, rng)` is used.",
+    "starting with `_`) called once per row with `parameters` "
+    "(slower); without it, the class's vectorised "
+    "`generate(n, rng)` is used.",
     "CustomRule.parameters": "Keyword arguments of the class's constructor (and of "
-                             "`custom_method`).",
+    "`custom_method`).",
     "FakerRule.type": "The Faker provider's name: `first_name`, `last_name`, `city`, "
-                      "`phone_number`, `company`, `job`, ... (a public method of the "
-                      "locale's Faker provider classes). Any other key of the rule is "
-                      "passed to the provider as a keyword argument (not accepted by the "
-                      "providers that call other providers: `json`, `pystr_format`, ...).",
+    "`phone_number`, `company`, `job`, ... (a public method of the "
+    "locale's Faker provider classes). Any other key of the rule is "
+    "passed to the provider as a keyword argument (not accepted by the "
+    "providers that call other providers: `json`, `pystr_format`, ...).",
 }
 
 EXAMPLE = """\
@@ -203,8 +198,9 @@ def _cell(text: str) -> str:
 
 def _is_rule_union(args: tuple[Any, ...], config: types.ModuleType) -> bool:
     rules = set(config.BUILTIN_RULE_TYPES.values()) | {config.FakerRule}
-    return bool(args) and all(typing.get_origin(a) is typing.Annotated
-                              and typing.get_args(a)[0] in rules for a in args)
+    return bool(args) and all(
+        typing.get_origin(a) is typing.Annotated and typing.get_args(a)[0] in rules for a in args
+    )
 
 
 def _type(annotation: Any, config: types.ModuleType) -> str:
@@ -228,8 +224,14 @@ def _type(annotation: Any, config: types.ModuleType) -> str:
         return "null"
     if isinstance(annotation, type) and issubclass(annotation, config.BaseModel):
         return _anchor_link(annotation)
-    names = {int: "integer", float: "number", str: "string", bool: "boolean",
-             datetime: "datetime", date: "date"}
+    names = {
+        int: "integer",
+        float: "number",
+        str: "string",
+        bool: "boolean",
+        datetime: "datetime",
+        date: "date",
+    }
     return names.get(annotation, getattr(annotation, "__name__", str(annotation)))
 
 
@@ -250,8 +252,14 @@ def _anchor_link(model: type) -> str:
 
 
 def _limits(field: Any) -> str:
-    words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "min_length": "length >=",
-             "max_length": "length <="}
+    words = {
+        "ge": ">=",
+        "gt": ">",
+        "le": "<=",
+        "lt": "<",
+        "min_length": "length >=",
+        "max_length": "length <=",
+    }
     out = []
     for item in field.metadata:
         for attr, word in words.items():
@@ -277,15 +285,18 @@ def _fields_table(model: type, config: types.ModuleType, *, skip: tuple[str, ...
         key = f"{model.__name__}.{name}"
         description = field.description or DESCRIPTIONS.get(key)
         if not description:
-            raise SystemExit(f"{key} has no description: add Field(description=...) in "
-                             f"syndata/config.py or an entry in DESCRIPTIONS of {__file__}")
+            raise SystemExit(
+                f"{key} has no description: add Field(description=...) in "
+                f"syndata/config.py or an entry in DESCRIPTIONS of {__file__}"
+            )
         kind = _type(field.annotation, config)
         limits = _limits(field)
         if limits:
             kind += f" ({limits})"
         shown = field.serialization_alias or field.alias or name
-        rows.append(f"| `{shown}` | {_cell(kind)} | {_cell(_default(field))} | "
-                    f"{_cell(description)} |")
+        rows.append(
+            f"| `{shown}` | {_cell(kind)} | {_cell(_default(field))} | {_cell(description)} |"
+        )
     return "\n".join(rows)
 
 
@@ -309,8 +320,9 @@ def render() -> str:
     validate(yaml.safe_load(EXAMPLE), check_relationships=True)  # the example must be valid
     stale = _unused_descriptions(config)
     if stale:
-        raise SystemExit(f"DESCRIPTIONS of {__file__} lists fields that no longer exist: "
-                         f"{', '.join(stale)}")
+        raise SystemExit(
+            f"DESCRIPTIONS of {__file__} lists fields that no longer exist: {', '.join(stale)}"
+        )
     out: list[str] = [
         "# Config file reference",
         "",
@@ -333,22 +345,33 @@ def render() -> str:
     ]
     for name, title in MODEL_TITLES.items():
         model = getattr(config, name)
-        out += [f"## {title}", "", _md(model.__doc__ or ""), "", _fields_table(model, config),
-                ""]
+        out += [f"## {title}", "", _md(model.__doc__ or ""), "", _fields_table(model, config), ""]
         if name == "ColumnConfig":
             aliases = _aliases(config._CONSTRAINT_ALIASES)
-            out += [f"Column types: {_codes(config.COLUMN_TYPES)}.", "",
-                    f"Constraint aliases (any case): {aliases}.", "",
-                    f"`nullable: true` without `null_share` means a null share of "
-                    f"{config.DEFAULT_NULL_SHARE:g}.", ""]
+            out += [
+                f"Column types: {_codes(config.COLUMN_TYPES)}.",
+                "",
+                f"Constraint aliases (any case): {aliases}.",
+                "",
+                f"`nullable: true` without `null_share` means a null share of "
+                f"{config.DEFAULT_NULL_SHARE:g}.",
+                "",
+            ]
         if name == "Condition":
             aliases = _aliases(config._OPERATOR_ALIASES)
-            out += [f"Operators: {_codes(config.OPERATORS)}.", "",
-                    f"Operator aliases: {aliases}.", ""]
+            out += [
+                f"Operators: {_codes(config.OPERATORS)}.",
+                "",
+                f"Operator aliases: {aliases}.",
+                "",
+            ]
         if name == "Config":
-            out += [f"Output formats: {_codes(config.OUTPUT_FORMATS)}. Without `rows` here, "
-                    f"in the table or on the command line, a table gets "
-                    f"{config.DEFAULT_ROWS:,} rows.", ""]
+            out += [
+                f"Output formats: {_codes(config.OUTPUT_FORMATS)}. Without `rows` here, "
+                f"in the table or on the command line, a table gets "
+                f"{config.DEFAULT_ROWS:,} rows.",
+                "",
+            ]
     out += [
         "## Rule types",
         "",
@@ -369,22 +392,42 @@ def render() -> str:
         if [f for f in model.model_fields if f != "type"]:
             out += ["", _fields_table(model, config, skip=("type",))]
         out.append("")
-    out += ["### Faker providers", "", _md(config.FakerRule.__doc__ or ""), "",
-            _fields_table(config.FakerRule, config), "",
-            "For example `rule: city`, or `rule: {type: date_of_birth, minimum_age: 18, "
-            "maximum_age: 90}`. Providers are drawn in bulk from the locale's word lists or "
-            "a seeded pool, never once per row.", ""]
+    out += [
+        "### Faker providers",
+        "",
+        _md(config.FakerRule.__doc__ or ""),
+        "",
+        _fields_table(config.FakerRule, config),
+        "",
+        "For example `rule: city`, or `rule: {type: date_of_birth, minimum_age: 18, "
+        "maximum_age: 90}`. Providers are drawn in bulk from the locale's word lists or "
+        "a seeded pool, never once per row.",
+        "",
+    ]
     intro, _, example = (custom_doc or "").partition("Example::")
     intro = intro.strip().split("\n\n", 1)[-1]  # without the module's title line
-    out += ["### Custom rule plug-ins", "", _md(intro), "", "Example:", "", "```python",
-            textwrap.dedent(example).strip("\n").rstrip(), "```", ""]
-    out += ["## Columns without a rule", "",
-            "| column | default |", "|---|---|",
-            "| an `FK` column | its parent's keys |",
-            "| only `conditional_rules` | outside every condition, its first conditional "
-            "rule |",
-            "| a `str` column named after a generator (`email`, `uuid`, `first_name`, "
-            "`city`, ...) | that generator |"]
+    out += [
+        "### Custom rule plug-ins",
+        "",
+        _md(intro),
+        "",
+        "Example:",
+        "",
+        "```python",
+        textwrap.dedent(example).strip("\n").rstrip(),
+        "```",
+        "",
+    ]
+    out += [
+        "## Columns without a rule",
+        "",
+        "| column | default |",
+        "|---|---|",
+        "| an `FK` column | its parent's keys |",
+        "| only `conditional_rules` | outside every condition, its first conditional rule |",
+        "| a `str` column named after a generator (`email`, `uuid`, `first_name`, "
+        "`city`, ...) | that generator |",
+    ]
     out += [f"| `{kind}` | {text} |" for kind, text in DEFAULTS_BY_TYPE.items()]
     out.append("")
     return "\n".join(out)
@@ -395,8 +438,9 @@ def _codes(values: Any) -> str:
 
 
 def _aliases(aliases: dict[str, str]) -> str:
-    return ", ".join(f"`{alias}` = `{name}`" for alias, name in aliases.items()
-                     if alias.lower() != name.lower())
+    return ", ".join(
+        f"`{alias}` = `{name}`" for alias, name in aliases.items() if alias.lower() != name.lower()
+    )
 
 
 # --------------------------------------------------------------------------- command
@@ -405,17 +449,23 @@ def _aliases(aliases: dict[str, str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Write the reference, or with ``--check`` compare it; 1 when out of date."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 when the file differs from the models")
-    parser.add_argument("--output", type=Path, default=OUTPUT,
-                        help=f"the file (default {OUTPUT.relative_to(ROOT)})")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 when the file differs from the models",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=OUTPUT, help=f"the file (default {OUTPUT.relative_to(ROOT)})"
+    )
     args = parser.parse_args(argv)
     text = render()
     current = args.output.read_text(encoding="utf-8") if args.output.exists() else None
     if args.check:
         if current != text:
-            sys.stderr.write(f"{args.output} is out of date with syndata/config.py; run "
-                             "`python scripts/config_reference.py`\n")
+            sys.stderr.write(
+                f"{args.output} is out of date with syndata/config.py; run "
+                "`python scripts/config_reference.py`\n"
+            )
             return 1
         return 0
     if current != text:

@@ -30,18 +30,31 @@ API_FACTORY = "app_api.main:create_app"  # imported by uvicorn, not by syndata
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(
-        min=0, help="Embedded worker processes (ignored with SYNDATA_BROKER_URL: Celery "
-                    "workers started with `syndata worker` run the jobs).")] = 2,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Embedded worker processes (ignored with SYNDATA_BROKER_URL: Celery "
+            "workers started with `syndata worker` run the jobs).",
+        ),
+    ] = 2,
     log_level: Annotated[str, typer.Option(help="Server log level.")] = "info",
-    ui: Annotated[bool, typer.Option(
-        "--ui", help="Also serve the web UI (Streamlit) on --ui-port, with a key of its own.")
+    ui: Annotated[
+        bool,
+        typer.Option(
+            "--ui", help="Also serve the web UI (Streamlit) on --ui-port, with a key of its own."
+        ),
     ] = False,
     ui_port: Annotated[int, typer.Option(help="Port of the web UI.")] = 8001,
-    new_store: Annotated[bool, typer.Option(
-        "--new-store", help="Start with an empty job store on purpose, although the data "
-                            "folder was used before (a broken store is kept as "
-                            "jobs.db.broken-<time>).")] = False,
+    new_store: Annotated[
+        bool,
+        typer.Option(
+            "--new-store",
+            help="Start with an empty job store on purpose, although the data "
+            "folder was used before (a broken store is kept as "
+            "jobs.db.broken-<time>).",
+        ),
+    ] = False,
 ) -> None:
     """Serve the REST API, with an embedded worker pool (the one-machine default)."""
     import uvicorn
@@ -59,16 +72,20 @@ def serve(
         err.print(f"removed {removed} temporary file(s) left by stopped jobs")
     pool = None
     if settings.broker_url():
-        err.print(f"jobs run on Celery workers via {settings.broker_url()} "
-                  "(start them with `syndata worker`)")
+        err.print(
+            f"jobs run on Celery workers via {settings.broker_url()} "
+            "(start them with `syndata worker`)"
+        )
     elif workers:
         pool = LocalPool(workers=workers).start()
         err.print(f"embedded worker pool: {workers} processes")
     stop = threading.Event()
     reaper = threading.Thread(target=_reap_forever, args=(stop,), daemon=True, name="reaper")
     reaper.start()
-    err.print(f"syndata API on http://{host}:{port} (docs at /docs); jobs in "
-              f"{settings.jobs_url().split('@')[-1]}")
+    err.print(
+        f"syndata API on http://{host}:{port} (docs at /docs); jobs in "
+        f"{settings.jobs_url().split('@')[-1]}"
+    )
     web = _start_ui(host, port, ui_port) if ui else None
 
     def _terminated(signum: int, _frame: Any) -> None:
@@ -80,8 +97,14 @@ def serve(
     try:
         from app_api.logs import uvicorn_log_config  # the access log never shows keys
 
-        uvicorn.run(API_FACTORY, factory=True, host=host, port=port, log_level=log_level,
-                    log_config=uvicorn_log_config())
+        uvicorn.run(
+            API_FACTORY,
+            factory=True,
+            host=host,
+            port=port,
+            log_level=log_level,
+            log_config=uvicorn_log_config(),
+        )
     finally:
         stop.set()
         if web is not None:
@@ -107,9 +130,23 @@ def _start_ui(host: str, api_port: int, ui_port: int) -> tuple[Any, str | None]:
         env["SYNDATA_API_KEY"], key_id = secret, key.key_id
     app_file = Path(__file__).resolve().parents[1] / "app_ui" / "app.py"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(app_file), "--server.headless", "true",
-         "--server.address", host, "--server.port", str(ui_port),
-         "--browser.gatherUsageStats", "false"], env=env)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(app_file),
+            "--server.headless",
+            "true",
+            "--server.address",
+            host,
+            "--server.port",
+            str(ui_port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        env=env,
+    )
     err.print(f"syndata UI on http://{host}:{ui_port}")
     return proc, key_id
 
@@ -135,8 +172,10 @@ def _reap_forever(stop: threading.Event, every: float = 2.0) -> None:
 @app.command()
 def worker(
     concurrency: Annotated[int, typer.Option(min=1, help="Jobs run at once.")] = 1,
-    local: Annotated[bool, typer.Option(
-        "--local", help="Claim jobs from the job store directly instead of Celery.")] = False,
+    local: Annotated[
+        bool,
+        typer.Option("--local", help="Claim jobs from the job store directly instead of Celery."),
+    ] = False,
     loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
 ) -> None:
     """Run jobs: a Celery worker on SYNDATA_BROKER_URL (or, with --local, the job store)."""
@@ -165,9 +204,17 @@ def worker(
         return
     from syndata.jobs.celery_app import celery_app
 
-    celery_app().worker_main(["worker", "--pool=solo", "--concurrency=1",
-                              f"--loglevel={loglevel}", f"--hostname=syndata-%h-{os.getpid()}",
-                              "--without-gossip", "--without-mingle"])
+    celery_app().worker_main(
+        [
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            f"--loglevel={loglevel}",
+            f"--hostname=syndata-%h-{os.getpid()}",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
 
 
 def _celery_processes(count: int, loglevel: str) -> None:
@@ -185,8 +232,9 @@ def _celery_processes(count: int, loglevel: str) -> None:
             proc.terminate()
 
 
-keys_app = typer.Typer(help="API keys of the service (stored hashed in the job store).",
-                       no_args_is_help=True)
+keys_app = typer.Typer(
+    help="API keys of the service (stored hashed in the job store).", no_args_is_help=True
+)
 app.add_typer(keys_app, name="keys")
 
 
@@ -194,10 +242,16 @@ app.add_typer(keys_app, name="keys")
 def keys_create(
     role: Annotated[str, typer.Option(help="viewer (read), operator (run jobs) or admin.")],
     name: Annotated[str, typer.Option(help="What the key is for.")] = "",
-    project: Annotated[str, typer.Option(help=(
-        "The project the key belongs to (lower-case letters, digits, '_', '-'); it sees only "
-        "that project's jobs, datasets, configs and models. '*' with --role admin makes a "
-        "server admin, who sees every project."))] = "default",
+    project: Annotated[
+        str,
+        typer.Option(
+            help=(
+                "The project the key belongs to (lower-case letters, digits, '_', '-'); it sees "
+                "only that project's jobs, datasets, configs and models. '*' with --role admin "
+                "makes a server admin, who sees every project."
+            )
+        ),
+    ] = "default",
 ) -> None:
     """Create a key and print its secret (shown only once)."""
     from syndata.jobs.store import JobStore
@@ -206,9 +260,10 @@ def keys_create(
         key, secret = JobStore().create_key(role, name, project=project)
     except SyndataError as exc:
         _fail(exc)
-    where = ("server admin" if key.project == "*" else f"project {key.project}")
-    err.print(f"created {key.role} key {key.key_id} ({where}); keep the secret, it is not "
-              "shown again:")
+    where = "server admin" if key.project == "*" else f"project {key.project}"
+    err.print(
+        f"created {key.role} key {key.key_id} ({where}); keep the secret, it is not shown again:"
+    )
     out.print(secret, highlight=False)
 
 
@@ -221,12 +276,20 @@ def keys_list(
 
     from syndata.jobs.store import JobStore
 
-    table = Table(Column("key", no_wrap=True), "role", "project", "name", "created",
-                  "last used", "revoked")
+    table = Table(
+        Column("key", no_wrap=True), "role", "project", "name", "created", "last used", "revoked"
+    )
     for key in JobStore().list_keys(project=project):
         d = key.to_dict()
-        table.add_row(key.key_id, key.role, key.project, key.name, d["created_at"][:16],
-                      (d["last_used_at"] or "")[:16], "yes" if key.revoked else "")
+        table.add_row(
+            key.key_id,
+            key.role,
+            key.project,
+            key.name,
+            d["created_at"][:16],
+            (d["last_used_at"] or "")[:16],
+            "yes" if key.revoked else "",
+        )
     out.print(table)
 
 
@@ -246,12 +309,17 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id (key_...)
 def status(
     job_id: Annotated[str | None, typer.Argument(help="One job to show.")] = None,
     all_jobs: Annotated[bool, typer.Option("--all", help="List every job.")] = False,
-    status_filter: Annotated[str | None, typer.Option(
-        "--status", help="Only jobs in this status (queued, running, completed, failed, "
-                         "cancelled).")] = None,
+    status_filter: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="Only jobs in this status (queued, running, completed, failed, cancelled).",
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, help="Jobs listed at most.")] = 20,
-    monitor: Annotated[bool, typer.Option(
-        "--monitor", help="Follow the job's progress live until it finishes.")] = False,
+    monitor: Annotated[
+        bool, typer.Option("--monitor", help="Follow the job's progress live until it finishes.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show jobs (of the service at SYNDATA_API_URL, else of the local job store)."""
@@ -274,11 +342,19 @@ def status(
         return
     from rich.table import Column
 
-    table = Table(Column("job", no_wrap=True), "type", "status", "priority", "progress",
-                  "rows", "created")
+    table = Table(
+        Column("job", no_wrap=True), "type", "status", "priority", "progress", "rows", "created"
+    )
     for job in jobs:
-        table.add_row(job["job_id"], job["job_type"], job["status"], job["priority"],
-                      f"{job['progress']:.0%}", f"{job['rows']:,}", job["created_at"][:19])
+        table.add_row(
+            job["job_id"],
+            job["job_type"],
+            job["status"],
+            job["priority"],
+            f"{job['progress']:.0%}",
+            f"{job['rows']:,}",
+            job["created_at"][:19],
+        )
     out.print(table)
     out.print(f"{len(jobs)} of {total} jobs")
 
@@ -286,28 +362,39 @@ def status(
 def _monitor(client: Any, job_id: str) -> dict[str, Any]:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(),
-                  TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
-                  console=err, transient=False) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    ) as bar:
         task = bar.add_task(job_id, total=1.0)
 
         def update(job: dict[str, Any]) -> None:
-            bar.update(task, completed=job["progress"],
-                       description=f"{job_id} [cyan]{job['status']}[/cyan] {job['stage']}")
+            bar.update(
+                task,
+                completed=job["progress"],
+                description=f"{job_id} [cyan]{job['status']}[/cyan] {job['stage']}",
+            )
 
         return wait(client, job_id, on_update=update)
 
 
 def _print_job(job: dict[str, Any]) -> None:
-    out.print(f"[bold]{job['job_id']}[/bold] {job['job_type']} — {job['status']} "
-              f"({job['progress']:.0%}, {job['stage']})")
+    out.print(
+        f"[bold]{job['job_id']}[/bold] {job['job_type']} — {job['status']} "
+        f"({job['progress']:.0%}, {job['stage']})"
+    )
     for key in ("priority", "created_at", "started_at", "finished_at", "attempts", "rows"):
         out.print(f"  {key}: {job.get(key)}")
     if job.get("error"):
         out.print(f"  [red]error:[/red] {job['error']}", highlight=False)
     for item in (job.get("result") or {}).get("outputs", []):
-        out.print(f"  output: {item.get('table')} {item.get('rows', '')} rows "
-                  f"({item.get('format')})")
+        out.print(
+            f"  output: {item.get('table')} {item.get('rows', '')} rows ({item.get('format')})"
+        )
 
 
 @app.command()
@@ -327,8 +414,12 @@ def logs(
             continue
         extra = {k: v for k, v in entry.items() if k not in ("at", "level", "message", "job_id")}
         more = " " + json.dumps(extra) if extra else ""
-        out.print(f"{entry['at'][:23]} {entry['level']:<7} {entry['message']}{more}",
-                  highlight=False, markup=False, soft_wrap=True)
+        out.print(
+            f"{entry['at'][:23]} {entry['level']:<7} {entry['message']}{more}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -345,11 +436,18 @@ def cancel(job_id: Annotated[str, typer.Argument(help="The job.")]) -> None:
 @app.command()
 def scheduler(
     config_file: Annotated[Path, typer.Option(help="YAML/JSON file listing recurring jobs.")],
-    max_workers: Annotated[int, typer.Option(
-        min=1, help="Embedded workers running the jobs (without SYNDATA_API_URL or "
-                    "SYNDATA_BROKER_URL).")] = 4,
-    run_for: Annotated[float | None, typer.Option(
-        help="Stop after this many seconds (default: run until interrupted).")] = None,
+    max_workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Embedded workers running the jobs (without SYNDATA_API_URL or "
+            "SYNDATA_BROKER_URL).",
+        ),
+    ] = 4,
+    run_for: Annotated[
+        float | None,
+        typer.Option(help="Stop after this many seconds (default: run until interrupted)."),
+    ] = None,
 ) -> None:
     """Submit jobs on cron schedules; run them on embedded workers or the service."""
     from syndata.jobs.schedule import load_schedule, run_schedule
@@ -369,8 +467,9 @@ def scheduler(
 
     def submit(entry: Any) -> str:
         try:
-            job_id = str(client.submit(entry.job_type, entry.config,
-                                       priority=entry.priority)["job_id"])
+            job_id = str(
+                client.submit(entry.job_type, entry.config, priority=entry.priority)["job_id"]
+            )
             submitted.append(job_id)
             return job_id
         except SyndataError as exc:

@@ -41,14 +41,22 @@ class ServiceClient:
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
-            raise ServiceError(f"cannot reach the syndata service at {self.url} ({exc}); "
-                               f"start it with `syndata serve` or fix {API_URL_VAR}") from exc
+            raise ServiceError(
+                f"cannot reach the syndata service at {self.url} ({exc}); "
+                f"start it with `syndata serve` or fix {API_URL_VAR}"
+            ) from exc
         if response.status_code >= 400:
             raise _service_error(response)
         return response
 
-    def submit(self, job_type: str, config: dict[str, Any], *, priority: str = "normal",
-               seed: int | None = None) -> dict[str, Any]:
+    def submit(
+        self,
+        job_type: str,
+        config: dict[str, Any],
+        *,
+        priority: str = "normal",
+        seed: int | None = None,
+    ) -> dict[str, Any]:
         """Queue a job; the job as the service returns it."""
         body: dict[str, Any] = {"job_type": job_type, "config": config, "priority": priority}
         if seed is not None:
@@ -59,8 +67,9 @@ class ServiceClient:
         """One job."""
         return dict(self._call("GET", f"/jobs/{job_id}").json())
 
-    def jobs(self, *, status: str | None = None, limit: int = 20,
-             page: int = 1) -> tuple[list[dict[str, Any]], int]:
+    def jobs(
+        self, *, status: str | None = None, limit: int = 20, page: int = 1
+    ) -> tuple[list[dict[str, Any]], int]:
         """A page of jobs, newest first, and the number matching."""
         params: dict[str, Any] = {"page": page, "page_size": limit}
         if status:
@@ -70,15 +79,17 @@ class ServiceClient:
 
     def logs(self, job_id: str, lines: int = 100) -> list[dict[str, Any]]:
         """The job's last log lines."""
-        return list(self._call("GET", f"/jobs/{job_id}/logs",
-                               params={"lines": lines}).json()["lines"])
+        return list(
+            self._call("GET", f"/jobs/{job_id}/logs", params={"lines": lines}).json()["lines"]
+        )
 
     def cancel(self, job_id: str) -> dict[str, Any]:
         """Cancel a queued or running job."""
         return dict(self._call("DELETE", f"/jobs/{job_id}").json())
 
-    def download(self, job_id: str, dest: Path, *, table: str | None = None,
-                 fmt: str | None = None) -> Path:
+    def download(
+        self, job_id: str, dest: Path, *, table: str | None = None, fmt: str | None = None
+    ) -> Path:
         """Save the job's result: one table in ``fmt``, or a zip of every output."""
         params = {k: v for k, v in {"table": table, "format": fmt}.items() if v}
         response = self._call("GET", f"/jobs/{job_id}/result", params=params)
@@ -96,8 +107,14 @@ class LocalJobs:
         self.url = "local"
         self.store = JobStore()
 
-    def submit(self, job_type: str, config: dict[str, Any], *, priority: str = "normal",
-               seed: int | None = None) -> dict[str, Any]:
+    def submit(
+        self,
+        job_type: str,
+        config: dict[str, Any],
+        *,
+        priority: str = "normal",
+        seed: int | None = None,
+    ) -> dict[str, Any]:
         """Queue a job in the local store."""
         from syndata.jobs.dispatch import submit_job
 
@@ -107,8 +124,9 @@ class LocalJobs:
         """One job."""
         return self.store.get(job_id).to_dict()
 
-    def jobs(self, *, status: str | None = None, limit: int = 20,
-             page: int = 1) -> tuple[list[dict[str, Any]], int]:
+    def jobs(
+        self, *, status: str | None = None, limit: int = 20, page: int = 1
+    ) -> tuple[list[dict[str, Any]], int]:
         """A page of jobs, newest first, and the number matching."""
         found, total = self.store.list(page=page, page_size=limit, status=status)
         return [j.to_dict() for j in found], total
@@ -128,9 +146,14 @@ def jobs_client() -> ServiceClient | LocalJobs:
     return ServiceClient(url) if url else LocalJobs()
 
 
-def wait(client: ServiceClient | LocalJobs, job_id: str, *, interval: float = 0.5,
-         timeout: float | None = None,
-         on_update: Callable[[dict[str, Any]], None] | None = None) -> dict[str, Any]:
+def wait(
+    client: ServiceClient | LocalJobs,
+    job_id: str,
+    *,
+    interval: float = 0.5,
+    timeout: float | None = None,
+    on_update: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
     """Poll a job until it is finished; the finished job."""
     started = time.monotonic()
     while True:

@@ -66,7 +66,16 @@ _CONSTRAINT_ALIASES = {
 }
 CONSTRAINTS: tuple[str, ...] = ("PK", "FK", "unique", "not_null")
 OPERATORS: tuple[str, ...] = (
-    "==", "!=", "<", "<=", ">", ">=", "in", "not_in", "is_null", "not_null",
+    "==",
+    "!=",
+    "<",
+    "<=",
+    ">",
+    ">=",
+    "in",
+    "not_in",
+    "is_null",
+    "not_null",
 )
 _OPERATOR_ALIASES = {
     "=": "==",
@@ -277,8 +286,10 @@ class CustomRule(_RuleModel):
     @classmethod
     def _public_method(cls, method: str | None) -> str | None:
         if method is not None and not re.fullmatch(r"[a-z][a-z0-9_]*", method):
-            raise ValueError(f"custom_method {method[:40]!r} is not a plain public method name; "
-                             "use lower-case letters, digits and '_', not starting with '_'")
+            raise ValueError(
+                f"custom_method {method[:40]!r} is not a plain public method name; "
+                "use lower-case letters, digits and '_', not starting with '_'"
+            )
         return method
 
 
@@ -415,8 +426,15 @@ class ColumnConfig(_Model):
     @field_validator("type", mode="before")
     @classmethod
     def _type_aliases(cls, value: Any) -> Any:
-        aliases = {"integer": "int", "string": "str", "text": "str", "boolean": "bool",
-                   "double": "float", "number": "float", "timestamp": "datetime"}
+        aliases = {
+            "integer": "int",
+            "string": "str",
+            "text": "str",
+            "boolean": "bool",
+            "double": "float",
+            "number": "float",
+            "timestamp": "datetime",
+        }
         return aliases.get(value.lower(), value.lower()) if isinstance(value, str) else value
 
     @field_validator("sensitivity", mode="before")
@@ -438,7 +456,8 @@ class ColumnConfig(_Model):
             name = _CONSTRAINT_ALIASES.get(str(item).strip().lower())
             if name is None:
                 raise ValueError(
-                    f"unknown constraint '{item}'; use any of {', '.join(CONSTRAINTS)}")
+                    f"unknown constraint '{item}'; use any of {', '.join(CONSTRAINTS)}"
+                )
             if name not in out:
                 out.append(name)
         return out
@@ -561,15 +580,22 @@ def _rule_type_problems(rule: Any, col_type: str, where: str) -> list[str]:
         if col_type in TEMPORAL_TYPES and not is_temporal:
             return [f"{where}: numbers as min/max for a {col_type} column; use dates"]
         if col_type not in NUMERIC_TYPES | TEMPORAL_TYPES:
-            return [f"{where}: 'range' does not fit a {col_type} column; "
-                    "use choice, regex or a Faker provider, or change the type"]
-        if col_type == "int" and not is_temporal and isinstance(rule.min, float) and isinstance(
-            rule.max, float
-        ) and int(rule.max) < rule.min:
+            return [
+                f"{where}: 'range' does not fit a {col_type} column; "
+                "use choice, regex or a Faker provider, or change the type"
+            ]
+        if (
+            col_type == "int"
+            and not is_temporal
+            and isinstance(rule.min, float)
+            and isinstance(rule.max, float)
+            and int(rule.max) < rule.min
+        ):
             return [f"{where}: no integer lies between min ({rule.min}) and max ({rule.max})"]
     if isinstance(rule, DateRangeRule) and col_type not in TEMPORAL_TYPES:
-        return [f"{where}: 'date_range' does not fit a {col_type} column; "
-                "set type: date or datetime"]
+        return [
+            f"{where}: 'date_range' does not fit a {col_type} column; set type: date or datetime"
+        ]
     if isinstance(rule, SequenceRule) and col_type not in ("int", "str", "decimal", "float"):
         return [f"{where}: 'sequence' does not fit a {col_type} column; use type int"]
     if isinstance(rule, UuidRule | EmailRule | RegexRule) and col_type != "str":
@@ -577,10 +603,14 @@ def _rule_type_problems(rule: Any, col_type: str, where: str) -> list[str]:
     if isinstance(rule, ChoiceRule):
         bad = [v for v in rule.value if not _fits_type(v, col_type)]
         if bad:
-            return [f"{where}: choice value {bad[0]!r} is not a {col_type}; "
-                    f"make every value a {col_type} or change the column type"]
-    if isinstance(rule, ConstantRule) and rule.value is not None and not _fits_type(
-        rule.value, col_type
+            return [
+                f"{where}: choice value {bad[0]!r} is not a {col_type}; "
+                f"make every value a {col_type} or change the column type"
+            ]
+    if (
+        isinstance(rule, ConstantRule)
+        and rule.value is not None
+        and not _fits_type(rule.value, col_type)
     ):
         return [f"{where}: constant {rule.value!r} is not a {col_type}"]
     return []
@@ -623,11 +653,18 @@ def read_config_data(path: str | Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError([Problem("", f"config file {source} does not exist",
-                                   "check the path")], source) from None
+        raise ConfigError(
+            [Problem("", f"config file {source} does not exist", "check the path")], source
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([Problem("", f"cannot read config file {source}: {exc}",
-                                   "pass a UTF-8 YAML or JSON file")], source) from exc
+        raise ConfigError(
+            [
+                Problem(
+                    "", f"cannot read config file {source}: {exc}", "pass a UTF-8 YAML or JSON file"
+                )
+            ],
+            source,
+        ) from exc
     fmt = "json" if path.suffix.lower() == ".json" else "yaml"
     return load_text(text, fmt=fmt, source=source)
 
@@ -638,10 +675,16 @@ def load_text(text: str, *, fmt: str = "yaml", source: str = "<config>") -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ConfigError([Problem(f"{source}:{exc.lineno}:{exc.colno}",
-                                       f"JSON syntax error: {exc.msg}",
-                                       f"fix the JSON at line {exc.lineno}, column {exc.colno}")],
-                              source) from None
+            raise ConfigError(
+                [
+                    Problem(
+                        f"{source}:{exc.lineno}:{exc.colno}",
+                        f"JSON syntax error: {exc.msg}",
+                        f"fix the JSON at line {exc.lineno}, column {exc.colno}",
+                    )
+                ],
+                source,
+            ) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -669,8 +712,9 @@ def check_data(data: Any) -> tuple[Config | None, list[Problem]]:
     """
     if not isinstance(data, Mapping):
         kind = "empty" if data is None else f"a {type(data).__name__}"
-        return None, [Problem("", f"the config is {kind}, not a mapping",
-                              "start the file with 'tables:'")]
+        return None, [
+            Problem("", f"the config is {kind}, not a mapping", "start the file with 'tables:'")
+        ]
     problems: list[Problem] = []
     config: Config | None
     try:
@@ -696,14 +740,27 @@ def size_problems(data: Any) -> list[Problem]:
     problems: list[Problem] = []
     tables = data["tables"]
     if len(tables) > settings.max_tables():
-        problems.append(settings.over_limit("tables", "tables per config", len(tables),
-                                            settings.max_tables(), settings.MAX_TABLES_VAR))
+        problems.append(
+            settings.over_limit(
+                "tables",
+                "tables per config",
+                len(tables),
+                settings.max_tables(),
+                settings.MAX_TABLES_VAR,
+            )
+        )
     for index, table in enumerate(tables[: settings.max_tables()]):
         columns = table.get("columns") if isinstance(table, Mapping) else None
         if isinstance(columns, list) and len(columns) > settings.max_columns():
-            problems.append(settings.over_limit(
-                f"tables[{index}].columns", "columns per table", len(columns),
-                settings.max_columns(), settings.MAX_COLUMNS_VAR))
+            problems.append(
+                settings.over_limit(
+                    f"tables[{index}].columns",
+                    "columns per table",
+                    len(columns),
+                    settings.max_columns(),
+                    settings.MAX_COLUMNS_VAR,
+                )
+            )
     return problems
 
 
@@ -743,12 +800,16 @@ def _partial_config(data: Mapping[str, Any]) -> Config | None:
                 continue
         name = raw.get("table_name", raw.get("name"))
         if isinstance(name, str) and name and columns:
-            tables.append(TableConfig.model_construct(
-                table_name=name, rows=None, columns=columns, foreign_keys=fks))
+            tables.append(
+                TableConfig.model_construct(
+                    table_name=name, rows=None, columns=columns, foreign_keys=fks
+                )
+            )
     if not tables:
         return None
-    return Config.model_construct(tables=tables, locale="en_US", rows=None,
-                                  output_format="csv", seed=None)
+    return Config.model_construct(
+        tables=tables, locale="en_US", rows=None, output_format="csv", seed=None
+    )
 
 
 def _loc_to_path(loc: tuple[Any, ...]) -> str:
@@ -788,8 +849,11 @@ def _pydantic_problems(exc: ValidationError, data: Any) -> list[Problem]:
             known = _known_fields(parent, loc[:-1])
             guess = difflib.get_close_matches(key, known, n=1)
             msg = f"unknown field '{key}'"
-            fix = f"did you mean '{guess[0]}'?" if guess else (
-                f"remove it; known fields: {', '.join(known)}" if known else "remove it")
+            fix = (
+                f"did you mean '{guess[0]}'?"
+                if guess
+                else (f"remove it; known fields: {', '.join(known)}" if known else "remove it")
+            )
         elif err["type"] == "missing":
             msg = f"'{loc[-1]}' is required"
             fix = f"add '{loc[-1]}'"
@@ -834,10 +898,14 @@ def reference_problems(config: Config) -> list[Problem]:
     for ti, table in enumerate(config.tables):
         tpath = f"tables[{ti}]"
         if table.table_name in tables:
-            problems.append(Problem(f"{tpath}.table_name",
-                                    f"duplicate table name '{table.table_name}' "
-                                    f"(also tables[{tables[table.table_name]}])",
-                                    "give every table a distinct name"))
+            problems.append(
+                Problem(
+                    f"{tpath}.table_name",
+                    f"duplicate table name '{table.table_name}' "
+                    f"(also tables[{tables[table.table_name]}])",
+                    "give every table a distinct name",
+                )
+            )
         else:
             tables[table.table_name] = ti
         problems += _column_problems(table, tpath)
@@ -852,10 +920,14 @@ def _column_problems(table: TableConfig, tpath: str) -> list[Problem]:
     names: dict[str, int] = {}
     for ci, col in enumerate(table.columns):
         if col.name in names:
-            problems.append(Problem(f"{tpath}.columns[{ci}].name",
-                                    f"duplicate column name '{col.name}' in table "
-                                    f"'{table.table_name}' (also columns[{names[col.name]}])",
-                                    "give every column a distinct name"))
+            problems.append(
+                Problem(
+                    f"{tpath}.columns[{ci}].name",
+                    f"duplicate column name '{col.name}' in table "
+                    f"'{table.table_name}' (also columns[{names[col.name]}])",
+                    "give every column a distinct name",
+                )
+            )
         else:
             names[col.name] = ci
     for ci, col in enumerate(table.columns):
@@ -863,25 +935,39 @@ def _column_problems(table: TableConfig, tpath: str) -> list[Problem]:
             for k, cond in enumerate(cond_rule.condition):
                 if cond.column not in names:
                     guess = difflib.get_close_matches(cond.column, list(names), n=1)
-                    problems.append(Problem(
-                        f"{tpath}.columns[{ci}].conditional_rules[{ri}].condition[{k}].column",
-                        f"condition on unknown column '{cond.column}' in table "
-                        f"'{table.table_name}'",
-                        f"did you mean '{guess[0]}'?" if guess
-                        else f"use one of: {', '.join(names)}"))
+                    problems.append(
+                        Problem(
+                            f"{tpath}.columns[{ci}].conditional_rules[{ri}].condition[{k}].column",
+                            f"condition on unknown column '{cond.column}' in table "
+                            f"'{table.table_name}'",
+                            f"did you mean '{guess[0]}'?"
+                            if guess
+                            else f"use one of: {', '.join(names)}",
+                        )
+                    )
                 elif cond.column == col.name:
-                    problems.append(Problem(
-                        f"{tpath}.columns[{ci}].conditional_rules[{ri}].condition[{k}].column",
-                        f"column '{col.name}' has a condition on itself",
-                        "condition on another column of the table"))
-    cycle = find_cycle([c.name for c in table.columns],
-                       {c.name: [cond.column for r in c.conditional_rules for cond in r.condition]
-                        for c in table.columns})
+                    problems.append(
+                        Problem(
+                            f"{tpath}.columns[{ci}].conditional_rules[{ri}].condition[{k}].column",
+                            f"column '{col.name}' has a condition on itself",
+                            "condition on another column of the table",
+                        )
+                    )
+    cycle = find_cycle(
+        [c.name for c in table.columns],
+        {
+            c.name: [cond.column for r in c.conditional_rules for cond in r.condition]
+            for c in table.columns
+        },
+    )
     if cycle:
-        problems.append(Problem(f"{tpath}.columns",
-                                f"conditional rules depend on each other in a cycle: "
-                                f"{' -> '.join(cycle)}",
-                                "remove one of the conditions in the cycle"))
+        problems.append(
+            Problem(
+                f"{tpath}.columns",
+                f"conditional rules depend on each other in a cycle: {' -> '.join(cycle)}",
+                "remove one of the conditions in the cycle",
+            )
+        )
     return problems
 
 
@@ -892,39 +978,56 @@ def _foreign_key_problems(config: Config, table: TableConfig, tpath: str) -> lis
         fpath = f"{tpath}.foreign_keys[{fi}]"
         fk_children.add(fk.child_column)
         if table.column(fk.child_column) is None:
-            problems.append(Problem(f"{fpath}.child_column",
-                                    f"child column '{fk.child_column}' is not a column of table "
-                                    f"'{table.table_name}'",
-                                    _did_you_mean(fk.child_column,
-                                                  [c.name for c in table.columns])))
+            problems.append(
+                Problem(
+                    f"{fpath}.child_column",
+                    f"child column '{fk.child_column}' is not a column of table "
+                    f"'{table.table_name}'",
+                    _did_you_mean(fk.child_column, [c.name for c in table.columns]),
+                )
+            )
         parent = config.table(fk.parent_table)
         if parent is None:
-            problems.append(Problem(f"{fpath}.parent_table",
-                                    f"foreign key to missing table '{fk.parent_table}'",
-                                    _did_you_mean(fk.parent_table,
-                                                  [t.table_name for t in config.tables])))
+            problems.append(
+                Problem(
+                    f"{fpath}.parent_table",
+                    f"foreign key to missing table '{fk.parent_table}'",
+                    _did_you_mean(fk.parent_table, [t.table_name for t in config.tables]),
+                )
+            )
             continue
         parent_col, child_col = parent.column(fk.parent_column), table.column(fk.child_column)
         if parent_col is None:
-            problems.append(Problem(f"{fpath}.parent_column",
-                                    f"foreign key to missing column '{fk.parent_column}' of table "
-                                    f"'{fk.parent_table}'",
-                                    _did_you_mean(fk.parent_column,
-                                                  [c.name for c in parent.columns])))
+            problems.append(
+                Problem(
+                    f"{fpath}.parent_column",
+                    f"foreign key to missing column '{fk.parent_column}' of table "
+                    f"'{fk.parent_table}'",
+                    _did_you_mean(fk.parent_column, [c.name for c in parent.columns]),
+                )
+            )
         elif child_col is not None and parent_col.type != child_col.type:
-            problems.append(Problem(f"{fpath}.child_column",
-                                    f"'{table.table_name}.{fk.child_column}' is {child_col.type} "
-                                    f"but the parent column '{fk.parent_table}.{fk.parent_column}' "
-                                    f"is {parent_col.type}",
-                                    f"give both columns type {parent_col.type}"))
+            problems.append(
+                Problem(
+                    f"{fpath}.child_column",
+                    f"'{table.table_name}.{fk.child_column}' is {child_col.type} "
+                    f"but the parent column '{fk.parent_table}.{fk.parent_column}' "
+                    f"is {parent_col.type}",
+                    f"give both columns type {parent_col.type}",
+                )
+            )
     for ci, col in enumerate(table.columns):
         if "FK" in col.constraints and col.name not in fk_children:
-            problems.append(Problem(f"{tpath}.columns[{ci}].constraints",
-                                    f"column '{col.name}' is marked FK but no foreign_keys "
-                                    f"entry of table '{table.table_name}' has child_column "
-                                    f"'{col.name}'",
-                                    "add a foreign_keys entry with parent_table, parent_column and "
-                                    f"child_column: {col.name}"))
+            problems.append(
+                Problem(
+                    f"{tpath}.columns[{ci}].constraints",
+                    f"column '{col.name}' is marked FK but no foreign_keys "
+                    f"entry of table '{table.table_name}' has child_column "
+                    f"'{col.name}'",
+                    "add a foreign_keys entry with parent_table, parent_column and "
+                    f"child_column: {col.name}",
+                )
+            )
     return problems
 
 
@@ -944,17 +1047,25 @@ def relationship_problems(config: Config) -> list[Problem]:
                 continue  # reported by reference_problems
             path = f"tables[{ti}].foreign_keys[{fi}]"
             if not parent_col.is_unique:
-                problems.append(Problem(f"{path}.parent_column",
-                                        f"'{fk.parent_table}.{fk.parent_column}' is referenced by "
-                                        f"'{table.table_name}.{fk.child_column}' but is neither "
-                                        "PK nor unique",
-                                        f"add constraints: [PK] (or [unique]) to "
-                                        f"{fk.parent_table}.{fk.parent_column}"))
+                problems.append(
+                    Problem(
+                        f"{path}.parent_column",
+                        f"'{fk.parent_table}.{fk.parent_column}' is referenced by "
+                        f"'{table.table_name}.{fk.child_column}' but is neither "
+                        "PK nor unique",
+                        f"add constraints: [PK] (or [unique]) to "
+                        f"{fk.parent_table}.{fk.parent_column}",
+                    )
+                )
             if "FK" not in child_col.constraints:
-                problems.append(Problem(f"{path}.child_column",
-                                        f"'{table.table_name}.{fk.child_column}' is a foreign "
-                                        "key but not marked FK in its constraints",
-                                        "add FK to the column's constraints"))
+                problems.append(
+                    Problem(
+                        f"{path}.child_column",
+                        f"'{table.table_name}.{fk.child_column}' is a foreign "
+                        "key but not marked FK in its constraints",
+                        "add FK to the column's constraints",
+                    )
+                )
     return problems
 
 
@@ -969,9 +1080,14 @@ def _cycle_problems(config: Config) -> list[Problem]:
     cycle = find_cycle([t.table_name for t in config.tables], _parents(config))
     if not cycle:
         return []
-    return [Problem("tables", f"foreign keys form a cycle: {' -> '.join(cycle)}",
-                    "a parent table cannot (indirectly) reference its own child; "
-                    "remove one foreign key of the cycle or make it a plain column")]
+    return [
+        Problem(
+            "tables",
+            f"foreign keys form a cycle: {' -> '.join(cycle)}",
+            "a parent table cannot (indirectly) reference its own child; "
+            "remove one foreign key of the cycle or make it a plain column",
+        )
+    ]
 
 
 def _parents(config: Config) -> dict[str, list[str]]:
@@ -983,21 +1099,29 @@ def dependency_order(config: Config) -> list[TableConfig]:
     try:
         done = stable_order([t.table_name for t in config.tables], _parents(config))
     except CycleError:
-        raise ConfigError([Problem("tables", "foreign keys form a cycle",
-                                   "remove one foreign key of the cycle")]) from None
+        raise ConfigError(
+            [Problem("tables", "foreign keys form a cycle", "remove one foreign key of the cycle")]
+        ) from None
     return [t for name in done if (t := config.table(name)) is not None]
 
 
 def column_order(table: TableConfig) -> list[ColumnConfig]:
     """Columns with every column a condition refers to before the column that uses it."""
-    depends_on = {c.name: [d.column for r in c.conditional_rules for d in r.condition]
-                  for c in table.columns}
+    depends_on = {
+        c.name: [d.column for r in c.conditional_rules for d in r.condition] for c in table.columns
+    }
     try:
         done = stable_order([c.name for c in table.columns], depends_on)
     except CycleError:
-        raise ConfigError([Problem(f"table {table.table_name}",
-                                   "conditional rules depend on each other in a cycle",
-                                   "remove one condition of the cycle")]) from None
+        raise ConfigError(
+            [
+                Problem(
+                    f"table {table.table_name}",
+                    "conditional rules depend on each other in a cycle",
+                    "remove one condition of the cycle",
+                )
+            ]
+        ) from None
     return [c for name in done if (c := table.column(name)) is not None]
 
 

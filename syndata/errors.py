@@ -155,8 +155,12 @@ class ServiceError(SyndataError):
 
     exit_code = 10
 
-    def __init__(self, message: str, status: int = 0, body: dict[str, object] | None = None,
-                 ) -> None:
+    def __init__(
+        self,
+        message: str,
+        status: int = 0,
+        body: dict[str, object] | None = None,
+    ) -> None:
         self.status = status
         self.body = dict(body or {})
         super().__init__(message)

@@ -20,8 +20,9 @@ class CycleError(ValueError):
         self.cycle = cycle
 
 
-def _sorter(nodes: Sequence[str],
-            depends_on: Mapping[str, Iterable[str]]) -> graphlib.TopologicalSorter[str]:
+def _sorter(
+    nodes: Sequence[str], depends_on: Mapping[str, Iterable[str]]
+) -> graphlib.TopologicalSorter[str]:
     known = set(nodes)
     sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
     for node in nodes:

@@ -33,8 +33,18 @@ from syndata.errors import DataReadError
 from syndata.graph import CycleError, find_cycle, stable_order
 
 KINDS: tuple[str, ...] = (
-    "numerical", "categorical", "boolean", "datetime", "id", "text",
-    "email", "phone", "url", "uuid", "postal_code", "date_string",
+    "numerical",
+    "categorical",
+    "boolean",
+    "datetime",
+    "id",
+    "text",
+    "email",
+    "phone",
+    "url",
+    "uuid",
+    "postal_code",
+    "date_string",
 )
 MODELLED_KINDS = frozenset({"numerical", "categorical", "boolean", "datetime", "date_string"})
 PATTERN_KINDS = frozenset({"email", "phone", "url", "uuid", "postal_code"})
@@ -47,24 +57,38 @@ MIN_UNIQUE_TEXT_ROWS = 20  # from this many rows, strings that never repeat are 
 
 PATTERNS: dict[str, re.Pattern[str]] = {
     "email": re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"),
-    "uuid": re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                       r"[0-9a-fA-F]{12}$"),
+    "uuid": re.compile(
+        r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+        r"[0-9a-fA-F]{12}$"
+    ),
     "url": re.compile(r"^(https?://|www\.)[^\s]+$"),
     "phone": re.compile(r"^\+?\(?(\d[\s.\-()]*){7,15}(\s*(x|ext\.?)\s*\d{1,6})?$"),
-    "postal_code": re.compile(r"^(\d{5}(-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|"
-                              r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[1-9]\d{3} ?[A-Z]{2})$"),
+    "postal_code": re.compile(
+        r"^(\d{5}(-\d{4})?|[A-Z]\d[A-Z] ?\d[A-Z]\d|"
+        r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|[1-9]\d{3} ?[A-Z]{2})$"
+    ),
 }
 # Written as a phone number: a leading + or (, or digit groups split two times or more.
 _PHONE_WRITTEN = re.compile(r"^\s*[+(]|\d[\s.\-/)]+\d+[\s.\-/)]+\d")
 _NOT_PHONE = re.compile(r"^\d{3}-\d{2}-\d{4}$|^\d{1,3}(\.\d{1,3}){3}$")  # SSN, IPv4
-_PHONE_NAME = re.compile(r"phone|(^|[^a-z])(tel|mobile|cell|fax|handy)([^a-z]|$)|telefon",
-                         re.IGNORECASE)
+_PHONE_NAME = re.compile(
+    r"phone|(^|[^a-z])(tel|mobile|cell|fax|handy)([^a-z]|$)|telefon", re.IGNORECASE
+)
 PHONE_WRITTEN_SHARE = 0.5
 _ID_NAME = re.compile(r"(^id$|_id$|^id_|Id$|ID$|^key$|_key$|_code$|^code$)")
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y",
-                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ",
-                 "%Y-%m-%d %H:%M",
-                 "%m/%d/%Y %H:%M", "%Y%m%d")
+_DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%d %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%Y%m%d",
+)
 
 
 @dataclass
@@ -88,8 +112,10 @@ class ColumnMetadata:
     def from_dict(cls, data: dict[str, Any]) -> ColumnMetadata:
         """From plain data (as ``to_dict`` writes it)."""
         if data.get("kind") not in KINDS:
-            raise ValueError(f"column {data.get('name')!r}: unknown kind {data.get('kind')!r}; "
-                             f"use one of {', '.join(KINDS)}")
+            raise ValueError(
+                f"column {data.get('name')!r}: unknown kind {data.get('kind')!r}; "
+                f"use one of {', '.join(KINDS)}"
+            )
         return cls(**data)
 
     @property
@@ -107,8 +133,13 @@ class TableMetadata:
     primary_key: str | None = None
 
     @classmethod
-    def detect(cls, data: pd.DataFrame, name: str = "table",
-               sample_size: int = DETECTION_SAMPLE, seed: int = 0) -> TableMetadata:
+    def detect(
+        cls,
+        data: pd.DataFrame,
+        name: str = "table",
+        sample_size: int = DETECTION_SAMPLE,
+        seed: int = 0,
+    ) -> TableMetadata:
         """Infer kinds, types and the primary key from data (a uniform sample of it)."""
         if data.shape[1] == 0:
             raise DataReadError(f"table '{name}' has no columns; check the file's header")
@@ -134,13 +165,18 @@ class TableMetadata:
         """Raise DataReadError when ``data`` lacks a column of the metadata."""
         missing = [c for c in self.columns if c not in data.columns]
         if missing:
-            raise DataReadError(f"table '{self.name}' lacks column(s) {', '.join(missing)} "
-                                "that the metadata describes; pass the same columns as at fit")
+            raise DataReadError(
+                f"table '{self.name}' lacks column(s) {', '.join(missing)} "
+                "that the metadata describes; pass the same columns as at fit"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-compatible)."""
-        return {"name": self.name, "primary_key": self.primary_key,
-                "columns": [c.to_dict() for c in self.columns.values()]}
+        return {
+            "name": self.name,
+            "primary_key": self.primary_key,
+            "columns": [c.to_dict() for c in self.columns.values()],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TableMetadata:
@@ -173,12 +209,17 @@ class Relationship:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Relationship:
         """From plain data (as ``to_dict`` writes it)."""
-        missing = [k for k in ("parent_table", "parent_key", "child_table", "child_key")
-                   if not data.get(k)]
+        missing = [
+            k for k in ("parent_table", "parent_key", "child_table", "child_key") if not data.get(k)
+        ]
         if missing:
             raise ValueError(f"relationship {data!r} lacks {', '.join(missing)}")
-        return cls(str(data["parent_table"]), str(data["parent_key"]),
-                   str(data["child_table"]), str(data["child_key"]))
+        return cls(
+            str(data["parent_table"]),
+            str(data["parent_key"]),
+            str(data["child_table"]),
+            str(data["child_key"]),
+        )
 
 
 @dataclass
@@ -190,8 +231,10 @@ class Metadata:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-compatible)."""
-        return {"tables": [t.to_dict() for t in self.tables.values()],
-                "relationships": [r.to_dict() for r in self.relationships]}
+        return {
+            "tables": [t.to_dict() for t in self.tables.values()],
+            "relationships": [r.to_dict() for r in self.relationships],
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Metadata:
@@ -212,27 +255,38 @@ class Metadata:
         """What is wrong with the schema itself: unknown names, parent keys, cycles."""
         out: list[str] = []
         for rel in self.relationships:
-            for table, column in ((rel.parent_table, rel.parent_key),
-                                  (rel.child_table, rel.child_key)):
+            for table, column in (
+                (rel.parent_table, rel.parent_key),
+                (rel.child_table, rel.child_key),
+            ):
                 if table not in self.tables:
-                    out.append(f"{rel.name}: no table '{table}' (tables: "
-                               f"{', '.join(self.tables)})")
+                    out.append(f"{rel.name}: no table '{table}' (tables: {', '.join(self.tables)})")
                 elif column not in self.tables[table].columns:
                     out.append(f"{rel.name}: table '{table}' has no column '{column}'")
             parent = self.tables.get(rel.parent_table)
-            if parent is not None and parent.primary_key != rel.parent_key \
-                    and rel.parent_key in parent.columns:
-                out.append(f"{rel.name}: '{rel.parent_key}' is not the primary key of "
-                           f"'{rel.parent_table}' (it is {parent.primary_key!r}); a foreign "
-                           "key must refer to its parent's primary key")
+            if (
+                parent is not None
+                and parent.primary_key != rel.parent_key
+                and rel.parent_key in parent.columns
+            ):
+                out.append(
+                    f"{rel.name}: '{rel.parent_key}' is not the primary key of "
+                    f"'{rel.parent_table}' (it is {parent.primary_key!r}); a foreign "
+                    "key must refer to its parent's primary key"
+                )
             if rel.child_table == rel.parent_table:
-                out.append(f"{rel.name}: a table referring to itself is not supported; "
-                           "drop this relationship")
+                out.append(
+                    f"{rel.name}: a table referring to itself is not supported; "
+                    "drop this relationship"
+                )
         if not out:
             cycle = self._cycle()
             if cycle:
-                out.append("foreign keys form a cycle: " + " -> ".join(cycle)
-                           + "; drop one relationship of the cycle")
+                out.append(
+                    "foreign keys form a cycle: "
+                    + " -> ".join(cycle)
+                    + "; drop one relationship of the cycle"
+                )
         return out
 
     def order(self) -> list[str]:
@@ -240,8 +294,9 @@ class Metadata:
         try:
             return stable_order(list(self.tables), self._parents())
         except CycleError as exc:
-            raise DataReadError(f"foreign keys form a cycle: {exc}; drop one relationship "
-                                "of the cycle") from None
+            raise DataReadError(
+                f"foreign keys form a cycle: {exc}; drop one relationship of the cycle"
+            ) from None
 
     def _cycle(self) -> list[str]:
         """One cycle of tables (child -> parent -> ...), or [] when there is none."""
@@ -317,8 +372,11 @@ def _kind(name: str, dtype: str, present: pd.Series, full: pd.Series) -> str:
     if _ID_NAME.search(name) and is_key(full):
         return "id"
     all_distinct = len(present) >= MIN_UNIQUE_TEXT_ROWS and distinct == len(present)
-    if not all_distinct and (distinct <= MAX_CATEGORIES or distinct <= 0.5 * len(present)
-                             or _mostly_frequent_labels(text)):
+    if not all_distinct and (
+        distinct <= MAX_CATEGORIES
+        or distinct <= 0.5 * len(present)
+        or _mostly_frequent_labels(text)
+    ):
         return "categorical"
     return "id" if is_key(full) and text.str.len().std() < 1 else "text"
 
@@ -344,7 +402,8 @@ def _is_phone(name: str, text: pd.Series) -> bool:
     if text.str.match(_NOT_PHONE).mean() > 0.1:
         return False
     return bool(_PHONE_NAME.search(name)) or bool(
-        text.str.contains(_PHONE_WRITTEN).mean() >= PHONE_WRITTEN_SHARE)
+        text.str.contains(_PHONE_WRITTEN).mean() >= PHONE_WRITTEN_SHARE
+    )
 
 
 def _is_row_number(values: pd.Series) -> bool:

@@ -48,6 +48,7 @@ _R = TypeVar("_R")
 
 def _audited(action: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Write one audit line per call of the use-case: what, on which data, the outcome."""
+
     def wrap(function: Callable[_P, _R]) -> Callable[_P, _R]:
         @functools.wraps(function)
         def audited(*args: _P.args, **kwargs: _P.kwargs) -> _R:
@@ -57,12 +58,15 @@ def _audited(action: str) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
             try:
                 result = function(*args, **kwargs)
             except SyndataError as exc:
-                audit.record(action, outcome="failed", details={"error": type(exc).__name__},
-                             **fields)
+                audit.record(
+                    action, outcome="failed", details={"error": type(exc).__name__}, **fields
+                )
                 raise
             audit.record(action, **{**fields, **_audit_result(result)})
             return result
+
         return audited
+
     return wrap
 
 
@@ -119,8 +123,12 @@ class GenerateResult:
         return sum(o.rows for o in self.outputs)
 
 
-def validate(source: str | Path | dict[str, Any] | Config, *, rows: int | None = None,
-             check_relationships: bool = False) -> Validation:
+def validate(
+    source: str | Path | dict[str, Any] | Config,
+    *,
+    rows: int | None = None,
+    check_relationships: bool = False,
+) -> Validation:
     """Check a config (a file, plain data or a Config) in one pass.
 
     Raises ConfigError listing every problem: syntax, structure, references, rules that
@@ -158,13 +166,20 @@ def row_limit_problems(plan: Plan) -> list[Problem]:
     from syndata import settings
 
     limit = settings.max_rows()
-    return [settings.over_limit(f"tables[{t.index}].rows", f"rows of table '{t.name}':",
-                                t.rows, limit, settings.MAX_ROWS_VAR)
-            for t in plan.tables if t.rows > limit]
+    return [
+        settings.over_limit(
+            f"tables[{t.index}].rows",
+            f"rows of table '{t.name}':",
+            t.rows,
+            limit,
+            settings.MAX_ROWS_VAR,
+        )
+        for t in plan.tables
+        if t.rows > limit
+    ]
 
 
-def _check_schema_rows(synthesizer: Any, scale: float, rows: int | None,
-                       table: str | None) -> None:
+def _check_schema_rows(synthesizer: Any, scale: float, rows: int | None, table: str | None) -> None:
     """Refuse a schema sample whose tables would pass ``SYNDATA_MAX_ROWS``.
 
     A table's rows are its fitted size times the scale (or the given rows' proportion).
@@ -175,21 +190,36 @@ def _check_schema_rows(synthesizer: Any, scale: float, rows: int | None,
     if rows is not None and table is not None and fitted.get(table):
         scale = rows / fitted[table]
     limit = settings.max_rows()
-    problems = [settings.over_limit("scale", f"rows of table '{name}' ({count:,} fitted x "
-                                             f"scale {scale:g}):", round(scale * count),
-                                    limit, settings.MAX_ROWS_VAR)
-                for name, count in fitted.items() if scale * count > limit]
+    problems = [
+        settings.over_limit(
+            "scale",
+            f"rows of table '{name}' ({count:,} fitted x scale {scale:g}):",
+            round(scale * count),
+            limit,
+            settings.MAX_ROWS_VAR,
+        )
+        for name, count in fitted.items()
+        if scale * count > limit
+    ]
     if problems:
         raise ConfigError(problems)
 
 
 @_audited("generate")
-def generate(config: Config, *, rows: int | None = None, seed: int | None = None,
-             sink: Sink | None = None, output_format: str | None = None,
-             output_dir: str | Path = "output", db_url: str | None = None,
-             if_exists: str = "fail", sql_dialect: str = "postgresql",
-             batch_size: int = DEFAULT_BATCH_SIZE,
-             progress: Progress | None = None) -> GenerateResult:
+def generate(
+    config: Config,
+    *,
+    rows: int | None = None,
+    seed: int | None = None,
+    sink: Sink | None = None,
+    output_format: str | None = None,
+    output_dir: str | Path = "output",
+    db_url: str | None = None,
+    if_exists: str = "fail",
+    sql_dialect: str = "postgresql",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+) -> GenerateResult:
     """Generate every table of ``config`` and stream it to a sink.
 
     The sink is ``sink`` if given, else a database (``db_url``) or files of
@@ -203,8 +233,9 @@ def generate(config: Config, *, rows: int | None = None, seed: int | None = None
     plan = build_plan(config, rows, seed)
     if sink is None:
         fmt = DB_FORMAT if db_url else (output_format or config.output_format)
-        sink = open_sink(fmt, output_dir=output_dir, db_url=db_url, if_exists=if_exists,
-                         sql_dialect=sql_dialect)
+        sink = open_sink(
+            fmt, output_dir=output_dir, db_url=db_url, if_exists=if_exists, sql_dialect=sql_dialect
+        )
     total = plan.total_rows
     done = 0
     try:
@@ -243,8 +274,9 @@ class FitResult:
     rows: int
 
 
-def read_frame(source: str | Path, *, db_url: str | None = None,
-               table: str | None = None) -> pd.DataFrame:
+def read_frame(
+    source: str | Path, *, db_url: str | None = None, table: str | None = None
+) -> pd.DataFrame:
     """A whole input table as a pandas DataFrame (csv, json, jsonl, parquet or a db table)."""
     from syndata.io import read_table
 
@@ -259,21 +291,38 @@ def table_name_of(source: str | Path, table: str | None = None) -> str:
 
 
 @_audited("profile")
-def profile(source: str | Path | None = None, *, db_url: str | None = None,
-            table: str | None = None, sample_size: int = 100_000, seed: int = 0) -> Any:
+def profile(
+    source: str | Path | None = None,
+    *,
+    db_url: str | None = None,
+    table: str | None = None,
+    sample_size: int = 100_000,
+    seed: int = 0,
+) -> Any:
     """Profile a table (a file or a database table); see ``syndata.profiling``."""
     from syndata.profiling import profile_source
 
-    return profile_source(source, db_url=db_url, table=table, sample_size=sample_size,
-                          seed=seed)
+    return profile_source(source, db_url=db_url, table=table, sample_size=sample_size, seed=seed)
 
 
 @_audited("fit")
-def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", name: str,
-        params: dict[str, Any] | None = None, metadata: Any = None,
-        db_url: str | None = None, table: str | None = None, holdout: float = 0.2,
-        seed: int = 0, plan: Any = None, pii: str = "stop", attacks: bool = True,
-        progress: Progress | None = None, project: str = "default") -> FitResult:
+def fit(
+    source: str | Path | pd.DataFrame,
+    *,
+    model: str = "gaussian_copula",
+    name: str,
+    params: dict[str, Any] | None = None,
+    metadata: Any = None,
+    db_url: str | None = None,
+    table: str | None = None,
+    holdout: float = 0.2,
+    seed: int = 0,
+    plan: Any = None,
+    pii: str = "stop",
+    attacks: bool = True,
+    progress: Progress | None = None,
+    project: str = "default",
+) -> FitResult:
     """Detect PII, apply the privacy plan, profile, fit, evaluate and register a model.
 
     The model is registered in ``project`` (see ``model_registry.registry``).
@@ -307,8 +356,11 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
         data = _parquet_sample(streaming, 200_000, seed)
         rows = _parquet_rows(streaming)
     else:
-        data = source if isinstance(source, pd.DataFrame) else read_frame(
-            source, db_url=db_url, table=table)
+        data = (
+            source
+            if isinstance(source, pd.DataFrame)
+            else read_frame(source, db_url=db_url, table=table)
+        )
         rows = len(data)
     tname = table_name_of("table" if isinstance(source, pd.DataFrame) else source, table)
     step("profile", 1)
@@ -325,8 +377,11 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
     train, test = _split(data, 0.0 if streaming is not None else holdout, seed)
     step("fit", 2)
     if streaming is not None:
-        synthesizer.fit_batches(lambda: _masked(_parquet_frames(streaming), privacy_plan),  # type: ignore[attr-defined]
-                                meta, seed=seed)
+        synthesizer.fit_batches(  # type: ignore[attr-defined]
+            lambda: _masked(_parquet_frames(streaming), privacy_plan),
+            meta,
+            seed=seed,
+        )
     else:
         synthesizer.fit(train, meta)
         synthesizer.exclude_values_of(data)  # held-out people's values stay out too
@@ -334,33 +389,49 @@ def fit(source: str | Path | pd.DataFrame, *, model: str = "gaussian_copula", na
     n_eval = min(len(train), 20_000)
     synthetic = synthesizer.sample(n_eval, seed=seed)
     real = train.sample(n_eval, random_state=seed) if len(train) > n_eval else train
-    quality = quality_of(real, synthetic, meta, holdout=test if len(test) else None,
-                         ml_efficacy=len(test) > 0, seed=seed).to_dict()
+    quality = quality_of(
+        real,
+        synthetic,
+        meta,
+        holdout=test if len(test) else None,
+        ml_efficacy=len(test) > 0,
+        seed=seed,
+    ).to_dict()
     privacy: dict[str, Any] = {"pii": guarded.to_dict()}
     if len(test):
-        report = privacy_report(train, test, synthetic, metadata=meta, attacks=attacks,
-                                seed=seed)
+        report = privacy_report(train, test, synthetic, metadata=meta, attacks=attacks, seed=seed)
         privacy.update(report.to_dict())
         privacy["summary"] = report.summary()
     step("register", 4)
-    metrics = {"quality.overall": quality["overall"],
-               "quality.column_shapes": quality["column_shapes"],
-               "quality.column_pair_trends": quality["column_pair_trends"],
-               "fit_rows": float(rows)}
+    metrics = {
+        "quality.overall": quality["overall"],
+        "quality.column_shapes": quality["column_shapes"],
+        "quality.column_pair_trends": quality["column_pair_trends"],
+        "fit_rows": float(rows),
+    }
     if quality.get("ml_efficacy"):
         metrics["ml_efficacy.difference"] = quality["ml_efficacy"]["difference"]
     for key in ("synthetic_copy_rate", "holdout_copy_rate"):
         if key in privacy.get("copies", {}):
             metrics[f"privacy.{key}"] = privacy["copies"][key]
     if "dcr" in privacy:
-        metrics["privacy.dcr_share_closer_to_train"] = privacy["dcr"].get(
-            "share_closer_to_train")
+        metrics["privacy.dcr_share_closer_to_train"] = privacy["dcr"].get("share_closer_to_train")
     ref = model_registry.log_model(
-        synthesizer, name, params={"source": str(source) if not isinstance(
-            source, pd.DataFrame) else "dataframe", "holdout": holdout},
+        synthesizer,
+        name,
+        params={
+            "source": str(source) if not isinstance(source, pd.DataFrame) else "dataframe",
+            "holdout": holdout,
+        },
         metrics=metrics,
-        artifacts={"metadata": meta.to_dict(), "profile": prof.to_dict(), "quality": quality,
-                   "privacy": privacy}, project=project)
+        artifacts={
+            "metadata": meta.to_dict(),
+            "profile": prof.to_dict(),
+            "quality": quality,
+            "privacy": privacy,
+        },
+        project=project,
+    )
     step("done", 5)
     return FitResult(ref, synthesizer, quality, privacy, time.perf_counter() - started, rows)
 
@@ -376,8 +447,9 @@ def _plan(plan: Any, columns: list[str] | None = None, table: str | None = None)
     from syndata.privacy.masking import check_secrets
     from syndata.privacy.plan import PrivacyPlan, load_plan
 
-    loaded = plan if isinstance(plan, PrivacyPlan) else load_plan(
-        plan, columns=columns, table=table)
+    loaded = (
+        plan if isinstance(plan, PrivacyPlan) else load_plan(plan, columns=columns, table=table)
+    )
     check_secrets(loaded)
     return loaded
 
@@ -438,13 +510,24 @@ def _parquet_sample(path: Path, size: int, seed: int) -> pd.DataFrame:
 
 
 @_audited("sample")
-def sample(model: str | Any, *, rows: int, seed: int | None = None,
-           conditions: dict[str, Any] | None = None, config: Config | None = None,
-           output_format: str = "csv", output_dir: str | Path = "output",
-           db_url: str | None = None, if_exists: str = "fail", sql_dialect: str = "postgresql",
-           batch_size: int = DEFAULT_BATCH_SIZE, sink: Sink | None = None,
-           progress: Progress | None = None, start: int = 0,
-           project: str = "default") -> GenerateResult:
+def sample(
+    model: str | Any,
+    *,
+    rows: int,
+    seed: int | None = None,
+    conditions: dict[str, Any] | None = None,
+    config: Config | None = None,
+    output_format: str = "csv",
+    output_dir: str | Path = "output",
+    db_url: str | None = None,
+    if_exists: str = "fail",
+    sql_dialect: str = "postgresql",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    sink: Sink | None = None,
+    progress: Progress | None = None,
+    start: int = 0,
+    project: str = "default",
+) -> GenerateResult:
     """Sample rows from a model and stream them to a sink.
 
     ``model`` is a registered model (``name``, ``name:version``, ``name@alias``) or a fitted
@@ -454,22 +537,32 @@ def sample(model: str | Any, *, rows: int, seed: int | None = None,
     started = time.perf_counter()
     synthesizer = _load(model, project)
     if isinstance(synthesizer, MultiTableSynthesizer):
-        raise ConfigError([Problem("rows", f"model {model} is a multi-table model: sample it "
-                                           "with a scale (or rows of one table)",
-                                   "use sample_schema(model, scale=...) (CLI: --scale)")])
+        raise ConfigError(
+            [
+                Problem(
+                    "rows",
+                    f"model {model} is a multi-table model: sample it "
+                    "with a scale (or rows of one table)",
+                    "use sample_schema(model, scale=...) (CLI: --scale)",
+                )
+            ]
+        )
     seed = resolve_seed(seed)
     tname = synthesizer.metadata_.name
-    rules = (RuleApplier(config, _rule_table(config, tname), seed=seed)
-             if config is not None else None)
+    rules = (
+        RuleApplier(config, _rule_table(config, tname), seed=seed) if config is not None else None
+    )
     if sink is None:
         fmt = DB_FORMAT if db_url else output_format
-        sink = open_sink(fmt, output_dir=output_dir, db_url=db_url, if_exists=if_exists,
-                         sql_dialect=sql_dialect)
+        sink = open_sink(
+            fmt, output_dir=output_dir, db_url=db_url, if_exists=if_exists, sql_dialect=sql_dialect
+        )
     done = 0
     try:
         spec = None
-        for frame in synthesizer.sample_batches(rows, seed=seed, conditions=conditions,
-                                                batch_size=batch_size, categorical=True):
+        for frame in synthesizer.sample_batches(
+            rows, seed=seed, conditions=conditions, batch_size=batch_size, categorical=True
+        ):
             if rules is not None:
                 frame = rules.apply(frame, start=start + done)
             batch = pa.Table.from_pandas(frame, preserve_index=False)
@@ -502,12 +595,23 @@ def _load(model: str | Any, project: str = "default") -> Any:
 
 
 @_audited("fit")
-def fit_schema(source: str | Path | Mapping[str, pd.DataFrame], *, name: str,
-               model: str = "hierarchical", params: dict[str, Any] | None = None,
-               metadata: Any = None, tables: list[str] | None = None, orphans: str = "stop",
-               holdout: float = 0.2, seed: int = 0, plan: Any = None, pii: str = "stop",
-               attacks: bool = True, progress: Progress | None = None,
-               project: str = "default") -> FitResult:
+def fit_schema(
+    source: str | Path | Mapping[str, pd.DataFrame],
+    *,
+    name: str,
+    model: str = "hierarchical",
+    params: dict[str, Any] | None = None,
+    metadata: Any = None,
+    tables: list[str] | None = None,
+    orphans: str = "stop",
+    holdout: float = 0.2,
+    seed: int = 0,
+    plan: Any = None,
+    pii: str = "stop",
+    attacks: bool = True,
+    progress: Progress | None = None,
+    project: str = "default",
+) -> FitResult:
     """Read, check, fit, evaluate and register a model of a relational schema (of ``project``).
 
     ``source`` is a folder with one file per table, a database URL, or ``{table: frame}``.
@@ -554,22 +658,40 @@ def fit_schema(source: str | Path | Mapping[str, pd.DataFrame], *, name: str,
     privacy: dict[str, Any] = {"pii": personal}
     if holdout > 0:
         step("privacy", 4)
-        report = schema_privacy_report(split.train, split.holdout, synthetic, metadata=meta,
-                                       attacks=attacks, reasons=split.reasons, seed=seed)
+        report = schema_privacy_report(
+            split.train,
+            split.holdout,
+            synthetic,
+            metadata=meta,
+            attacks=attacks,
+            reasons=split.reasons,
+            seed=seed,
+        )
         privacy.update(report.to_dict())
     step("register", 5)
-    metrics = {f"quality.{k}": quality[k] for k in (
-        "overall", "column_shapes", "column_pair_trends", "cardinality", "intertable_trends")}
+    metrics = {
+        f"quality.{k}": quality[k]
+        for k in (
+            "overall",
+            "column_shapes",
+            "column_pair_trends",
+            "cardinality",
+            "intertable_trends",
+        )
+    }
     metrics["fit_rows"] = float(rows)
     metrics["tables"] = float(len(frames))
     if "tables" in privacy:
         metrics["privacy.tables_measured"] = float(len(privacy["tables"]))
     source_text = "dataframes" if isinstance(source, Mapping) else _safe_source(str(source))
     ref = model_registry.log_model(
-        synthesizer, name, params={"source": source_text, "orphans": orphans,
-                                   "holdout": holdout},
-        metrics=metrics, artifacts={"quality": quality, "integrity": integrity,
-                                    "privacy": privacy}, project=project)
+        synthesizer,
+        name,
+        params={"source": source_text, "orphans": orphans, "holdout": holdout},
+        metrics=metrics,
+        artifacts={"quality": quality, "integrity": integrity, "privacy": privacy},
+        project=project,
+    )
     step("done", 6)
     return FitResult(ref, synthesizer, quality, privacy, time.perf_counter() - started, rows)
 
@@ -587,8 +709,13 @@ class SchemaSplit:
     reasons: dict[str, str] = field(default_factory=dict)
 
 
-def split_schema(frames: Mapping[str, pd.DataFrame], meta: Any, holdout: float, seed: int,
-                 kept: frozenset[str] = frozenset()) -> SchemaSplit:
+def split_schema(
+    frames: Mapping[str, pd.DataFrame],
+    meta: Any,
+    holdout: float,
+    seed: int,
+    kept: frozenset[str] = frozenset(),
+) -> SchemaSplit:
     """Hold out about ``holdout`` of each table's rows without breaking a foreign key.
 
     Tables are visited parents first. The children of held-out rows are held out with
@@ -624,33 +751,38 @@ def split_schema(frames: Mapping[str, pd.DataFrame], meta: Any, holdout: float, 
             reasons[name] = reason
         elif held.sum() < target:
             free = np.flatnonzero(~held)
-            held[rng.choice(free, size=min(target - int(held.sum()), len(free)),
-                            replace=False)] = True
+            held[rng.choice(free, size=min(target - int(held.sum()), len(free)), replace=False)] = (
+                True
+            )
         out[name] = held
     emptied = [n for n in frames if len(frames[n]) and out[n].all()]
     if emptied:  # a table would have no training row left: hold nothing out
-        why = (f"holding rows out would leave table {', '.join(emptied)} without training "
-               "rows")
-        return SchemaSplit(frames, {n: f.iloc[:0] for n, f in frames.items()},
-                           dict.fromkeys(frames, why))
-    return SchemaSplit({n: f[~out[n]].reset_index(drop=True) for n, f in frames.items()},
-                       {n: f[out[n]].reset_index(drop=True) for n, f in frames.items()},
-                       reasons)
+        why = f"holding rows out would leave table {', '.join(emptied)} without training rows"
+        return SchemaSplit(
+            frames, {n: f.iloc[:0] for n, f in frames.items()}, dict.fromkeys(frames, why)
+        )
+    return SchemaSplit(
+        {n: f[~out[n]].reset_index(drop=True) for n, f in frames.items()},
+        {n: f[out[n]].reset_index(drop=True) for n, f in frames.items()},
+        reasons,
+    )
 
 
-def _holdout_blocker(name: str, frames: Mapping[str, pd.DataFrame], meta: Any,
-                     kept: frozenset[str]) -> str | None:
+def _holdout_blocker(
+    name: str, frames: Mapping[str, pd.DataFrame], meta: Any, kept: frozenset[str]
+) -> str | None:
     """Why table ``name`` holds no rows out itself (see ``split_schema``), or None."""
     if name in kept:
         return "a reference table, kept as it is (nothing of it is held out)"
     if len(frames[name]) < HOLDOUT_MIN_ROWS:
-        return (f"{len(frames[name])} rows, too few to hold any out (at least "
-                f"{HOLDOUT_MIN_ROWS})")
+        return f"{len(frames[name])} rows, too few to hold any out (at least {HOLDOUT_MIN_ROWS})"
     for rel in meta.children_of(name):
         counts = frames[rel.child_table][rel.child_key].value_counts().to_numpy(dtype=float)
-        if counts.sum() and counts.sum() ** 2 / (counts ** 2).sum() < HOLDOUT_MIN_FAMILIES:
-            return (f"the rows of {rel.child_table} crowd into few of its rows (through "
-                    f"{rel.child_key}): holding one out would take too many of them along")
+        if counts.sum() and counts.sum() ** 2 / (counts**2).sum() < HOLDOUT_MIN_FAMILIES:
+            return (
+                f"the rows of {rel.child_table} crowd into few of its rows (through "
+                f"{rel.child_key}): holding one out would take too many of them along"
+            )
     return None
 
 
@@ -662,8 +794,12 @@ def _reference_tables(synthesizer: MultiTableSynthesizer) -> frozenset[str]:
     return frozenset(t for t, m in models.items() if m == REFERENCE)
 
 
-def _fit_on(synthesizer: MultiTableSynthesizer, train: Mapping[str, pd.DataFrame],
-            frames: Mapping[str, pd.DataFrame], meta: Any) -> None:
+def _fit_on(
+    synthesizer: MultiTableSynthesizer,
+    train: Mapping[str, pd.DataFrame],
+    frames: Mapping[str, pd.DataFrame],
+    meta: Any,
+) -> None:
     """Fit on the training rows; scale 1 stands for the whole tables, held-out rows too.
 
     The held-out rows' personal values are kept out of samples as well.
@@ -677,8 +813,9 @@ def _fit_on(synthesizer: MultiTableSynthesizer, train: Mapping[str, pd.DataFrame
         synthesizer.fit(train, meta)
 
 
-def _guard_tables(frames: dict[str, pd.DataFrame], meta: Any, plan: Any, pii: str,
-                  seed: int) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+def _guard_tables(
+    frames: dict[str, pd.DataFrame], meta: Any, plan: Any, pii: str, seed: int
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """Every table through the PII guard (``syndata.privacy.guard``), keys left alone.
 
     Regenerated columns are marked in the metadata; a key column keeps its key role (its
@@ -688,12 +825,25 @@ def _guard_tables(frames: dict[str, pd.DataFrame], meta: Any, plan: Any, pii: st
     from syndata.privacy.guard import guard
 
     if plan is not None and not plan.tables:
-        raise ConfigError([Problem("plan", "a privacy plan for a schema must name its tables",
-                                   "write it as tables: {TABLE: {columns: {...}}}")])
+        raise ConfigError(
+            [
+                Problem(
+                    "plan",
+                    "a privacy plan for a schema must name its tables",
+                    "write it as tables: {TABLE: {columns: {...}}}",
+                )
+            ]
+        )
     out, report = {}, {}
     for name, frame in frames.items():
-        guarded = guard(frame, plan, table=name if plan is not None else None,
-                        undecided=pii, seed=seed, name=name)
+        guarded = guard(
+            frame,
+            plan,
+            table=name if plan is not None else None,
+            undecided=pii,
+            seed=seed,
+            name=name,
+        )
         out[name] = guarded.frame
         table = meta.tables[name]
         for column in [c for c in table.columns if c not in guarded.frame]:
@@ -718,13 +868,23 @@ def _safe_source(source: str) -> str:
 
 
 @_audited("sample")
-def sample_schema(model: str | Any, *, scale: float = 1.0, rows: int | None = None,
-                  table: str | None = None, seed: int | None = None,
-                  config: Config | None = None, output_format: str = "csv",
-                  output_dir: str | Path = "output", db_url: str | None = None,
-                  if_exists: str = "fail", sql_dialect: str = "postgresql",
-                  sink: Sink | None = None, progress: Progress | None = None,
-                  project: str = "default") -> GenerateResult:
+def sample_schema(
+    model: str | Any,
+    *,
+    scale: float = 1.0,
+    rows: int | None = None,
+    table: str | None = None,
+    seed: int | None = None,
+    config: Config | None = None,
+    output_format: str = "csv",
+    output_dir: str | Path = "output",
+    db_url: str | None = None,
+    if_exists: str = "fail",
+    sql_dialect: str = "postgresql",
+    sink: Sink | None = None,
+    progress: Progress | None = None,
+    project: str = "default",
+) -> GenerateResult:
     """Sample a whole schema from a multi-table model and stream it, parents first.
 
     ``scale`` multiplies every fitted table size; or ``rows`` rows of ``table``, the other
@@ -737,19 +897,38 @@ def sample_schema(model: str | Any, *, scale: float = 1.0, rows: int | None = No
     started = time.perf_counter()
     synthesizer = _load(model, project)
     if not isinstance(synthesizer, MultiTableSynthesizer):
-        raise ConfigError([Problem("model", f"model {model} is a single-table model",
-                                   "sample it with a row count (CLI: --rows)")])
+        raise ConfigError(
+            [
+                Problem(
+                    "model",
+                    f"model {model} is a single-table model",
+                    "sample it with a row count (CLI: --rows)",
+                )
+            ]
+        )
     if rows is not None and table is None:
-        raise ConfigError([Problem("table", "rows of a multi-table model need the table "
-                                            "they count", "pass table=NAME with rows")])
+        raise ConfigError(
+            [
+                Problem(
+                    "table",
+                    "rows of a multi-table model need the table they count",
+                    "pass table=NAME with rows",
+                )
+            ]
+        )
     seed = resolve_seed(seed)
     meta = synthesizer.metadata_  # type: ignore[attr-defined]
     keys = KeyStore()
     renamed: dict[str, dict[Any, Any]] = {}
     _check_schema_rows(synthesizer, scale, rows, table)
     if sink is None:
-        sink = open_sink(DB_FORMAT if db_url else output_format, output_dir=output_dir,
-                         db_url=db_url, if_exists=if_exists, sql_dialect=sql_dialect)
+        sink = open_sink(
+            DB_FORMAT if db_url else output_format,
+            output_dir=output_dir,
+            db_url=db_url,
+            if_exists=if_exists,
+            sql_dialect=sql_dialect,
+        )
     config_tables = {t.table_name for t in config.tables} if config is not None else set()
     try:
         counts = {table: rows} if rows is not None and table is not None else None
@@ -757,8 +936,11 @@ def sample_schema(model: str | Any, *, scale: float = 1.0, rows: int | None = No
         for done, (name, frame) in enumerate(stream):
             for rel in meta.parents_of(name):
                 if rel.parent_table in renamed:
-                    frame[rel.child_key] = frame[rel.child_key].map(
-                        renamed[rel.parent_table]).where(frame[rel.child_key].notna())
+                    frame[rel.child_key] = (
+                        frame[rel.child_key]
+                        .map(renamed[rel.parent_table])
+                        .where(frame[rel.child_key].notna())
+                    )
             pk = meta.tables[name].primary_key
             if config is not None and name in config_tables:
                 before = frame[pk].copy() if pk else None
@@ -781,10 +963,12 @@ def sample_schema(model: str | Any, *, scale: float = 1.0, rows: int | None = No
 
 def _schema_spec(name: str, batch: pa.Table, meta: Any) -> TableSpec:
     pk = meta.tables[name].primary_key
-    fks = tuple(ForeignKeySpec(r.child_key, r.parent_table, r.parent_key)
-                for r in meta.parents_of(name))
-    return TableSpec(name=name, schema=batch.schema, primary_key=(pk,) if pk else (),
-                     foreign_keys=fks)
+    fks = tuple(
+        ForeignKeySpec(r.child_key, r.parent_table, r.parent_key) for r in meta.parents_of(name)
+    )
+    return TableSpec(
+        name=name, schema=batch.schema, primary_key=(pk,) if pk else (), foreign_keys=fks
+    )
 
 
 def _rule_table(config: Config, table: str) -> str:
@@ -793,24 +977,39 @@ def _rule_table(config: Config, table: str) -> str:
         return table
     if len(names) == 1:
         return names[0]
-    raise ConfigError([Problem("tables", f"the config has no table '{table}' (it has "
-                                         f"{', '.join(names)})",
-                               f"name the config's table '{table}' to apply its rules")])
+    raise ConfigError(
+        [
+            Problem(
+                "tables",
+                f"the config has no table '{table}' (it has {', '.join(names)})",
+                f"name the config's table '{table}' to apply its rules",
+            )
+        ]
+    )
 
 
 def _spec_of(name: str, batch: pa.Table, synthesizer: Any) -> TableSpec:
     pk = synthesizer.metadata_.primary_key
-    return TableSpec(name=name, schema=batch.schema,
-                     primary_key=(pk,) if pk in batch.column_names else ())
+    return TableSpec(
+        name=name, schema=batch.schema, primary_key=(pk,) if pk in batch.column_names else ()
+    )
 
 
 @_audited("generate")
-def generate_from_sample(config: Config, sample_data: str | Path, *, rows: int | None = None,
-                         model: str = "gaussian_copula", seed: int | None = None,
-                         output_format: str | None = None, output_dir: str | Path = "output",
-                         db_url: str | None = None, if_exists: str = "fail",
-                         batch_size: int = DEFAULT_BATCH_SIZE,
-                         progress: Progress | None = None) -> GenerateResult:
+def generate_from_sample(
+    config: Config,
+    sample_data: str | Path,
+    *,
+    rows: int | None = None,
+    model: str = "gaussian_copula",
+    seed: int | None = None,
+    output_format: str | None = None,
+    output_dir: str | Path = "output",
+    db_url: str | None = None,
+    if_exists: str = "fail",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: Progress | None = None,
+) -> GenerateResult:
     """Profile real data, fit a model in memory, sample, then apply the config's rules."""
     from syndata.models import make_model
 
@@ -819,10 +1018,18 @@ def generate_from_sample(config: Config, sample_data: str | Path, *, rows: int |
     meta = _detect(data, name)
     synthesizer = make_model(model).fit(data, meta)
     count = rows if rows is not None else (config.rows or len(data))
-    return sample(synthesizer, rows=count, seed=seed if seed is not None else config.seed,
-                  config=config, output_format=output_format or config.output_format,
-                  output_dir=output_dir, db_url=db_url, if_exists=if_exists,
-                  batch_size=batch_size, progress=progress)
+    return sample(
+        synthesizer,
+        rows=count,
+        seed=seed if seed is not None else config.seed,
+        config=config,
+        output_format=output_format or config.output_format,
+        output_dir=output_dir,
+        db_url=db_url,
+        if_exists=if_exists,
+        batch_size=batch_size,
+        progress=progress,
+    )
 
 
 def _detect(data: pd.DataFrame, name: str) -> Any:
@@ -840,8 +1047,14 @@ class MaskResult:
     columns: dict[str, Any]
 
 
-def mask(source: str | Path, *, plan: Any, output: str | Path, if_exists: str = "fail",
-         table: str | None = None) -> MaskResult:
+def mask(
+    source: str | Path,
+    *,
+    plan: Any,
+    output: str | Path,
+    if_exists: str = "fail",
+    table: str | None = None,
+) -> MaskResult:
     """Mask a real table with a privacy plan and write it (format from ``output``)."""
     from syndata.privacy import audit
     from syndata.privacy.masking import mask_frame
@@ -851,8 +1064,13 @@ def mask(source: str | Path, *, plan: Any, output: str | Path, if_exists: str = 
     result = mask_frame(data, privacy_plan, table=table)
     path = _write_frame(result.frame, Path(output), if_exists)
     columns = {c: r.to_dict() for c, r in result.columns.items()}
-    audit.record("mask", dataset=str(source), fingerprint=audit.fingerprint(data),
-                 rows=len(data), details={"output": str(path), "columns": list(columns)})
+    audit.record(
+        "mask",
+        dataset=str(source),
+        fingerprint=audit.fingerprint(data),
+        rows=len(data),
+        details={"output": str(path), "columns": list(columns)},
+    )
     return MaskResult(path, len(result.frame), columns)
 
 
@@ -863,8 +1081,9 @@ def _write_frame(frame: pd.DataFrame, output: Path, if_exists: str) -> Path:
     fmt = output.suffix.lower().lstrip(".")
     fmt = {"pq": "parquet", "ndjson": "jsonl"}.get(fmt, fmt)
     if fmt not in FORMATS:
-        raise OutputError(f"cannot tell the format of {output}: use an extension of "
-                          f"{', '.join(FORMATS)}")
+        raise OutputError(
+            f"cannot tell the format of {output}: use an extension of {', '.join(FORMATS)}"
+        )
     sink = open_sink(fmt, output_dir=output.parent, if_exists=if_exists)
     batch = pa.Table.from_pandas(frame, preserve_index=False)
     try:
@@ -877,8 +1096,9 @@ def _write_frame(frame: pd.DataFrame, output: Path, if_exists: str) -> Path:
     return Path(sink.close()[0].location)
 
 
-def scan(source: str | Path, *, sample_size: int = 200, output: str | Path | None = None,
-         seed: int = 0) -> tuple[Any, str]:
+def scan(
+    source: str | Path, *, sample_size: int = 200, output: str | Path | None = None, seed: int = 0
+) -> tuple[Any, str]:
     """Find PII in a table; propose a privacy plan (written to ``output`` when given)."""
     from syndata.privacy import audit
     from syndata.privacy.detect import detect_pii
@@ -886,20 +1106,31 @@ def scan(source: str | Path, *, sample_size: int = 200, output: str | Path | Non
 
     data = read_frame(source)
     report = detect_pii(data, sample_size=sample_size, seed=seed)
-    text = dump_plan(PrivacyPlan.default_for(report.findings), output) if report.findings \
-        else ""
-    audit.record("profile", dataset=str(source), fingerprint=audit.fingerprint(data),
-                 rows=len(data), details={"pii_columns": report.columns})
+    text = dump_plan(PrivacyPlan.default_for(report.findings), output) if report.findings else ""
+    audit.record(
+        "profile",
+        dataset=str(source),
+        fingerprint=audit.fingerprint(data),
+        rows=len(data),
+        details={"pii_columns": report.columns},
+    )
     return report, text
 
 
 @_audited("evaluate")
-def evaluate(real: str | Path | pd.DataFrame, synthetic: str | Path | pd.DataFrame, *,
-             metadata: Any = None, target: str | None = None, seed: int = 0) -> Any:
+def evaluate(
+    real: str | Path | pd.DataFrame,
+    synthetic: str | Path | pd.DataFrame,
+    *,
+    metadata: Any = None,
+    target: str | None = None,
+    seed: int = 0,
+) -> Any:
     """Quality of a synthetic table against the real one (files or DataFrames)."""
     from syndata.quality import evaluate as quality_of
 
     real_df = real if isinstance(real, pd.DataFrame) else read_frame(real)
     synth_df = synthetic if isinstance(synthetic, pd.DataFrame) else read_frame(synthetic)
-    return quality_of(real_df, synth_df, metadata, target=target,
-                      ml_efficacy=target is not None, seed=seed)
+    return quality_of(
+        real_df, synth_df, metadata, target=target, ml_efficacy=target is not None, seed=seed
+    )

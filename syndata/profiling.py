@@ -58,12 +58,16 @@ DEFAULT_SAMPLE_SIZE = 100_000
 TOP_VALUES = 10
 HISTOGRAM_BINS = 30
 HIGH_NULL_SHARE = 0.5
-QUANTILES = {"p1": 0.01, "p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95,
-             "p99": 0.99}
+QUANTILES = {"p1": 0.01, "p5": 0.05, "p25": 0.25, "p50": 0.5, "p75": 0.75, "p95": 0.95, "p99": 0.99}
 KEY_KINDS = frozenset({"id", "uuid", "email"})
 _FILE_MODE = 0o644  # mkstemp makes owner-only files; a report is an ordinary file
-PROFILE_FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml", ".html": "html",
-                   ".htm": "html"}
+PROFILE_FORMATS = {
+    ".json": "json",
+    ".yaml": "yaml",
+    ".yml": "yaml",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 @dataclass
@@ -117,13 +121,13 @@ class ColumnProfile:
             self.histogram = None  # its edges run from the min to the max
         if identifier == "direct":
             self.mean = self.std = None
-            self.top_values = [{k: v for k, v in t.items() if k != "value"}
-                               for t in self.top_values]
+            self.top_values = [
+                {k: v for k, v in t.items() if k != "value"} for t in self.top_values
+            ]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-compatible data (the config column is left out)."""
-        data = {name: getattr(self, name) for name in self.__dataclass_fields__
-                if name != "config"}
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "config"}
         data["hidden_values"] = self.hidden
         data["config_type"] = self.config.get("type", self.dtype)
         return _jsonable(data)
@@ -159,10 +163,14 @@ class Profile:
             col.pii = finding.entity
             col.withhold(finding.identifier)
             col.config["sensitivity"] = "PII"
-            learned_choice = finding.identifier == "quasi" and (col.rule or {}).get(
-                "type") == "choice"  # frequent values only: learned as data
-            if finding.kind != "free_text" and not col.config.get("constraints") \
-                    and not learned_choice:
+            learned_choice = (
+                finding.identifier == "quasi" and (col.rule or {}).get("type") == "choice"
+            )  # frequent values only: learned as data
+            if (
+                finding.kind != "free_text"
+                and not col.config.get("constraints")
+                and not learned_choice
+            ):
                 col.config["rule"] = col.rule = pii_rule(finding.entity)
                 col.config["type"] = "date" if col.rule["type"] == "date_of_birth" else "str"
 
@@ -176,9 +184,13 @@ class Profile:
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-compatible data."""
         return {
-            "table": self.table, "source": self.source, "rows": self.rows,
-            "sampled_rows": self.sampled_rows, "sample_note": self.sample_note,
-            "primary_key": self.primary_key, "duplicate_rows": self.duplicate_rows,
+            "table": self.table,
+            "source": self.source,
+            "rows": self.rows,
+            "sampled_rows": self.sampled_rows,
+            "sample_note": self.sample_note,
+            "primary_key": self.primary_key,
+            "duplicate_rows": self.duplicate_rows,
             "warnings": list(self.warnings),
             "columns": [c.to_dict() for c in self.columns],
             "metadata": self.metadata.to_dict(),
@@ -195,9 +207,13 @@ class Profile:
         ``rows`` defaults to the profiled table's row count.
         """
         columns = [dict(c.config) for c in self.columns]
-        return parse_config({"tables": [{"table_name": self.table, "columns": columns}],
-                             "rows": self.rows if rows is None else rows},
-                            source=f"profile of {self.table}")
+        return parse_config(
+            {
+                "tables": [{"table_name": self.table, "columns": columns}],
+                "rows": self.rows if rows is None else rows,
+            },
+            source=f"profile of {self.table}",
+        )
 
     def to_yaml(self, rows: int | None = None) -> str:
         """The config of ``to_config`` as YAML, under a comment saying where it came from."""
@@ -213,10 +229,11 @@ class Profile:
         ]
         as_dates = [c for c in self.columns if c.kind == "date_string"]
         for col in as_dates:
-            lines.append(f"# '{col.name}' holds dates as text ({col.format}); it is generated "
-                         f"as {col.config.get('type')} values.")
-        body = yaml.dump(data, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True,
-                         width=100)
+            lines.append(
+                f"# '{col.name}' holds dates as text ({col.format}); it is generated "
+                f"as {col.config.get('type')} values."
+            )
+        body = yaml.dump(data, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True, width=100)
         return "\n".join(lines) + "\n" + body
 
     def to_html(self) -> str:
@@ -231,8 +248,9 @@ def _whole_weights(data: Any) -> Any:
     if isinstance(data, dict):
         out = {k: _whole_weights(v) for k, v in data.items()}
         weights = out.get("weights")
-        if isinstance(weights, list) and all(isinstance(w, float) and w.is_integer()
-                                              for w in weights):
+        if isinstance(weights, list) and all(
+            isinstance(w, float) and w.is_integer() for w in weights
+        ):
             out["weights"] = [int(w) for w in weights]
         return out
     if isinstance(data, list):
@@ -255,9 +273,14 @@ _ConfigDumper.add_representer(list, _represent_list)
 # --------------------------------------------------------------------------- profiling
 
 
-def profile_table(data: pd.DataFrame, name: str = "table", *,
-                  sample_size: int = DEFAULT_SAMPLE_SIZE, seed: int = 0,
-                  total_rows: int | None = None) -> Profile:
+def profile_table(
+    data: pd.DataFrame,
+    name: str = "table",
+    *,
+    sample_size: int = DEFAULT_SAMPLE_SIZE,
+    seed: int = 0,
+    total_rows: int | None = None,
+) -> Profile:
     """Profile a DataFrame (a uniform random sample of ``sample_size`` rows when larger).
 
     ``total_rows`` is the row count of the real table when ``data`` is already a sample
@@ -277,20 +300,31 @@ def profile_table(data: pd.DataFrame, name: str = "table", *,
         sample = data.sample(sample_size, random_state=seed).sort_index()
     sample = sample.reset_index(drop=True)
     metadata = TableMetadata.detect(sample, name, seed=seed)
-    columns = [_column_profile(meta, sample[col], total)
-               for col, meta in metadata.columns.items()]
+    columns = [_column_profile(meta, sample[col], total) for col, meta in metadata.columns.items()]
     duplicates = _duplicate_rows(sample)
     profile = Profile(
-        table=name, rows=total, sampled_rows=len(sample),
-        sample_note=_sample_note(len(sample), total), columns=columns,
-        primary_key=metadata.primary_key, metadata=metadata, duplicate_rows=duplicates)
+        table=name,
+        rows=total,
+        sampled_rows=len(sample),
+        sample_note=_sample_note(len(sample), total),
+        columns=columns,
+        primary_key=metadata.primary_key,
+        metadata=metadata,
+        duplicate_rows=duplicates,
+    )
     profile.warnings = _warnings(profile)
     return profile
 
 
-def profile_source(source: str | Path | None = None, *, db_url: str | None = None,
-                   table: str | None = None, sample_size: int = DEFAULT_SAMPLE_SIZE,
-                   seed: int = 0, pii: bool = True) -> Profile:
+def profile_source(
+    source: str | Path | None = None,
+    *,
+    db_url: str | None = None,
+    table: str | None = None,
+    sample_size: int = DEFAULT_SAMPLE_SIZE,
+    seed: int = 0,
+    pii: bool = True,
+) -> Profile:
     """Profile a csv/json/jsonl/parquet file, or a database table (``db_url`` + ``table``).
 
     The input is read batch by batch; when it has more than ``sample_size`` rows a uniform
@@ -303,8 +337,11 @@ def profile_source(source: str | Path | None = None, *, db_url: str | None = Non
     if source is None and (db_url is None or table is None):
         raise DataReadError("nothing to profile: pass a file, or db_url= with table=")
     location = source if source is not None else str(table)
-    sample, total = _reservoir(iter_batches(location, _batch_size(sample_size), table=table,
-                                            db_url=db_url), sample_size, seed)
+    sample, total = _reservoir(
+        iter_batches(location, _batch_size(sample_size), table=table, db_url=db_url),
+        sample_size,
+        seed,
+    )
     name = table or Path(str(source)).stem or "table"
     frame = sample.to_pandas()
     profile = profile_table(frame, name, sample_size=sample_size, seed=seed, total_rows=total)
@@ -355,8 +392,10 @@ def _concat(left: pa.Table, right: pa.Table) -> pa.Table:
     try:
         return pa.concat_tables([left, right], promote_options="permissive")
     except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
-        raise DataReadError(f"column types differ between parts of the input ({exc}); "
-                            "convert the file to one type per column") from exc
+        raise DataReadError(
+            f"column types differ between parts of the input ({exc}); "
+            "convert the file to one type per column"
+        ) from exc
 
 
 def _sample_note(sampled: int, total: int) -> str:
@@ -375,8 +414,9 @@ def _duplicate_rows(sample: pd.DataFrame) -> int:
 
 
 def _has_nested(values: pd.Series) -> bool:
-    return bool(values.head(1000).map(lambda v: isinstance(v, list | dict | set | tuple
-                                                             | np.ndarray)).any())
+    return bool(
+        values.head(1000).map(lambda v: isinstance(v, list | dict | set | tuple | np.ndarray)).any()
+    )
 
 
 def _as_json_text(value: Any) -> Any:
@@ -404,11 +444,18 @@ def _column_profile(meta: ColumnMetadata, values: pd.Series, total: int) -> Colu
     distinct = int(present.nunique())
     config = infer_column_config(meta, values, rows=total)
     col = ColumnProfile(
-        name=meta.name, kind=meta.kind, dtype=meta.dtype,
+        name=meta.name,
+        kind=meta.kind,
+        dtype=meta.dtype,
         null_share=nulls / len(values) if len(values) else 0.0,
-        distinct=distinct, unique=bool(len(present) and distinct == len(present)),
-        nulls=nulls, candidate_primary_key=meta.kind in KEY_KINDS and is_key(values),
-        rule=config.get("rule"), format=meta.format, config=config)
+        distinct=distinct,
+        unique=bool(len(present) and distinct == len(present)),
+        nulls=nulls,
+        candidate_primary_key=meta.kind in KEY_KINDS and is_key(values),
+        rule=config.get("rule"),
+        format=meta.format,
+        config=config,
+    )
     if col.hidden:  # counts and lengths only: no raw value
         col.top_values = _top_values(present, len(values), hide=True)
         col.histogram = _length_histogram(present)
@@ -419,8 +466,11 @@ def _column_profile(meta: ColumnMetadata, values: pd.Series, total: int) -> Colu
     elif meta.kind in ("datetime", "date_string") or meta.dtype in ("date", "datetime"):
         _date_stats(col, present, meta.format if meta.kind == "date_string" else None)
     col.top_values = _top_values(present, len(values), hide=False)
-    col.rare_values = int((present.value_counts() < rare_k()).sum()) if meta.kind in (
-        "categorical", "text") else 0
+    col.rare_values = (
+        int((present.value_counts() < rare_k()).sum())
+        if meta.kind in ("categorical", "text")
+        else 0
+    )
     if meta.kind == "date_string":
         col.pattern = meta.format
     return col
@@ -463,8 +513,7 @@ def _number_histogram(x: np.ndarray, as_int: bool) -> dict[str, Any]:
     else:
         edges = np.histogram_bin_edges(x, bins=min(HISTOGRAM_BINS, max(len(np.unique(x)), 1)))
     counts, edges = np.histogram(x, bins=edges)
-    return {"of": "values", "edges": [float(e) for e in edges],
-            "counts": [int(c) for c in counts]}
+    return {"of": "values", "edges": [float(e) for e in edges], "counts": [int(c) for c in counts]}
 
 
 def _stamps(present: pd.Series, fmt: str | None) -> pd.Series:
@@ -498,8 +547,11 @@ def _date_stats(col: ColumnProfile, present: pd.Series, fmt: str | None) -> None
     lo, hi = int(ns.min()), int(ns.max())
     bins = HISTOGRAM_BINS if hi > lo else 1
     counts, edges = np.histogram(ns, bins=bins, range=(lo, hi if hi > lo else lo + 1))
-    col.histogram = {"of": "values", "edges": [text(pd.Timestamp(int(e))) for e in edges],
-                     "counts": [int(c) for c in counts]}
+    col.histogram = {
+        "of": "values",
+        "edges": [text(pd.Timestamp(int(e))) for e in edges],
+        "counts": [int(c) for c in counts],
+    }
 
 
 def _length_histogram(present: pd.Series) -> dict[str, Any] | None:
@@ -524,15 +576,18 @@ def _warnings(profile: Profile) -> list[str]:
         if col.null_share >= HIGH_NULL_SHARE:
             out.append(f"column '{col.name}' is {col.null_share:.0%} null")
         if col.kind == "categorical" and col.distinct > MAX_CHOICES:
-            out.append(f"column '{col.name}' has {col.distinct:,} categories; the config keeps "
-                       f"the {MAX_CHOICES:,} most frequent")
+            out.append(
+                f"column '{col.name}' has {col.distinct:,} categories; the config keeps "
+                f"the {MAX_CHOICES:,} most frequent"
+            )
         if col.kind == "date_string":
-            out.append(f"column '{col.name}' holds dates as text ({col.format}); the config "
-                       f"generates {col.config.get('type')} values")
+            out.append(
+                f"column '{col.name}' holds dates as text ({col.format}); the config "
+                f"generates {col.config.get('type')} values"
+            )
     if profile.duplicate_rows:
         share = profile.duplicate_rows / max(profile.sampled_rows, 1)
-        out.append(f"{profile.duplicate_rows:,} duplicate rows ({share:.1%} of the profiled "
-                   "rows)")
+        out.append(f"{profile.duplicate_rows:,} duplicate rows ({share:.1%} of the profiled rows)")
     return out
 
 
@@ -548,9 +603,11 @@ def write_profile(profile: Profile, output: str | Path, fmt: str | None = None) 
     key = f".{fmt.lower().lstrip('.')}" if fmt else path.suffix.lower()
     kind = PROFILE_FORMATS.get(key)
     if kind is None:
-        raise OutputError(f"cannot write the profile to {path}: unknown format "
-                          f"{(fmt or path.suffix or '(none)')!r}; use one of "
-                          f"{', '.join(PROFILE_FORMATS)}")
+        raise OutputError(
+            f"cannot write the profile to {path}: unknown format "
+            f"{(fmt or path.suffix or '(none)')!r}; use one of "
+            f"{', '.join(PROFILE_FORMATS)}"
+        )
     text = {"json": profile.to_json, "yaml": profile.to_yaml, "html": profile.to_html}[kind]()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -564,8 +621,10 @@ def write_profile(profile: Profile, output: str | Path, fmt: str | None = None) 
             Path(temp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise OutputError(f"cannot write the profile to {path}: {exc.strerror or exc}; "
-                          "check the folder exists and is writable") from exc
+        raise OutputError(
+            f"cannot write the profile to {path}: {exc.strerror or exc}; "
+            "check the folder exists and is writable"
+        ) from exc
     return path
 
 

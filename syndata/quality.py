@@ -88,36 +88,51 @@ class QualityReport:
 
     def summary(self) -> str:
         """A few human-readable lines."""
-        lines = [f"Overall quality {_pct(self.overall)} (column shapes "
-                 f"{_pct(self.column_shapes)}, column pair trends "
-                 f"{_pct(self.column_pair_trends)})"]
+        lines = [
+            f"Overall quality {_pct(self.overall)} (column shapes "
+            f"{_pct(self.column_shapes)}, column pair trends "
+            f"{_pct(self.column_pair_trends)})"
+        ]
         scored = [c for c in self.columns if not _isnan(c["score"])]
         if scored:
             worst = sorted(scored, key=lambda c: c["score"])[:3]
-            lines.append("Weakest columns: " + ", ".join(
-                f"{c['column']} {c['score']:.3f}" for c in worst))
+            lines.append(
+                "Weakest columns: " + ", ".join(f"{c['column']} {c['score']:.3f}" for c in worst)
+            )
         counted = [p for p in self.pairs if p["counted"] and not _isnan(p["score"])]
-        lines.append(f"Pairs: {len(self.pairs)} scored, {len(counted)} related in the real "
-                     "data and counted")
+        lines.append(
+            f"Pairs: {len(self.pairs)} scored, {len(counted)} related in the real data and counted"
+        )
         if counted:
             worst = sorted(counted, key=lambda p: p["score"])[:3]
-            lines.append("Weakest pairs: " + ", ".join(
-                f"{p['column_1']}~{p['column_2']} {p['score']:.3f}" for p in worst))
+            lines.append(
+                "Weakest pairs: "
+                + ", ".join(f"{p['column_1']}~{p['column_2']} {p['score']:.3f}" for p in worst)
+            )
         ml = self.ml_efficacy
         if ml is not None:
-            lines.append(f"ML efficacy ({ml['task']} of '{ml['target']}', {ml['metric']}): "
-                         f"real {ml['real_score']:.3f}, synthetic {ml['synthetic_score']:.3f}, "
-                         f"difference {ml['difference']:+.3f}")
+            lines.append(
+                f"ML efficacy ({ml['task']} of '{ml['target']}', {ml['metric']}): "
+                f"real {ml['real_score']:.3f}, synthetic {ml['synthetic_score']:.3f}, "
+                f"difference {ml['difference']:+.3f}"
+            )
         return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------- evaluate
 
 
-def evaluate(real: pd.DataFrame, synthetic: pd.DataFrame,
-             metadata: TableMetadata | None = None, *, target: str | None = None,
-             ml_efficacy: bool = True, holdout: pd.DataFrame | None = None, seed: int = 0,
-             max_rows: int = 50_000) -> QualityReport:
+def evaluate(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: TableMetadata | None = None,
+    *,
+    target: str | None = None,
+    ml_efficacy: bool = True,
+    holdout: pd.DataFrame | None = None,
+    seed: int = 0,
+    max_rows: int = 50_000,
+) -> QualityReport:
     """Score how closely ``synthetic`` follows ``real`` (see the module docstring).
 
     ``metadata`` defaults to ``TableMetadata.detect(real)``. ``target`` is the ML
@@ -140,14 +155,20 @@ def evaluate(real: pd.DataFrame, synthetic: pd.DataFrame,
     synth_s = _subsample(synthetic, max_rows, seed)
     formats = {c.name: c.format for c in metadata.columns.values()}
 
-    prepared = {name: _prepare(real_s[name], synth_s[name], kind, formats.get(name))
-                for name, kind in kinds.items()}
+    prepared = {
+        name: _prepare(real_s[name], synth_s[name], kind, formats.get(name))
+        for name, kind in kinds.items()
+    }
     columns: list[dict[str, Any]] = [
-        {"column": name, "kind": kind, "metric": _shape_metric(kind),
-         "score": _shape_score(*prepared[name], kind)}
-        for name, kind in kinds.items()]
-    pairs = [_pair_score(c1, c2, kinds, prepared)
-             for c1, c2 in itertools.combinations(kinds, 2)]
+        {
+            "column": name,
+            "kind": kind,
+            "metric": _shape_metric(kind),
+            "score": _shape_score(*prepared[name], kind),
+        }
+        for name, kind in kinds.items()
+    ]
+    pairs = [_pair_score(c1, c2, kinds, prepared) for c1, c2 in itertools.combinations(kinds, 2)]
 
     shapes = _nanmean([c["score"] for c in columns])
     trends = _nanmean([p["score"] for p in pairs if p["counted"]])
@@ -168,8 +189,9 @@ def evaluate(real: pd.DataFrame, synthetic: pd.DataFrame,
 
 def scored_kinds(metadata: TableMetadata) -> dict[str, str]:
     """The columns that quality scores (modelled ones), in table order, with their kind."""
-    return {c.name: c.kind for c in metadata.columns.values()
-            if c.modelled and c.kind in SCORED_KINDS}
+    return {
+        c.name: c.kind for c in metadata.columns.values() if c.modelled and c.kind in SCORED_KINDS
+    }
 
 
 def default_target(metadata: TableMetadata) -> str | None:
@@ -185,27 +207,31 @@ def default_target(metadata: TableMetadata) -> str | None:
 def check_target(target: str, metadata: TableMetadata) -> None:
     """Raise QualityError unless ``target`` is a modelled numerical/categorical/boolean column."""
     if target not in metadata.columns:
-        raise QualityError(f"target column {target!r} is not in the table; use one of "
-                           f"{', '.join(metadata.columns)}")
+        raise QualityError(
+            f"target column {target!r} is not in the table; use one of "
+            f"{', '.join(metadata.columns)}"
+        )
     col = metadata.columns[target]
     if not col.modelled or col.kind not in DISCRETE_KINDS | {"numerical"}:
-        raise QualityError(f"target column {target!r} is of kind {col.kind!r}"
-                           f"{' (primary key)' if col.primary_key else ''}; ML efficacy needs "
-                           "a numerical, categorical or boolean target")
+        raise QualityError(
+            f"target column {target!r} is of kind {col.kind!r}"
+            f"{' (primary key)' if col.primary_key else ''}; ML efficacy needs "
+            "a numerical, categorical or boolean target"
+        )
 
 
 # ---------------------------------------------------------------------- column shapes
 
 
-def column_shape(real: pd.Series, synthetic: pd.Series, kind: str,
-                 fmt: str | None = None) -> float:
+def column_shape(real: pd.Series, synthetic: pd.Series, kind: str, fmt: str | None = None) -> float:
     """KSComplement (numerical, datetime, date_string) or TVComplement (categorical, boolean).
 
     Missing values are dropped; NaN when either side has no value left.
     """
     if kind not in SCORED_KINDS:
-        raise QualityError(f"column kind {kind!r} is not scored; use one of "
-                           f"{', '.join(sorted(SCORED_KINDS))}")
+        raise QualityError(
+            f"column kind {kind!r} is not scored; use one of {', '.join(sorted(SCORED_KINDS))}"
+        )
     return _shape_score(*_prepare(real, synthetic, kind, fmt), kind)
 
 
@@ -270,9 +296,14 @@ class _Prepared:
     bin_error: str | None = None
 
 
-def pair_trend(real: pd.DataFrame, synthetic: pd.DataFrame, col1: str, col2: str,
-               kinds: dict[str, str], formats: dict[str, str | None] | None = None
-               ) -> dict[str, Any]:
+def pair_trend(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    col1: str,
+    col2: str,
+    kinds: dict[str, str],
+    formats: dict[str, str | None] | None = None,
+) -> dict[str, Any]:
     """Score one pair of columns (see the module docstring).
 
     Returns ``{column_1, column_2, metric, score, real_correlation, synthetic_correlation,
@@ -281,15 +312,17 @@ def pair_trend(real: pd.DataFrame, synthetic: pd.DataFrame, col1: str, col2: str
     formats = formats or {}
     for col in (col1, col2):
         if kinds.get(col) not in SCORED_KINDS:
-            raise QualityError(f"column {col!r} has kind {kinds.get(col)!r}, which is not "
-                               f"scored; use one of {', '.join(sorted(SCORED_KINDS))}")
-    prepared = {c: _prepare(real[c], synthetic[c], kinds[c], formats.get(c))
-                for c in (col1, col2)}
+            raise QualityError(
+                f"column {col!r} has kind {kinds.get(col)!r}, which is not "
+                f"scored; use one of {', '.join(sorted(SCORED_KINDS))}"
+            )
+    prepared = {c: _prepare(real[c], synthetic[c], kinds[c], formats.get(c)) for c in (col1, col2)}
     return _pair_score(col1, col2, kinds, prepared)
 
 
-def _prepare(real: pd.Series, synthetic: pd.Series, kind: str, fmt: str | None
-             ) -> tuple[_Prepared, _Prepared]:
+def _prepare(
+    real: pd.Series, synthetic: pd.Series, kind: str, fmt: str | None
+) -> tuple[_Prepared, _Prepared]:
     if kind in DISCRETE_KINDS:
         codes_r, codes_s, size = _joint_codes(real, synthetic)
         return _Prepared(None, codes_r, size), _Prepared(None, codes_s, size)
@@ -305,8 +338,15 @@ def _prepare_continuous(values: pd.Series, kind: str, fmt: str | None) -> _Prepa
     return _Prepared(floats, np.digitize(floats, edges).astype(np.int64))
 
 
-_NS_PER_UNIT = {"D": 86_400 * 10**9, "h": 3_600 * 10**9, "m": 60 * 10**9, "s": 10**9,
-                "ms": 10**6, "us": 10**3, "ns": 1}
+_NS_PER_UNIT = {
+    "D": 86_400 * 10**9,
+    "h": 3_600 * 10**9,
+    "m": 60 * 10**9,
+    "s": 10**9,
+    "ms": 10**6,
+    "us": 10**3,
+    "ns": 1,
+}
 
 
 def _to_float(values: pd.Series, kind: str, fmt: str | None) -> np.ndarray:
@@ -337,15 +377,20 @@ def _has_tz(values: pd.Series) -> bool:
     return bool(len(present)) and getattr(present.iloc[0], "tzinfo", None) is not None
 
 
-def _pair_score(col1: str, col2: str, kinds: dict[str, str],
-                prepared: dict[str, tuple[_Prepared, _Prepared]]) -> dict[str, Any]:
+def _pair_score(
+    col1: str, col2: str, kinds: dict[str, str], prepared: dict[str, tuple[_Prepared, _Prepared]]
+) -> dict[str, Any]:
     continuous = [kinds[c] in CONTINUOUS_KINDS for c in (col1, col2)]
-    result: dict[str, Any] = {"column_1": col1, "column_2": col2,
-                              "metric": "CorrelationSimilarity" if all(continuous)
-                              else "ContingencySimilarity",
-                              "score": math.nan, "real_correlation": math.nan,
-                              "synthetic_correlation": math.nan, "real_association": math.nan,
-                              "counted": False}
+    result: dict[str, Any] = {
+        "column_1": col1,
+        "column_2": col2,
+        "metric": "CorrelationSimilarity" if all(continuous) else "ContingencySimilarity",
+        "score": math.nan,
+        "real_correlation": math.nan,
+        "synthetic_correlation": math.nan,
+        "real_association": math.nan,
+        "counted": False,
+    }
     (r1, s1), (r2, s2) = prepared[col1], prepared[col2]
     if all(continuous):
         assert r1.values is not None and r2.values is not None
@@ -359,27 +404,36 @@ def _pair_score(col1: str, col2: str, kinds: dict[str, str],
             result["error"] = error
             return result
         # missing values are a category of their own here (bin codes are never negative)
-        sides.append((np.where(real_col.codes < 0, real_col.size, real_col.codes),
-                      np.where(synth_col.codes < 0, real_col.size, synth_col.codes)))
+        sides.append(
+            (
+                np.where(real_col.codes < 0, real_col.size, real_col.codes),
+                np.where(synth_col.codes < 0, real_col.size, synth_col.codes),
+            )
+        )
     result.update(_contingency_similarity(sides[0], sides[1]))
     return result
 
 
-def _correlation_similarity(real_1: np.ndarray, real_2: np.ndarray, synth_1: np.ndarray,
-                            synth_2: np.ndarray) -> dict[str, Any]:
-    for name, arr in (("real", real_1), ("real", real_2), ("synthetic", synth_1),
-                      ("synthetic", synth_2)):
+def _correlation_similarity(
+    real_1: np.ndarray, real_2: np.ndarray, synth_1: np.ndarray, synth_2: np.ndarray
+) -> dict[str, Any]:
+    for name, arr in (
+        ("real", real_1),
+        ("real", real_2),
+        ("synthetic", synth_1),
+        ("synthetic", synth_2),
+    ):
         present = arr[~np.isnan(arr)]
         if len(present) and np.all(present == present[0]):
-            return {"error": f"a column of the {name} data is constant; correlation is "
-                             "undefined"}
+            return {"error": f"a column of the {name} data is constant; correlation is undefined"}
     real_r = _pearson(real_1, real_2)
     if real_r is None:
         return {"error": "fewer than 2 real rows with both values"}
     synth_r = _pearson(synth_1, synth_2)
-    out: dict[str, Any] = {"real_correlation": real_r,
-                           "counted": not math.isnan(real_r)
-                           and abs(real_r) > REAL_CORRELATION_THRESHOLD}
+    out: dict[str, Any] = {
+        "real_correlation": real_r,
+        "counted": not math.isnan(real_r) and abs(real_r) > REAL_CORRELATION_THRESHOLD,
+    }
     if synth_r is None:
         out["counted"] = False
         out["error"] = "fewer than 2 synthetic rows with both values"
@@ -401,17 +455,19 @@ def _pearson(x: np.ndarray, y: np.ndarray) -> float | None:
     return max(-1.0, min(1.0, float(np.dot(xm, ym)) / denom))
 
 
-def _contingency_similarity(first: tuple[np.ndarray, np.ndarray],
-                            second: tuple[np.ndarray, np.ndarray]) -> dict[str, Any]:
+def _contingency_similarity(
+    first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]
+) -> dict[str, Any]:
     (real_1, synth_1), (real_2, synth_2) = first, second
     width = int(max(real_2.max(initial=0), synth_2.max(initial=0))) + 1
     height = int(max(real_1.max(initial=0), synth_1.max(initial=0))) + 1
     real_cells = np.bincount(real_1 * width + real_2, minlength=width * height)
     synth_cells = np.bincount(synth_1 * width + synth_2, minlength=width * height)
     association = cramers_v(real_cells.reshape(height, width))
-    out: dict[str, Any] = {"real_association": association,
-                           "counted": not math.isnan(association)
-                           and association > REAL_ASSOCIATION_THRESHOLD}
+    out: dict[str, Any] = {
+        "real_association": association,
+        "counted": not math.isnan(association) and association > REAL_ASSOCIATION_THRESHOLD,
+    }
     if len(real_1) and len(synth_1):
         diff = np.abs(real_cells / len(real_1) - synth_cells / len(synth_1)).sum()
         out["score"] = float(1.0 - diff / 2.0)
@@ -440,7 +496,7 @@ def _joint_codes(real: pd.Series, synthetic: pd.Series) -> tuple[np.ndarray, np.
     both = pd.concat([_plain_values(real), _plain_values(synthetic)], ignore_index=True)
     codes, uniques = pd.factorize(both, use_na_sentinel=True)
     codes = codes.astype(np.int64)
-    return codes[:len(real)], codes[len(real):], len(uniques)
+    return codes[: len(real)], codes[len(real) :], len(uniques)
 
 
 def _plain_values(values: pd.Series) -> pd.Series:
@@ -452,8 +508,14 @@ def _plain_values(values: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------------- ML efficacy
 
 
-def ml_efficacy(train_real: pd.DataFrame, synthetic: pd.DataFrame, test_real: pd.DataFrame,
-                target: str, metadata: TableMetadata, seed: int = 0) -> dict[str, Any]:
+def ml_efficacy(
+    train_real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    test_real: pd.DataFrame,
+    target: str,
+    metadata: TableMetadata,
+    seed: int = 0,
+) -> dict[str, Any]:
     """Train on real rows and on synthetic rows, test both on held-out real rows.
 
     Returns ``{target, task, metric, real_score, synthetic_score, difference}`` with the
@@ -463,8 +525,14 @@ def ml_efficacy(train_real: pd.DataFrame, synthetic: pd.DataFrame, test_real: pd
     return _ml_efficacy(train_real, synthetic, test_real, target, metadata, seed)
 
 
-def _ml_efficacy(train_real: pd.DataFrame, synthetic: pd.DataFrame, test_real: pd.DataFrame,
-                 target: str, metadata: TableMetadata, seed: int) -> dict[str, Any]:
+def _ml_efficacy(
+    train_real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    test_real: pd.DataFrame,
+    target: str,
+    metadata: TableMetadata,
+    seed: int,
+) -> dict[str, Any]:
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
     from sklearn.metrics import f1_score, r2_score
     from threadpoolctl import threadpool_limits
@@ -473,8 +541,9 @@ def _ml_efficacy(train_real: pd.DataFrame, synthetic: pd.DataFrame, test_real: p
     kinds = scored_kinds(metadata)
     features = [c for c in kinds if c != target]
     if not features:
-        raise QualityError(f"ML efficacy needs at least one modelled column besides the target "
-                           f"{target!r}")
+        raise QualityError(
+            f"ML efficacy needs at least one modelled column besides the target {target!r}"
+        )
     frames = [train_real, synthetic, test_real]
     for frame, name in zip(frames, ("real training", "synthetic", "real test"), strict=True):
         _require_columns(frame, [*features, target], name)
@@ -505,8 +574,9 @@ def _ml_efficacy(train_real: pd.DataFrame, synthetic: pd.DataFrame, test_real: p
     if task == "classification":
         labels, _ = _codes_for(frames, target)
         y_train, y_synth, y_test = labels
-        model: Any = HistGradientBoostingClassifier(random_state=seed,
-                                                    categorical_features=categorical)
+        model: Any = HistGradientBoostingClassifier(
+            random_state=seed, categorical_features=categorical
+        )
         metric = "macro F1"
     else:
         y_train, y_synth, y_test = (_to_float(f[target], "numerical", None) for f in frames)
@@ -530,8 +600,14 @@ def _ml_efficacy(train_real: pd.DataFrame, synthetic: pd.DataFrame, test_real: p
     with threadpool_limits(limits=ML_THREADS):
         real_score = score(x_train, y_train)
         synthetic_score = score(x_synth, y_synth)
-    return {"target": target, "task": task, "metric": metric, "real_score": real_score,
-            "synthetic_score": synthetic_score, "difference": real_score - synthetic_score}
+    return {
+        "target": target,
+        "task": task,
+        "metric": metric,
+        "real_score": real_score,
+        "synthetic_score": synthetic_score,
+        "difference": real_score - synthetic_score,
+    }
 
 
 def _codes_for(frames: list[pd.DataFrame], col: str) -> tuple[list[np.ndarray], int]:
@@ -548,8 +624,10 @@ def _codes_for(frames: list[pd.DataFrame], col: str) -> tuple[list[np.ndarray], 
 def _require_columns(frame: pd.DataFrame, columns: list[str], name: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise QualityError(f"the {name} table lacks column(s) {', '.join(map(str, missing))}; "
-                           "pass tables with the columns the metadata describes")
+        raise QualityError(
+            f"the {name} table lacks column(s) {', '.join(map(str, missing))}; "
+            "pass tables with the columns the metadata describes"
+        )
 
 
 def _subsample(frame: pd.DataFrame, max_rows: int, seed: int) -> pd.DataFrame:

@@ -67,8 +67,13 @@ from syndata.quality import (
     scored_kinds,
 )
 
-_SDTYPES = {"numerical": "numerical", "categorical": "categorical", "boolean": "boolean",
-            "datetime": "datetime", "date_string": "datetime"}
+_SDTYPES = {
+    "numerical": "numerical",
+    "categorical": "categorical",
+    "boolean": "boolean",
+    "datetime": "datetime",
+    "date_string": "datetime",
+}
 _PreparedColumns = dict[str, tuple[_Prepared, _Prepared]]
 
 
@@ -100,20 +105,33 @@ class SchemaQualityReport:
 
     def summary(self) -> str:
         """A few human-readable lines."""
-        lines = [f"Overall schema quality {_pct(self.overall)} (column shapes "
-                 f"{_pct(self.column_shapes)}, column pair trends "
-                 f"{_pct(self.column_pair_trends)}, cardinality {_pct(self.cardinality)}, "
-                 f"intertable trends {_pct(self.intertable_trends)})"]
-        lines.append("Tables: " + ", ".join(f"{name} {_pct(t['score'])}"
-                                            for name, t in self.tables.items()))
+        lines = [
+            f"Overall schema quality {_pct(self.overall)} (column shapes "
+            f"{_pct(self.column_shapes)}, column pair trends "
+            f"{_pct(self.column_pair_trends)}, cardinality {_pct(self.cardinality)}, "
+            f"intertable trends {_pct(self.intertable_trends)})"
+        ]
+        lines.append(
+            "Tables: " + ", ".join(f"{name} {_pct(t['score'])}" for name, t in self.tables.items())
+        )
         if self.relationships:
-            lines.append("Relationships (cardinality / intertable trends): " + ", ".join(
-                f"{r['name']} {_pct(r['cardinality'])} / {_pct(r['intertable_trends'])}"
-                for r in self.relationships))
-        lines.append(_integrity_line("Referential integrity", self.referential_integrity,
-                                     "foreign keys intact"))
-        lines.append(_integrity_line("Primary-key uniqueness", self.primary_key_uniqueness,
-                                     "primary keys unique"))
+            lines.append(
+                "Relationships (cardinality / intertable trends): "
+                + ", ".join(
+                    f"{r['name']} {_pct(r['cardinality'])} / {_pct(r['intertable_trends'])}"
+                    for r in self.relationships
+                )
+            )
+        lines.append(
+            _integrity_line(
+                "Referential integrity", self.referential_integrity, "foreign keys intact"
+            )
+        )
+        lines.append(
+            _integrity_line(
+                "Primary-key uniqueness", self.primary_key_uniqueness, "primary keys unique"
+            )
+        )
         return "\n".join(lines)
 
 
@@ -128,9 +146,14 @@ def _integrity_line(title: str, shares: dict[str, float], all_good: str) -> str:
 # ---------------------------------------------------------------------- evaluate
 
 
-def evaluate_schema(real: Mapping[str, pd.DataFrame], synthetic: Mapping[str, pd.DataFrame],
-                    metadata: Metadata, *, max_rows: int = 50_000, seed: int = 0
-                    ) -> SchemaQualityReport:
+def evaluate_schema(
+    real: Mapping[str, pd.DataFrame],
+    synthetic: Mapping[str, pd.DataFrame],
+    metadata: Metadata,
+    *,
+    max_rows: int = 50_000,
+    seed: int = 0,
+) -> SchemaQualityReport:
     """Score how closely the ``synthetic`` tables follow the ``real`` ones (module docstring).
 
     Raises QualityError when the schema is invalid, a table or column of the metadata is
@@ -138,46 +161,64 @@ def evaluate_schema(real: Mapping[str, pd.DataFrame], synthetic: Mapping[str, pd
     """
     _check_inputs(real, synthetic, metadata, max_rows)
     kinds = schema_kinds(metadata)
-    tables = {name: _table_breakdown(real[name], synthetic[name], metadata, name, kinds[name],
-                                     max_rows, seed)
-              for name in metadata.tables}
-    relationships = [_relationship_breakdown(real, synthetic, metadata, rel, kinds, max_rows,
-                                             seed)
-                     for rel in metadata.relationships]
+    tables = {
+        name: _table_breakdown(
+            real[name], synthetic[name], metadata, name, kinds[name], max_rows, seed
+        )
+        for name in metadata.tables
+    }
+    relationships = [
+        _relationship_breakdown(real, synthetic, metadata, rel, kinds, max_rows, seed)
+        for rel in metadata.relationships
+    ]
 
     shapes = _nanmean([c["score"] for t in tables.values() for c in t["columns"]])
     trends = _nanmean([p["score"] for t in tables.values() for p in t["pairs"] if p["counted"]])
     cardinality = _nanmean([r["cardinality"] for r in relationships])
-    intertable = _nanmean([p["score"] for r in relationships for p in r["pairs"]
-                           if p["counted"]])
+    intertable = _nanmean([p["score"] for r in relationships for p in r["pairs"] if p["counted"]])
     return SchemaQualityReport(
         overall=_nanmean([shapes, trends, cardinality, intertable]),
-        column_shapes=shapes, column_pair_trends=trends, cardinality=cardinality,
-        intertable_trends=intertable, tables=tables, relationships=relationships,
+        column_shapes=shapes,
+        column_pair_trends=trends,
+        cardinality=cardinality,
+        intertable_trends=intertable,
+        tables=tables,
+        relationships=relationships,
         referential_integrity={r["name"]: r["referential_integrity"] for r in relationships},
-        primary_key_uniqueness={name: t["primary_key_uniqueness"] for name, t in tables.items()
-                                if t["primary_key"] is not None})
+        primary_key_uniqueness={
+            name: t["primary_key_uniqueness"]
+            for name, t in tables.items()
+            if t["primary_key"] is not None
+        },
+    )
 
 
 def schema_kinds(metadata: Metadata) -> dict[str, dict[str, str]]:
     """Per table, the scored columns and their kinds: modelled ones that are not keys."""
     keys = key_columns(metadata)
-    return {name: {c: k for c, k in scored_kinds(table).items() if c not in keys[name]}
-            for name, table in metadata.tables.items()}
+    return {
+        name: {c: k for c, k in scored_kinds(table).items() if c not in keys[name]}
+        for name, table in metadata.tables.items()
+    }
 
 
 def key_columns(metadata: Metadata) -> dict[str, set[str]]:
     """Per table, its primary key and every column a relationship uses as a key."""
-    keys: dict[str, set[str]] = {name: ({t.primary_key} if t.primary_key else set())
-                                 for name, t in metadata.tables.items()}
+    keys: dict[str, set[str]] = {
+        name: ({t.primary_key} if t.primary_key else set()) for name, t in metadata.tables.items()
+    }
     for rel in metadata.relationships:
         keys.setdefault(rel.parent_table, set()).add(rel.parent_key)
         keys.setdefault(rel.child_table, set()).add(rel.child_key)
     return keys
 
 
-def _check_inputs(real: Mapping[str, pd.DataFrame], synthetic: Mapping[str, pd.DataFrame],
-                  metadata: Metadata, max_rows: int) -> None:
+def _check_inputs(
+    real: Mapping[str, pd.DataFrame],
+    synthetic: Mapping[str, pd.DataFrame],
+    metadata: Metadata,
+    max_rows: int,
+) -> None:
     problems = metadata.problems()
     if problems:
         raise QualityError("the schema metadata is invalid: " + "; ".join(problems))
@@ -187,9 +228,11 @@ def _check_inputs(real: Mapping[str, pd.DataFrame], synthetic: Mapping[str, pd.D
     for data, side in ((real, "real"), (synthetic, "synthetic")):
         missing = [name for name in metadata.tables if name not in data]
         if missing:
-            raise QualityError(f"the {side} data lacks table(s) {', '.join(missing)}; pass "
-                               "every table the metadata describes (got "
-                               f"{', '.join(map(str, data)) or 'none'})")
+            raise QualityError(
+                f"the {side} data lacks table(s) {', '.join(missing)}; pass "
+                "every table the metadata describes (got "
+                f"{', '.join(map(str, data)) or 'none'})"
+            )
         for name, table in metadata.tables.items():
             needed = [*scored_kinds(table), *sorted(keys[name])]
             _require_columns(data[name], needed, f"{side} '{name}'")
@@ -198,38 +241,61 @@ def _check_inputs(real: Mapping[str, pd.DataFrame], synthetic: Mapping[str, pd.D
 # ---------------------------------------------------------------------- tables
 
 
-def _table_breakdown(real: pd.DataFrame, synthetic: pd.DataFrame, metadata: Metadata,
-                     name: str, kinds: dict[str, str], max_rows: int, seed: int
-                     ) -> dict[str, Any]:
+def _table_breakdown(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: Metadata,
+    name: str,
+    kinds: dict[str, str],
+    max_rows: int,
+    seed: int,
+) -> dict[str, Any]:
     """Column shapes on all rows, pair trends on at most ``max_rows`` rows, key uniqueness."""
     formats = _formats(metadata.tables[name].columns)
     full = _prepare_columns(real, synthetic, kinds, formats)
     columns: list[dict[str, Any]] = [
-        {"column": col, "kind": kind, "metric": _shape_metric(kind),
-         "score": _shape_score(*full[col], kind)} for col, kind in kinds.items()]
+        {
+            "column": col,
+            "kind": kind,
+            "metric": _shape_metric(kind),
+            "score": _shape_score(*full[col], kind),
+        }
+        for col, kind in kinds.items()
+    ]
     if len(real) <= max_rows and len(synthetic) <= max_rows:
         sampled = full
     else:
-        sampled = _prepare_columns(_subsample(real, max_rows, seed),
-                                   _subsample(synthetic, max_rows, seed), kinds, formats)
+        sampled = _prepare_columns(
+            _subsample(real, max_rows, seed), _subsample(synthetic, max_rows, seed), kinds, formats
+        )
     pairs = [_pair_score(c1, c2, kinds, sampled) for c1, c2 in itertools.combinations(kinds, 2)]
     shapes = _nanmean([c["score"] for c in columns])
     trends = _nanmean([p["score"] for p in pairs if p["counted"]])
     key = metadata.tables[name].primary_key
-    return {"column_shapes": shapes, "column_pair_trends": trends,
-            "score": _nanmean([shapes, trends]),
-            "rows_real": len(real), "rows_synthetic": len(synthetic), "primary_key": key,
-            "primary_key_uniqueness": None if key is None
-            else primary_key_uniqueness(synthetic[key]),
-            "real_primary_key_uniqueness": None if key is None
-            else primary_key_uniqueness(real[key]),
-            "columns": columns, "pairs": pairs}
+    return {
+        "column_shapes": shapes,
+        "column_pair_trends": trends,
+        "score": _nanmean([shapes, trends]),
+        "rows_real": len(real),
+        "rows_synthetic": len(synthetic),
+        "primary_key": key,
+        "primary_key_uniqueness": None if key is None else primary_key_uniqueness(synthetic[key]),
+        "real_primary_key_uniqueness": None if key is None else primary_key_uniqueness(real[key]),
+        "columns": columns,
+        "pairs": pairs,
+    }
 
 
-def _prepare_columns(real: pd.DataFrame, synthetic: pd.DataFrame, kinds: dict[str, str],
-                     formats: dict[str, str | None]) -> _PreparedColumns:
-    return {col: _prepare(real[col], synthetic[col], kind, formats.get(col))
-            for col, kind in kinds.items()}
+def _prepare_columns(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    kinds: dict[str, str],
+    formats: dict[str, str | None],
+) -> _PreparedColumns:
+    return {
+        col: _prepare(real[col], synthetic[col], kind, formats.get(col))
+        for col, kind in kinds.items()
+    }
 
 
 def _formats(columns: Mapping[str, ColumnMetadata]) -> dict[str, str | None]:
@@ -246,21 +312,32 @@ def primary_key_uniqueness(keys: pd.Series) -> float:
 # ---------------------------------------------------------------------- relationships
 
 
-def _relationship_breakdown(real: Mapping[str, pd.DataFrame],
-                            synthetic: Mapping[str, pd.DataFrame], metadata: Metadata,
-                            rel: Relationship, kinds: dict[str, dict[str, str]],
-                            max_rows: int, seed: int) -> dict[str, Any]:
+def _relationship_breakdown(
+    real: Mapping[str, pd.DataFrame],
+    synthetic: Mapping[str, pd.DataFrame],
+    metadata: Metadata,
+    rel: Relationship,
+    kinds: dict[str, dict[str, str]],
+    max_rows: int,
+    seed: int,
+) -> dict[str, Any]:
     """Cardinality, intertable pair trends and referential integrity of one foreign key.
 
     Keys that cannot be joined (e.g. text against numbers) leave the cardinality and the
     intertable trends NaN, with the reason in ``error``.
     """
-    sides = {side: (data[rel.parent_table][rel.parent_key], data[rel.child_table][rel.child_key])
-             for data, side in ((real, "real"), (synthetic, "synthetic"))}
+    sides = {
+        side: (data[rel.parent_table][rel.parent_key], data[rel.child_table][rel.child_key])
+        for data, side in ((real, "real"), (synthetic, "synthetic"))
+    }
     out: dict[str, Any] = {
-        "name": rel.name, **rel.to_dict(), "cardinality": math.nan,
-        "real_children_per_parent": math.nan, "synthetic_children_per_parent": math.nan,
-        "intertable_trends": math.nan, "pairs": [],
+        "name": rel.name,
+        **rel.to_dict(),
+        "cardinality": math.nan,
+        "real_children_per_parent": math.nan,
+        "synthetic_children_per_parent": math.nan,
+        "intertable_trends": math.nan,
+        "pairs": [],
         "referential_integrity": referential_integrity(*sides["synthetic"]),
         "real_referential_integrity": referential_integrity(*sides["real"]),
     }
@@ -275,7 +352,9 @@ def _relationship_breakdown(real: Mapping[str, pd.DataFrame],
         cardinality=ks_complement(counts_real.to_numpy(float), counts_synth.to_numpy(float)),
         real_children_per_parent=_mean(counts_real),
         synthetic_children_per_parent=_mean(counts_synth),
-        intertable_trends=_nanmean([p["score"] for p in pairs if p["counted"]]), pairs=pairs)
+        intertable_trends=_nanmean([p["score"] for p in pairs if p["counted"]]),
+        pairs=pairs,
+    )
     return out
 
 
@@ -290,9 +369,12 @@ def cardinality_distribution(parent_keys: pd.Series, child_keys: pd.Series) -> p
     return joined["children"].fillna(0).astype(float)
 
 
-def cardinality_similarity(real_parent_keys: pd.Series, real_child_keys: pd.Series,
-                           synthetic_parent_keys: pd.Series, synthetic_child_keys: pd.Series
-                           ) -> float:
+def cardinality_similarity(
+    real_parent_keys: pd.Series,
+    real_child_keys: pd.Series,
+    synthetic_parent_keys: pd.Series,
+    synthetic_child_keys: pd.Series,
+) -> float:
     """1 − the KS statistic of the real and synthetic children-per-parent distributions."""
     real_counts = cardinality_distribution(real_parent_keys, real_child_keys)
     synth_counts = cardinality_distribution(synthetic_parent_keys, synthetic_child_keys)
@@ -307,27 +389,46 @@ def referential_integrity(parent_keys: pd.Series, child_keys: pd.Series) -> floa
     return float(present.isin(parent_keys.dropna()).mean())
 
 
-def _intertable_pairs(real: Mapping[str, pd.DataFrame], synthetic: Mapping[str, pd.DataFrame],
-                      metadata: Metadata, rel: Relationship, kinds: dict[str, dict[str, str]],
-                      max_rows: int, seed: int) -> list[dict[str, Any]]:
+def _intertable_pairs(
+    real: Mapping[str, pd.DataFrame],
+    synthetic: Mapping[str, pd.DataFrame],
+    metadata: Metadata,
+    rel: Relationship,
+    kinds: dict[str, dict[str, str]],
+    max_rows: int,
+    seed: int,
+) -> list[dict[str, Any]]:
     """Pair scores of every parent column with every child column, on the joined rows."""
     parent_kinds, child_kinds = kinds[rel.parent_table], kinds[rel.child_table]
     if not parent_kinds or not child_kinds:
         return []
-    joined_kinds = {**{_joined(rel.parent_table, c): k for c, k in parent_kinds.items()},
-                    **{_joined(rel.child_table, c): k for c, k in child_kinds.items()}}
-    formats = {**{_joined(rel.parent_table, c): f
-                  for c, f in _formats(metadata.tables[rel.parent_table].columns).items()},
-               **{_joined(rel.child_table, c): f
-                  for c, f in _formats(metadata.tables[rel.child_table].columns).items()}}
+    joined_kinds = {
+        **{_joined(rel.parent_table, c): k for c, k in parent_kinds.items()},
+        **{_joined(rel.child_table, c): k for c, k in child_kinds.items()},
+    }
+    formats = {
+        **{
+            _joined(rel.parent_table, c): f
+            for c, f in _formats(metadata.tables[rel.parent_table].columns).items()
+        },
+        **{
+            _joined(rel.child_table, c): f
+            for c, f in _formats(metadata.tables[rel.child_table].columns).items()
+        },
+    }
     joined_real = _subsample(_denormalize(real, rel, parent_kinds, child_kinds), max_rows, seed)
-    joined_synth = _subsample(_denormalize(synthetic, rel, parent_kinds, child_kinds),
-                              max_rows, seed)
+    joined_synth = _subsample(
+        _denormalize(synthetic, rel, parent_kinds, child_kinds), max_rows, seed
+    )
     prepared = _prepare_columns(joined_real, joined_synth, joined_kinds, formats)
     pairs = []
     for parent_col, child_col in itertools.product(parent_kinds, child_kinds):
-        pair = _pair_score(_joined(rel.parent_table, parent_col),
-                           _joined(rel.child_table, child_col), joined_kinds, prepared)
+        pair = _pair_score(
+            _joined(rel.parent_table, parent_col),
+            _joined(rel.child_table, child_col),
+            joined_kinds,
+            prepared,
+        )
         pair.update(column_1=parent_col, column_2=child_col)
         pairs.append(pair)
     return pairs
@@ -337,15 +438,22 @@ def _joined(table: str, column: str) -> str:
     return f"{table}.{column}"
 
 
-def _denormalize(data: Mapping[str, pd.DataFrame], rel: Relationship,
-                 parent_kinds: dict[str, str], child_kinds: dict[str, str]) -> pd.DataFrame:
+def _denormalize(
+    data: Mapping[str, pd.DataFrame],
+    rel: Relationship,
+    parent_kinds: dict[str, str],
+    child_kinds: dict[str, str],
+) -> pd.DataFrame:
     """Each child row with its parent row's columns (inner join on the key)."""
-    child = data[rel.child_table][[rel.child_key, *child_kinds]].add_prefix(
-        f"{rel.child_table}.")
+    child = data[rel.child_table][[rel.child_key, *child_kinds]].add_prefix(f"{rel.child_table}.")
     parent = data[rel.parent_table][[rel.parent_key, *parent_kinds]].add_prefix(
-        f"{rel.parent_table}.")
-    return child.merge(parent, left_on=_joined(rel.child_table, rel.child_key),
-                       right_on=_joined(rel.parent_table, rel.parent_key))
+        f"{rel.parent_table}."
+    )
+    return child.merge(
+        parent,
+        left_on=_joined(rel.child_table, rel.child_key),
+        right_on=_joined(rel.parent_table, rel.parent_key),
+    )
 
 
 def _mean(values: pd.Series) -> float:
@@ -365,14 +473,23 @@ def sdmetrics_metadata(metadata: Metadata) -> dict[str, Any]:
     keys = key_columns(metadata)
     tables: dict[str, Any] = {}
     for name, table in metadata.tables.items():
-        spec: dict[str, Any] = {"columns": {col.name: _sdtype(col, col.name in keys[name])
-                                            for col in table.columns.values()}}
+        spec: dict[str, Any] = {
+            "columns": {
+                col.name: _sdtype(col, col.name in keys[name]) for col in table.columns.values()
+            }
+        }
         if table.primary_key:
             spec["primary_key"] = table.primary_key
         tables[name] = spec
-    relationships = [{"parent_table_name": r.parent_table, "parent_primary_key": r.parent_key,
-                      "child_table_name": r.child_table, "child_foreign_key": r.child_key}
-                     for r in metadata.relationships]
+    relationships = [
+        {
+            "parent_table_name": r.parent_table,
+            "parent_primary_key": r.parent_key,
+            "child_table_name": r.child_table,
+            "child_foreign_key": r.child_key,
+        }
+        for r in metadata.relationships
+    ]
     return {"tables": tables, "relationships": relationships}
 
 

@@ -44,8 +44,10 @@ VALUE_CONTAINMENT = 0.95  # the same for string columns whose names do not agree
 MIN_DISTINCT_VALUES = 2  # distinct child strings needed to match on values alone
 EXAMPLES = 5  # example values shown per problem
 ORPHAN_MODES = ("stop", "drop", "null")
-ORPHAN_FIX = ("pass --orphans drop to drop the orphan rows, or --orphans null to set their "
-              "foreign key to null")
+ORPHAN_FIX = (
+    "pass --orphans drop to drop the orphan rows, or --orphans null to set their "
+    "foreign key to null"
+)
 KEY_FIX = "dedupe the table or choose another primary key"
 # Key names too common to match on their own: orders.id is not customers.id.
 GENERIC_NAMES = frozenset({"id", "key", "code", "pk", "uuid", "name"})
@@ -55,8 +57,9 @@ _ID_SUFFIXES = ("id", "key", "code")
 # ---------------------------------------------------------------- reading
 
 
-def read_tables(source: str | Path, *, tables: list[str] | None = None
-                ) -> tuple[dict[str, pd.DataFrame], list[Relationship]]:
+def read_tables(
+    source: str | Path, *, tables: list[str] | None = None
+) -> tuple[dict[str, pd.DataFrame], list[Relationship]]:
     """Read the tables of a folder of files or of a database, with its declared foreign keys.
 
     A folder holds one file per table (``.csv``, ``.parquet``/``.pq``, ``.json``,
@@ -80,20 +83,25 @@ def _table_files(folder: Path) -> dict[str, Path]:
     if not folder.exists():
         raise DataReadError(f"cannot read {folder}: no such folder; check the path")
     if not folder.is_dir():
-        raise DataReadError(f"cannot read {folder}: not a folder; pass a folder holding one "
-                            "file per table, or a database URL")
+        raise DataReadError(
+            f"cannot read {folder}: not a folder; pass a folder holding one "
+            "file per table, or a database URL"
+        )
     files: dict[str, Path] = {}
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith(".") or \
-                path.suffix.lower() not in EXTENSIONS:
+        if not path.is_file() or path.name.startswith(".") or path.suffix.lower() not in EXTENSIONS:
             continue
         if path.stem in files:
-            raise DataReadError(f"cannot read {folder}: {files[path.stem].name} and {path.name} "
-                                f"both hold table '{path.stem}'; keep one of them")
+            raise DataReadError(
+                f"cannot read {folder}: {files[path.stem].name} and {path.name} "
+                f"both hold table '{path.stem}'; keep one of them"
+            )
         files[path.stem] = path
     if not files:
-        raise DataReadError(f"cannot read {folder}: it holds no table file; add one file per "
-                            f"table ending in {', '.join(EXTENSIONS)}")
+        raise DataReadError(
+            f"cannot read {folder}: it holds no table file; add one file per "
+            f"table ending in {', '.join(EXTENSIONS)}"
+        )
     return files
 
 
@@ -103,33 +111,45 @@ def _select(available: list[str], wanted: list[str] | None, where: str) -> list[
         return available
     missing = [name for name in wanted if name not in available]
     if missing:
-        raise DataReadError(f"cannot read {where}: no table {', '.join(map(repr, missing))} "
-                            f"(tables: {', '.join(available) or 'none'}); check the names")
+        raise DataReadError(
+            f"cannot read {where}: no table {', '.join(map(repr, missing))} "
+            f"(tables: {', '.join(available) or 'none'}); check the names"
+        )
     return list(dict.fromkeys(wanted))
 
 
-def _read_database(db_url: str, tables: list[str] | None
-                   ) -> tuple[dict[str, pd.DataFrame], list[Relationship]]:
+def _read_database(
+    db_url: str, tables: list[str] | None
+) -> tuple[dict[str, pd.DataFrame], list[Relationship]]:
     url = _database_url(db_url)
     where = display_url(url)
     try:
         engine = connect_engine(url)
     except (SQLAlchemyError, ImportError) as exc:
-        raise DataReadError(f"cannot connect to {where}: {_hide(db_message(exc), url)}; "
-                            "check the database URL and that its driver is installed") from exc
+        raise DataReadError(
+            f"cannot connect to {where}: {_hide(db_message(exc), url)}; "
+            "check the database URL and that its driver is installed"
+        ) from exc
     try:
         with engine.connect() as conn:
             inspector = sa.inspect(conn)
             names = _select(inspector.get_table_names(), tables, where)
             if not names:
-                raise DataReadError(f"cannot read {where}: the database holds no table; "
-                                    "check the URL names the right database")
-            relationships = [rel for name in names
-                             for rel in _foreign_keys(inspector.get_foreign_keys(name), name)
-                             if rel.parent_table in names]
+                raise DataReadError(
+                    f"cannot read {where}: the database holds no table; "
+                    "check the URL names the right database"
+                )
+            relationships = [
+                rel
+                for name in names
+                for rel in _foreign_keys(inspector.get_foreign_keys(name), name)
+                if rel.parent_table in names
+            ]
     except SQLAlchemyError as exc:
-        raise DataReadError(f"cannot connect to {where}: {_hide(db_message(exc), url)}; check "
-                            "the URL and that the database is running and reachable") from exc
+        raise DataReadError(
+            f"cannot connect to {where}: {_hide(db_message(exc), url)}; check "
+            "the URL and that the database is running and reachable"
+        ) from exc
     finally:
         engine.dispose()
     frames = {name: read_table(name, db_url=db_url).to_pandas() for name in names}
@@ -143,10 +163,15 @@ def _database_url(db_url: str) -> URL:
     except OutputError as exc:
         raise DataReadError(str(exc)) from exc
     database = url.database or ""
-    if url.get_backend_name() == "sqlite" and database not in ("", ":memory:") \
-            and not database.startswith("file:") and not Path(database).is_file():
-        raise DataReadError(f"cannot read {display_url(url)}: no such database file "
-                            f"{database}; check the path")
+    if (
+        url.get_backend_name() == "sqlite"
+        and database not in ("", ":memory:")
+        and not database.startswith("file:")
+        and not Path(database).is_file()
+    ):
+        raise DataReadError(
+            f"cannot read {display_url(url)}: no such database file {database}; check the path"
+        )
     return url
 
 
@@ -184,8 +209,9 @@ class _Match:
         return (not self.named, -self.containment)
 
 
-def detect_metadata(frames: Mapping[str, pd.DataFrame], *,
-                    declared: list[Relationship] | None = None) -> Metadata:
+def detect_metadata(
+    frames: Mapping[str, pd.DataFrame], *, declared: list[Relationship] | None = None
+) -> Metadata:
     """Detect each table's metadata and the primary and foreign keys between the tables.
 
     ``declared`` relationships (from the database or the user) are kept as they are, even
@@ -197,11 +223,13 @@ def detect_metadata(frames: Mapping[str, pd.DataFrame], *,
     tables = {name: TableMetadata.detect(frame, name) for name, frame in frames.items()}
     keys = {name: _key_candidates(frame) for name, frame in frames.items()}
     taken = {(r.child_table, r.child_key) for r in declared}
-    matches = [m for m in _matches(frames, keys)
-               if (m.rel.child_table, m.rel.child_key) not in taken]
+    matches = [
+        m for m in _matches(frames, keys) if (m.rel.child_table, m.rel.child_key) not in taken
+    ]
     chosen = _choose_keys(matches, declared, tables)
-    best = _best_per_column([m for m in matches
-                             if chosen.get(m.rel.parent_table) == m.rel.parent_key])
+    best = _best_per_column(
+        [m for m in matches if chosen.get(m.rel.parent_table) == m.rel.parent_key]
+    )
     relationships = list(declared)
     for match in sorted(best, key=_Match.rank):
         if not _closes_cycle(relationships, match.rel):
@@ -212,8 +240,9 @@ def detect_metadata(frames: Mapping[str, pd.DataFrame], *,
 
 def _value_type(values: pd.Series) -> str | None:
     """``"str"`` or ``"int"`` for strings or integers (integral floats count), else None."""
-    if pd.api.types.is_bool_dtype(values.dtype) or \
-            pd.api.types.is_datetime64_any_dtype(values.dtype):
+    if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_datetime64_any_dtype(
+        values.dtype
+    ):
         return None
     if isinstance(values.dtype, pd.CategoricalDtype):
         values = values.astype(values.dtype.categories.dtype)
@@ -232,8 +261,9 @@ def _key_candidates(frame: pd.DataFrame) -> dict[str, str]:
     return {c: kind for c, kind in types.items() if kind in ("str", "int") and is_key(frame[c])}
 
 
-def _matches(frames: Mapping[str, pd.DataFrame],
-             keys: Mapping[str, dict[str, str]]) -> list[_Match]:
+def _matches(
+    frames: Mapping[str, pd.DataFrame], keys: Mapping[str, dict[str, str]]
+) -> list[_Match]:
     """Every (child column, parent key) pair that passes the detection rule."""
     out = []
     for child, frame in frames.items():
@@ -251,8 +281,9 @@ def _matches(frames: Mapping[str, pd.DataFrame],
     return out
 
 
-def _match(rel: Relationship, kind: str, key_kind: str, values: pd.Series,
-           keys: pd.Series) -> _Match | None:
+def _match(
+    rel: Relationship, kind: str, key_kind: str, values: pd.Series, keys: pd.Series
+) -> _Match | None:
     """``rel`` as a match when the child's distinct ``values`` fit the parent ``keys``."""
     if (kind == "str") != (key_kind == "str"):
         return None
@@ -260,8 +291,11 @@ def _match(rel: Relationship, kind: str, key_kind: str, values: pd.Series,
     if not named and (kind != "str" or len(values) < MIN_DISTINCT_VALUES):
         return None
     share = float(values.isin(keys).mean())
-    return _Match(rel, named, share) \
-        if share >= (NAME_CONTAINMENT if named else VALUE_CONTAINMENT) else None
+    return (
+        _Match(rel, named, share)
+        if share >= (NAME_CONTAINMENT if named else VALUE_CONTAINMENT)
+        else None
+    )
 
 
 def names_agree(column: str, parent_table: str, parent_key: str) -> bool:
@@ -276,8 +310,9 @@ def names_agree(column: str, parent_table: str, parent_key: str) -> bool:
         return True
     prefixes = {_norm(parent_table), _norm(singular(parent_table))}
     suffixes = {key, *_ID_SUFFIXES}
-    return child == _norm(singular(parent_table)) or \
-        any(child == prefix + suffix for prefix in prefixes for suffix in suffixes)
+    return child == _norm(singular(parent_table)) or any(
+        child == prefix + suffix for prefix in prefixes for suffix in suffixes
+    )
 
 
 def singular(name: str) -> str:
@@ -296,8 +331,9 @@ def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _choose_keys(matches: list[_Match], declared: list[Relationship],
-                 tables: Mapping[str, TableMetadata]) -> dict[str, str]:
+def _choose_keys(
+    matches: list[_Match], declared: list[Relationship], tables: Mapping[str, TableMetadata]
+) -> dict[str, str]:
     """The key each parent table is referred to by: declared first, else the most referred.
 
     Ties go to the key with more name matches, then the detected primary key, then the
@@ -352,16 +388,19 @@ def _mark(tables: Mapping[str, TableMetadata], relationships: list[Relationship]
             child.columns[rel.child_key].kind = "id"
 
 
-def _sorted(relationships: list[Relationship],
-            frames: Mapping[str, pd.DataFrame]) -> list[Relationship]:
+def _sorted(
+    relationships: list[Relationship], frames: Mapping[str, pd.DataFrame]
+) -> list[Relationship]:
     """Relationships by child table (in the given order), then child column position."""
     order = list(frames)
 
     def position(rel: Relationship) -> tuple[int, int]:
         frame = frames.get(rel.child_table)
         columns = [str(c) for c in frame.columns] if frame is not None else []
-        return (order.index(rel.child_table) if rel.child_table in order else len(order),
-                columns.index(rel.child_key) if rel.child_key in columns else len(columns))
+        return (
+            order.index(rel.child_table) if rel.child_table in order else len(order),
+            columns.index(rel.child_key) if rel.child_key in columns else len(columns),
+        )
 
     return sorted(relationships, key=position)
 
@@ -385,14 +424,21 @@ class OrphanCheck:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-compatible)."""
-        return {"relationship": self.relationship.name, **self.relationship.to_dict(),
-                "orphan_rows": self.rows, "checked_rows": self.checked,
-                "share": self.share, "examples": self.examples}
+        return {
+            "relationship": self.relationship.name,
+            **self.relationship.to_dict(),
+            "orphan_rows": self.rows,
+            "checked_rows": self.checked,
+            "share": self.share,
+            "examples": self.examples,
+        }
 
     def describe(self) -> str:
         """One line for users."""
-        return (f"{self.relationship.name}: {self.rows:,} orphan row(s) ({self.share:.1%} of "
-                f"{self.checked:,} with a key), e.g. {_examples(self.examples)}")
+        return (
+            f"{self.relationship.name}: {self.rows:,} orphan row(s) ({self.share:.1%} of "
+            f"{self.checked:,} with a key), e.g. {_examples(self.examples)}"
+        )
 
 
 @dataclass(frozen=True)
@@ -412,8 +458,13 @@ class KeyCheck:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-compatible)."""
-        return {"table": self.table, "key": self.key, "duplicates": self.duplicates,
-                "nulls": self.nulls, "examples": self.examples}
+        return {
+            "table": self.table,
+            "key": self.key,
+            "duplicates": self.duplicates,
+            "nulls": self.nulls,
+            "examples": self.examples,
+        }
 
     def describe(self) -> str:
         """One line for users."""
@@ -436,25 +487,37 @@ class IntegrityReport:
     @property
     def ok(self) -> bool:
         """True when there are no orphans, no bad primary keys and no schema problems."""
-        return not self.problems and all(k.ok for k in self.keys) \
+        return (
+            not self.problems
+            and all(k.ok for k in self.keys)
             and not any(o.rows for o in self.orphans)
+        )
 
     def findings(self) -> list[str]:
         """One line per problem found."""
-        return [*self.problems, *(k.describe() for k in self.keys if not k.ok),
-                *(o.describe() for o in self.orphans if o.rows)]
+        return [
+            *self.problems,
+            *(k.describe() for k in self.keys if not k.ok),
+            *(o.describe() for o in self.orphans if o.rows),
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-compatible)."""
-        return {"ok": self.ok, "orphans": [o.to_dict() for o in self.orphans],
-                "keys": [k.to_dict() for k in self.keys], "problems": list(self.problems)}
+        return {
+            "ok": self.ok,
+            "orphans": [o.to_dict() for o in self.orphans],
+            "keys": [k.to_dict() for k in self.keys],
+            "problems": list(self.problems),
+        }
 
     def summary(self) -> str:
         """Text for the CLI: the problems, or what was checked."""
         found = self.findings()
         if not found:
-            return (f"integrity ok: {len(self.orphans)} relationship(s) and "
-                    f"{len(self.keys)} primary key(s) checked")
+            return (
+                f"integrity ok: {len(self.orphans)} relationship(s) and "
+                f"{len(self.keys)} primary key(s) checked"
+            )
         head = f"{len(found)} integrity problem{'s' if len(found) != 1 else ''}:"
         return "\n".join([head, *(f"  - {line}" for line in found)])
 
@@ -464,41 +527,49 @@ def check_integrity(frames: Mapping[str, pd.DataFrame], metadata: Metadata) -> I
     report = IntegrityReport(problems=[*metadata.problems(), *_missing(frames, metadata)])
     for name, table in metadata.tables.items():
         frame = frames.get(name)
-        if table.primary_key is not None and frame is not None \
-                and table.primary_key in frame.columns:
+        if (
+            table.primary_key is not None
+            and frame is not None
+            and table.primary_key in frame.columns
+        ):
             report.keys.append(_key_check(name, table.primary_key, frame[table.primary_key]))
     for rel in metadata.relationships:
         if _usable(frames, rel):
             child = frames[rel.child_table][rel.child_key]
             mask = _orphan_mask(child, frames[rel.parent_table][rel.parent_key])
-            report.orphans.append(OrphanCheck(rel, int(mask.sum()), int(child.notna().sum()),
-                                              _first_values(child[mask])))
+            report.orphans.append(
+                OrphanCheck(
+                    rel, int(mask.sum()), int(child.notna().sum()), _first_values(child[mask])
+                )
+            )
     return report
 
 
 def _missing(frames: Mapping[str, pd.DataFrame], metadata: Metadata) -> list[str]:
     """Tables and key columns the metadata names but the data lacks."""
-    out = [f"table '{name}' is in the metadata but not in the data; pass its data"
-           for name in metadata.tables if name not in frames]
+    out = [
+        f"table '{name}' is in the metadata but not in the data; pass its data"
+        for name in metadata.tables
+        if name not in frames
+    ]
     for rel in metadata.relationships:
-        for table, column in ((rel.parent_table, rel.parent_key),
-                              (rel.child_table, rel.child_key)):
+        for table, column in ((rel.parent_table, rel.parent_key), (rel.child_table, rel.child_key)):
             if table in frames and column not in frames[table].columns:
                 out.append(f"{rel.name}: the data of table '{table}' has no column '{column}'")
     return list(dict.fromkeys(out))
 
 
 def _usable(frames: Mapping[str, pd.DataFrame], rel: Relationship) -> bool:
-    return all(table in frames and column in frames[table].columns
-               for table, column in ((rel.parent_table, rel.parent_key),
-                                     (rel.child_table, rel.child_key)))
+    return all(
+        table in frames and column in frames[table].columns
+        for table, column in ((rel.parent_table, rel.parent_key), (rel.child_table, rel.child_key))
+    )
 
 
 def _key_check(table: str, key: str, values: pd.Series) -> KeyCheck:
     present = values.dropna()
     repeated = present[present.duplicated()]
-    return KeyCheck(table, key, len(repeated), int(values.isna().sum()),
-                    _first_values(repeated))
+    return KeyCheck(table, key, len(repeated), int(values.isna().sum()), _first_values(repeated))
 
 
 def _orphan_mask(child: pd.Series, parent: pd.Series) -> pd.Series:
@@ -518,8 +589,9 @@ def _examples(values: list[Any]) -> str:
 # ---------------------------------------------------------------- repair
 
 
-def resolve_orphans(frames: Mapping[str, pd.DataFrame], metadata: Metadata,
-                    how: str) -> dict[str, pd.DataFrame]:
+def resolve_orphans(
+    frames: Mapping[str, pd.DataFrame], metadata: Metadata, how: str
+) -> dict[str, pd.DataFrame]:
     """Deal with orphan child rows: ``"stop"``, ``"drop"`` them or ``"null"`` their key.
 
     ``"stop"`` raises DataReadError when there are orphans; ``"drop"`` drops orphan rows,
@@ -529,8 +601,10 @@ def resolve_orphans(frames: Mapping[str, pd.DataFrame], metadata: Metadata,
     input frames are never modified; tables without change are returned as they are.
     """
     if how not in ORPHAN_MODES:
-        raise ValueError(f"The 'how' parameter of resolve_orphans must be one of "
-                         f"{', '.join(map(repr, ORPHAN_MODES))}. Got {how!r} instead.")
+        raise ValueError(
+            f"The 'how' parameter of resolve_orphans must be one of "
+            f"{', '.join(map(repr, ORPHAN_MODES))}. Got {how!r} instead."
+        )
     report = check_integrity(frames, metadata)
     _raise_on_schema(report)
     out = dict(frames)
@@ -548,9 +622,11 @@ def resolve_orphans(frames: Mapping[str, pd.DataFrame], metadata: Metadata,
 def _raise_on_schema(report: IntegrityReport) -> None:
     """Raise DataReadError for schema problems and duplicate or null primary keys."""
     if report.problems:
-        raise DataReadError("the relationships do not fit the tables:\n"
-                            + "\n".join(f"  - {p}" for p in report.problems)
-                            + "\nfix or drop these relationships")
+        raise DataReadError(
+            "the relationships do not fit the tables:\n"
+            + "\n".join(f"  - {p}" for p in report.problems)
+            + "\nfix or drop these relationships"
+        )
     bad = [k.describe() for k in report.keys if not k.ok]
     if bad:
         raise DataReadError("\n".join(bad) + f"; {KEY_FIX}")
@@ -560,8 +636,9 @@ def _null_orphans(frames: dict[str, pd.DataFrame], rel: Relationship) -> None:
     child = frames[rel.child_table]
     values = child[rel.child_key]
     mask = _orphan_mask(values, frames[rel.parent_table][rel.parent_key])
-    if pd.api.types.is_integer_dtype(values.dtype) and \
-            not isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
+    if pd.api.types.is_integer_dtype(values.dtype) and not isinstance(
+        values.dtype, pd.api.extensions.ExtensionDtype
+    ):
         values = values.astype("Int64")
     nulled = values.mask(mask, None) if values.dtype == object else values.mask(mask)
     frames[rel.child_table] = child.assign(**{rel.child_key: nulled})
@@ -591,8 +668,11 @@ def describe(metadata: Metadata) -> str:
     for name, table in metadata.tables.items():
         key = f"primary key {table.primary_key}" if table.primary_key else "no primary key"
         lines.append(f"  {name:<{width}}  {key}")
-    lines.append(f"{len(metadata.relationships)} relationship(s):" if metadata.relationships
-                 else "no relationships")
+    lines.append(
+        f"{len(metadata.relationships)} relationship(s):"
+        if metadata.relationships
+        else "no relationships"
+    )
     lines += [f"  {rel.name}" for rel in metadata.relationships]
     problems = metadata.problems()
     if problems:

@@ -22,9 +22,17 @@ LABEL_CHARS = 24
 RULE_ITEMS = 12
 
 _KIND_COLORS = {
-    "numerical": "#2563eb", "categorical": "#7c3aed", "boolean": "#0891b2",
-    "datetime": "#059669", "date_string": "#059669", "id": "#64748b", "text": "#b45309",
-    "email": "#db2777", "phone": "#db2777", "url": "#db2777", "uuid": "#64748b",
+    "numerical": "#2563eb",
+    "categorical": "#7c3aed",
+    "boolean": "#0891b2",
+    "datetime": "#059669",
+    "date_string": "#059669",
+    "id": "#64748b",
+    "text": "#b45309",
+    "email": "#db2777",
+    "phone": "#db2777",
+    "url": "#db2777",
+    "uuid": "#64748b",
     "postal_code": "#db2777",
 }
 
@@ -108,7 +116,8 @@ def render_profile(profile: Profile) -> str:
         f"<style>{_CSS}</style></head><body><main>",
         f"<h1>Profile of {esc(profile.table)}</h1>",
         f'<p class="sub">{esc(profile.sample_note)}'
-        + (f" &middot; source: {esc(profile.source)}" if profile.source else "") + "</p>",
+        + (f" &middot; source: {esc(profile.source)}" if profile.source else "")
+        + "</p>",
         _summary(profile),
         _warnings(profile),
         "<h2>Columns</h2>",
@@ -136,14 +145,19 @@ def _summary(profile: Profile) -> str:
         ("primary key", profile.primary_key or "none found"),
     ]
     out = ['<section class="tiles">']
-    out += [f'<div class="tile"><div class="v">{esc(v)}</div><div class="k">{esc(k)}</div></div>'
-            for k, v in tiles]
+    out += [
+        f'<div class="tile"><div class="v">{esc(v)}</div><div class="k">{esc(k)}</div></div>'
+        for k, v in tiles
+    ]
     out.append("</section>")
     kinds: dict[str, int] = {}
     for col in profile.columns:
         kinds[col.kind] = kinds.get(col.kind, 0) + 1
-    chips = "".join(f'<span class="chip" style="background:{_KIND_COLORS.get(k, "#6b7280")}">'
-                    f"{esc(k)} &times; {n}</span>" for k, n in kinds.items())
+    chips = "".join(
+        f'<span class="chip" style="background:{_KIND_COLORS.get(k, "#6b7280")}">'
+        f"{esc(k)} &times; {n}</span>"
+        for k, n in kinds.items()
+    )
     out.append(f'<div class="chips">{chips}</div>')
     return "\n".join(out)
 
@@ -156,8 +170,10 @@ def _warnings(profile: Profile) -> str:
 
 
 def _kind_badge(kind: str) -> str:
-    return (f'<span class="badge" style="background:{_KIND_COLORS.get(kind, "#6b7280")}">'
-            f"{esc(kind)}</span>")
+    return (
+        f'<span class="badge" style="background:{_KIND_COLORS.get(kind, "#6b7280")}">'
+        f"{esc(kind)}</span>"
+    )
 
 
 def _overview(profile: Profile) -> str:
@@ -169,17 +185,22 @@ def _overview(profile: Profile) -> str:
             f"<td>{_kind_badge(col.kind)}{_pii_badge(col)}</td>"
             f"<td><code>{esc(col.dtype)}</code></td>"
             f'<td class="num">{col.null_share:.1%}</td><td class="num">{col.distinct:,}</td>'
-            f"<td>{'yes' if col.unique else ''}</td><td>{esc(_rule_name(col.rule))}</td></tr>")
-    head = ("<tr><th>column</th><th>kind</th><th>type</th><th class=\"num\">nulls</th>"
-            "<th class=\"num\">distinct</th><th>unique</th><th>rule</th></tr>")
+            f"<td>{'yes' if col.unique else ''}</td><td>{esc(_rule_name(col.rule))}</td></tr>"
+        )
+    head = (
+        '<tr><th>column</th><th>kind</th><th>type</th><th class="num">nulls</th>'
+        '<th class="num">distinct</th><th>unique</th><th>rule</th></tr>'
+    )
     return f'<div class="overview"><table>{head}{"".join(rows)}</table></div>'
 
 
 def _pii_badge(col: ColumnProfile) -> str:
     if not col.pii:
         return ""
-    return (f' <span class="badge" style="background:#b91c1c" title="personal data: '
-            f'regenerated or masked, never copied">PII: {esc(col.pii)}</span>')
+    return (
+        f' <span class="badge" style="background:#b91c1c" title="personal data: '
+        f'regenerated or masked, never copied">PII: {esc(col.pii)}</span>'
+    )
 
 
 def _rule_name(rule: dict[str, Any] | None) -> str:
@@ -210,7 +231,8 @@ def _card(index: int, col: ColumnProfile, profile: Profile) -> str:
         badges.append('<span class="badge plain">key candidate</span>')
     stats: list[tuple[str, Any]] = [
         ("nulls", f"{col.nulls:,} ({col.null_share:.1%})"),
-        ("distinct", col.distinct), ("unique", col.unique),
+        ("distinct", col.distinct),
+        ("unique", col.unique),
     ]
     for label in ("min", "max", "mean", "std"):
         if getattr(col, label) is not None:
@@ -220,20 +242,25 @@ def _card(index: int, col: ColumnProfile, profile: Profile) -> str:
             stats.append((label, value))
     if col.format:
         stats.append(("format", col.format))
-    table = "".join(f'<div class="kv"><span>{esc(k)}</span><span>{esc(_fmt(v))}</span></div>'
-                    for k, v in stats)
+    table = "".join(
+        f'<div class="kv"><span>{esc(k)}</span><span>{esc(_fmt(v))}</span></div>' for k, v in stats
+    )
     chart, caption = _chart(col)
     extra = []
     if col.pattern:
         extra.append(f'<div class="label">shape</div><pre>{esc(col.pattern)}</pre>')
     if col.hidden and col.top_values:
         counts = ", ".join(f"{t['count']:,}" for t in col.top_values[:5])
-        extra.append(f'<div class="label">most frequent values occur {esc(counts)} times '
-                     "(values withheld)</div>")
+        extra.append(
+            f'<div class="label">most frequent values occur {esc(counts)} times '
+            "(values withheld)</div>"
+        )
     extra.append(f'<div class="label">rule</div><pre>{esc(_rule_text(col.rule))}</pre>')
-    return (f'<article class="card" id="col-{index}"><header><h3>{esc(col.name)}</h3>'
-            f"{''.join(badges)}</header>{chart}<p class=\"caption\">{esc(caption)}</p>"
-            f'<div class="stats">{table}</div>{"".join(extra)}</article>')
+    return (
+        f'<article class="card" id="col-{index}"><header><h3>{esc(col.name)}</h3>'
+        f'{"".join(badges)}</header>{chart}<p class="caption">{esc(caption)}</p>'
+        f'<div class="stats">{table}</div>{"".join(extra)}</article>'
+    )
 
 
 def _rule_text(rule: dict[str, Any] | None) -> str:
@@ -249,26 +276,34 @@ def _rule_text(rule: dict[str, Any] | None) -> str:
 
 def _chart(col: ColumnProfile) -> tuple[str, str]:
     hist = col.histogram
-    if hist and hist.get("counts") and (col.hidden or col.kind not in ("categorical",
-                                                                        "boolean")):
-        caption = ("value lengths (values withheld)" if hist.get("of") == "length"
-                   else "distribution of values")
-        return histogram_svg(hist["edges"], hist["counts"], lengths=hist.get("of") == "length"), \
-            caption
+    if hist and hist.get("counts") and (col.hidden or col.kind not in ("categorical", "boolean")):
+        caption = (
+            "value lengths (values withheld)"
+            if hist.get("of") == "length"
+            else "distribution of values"
+        )
+        return histogram_svg(
+            hist["edges"], hist["counts"], lengths=hist.get("of") == "length"
+        ), caption
     if col.top_values and not col.hidden:
         shown = len(col.top_values)
-        caption = (f"top {shown} of {col.distinct:,} values" if col.distinct > shown
-                   else f"all {col.distinct:,} values")
+        caption = (
+            f"top {shown} of {col.distinct:,} values"
+            if col.distinct > shown
+            else f"all {col.distinct:,} values"
+        )
         return bars_svg(col.top_values), caption
     return empty_svg("no values"), "no values to chart"
 
 
 def empty_svg(text: str) -> str:
     """A placeholder chart."""
-    return (f'<svg viewBox="0 0 {CHART_WIDTH} 60" width="{CHART_WIDTH}" height="60" '
-            f'role="img" aria-label="{esc(text)}"><rect x="0" y="0" width="{CHART_WIDTH}" '
-            f'height="60" fill="#f6f8fa" rx="6"/><text x="{CHART_WIDTH // 2}" y="34" '
-            f'text-anchor="middle">{esc(text)}</text></svg>')
+    return (
+        f'<svg viewBox="0 0 {CHART_WIDTH} 60" width="{CHART_WIDTH}" height="60" '
+        f'role="img" aria-label="{esc(text)}"><rect x="0" y="0" width="{CHART_WIDTH}" '
+        f'height="60" fill="#f6f8fa" rx="6"/><text x="{CHART_WIDTH // 2}" y="34" '
+        f'text-anchor="middle">{esc(text)}</text></svg>'
+    )
 
 
 def _axis_label(value: Any, lengths: bool) -> str:
@@ -307,24 +342,34 @@ def histogram_svg(edges: list[Any], counts: list[int], lengths: bool = False) ->
         label = f"{_axis_label(edges[i], lengths)} – {_axis_label(edges[i + 1], lengths)}"
         if lengths:
             label = f"length {_axis_label(edges[i], True)}"
-        bars.append(f'<rect class="bar" x="{x:.1f}" y="{top + plot_h - h:.1f}" '
-                    f'width="{max(step - gap, 0.5):.1f}" height="{max(h, 0):.1f}">'
-                    f"<title>{esc(label)}: {count:,}</title></rect>")
-    axis = (f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{width - right}" '
-            f'y2="{top + plot_h}"/><line class="axis" x1="{left}" y1="{top}" x2="{left}" '
-            f'y2="{top + plot_h}"/>')
+        bars.append(
+            f'<rect class="bar" x="{x:.1f}" y="{top + plot_h - h:.1f}" '
+            f'width="{max(step - gap, 0.5):.1f}" height="{max(h, 0):.1f}">'
+            f"<title>{esc(label)}: {count:,}</title></rect>"
+        )
+    axis = (
+        f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{width - right}" '
+        f'y2="{top + plot_h}"/><line class="axis" x1="{left}" y1="{top}" x2="{left}" '
+        f'y2="{top + plot_h}"/>'
+    )
     first = _axis_label(edges[0], lengths)
     last = _axis_label(edges[-1], lengths) if not lengths else _axis_label(edges[-2], True)
-    labels = (f'<text x="{left}" y="{height - 6}">{esc(first)}</text>'
-              f'<text x="{width - right}" y="{height - 6}" text-anchor="end">{esc(last)}</text>'
-              f'<text x="{left - 4}" y="{top + 9}" text-anchor="end">{_compact(peak)}</text>'
-              f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end">0</text>')
+    labels = (
+        f'<text x="{left}" y="{height - 6}">{esc(first)}</text>'
+        f'<text x="{width - right}" y="{height - 6}" text-anchor="end">{esc(last)}</text>'
+        f'<text x="{left - 4}" y="{top + 9}" text-anchor="end">{_compact(peak)}</text>'
+        f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end">0</text>'
+    )
     if n >= 4:
         middle = _axis_label(edges[n // 2], lengths)
-        labels += (f'<text x="{left + (n // 2) * step:.1f}" y="{height - 6}" '
-                   f'text-anchor="middle">{esc(middle)}</text>')
-    return (f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-            f'aria-label="histogram">{axis}{"".join(bars)}{labels}</svg>')
+        labels += (
+            f'<text x="{left + (n // 2) * step:.1f}" y="{height - 6}" '
+            f'text-anchor="middle">{esc(middle)}</text>'
+        )
+    return (
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="histogram">{axis}{"".join(bars)}{labels}</svg>'
+    )
 
 
 def bars_svg(top_values: list[dict[str, Any]]) -> str:
@@ -345,6 +390,9 @@ def bars_svg(top_values: list[dict[str, Any]]) -> str:
             f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{BAR_ROW - 6}"'
             f' rx="2"><title>{esc(text)}: {int(item["count"]):,}</title></rect>'
             f'<text x="{label_w + w + 5:.1f}" y="{y + 15}">{int(item["count"]):,} '
-            f'({float(item["share"]):.1%})</text>')
-    return (f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-            f'aria-label="top values">{"".join(rows)}</svg>')
+            f"({float(item['share']):.1%})</text>"
+        )
+    return (
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="top values">{"".join(rows)}</svg>'
+    )

@@ -84,21 +84,28 @@ def masking_secret() -> bytes:
     value = os.environ.get(MASKING_SECRET_VAR, "")
     if not value:
         key, _ = KeyFile(
-            _secret_file(MASKING_SECRET_FILE_VAR, "masking.key"), "the masking secret",
+            _secret_file(MASKING_SECRET_FILE_VAR, "masking.key"),
+            "the masking secret",
             fix=f"set {MASKING_SECRET_FILE_VAR} to the file, or set {MASKING_SECRET_VAR}",
             notice="keep it and back it up: the same secret gives the same masked values "
-                   "across runs, so masked keys still join", level=logging.WARNING,
+            "across runs, so masked keys still join",
+            level=logging.WARNING,
         ).read(create=True)
         assert key is not None
         return key
     if len(value) < MIN_SECRET_LENGTH:
-        raise ConfigError([Problem(
-            MASKING_SECRET_VAR,
-            f"{MASKING_SECRET_VAR} is shorter than {MIN_SECRET_LENGTH} characters; the "
-            "'hash' and 'fake' operators need a long secret key",
-            f"set {MASKING_SECRET_VAR} to a long random string, e.g. the output of "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`, or unset it "
-            "to use a generated one")])
+        raise ConfigError(
+            [
+                Problem(
+                    MASKING_SECRET_VAR,
+                    f"{MASKING_SECRET_VAR} is shorter than {MIN_SECRET_LENGTH} characters; the "
+                    "'hash' and 'fake' operators need a long secret key",
+                    f"set {MASKING_SECRET_VAR} to a long random string, e.g. the output of "
+                    "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`, or unset it "
+                    "to use a generated one",
+                )
+            ]
+        )
     return value.encode("utf-8")
 
 
@@ -117,11 +124,13 @@ def encryption_key() -> bytes:
     if not value:
         path = _secret_file(ENCRYPTION_KEY_FILE_VAR, "encryption.key")
         text, _ = KeyFile(
-            path, "the encryption key",
+            path,
+            "the encryption key",
             fix=f"set {ENCRYPTION_KEY_FILE_VAR} to the file, or set {ENCRYPTION_KEY_VAR}",
             notice="keep it and back it up: encrypted values cannot be decrypted without it",
             make=lambda: base64.b64encode(os.urandom(64)).decode("ascii"),
-            level=logging.WARNING).read(create=True)
+            level=logging.WARNING,
+        ).read(create=True)
         assert text is not None
         value, where = text.decode("ascii", errors="replace"), str(path)
     key, problem = decode_encryption_key(value, where)
@@ -130,24 +139,29 @@ def encryption_key() -> bytes:
     return key
 
 
-def decode_encryption_key(value: str,
-                          where: str = ENCRYPTION_KEY_VAR) -> tuple[bytes, Problem | None]:
+def decode_encryption_key(
+    value: str, where: str = ENCRYPTION_KEY_VAR
+) -> tuple[bytes, Problem | None]:
     """Decode a base64 AES-SIV key: ``(key, None)``, or ``(b"", problem)`` when invalid."""
-    fix = ("generate a key with `python -c 'import base64, os; "
-           "print(base64.b64encode(os.urandom(64)).decode())'` and keep it safe")
+    fix = (
+        "generate a key with `python -c 'import base64, os; "
+        "print(base64.b64encode(os.urandom(64)).decode())'` and keep it safe"
+    )
     text = value.strip()
     if not text:
         return b"", Problem(where, f"{where} is not set; 'encrypt' and 'decrypt' need a key", fix)
     urlsafe = "-" in text or "_" in text
     try:
-        key = base64.b64decode(text + "=" * (-len(text) % 4),
-                               altchars=b"-_" if urlsafe else None, validate=True)
+        key = base64.b64decode(
+            text + "=" * (-len(text) % 4), altchars=b"-_" if urlsafe else None, validate=True
+        )
     except (binascii.Error, ValueError):
         return b"", Problem(where, f"{where} is not valid base64", fix)
     if len(key) not in ENCRYPTION_KEY_SIZES:
         sizes = ", ".join(map(str, ENCRYPTION_KEY_SIZES))
-        return b"", Problem(where, f"{where} decodes to {len(key)} bytes; an AES-SIV key has "
-                                   f"{sizes} bytes", fix)
+        return b"", Problem(
+            where, f"{where} decodes to {len(key)} bytes; an AES-SIV key has {sizes} bytes", fix
+        )
     return key, None
 
 
@@ -194,8 +208,9 @@ MAX_ACTIVE_JOBS_PER_PROJECT_VAR = "SYNDATA_MAX_ACTIVE_JOBS_PER_PROJECT"
 MAX_ACTIVE_JOBS_PER_KEY_VAR = "SYNDATA_MAX_ACTIVE_JOBS_PER_KEY"
 
 
-def whole_number_setting(var: str, default: int, fix: str, *, lo: int = 1,
-                         hi: int | None = None) -> int:
+def whole_number_setting(
+    var: str, default: int, fix: str, *, lo: int = 1, hi: int | None = None
+) -> int:
     """The whole number in ``var`` (``default`` when unset), from ``lo`` to ``hi``.
 
     Raises ConfigError naming the variable, with ``fix`` as the way out, otherwise.
@@ -209,8 +224,7 @@ def whole_number_setting(var: str, default: int, fix: str, *, lo: int = 1,
         value = lo - 1
     if value < lo or (hi is not None and value > hi):
         span = f"from {lo} to {hi}" if hi is not None else f"of at least {lo}"
-        raise ConfigError([Problem(var, f"{var}={raw[:40]!r} is not a whole number {span}",
-                                   fix)])
+        raise ConfigError([Problem(var, f"{var}={raw[:40]!r} is not a whole number {span}", fix)])
     return value
 
 
@@ -250,11 +264,16 @@ def rule_plugins() -> dict[str, str]:
             continue
         name, sep, target = (s.strip() for s in item.partition("="))
         if not sep or not _PLUGIN_NAME.fullmatch(name) or not _PLUGIN_TARGET.fullmatch(target):
-            raise ConfigError([Problem(
-                RULE_PLUGINS_VAR,
-                f"{RULE_PLUGINS_VAR} entry {item[:80]!r} is not name=package.module:Class",
-                f"set {RULE_PLUGINS_VAR} to comma-separated entries such as "
-                "'sku=mypkg.rules:SkuRule' (a name of letters, digits, '_' or '-')")])
+            raise ConfigError(
+                [
+                    Problem(
+                        RULE_PLUGINS_VAR,
+                        f"{RULE_PLUGINS_VAR} entry {item[:80]!r} is not name=package.module:Class",
+                        f"set {RULE_PLUGINS_VAR} to comma-separated entries such as "
+                        "'sku=mypkg.rules:SkuRule' (a name of letters, digits, '_' or '-')",
+                    )
+                ]
+            )
         plugins[name] = target
     return plugins
 
@@ -282,9 +301,15 @@ def _limit(var: str, default: float, kind: type[int] | type[float]) -> float:
     except ValueError:
         value = 0
     if not value > 0 or value != value or value == float("inf"):
-        raise ConfigError([Problem(var, f"{var} must be a positive number, got {raw[:40]!r}",
-                                   f"set {var} to a positive number, or unset it for "
-                                   f"the default ({default:,})")])
+        raise ConfigError(
+            [
+                Problem(
+                    var,
+                    f"{var} must be a positive number, got {raw[:40]!r}",
+                    f"set {var} to a positive number, or unset it for the default ({default:,})",
+                )
+            ]
+        )
     return value
 
 
@@ -319,14 +344,17 @@ def max_tables() -> int:
 
 def over_limit(path: str, what: str, value: float, limit: float, var: str) -> Problem:
     """The problem of ``value`` above ``limit``: names the limit and how to raise it."""
+
     def text(number: float) -> str:
         if float(number).is_integer() and abs(number) < 1e18:
             return f"{int(number):,}"
         return f"{number:g}"
 
-    return Problem(path, f"{what} {text(value)} is over the limit of {text(limit)} ({var})",
-                   f"ask for at most {text(limit)}, or have an admin raise the limit by "
-                   f"setting {var}")
+    return Problem(
+        path,
+        f"{what} {text(value)} is over the limit of {text(limit)} ({var})",
+        f"ask for at most {text(limit)}, or have an admin raise the limit by setting {var}",
+    )
 
 
 # --------------------------------------------------------------------------- audit
@@ -365,9 +393,14 @@ def audit_login_window() -> float:
     except ValueError:
         value = float("nan")
     if not 1 <= value <= 86400:  # also refuses NaN
-        raise ConfigError([Problem(
-            AUDIT_LOGIN_WINDOW_VAR,
-            f"{AUDIT_LOGIN_WINDOW_VAR} must be a number of seconds from 1 to 86400, "
-            f"not {raw[:40]!r}",
-            f"set {AUDIT_LOGIN_WINDOW_VAR}=60 or unset it")])
+        raise ConfigError(
+            [
+                Problem(
+                    AUDIT_LOGIN_WINDOW_VAR,
+                    f"{AUDIT_LOGIN_WINDOW_VAR} must be a number of seconds from 1 to 86400, "
+                    f"not {raw[:40]!r}",
+                    f"set {AUDIT_LOGIN_WINDOW_VAR}=60 or unset it",
+                )
+            ]
+        )
     return value

@@ -24,26 +24,44 @@ def _chunks(file: UploadFile) -> Iterator[bytes]:
         yield chunk
 
 
-@router.post("", response_model=DatasetOut, status_code=status.HTTP_201_CREATED,
-             summary="Upload a dataset")
+@router.post(
+    "", response_model=DatasetOut, status_code=status.HTTP_201_CREATED, summary="Upload a dataset"
+)
 def upload_dataset(
     principal: Operator,
     api_settings: Annotated[ApiSettings, Depends(get_settings)],
-    file: Annotated[UploadFile, File(description=(
-        "A table: .csv, .parquet, .json or .jsonl. At most SYNDATA_MAX_UPLOAD_MB megabytes "
-        "(413 beyond)."))],
+    file: Annotated[
+        UploadFile,
+        File(
+            description=(
+                "A table: .csv, .parquet, .json or .jsonl. At most SYNDATA_MAX_UPLOAD_MB megabytes "
+                "(413 beyond)."
+            )
+        ),
+    ],
 ) -> dict[str, Any]:
     """Store an uploaded table under a generated id (the file name is for display only).
 
     Refused with 413 over the size limit, 400 for an unsupported type or unreadable data;
     nothing is kept then. Needs the operator role. Uploads are audited.
     """
-    dataset = datasets.save_dataset(_chunks(file), file.filename or "",
-                                    limit=api_settings.max_upload_bytes,
-                                    project=principal.home)
-    audit.record("upload", actor=principal.actor, dataset=dataset.dataset_id,
-                 details={"filename": dataset.filename[:200], "format": dataset.format,
-                          "size": dataset.size, "via": "api"})
+    dataset = datasets.save_dataset(
+        _chunks(file),
+        file.filename or "",
+        limit=api_settings.max_upload_bytes,
+        project=principal.home,
+    )
+    audit.record(
+        "upload",
+        actor=principal.actor,
+        dataset=dataset.dataset_id,
+        details={
+            "filename": dataset.filename[:200],
+            "format": dataset.format,
+            "size": dataset.size,
+            "via": "api",
+        },
+    )
     return dataset.to_dict()
 
 

@@ -23,8 +23,9 @@ router = APIRouter(prefix="/keys", tags=["keys"])
 Store = Annotated[JobStore, Depends(get_store)]
 
 
-@router.post("", response_model=KeyCreated, status_code=status.HTTP_201_CREATED,
-             summary="Create an API key")
+@router.post(
+    "", response_model=KeyCreated, status_code=status.HTTP_201_CREATED, summary="Create an API key"
+)
 def create_key(body: KeyRequest, store: Store, principal: Admin) -> dict[str, Any]:
     """Create a key; its secret is in this response only. Needs the admin role.
 
@@ -34,13 +35,19 @@ def create_key(body: KeyRequest, store: Store, principal: Admin) -> dict[str, An
     project = principal.home if body.project is None else body.project
     check_project(project, body.role)
     if not principal.server_admin and project != principal.project:
-        raise ApiError(403, f"key {principal.key_id} is an admin of project "
-                            f"{principal.project!r} and can create keys only there; ask a "
-                            "server admin for a key of another project", code="forbidden")
+        raise ApiError(
+            403,
+            f"key {principal.key_id} is an admin of project "
+            f"{principal.project!r} and can create keys only there; ask a "
+            "server admin for a key of another project",
+            code="forbidden",
+        )
     key, secret = store.create_key(body.role, name=body.name, project=project)
-    audit.record("key_created", actor=principal.actor,
-                 details={"key_id": key.key_id, "role": key.role, "project": key.project,
-                          "via": "api"})
+    audit.record(
+        "key_created",
+        actor=principal.actor,
+        details={"key_id": key.key_id, "role": key.role, "project": key.project, "via": "api"},
+    )
     return {"key": key.to_dict(), "secret": secret}
 
 
@@ -61,6 +68,5 @@ def revoke_key(key_id: str, store: Store, principal: Admin) -> dict[str, Any]:
     last server admin).
     """
     key = store.revoke_key(key_id, project=principal.scope)
-    audit.record("key_revoked", actor=principal.actor,
-                 details={"key_id": key.key_id, "via": "api"})
+    audit.record("key_revoked", actor=principal.actor, details={"key_id": key.key_id, "via": "api"})
     return key.to_dict()

@@ -39,58 +39,121 @@ Store = Annotated[JobStore, Depends(get_store)]
 ALIAS = r"^[A-Za-z0-9_-]{1,255}$"
 RESERVED_ALIAS = r"^[vV][0-9]+$"
 
-ModelName = Annotated[str, Path(pattern=MODEL_NAME, description=(
-    "The registered model's name (letters, digits, '_', '.', '-')."))]
+ModelName = Annotated[
+    str,
+    Path(
+        pattern=MODEL_NAME,
+        description=("The registered model's name (letters, digits, '_', '.', '-')."),
+    ),
+]
 # a server admin names another project's model as <project>~<name>
 SCOPED_MODEL_NAME = r"^(?:[a-z0-9][a-z0-9_-]{0,62}~)?[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
-ScopedModelName = Annotated[str, Path(pattern=SCOPED_MODEL_NAME, description=(
-    "The registered model's name (letters, digits, '_', '.', '-'); a server admin names "
-    "another project's model as `<project>~<name>`."))]
+ScopedModelName = Annotated[
+    str,
+    Path(
+        pattern=SCOPED_MODEL_NAME,
+        description=(
+            "The registered model's name (letters, digits, '_', '.', '-'); a server admin names "
+            "another project's model as `<project>~<name>`."
+        ),
+    ),
+]
 PriorityQuery = Annotated[Priority, Query(description="Queue priority of the job.")]
-SeedQuery = Annotated[int | None, Query(ge=0, le=MAX_SEED, description=(
-    "The job's seed; null takes the parameters' seed or picks one."))]
+SeedQuery = Annotated[
+    int | None,
+    Query(
+        ge=0,
+        le=MAX_SEED,
+        description=("The job's seed; null takes the parameters' seed or picks one."),
+    ),
+]
 
 
-@router.post("/{name}/fit", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
-             summary="Fit a model (queues a fit job)")
+@router.post(
+    "/{name}/fit",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobOut,
+    summary="Fit a model (queues a fit job)",
+)
 def fit_model(
-    request: Request, response: Response, name: ModelName, store: Store,
+    request: Request,
+    response: Response,
+    name: ModelName,
+    store: Store,
     principal: Operator,
     body: Annotated[FitBody, Body(description="The fit parameters (the name is the path's).")],
-    priority: PriorityQuery = "normal", seed: SeedQuery = None,
+    priority: PriorityQuery = "normal",
+    seed: SeedQuery = None,
 ) -> dict[str, Any]:
     """Queue a fit job registering a new version of model `name`. Needs the operator role."""
     params = {**_plain(body), "name": name}
-    job = submit(request, store, "fit", params, priority=priority, seed=seed,
-                 owner=principal.key_id, prefix="body", project=principal.home)
+    job = submit(
+        request,
+        store,
+        "fit",
+        params,
+        priority=priority,
+        seed=seed,
+        owner=principal.key_id,
+        prefix="body",
+        project=principal.home,
+    )
     response.headers["Location"] = f"/jobs/{job.job_id}"
     return job.to_dict()
 
 
-@router.post("/{name}/sample", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut,
-             summary="Sample from a model (queues a sample job)")
+@router.post(
+    "/{name}/sample",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobOut,
+    summary="Sample from a model (queues a sample job)",
+)
 def sample_model(
-    request: Request, response: Response, name: ModelName, store: Store,
+    request: Request,
+    response: Response,
+    name: ModelName,
+    store: Store,
     principal: Operator,
-    body: Annotated[SampleBody, Body(description=(
-        "The sample parameters (the model is the path's: its latest version, or `version`)."
-    ))],
-    priority: PriorityQuery = "normal", seed: SeedQuery = None,
-    version: Annotated[str | None, Query(
-        pattern=r"^(\d{1,9}|@[A-Za-z0-9_-]{1,64})$",
-        description="A version number (`3`) or an alias (`@champion`); default: the latest.",
-    )] = None,
+    body: Annotated[
+        SampleBody,
+        Body(
+            description=(
+                "The sample parameters (the model is the path's: its latest version, or `version`)."
+            )
+        ),
+    ],
+    priority: PriorityQuery = "normal",
+    seed: SeedQuery = None,
+    version: Annotated[
+        str | None,
+        Query(
+            pattern=r"^(\d{1,9}|@[A-Za-z0-9_-]{1,64})$",
+            description="A version number (`3`) or an alias (`@champion`); default: the latest.",
+        ),
+    ] = None,
 ) -> dict[str, Any]:
     """Queue a sample job on model `name` (its latest version, or `version`).
 
     Needs the operator role. 404 for a model, version or alias the project does not have.
     """
-    model = name if version is None else (
-        f"{name}{version}" if version.startswith("@") else f"{name}:{version}")
+    model = (
+        name
+        if version is None
+        else (f"{name}{version}" if version.startswith("@") else f"{name}:{version}")
+    )
     model_registry.resolve(model, principal.home)  # 404 now, not a failed job later
     params = {**_plain(body), "model": model}
-    job = submit(request, store, "sample", params, priority=priority, seed=seed,
-                 owner=principal.key_id, prefix="body", project=principal.home)
+    job = submit(
+        request,
+        store,
+        "sample",
+        params,
+        priority=priority,
+        seed=seed,
+        owner=principal.key_id,
+        prefix="body",
+        project=principal.home,
+    )
     response.headers["Location"] = f"/jobs/{job.job_id}"
     return job.to_dict()
 
@@ -101,10 +164,17 @@ def list_models(principal: Viewer) -> dict[str, Any]:
     return {"models": model_registry.list_models(principal.model_scope)}
 
 
-@router.get("/{name}", summary="Get a model",
-            responses={200: {"description": "The model: aliases and every version with its "
-                                            "params, metrics and reports (metadata, quality, "
-                                            "privacy)."}})
+@router.get(
+    "/{name}",
+    summary="Get a model",
+    responses={
+        200: {
+            "description": "The model: aliases and every version with its "
+            "params, metrics and reports (metadata, quality, "
+            "privacy)."
+        }
+    },
+)
 def show_model(name: ScopedModelName, principal: Viewer) -> dict[str, Any]:
     """A model's versions with their quality and privacy reports (404 when unknown)."""
     return model_registry.show_model(name, principal.model_scope)
@@ -112,9 +182,17 @@ def show_model(name: ScopedModelName, principal: Viewer) -> dict[str, Any]:
 
 @router.put("/{name}/aliases/{alias}", response_model=AliasOut, summary="Set an alias")
 def set_alias(
-    name: ScopedModelName, principal: Operator,
-    alias: Annotated[str, Path(pattern=ALIAS, description=(
-        "The alias (letters, digits, '_', '-'); 'latest' and 'v<number>' are reserved."))],
+    name: ScopedModelName,
+    principal: Operator,
+    alias: Annotated[
+        str,
+        Path(
+            pattern=ALIAS,
+            description=(
+                "The alias (letters, digits, '_', '-'); 'latest' and 'v<number>' are reserved."
+            ),
+        ),
+    ],
     body: AliasRequest,
 ) -> dict[str, Any]:
     """Point `name@alias` at a version (moving it if it pointed elsewhere).
@@ -122,13 +200,23 @@ def set_alias(
     Needs the operator role. 404 for an unknown model or version.
     """
     if alias.lower() == "latest" or re.match(RESERVED_ALIAS, alias):
-        raise ConfigError([Problem("alias", f"the alias {alias!r} is reserved by the model "
-                                            "registry", "choose another alias, e.g. champion")])
+        raise ConfigError(
+            [
+                Problem(
+                    "alias",
+                    f"the alias {alias!r} is reserved by the model registry",
+                    "choose another alias, e.g. champion",
+                )
+            ]
+        )
     model_registry.set_alias(name, alias, body.version, principal.model_scope)
-    audit.record("register", actor=principal.actor, model=f"{name}:{body.version}",
-                 details={"alias": alias, "via": "api"})
-    return {"name": name, "alias": alias, "version": body.version,
-            "reference": f"{name}@{alias}"}
+    audit.record(
+        "register",
+        actor=principal.actor,
+        model=f"{name}:{body.version}",
+        details={"alias": alias, "via": "api"},
+    )
+    return {"name": name, "alias": alias, "version": body.version, "reference": f"{name}@{alias}"}
 
 
 def _plain(body: BaseModel) -> dict[str, Any]:

@@ -29,9 +29,12 @@ def worker_mode() -> str:
     return "celery" if settings.broker_url() else "embedded"
 
 
-@router.get("/health", response_model=HealthOut, summary="Health check (no key needed)",
-            responses={503: {"model": HealthOut, "description": "The job store cannot be "
-                                                                "reached."}})
+@router.get(
+    "/health",
+    response_model=HealthOut,
+    summary="Health check (no key needed)",
+    responses={503: {"model": HealthOut, "description": "The job store cannot be reached."}},
+)
 def health(request: Request) -> JSONResponse:
     """Whether the job store answers, and how jobs are run. Needs no API key."""
     api_settings: ApiSettings = request.app.state.api_settings
@@ -41,45 +44,60 @@ def health(request: Request) -> JSONResponse:
     except Exception as exc:  # any failure means "not healthy", never a 500
         get_logger().error("health check: the job store cannot be reached: %s", exc)
         store_state, code = f"unreachable: {type(exc).__name__}", 503
-    body = {"status": "ok" if code == 200 else "unavailable", "store": store_state,
-            "worker_mode": worker_mode(), "auth": "on" if api_settings.auth_enabled else "off",
-            "version": __version__}
+    body = {
+        "status": "ok" if code == 200 else "unavailable",
+        "store": store_state,
+        "worker_mode": worker_mode(),
+        "auth": "on" if api_settings.auth_enabled else "off",
+        "version": __version__,
+    }
     return JSONResponse(body, status_code=code)
 
 
-@router.get("/stats", response_model=StatsOut, summary="Job statistics",
-            responses=ERROR_RESPONSES)
+@router.get("/stats", response_model=StatsOut, summary="Job statistics", responses=ERROR_RESPONSES)
 def stats(store: Store, principal: Viewer) -> dict[str, Any]:
     """Jobs per status, queue depth, running jobs, rows generated, datasets.
 
     Of the caller's project (a server admin: of every project).
     """
-    return {**store.stats(project=principal.scope),
-            "datasets": len(datasets.list_datasets(principal.scope)),
-            "worker_mode": worker_mode()}
+    return {
+        **store.stats(project=principal.scope),
+        "datasets": len(datasets.list_datasets(principal.scope)),
+        "worker_mode": worker_mode(),
+    }
 
 
-@router.get("/metrics", summary="Prometheus metrics (no key needed)",
-            response_class=Response,
-            responses={200: {"content": {CONTENT_TYPE_LATEST: {}},
-                             "description": "The Prometheus text exposition: "
-                                            "syndata_jobs_total{status}, "
-                                            "syndata_project_jobs_total{project,status}, "
-                                            "syndata_generation_duration_seconds, "
-                                            "syndata_rows_generated_total, "
-                                            "syndata_queue_depth, syndata_jobs_running."}})
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics (no key needed)",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {CONTENT_TYPE_LATEST: {}},
+            "description": "The Prometheus text exposition: "
+            "syndata_jobs_total{status}, "
+            "syndata_project_jobs_total{project,status}, "
+            "syndata_generation_duration_seconds, "
+            "syndata_rows_generated_total, "
+            "syndata_queue_depth, syndata_jobs_running.",
+        }
+    },
+)
 def prometheus_metrics(request: Request) -> Response:
     """Figures read from the job store at scrape time. Needs no API key."""
     ensure_started(request.app)
-    return Response(metrics.exposition(request.app.state.metrics_registry),
-                    media_type=CONTENT_TYPE_LATEST)
+    return Response(
+        metrics.exposition(request.app.state.metrics_registry), media_type=CONTENT_TYPE_LATEST
+    )
 
 
-@router.get("/settings", response_model=SettingsOut, summary="Settings (admin)",
-            responses=ERROR_RESPONSES)
-def show_settings(principal: Admin,
-                  api_settings: Annotated[ApiSettings, Depends(get_settings)],
-                  ) -> dict[str, Any]:
+@router.get(
+    "/settings", response_model=SettingsOut, summary="Settings (admin)", responses=ERROR_RESPONSES
+)
+def show_settings(
+    principal: Admin,
+    api_settings: Annotated[ApiSettings, Depends(get_settings)],
+) -> dict[str, Any]:
     """The settings in force, without secrets. Needs the admin role."""
     broker = settings.broker_url()
     return {
@@ -116,5 +134,6 @@ def redact(url: str) -> str:
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
         port = ""
-    return urlunsplit((parts.scheme, f"{user}:***@{host}{port}", parts.path, parts.query,
-                       parts.fragment))
+    return urlunsplit(
+        (parts.scheme, f"{user}:***@{host}{port}", parts.path, parts.query, parts.fragment)
+    )

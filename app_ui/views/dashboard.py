@@ -45,23 +45,38 @@ def render(api: Api) -> None:
     count = metric(samples, "syndata_generation_duration_seconds_count")
     total = metric(samples, "syndata_generation_duration_seconds_sum")
     mean = total / count if count and total is not None else None
-    more[3].metric("Mean generation time", f"{mean:.2f} s" if mean is not None else "–",
-                   help="syndata_generation_duration_seconds over completed generate and "
-                        "sample jobs (from /metrics)")
+    more[3].metric(
+        "Mean generation time",
+        f"{mean:.2f} s" if mean is not None else "–",
+        help="syndata_generation_duration_seconds over completed generate and "
+        "sample jobs (from /metrics)",
+    )
 
     left, right = st.columns([1, 2])
     with left:
-        st.altair_chart(charts.status_chart({s: int(jobs.get(s, 0))
-                                             for s in charts.STATUSES}),
-                        key="dash_status_chart")
+        st.altair_chart(
+            charts.status_chart({s: int(jobs.get(s, 0)) for s in charts.STATUSES}),
+            key="dash_status_chart",
+        )
         if samples:
             with st.expander("Prometheus metrics"):
                 st.dataframe(
-                    [{"metric": name + ("{" + ",".join(f'{k}="{v}"' for k, v in labels) + "}"
-                                        if labels else ""), "value": value}
-                     for (name, labels), value in samples.items()
-                     if not name.endswith("_bucket")],
-                    hide_index=True, key="dash_metrics")
+                    [
+                        {
+                            "metric": name
+                            + (
+                                "{" + ",".join(f'{k}="{v}"' for k, v in labels) + "}"
+                                if labels
+                                else ""
+                            ),
+                            "value": value,
+                        }
+                        for (name, labels), value in samples.items()
+                        if not name.endswith("_bucket")
+                    ],
+                    hide_index=True,
+                    key="dash_metrics",
+                )
     with right:
         st.markdown("**Recent jobs**")
         try:
@@ -70,10 +85,16 @@ def render(api: Api) -> None:
             show_error(exc, prefix="cannot list the jobs")
             return
         if recent:
-            st.dataframe(jobs_frame(recent), hide_index=True, key="dash_recent",
-                         column_order=["job", "type", "status", "progress", "rows",
-                                       "created", "seconds"],
-                         column_config={"progress": st.column_config.ProgressColumn(
-                             "progress", min_value=0.0, max_value=1.0, format="percent")})
+            st.dataframe(
+                jobs_frame(recent),
+                hide_index=True,
+                key="dash_recent",
+                column_order=["job", "type", "status", "progress", "rows", "created", "seconds"],
+                column_config={
+                    "progress": st.column_config.ProgressColumn(
+                        "progress", min_value=0.0, max_value=1.0, format="percent"
+                    )
+                },
+            )
         else:
             st.info("No jobs yet.")

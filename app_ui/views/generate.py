@@ -39,9 +39,11 @@ from app_ui.widgets import (
 STATE = "gen"
 SINGLE_MODELS = ["gaussian_copula", "cart"]
 SCHEMA_MODELS = ["hierarchical", "gaussian_copula", "cart"]
-MODEL_HELP = ("gaussian_copula: fast, keeps marginals and correlations · cart: sequential "
-              "decision trees, better on non-linear relations · hierarchical (several tables): "
-              "parents first, children per parent, keys kept intact")
+MODEL_HELP = (
+    "gaussian_copula: fast, keeps marginals and correlations · cart: sequential "
+    "decision trees, better on non-linear relations · hierarchical (several tables): "
+    "parents first, children per parent, keys kept intact"
+)
 CHART_ROW_LIMIT = 1_000_000
 PREVIEW_ROWS = 100
 
@@ -54,16 +56,21 @@ def _state() -> dict[str, Any]:
 def render(api: Api) -> None:
     """The Generate page."""
     st.title(":material/science: Generate synthetic data")
-    st.caption("Upload real data, review its personal data, fit a model and download "
-               "synthetic tables that keep its statistics — without its people.")
+    st.caption(
+        "Upload real data, review its personal data, fit a model and download "
+        "synthetic tables that keep its statistics — without its people."
+    )
     state = _state()
 
     st.subheader("1 · Upload real data")
     files = st.file_uploader(
         "CSV, Parquet or JSON files — several files make a relational database",
-        type=list(UPLOAD_TYPES), accept_multiple_files=True, key="gen_files",
+        type=list(UPLOAD_TYPES),
+        accept_multiple_files=True,
+        key="gen_files",
         help="Each file is one table, named after the file. Keys and relationships between "
-             "several tables are detected.")
+        "several tables are detected.",
+    )
     signature = tuple((f.name, f.size) for f in files or [])
     if signature != state.get("signature"):
         state.clear()
@@ -71,8 +78,12 @@ def render(api: Api) -> None:
     if not files:
         st.info("Upload a table to start, e.g. `examples/data/penguins.csv`.")
         return
-    if st.button("Upload and profile", key="gen_profile", type="primary",
-                 help="Stores the files on the server and profiles them (a profile job)"):
+    if st.button(
+        "Upload and profile",
+        key="gen_profile",
+        type="primary",
+        help="Stores the files on the server and profiles them (a profile job)",
+    ):
         _upload_and_profile(api, state, files)
     if not state.get("profiles"):
         return
@@ -146,8 +157,9 @@ def _upload_and_profile(api: Api, state: dict[str, Any], files: list[Any]) -> No
             return
     signature = state.get("signature")
     state.clear()
-    state.update(signature=signature, datasets=datasets, frames=frames, profiles=profiles,
-                 profile_jobs=jobs)
+    state.update(
+        signature=signature, datasets=datasets, frames=frames, profiles=profiles, profile_jobs=jobs
+    )
 
 
 def _show_profiles(state: dict[str, Any]) -> None:
@@ -162,12 +174,18 @@ def _show_profiles(state: dict[str, Any]) -> None:
             cols[2].metric("Primary key", profile.get("primary_key") or "none")
             cols[3].metric("PII columns", len(pii))
             cols[4].metric("Duplicate rows", profile.get("duplicate_rows", 0))
-            st.caption(f"`{table}` · dataset `{state['datasets'][table]['dataset_id']}` · "
-                       f"{profile.get('sample_note') or ''}")
+            st.caption(
+                f"`{table}` · dataset `{state['datasets'][table]['dataset_id']}` · "
+                f"{profile.get('sample_note') or ''}"
+            )
             for warning in profile.get("warnings") or []:
                 st.warning(warning)
-            st.dataframe(profile_frame(profile), hide_index=True, key=f"gen_profile_{table}",
-                         column_config={"nulls": st.column_config.NumberColumn(format="percent")})
+            st.dataframe(
+                profile_frame(profile),
+                hide_index=True,
+                key=f"gen_profile_{table}",
+                column_config={"nulls": st.column_config.NumberColumn(format="percent")},
+            )
 
 
 # ---------------------------------------------------------------------- PII review
@@ -178,33 +196,44 @@ def _pii_review(state: dict[str, Any]) -> dict[str, Any] | None:
     tables = list(profiles)
     findings = {t: p.get("pii") or [] for t, p in profiles.items()}
     flagged = {(t, str(f["column"])) for t, found in findings.items() for f in found}
-    options = [f"{t}.{c['name']}" if len(tables) > 1 else str(c["name"])
-               for t, p in profiles.items() for c in p.get("columns") or []
-               if (t, str(c["name"])) not in flagged]
+    options = [
+        f"{t}.{c['name']}" if len(tables) > 1 else str(c["name"])
+        for t, p in profiles.items()
+        for c in p.get("columns") or []
+        if (t, str(c["name"])) not in flagged
+    ]
     extra_picked = st.multiselect(
-        "Also protect these columns", options, key="gen_pii_extra",
-        help="Columns the detector did not flag but you consider personal or sensitive")
+        "Also protect these columns",
+        options,
+        key="gen_pii_extra",
+        help="Columns the detector did not flag but you consider personal or sensitive",
+    )
     extra: dict[str, list[str]] = {}
     for label in extra_picked:
         table, column = label.split(".", 1) if len(tables) > 1 else (tables[0], label)
         extra.setdefault(table, []).append(column)
     review = review_rows(findings, extra)
     if review.empty:
-        st.success("No personal data detected: every column is learned as it is.",
-                   icon=":material/shield:")
+        st.success(
+            "No personal data detected: every column is learned as it is.", icon=":material/shield:"
+        )
         return None
-    st.caption("Choose what happens to each column before the model sees it. "
-               + DECISION_HELP)
+    st.caption("Choose what happens to each column before the model sees it. " + DECISION_HELP)
     edited = st.data_editor(
-        review, key="gen_pii_editor", hide_index=True, num_rows="fixed",
+        review,
+        key="gen_pii_editor",
+        hide_index=True,
+        num_rows="fixed",
         disabled=["table", "column", "entity", "score", "suggested"],
         column_order=[c for c in review.columns if len(tables) > 1 or c != "table"],
         column_config={
             "decision": st.column_config.SelectboxColumn(
-                "decision", options=list(DECISIONS), required=True, help=DECISION_HELP),
+                "decision", options=list(DECISIONS), required=True, help=DECISION_HELP
+            ),
             "score": st.column_config.NumberColumn("confidence", format="%.2f"),
             "suggested": st.column_config.TextColumn("detector suggests"),
-        })
+        },
+    )
     plan = plan_from_review(edited, tables=tables)
     with st.expander("Privacy plan sent with the fit"):
         st.json(plan or {})
@@ -219,38 +248,60 @@ def _fit_step(api: Api, state: dict[str, Any], plan: dict[str, Any] | None) -> N
     multi = len(tables) > 1
     left, right = st.columns(2)
     with left:
-        model = st.selectbox("Model", SCHEMA_MODELS if multi else SINGLE_MODELS,
-                             key="gen_model", help=MODEL_HELP)
+        model = st.selectbox(
+            "Model", SCHEMA_MODELS if multi else SINGLE_MODELS, key="gen_model", help=MODEL_HELP
+        )
     with right:
-        name = st.text_input("Model name", value=model_name_for("_".join(tables)[:60]),
-                             key="gen_model_name",
-                             help="Registered in MLflow; fitting an existing name adds a "
-                                  "version")
+        name = st.text_input(
+            "Model name",
+            value=model_name_for("_".join(tables)[:60]),
+            key="gen_model_name",
+            help="Registered in MLflow; fitting an existing name adds a version",
+        )
     with st.expander("Advanced"):
-        attacks = st.checkbox("Run re-identification attacks in the privacy report", False,
-                              key="gen_attacks",
-                              help="anonymeter's singling-out, linkability and inference "
-                                   "attacks: a stronger privacy check that takes longer")
-        fallback = st.checkbox("Regenerate personal data the review does not cover", True,
-                               key="gen_pii_fallback",
-                               help="Off: the fit stops when it finds undecided personal data")
-        holdout = st.slider("Hold-out share", 0.0, 0.5, 0.2, 0.05, key="gen_holdout",
-                            disabled=multi, help="Real rows kept out of training to measure "
-                                                 "ML efficacy and privacy")
+        attacks = st.checkbox(
+            "Run re-identification attacks in the privacy report",
+            False,
+            key="gen_attacks",
+            help="anonymeter's singling-out, linkability and inference "
+            "attacks: a stronger privacy check that takes longer",
+        )
+        fallback = st.checkbox(
+            "Regenerate personal data the review does not cover",
+            True,
+            key="gen_pii_fallback",
+            help="Off: the fit stops when it finds undecided personal data",
+        )
+        holdout = st.slider(
+            "Hold-out share",
+            0.0,
+            0.5,
+            0.2,
+            0.05,
+            key="gen_holdout",
+            disabled=multi,
+            help="Real rows kept out of training to measure ML efficacy and privacy",
+        )
         seed = st.number_input("Seed", 0, 2**31 - 1, 0, key="gen_fit_seed")
     if not st.button("Fit model", key="gen_fit", type="primary"):
         return
     if not MODEL_NAME.match(name or ""):
-        st.error("The model name may hold letters, digits, '_', '.' and '-' (up to 100), "
-                 "starting with a letter or digit.")
+        st.error(
+            "The model name may hold letters, digits, '_', '.' and '-' (up to 100), "
+            "starting with a letter or digit."
+        )
         return
-    body: dict[str, Any] = {"model": model, "pii": "regenerate" if fallback else "stop",
-                            "seed": int(seed)}
+    body: dict[str, Any] = {
+        "model": model,
+        "pii": "regenerate" if fallback else "stop",
+        "seed": int(seed),
+    }
     if multi:
         body["datasets"] = {t: state["datasets"][t]["dataset_id"] for t in tables}
     else:
-        body.update(dataset=state["datasets"][tables[0]]["dataset_id"], holdout=holdout,
-                    attacks=attacks)
+        body.update(
+            dataset=state["datasets"][tables[0]]["dataset_id"], holdout=holdout, attacks=attacks
+        )
     if plan:
         body["plan"] = plan
     for stale in ("fit_job", "report", "sample_job", "synthetic"):
@@ -264,12 +315,18 @@ def _fit_step(api: Api, state: dict[str, Any], plan: dict[str, Any] | None) -> N
     state["fit_job"] = done
     if job_outcome(done, "Fit") and done.get("result"):
         result = done["result"]
-        details = call(lambda: api.model(str(result["model"])),
-                       prefix="cannot read the model's reports")
+        details = call(
+            lambda: api.model(str(result["model"])), prefix="cannot read the model's reports"
+        )
         if details:
-            state["report"] = next((v for v in details.get("versions") or []
-                                    if str(v.get("version")) == str(result.get("version"))),
-                                   None)
+            state["report"] = next(
+                (
+                    v
+                    for v in details.get("versions") or []
+                    if str(v.get("version")) == str(result.get("version"))
+                ),
+                None,
+            )
 
 
 def _show_scores(state: dict[str, Any]) -> None:
@@ -278,24 +335,39 @@ def _show_scores(state: dict[str, Any]) -> None:
     artifacts = version.get("artifacts") or {}
     quality = artifacts.get("quality") or {}
     privacy = result.get("privacy") or {}
-    st.markdown(f"Model **{result['model']}** version **{result['version']}** fitted on "
-                f"{result.get('fit_rows', 0):,} rows.")
+    st.markdown(
+        f"Model **{result['model']}** version **{result['version']}** fitted on "
+        f"{result.get('fit_rows', 0):,} rows."
+    )
     cols = score_panel(result.get("quality"), privacy, quality)
     ml = quality.get("ml_efficacy") or {}
-    cols[2].metric("ML efficacy gap", f"{ml['difference']:+.3f}" if ml else "–",
-                   help=(f"{ml.get('metric')} predicting '{ml.get('target')}': real "
-                         "minus synthetic training (near 0 is good)") if ml else None)
+    cols[2].metric(
+        "ML efficacy gap",
+        f"{ml['difference']:+.3f}" if ml else "–",
+        help=(
+            f"{ml.get('metric')} predicting '{ml.get('target')}': real "
+            "minus synthetic training (near 0 is good)"
+        )
+        if ml
+        else None,
+    )
     chart = charts.column_scores_chart(quality.get("columns") or [])
     if chart is not None:
         st.altair_chart(chart, key="gen_scores_chart")
     for table, scores in (quality.get("tables") or {}).items():
-        st.caption(f"{table}: score {pct(scores.get('score'))}, column shapes "
-                   f"{pct(scores.get('column_shapes'))}")
+        st.caption(
+            f"{table}: score {pct(scores.get('score'))}, column shapes "
+            f"{pct(scores.get('column_shapes'))}"
+        )
     relationships = (artifacts.get("metadata") or {}).get("relationships") or []
     if relationships:
-        st.markdown("Relationships: " + ", ".join(
-            f"`{r['child_table']}.{r['child_key']}` → `{r['parent_table']}.{r['parent_key']}`"
-            for r in relationships))
+        st.markdown(
+            "Relationships: "
+            + ", ".join(
+                f"`{r['child_table']}.{r['child_key']}` → `{r['parent_table']}.{r['parent_key']}`"
+                for r in relationships
+            )
+        )
 
 
 # ---------------------------------------------------------------------- sample
@@ -307,15 +379,28 @@ def _sample_step(api: Api, state: dict[str, Any]) -> None:
     left, right = st.columns(2)
     with left:
         if multi:
-            scale = st.number_input("Scale (× the real table sizes)", 0.01, 1000.0, 1.0, 0.5,
-                                    key="gen_scale")
+            scale = st.number_input(
+                "Scale (× the real table sizes)", 0.01, 1000.0, 1.0, 0.5, key="gen_scale"
+            )
         else:
-            rows = st.number_input("Rows", 1, 100_000_000,
-                                   int(result.get("fit_rows") or 1000), step=100,
-                                   key="gen_rows", help="How many synthetic rows to sample")
+            rows = st.number_input(
+                "Rows",
+                1,
+                100_000_000,
+                int(result.get("fit_rows") or 1000),
+                step=100,
+                key="gen_rows",
+                help="How many synthetic rows to sample",
+            )
     with right:
-        seed = st.number_input("Seed", 0, 2**31 - 1, 1, key="gen_sample_seed",
-                               help="Same model, seed and rows: the same data")
+        seed = st.number_input(
+            "Seed",
+            0,
+            2**31 - 1,
+            1,
+            key="gen_sample_seed",
+            help="Same model, seed and rows: the same data",
+        )
     if not st.button("Generate synthetic data", key="gen_sample", type="primary"):
         return
     body: dict[str, Any] = {"seed": int(seed)}
@@ -350,8 +435,9 @@ def _sample_step(api: Api, state: dict[str, Any]) -> None:
 def _show_results(api: Api, state: dict[str, Any]) -> None:
     job = state["sample_job"]
     outputs = outputs_of(job)
-    st.caption(f"{job.get('rows', 0):,} synthetic rows in {len(outputs)} table(s), "
-               f"job `{job['job_id']}`.")
+    st.caption(
+        f"{job.get('rows', 0):,} synthetic rows in {len(outputs)} table(s), job `{job['job_id']}`."
+    )
     tabs = st.tabs([str(o["table"]) for o in outputs]) if len(outputs) > 1 else [st.container()]
     for tab, output in zip(tabs, outputs, strict=True):
         table = str(output["table"])
@@ -364,25 +450,31 @@ def _show_results(api: Api, state: dict[str, Any]) -> None:
                 st.info("The table is too large to preview here; download it instead.")
                 continue
             st.markdown("**Preview**")
-            st.dataframe(synthetic.head(PREVIEW_ROWS), hide_index=True,
-                         key=f"gen_preview_{table}")
+            st.dataframe(synthetic.head(PREVIEW_ROWS), hide_index=True, key=f"gen_preview_{table}")
             _comparison(table, real, synthetic, kinds_of(state["profiles"].get(table)))
     if len(outputs) > 1:
         zip_button(api, str(job["job_id"]), key="gen_dl_zip")
 
 
-def _comparison(table: str, real: pd.DataFrame, synthetic: pd.DataFrame,
-                kinds: dict[str, str]) -> None:
+def _comparison(
+    table: str, real: pd.DataFrame, synthetic: pd.DataFrame, kinds: dict[str, str]
+) -> None:
     st.markdown("**Real vs synthetic: distributions**")
     columns = charts.chartable_columns(real, synthetic, kinds)
-    picked = st.multiselect("Columns", columns, default=columns[:8], key=f"gen_cols_{table}",
-                            help="Histograms for numbers, category shares for the rest")
+    picked = st.multiselect(
+        "Columns",
+        columns,
+        default=columns[:8],
+        key=f"gen_cols_{table}",
+        help="Histograms for numbers, category shares for the rest",
+    )
     grid = st.columns(2)
     for i, column in enumerate(picked):
         with grid[i % 2]:
-            st.altair_chart(charts.distribution_chart(real[column], synthetic[column],
-                                                      kind=kinds.get(column)),
-                            key=f"gen_dist_{table}_{column}")
+            st.altair_chart(
+                charts.distribution_chart(real[column], synthetic[column], kind=kinds.get(column)),
+                key=f"gen_dist_{table}_{column}",
+            )
     heatmaps = charts.correlation_heatmaps(real, synthetic, kinds)
     if heatmaps is not None:
         st.markdown("**Real vs synthetic: correlations**")

@@ -17,38 +17,62 @@ STATUSES = ["all", "queued", "running", "completed", "failed", "cancelled"]
 def render(api: Api) -> None:
     """The Jobs page."""
     st.title(":material/work_history: Jobs")
-    st.caption("Every job the service ran or is running: generate, fit, sample, profile, "
-               "mask and evaluate.")
+    st.caption(
+        "Every job the service ran or is running: generate, fit, sample, profile, "
+        "mask and evaluate."
+    )
     cols = st.columns([2, 1, 1, 1])
-    status = cols[0].selectbox("Status", STATUSES, key="jobs_status",
-                               help="Only jobs in this status")
+    status = cols[0].selectbox(
+        "Status", STATUSES, key="jobs_status", help="Only jobs in this status"
+    )
     page_size = cols[1].selectbox("Per page", [20, 50, 100], key="jobs_page_size")
     page = cols[2].number_input("Page", 1, 100_000, 1, key="jobs_page")
     with cols[3]:
         st.write("")
-        st.button("Refresh", icon=":material/refresh:", key="jobs_refresh",
-                  help="Read the jobs again", width="stretch")
+        st.button(
+            "Refresh",
+            icon=":material/refresh:",
+            key="jobs_refresh",
+            help="Read the jobs again",
+            width="stretch",
+        )
     try:
-        listing = api.jobs(status=None if status == "all" else str(status), page=int(page),
-                           page_size=int(page_size))
+        listing = api.jobs(
+            status=None if status == "all" else str(status),
+            page=int(page),
+            page_size=int(page_size),
+        )
     except ApiError as exc:
         show_error(exc, prefix="cannot list the jobs")
         return
     jobs: list[dict[str, Any]] = listing["jobs"]
-    st.caption(f"{listing['total']:,} job(s)" + ("" if status == "all" else f" {status}")
-               + f", page {page}.")
+    st.caption(
+        f"{listing['total']:,} job(s)"
+        + ("" if status == "all" else f" {status}")
+        + f", page {page}."
+    )
     if not jobs:
         st.info("No jobs here yet. Start one on the Generate or Rule-based page.")
         return
-    st.dataframe(jobs_frame(jobs), hide_index=True, key="jobs_table",
-                 column_config={"progress": st.column_config.ProgressColumn(
-                     "progress", min_value=0.0, max_value=1.0, format="percent")})
+    st.dataframe(
+        jobs_frame(jobs),
+        hide_index=True,
+        key="jobs_table",
+        column_config={
+            "progress": st.column_config.ProgressColumn(
+                "progress", min_value=0.0, max_value=1.0, format="percent"
+            )
+        },
+    )
 
     ids = [str(j["job_id"]) for j in jobs]
     by_id = {str(j["job_id"]): j for j in jobs}
-    selected = st.selectbox("Job", ids, key="jobs_selected",
-                            format_func=lambda i: f"{i} · {by_id[i]['job_type']} · "
-                                                  f"{by_id[i]['status']}")
+    selected = st.selectbox(
+        "Job",
+        ids,
+        key="jobs_selected",
+        format_func=lambda i: f"{i} · {by_id[i]['job_type']} · {by_id[i]['status']}",
+    )
     if selected:
         _details(api, str(selected))
 
@@ -73,15 +97,21 @@ def _details(api: Api, job_id: str) -> None:
     if job["status"] not in FINISHED:
         if job.get("cancel_requested"):
             st.info("Cancellation requested; the worker stops the job within a second or two.")
-        elif st.button("Cancel job", key="jobs_cancel", type="primary",
-                       help="Stops a queued job at once, a running one within seconds"):
+        elif st.button(
+            "Cancel job",
+            key="jobs_cancel",
+            type="primary",
+            help="Stops a queued job at once, a running one within seconds",
+        ):
             try:
                 cancelled = api.cancel(job_id)
             except ApiError as exc:
                 show_error(exc, prefix="cannot cancel")
             else:
-                st.success(f"Cancellation requested: job `{job_id}` is now "
-                           f"{cancelled['status']}.", icon=":material/block:")
+                st.success(
+                    f"Cancellation requested: job `{job_id}` is now {cancelled['status']}.",
+                    icon=":material/block:",
+                )
     if job["status"] == "completed":
         outputs = outputs_of(job)
         for output in outputs:
@@ -89,16 +119,23 @@ def _details(api: Api, job_id: str) -> None:
         if (job.get("result") or {}).get("outputs"):
             zip_button(api, job_id, key="jobs_dl_zip", label="every output (.zip)")
     with st.expander("Parameters and result"):
-        st.code(json.dumps({"params": job.get("params"), "result": job.get("result")},
-                           indent=2, default=str), language="json")
+        st.code(
+            json.dumps(
+                {"params": job.get("params"), "result": job.get("result")}, indent=2, default=str
+            ),
+            language="json",
+        )
     st.markdown("**Log**")
     try:
         lines = api.logs(job_id, lines=200)
     except ApiError as exc:
         show_error(exc, prefix="cannot read the log")
         return
-    text = "\n".join(f"{str(line.get('at') or '')[11:19]} {line.get('level', ''):7} "
-                     f"{line.get('message', '')}" + _extra(line) for line in lines)
+    text = "\n".join(
+        f"{str(line.get('at') or '')[11:19]} {line.get('level', ''):7} "
+        f"{line.get('message', '')}" + _extra(line)
+        for line in lines
+    )
     st.code(text or "(no log lines yet)", language=None)
 
 

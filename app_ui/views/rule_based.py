@@ -41,8 +41,10 @@ def parse_config(text: str) -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or str(exc)
         raise ValueError(f"the config is not valid YAML/JSON{where}: {problem}") from None
     if not isinstance(data, dict):
-        raise ValueError("the config must be a mapping with 'tables' (and optionally "
-                         "'rows', 'locale', 'output_format', ...)")
+        raise ValueError(
+            "the config must be a mapping with 'tables' (and optionally "
+            "'rows', 'locale', 'output_format', ...)"
+        )
     return data
 
 
@@ -71,8 +73,10 @@ def _load_upload() -> None:
 def render(api: Api) -> None:
     """The Rule-based page."""
     st.title(":material/rule: Rule-based generation")
-    st.caption("No real data needed: a config lists tables, columns and the rules of their "
-               "values (ranges, choices, regexes, Faker providers, keys, conditions).")
+    st.caption(
+        "No real data needed: a config lists tables, columns and the rules of their "
+        "values (ranges, choices, regexes, Faker providers, keys, conditions)."
+    )
     state = _state()
     try:
         templates = api.schemas()
@@ -87,14 +91,26 @@ def render(api: Api) -> None:
             _load_template(api)
     left, right = st.columns(2)
     with left:
-        st.selectbox("Start from a template", names, index=None, key="rb_template",
-                     placeholder="choose a template…", on_change=_load_template, args=(api,),
-                     format_func=lambda n: f"{n} — " + next(
-                         (t["description"] for t in templates if t["name"] == n), ""),
-                     help="The configs shipped with syndata (GET /schemas)")
+        st.selectbox(
+            "Start from a template",
+            names,
+            index=None,
+            key="rb_template",
+            placeholder="choose a template…",
+            on_change=_load_template,
+            args=(api,),
+            format_func=lambda n: (
+                f"{n} — " + next((t["description"] for t in templates if t["name"] == n), "")
+            ),
+            help="The configs shipped with syndata (GET /schemas)",
+        )
     with right:
-        st.file_uploader("…or upload a YAML / JSON config", type=["yaml", "yml", "json"],
-                         key="rb_file", on_change=_load_upload)
+        st.file_uploader(
+            "…or upload a YAML / JSON config",
+            type=["yaml", "yml", "json"],
+            key="rb_file",
+            on_change=_load_upload,
+        )
     for problem in ("load_error", "upload_error"):
         error = state.pop(problem, None)
         if isinstance(error, ApiError):
@@ -102,14 +118,20 @@ def render(api: Api) -> None:
         elif error:
             st.error(error)
 
-    text = st.text_area("Config (YAML or JSON)", key=TEXT_KEY, height=360,
-                        help="Edit freely; validate to see every problem with its path")
+    text = st.text_area(
+        "Config (YAML or JSON)",
+        key=TEXT_KEY,
+        height=360,
+        help="Edit freely; validate to see every problem with its path",
+    )
     cols = st.columns(4)
-    rows = cols[0].number_input("Rows per table", 0, 10**10, 0, key="rb_rows",
-                                help="0 keeps the config's own row counts")
+    rows = cols[0].number_input(
+        "Rows per table", 0, 10**10, 0, key="rb_rows", help="0 keeps the config's own row counts"
+    )
     fmt = cols[1].selectbox("Output format", FORMATS, key="rb_format")
-    seed = cols[2].number_input("Seed", 0, 2**31 - 1, 0, key="rb_seed",
-                                help="0 keeps the config's seed (or picks one)")
+    seed = cols[2].number_input(
+        "Seed", 0, 2**31 - 1, 0, key="rb_seed", help="0 keeps the config's seed (or picks one)"
+    )
     priority = cols[3].selectbox("Priority", ["normal", "high", "low"], key="rb_priority")
 
     buttons = st.columns([1, 1, 4])
@@ -128,8 +150,15 @@ def render(api: Api) -> None:
             _show_problems(exc)
             return
         if generate:
-            _generate(api, state, config, rows=int(rows), fmt=str(fmt), seed=int(seed),
-                      priority=str(priority))
+            _generate(
+                api,
+                state,
+                config,
+                rows=int(rows),
+                fmt=str(fmt),
+                seed=int(seed),
+                priority=str(priority),
+            )
     if state.get("validation") and not generate:
         _show_validation(state["validation"])
     job = state.get("job")
@@ -141,14 +170,25 @@ def _show_problems(error: ApiError) -> None:
     if error.code != "invalid_config" or not error.problems:
         show_error(error)
         return
-    st.error(f"**{error.message}** — each problem below is listed at its path in the config.",
-             icon=":material/error:")
-    st.dataframe(pd.DataFrame([{"path": p.path or "(config)", "problem": p.message,
-                                "fix": p.fix} for p in error.problems]),
-                 hide_index=True, key="rb_problems",
-                 column_config={"path": st.column_config.TextColumn(width="medium"),
-                                "problem": st.column_config.TextColumn(width="large"),
-                                "fix": st.column_config.TextColumn(width="large")})
+    st.error(
+        f"**{error.message}** — each problem below is listed at its path in the config.",
+        icon=":material/error:",
+    )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"path": p.path or "(config)", "problem": p.message, "fix": p.fix}
+                for p in error.problems
+            ]
+        ),
+        hide_index=True,
+        key="rb_problems",
+        column_config={
+            "path": st.column_config.TextColumn(width="medium"),
+            "problem": st.column_config.TextColumn(width="large"),
+            "fix": st.column_config.TextColumn(width="large"),
+        },
+    )
 
 
 def _show_validation(validation: dict[str, Any]) -> None:
@@ -156,13 +196,28 @@ def _show_validation(validation: dict[str, Any]) -> None:
     st.success(f"The config is valid: {len(tables)} table(s).", icon=":material/check_circle:")
     for warning in validation.get("warnings") or []:
         st.warning(warning)
-    st.dataframe(pd.DataFrame([{"table": t["name"], "rows": t["rows"],
-                                "columns": ", ".join(t["columns"])} for t in tables]),
-                 hide_index=True, key="rb_tables")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {"table": t["name"], "rows": t["rows"], "columns": ", ".join(t["columns"])}
+                for t in tables
+            ]
+        ),
+        hide_index=True,
+        key="rb_tables",
+    )
 
 
-def _generate(api: Api, state: dict[str, Any], config: dict[str, Any], *, rows: int,
-              fmt: str, seed: int, priority: str) -> None:
+def _generate(
+    api: Api,
+    state: dict[str, Any],
+    config: dict[str, Any],
+    *,
+    rows: int,
+    fmt: str,
+    seed: int,
+    priority: str,
+) -> None:
     params: dict[str, Any] = {"config": config, "output_format": fmt}
     if rows:
         params["rows"] = rows
@@ -194,14 +249,21 @@ def _generate(api: Api, state: dict[str, Any], config: dict[str, Any], *, rows: 
 def _show_outputs(api: Api, state: dict[str, Any], job: dict[str, Any]) -> None:
     st.subheader("Output")
     outputs = outputs_of(job)
-    st.caption(f"{job.get('rows', 0):,} rows in {len(outputs)} table(s), job "
-               f"`{job['job_id']}`; warnings: "
-               + json.dumps((job.get("result") or {}).get("warnings") or []))
+    st.caption(
+        f"{job.get('rows', 0):,} rows in {len(outputs)} table(s), job "
+        f"`{job['job_id']}`; warnings: "
+        + json.dumps((job.get("result") or {}).get("warnings") or [])
+    )
     for output in outputs:
         table = str(output["table"])
         st.markdown(f"**`{table}`** — {int(output.get('rows') or 0):,} rows")
-        download_buttons(api, str(job["job_id"]), table, key_prefix="rb_dl",
-                         formats=("csv", "parquet", "sql", "jsonl"))
+        download_buttons(
+            api,
+            str(job["job_id"]),
+            table,
+            key_prefix="rb_dl",
+            formats=("csv", "parquet", "sql", "jsonl"),
+        )
         preview = (state.get("preview") or {}).get(table)
         if preview is not None:
             st.dataframe(preview, hide_index=True, key=f"rb_preview_{table}")

@@ -106,8 +106,9 @@ def _warn_moved(path: Path, aside: Path) -> None:
     import logging
 
     logging.getLogger("syndata.jobs").warning(
-        "the job store %s was unreadable; it was moved aside to %s and a new store is "
-        "started", path.name, aside.name
+        "the job store %s was unreadable; it was moved aside to %s and a new store is started",
+        path.name,
+        aside.name,
     )
 
 
@@ -130,8 +131,10 @@ def _sqlite_empty(path: Path, *, deep: bool) -> bool:
         # a plain connection that only reads: it sees what the -wal holds, writes nothing
         conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=30)
         try:
-            names = {row[0] for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            names = {
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
             if deep and names:
                 result = conn.execute("PRAGMA quick_check").fetchone()
                 if result is None or result[0] != "ok":

@@ -377,8 +377,9 @@ def _semantic_problems(job_type: str, params: dict[str, Any]) -> list[Problem]:
     problems: list[Problem] = []
     if job_type == "generate":
         rows = params.get("rows")
-        problems += _over("rows", "rows per table", rows, settings.max_rows(),
-                          settings.MAX_ROWS_VAR)
+        problems += _over(
+            "rows", "rows per table", rows, settings.max_rows(), settings.MAX_ROWS_VAR
+        )
         if problems:  # the config is not planned for a refused row count
             return problems
         problems += _config_problems(params.get("config"), rows=_positive_int(rows))
@@ -454,9 +455,7 @@ def _over(path: str, what: str, value: Any, limit: float, var: str) -> list[Prob
 
 def _table_name_problems(path: str, value: Any) -> list[Problem]:
     if isinstance(value, str) and not TABLE_NAME.match(value):
-        return [
-            Problem(path, f"table name {value[:80]!r} is not allowed", TABLE_NAME_RULE)
-        ]
+        return [Problem(path, f"table name {value[:80]!r} is not allowed", TABLE_NAME_RULE)]
     return []
 
 
@@ -498,9 +497,7 @@ def _config_problems(
     for index, table in enumerate(tables if isinstance(tables, list) else []):
         if isinstance(table, Mapping):
             key = "table_name" if "table_name" in table else "name"
-            problems += _table_name_problems(
-                _join(path, f"tables[{index}].{key}"), table.get(key)
-            )
+            problems += _table_name_problems(_join(path, f"tables[{index}].{key}"), table.get(key))
     try:
         pipeline.validate(dict(config), rows=rows)
     except ConfigError as exc:
@@ -545,8 +542,13 @@ def _fit_problems(params: dict[str, Any]) -> list[Problem]:
                     "datasets", "the schema has no tables", "map each table name to a dataset id"
                 )
             )
-        problems += _over("datasets", "tables per schema", len(datasets),
-                          settings.max_tables(), settings.MAX_TABLES_VAR)
+        problems += _over(
+            "datasets",
+            "tables per schema",
+            len(datasets),
+            settings.max_tables(),
+            settings.MAX_TABLES_VAR,
+        )
         for table, value in list(datasets.items())[: settings.max_tables()]:
             problems += _table_name_problems(f"datasets.{str(table)[:80]}", str(table))
             problems += _dataset_problems(f"datasets.{str(table)[:80]}", value)

@@ -574,7 +574,9 @@ class JobStore:
             where.append(jobs.c.owner == owner)
         with self.engine.connect() as conn:
             return int(
-                conn.execute(sa.select(sa.func.count()).select_from(jobs).where(*where)).scalar_one()
+                conn.execute(
+                    sa.select(sa.func.count()).select_from(jobs).where(*where)
+                ).scalar_one()
             )
 
     def durations(self) -> builtins.list[float]:
@@ -932,9 +934,7 @@ class JobStore:
                     )
                 ]
             )
-        key = ApiKey(
-            "key_" + secrets.token_hex(8), name, role, time.time(), None, False, project
-        )
+        key = ApiKey("key_" + secrets.token_hex(8), name, role, time.time(), None, False, project)
         with self._tx() as conn:
             conn.execute(
                 api_keys.insert().values(
@@ -1026,9 +1026,7 @@ class JobStore:
                         f"first (`syndata keys create --role admin --project {row.project}`"
                         " or POST /keys), then revoke this one"
                     )
-            conn.execute(
-                api_keys.update().where(api_keys.c.key_id == key_id).values(revoked=True)
-            )
+            conn.execute(api_keys.update().where(api_keys.c.key_id == key_id).values(revoked=True))
         self._keys.clear()
         return next(k for k in self.list_keys() if k.key_id == key_id)
 

@@ -23,8 +23,13 @@ from syndata.errors import DataReadError
 
 SAMPLE_BYTES = 1 << 20  # bytes given to the encoding detector
 _CHUNK = 1 << 20
-_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF8, codecs.BOM_UTF16_LE,
-         codecs.BOM_UTF16_BE)
+_BOMS = (
+    codecs.BOM_UTF32_LE,
+    codecs.BOM_UTF32_BE,
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF16_LE,
+    codecs.BOM_UTF16_BE,
+)
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 _MAX_CONTROL_SHARE = 0.01  # more control characters than this: binary, not text
 
@@ -58,8 +63,15 @@ def detect_encoding(sample: bytes) -> str | None:
     if bom is not None:
         return str(best.encoding)
     near = [m for m in matches if m.chaos <= best.chaos + 0.1]
-    chosen = max(near, key=lambda m: (_letter_share(str(m)), "cp1252" in m.could_be_from_charset,
-                                      m.coherence, -m.chaos))
+    chosen = max(
+        near,
+        key=lambda m: (
+            _letter_share(str(m)),
+            "cp1252" in m.could_be_from_charset,
+            m.coherence,
+            -m.chaos,
+        ),
+    )
     return "cp1252" if "cp1252" in chosen.could_be_from_charset else str(chosen.encoding)
 
 
@@ -132,8 +144,10 @@ def _transcode(path: Path, codec: str, display: str, fmt: str) -> None:
     handle, temp = tempfile.mkstemp(prefix=".transcode-", suffix=".tmp", dir=path.parent)
     offset = 0
     try:
-        with path.open("rb") as source, os.fdopen(handle, "w", encoding="utf-8",
-                                                  newline="") as target:
+        with (
+            path.open("rb") as source,
+            os.fdopen(handle, "w", encoding="utf-8", newline="") as target,
+        ):
             try:
                 while chunk := source.read(_CHUNK):
                     target.write(decoder.decode(chunk))

@@ -38,16 +38,29 @@ def make_schema_model(name: str, **params: object) -> MultiTableSynthesizer:
 def _make(models: dict[str, Any], name: str, params: dict[str, object], what: str) -> Any:
     if name not in models:
         other = SCHEMA_MODELS if models is MODELS else MODELS
-        hint = (f"; '{name}' is a {'multi-table' if what == 'single-table' else 'single-table'}"
-                " model" if name in other else "")
-        raise ModelError(f"unknown model '{name}'{hint}; the {what} models are "
-                         f"{', '.join(models)}")
+        hint = (
+            f"; '{name}' is a {'multi-table' if what == 'single-table' else 'single-table'} model"
+            if name in other
+            else ""
+        )
+        raise ModelError(f"unknown model '{name}'{hint}; the {what} models are {', '.join(models)}")
     try:
         return models[name](**params)
     except TypeError as exc:
         raise ModelError(f"bad parameters for model '{name}': {exc}") from exc
 
 
-__all__ = ["CART", "MODELS", "SCHEMA_MODELS", "GaussianCopula", "HierarchicalSynthesizer",
-           "ModelError", "MultiTableSynthesizer", "SdvCTGAN", "SdvGaussianCopula", "Synthesizer",
-           "make_model", "make_schema_model"]
+__all__ = [
+    "CART",
+    "MODELS",
+    "SCHEMA_MODELS",
+    "GaussianCopula",
+    "HierarchicalSynthesizer",
+    "ModelError",
+    "MultiTableSynthesizer",
+    "SdvCTGAN",
+    "SdvGaussianCopula",
+    "Synthesizer",
+    "make_model",
+    "make_schema_model",
+]

@@ -65,13 +65,14 @@ class MultiTableSynthesizer(_Estimator, ABC):
         """Learn every table of ``metadata`` from ``tables``."""
 
     @abstractmethod
-    def sample_tables(self, scale: float = 1.0, *, seed: int | None = None,
-                      rows: Mapping[str, int] | None = None
-                      ) -> Iterator[tuple[str, pd.DataFrame]]:
+    def sample_tables(
+        self, scale: float = 1.0, *, seed: int | None = None, rows: Mapping[str, int] | None = None
+    ) -> Iterator[tuple[str, pd.DataFrame]]:
         """``(table, frame)`` in dependency order."""
 
-    def sample(self, scale: float = 1.0, *, seed: int | None = None,
-               rows: Mapping[str, int] | None = None) -> dict[str, pd.DataFrame]:
+    def sample(
+        self, scale: float = 1.0, *, seed: int | None = None, rows: Mapping[str, int] | None = None
+    ) -> dict[str, pd.DataFrame]:
         """Every table, at ``scale`` times the fitted row counts (or ``rows`` of one)."""
         return dict(self.sample_tables(scale, seed=seed, rows=rows))
 
@@ -95,7 +96,8 @@ class Synthesizer(_Estimator, ABC):
         if all_null:
             raise ModelError(
                 f"column(s) {', '.join(all_null)} hold only nulls; there is nothing to learn "
-                "from them: drop them or fill them before fitting")
+                "from them: drop them or fill them before fitting"
+            )
         from syndata.rules.infer import regenerated_config
 
         self.metadata_ = metadata
@@ -124,20 +126,31 @@ class Synthesizer(_Estimator, ABC):
 
     # ------------------------------------------------------------------ sample
 
-    def sample(self, num_rows: int, *, seed: int | None = None,
-               conditions: Mapping[str, Any] | None = None,
-               batch_size: int = DEFAULT_BATCH_SIZE) -> pd.DataFrame:
+    def sample(
+        self,
+        num_rows: int,
+        *,
+        seed: int | None = None,
+        conditions: Mapping[str, Any] | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> pd.DataFrame:
         """``num_rows`` synthetic rows (``conditions`` fixes column values)."""
-        parts = list(self.sample_batches(num_rows, seed=seed, conditions=conditions,
-                                         batch_size=batch_size))
+        parts = list(
+            self.sample_batches(num_rows, seed=seed, conditions=conditions, batch_size=batch_size)
+        )
         if not parts:
             return self._empty()
         return pd.concat(parts, ignore_index=True)
 
-    def sample_batches(self, num_rows: int, *, seed: int | None = None,
-                       conditions: Mapping[str, Any] | None = None,
-                       batch_size: int = DEFAULT_BATCH_SIZE,
-                       categorical: bool = False) -> Iterator[pd.DataFrame]:
+    def sample_batches(
+        self,
+        num_rows: int,
+        *,
+        seed: int | None = None,
+        conditions: Mapping[str, Any] | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        categorical: bool = False,
+    ) -> Iterator[pd.DataFrame]:
         """The same rows as ``sample``, ``batch_size`` at a time (memory stays flat).
 
         With ``categorical=True`` text categories stay pandas Categoricals (codes plus
@@ -154,14 +167,16 @@ class Synthesizer(_Estimator, ABC):
             seed = fresh_seed()
         from syndata.rules import RuleApplier
 
-        regen = (RuleApplier(self.regenerated_, self.metadata_.name, seed=seed)
-                 if self.regenerated_ is not None else None)
+        regen = (
+            RuleApplier(self.regenerated_, self.metadata_.name, seed=seed)
+            if self.regenerated_ is not None
+            else None
+        )
         for b, start in enumerate(range(0, num_rows, batch_size)):
             n = min(batch_size, num_rows - start)
             rng = np.random.default_rng([seed, b])
             given = _batch_conditions(conditions, start, n, num_rows)
-            frame = self._sample(n, rng, given) if self.modelled_ else pd.DataFrame(
-                index=range(n))
+            frame = self._sample(n, rng, given) if self.modelled_ else pd.DataFrame(index=range(n))
             rare = getattr(self, "rare_", None)
             if rare is not None:
                 frame = rare.restore(frame, rng)
@@ -172,8 +187,9 @@ class Synthesizer(_Estimator, ABC):
             yield self._finish(frame, categorical)
 
     @abstractmethod
-    def _sample(self, n: int, rng: np.random.Generator,
-                conditions: Mapping[str, Any]) -> pd.DataFrame:
+    def _sample(
+        self, n: int, rng: np.random.Generator, conditions: Mapping[str, Any]
+    ) -> pd.DataFrame:
         """``n`` rows of the modelled columns, honouring ``conditions``."""
 
     # ------------------------------------------------------------------ helpers
@@ -191,18 +207,21 @@ class Synthesizer(_Estimator, ABC):
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "metadata_"):
-            raise ModelError(f"this {type(self).__name__} is not fitted yet; call fit(data) "
-                             "first")
+            raise ModelError(f"this {type(self).__name__} is not fitted yet; call fit(data) first")
 
     def _check_conditions(self, conditions: Mapping[str, Any]) -> dict[str, Any]:
         unknown = [c for c in conditions if c not in self.columns_]
         if unknown:
-            raise ModelError(f"condition on unknown column(s) {', '.join(unknown)}; the model "
-                             f"knows {', '.join(self.columns_)}")
+            raise ModelError(
+                f"condition on unknown column(s) {', '.join(unknown)}; the model "
+                f"knows {', '.join(self.columns_)}"
+            )
         not_modelled = [c for c in conditions if c not in self.modelled_]
         if not_modelled:
-            raise ModelError(f"cannot condition on {', '.join(not_modelled)}: these columns are "
-                             "regenerated by rules, not learned; condition on a learned column")
+            raise ModelError(
+                f"cannot condition on {', '.join(not_modelled)}: these columns are "
+                "regenerated by rules, not learned; condition on a learned column"
+            )
         return dict(conditions)
 
     def _empty(self) -> pd.DataFrame:
@@ -215,9 +234,14 @@ class Synthesizer(_Estimator, ABC):
             if col not in frame:
                 raise GenerationError(f"model produced no values for column '{col}'")
             values = frame[col]
-            if categorical and isinstance(values.dtype, pd.CategoricalDtype) and (
+            if (
+                categorical
+                and isinstance(values.dtype, pd.CategoricalDtype)
+                and (
                     pd.api.types.is_object_dtype(self.dtypes_[col])
-                    or pd.api.types.is_string_dtype(self.dtypes_[col])):
+                    or pd.api.types.is_string_dtype(self.dtypes_[col])
+                )
+            ):
                 out[col] = values.reset_index(drop=True)
                 continue
             out[col] = cast_like(values, self.dtypes_[col], self.metadata_.columns[col])
@@ -227,14 +251,21 @@ class Synthesizer(_Estimator, ABC):
 AnySynthesizer = Synthesizer | MultiTableSynthesizer  # what the model registry stores
 
 
-def rare_pool(metadata: TableMetadata, data: pd.DataFrame, modelled: list[str],
-              counts: Mapping[str, pd.Series] | None = None) -> RarePool:
+def rare_pool(
+    metadata: TableMetadata,
+    data: pd.DataFrame,
+    modelled: list[str],
+    counts: Mapping[str, pd.Series] | None = None,
+) -> RarePool:
     """The rare values of the modelled categorical text columns, pooled (disclosure rule).
 
     ``counts`` gives the columns' value counts when ``data`` is only a sample of the rows.
     """
-    columns = [c for c in modelled if metadata.columns[c].kind == "categorical"
-               and is_text_category(data[c])]
+    columns = [
+        c
+        for c in modelled
+        if metadata.columns[c].kind == "categorical" and is_text_category(data[c])
+    ]
     if counts is None:
         return RarePool.fit(data, columns)
     return RarePool.from_counts({c: counts[c] for c in columns if c in counts})
@@ -263,8 +294,15 @@ def _keyed_hashes(values: pd.Series, secret: bytes) -> np.ndarray:
 
     key = hashlib.sha256(secret).digest()
     distinct = pd.unique(values.astype(str).to_numpy())
-    return np.array([int.from_bytes(hashlib.blake2b(v.encode("utf-8"), key=key, digest_size=8)
-                                    .digest(), "little") for v in distinct], dtype=np.uint64)
+    return np.array(
+        [
+            int.from_bytes(
+                hashlib.blake2b(v.encode("utf-8"), key=key, digest_size=8).digest(), "little"
+            )
+            for v in distinct
+        ],
+        dtype=np.uint64,
+    )
 
 
 def _without(values: pd.Series, excluded: np.ndarray, rng: np.random.Generator) -> pd.Series:
@@ -290,17 +328,20 @@ def _without(values: pd.Series, excluded: np.ndarray, rng: np.random.Generator) 
     return out
 
 
-def _batch_conditions(conditions: Mapping[str, Any], start: int, n: int,
-                      num_rows: int) -> dict[str, Any]:
+def _batch_conditions(
+    conditions: Mapping[str, Any], start: int, n: int, num_rows: int
+) -> dict[str, Any]:
     """The conditions of rows ``start .. start + n``: one value per row is sliced."""
     out: dict[str, Any] = {}
     for name, value in conditions.items():
         if isinstance(value, list | tuple | np.ndarray | pd.Series):
             values = list(value)
             if len(values) != num_rows:
-                raise ModelError(f"condition {name} has {len(values)} values for {num_rows} "
-                                 "rows; give one value, or one per row")
-            out[name] = values[start:start + n]
+                raise ModelError(
+                    f"condition {name} has {len(values)} values for {num_rows} "
+                    "rows; give one value, or one per row"
+                )
+            out[name] = values[start : start + n]
         else:
             out[name] = value
     return out

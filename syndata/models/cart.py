@@ -62,9 +62,14 @@ class CART(Synthesizer):
 
     model_type = "cart"
 
-    def __init__(self, min_samples_leaf: int = 5, max_depth: int | None = None,
-                 smoothing: bool = True, max_fit_rows: int = 200_000,
-                 visit_order: str = "auto") -> None:
+    def __init__(
+        self,
+        min_samples_leaf: int = 5,
+        max_depth: int | None = None,
+        smoothing: bool = True,
+        max_fit_rows: int = 200_000,
+        visit_order: str = "auto",
+    ) -> None:
         self.min_samples_leaf = min_samples_leaf
         self.max_depth = max_depth
         self.smoothing = smoothing
@@ -88,11 +93,15 @@ class CART(Synthesizer):
                 num = NumericEncoder.fit(meta, data[name])
                 self.encoders_[name] = num
                 encoded[name] = num.encode(data[name])
-        self.visit_order_ = (self._search_order(data) if self.visit_order == "auto"
-                             else self.visit_order)
+        self.visit_order_ = (
+            self._search_order(data) if self.visit_order == "auto" else self.visit_order
+        )
         self.order_ = self._visit_order(list(data.columns), encoded, self.visit_order_)
-        self.train_ = np.column_stack([encoded[c] for c in self.order_]) if self.order_ \
+        self.train_ = (
+            np.column_stack([encoded[c] for c in self.order_])
+            if self.order_
             else np.empty((len(data), 0))
+        )
         hashes = _row_hashes(self.train_)
         counts = pd.Series(hashes).value_counts()
         self.unique_rows_ = np.sort(counts.index[counts.to_numpy() == 1].to_numpy(np.uint64))
@@ -112,8 +121,9 @@ class CART(Synthesizer):
 
         if len(data) < AUTO_MIN_ROWS:
             return "data"
-        meta = TableMetadata(self.metadata_.name,
-                             {c: self.metadata_.columns[c] for c in data.columns})
+        meta = TableMetadata(
+            self.metadata_.name, {c: self.metadata_.columns[c] for c in data.columns}
+        )
         check = data.sample(frac=0.25, random_state=0)
         learn = data.drop(check.index)
         scores = {}
@@ -125,16 +135,19 @@ class CART(Synthesizer):
         self.order_scores_ = scores
         return max(VISIT_ORDERS, key=lambda o: (scores[o], -VISIT_ORDERS.index(o)))
 
-    def _visit_order(self, columns: list[str], encoded: dict[str, np.ndarray],
-                     order: str) -> list[str]:
+    def _visit_order(
+        self, columns: list[str], encoded: dict[str, np.ndarray], order: str
+    ) -> list[str]:
         if order == "data":
             return columns
         if order == "cardinality":
             distinct = {c: len(np.unique(encoded[c])) for c in columns}
             return sorted(columns, key=lambda c: distinct[c])
         if order != "categorical_last":
-            raise ModelError(f"visit_order must be 'auto', 'data', 'cardinality' or "
-                             f"'categorical_last', got {order!r}")
+            raise ModelError(
+                f"visit_order must be 'auto', 'data', 'cardinality' or "
+                f"'categorical_last', got {order!r}"
+            )
         numeric = [c for c in columns if not self._is_category(c)]
         return numeric + [c for c in columns if self._is_category(c)]
 
@@ -160,13 +173,17 @@ class CART(Synthesizer):
         cols = [self.order_.index(p) for p in predictors]
         x = self.train_[:, cols]
         y = self.train_[:, self.order_.index(target)]
-        params = dict(min_samples_leaf=self.min_samples_leaf, max_depth=self.max_depth,
-                      random_state=0)
+        params = dict(
+            min_samples_leaf=self.min_samples_leaf, max_depth=self.max_depth, random_state=0
+        )
         if self._is_category(target):
             tree: Any = DecisionTreeClassifier(**params).fit(x, y.astype(np.int64))
         else:
-            filled = np.where(np.isnan(y), np.nanmin(y) - 1.0 if np.isfinite(np.nanmin(
-                y)) else 0.0, y) if np.isnan(y).any() else y
+            filled = (
+                np.where(np.isnan(y), np.nanmin(y) - 1.0 if np.isfinite(np.nanmin(y)) else 0.0, y)
+                if np.isnan(y).any()
+                else y
+            )
             tree = DecisionTreeRegressor(**params).fit(x, filled)
         leaves = tree.apply(x)
         order = np.argsort(leaves, kind="stable")
@@ -179,17 +196,21 @@ class CART(Synthesizer):
             spread = _leaf_bandwidth(values, starts, counts)
         return _Leaves(tree, leaf_index, starts, counts, values, spread)
 
-    def _sample(self, n: int, rng: np.random.Generator,
-                conditions: Mapping[str, Any]) -> pd.DataFrame:
+    def _sample(
+        self, n: int, rng: np.random.Generator, conditions: Mapping[str, Any]
+    ) -> pd.DataFrame:
         order = [c for c in self.order_ if c in conditions] + [
-            c for c in self.order_ if c not in conditions]
+            c for c in self.order_ if c not in conditions
+        ]
         synth = self._draw_rows(n, order, rng, conditions)
         for _ in range(COPY_GUARD_ROUNDS):  # redraw rows that equal a unique training row
             copies = np.flatnonzero(np.isin(_row_hashes(synth), self.unique_rows_))
             if not len(copies):
                 break
-            fixed = {k: (v if not isinstance(v, list | tuple) else [v[i] for i in copies])
-                     for k, v in conditions.items()}
+            fixed = {
+                k: (v if not isinstance(v, list | tuple) else [v[i] for i in copies])
+                for k, v in conditions.items()
+            }
             synth[copies] = self._draw_rows(len(copies), order, rng, fixed)
         out: dict[str, Any] = {}
         for j, name in enumerate(self.order_):
@@ -203,8 +224,9 @@ class CART(Synthesizer):
             frame[name] = [value] * n if not isinstance(value, list | tuple) else value
         return frame
 
-    def _draw_rows(self, n: int, order: list[str], rng: np.random.Generator,
-                   conditions: Mapping[str, Any]) -> np.ndarray:
+    def _draw_rows(
+        self, n: int, order: list[str], rng: np.random.Generator, conditions: Mapping[str, Any]
+    ) -> np.ndarray:
         """``n`` encoded rows, columns in ``order``, rounded as they will be written."""
         synth = np.empty((n, len(order)))
         for j, name in enumerate(order):
@@ -223,8 +245,7 @@ class CART(Synthesizer):
             if isinstance(enc, NumericEncoder):
                 synth[:, j] = enc.canonical(synth[:, j])
         # back to training column order for hashing against training rows
-        return synth[:, [order.index(c) for c in self.order_]] if order != self.order_ \
-            else synth
+        return synth[:, [order.index(c) for c in self.order_]] if order != self.order_ else synth
 
     def _draw(self, leaves: _Leaves, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         pos = leaves.leaf_index[leaves.tree.apply(x)]
@@ -235,8 +256,9 @@ class CART(Synthesizer):
         values[noisy] += rng.standard_normal(int(noisy.sum())) * width[noisy]
         return values
 
-    def _smooth_marginal(self, name: str, drawn: np.ndarray, col: np.ndarray,
-                         rng: np.random.Generator) -> np.ndarray:
+    def _smooth_marginal(
+        self, name: str, drawn: np.ndarray, col: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
         if not self._smoothed(name):
             return drawn
         present = col[~np.isnan(col)]
@@ -252,8 +274,10 @@ class CART(Synthesizer):
             known = set(enc.categories.tolist())
             bad = [v for v in pd.unique(values) if v not in known and not pd.isna(v)]
             if bad:
-                raise ModelError(f"condition {name}={bad[0]!r} is not a category the model has "
-                                 f"seen; use one of {list(enc.categories)[:20]}")
+                raise ModelError(
+                    f"condition {name}={bad[0]!r} is not a category the model has "
+                    f"seen; use one of {list(enc.categories)[:20]}"
+                )
             return enc.encode(values).astype(np.float64)
         return enc.encode(values)
 

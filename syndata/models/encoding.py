@@ -38,7 +38,8 @@ class NumericEncoder:
         enc = cls(meta)
         enc.is_time = meta.kind in ("datetime", "date_string")
         enc.time_unit_date = meta.dtype == "date" or (
-            meta.kind == "date_string" and not any(t in (meta.format or "") for t in "HMS"))
+            meta.kind == "date_string" and not any(t in (meta.format or "") for t in "HMS")
+        )
         parsed = enc._to_datetime(values) if enc.is_time else None
         if parsed is not None:
             enc.tz = getattr(parsed.dt, "tz", None)
@@ -56,8 +57,7 @@ class NumericEncoder:
         if self.meta.kind == "date_string":
             fmt = self.meta.format or "%Y-%m-%d"
             # ISO formats take pandas' fast parser instead of strptime per value
-            return pd.to_datetime(values, format="ISO8601" if fmt in _ISO else fmt,
-                                  errors="coerce")
+            return pd.to_datetime(values, format="ISO8601" if fmt in _ISO else fmt, errors="coerce")
         return pd.to_datetime(values, errors="coerce")
 
     def encode(self, values: pd.Series, parsed: pd.Series | None = None) -> np.ndarray:
@@ -98,8 +98,12 @@ class NumericEncoder:
         return stamps
 
 
-_ISO = {"%Y-%m-%d": ("D", ""), "%Y-%m-%dT%H:%M:%S": ("s", ""),
-        "%Y-%m-%dT%H:%M:%SZ": ("s", "Z"), "%Y-%m-%d %H:%M:%S": ("s", "")}
+_ISO = {
+    "%Y-%m-%d": ("D", ""),
+    "%Y-%m-%dT%H:%M:%S": ("s", ""),
+    "%Y-%m-%dT%H:%M:%SZ": ("s", "Z"),
+    "%Y-%m-%d %H:%M:%S": ("s", ""),
+}
 
 
 def format_datetimes(stamps: pd.Series, fmt: str) -> pd.Series:
@@ -118,10 +122,14 @@ def format_datetimes(stamps: pd.Series, fmt: str) -> pd.Series:
 
 def observed_decimals(values: np.ndarray, most: int = 6) -> int | None:
     """The decimal places the values are written with (None: more than ``most``)."""
-    sample = values[: 10_000]
+    sample = values[:10_000]
     for places in range(most + 1):
-        if np.allclose(sample, np.round(sample, places), rtol=0, atol=1e-9 * max(
-                1.0, float(np.abs(sample).max()))):
+        if np.allclose(
+            sample,
+            np.round(sample, places),
+            rtol=0,
+            atol=1e-9 * max(1.0, float(np.abs(sample).max())),
+        ):
             return places
     return None
 
@@ -142,8 +150,9 @@ class CategoryEncoder:
     @classmethod
     def from_counts(cls, counts: pd.Series) -> CategoryEncoder:
         """From counts per category (index: categories, null included), in their order."""
-        return cls.from_frequencies(np.asarray(counts.index, dtype=object),
-                                    counts.to_numpy(dtype=float) / counts.sum())
+        return cls.from_frequencies(
+            np.asarray(counts.index, dtype=object), counts.to_numpy(dtype=float) / counts.sum()
+        )
 
     @classmethod
     def from_frequencies(cls, categories: np.ndarray, frequencies: np.ndarray) -> CategoryEncoder:

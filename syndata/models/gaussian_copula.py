@@ -125,8 +125,13 @@ class GaussianCopula(Synthesizer):
 
     model_type = "gaussian_copula"
 
-    def __init__(self, marginals: str = "empirical", quantiles: int = 4000,
-                 reservoir: int = 500_000, stratified: bool = False) -> None:
+    def __init__(
+        self,
+        marginals: str = "empirical",
+        quantiles: int = 4000,
+        reservoir: int = 500_000,
+        stratified: bool = False,
+    ) -> None:
         self.marginals = marginals
         self.quantiles = quantiles
         self.reservoir = reservoir
@@ -136,8 +141,9 @@ class GaussianCopula(Synthesizer):
 
     def _fit(self, data: pd.DataFrame) -> None:
         if self.marginals not in ("empirical", "parametric"):
-            raise ModelError(f"marginals must be 'empirical' or 'parametric', got "
-                             f"{self.marginals!r}")
+            raise ModelError(
+                f"marginals must be 'empirical' or 'parametric', got {self.marginals!r}"
+            )
         self._fit_marginals({c: data[c] for c in data.columns}, counts=None)
         rng = np.random.default_rng(0)
         z = self._to_latent(data, rng, numeric=True, categorical=False)
@@ -145,16 +151,21 @@ class GaussianCopula(Synthesizer):
         self._to_latent(data, rng, numeric=False, categorical=True, out=z)
         self._set_correlation(z.T @ z, len(z))
 
-    def _fit_marginals(self, columns: Mapping[str, pd.Series],
-                       counts: Mapping[str, pd.Series] | None) -> None:
+    def _fit_marginals(
+        self, columns: Mapping[str, pd.Series], counts: Mapping[str, pd.Series] | None
+    ) -> None:
         self.marginals_: dict[str, _Numeric | _Categorical] = {}
         dim = 0
         for name, values in columns.items():
             meta = self.metadata_.columns[name]
             if meta.kind in ("categorical", "boolean"):
-                enc = (CategoryEncoder.fit(values) if counts is None
-                       else CategoryEncoder.from_counts(
-                           counts[name].sort_values(ascending=False, kind="stable")))
+                enc = (
+                    CategoryEncoder.fit(values)
+                    if counts is None
+                    else CategoryEncoder.from_counts(
+                        counts[name].sort_values(ascending=False, kind="stable")
+                    )
+                )
                 self.marginals_[name] = _Categorical.of(enc, dim)
                 dim += 1
             else:
@@ -200,18 +211,31 @@ class GaussianCopula(Synthesizer):
             codes = marg.encoder.encode(data[name])
             k = len(marg.encoder.categories)
             counts = np.bincount(codes, minlength=k).astype(np.float64)
-            sums = np.stack([np.bincount(codes, weights=centred[:, j], minlength=k)
-                             for j in range(centred.shape[1])], axis=1)
+            sums = np.stack(
+                [
+                    np.bincount(codes, weights=centred[:, j], minlength=k)
+                    for j in range(centred.shape[1])
+                ],
+                axis=1,
+            )
             means = sums / np.maximum(counts, 1)[:, None] / np.sqrt(total / len(latent))
             # the direction along which the categories' means differ most (weighted PCA)
             _, _, vt = np.linalg.svd(means * np.sqrt(counts)[:, None], full_matrices=False)
             order = np.argsort(means @ vt[0], kind="stable")
-            enc = CategoryEncoder.from_frequencies(marg.encoder.categories[order],
-                                                   marg.encoder.frequencies[order])
+            enc = CategoryEncoder.from_frequencies(
+                marg.encoder.categories[order], marg.encoder.frequencies[order]
+            )
             self.marginals_[name] = _Categorical.of(enc, marg.dim)
 
-    def _to_latent(self, data: pd.DataFrame, rng: np.random.Generator, *, numeric: bool = True,
-                   categorical: bool = True, out: np.ndarray | None = None) -> np.ndarray:
+    def _to_latent(
+        self,
+        data: pd.DataFrame,
+        rng: np.random.Generator,
+        *,
+        numeric: bool = True,
+        categorical: bool = True,
+        out: np.ndarray | None = None,
+    ) -> np.ndarray:
         """The latent normal values of rows (only the kinds asked for are filled in)."""
         z = np.zeros((len(data), self.n_dims_)) if out is None else out
         for name, marg in self.marginals_.items():
@@ -242,8 +266,12 @@ class GaussianCopula(Synthesizer):
         self.correlation_ = _nearest_correlation(corr)
         self.cholesky_ = np.linalg.cholesky(self.correlation_)
 
-    def fit_batches(self, batches: Callable[[], Iterable[pd.DataFrame]],
-                    metadata: TableMetadata | None = None, seed: int = 0) -> GaussianCopula:
+    def fit_batches(
+        self,
+        batches: Callable[[], Iterable[pd.DataFrame]],
+        metadata: TableMetadata | None = None,
+        seed: int = 0,
+    ) -> GaussianCopula:
         """Fit from batches that may not fit in memory together (two passes).
 
         ``batches()`` must return a fresh iterator over the same rows each time it is
@@ -275,8 +303,9 @@ class GaussianCopula(Synthesizer):
         self.regenerated_ = regenerated_config(metadata, reservoir)
         self.n_rows_ = seen
         if self.marginals not in ("empirical", "parametric"):
-            raise ModelError(f"marginals must be 'empirical' or 'parametric', got "
-                             f"{self.marginals!r}")
+            raise ModelError(
+                f"marginals must be 'empirical' or 'parametric', got {self.marginals!r}"
+            )
         self.rare_ = rare_pool(metadata, reservoir, self.modelled_, counts)
         counts = {c: self.rare_.pool_counts(c, v) for c, v in counts.items()}
         sample = self.rare_.apply(reservoir[self.modelled_])
@@ -295,8 +324,9 @@ class GaussianCopula(Synthesizer):
 
     # ------------------------------------------------------------------ sample
 
-    def _sample(self, n: int, rng: np.random.Generator,
-                conditions: Mapping[str, Any]) -> pd.DataFrame:
+    def _sample(
+        self, n: int, rng: np.random.Generator, conditions: Mapping[str, Any]
+    ) -> pd.DataFrame:
         # latents as (dimensions, rows): each dimension is one contiguous row to read;
         # float32 halves the work and still holds far more precision than the marginals
         chol = self.cholesky_.astype(np.float32)
@@ -320,8 +350,9 @@ class GaussianCopula(Synthesizer):
             frame[name] = [value] * n if not isinstance(value, list | tuple) else value
         return frame
 
-    def _condition(self, z: np.ndarray, n: int, rng: np.random.Generator,
-                   conditions: Mapping[str, Any]) -> np.ndarray:
+    def _condition(
+        self, z: np.ndarray, n: int, rng: np.random.Generator, conditions: Mapping[str, Any]
+    ) -> np.ndarray:
         """Fix the latent values of the conditioned columns; redraw the rest given them."""
         fixed: dict[int, np.ndarray] = {}
         for name, value in conditions.items():
@@ -329,11 +360,16 @@ class GaussianCopula(Synthesizer):
             values = pd.Series([value] * n if not isinstance(value, list | tuple) else value)
             if isinstance(marg, _Categorical):
                 known = set(marg.encoder.categories.tolist())
-                bad = [v for v in pd.unique(values) if v not in known and not (
-                    pd.isna(v) and marg.encoder.null_code >= 0)]
+                bad = [
+                    v
+                    for v in pd.unique(values)
+                    if v not in known and not (pd.isna(v) and marg.encoder.null_code >= 0)
+                ]
                 if bad:
-                    raise ModelError(f"condition {name}={bad[0]!r} is not a category the model "
-                                     f"has seen; use one of {list(marg.encoder.categories)[:20]}")
+                    raise ModelError(
+                        f"condition {name}={bad[0]!r} is not a category the model "
+                        f"has seen; use one of {list(marg.encoder.categories)[:20]}"
+                    )
                 fixed[marg.dim] = ndtri(marg.to_uniform(marg.encoder.encode(values), rng))
             else:
                 x = marg.encoder.encode(values)
@@ -360,8 +396,9 @@ def _stratify(zt: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return ndtri(np.clip(u, _EPS, 1 - _EPS)).astype(zt.dtype)
 
 
-def conditional_normal(z: np.ndarray, corr: np.ndarray, fixed: Mapping[int, np.ndarray],
-                       rng: np.random.Generator) -> np.ndarray:
+def conditional_normal(
+    z: np.ndarray, corr: np.ndarray, fixed: Mapping[int, np.ndarray], rng: np.random.Generator
+) -> np.ndarray:
     """Rows of ``z`` whose dimensions in ``fixed`` are set and the rest drawn given them."""
     n, d = z.shape
     cond = sorted(fixed)
@@ -405,15 +442,19 @@ def _nearest_correlation(corr: np.ndarray) -> np.ndarray:
     return out
 
 
-def _reservoir_update(reservoir: pd.DataFrame | None, batch: pd.DataFrame, seen: int,
-                      size: int, rng: np.random.Generator) -> pd.DataFrame:
+def _reservoir_update(
+    reservoir: pd.DataFrame | None,
+    batch: pd.DataFrame,
+    seen: int,
+    size: int,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     """A uniform sample of ``size`` rows over all batches so far (Algorithm R, batched)."""
     batch = batch.reset_index(drop=True)
     if reservoir is None or len(reservoir) < size:
         room = size - (0 if reservoir is None else len(reservoir))
         head = batch.iloc[:room]
-        reservoir = head if reservoir is None else pd.concat([reservoir, head],
-                                                             ignore_index=True)
+        reservoir = head if reservoir is None else pd.concat([reservoir, head], ignore_index=True)
         batch = batch.iloc[room:].reset_index(drop=True)
         seen += len(head)
     if len(batch) == 0:
@@ -447,8 +488,9 @@ def _best_family(x: np.ndarray, lo: float, hi: float) -> Any:
                 a, loc, scale = stats.gamma.fit(sample, floc=lo - 1e-9 * width)
                 dist = stats.gamma(a, loc, scale)
             else:
-                a, b, loc, scale = stats.beta.fit(sample, floc=lo - 1e-9 * width,
-                                                  fscale=width * (1 + 2e-9))
+                a, b, loc, scale = stats.beta.fit(
+                    sample, floc=lo - 1e-9 * width, fscale=width * (1 + 2e-9)
+                )
                 dist = stats.beta(a, b, loc, scale)
             stat = stats.kstest(sample, dist.cdf).statistic
         except (ValueError, RuntimeError, FloatingPointError):

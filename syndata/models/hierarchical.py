@@ -105,16 +105,25 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
 
     model_type: ClassVar[str] = "hierarchical"
 
-    def __init__(self, table_models: Mapping[str, str] | None = None,
-                 default_model: str = "gaussian_copula", context_columns: int = 10) -> None:
+    def __init__(
+        self,
+        table_models: Mapping[str, str] | None = None,
+        default_model: str = "gaussian_copula",
+        context_columns: int = 10,
+    ) -> None:
         self.table_models = table_models
         self.default_model = default_model
         self.context_columns = context_columns
 
     # ------------------------------------------------------------------ fit
 
-    def fit(self, tables: Mapping[str, pd.DataFrame], metadata: Metadata,
-            progress: Any = None, sizes: Mapping[str, int] | None = None) -> Self:
+    def fit(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        metadata: Metadata,
+        progress: Any = None,
+        sizes: Mapping[str, int] | None = None,
+    ) -> Self:
         """Learn every table of ``metadata`` from ``tables`` (name -> frame).
 
         ``sizes`` gives the table sizes that scale 1 stands for when ``tables`` are only
@@ -165,21 +174,27 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
 
     def _reference(self, name: str, frame: pd.DataFrame) -> pd.DataFrame:
         """A reference table's own rows, kept as they are (with its children counts)."""
-        learned = [r.parent_table for r in self.metadata_.parents_of(name)
-                   if (self.table_models or {}).get(r.parent_table, self.default_model)
-                   != REFERENCE]
+        learned = [
+            r.parent_table
+            for r in self.metadata_.parents_of(name)
+            if (self.table_models or {}).get(r.parent_table, self.default_model) != REFERENCE
+        ]
         if learned:
-            raise ModelError(f"table '{name}' is a reference table but its parent(s) "
-                             f"{', '.join(learned)} are not: make them reference tables too, "
-                             "or learn this table with a model")
+            raise ModelError(
+                f"table '{name}' is a reference table but its parent(s) "
+                f"{', '.join(learned)} are not: make them reference tables too, "
+                "or learn this table with a model"
+            )
         return frame.drop(columns=[c for c in frame.columns if c.startswith(("_p.", "_has."))])
 
     def _check_input(self, tables: Mapping[str, pd.DataFrame], metadata: Metadata) -> None:
         problems = metadata.problems()
         unknown = [t for t in (self.table_models or {}) if t not in metadata.tables]
         if unknown:
-            problems.append(f"table_models names unknown table(s) {', '.join(unknown)} "
-                            f"(tables: {', '.join(metadata.tables)})")
+            problems.append(
+                f"table_models names unknown table(s) {', '.join(unknown)} "
+                f"(tables: {', '.join(metadata.tables)})"
+            )
         missing = [t for t in metadata.tables if t not in tables]
         if missing:
             problems.append(f"no data for table(s) {', '.join(missing)}")
@@ -189,8 +204,10 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
 
         report = check_integrity(tables, metadata)
         if not report.ok:
-            raise ModelError(f"{report.summary()}\nfix the data first: drop or null orphan "
-                             "foreign keys (--orphans drop|null), dedupe primary keys")
+            raise ModelError(
+                f"{report.summary()}\nfix the data first: drop or null orphan "
+                "foreign keys (--orphans drop|null), dedupe primary keys"
+            )
 
     def _plan(self, name: str, tables: Mapping[str, pd.DataFrame]) -> _TablePlan:
         meta = self.metadata_
@@ -198,6 +215,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         plan = _TablePlan(name, list(meta.tables[name].columns), counts=meta.children_of(name))
         parents = meta.parents_of(name)
         if parents:
+
             def reach(rel: Relationship) -> float:
                 values = data[rel.child_key]
                 return values.nunique() * (1.0 - values.isna().mean())
@@ -206,17 +224,21 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             plan.secondary = [r for r in parents if r is not plan.primary]
         for rel in parents:
             parent_meta = meta.tables[rel.parent_table]
-            modelled = [c for c, m in parent_meta.columns.items() if m.modelled and
-                        c not in {r.child_key for r in meta.parents_of(rel.parent_table)}]
-            plan.context[rel.child_key] = modelled[:self.context_columns]
+            modelled = [
+                c
+                for c, m in parent_meta.columns.items()
+                if m.modelled and c not in {r.child_key for r in meta.parents_of(rel.parent_table)}
+            ]
+            plan.context[rel.child_key] = modelled[: self.context_columns]
             nulls = int(data[rel.child_key].isna().sum())
             plan.null_rows[rel.child_key] = round(nulls * self.rows_[name] / max(len(data), 1))
             if nulls:
                 plan.nullable.add(rel.child_key)
         return plan
 
-    def _training_frame(self, plan: _TablePlan, tables: Mapping[str, pd.DataFrame]
-                        ) -> tuple[pd.DataFrame, TableMetadata]:
+    def _training_frame(
+        self, plan: _TablePlan, tables: Mapping[str, pd.DataFrame]
+    ) -> tuple[pd.DataFrame, TableMetadata]:
         meta = self.metadata_
         data = tables[plan.name]
         table_meta = deepcopy(meta.tables[plan.name])
@@ -231,8 +253,9 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             values = counts.reindex(pk.to_numpy(), fill_value=0).to_numpy(dtype=np.int64)
             col = COUNT.format(child=rel.child_table, fk=rel.child_key)
             plan.cardinality[col] = _smoothed(values, k)
-            extra[col] = pd.Series(_on_smoothed_scale(values, plan.cardinality[col]),
-                                   index=data.index)
+            extra[col] = pd.Series(
+                _on_smoothed_scale(values, plan.cardinality[col]), index=data.index
+            )
             table_meta.columns[col] = ColumnMetadata(col, "numerical", "float")
         for rel in meta.parents_of(plan.name):
             parent = tables[rel.parent_table].set_index(rel.parent_key)
@@ -243,7 +266,8 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
                 extra[col] = pd.Series(parent[column].reindex(keys).to_numpy(), index=data.index)
                 source = parent_meta.columns[column]
                 table_meta.columns[col] = ColumnMetadata(
-                    col, source.kind, source.dtype, nullable=True, format=source.format)
+                    col, source.kind, source.dtype, nullable=True, format=source.format
+                )
             if rel.child_key in plan.nullable:
                 col = HAS.format(fk=rel.child_key)
                 extra[col] = data[rel.child_key].notna()
@@ -261,15 +285,16 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             fk, column = col[3:].split(".", 1) if col.startswith("_p.") else ("", "")
             if fk and column in plan.context.get(fk, []):
                 plan.context[fk].remove(column)
-        plan.null_context = {c for c in frame.columns
-                             if c.startswith("_p.") and frame[c].isna().any()}
+        plan.null_context = {
+            c for c in frame.columns if c.startswith("_p.") and frame[c].isna().any()
+        }
         return frame, table_meta
 
     # ------------------------------------------------------------------ sample
 
-    def sample_tables(self, scale: float = 1.0, *, seed: int | None = None,
-                      rows: Mapping[str, int] | None = None
-                      ) -> Iterator[tuple[str, pd.DataFrame]]:
+    def sample_tables(
+        self, scale: float = 1.0, *, seed: int | None = None, rows: Mapping[str, int] | None = None
+    ) -> Iterator[tuple[str, pd.DataFrame]]:
         """``(table, frame)`` in dependency order; parents are kept only as needed."""
         self._check_fitted()
         scale = self._scale(scale, rows)
@@ -280,8 +305,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         pending = {t: len(self.metadata_.children_of(t)) for t in self.order_}
         for index, name in enumerate(self.order_):
             rng = np.random.default_rng([seed, index])
-            frame = self._sample_table(name, scale, fixed.get(name), synthetic, rng,
-                                       seed + index)
+            frame = self._sample_table(name, scale, fixed.get(name), synthetic, rng, seed + index)
             plan = self.plans_[name]
             if plan.counts:
                 synthetic[name] = frame
@@ -295,9 +319,11 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         if rows:
             unknown = [t for t in rows if t not in self.rows_]
             if unknown or len(rows) != 1:
-                raise ModelError(f"give a row count for exactly one table of "
-                                 f"{', '.join(self.order_)}; got {', '.join(map(str, rows))}")
-            (table, count), = rows.items()
+                raise ModelError(
+                    f"give a row count for exactly one table of "
+                    f"{', '.join(self.order_)}; got {', '.join(map(str, rows))}"
+                )
+            ((table, count),) = rows.items()
             if count < 0:
                 raise ModelError(f"rows for '{table}' must be >= 0, got {count}")
             return count / max(self.rows_[table], 1)
@@ -305,9 +331,15 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             raise ModelError(f"scale must be a number > 0 (e.g. 0.5 or 2), got {scale!r}")
         return float(scale)
 
-    def _sample_table(self, name: str, scale: float, fixed_rows: int | None,
-                      synthetic: Mapping[str, pd.DataFrame], rng: np.random.Generator,
-                      seed: int) -> pd.DataFrame:
+    def _sample_table(
+        self,
+        name: str,
+        scale: float,
+        fixed_rows: int | None,
+        synthetic: Mapping[str, pd.DataFrame],
+        rng: np.random.Generator,
+        seed: int,
+    ) -> pd.DataFrame:
         plan = self.plans_[name]
         if name in self.references_:
             return self.references_[name].copy()
@@ -322,9 +354,15 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             frame[col] = np.maximum(np.round(frame[col].to_numpy(dtype=float)), 0)
         return frame
 
-    def _sample_children(self, plan: _TablePlan, scale: float, fixed_rows: int | None,
-                         synthetic: Mapping[str, pd.DataFrame], rng: np.random.Generator,
-                         seed: int) -> pd.DataFrame:
+    def _sample_children(
+        self,
+        plan: _TablePlan,
+        scale: float,
+        fixed_rows: int | None,
+        synthetic: Mapping[str, pd.DataFrame],
+        rng: np.random.Generator,
+        seed: int,
+    ) -> pd.DataFrame:
         rel = plan.primary
         assert rel is not None
         parents = synthetic[rel.parent_table]
@@ -348,12 +386,15 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             conditions[HAS.format(fk=fk)] = [True] * len(index) + [False] * n_null
         frame = self.models_[plan.name].sample(n, seed=seed, conditions=conditions or None)
         keys = parents[rel.parent_key].to_numpy(dtype=object)[index]
-        frame[fk] = _keys(np.concatenate([keys, np.full(n_null, None, dtype=object)]),
-                          parents[rel.parent_key].dtype)
+        frame[fk] = _keys(
+            np.concatenate([keys, np.full(n_null, None, dtype=object)]),
+            parents[rel.parent_key].dtype,
+        )
         return frame
 
-    def _known(self, plan: _TablePlan, col: str, values: np.ndarray, n_null: int,
-               rng: np.random.Generator) -> list[Any]:
+    def _known(
+        self, plan: _TablePlan, col: str, values: np.ndarray, n_null: int, rng: np.random.Generator
+    ) -> list[Any]:
         """Condition values the child's model knows.
 
         An unseen category becomes a seen one; a missing value, when the model saw none
@@ -368,20 +409,32 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
                 pool = np.array(sorted(known, key=str), dtype=object)
                 given[unseen] = pool[rng.integers(len(pool), size=int(unseen.sum()))]
         missing = ~present
-        missing[len(values):] = False  # rows of a null foreign key: null context is learned
+        missing[len(values) :] = False  # rows of a null foreign key: null context is learned
         if missing.any() and col not in getattr(plan, "null_context", {col}):
-            pool = (np.array(sorted(known, key=str), dtype=object) if known
-                    else given[present].to_numpy(dtype=object))
+            pool = (
+                np.array(sorted(known, key=str), dtype=object)
+                if known
+                else given[present].to_numpy(dtype=object)
+            )
             if len(pool):
                 given[missing] = pool[rng.integers(len(pool), size=int(missing.sum()))]
         return given.tolist()
 
-    def _assign_parent(self, frame: pd.DataFrame, plan: _TablePlan, rel: Relationship,
-                       parents: pd.DataFrame, rng: np.random.Generator) -> None:
+    def _assign_parent(
+        self,
+        frame: pd.DataFrame,
+        plan: _TablePlan,
+        rel: Relationship,
+        parents: pd.DataFrame,
+        rng: np.random.Generator,
+    ) -> None:
         """Give each child row a parent for a secondary foreign key, by matching."""
         fk = rel.child_key
-        has = frame[HAS.format(fk=fk)].to_numpy(dtype=bool) if fk in plan.nullable \
+        has = (
+            frame[HAS.format(fk=fk)].to_numpy(dtype=bool)
+            if fk in plan.nullable
             else np.ones(len(frame), dtype=bool)
+        )
         quotas = self._quotas(plan.name, rel, parents, int(has.sum()), rng)
         columns = plan.context.get(fk, [])
         child_values = frame.loc[has, [CONTEXT.format(fk=fk, column=c) for c in columns]]
@@ -391,16 +444,27 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         values[has] = parents[rel.parent_key].to_numpy(dtype=object)[choice]
         frame[fk] = _keys(values, parents[rel.parent_key].dtype)
 
-    def _quotas(self, child: str, rel: Relationship, parents: pd.DataFrame, target: int,
-                rng: np.random.Generator) -> np.ndarray:
+    def _quotas(
+        self,
+        child: str,
+        rel: Relationship,
+        parents: pd.DataFrame,
+        target: int,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
         col = COUNT.format(child=child, fk=rel.child_key)
-        return _quotas(parents[col].to_numpy(dtype=float),
-                       self.plans_[rel.parent_table].cardinality[col], target, rng)
+        return _quotas(
+            parents[col].to_numpy(dtype=float),
+            self.plans_[rel.parent_table].cardinality[col],
+            target,
+            rng,
+        )
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "models_"):
-            raise ModelError("this HierarchicalSynthesizer is not fitted yet; call "
-                             "fit(tables, metadata) first")
+            raise ModelError(
+                "this HierarchicalSynthesizer is not fitted yet; call fit(tables, metadata) first"
+            )
 
 
 def _keys(values: np.ndarray, dtype: Any) -> pd.Series:
@@ -458,8 +522,12 @@ def _smoothed(counts: np.ndarray, k: int, max_bins: int = MAX_BINS) -> np.ndarra
     points = [np.array([v for v, _ in b], dtype=float) for b in bins]
     share = np.array([w.sum() / n for w in weights])
     means = np.array([np.average(x, weights=w) for x, w in zip(points, weights, strict=True)])
-    spread = np.array([np.sqrt(3 * np.average((x - m) ** 2, weights=w))
-                       for x, m, w in zip(points, means, weights, strict=True)])
+    spread = np.array(
+        [
+            np.sqrt(3 * np.average((x - m) ** 2, weights=w))
+            for x, m, w in zip(points, means, weights, strict=True)
+        ]
+    )
     half = np.maximum(spread, 0.5)
     lo, hi = means - half, means + half
     return np.vstack([np.maximum(lo, -0.5), hi, share])
@@ -498,8 +566,9 @@ def _on_smoothed_scale(counts: np.ndarray, cardinality: np.ndarray) -> np.ndarra
     return out
 
 
-def _quotas(generated: np.ndarray, cardinality: np.ndarray, target: int,
-            rng: np.random.Generator) -> np.ndarray:
+def _quotas(
+    generated: np.ndarray, cardinality: np.ndarray, target: int, rng: np.random.Generator
+) -> np.ndarray:
     """Children per parent, ``target`` in all, distributed as the real parents' were.
 
     The parents' model ranks the parents (its ``generated`` counts, learned jointly with
@@ -524,14 +593,18 @@ def _quotas(generated: np.ndarray, cardinality: np.ndarray, target: int,
     left = target - int(base.sum())
     if left > 0:
         frac = share - base
-        extra = rng.choice(n, size=left, replace=False, p=frac / frac.sum()) \
-            if np.count_nonzero(frac) >= left else rng.choice(np.flatnonzero(out), size=left)
+        extra = (
+            rng.choice(n, size=left, replace=False, p=frac / frac.sum())
+            if np.count_nonzero(frac) >= left
+            else rng.choice(np.flatnonzero(out), size=left)
+        )
         np.add.at(base, extra, 1)
     return base
 
 
-def _match(children: pd.DataFrame, parents: pd.DataFrame, quotas: np.ndarray,
-           rng: np.random.Generator) -> np.ndarray:
+def _match(
+    children: pd.DataFrame, parents: pd.DataFrame, quotas: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
     """For each child row, the index of a parent near its attributes, within quotas."""
     n = len(children)
     assigned = np.full(n, -1, dtype=np.int64)
@@ -563,8 +636,7 @@ def _match(children: pd.DataFrame, parents: pd.DataFrame, quotas: np.ndarray,
         slots = np.repeat(np.arange(len(remaining)), np.maximum(remaining, 0))
         rng.shuffle(slots)
         if len(slots) < len(free):  # cannot happen when quotas sum to n; stay total anyway
-            slots = np.concatenate([slots, rng.choice(max(len(quotas), 1), len(free) - len(
-                slots))])
+            slots = np.concatenate([slots, rng.choice(max(len(quotas), 1), len(free) - len(slots))])
         assigned[free] = slots[: len(free)]
     return assigned
 
@@ -575,8 +647,11 @@ def _features(children: pd.DataFrame, parents: pd.DataFrame) -> tuple[np.ndarray
     parts_p: list[np.ndarray] = []
     for col in parents.columns:
         both = pd.concat([parents[col], children[col]], ignore_index=True)
-        if pd.api.types.is_bool_dtype(both) or both.dtype == object or isinstance(
-                both.dtype, pd.CategoricalDtype):
+        if (
+            pd.api.types.is_bool_dtype(both)
+            or both.dtype == object
+            or isinstance(both.dtype, pd.CategoricalDtype)
+        ):
             codes, uniques = pd.factorize(both.astype(object).where(both.notna(), "\0null"))
             if len(uniques) <= MAX_ONE_HOT:
                 block = np.eye(len(uniques))[codes] / np.sqrt(2.0)
@@ -592,5 +667,5 @@ def _features(children: pd.DataFrame, parents: pd.DataFrame) -> tuple[np.ndarray
             z = np.nan_to_num((x - mean) / std, nan=0.0)
             block = np.column_stack([z, np.isnan(x).astype(float)])
         parts_p.append(block[: len(parents)])
-        parts_c.append(block[len(parents):])
+        parts_c.append(block[len(parents) :])
     return np.column_stack(parts_c), np.column_stack(parts_p)

@@ -17,8 +17,13 @@ import pandas as pd
 from syndata.metadata import Metadata
 from syndata.models.base import ModelError, MultiTableSynthesizer, Synthesizer
 
-_SDTYPES = {"numerical": "numerical", "categorical": "categorical", "boolean": "boolean",
-            "datetime": "datetime", "date_string": "datetime"}
+_SDTYPES = {
+    "numerical": "numerical",
+    "categorical": "categorical",
+    "boolean": "boolean",
+    "datetime": "datetime",
+    "date_string": "datetime",
+}
 
 
 def _import_sdv() -> Any:
@@ -27,7 +32,8 @@ def _import_sdv() -> Any:
     except ImportError as exc:
         raise ModelError(
             "the SDV models need the optional extra: pip install torch==2.13.0 && "
-            "pip install -e '.[sdv]'") from exc
+            "pip install -e '.[sdv]'"
+        ) from exc
     return single_table
 
 
@@ -48,8 +54,7 @@ class _SdvSynthesizer(Synthesizer):
             if meta.kind == "date_string" and meta.format:
                 spec["datetime_format"] = meta.format
             columns[name] = spec
-        sdv_meta = SdvMetadata.load_from_dict(
-            {"tables": {"table": {"columns": columns}}})
+        sdv_meta = SdvMetadata.load_from_dict({"tables": {"table": {"columns": columns}}})
         model = getattr(single_table, self.sdv_class)(sdv_meta, **self._sdv_params())
         model.fit({"table": data})
         self.sdv_model_ = model
@@ -57,13 +62,15 @@ class _SdvSynthesizer(Synthesizer):
     def _sdv_params(self) -> dict[str, Any]:
         return {}
 
-    def _sample(self, n: int, rng: np.random.Generator,
-                conditions: Mapping[str, Any]) -> pd.DataFrame:
+    def _sample(
+        self, n: int, rng: np.random.Generator, conditions: Mapping[str, Any]
+    ) -> pd.DataFrame:
         if conditions:
             from sdv.sampling import Condition
 
             frame = self.sdv_model_.sample_from_conditions(
-                [Condition(num_rows=n, column_values=dict(conditions))])
+                [Condition(num_rows=n, column_values=dict(conditions))]
+            )
             return _table(frame).reset_index(drop=True)
         self.sdv_model_.reset_sampling()  # SDV's transformers keep their own random state
         self.sdv_model_._set_random_state(int(rng.integers(0, 2**31)))
@@ -101,7 +108,6 @@ class SdvCTGAN(_SdvSynthesizer):
         return {"epochs": self.epochs}
 
 
-
 class SdvHMA(MultiTableSynthesizer):
     """SDV's multi-table HMASynthesizer (optional extra), behind our multi-table API.
 
@@ -121,19 +127,23 @@ class SdvHMA(MultiTableSynthesizer):
         """Learn every table of ``metadata`` from ``tables`` (frames by table name)."""
         missing = [t for t in metadata.tables if t not in tables]
         if missing:
-            raise ModelError(f"no data for table(s) {', '.join(missing)} of the metadata; "
-                             "pass one frame per table")
+            raise ModelError(
+                f"no data for table(s) {', '.join(missing)} of the metadata; "
+                "pass one frame per table"
+            )
         try:
             from sdv.metadata import Metadata as SdvMetadata
             from sdv.multi_table import HMASynthesizer
         except ImportError as exc:
             raise ModelError(
                 "the SDV models need the optional extra: pip install torch==2.13.0 && "
-                "pip install -e '.[sdv]'") from exc
+                "pip install -e '.[sdv]'"
+            ) from exc
         from syndata.quality_schema import sdmetrics_metadata
 
-        model = HMASynthesizer(SdvMetadata.load_from_dict(sdmetrics_metadata(metadata)),
-                               verbose=self.verbose)
+        model = HMASynthesizer(
+            SdvMetadata.load_from_dict(sdmetrics_metadata(metadata)), verbose=self.verbose
+        )
         columns = {t: list(metadata.tables[t].columns) for t in metadata.tables}
         model.fit({t: tables[t][columns[t]] for t in metadata.tables})
         self.metadata_ = metadata
@@ -142,17 +152,19 @@ class SdvHMA(MultiTableSynthesizer):
         self.sdv_model_ = model
         return self
 
-    def sample_tables(self, scale: float = 1.0, *, seed: int | None = None,
-                      rows: Mapping[str, int] | None = None
-                      ) -> Iterator[tuple[str, pd.DataFrame]]:
+    def sample_tables(
+        self, scale: float = 1.0, *, seed: int | None = None, rows: Mapping[str, int] | None = None
+    ) -> Iterator[tuple[str, pd.DataFrame]]:
         """``(table, frame)`` in dependency order, all sampled by SDV in one call."""
         if not hasattr(self, "sdv_model_"):
             raise ModelError("this SdvHMA is not fitted yet; call fit(tables, metadata) first")
         if rows:
             if len(rows) != 1 or any(t not in self.rows_ for t in rows):
-                raise ModelError(f"give a row count for exactly one table of "
-                                 f"{', '.join(self.rows_)}; got {', '.join(map(str, rows))}")
-            (table, count), = rows.items()
+                raise ModelError(
+                    f"give a row count for exactly one table of "
+                    f"{', '.join(self.rows_)}; got {', '.join(map(str, rows))}"
+                )
+            ((table, count),) = rows.items()
             scale = count / max(self.rows_[table], 1)
         if not (isinstance(scale, int | float) and scale > 0 and np.isfinite(scale)):
             raise ModelError(f"scale must be a number > 0 (e.g. 0.5 or 2), got {scale!r}")

@@ -94,16 +94,74 @@ from syndata.errors import ConfigError, Problem
 LANGUAGE = "en"
 BLANK_MODEL_DIR = "spacy-blank-en"
 NER_MODELS = ("en_core_web_lg", "en_core_web_md", "en_core_web_sm")
-NAME_LOCALES = ("en_US", "en_GB", "en_IE", "de_DE", "de_AT", "fr_FR", "es_ES", "es_MX",
-                "it_IT", "nl_NL", "pt_BR", "pt_PT", "pl_PL", "sv_SE", "da_DK", "no_NO",
-                "cs_CZ", "sk_SK", "sl_SI", "hr_HR", "hu_HU", "ro_RO", "fi_FI", "tr_TR")
-PHONE_REGIONS = ("US", "GB", "DE", "FR", "ES", "IT", "NL", "BR", "IN", "PL", "SE", "CH",
-                 "AT", "BE", "PT", "DK", "NO", "IE", "MX", "AU")
+NAME_LOCALES = (
+    "en_US",
+    "en_GB",
+    "en_IE",
+    "de_DE",
+    "de_AT",
+    "fr_FR",
+    "es_ES",
+    "es_MX",
+    "it_IT",
+    "nl_NL",
+    "pt_BR",
+    "pt_PT",
+    "pl_PL",
+    "sv_SE",
+    "da_DK",
+    "no_NO",
+    "cs_CZ",
+    "sk_SK",
+    "sl_SI",
+    "hr_HR",
+    "hu_HU",
+    "ro_RO",
+    "fi_FI",
+    "tr_TR",
+)
+PHONE_REGIONS = (
+    "US",
+    "GB",
+    "DE",
+    "FR",
+    "ES",
+    "IT",
+    "NL",
+    "BR",
+    "IN",
+    "PL",
+    "SE",
+    "CH",
+    "AT",
+    "BE",
+    "PT",
+    "DK",
+    "NO",
+    "IE",
+    "MX",
+    "AU",
+)
 
 # Presidio's phone context less "number" (an "ssn_number" is no phone number), plus more.
-PHONE_CONTEXT = ["phone", "telephone", "tel", "cell", "cellphone", "mobile", "call", "fax",
-                 "contact", "telefon", "telefono", "teléfono", "telefone", "portable", "handy",
-                 "celular"]
+PHONE_CONTEXT = [
+    "phone",
+    "telephone",
+    "tel",
+    "cell",
+    "cellphone",
+    "mobile",
+    "call",
+    "fax",
+    "contact",
+    "telefon",
+    "telefono",
+    "teléfono",
+    "telefone",
+    "portable",
+    "handy",
+    "celular",
+]
 _ID_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 
@@ -143,16 +201,20 @@ class RecognizerSpec(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> RecognizerSpec:
         if not _ID_RE.match(self.entity):
-            raise ValueError(f"recognizer '{self.name}': entity {self.entity!r} must be "
-                             "upper case letters, digits and '_', e.g. EMPLOYEE_ID")
+            raise ValueError(
+                f"recognizer '{self.name}': entity {self.entity!r} must be "
+                "upper case letters, digits and '_', e.g. EMPLOYEE_ID"
+            )
         if not self.patterns and not self.deny_list:
             raise ValueError(f"recognizer '{self.name}' needs 'patterns' or a 'deny_list'")
         for pattern in self.patterns:
             try:
                 regex.compile(pattern.regex)
             except regex.error as exc:
-                raise ValueError(f"recognizer '{self.name}': regex '{pattern.regex}' is not "
-                                 f"a valid regular expression ({exc})") from None
+                raise ValueError(
+                    f"recognizer '{self.name}': regex '{pattern.regex}' is not "
+                    f"a valid regular expression ({exc})"
+                ) from None
         return self
 
     def to_recognizers(self) -> list[EntityRecognizer]:
@@ -160,21 +222,29 @@ class RecognizerSpec(BaseModel):
         flags = regex.DOTALL | regex.MULTILINE
         if not self.case_sensitive:
             flags |= regex.IGNORECASE
-        patterns = [Pattern(p.name or f"{self.name}[{i}]", p.regex, p.score)
-                    for i, p in enumerate(self.patterns)]
-        return [PatternRecognizer(supported_entity=self.entity, name=self.name,
-                                  supported_language=language, patterns=patterns,
-                                  deny_list=list(self.deny_list), context=list(self.context),
-                                  global_regex_flags=flags)
-                for language in self.languages]
+        patterns = [
+            Pattern(p.name or f"{self.name}[{i}]", p.regex, p.score)
+            for i, p in enumerate(self.patterns)
+        ]
+        return [
+            PatternRecognizer(
+                supported_entity=self.entity,
+                name=self.name,
+                supported_language=language,
+                patterns=patterns,
+                deny_list=list(self.deny_list),
+                context=list(self.context),
+                global_regex_flags=flags,
+            )
+            for language in self.languages
+        ]
 
 
 _PLUGINS: dict[str, EntityRecognizer | RecognizerSpec] = {}
 _PLUGINS_LOCK = threading.Lock()
 
 
-def recognizer_from_config(data: Mapping[str, Any], *,
-                           path: str = "recognizers") -> RecognizerSpec:
+def recognizer_from_config(data: Mapping[str, Any], *, path: str = "recognizers") -> RecognizerSpec:
     """Read a recognizer declared in config.
 
     Raises
@@ -184,9 +254,15 @@ def recognizer_from_config(data: Mapping[str, Any], *,
         and, for a bad regular expression, the expression itself.
     """
     if not isinstance(data, Mapping):
-        raise ConfigError([Problem(path, f"a recognizer must be a mapping, not "
-                                         f"{type(data).__name__}",
-                                   "give name, entity and patterns or deny_list")])
+        raise ConfigError(
+            [
+                Problem(
+                    path,
+                    f"a recognizer must be a mapping, not {type(data).__name__}",
+                    "give name, entity and patterns or deny_list",
+                )
+            ]
+        )
     try:
         return RecognizerSpec.model_validate(dict(data))
     except ValidationError as exc:
@@ -216,8 +292,10 @@ def _problems(exc: ValidationError, data: Mapping[str, Any], path: str) -> list[
 def register_recognizer(recognizer: EntityRecognizer | RecognizerSpec) -> None:
     """Add a recognizer to every analyzer built from now on (replaces one of that name)."""
     if not isinstance(recognizer, EntityRecognizer | RecognizerSpec):
-        raise TypeError("register_recognizer takes a RecognizerSpec or a Presidio "
-                        f"EntityRecognizer, not {type(recognizer).__name__}")
+        raise TypeError(
+            "register_recognizer takes a RecognizerSpec or a Presidio "
+            f"EntityRecognizer, not {type(recognizer).__name__}"
+        )
     with _PLUGINS_LOCK:
         _PLUGINS[_name_of(recognizer)] = recognizer
     _clear_cache()
@@ -274,8 +352,11 @@ def build_analyzer(recognizers: Sequence[RecognizerSpec] | None = None) -> Analy
 
 def context_vocabulary(analyzer: AnalyzerEngine) -> frozenset[str]:
     """Every context word of the analyzer's recognizers, in lower case."""
-    return frozenset(word.lower() for recognizer in analyzer.registry.recognizers
-                     for word in recognizer.context or ())
+    return frozenset(
+        word.lower()
+        for recognizer in analyzer.registry.recognizers
+        for word in recognizer.context or ()
+    )
 
 
 def _clear_cache() -> None:
@@ -283,25 +364,31 @@ def _clear_cache() -> None:
         _CACHE.clear()
 
 
-def _new_analyzer(model: str, extra: Sequence[EntityRecognizer | RecognizerSpec]
-                  ) -> AnalyzerEngine:
+def _new_analyzer(model: str, extra: Sequence[EntityRecognizer | RecognizerSpec]) -> AnalyzerEngine:
     conf = {"nlp_engine_name": "spacy", "models": [{"lang_code": LANGUAGE, "model_name": model}]}
     nlp_engine = NlpEngineProvider(nlp_configuration=conf).create_engine()
     # Whole words: Presidio's default substring match lets "lic" (licence) hit "applicant".
     enhancer = LemmaContextAwareEnhancer(context_matching_mode="whole_word")
-    engine = AnalyzerEngine(nlp_engine=nlp_engine, supported_languages=[LANGUAGE],
-                            context_aware_enhancer=enhancer)
+    engine = AnalyzerEngine(
+        nlp_engine=nlp_engine, supported_languages=[LANGUAGE], context_aware_enhancer=enhancer
+    )
     registry = engine.registry
     if model not in NER_MODELS:
         registry.remove_recognizer("SpacyRecognizer")  # a blank pipeline has no NER
-    for name in ("PhoneRecognizer", "CreditCardRecognizer", "UsSsnRecognizer",
-                 "IbanRecognizer", "UrlRecognizer", "NhsRecognizer", "MedicalLicenseRecognizer"):
+    for name in (
+        "PhoneRecognizer",
+        "CreditCardRecognizer",
+        "UsSsnRecognizer",
+        "IbanRecognizer",
+        "UrlRecognizer",
+        "NhsRecognizer",
+        "MedicalLicenseRecognizer",
+    ):
         registry.remove_recognizer(name)  # replaced by ours (``_builtin_recognizers``)
     for recognizer in _builtin_recognizers():
         registry.add_recognizer(recognizer)
     for item in extra:
-        for recognizer in (item.to_recognizers() if isinstance(item, RecognizerSpec)
-                           else [item]):
+        for recognizer in item.to_recognizers() if isinstance(item, RecognizerSpec) else [item]:
             registry.add_recognizer(recognizer)
     return engine
 
@@ -340,18 +427,31 @@ def _save_blank_model(path: Path) -> None:
 
 
 def _builtin_recognizers() -> list[EntityRecognizer]:
-    return [FastPhoneRecognizer(supported_regions=PHONE_REGIONS, context=PHONE_CONTEXT),
-            PhonePatternRecognizer(), CardRecognizer(), StrictIbanRecognizer(),
-            WebUrlRecognizer(), UkNhsRecognizer(), DeaNumberRecognizer(),
-            UsSsnRecognizer(context=[*UsSsnRecognizer.CONTEXT, "socsec", "socialsecurity"]),
-            UkNinoRecognizer(context=["nino", "ni", "insurance", "national"]),
-            ItFiscalCodeRecognizer(supported_language=LANGUAGE,
-                                   context=["codice", "fiscale", "cf", "tax", "id"]),
-            EsNifRecognizer(supported_language=LANGUAGE, context=["dni", "nif", "id"]),
-            EsNieRecognizer(supported_language=LANGUAGE, context=["nie", "id"]),
-            DeTaxIdRecognizer(), FrNirRecognizer(), NlBsnRecognizer(), PassportRecognizer(),
-            NameRecognizer(), LocationRecognizer(), StreetAddressRecognizer(),
-            PostalCodeRecognizer(), DateOfBirthRecognizer()]
+    return [
+        FastPhoneRecognizer(supported_regions=PHONE_REGIONS, context=PHONE_CONTEXT),
+        PhonePatternRecognizer(),
+        CardRecognizer(),
+        StrictIbanRecognizer(),
+        WebUrlRecognizer(),
+        UkNhsRecognizer(),
+        DeaNumberRecognizer(),
+        UsSsnRecognizer(context=[*UsSsnRecognizer.CONTEXT, "socsec", "socialsecurity"]),
+        UkNinoRecognizer(context=["nino", "ni", "insurance", "national"]),
+        ItFiscalCodeRecognizer(
+            supported_language=LANGUAGE, context=["codice", "fiscale", "cf", "tax", "id"]
+        ),
+        EsNifRecognizer(supported_language=LANGUAGE, context=["dni", "nif", "id"]),
+        EsNieRecognizer(supported_language=LANGUAGE, context=["nie", "id"]),
+        DeTaxIdRecognizer(),
+        FrNirRecognizer(),
+        NlBsnRecognizer(),
+        PassportRecognizer(),
+        NameRecognizer(),
+        LocationRecognizer(),
+        StreetAddressRecognizer(),
+        PostalCodeRecognizer(),
+        DateOfBirthRecognizer(),
+    ]
 
 
 # ----------------------------------------------------------------------- word lists
@@ -395,11 +495,52 @@ def _names() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[
     """Folded first names, last names, titles and name suffixes of ``NAME_LOCALES``."""
     first: set[str] = set()
     last: set[str] = set()
-    titles: set[str] = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "lady", "rev",
-                        "herr", "frau", "m", "mme", "mlle", "sr", "sra", "srta", "dott",
-                        "dott.ssa", "sig", "sig.ra", "ing", "dhr", "mevr", "pan", "pani"}
-    suffixes: set[str] = {"jr", "sr", "ii", "iii", "iv", "md", "phd", "dds", "dvm", "esq",
-                          "mba", "msc", "bsc", "ba", "ma"}
+    titles: set[str] = {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "sir",
+        "lady",
+        "rev",
+        "herr",
+        "frau",
+        "m",
+        "mme",
+        "mlle",
+        "sr",
+        "sra",
+        "srta",
+        "dott",
+        "dott.ssa",
+        "sig",
+        "sig.ra",
+        "ing",
+        "dhr",
+        "mevr",
+        "pan",
+        "pani",
+    }
+    suffixes: set[str] = {
+        "jr",
+        "sr",
+        "ii",
+        "iii",
+        "iv",
+        "md",
+        "phd",
+        "dds",
+        "dvm",
+        "esq",
+        "mba",
+        "msc",
+        "bsc",
+        "ba",
+        "ma",
+    }
     for locale in NAME_LOCALES:
         provider = _provider("person", locale)
         for attr in dir(provider):
@@ -431,13 +572,49 @@ def _places() -> tuple[frozenset[str], frozenset[str]]:
     """Folded names of places (cities, regions, states, countries) and US/CA state codes."""
     places: set[str] = set()
     codes: set[str] = set()
-    for locale in ("en_US", "en_GB", "en_CA", "en_AU", "en_IN", "en_NZ", "de_DE", "de_AT",
-                   "de_CH", "fr_FR", "fr_CA", "es_ES", "es_MX", "it_IT", "nl_NL", "nl_BE",
-                   "pt_BR", "pt_PT", "pl_PL", "sv_SE", "da_DK", "no_NO", "fi_FI", "cs_CZ",
-                   "sk_SK", "sl_SI", "hr_HR", "hu_HU", "ro_RO", "tr_TR"):
+    for locale in (
+        "en_US",
+        "en_GB",
+        "en_CA",
+        "en_AU",
+        "en_IN",
+        "en_NZ",
+        "de_DE",
+        "de_AT",
+        "de_CH",
+        "fr_FR",
+        "fr_CA",
+        "es_ES",
+        "es_MX",
+        "it_IT",
+        "nl_NL",
+        "nl_BE",
+        "pt_BR",
+        "pt_PT",
+        "pl_PL",
+        "sv_SE",
+        "da_DK",
+        "no_NO",
+        "fi_FI",
+        "cs_CZ",
+        "sk_SK",
+        "sl_SI",
+        "hr_HR",
+        "hu_HU",
+        "ro_RO",
+        "tr_TR",
+    ):
         provider = _provider("address", locale)
-        for attr in ("cities", "countries", "states", "regions", "provinces", "departments",
-                     "estados", "union_territories"):
+        for attr in (
+            "cities",
+            "countries",
+            "states",
+            "regions",
+            "provinces",
+            "departments",
+            "estados",
+            "union_territories",
+        ):
             value = getattr(provider, attr, None)
             for item in value if isinstance(value, list | tuple) else ():
                 names = [item] if isinstance(item, str) else _strings(item)
@@ -453,7 +630,8 @@ def _words(text: str) -> list[str]:
 
 
 # Common English words that are also names: alone, they are weak evidence of a name.
-_COMMON_WORDS = frozenset(_words("""
+_COMMON_WORDS = frozenset(
+    _words("""
 able about above after again against age air all also always amber an and angel any april
 are art as ash august autumn baker ball bank bay beach bell berry best big bill bird black
 blue bold bond boy branch bright brook brown buck bush but by call can cannon card carry
@@ -477,12 +655,43 @@ wall ward warren water wave way wednesday well west white wild will win winter w
 wood woods worth wren year yellow young tea said edit brandy candy ginger basil sherry
 rosemary eve carmine sugar coco cocoa mint saffron clementine cinnamon kiwi mango cookie
 brownie toffee caramel blossom sunshine
-"""))
-_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "dela", "di", "da",
-                        "das", "do", "dos", "du", "la", "le", "les", "y", "e", "ten", "ter",
-                        "zu", "af", "al", "bin", "ibn", "st"})
-_NAME_TOKEN = re.compile(r"(?:[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*"
-                         r"\.?|[^\W\d_]['’])$")
+""")
+)
+_PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "dela",
+        "di",
+        "da",
+        "das",
+        "do",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "les",
+        "y",
+        "e",
+        "ten",
+        "ter",
+        "zu",
+        "af",
+        "al",
+        "bin",
+        "ibn",
+        "st",
+    }
+)
+_NAME_TOKEN = re.compile(
+    r"(?:[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*"
+    r"\.?|[^\W\d_]['’])$"
+)
 
 
 # ---------------------------------------------------------------------- recognizers
@@ -493,21 +702,30 @@ class _Recognizer(EntityRecognizer):
 
     def __init__(self, entities: list[str], name: str, context: list[str]) -> None:
         self.label = name
-        super().__init__(supported_entities=entities, name=name, supported_language=LANGUAGE,
-                         context=context)
+        super().__init__(
+            supported_entities=entities, name=name, supported_language=LANGUAGE, context=context
+        )
 
     def load(self) -> None:
         """Nothing to load: the word lists are read on first use."""
 
-    def _result(self, entity: str, start: int, end: int, score: float,
-                why: str) -> RecognizerResult:
-        explanation = AnalysisExplanation(recognizer=self.label, original_score=score,
-                                          textual_explanation=why)
-        return RecognizerResult(entity_type=entity, start=start, end=end, score=score,
-                                analysis_explanation=explanation,
-                                recognition_metadata={
-                                    RecognizerResult.RECOGNIZER_NAME_KEY: self.label,
-                                    RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id})
+    def _result(
+        self, entity: str, start: int, end: int, score: float, why: str
+    ) -> RecognizerResult:
+        explanation = AnalysisExplanation(
+            recognizer=self.label, original_score=score, textual_explanation=why
+        )
+        return RecognizerResult(
+            entity_type=entity,
+            start=start,
+            end=end,
+            score=score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.label,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
 
 
 def _span(text: str) -> tuple[int, int]:
@@ -516,14 +734,16 @@ def _span(text: str) -> tuple[int, int]:
     return start, len(text.rstrip())
 
 
-_ORG_WORDS = frozenset(_words("""
+_ORG_WORDS = frozenset(
+    _words("""
 inc corp corporation co company ltd llc llp plc gmbh ag kg sa sas sarl spa srl nv bv ab as
 oy group holding holdings bank banco banque airlines airline airways air lines international
 intl industries industry systems technologies technology services solutions partners capital
 energy motors motor pharmaceuticals pharma insurance financial trust fund foundation
 association university college school institute hospital clinic club society church council
 department ministry agency office store stores shop restaurant hotel cafe pub bar market
-"""))
+""")
+)
 
 
 def _initial(token: str) -> bool:
@@ -579,29 +799,73 @@ class NameRecognizer(_Recognizer):
 
     ENTITIES = ("PERSON", "FIRST_NAME", "LAST_NAME")
     CONTEXT: ClassVar[list[str]] = [
-        "name", "names", "first", "last", "surname", "forename", "given", "family", "fname",
-        "lname", "fullname", "person", "customer", "client", "patient", "employee", "contact",
-        "owner", "holder", "user", "author", "artist", "member", "student", "player", "applicant",
-        "recipient", "sender", "beneficiary", "manager", "nombre", "apellido", "vorname",
-        "nachname", "prenom", "nom", "cognome", "naam", "achternaam", "voornaam"]
-    _RUN = regex.compile(r"(?:\p{Lu}[\p{L}'’.-]*)(?:[ \t]+(?:(?:van|von|der|den|de|del|della|"
-                         r"di|da|dos|du|la|le|y|ten|ter)[ \t]+)*\p{Lu}[\p{L}'’-]*){1,3}")
+        "name",
+        "names",
+        "first",
+        "last",
+        "surname",
+        "forename",
+        "given",
+        "family",
+        "fname",
+        "lname",
+        "fullname",
+        "person",
+        "customer",
+        "client",
+        "patient",
+        "employee",
+        "contact",
+        "owner",
+        "holder",
+        "user",
+        "author",
+        "artist",
+        "member",
+        "student",
+        "player",
+        "applicant",
+        "recipient",
+        "sender",
+        "beneficiary",
+        "manager",
+        "nombre",
+        "apellido",
+        "vorname",
+        "nachname",
+        "prenom",
+        "nom",
+        "cognome",
+        "naam",
+        "achternaam",
+        "voornaam",
+    ]
+    _RUN = regex.compile(
+        r"(?:\p{Lu}[\p{L}'’.-]*)(?:[ \t]+(?:(?:van|von|der|den|de|del|della|"
+        r"di|da|dos|du|la|le|y|ten|ter)[ \t]+)*\p{Lu}[\p{L}'’-]*){1,3}"
+    )
 
     def __init__(self) -> None:
         super().__init__(list(self.ENTITIES), "NameRecognizer", self.CONTEXT)
 
-    def analyze(self, text: str, entities: list[str],
-                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
         """Whole-value names, else full names inside the text."""
         start, end = _span(text)
         words = name_tokens(text)
         if words:
-            return [self._result(entity, start, end, score, "name list")
-                    for entity, score in self._whole(words) if entity in entities]
+            return [
+                self._result(entity, start, end, score, "name list")
+                for entity, score in self._whole(words)
+                if entity in entities
+            ]
         if "PERSON" not in entities or len(text) < 5:
             return []
-        return [self._result("PERSON", s, e, score, "first and last name in text")
-                for s, e, score in self._in_text(text)]
+        return [
+            self._result("PERSON", s, e, score, "first and last name in text")
+            for s, e, score in self._in_text(text)
+        ]
 
     def _whole(self, tokens: list[str]) -> list[tuple[str, float]]:
         first, last, _, _ = _names()
@@ -613,9 +877,11 @@ class NameRecognizer(_Recognizer):
         if len(words) == 1:
             word = words[0]
             score = 0.15 if lower or _common(word) else 0.45
-            found = [(entity, score) for entity, names in (("FIRST_NAME", first),
-                                                           ("LAST_NAME", last))
-                     if _known(word, names)]
+            found = [
+                (entity, score)
+                for entity, names in (("FIRST_NAME", first), ("LAST_NAME", last))
+                if _known(word, names)
+            ]
             return found
         if _known(words[0], first) and _known(words[-1], last):
             score = 0.3 if _common(words[0]) and _common(words[-1]) else 0.75
@@ -629,8 +895,11 @@ class NameRecognizer(_Recognizer):
         found = self._full_names(text) + _names_in_context(text)
         found = _merge(found + _first_names_alone(text, found))
         streets = _street_recognizer().streets(text) if any(ch.isdigit() for ch in text) else []
-        return [(s, e, score) for s, e, score in found  # "Via Mariana, 89": a street
-                if not any(a <= s and e <= b for a, b in streets)]
+        return [
+            (s, e, score)
+            for s, e, score in found  # "Via Mariana, 89": a street
+            if not any(a <= s and e <= b for a, b in streets)
+        ]
 
     def _full_names(self, text: str) -> list[tuple[int, int, float]]:
         """Capitalised first name ... last name sequences, within one sentence."""
@@ -642,17 +911,28 @@ class NameRecognizer(_Recognizer):
             for i, word in enumerate(words[:-1]):
                 if not _known(word, first) or _non_name(word):
                     continue
-                j = max((k for k in range(i + 1, len(words))
-                         if _known(words[k].rstrip(".,"), last)
-                         or _known(" ".join(words[k - 1:k + 1]).rstrip(".,"), last)
-                         or _fold(words[k - 1]) in _PARTICLES), default=None)
+                j = max(
+                    (
+                        k
+                        for k in range(i + 1, len(words))
+                        if _known(words[k].rstrip(".,"), last)
+                        or _known(" ".join(words[k - 1 : k + 1]).rstrip(".,"), last)
+                        or _fold(words[k - 1]) in _PARTICLES
+                    ),
+                    default=None,
+                )
                 if j is None or any(w.endswith(".") and not _initial(w) for w in words[i:j]):
                     continue  # "Mary. Ring": a sentence ends between them
-                if any(_fold(w).strip(".") in _ORG_WORDS for w in words[i:j + 1]):
+                if any(_fold(w).strip(".") in _ORG_WORDS for w in words[i : j + 1]):
                     continue
                 common = _common(word) and _common(words[j])
-                found.append((match.start() + tokens[i][0], match.start() + tokens[j][1],
-                              0.3 if common else 0.6))
+                found.append(
+                    (
+                        match.start() + tokens[i][0],
+                        match.start() + tokens[j][1],
+                        0.3 if common else 0.6,
+                    )
+                )
                 break
         return found
 
@@ -661,7 +941,8 @@ class NameRecognizer(_Recognizer):
 # greeting ("call", "ask", "spoke with", "thanks", "per"), then a listed name or a
 # capitalised word that is no common word; a preposition or a role ("from", "by",
 # "driver", "patient"), then a listed name that is no common word nor a place.
-NAME_CUES = frozenset(_words("""
+NAME_CUES = frozenset(
+    _words("""
 call calling phone phoned ring rang ask asked asking contact contacted
 contacting email emailed mail mailed text texted message messaged ping pinged tell told
 remind reminded cc bcc attn dear hi hello hey thanks thank thx regards cheers spoke speak
@@ -675,27 +956,53 @@ bel bellen belde vraag vragen mailen gesproken gebeld hallo beste rappeler appel
 contacter demander bonjour salut cher chère llamar llamó contactar preguntar avisar hola
 querido querida estimado estimada chiamare chiamato contattare chiedere sentire telefonare
 ciao gentile caro cara anrufen angerufen fragen liebe lieber hallo sprach gesprochen
-"""))
-NAME_PREPOSITIONS = frozenset(_words("""
+""")
+)
+NAME_PREPOSITIONS = frozenset(
+    _words("""
 from by with for to für mit von an par pour avec con door voor met
 customer client patient employee driver courier technician agent nurse doctor colleague
 supervisor user member tenant guest caller applicant candidate person recipient sender
 holder cardholder beneficiary insured passenger student teacher kunde kundin klant cliente
 paciente patiente ansprechpartner ansprechpartnerin contactpersoon
-"""))
+""")
+)
 _ABBREVIATED_CUES = frozenset({"attn", "cc", "tel"})
 # Titles also written in lower case, always with a period: "dal sig. Rossi".
-_LOWER_TITLES = frozenset({"sig", "sig.ra", "sig.na", "dott", "dott.ssa", "sr", "sra", "srta",
-                           "dr", "prof", "ing", "avv", "dhr", "mevr", "hr", "fr"})
-_CUE_FILLERS = frozenset(_words("""
+_LOWER_TITLES = frozenset(
+    {
+        "sig",
+        "sig.ra",
+        "sig.na",
+        "dott",
+        "dott.ssa",
+        "sr",
+        "sra",
+        "srta",
+        "dr",
+        "prof",
+        "ing",
+        "avv",
+        "dhr",
+        "mevr",
+        "hr",
+        "fr",
+    }
+)
+_CUE_FILLERS = frozenset(
+    _words("""
 back up with to by for on again out a al à an mit met terug
-"""))
-_EXTRA_TITLES = frozenset(_words("""
+""")
+)
+_EXTRA_TITLES = frozenset(
+    _words("""
 herrn mister missus madam madame monsieur mademoiselle señor señora señorita don doña
 signor signora signorina sig.ra sig.na dott.ssa mevrouw meneer sir lady lord dame
-"""))
+""")
+)
 # Capitalised words that are no names after a cue: teams, roles, days, months, pronouns.
-_NOT_NAMES = frozenset(_words("""
+_NOT_NAMES = frozenset(
+    _words("""
 support sales billing accounting accounts finance hr it legal marketing reception security
 service services customer customers care center centre desk helpdesk help team office
 warehouse dispatch logistics shipping operations ops admin administration management
@@ -714,7 +1021,8 @@ dutch irish scottish swiss austrian belgian european canadian australian mexican
 chinese japanese indian russian polish portuguese swedish danish norwegian
 mom mum dad mother father sister brother wife husband son daughter family friend friends
 boss colleague colleagues god jesus santa folks guys everybody people sirs
-"""))
+""")
+)
 
 
 @functools.cache
@@ -722,8 +1030,9 @@ def _non_names() -> frozenset[str]:
     """Folded words that are no names in text: common English words, stop words, ``_NOT_NAMES``."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    lorem = _strings(getattr(importlib.import_module("faker.providers.lorem.en_US").Provider,
-                             "word_list", None))
+    lorem = _strings(
+        getattr(importlib.import_module("faker.providers.lorem.en_US").Provider, "word_list", None)
+    )
     words = {_fold(w) for w in [*lorem, *STOP_WORDS]} | {_fold(w) for w in _NOT_NAMES}
     return frozenset(words | _COMMON_WORDS | _ORG_WORDS | _OTHER_NUMBERS)
 
@@ -736,8 +1045,10 @@ def _non_name(token: str) -> bool:
     return key in STOP_WORDS or key in _NOT_NAMES or key in _OTHER_NUMBERS
 
 
-_TOKEN = regex.compile(r"(?:[dDlL]['’])?[\p{L}\p{M}][\p{L}\p{M}'’-]*(?:\.(?:ra|na|ssa)\b)?\.?|"
-                       r"['’]t\b")  # "sig.ra", "dott.ssa" are one word
+_TOKEN = regex.compile(
+    r"(?:[dDlL]['’])?[\p{L}\p{M}][\p{L}\p{M}'’-]*(?:\.(?:ra|na|ssa)\b)?\.?|"
+    r"['’]t\b"
+)  # "sig.ra", "dott.ssa" are one word
 
 
 def _names_in_context(text: str) -> list[tuple[int, int, float]]:
@@ -748,9 +1059,12 @@ def _names_in_context(text: str) -> list[tuple[int, int, float]]:
     _, _, titles, _ = _names()
     for i, word in enumerate(words[:-1]):
         key = _fold(word).rstrip(".")
-        if (key in titles or key in _EXTRA_TITLES) and (
-                word[0].isupper() or ("." in word and key in _LOWER_TITLES)) and (
-                len(key) > 1 or word.endswith(".")) and _joined(text, tokens, i):
+        if (
+            (key in titles or key in _EXTRA_TITLES)
+            and (word[0].isupper() or ("." in word and key in _LOWER_TITLES))
+            and (len(key) > 1 or word.endswith("."))
+            and _joined(text, tokens, i)
+        ):
             span = _name_after(text, tokens, words, i + 1, after="title")
             if span:
                 found.append((span[0], span[1], 0.65))
@@ -758,8 +1072,12 @@ def _names_in_context(text: str) -> list[tuple[int, int, float]]:
         if word.endswith(".") and len(key) > 1 and key not in _ABBREVIATED_CUES:
             continue  # a cue ends a sentence: "... we called. Berlin was ..."
         j = i + 1
-        if key in NAME_CUES and j < len(words) and _fold(words[j]) in _CUE_FILLERS and (
-                _joined(text, tokens, i)):
+        if (
+            key in NAME_CUES
+            and j < len(words)
+            and _fold(words[j]) in _CUE_FILLERS
+            and (_joined(text, tokens, i))
+        ):
             j += 1  # "call back Anna", "spoke with Anna", "llamar a Ana"
         greeting = key in _GREETINGS
         if greeting and not _starts_sentence(text, tokens[i][0]):
@@ -775,9 +1093,13 @@ def _names_in_context(text: str) -> list[tuple[int, int, float]]:
     return found
 
 
-_GREETINGS = frozenset(_words("dear hi hello hey thanks thank thx cheers regards hallo beste "
-                              "bonjour salut hola ciao liebe lieber cher chère querido querida "
-                              "estimado estimada gentile caro cara"))
+_GREETINGS = frozenset(
+    _words(
+        "dear hi hello hey thanks thank thx cheers regards hallo beste "
+        "bonjour salut hola ciao liebe lieber cher chère querido querida "
+        "estimado estimada gentile caro cara"
+    )
+)
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -789,12 +1111,13 @@ def _joined(text: str, tokens: list[tuple[int, int]], i: int, greeting: bool = F
     """Only blanks (after a greeting, a comma too) between token ``i`` and the next."""
     if i + 1 >= len(tokens):
         return False
-    gap = text[tokens[i][1]:tokens[i + 1][0]]
+    gap = text[tokens[i][1] : tokens[i + 1][0]]
     return bool(regex.fullmatch(r"[ \t]+" if not greeting else r"[ \t]*,?[ \t]+", gap))
 
 
-def _name_after(text: str, tokens: list[tuple[int, int]], words: list[str], j: int, *,
-                after: str) -> tuple[int, int, float] | None:
+def _name_after(
+    text: str, tokens: list[tuple[int, int]], words: list[str], j: int, *, after: str
+) -> tuple[int, int, float] | None:
     """The name that starts at token ``j``, with the capitalised names that follow it.
 
     After a title any capitalised word starts a name; after a verb or greeting a listed
@@ -806,8 +1129,11 @@ def _name_after(text: str, tokens: list[tuple[int, int]], words: list[str], j: i
     first, last, _, _ = _names()
     places = _places()[0]
     k = j
-    while k < len(words) - 1 and _fold(words[k]).rstrip(".") in _PARTICLES | {"'t", "’t"} and (
-            _joined(text, tokens, k)):
+    while (
+        k < len(words) - 1
+        and _fold(words[k]).rstrip(".") in _PARTICLES | {"'t", "’t"}
+        and (_joined(text, tokens, k))
+    ):
         k += 1  # "van 't Riet", "de la Fuente"
     word = words[k].rstrip(".")
     titles = _names()[2] | _EXTRA_TITLES
@@ -820,43 +1146,70 @@ def _name_after(text: str, tokens: list[tuple[int, int]], words: list[str], j: i
     elif capitalised:
         if listed and after == "preposition" and (_common(word) or _fold(word) in places):
             return None  # "from Florence", "by Chance"
-        if not listed and (after == "preposition" or _fold(word) in _non_names()
-                           or _fold(word) in places or len(word) < 2):
+        if not listed and (
+            after == "preposition"
+            or _fold(word) in _non_names()
+            or _fold(word) in places
+            or len(word) < 2
+        ):
             return None
         score = 0.6 if listed else 0.45
-    elif listed and after == "verb" and k == j and not _common(word) and (
-            _fold(word) not in _non_names()):
+    elif (
+        listed
+        and after == "verb"
+        and k == j
+        and not _common(word)
+        and (_fold(word) not in _non_names())
+    ):
         return (tokens[k][0], tokens[k][0] + len(word), 0.45)  # "hi bernardo"
     else:
         return None
     end = tokens[k][0] + len(word)
     n = k + 1
-    while n < len(words) and n - k <= 3 and _joined(text, tokens, n - 1) and not (
-            words[n - 1].endswith(".") and not _initial(words[n - 1])):
+    while (
+        n < len(words)
+        and n - k <= 3
+        and _joined(text, tokens, n - 1)
+        and not (words[n - 1].endswith(".") and not _initial(words[n - 1]))
+    ):
         nxt = words[n].rstrip(".")
         key = _fold(nxt)
         if key in _PARTICLES and n + 1 < len(words):
             n += 1
             continue
-        if not nxt or not nxt[0].isupper() or _non_name(nxt) or key in _ORG_WORDS or (
-                nxt.isupper() and len(nxt) > 1):
+        if (
+            not nxt
+            or not nxt[0].isupper()
+            or _non_name(nxt)
+            or key in _ORG_WORDS
+            or (nxt.isupper() and len(nxt) > 1)
+        ):
             break
         end = tokens[n][0] + len(nxt)
         n += 1
     return (tokens[j][0], end, score)
 
 
-_MONTH_ABBREVIATIONS = frozenset(_words("jan feb mar apr jun jul aug sep sept oct nov dec "
-                                        "mär mai okt dez janv févr avr juil sept déc ene "
-                                        "abr ago dic gen mag giu lug ott mrt mei"))
+_MONTH_ABBREVIATIONS = frozenset(
+    _words(
+        "jan feb mar apr jun jul aug sep sept oct nov dec "
+        "mär mai okt dez janv févr avr juil sept déc ene "
+        "abr ago dic gen mag giu lug ott mrt mei"
+    )
+)
 _PLACE_PREPOSITIONS = frozenset(_words("in at near to à en nach aus naar bij a"))
-_DETERMINERS = frozenset(_words("the a an my our your his her their this that these those "
-                                "some any every no der die das ein eine le la les un une il "
-                                "lo el los las una de het een"))
+_DETERMINERS = frozenset(
+    _words(
+        "the a an my our your his her their this that these those "
+        "some any every no der die das ein eine le la les un une il "
+        "lo el los las una de het een"
+    )
+)
 
 
-def _first_names_alone(text: str, found: list[tuple[int, int, float]]
-                       ) -> list[tuple[int, int, float]]:
+def _first_names_alone(
+    text: str, found: list[tuple[int, int, float]]
+) -> list[tuple[int, int, float]]:
     """A listed first name on its own ("Erik will call back"), scored 0.45.
 
     Capitalised, neither a common word nor a place, not after a determiner ("the
@@ -870,23 +1223,41 @@ def _first_names_alone(text: str, found: list[tuple[int, int, float]]
     for i, raw in enumerate(words):
         word = raw.rstrip(".")
         start, end = tokens[i][0], tokens[i][0] + len(word)
-        if (len(word) < 3 or not word[0].isupper() or word.isupper()
-                or any(s < end and start < e for s, e, _ in found)):
+        if (
+            len(word) < 3
+            or not word[0].isupper()
+            or word.isupper()
+            or any(s < end and start < e for s, e, _ in found)
+        ):
             continue
         key = _fold(word)
-        if (not _known(word, first) or _common(word) or _non_name(word) or key in places
-                or key in _non_names()):
+        if (
+            not _known(word, first)
+            or _common(word)
+            or _non_name(word)
+            or key in places
+            or key in _non_names()
+        ):
             continue
-        if key in _MONTH_ABBREVIATIONS or regex.search(r"\d[ \t]*$", text[:start]) or (
-                regex.match(r"[ \t]*\d", text[end:])):
+        if (
+            key in _MONTH_ABBREVIATIONS
+            or regex.search(r"\d[ \t]*$", text[:start])
+            or (regex.match(r"[ \t]*\d", text[end:]))
+        ):
             continue  # "27 Jan 2020", "20433 Noël" (a town after its postal code)
         before = words[i - 1] if i else ""
         joined_before = i > 0 and _joined(text, tokens, i - 1)
-        if joined_before and (_fold(before) in _DETERMINERS | _PLACE_PREPOSITIONS or (
-                before[:1].isupper() and not _starts_sentence(text, tokens[i - 1][0]))):
+        if joined_before and (
+            _fold(before) in _DETERMINERS | _PLACE_PREPOSITIONS
+            or (before[:1].isupper() and not _starts_sentence(text, tokens[i - 1][0]))
+        ):
             continue
-        if i + 1 < len(words) and _joined(text, tokens, i) and words[i + 1][:1].isupper() \
-                and not raw.endswith("."):
+        if (
+            i + 1 < len(words)
+            and _joined(text, tokens, i)
+            and words[i + 1][:1].isupper()
+            and not raw.endswith(".")
+        ):
             continue
         out.append((start, end, 0.45))
     return out
@@ -928,25 +1299,114 @@ class LocationRecognizer(_Recognizer):
     """
 
     CONTEXT: ClassVar[list[str]] = [
-        "city", "town", "village", "location", "place", "country", "state", "province", "region",
-        "county", "municipality", "locality", "stadt", "ville", "ciudad", "citta", "città",
-        "comune", "pais", "país", "birthplace", "hometown", "residence", "nation", "headquarter",
-        "destination", "origin"]
-    _PREFIXES = frozenset({"north", "south", "east", "west", "new", "lake", "port", "fort",
-                           "mount", "saint", "sainte", "st", "san", "santa", "santo", "sao",
-                           "los", "las", "el", "la", "le", "bad", "sankt", "borgo", "sesto"})
-    _SUFFIXES = ("town", "ton", "ville", "burg", "burgh", "berg", "borough", "bury", "land",
-                 "mouth", "port", "view", "chester", "haven", "side", "shire", "stad", "furt",
-                 "fort", "field", "ford", "ham", "dale", "wood", "wick", "by", "heim", "hausen",
-                 "dorf", "stadt", "feld", "bach", "ingen", "hofen", "bruck", "brucken",
-                 "bourg", "court", "mont", "polis", "grad")
+        "city",
+        "town",
+        "village",
+        "location",
+        "place",
+        "country",
+        "state",
+        "province",
+        "region",
+        "county",
+        "municipality",
+        "locality",
+        "stadt",
+        "ville",
+        "ciudad",
+        "citta",
+        "città",
+        "comune",
+        "pais",
+        "país",
+        "birthplace",
+        "hometown",
+        "residence",
+        "nation",
+        "headquarter",
+        "destination",
+        "origin",
+    ]
+    _PREFIXES = frozenset(
+        {
+            "north",
+            "south",
+            "east",
+            "west",
+            "new",
+            "lake",
+            "port",
+            "fort",
+            "mount",
+            "saint",
+            "sainte",
+            "st",
+            "san",
+            "santa",
+            "santo",
+            "sao",
+            "los",
+            "las",
+            "el",
+            "la",
+            "le",
+            "bad",
+            "sankt",
+            "borgo",
+            "sesto",
+        }
+    )
+    _SUFFIXES = (
+        "town",
+        "ton",
+        "ville",
+        "burg",
+        "burgh",
+        "berg",
+        "borough",
+        "bury",
+        "land",
+        "mouth",
+        "port",
+        "view",
+        "chester",
+        "haven",
+        "side",
+        "shire",
+        "stad",
+        "furt",
+        "fort",
+        "field",
+        "ford",
+        "ham",
+        "dale",
+        "wood",
+        "wick",
+        "by",
+        "heim",
+        "hausen",
+        "dorf",
+        "stadt",
+        "feld",
+        "bach",
+        "ingen",
+        "hofen",
+        "bruck",
+        "brucken",
+        "bourg",
+        "court",
+        "mont",
+        "polis",
+        "grad",
+    )
     _SHAPE = re.compile(r"(?:[^\W\d_][\w'’.]*)(?:[ -][^\W\d_][\w'’.]*){0,4}$")
 
     def __init__(self) -> None:
         super().__init__(["LOCATION"], "LocationRecognizer", self.CONTEXT)
 
-    def analyze(self, text: str, entities: list[str],
-                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
         """A result spanning the whole value, or nothing."""
         start, end = _span(text)
         score = self._score(text[start:end])
@@ -964,12 +1424,14 @@ class LocationRecognizer(_Recognizer):
         if value in codes:
             return 0.1
         words = value.replace("-", " ").split()
-        if not all(w[0].isupper() or _fold(w) in _PARTICLES or w in ("sur", "les", "en")
-                   for w in words):
+        if not all(
+            w[0].isupper() or _fold(w) in _PARTICLES or w in ("sur", "les", "en") for w in words
+        ):
             return 0.0
         prefixes, suffixes = _city_affixes()
         shaped = (_fold(words[0]).rstrip(".") in prefixes and len(words) > 1) or _fold(
-            value).endswith(suffixes)
+            value
+        ).endswith(suffixes)
         return 0.2 if shaped or regex.search(r"-(?:sur|les|la|en|le)-", value) else 0.0
 
 
@@ -978,12 +1440,12 @@ def _city_affixes() -> tuple[frozenset[str], tuple[str, ...]]:
     """Words that begin ("North", "San") and endings that end city names ("ville")."""
     prefixes = set(LocationRecognizer._PREFIXES)
     suffixes = set(LocationRecognizer._SUFFIXES)
-    for locale in ("en_US", "en_GB", "en_AU", "fr_FR", "de_DE", "it_IT", "es_MX", "pt_BR",
-                   "nl_NL"):
+    for locale in ("en_US", "en_GB", "en_AU", "fr_FR", "de_DE", "it_IT", "es_MX", "pt_BR", "nl_NL"):
         provider = _provider("address", locale)
         prefixes.update(_fold(p) for p in _strings(getattr(provider, "city_prefixes", None)))
-        suffixes.update(_fold(s).strip() for s in _strings(getattr(provider, "city_suffixes",
-                                                                    None)))
+        suffixes.update(
+            _fold(s).strip() for s in _strings(getattr(provider, "city_suffixes", None))
+        )
     return frozenset(prefixes), tuple(sorted(s for s in suffixes if len(s) >= 2))
 
 
@@ -994,40 +1456,199 @@ def _alternation(words: Iterable[str]) -> str:
 @functools.cache
 def _street_words() -> tuple[str, str, str]:
     """Regex alternations: English street types, prefix types (Rue, Via, ...), compounds."""
-    english = {"street", "st", "avenue", "ave", "av", "road", "rd", "lane", "ln", "drive",
-               "dr", "boulevard", "blvd", "court", "ct", "way", "place", "pl", "terrace",
-               "ter", "circle", "cir", "parkway", "pkwy", "highway", "hwy", "square", "sq",
-               "trail", "trl", "close", "crescent", "cres", "grove", "gardens", "mews",
-               "row", "walk", "hill", "park", "view", "point", "green", "gate", "wharf"}
-    prefix = {"rue", "avenue", "av", "boulevard", "bd", "chemin", "impasse", "allée", "allee",
-              "quai", "route", "cours", "passage", "place", "square", "voie", "calle", "c",
-              "avenida", "avda", "paseo", "plaza", "camino", "carretera", "ronda", "travesía",
-              "cañada", "cuesta", "acceso", "glorieta", "pasaje", "callejón", "vía", "via",
-              "viale", "piazza", "piazzale", "corso", "vicolo", "largo", "strada", "borgo",
-              "contrada", "rotonda", "stretto", "rua", "alameda", "travessa", "praça",
-              "ulica", "ul", "aleja", "al", "plac", "pl", "os", "osiedle", "urbanización",
-              "urbanizacion", "urb", "polígono", "poligono", "barrio", "carrer", "rambla",
-              "avinguda"}
+    english = {
+        "street",
+        "st",
+        "avenue",
+        "ave",
+        "av",
+        "road",
+        "rd",
+        "lane",
+        "ln",
+        "drive",
+        "dr",
+        "boulevard",
+        "blvd",
+        "court",
+        "ct",
+        "way",
+        "place",
+        "pl",
+        "terrace",
+        "ter",
+        "circle",
+        "cir",
+        "parkway",
+        "pkwy",
+        "highway",
+        "hwy",
+        "square",
+        "sq",
+        "trail",
+        "trl",
+        "close",
+        "crescent",
+        "cres",
+        "grove",
+        "gardens",
+        "mews",
+        "row",
+        "walk",
+        "hill",
+        "park",
+        "view",
+        "point",
+        "green",
+        "gate",
+        "wharf",
+    }
+    prefix = {
+        "rue",
+        "avenue",
+        "av",
+        "boulevard",
+        "bd",
+        "chemin",
+        "impasse",
+        "allée",
+        "allee",
+        "quai",
+        "route",
+        "cours",
+        "passage",
+        "place",
+        "square",
+        "voie",
+        "calle",
+        "c",
+        "avenida",
+        "avda",
+        "paseo",
+        "plaza",
+        "camino",
+        "carretera",
+        "ronda",
+        "travesía",
+        "cañada",
+        "cuesta",
+        "acceso",
+        "glorieta",
+        "pasaje",
+        "callejón",
+        "vía",
+        "via",
+        "viale",
+        "piazza",
+        "piazzale",
+        "corso",
+        "vicolo",
+        "largo",
+        "strada",
+        "borgo",
+        "contrada",
+        "rotonda",
+        "stretto",
+        "rua",
+        "alameda",
+        "travessa",
+        "praça",
+        "ulica",
+        "ul",
+        "aleja",
+        "al",
+        "plac",
+        "pl",
+        "os",
+        "osiedle",
+        "urbanización",
+        "urbanizacion",
+        "urb",
+        "polígono",
+        "poligono",
+        "barrio",
+        "carrer",
+        "rambla",
+        "avinguda",
+    }
     for locale in ("en_US", "en_GB", "en_CA", "en_AU"):
-        english.update(_fold(s) for s in _strings(getattr(_provider("address", locale),
-                                                          "street_suffixes", None)))
+        english.update(
+            _fold(s)
+            for s in _strings(getattr(_provider("address", locale), "street_suffixes", None))
+        )
     for locale in ("fr_FR", "es_ES", "es_MX", "pt_BR", "pt_PT", "pl_PL"):
-        prefix.update(_fold(s).rstrip(".") for s in _strings(getattr(
-            _provider("address", locale), "street_prefixes", None)))
-    prefix.update(_fold(s) for s in _strings(getattr(_provider("address", "it_IT"),
-                                                     "street_suffixes", None)))
+        prefix.update(
+            _fold(s).rstrip(".")
+            for s in _strings(getattr(_provider("address", locale), "street_prefixes", None))
+        )
+    prefix.update(
+        _fold(s) for s in _strings(getattr(_provider("address", "it_IT"), "street_suffixes", None))
+    )
     prefix -= {"street", "c", "r"}  # one letter only as "C/", "C." or "R." (see the patterns)
-    compound = {"straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring",
-                "damm", "ufer", "steig", "pfad", "chaussee", "markt", "laan", "straat",
-                "plein", "gracht", "kade", "singel", "pad", "dijk", "steeg", "hof", "dreef",
-                "baan", "vej", "gade", "gatan", "vägen", "veien", "gata", "gränd",
-                "boulevard", "plantsoen"}
+    compound = {
+        "straße",
+        "strasse",
+        "str.",
+        "weg",
+        "gasse",
+        "platz",
+        "allee",
+        "ring",
+        "damm",
+        "ufer",
+        "steig",
+        "pfad",
+        "chaussee",
+        "markt",
+        "laan",
+        "straat",
+        "plein",
+        "gracht",
+        "kade",
+        "singel",
+        "pad",
+        "dijk",
+        "steeg",
+        "hof",
+        "dreef",
+        "baan",
+        "vej",
+        "gade",
+        "gatan",
+        "vägen",
+        "veien",
+        "gata",
+        "gränd",
+        "boulevard",
+        "plantsoen",
+    }
     return _alternation(english), _alternation(prefix), _alternation(compound)
 
 
-_CORE_STREET_TYPES = ("street", "st", "avenue", "ave", "road", "rd", "lane", "ln", "drive",
-                      "dr", "boulevard", "blvd", "court", "ct", "place", "pl", "parkway",
-                      "pkwy", "highway", "hwy", "terrace", "circle")
+_CORE_STREET_TYPES = (
+    "street",
+    "st",
+    "avenue",
+    "ave",
+    "road",
+    "rd",
+    "lane",
+    "ln",
+    "drive",
+    "dr",
+    "boulevard",
+    "blvd",
+    "court",
+    "ct",
+    "place",
+    "pl",
+    "parkway",
+    "pkwy",
+    "highway",
+    "hwy",
+    "terrace",
+    "circle",
+)
 
 
 # A sentence end inside a street match: "77, rue de Seguin. Please call Bertrand".
@@ -1050,9 +1671,24 @@ class StreetAddressRecognizer(_Recognizer):
     """
 
     CONTEXT: ClassVar[list[str]] = [
-        "address", "addr", "street", "strasse", "straße", "adresse", "direccion", "dirección",
-        "indirizzo", "endereco", "endereço", "residence", "domicile", "line1", "mailing",
-        "shipping", "billing"]
+        "address",
+        "addr",
+        "street",
+        "strasse",
+        "straße",
+        "adresse",
+        "direccion",
+        "dirección",
+        "indirizzo",
+        "endereco",
+        "endereço",
+        "residence",
+        "domicile",
+        "line1",
+        "mailing",
+        "shipping",
+        "billing",
+    ]
 
     def __init__(self) -> None:
         super().__init__(["STREET_ADDRESS"], "StreetAddressRecognizer", self.CONTEXT)
@@ -1060,40 +1696,55 @@ class StreetAddressRecognizer(_Recognizer):
         word = r"[\p{L}'’.-]+"
         cap = r"(?:\p{Lu}[\p{L}'’.-]*|\d+(?:st|nd|rd|th))"
         number = r"\d{1,6}[a-zA-Z]?(?:\s?[/-]\s?\d{1,5}[a-zA-Z]?)?"
-        unit = (r"(?:,?[ \t]+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Fl\.?|Floor|Room|#|"
-                r"Appartamento|Puerta|Piso|Bloque|Escalera|Wohnung|bus)[ \t]*[\w-]+)?")
+        unit = (
+            r"(?:,?[ \t]+(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Fl\.?|Floor|Room|#|"
+            r"Appartamento|Puerta|Piso|Bloque|Escalera|Wohnung|bus)[ \t]*[\w-]+)?"
+        )
         particle = r"(?:(?:de|del|la|las|los|di|da|do|dos|das|du|des|le|van|von|der|den|e)\s+)"
-        self._patterns = [regex.compile(p) for p in [
-            # 12 Baker Street, 690 Sanchez Union Suite 625
-            rf"\b{number}[ \t]+(?:{cap}[ \t]+){{1,4}}(?i:{english})\b\.?{unit}",
-            # Flat 3 / Studio 81X (new line) Maria Ville
-            rf"\b(?:Flat|Studio|Apartment|Unit|Suite)[ \t]+\w+\s*\n[ \t]*(?:{cap}[ \t]+){{1,4}}"
-            rf"(?i:{english})\b\.?",
-            # Via Roma, 12 / Calle de Alcalá 7 / ul. Parkowa 80/63 / Rua X, 512
-            rf"(?:\b(?i:{prefix})\.?|\b(?i:c/|c\.|r\.))[ \t]+{particle}*{cap}"
-            rf"(?:[ \t]+{particle}*{cap}){{0,4}},?[ \t]+(?:n\.?[ºo°]?[ \t]?)?{number}{unit}",
-            # 12, rue de la Paix / 406 rue Éléonore Louis
-            rf"\b{number},?[ \t]+(?i:{prefix})[ \t]+{particle}*{word}(?:[ \t]+{particle}*{word})"
-            r"{0,4}",
-            # Hauptstraße 5, Andrej-Seip-Weg 6, Tirzalaan 6, van der Dussengasse 4778
-            rf"(?:\b{particle}{{0,2}})?\b(?=[\p{{L}}'’.-]*\p{{L}}[\p{{L}}'’.-]*\p{{L}}[\p{{L}}'’.-]*"
-            rf"(?i:{compound}))[\p{{L}}'’.-]*(?i:{compound})[ \t]+{number}\b(?![ \t]?[-/.]?\d)"
-            rf"{unit}",
-            # Unit 3883 Box 6859 / PSC 1234, Box 5678 ... APO AE 12345
-            r"\b(?:Unit|PSC|USNS|USS|USCGC)[ \t]+[\w ,]+\s+[ADF]PO[ \t]+A[AEP][ \t]+\d{5}\b",
-        ]]
+        self._patterns = [
+            regex.compile(p)
+            for p in [
+                # 12 Baker Street, 690 Sanchez Union Suite 625
+                rf"\b{number}[ \t]+(?:{cap}[ \t]+){{1,4}}(?i:{english})\b\.?{unit}",
+                # Flat 3 / Studio 81X (new line) Maria Ville
+                rf"\b(?:Flat|Studio|Apartment|Unit|Suite)[ \t]+\w+\s*\n[ \t]*(?:{cap}[ \t]+){{1,4}}"
+                rf"(?i:{english})\b\.?",
+                # Via Roma, 12 / Calle de Alcalá 7 / ul. Parkowa 80/63 / Rua X, 512
+                rf"(?:\b(?i:{prefix})\.?|\b(?i:c/|c\.|r\.))[ \t]+{particle}*{cap}"
+                rf"(?:[ \t]+{particle}*{cap}){{0,4}},?[ \t]+(?:n\.?[ºo°]?[ \t]?)?{number}{unit}",
+                # 12, rue de la Paix / 406 rue Éléonore Louis
+                rf"\b{number},?[ \t]+(?i:{prefix})[ \t]+{particle}*{word}"
+                rf"(?:[ \t]+{particle}*{word}){{0,4}}",
+                # Hauptstraße 5, Andrej-Seip-Weg 6, Tirzalaan 6, van der Dussengasse 4778
+                rf"(?:\b{particle}{{0,2}})?\b(?=[\p{{L}}'’.-]*\p{{L}}[\p{{L}}'’.-]*\p{{L}}[\p{{L}}'’.-]*"
+                rf"(?i:{compound}))[\p{{L}}'’.-]*(?i:{compound})[ \t]+{number}\b(?![ \t]?[-/.]?\d)"
+                rf"{unit}",
+                # Unit 3883 Box 6859 / PSC 1234, Box 5678 ... APO AE 12345
+                r"\b(?:Unit|PSC|USNS|USS|USCGC)[ \t]+[\w ,]+\s+[ADF]PO[ \t]+A[AEP][ \t]+\d{5}\b",
+            ]
+        ]
         # In upper-case text every word is capitalised: only the usual street types count.
         core = _alternation(_CORE_STREET_TYPES)
-        self._upper_patterns = [regex.compile(rf"\b{number}[ \t]+(?:{cap}[ \t]+){{1,4}}"
-                                              rf"(?i:{core})\b\.?{unit}"), self._patterns[-1]]
-        self._postal_line = regex.compile(r"(?m)^[ \t]*(?:\d{4,5}|\d{5}-\d{3,4}|\d{2}-\d{3}|"
-                                          r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2})"
-                                          r"\b|\b(?:[A-Z]{2}|\p{Lu}\p{L}+),? \d{5}\b")
-        self._street_start = regex.compile(rf"^\s*(?:{number},?[ \t]+)?(?:(?i:{prefix})\.?[ \t]"
-                                           rf"|[\p{{L}}'’. -]*(?i:{compound})\b)")
+        self._upper_patterns = [
+            regex.compile(
+                rf"\b{number}[ \t]+(?:{cap}[ \t]+){{1,4}}"
+                rf"(?i:{core})\b\.?{unit}"
+            ),
+            self._patterns[-1],
+        ]
+        self._postal_line = regex.compile(
+            r"(?m)^[ \t]*(?:\d{4,5}|\d{5}-\d{3,4}|\d{2}-\d{3}|"
+            r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}|\d{4} ?[A-Z]{2})"
+            r"\b|\b(?:[A-Z]{2}|\p{Lu}\p{L}+),? \d{5}\b"
+        )
+        self._street_start = regex.compile(
+            rf"^\s*(?:{number},?[ \t]+)?(?:(?i:{prefix})\.?[ \t]"
+            rf"|[\p{{L}}'’. -]*(?i:{compound})\b)"
+        )
 
-    def analyze(self, text: str, entities: list[str],
-                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
         """The whole value when it is an address block, else each street in the text."""
         if "STREET_ADDRESS" not in entities or not any(ch.isdigit() for ch in text):
             return []
@@ -1103,7 +1754,8 @@ class StreetAddressRecognizer(_Recognizer):
         if spans:  # lines above the street (a name, "Recipient:") are not the address
             start = max(start, text.rfind("\n", start, lead) + 1)
         if self._is_block(text[start:end], text[start:lead]) and (
-                spans or self._headless(text[start:end])):
+            spans or self._headless(text[start:end])
+        ):
             end = start + self._block_end(text[start:end], lead - start)
             return [self._result("STREET_ADDRESS", start, end, 0.6, "address block")]
         return [self._result("STREET_ADDRESS", s, e, 0.6, "street address") for s, e in spans]
@@ -1124,7 +1776,7 @@ class StreetAddressRecognizer(_Recognizer):
         """The block ends before a line after the street that is a phone or e-mail line."""
         offset = value.find("\n", lead)
         while offset >= 0:
-            line = value[offset + 1:].split("\n", 1)[0]
+            line = value[offset + 1 :].split("\n", 1)[0]
             if "@" in line or regex.match(r"\s*(?i:tel|phone|fax|mobile|e-?mail|cell)\b", line):
                 return len(value[:offset].rstrip())
             offset = value.find("\n", offset + 1)
@@ -1135,29 +1787,48 @@ class StreetAddressRecognizer(_Recognizer):
         """A few short lines, no sentence, nothing but a unit or name before the street."""
         lines = value.splitlines()
         words = [w for w in regex.findall(r"\b\p{Ll}{2,}\b", before) if w not in _PARTICLES]
-        return (len(value) <= 160 and len(lines) <= 6 and not words
-                and all(len(line.split()) <= 10 for line in lines)
-                and not regex.search(r"\p{Ll}{3}[.!?]\s+\p{Lu}|\b(?:the|and|is|was|to|with)\b",
-                                     value))
+        return (
+            len(value) <= 160
+            and len(lines) <= 6
+            and not words
+            and all(len(line.split()) <= 10 for line in lines)
+            and not regex.search(r"\p{Ll}{3}[.!?]\s+\p{Lu}|\b(?:the|and|is|was|to|with)\b", value)
+        )
 
     def _headless(self, value: str) -> bool:
         """A street without a number ("chemin de Mace") above a postal code line."""
-        return "\n" in value and bool(self._street_start.match(value)) and bool(
-            self._postal_line.search(value.split("\n", 1)[1]))
+        return (
+            "\n" in value
+            and bool(self._street_start.match(value))
+            and bool(self._postal_line.search(value.split("\n", 1)[1]))
+        )
 
 
 class PostalCodeRecognizer(PatternRecognizer):
     """Postal codes: UK and Canadian formats alone; digit formats need context."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("UK postcode", r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) \d[ABD-HJLNP-UW-Z]{2}\b",
-                0.45),
-        Pattern("UK postcode (no space)", r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\d[ABD-HJLNP-UW-Z]{2}"
-                r"\b", 0.15),
-        Pattern("Canadian postal code", r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] "
-                r"\d[ABCEGHJ-NPRSTV-Z]\d\b", 0.45),
-        Pattern("Canadian postal code (no space)", r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]"
-                r"\d[ABCEGHJ-NPRSTV-Z]\d\b", 0.3),
+        Pattern(
+            "UK postcode", r"\b(?:[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?) \d[ABD-HJLNP-UW-Z]{2}\b", 0.45
+        ),
+        Pattern(
+            "UK postcode (no space)",
+            r"\b[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]?\d[ABD-HJLNP-UW-Z]{2}"
+            r"\b",
+            0.15,
+        ),
+        Pattern(
+            "Canadian postal code",
+            r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] "
+            r"\d[ABCEGHJ-NPRSTV-Z]\d\b",
+            0.45,
+        ),
+        Pattern(
+            "Canadian postal code (no space)",
+            r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]"
+            r"\d[ABCEGHJ-NPRSTV-Z]\d\b",
+            0.3,
+        ),
         Pattern("US ZIP+4", r"\b\d{5}-\d{4}\b", 0.3),
         Pattern("5 digits (US, DE, FR, ES, IT)", r"\b\d{5}\b", 0.05),
         Pattern("Dutch postcode", r"\b\d{4} ?[A-Z]{2}\b", 0.1),
@@ -1167,47 +1838,82 @@ class PostalCodeRecognizer(PatternRecognizer):
         Pattern("4 digits (AT, CH, BE, DK, AU)", r"\b\d{4}\b", 0.01),
     ]
     CONTEXT: ClassVar[list[str]] = [
-        "zip", "postal", "postcode", "plz", "postleitzahl", "cep", "postnummer", "codigopostal",
-        "pincode"]
+        "zip",
+        "postal",
+        "postcode",
+        "plz",
+        "postleitzahl",
+        "cep",
+        "postnummer",
+        "codigopostal",
+        "pincode",
+    ]
 
     def __init__(self) -> None:
-        super().__init__(supported_entity="POSTAL_CODE", name="PostalCodeRecognizer",
-                         patterns=self.PATTERNS, context=self.CONTEXT,
-                         supported_language=LANGUAGE, global_regex_flags=regex.MULTILINE)
+        super().__init__(
+            supported_entity="POSTAL_CODE",
+            name="PostalCodeRecognizer",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=LANGUAGE,
+            global_regex_flags=regex.MULTILINE,
+        )
 
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 
 
 class DateOfBirthRecognizer(PatternRecognizer):
     """Dates that are dates of birth: any date format, scored only with context."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("ISO date", r"\b(?:1[89]|20)\d{2}-[01]?\d-[0-3]?\d(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
-                r"\b", 0.05),
+        Pattern(
+            "ISO date",
+            r"\b(?:1[89]|20)\d{2}-[01]?\d-[0-3]?\d(?:[ T]\d{2}:\d{2}(?::\d{2})?)?"
+            r"\b",
+            0.05,
+        ),
         Pattern("year first", r"\b(?:1[89]|20)\d{2}[/.][01]?\d[/.][0-3]?\d\b", 0.05),
         Pattern("day or month first", r"\b[0-3]?\d[/.-][0-3]?\d[/.-](?:\d{4}|\d{2})\b", 0.05),
         Pattern("compact", r"\b(?:1[89]|20)\d{2}[01]\d[0-3]\d\b", 0.05),
         Pattern("month name", rf"\b{_MONTH}\.? [0-3]?\d(?:st|nd|rd|th)?,? \d{{4}}\b", 0.05),
-        Pattern("day month name", rf"\b[0-3]?\d(?:st|nd|rd|th)?\.?[ -]{_MONTH}\.?[ -]\d{{2,4}}\b",
-                0.05),
+        Pattern(
+            "day month name", rf"\b[0-3]?\d(?:st|nd|rd|th)?\.?[ -]{_MONTH}\.?[ -]\d{{2,4}}\b", 0.05
+        ),
     ]
     CONTEXT: ClassVar[list[str]] = [
-        "birth", "dob", "born", "bday", "birthday", "geburt", "naissance", "nacimiento", "nascita",
-        "nascimento", "urodzenia"]
+        "birth",
+        "dob",
+        "born",
+        "bday",
+        "birthday",
+        "geburt",
+        "naissance",
+        "nacimiento",
+        "nascita",
+        "nascimento",
+        "urodzenia",
+    ]
 
     def __init__(self) -> None:
-        super().__init__(supported_entity="DATE_OF_BIRTH", name="DateOfBirthRecognizer",
-                         patterns=self.PATTERNS, context=self.CONTEXT,
-                         supported_language=LANGUAGE,
-                         global_regex_flags=regex.MULTILINE | regex.IGNORECASE)
+        super().__init__(
+            supported_entity="DATE_OF_BIRTH",
+            name="DateOfBirthRecognizer",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=LANGUAGE,
+            global_regex_flags=regex.MULTILINE | regex.IGNORECASE,
+        )
 
 
 # Words that, a few words before a number, say it is a phone number. Many are stop words
 # ("call", "back"), which Presidio's context enhancer never sees, so phone recognizers
 # look for them themselves (see ``cue_before``).
-PHONE_CUES = frozenset(_words("""
+PHONE_CUES = frozenset(
+    _words("""
 call called calling calls callback phone phoned phones telephone tel tél ph ring rang reach
 reached reachable text texted sms whatsapp mobile mob cell cellphone fax dial dialled dialed
 hotline contact voicemail landline telefon telefonnummer handy mobil mobilnummer rückruf
@@ -1215,15 +1921,18 @@ zurückrufen anrufen angerufen erreichbar unter durchwahl téléphone portable a
 appelé joindre fixe telefono cellulare chiamare chiamato richiamare contattare teléfono
 móvil movil llamar llamó llamada celular telefoon mobiel bel bellen belde gebeld
 terugbellen
-"""))
+""")
+)
 
 
 # Nouns of numbers that are no phone numbers: "call about order 41698905".
-_OTHER_NUMBERS = frozenset(_words("""
+_OTHER_NUMBERS = frozenset(
+    _words("""
 order orders auftrag bestellung bestelling ordine pedido commande invoice rechnung factura
 fattura factuur facture case ticket ref reference policy account acct po so id tracking sku
 item vorgang dossier pratica expediente lot batch serial version build room flight
-"""))
+""")
+)
 
 
 def cue_before(text: str, start: int, cues: frozenset[str], words: int = 6) -> str | None:
@@ -1232,10 +1941,10 @@ def cue_before(text: str, start: int, cues: frozenset[str], words: int = 6) -> s
     Only the words since the last sentence end and the last number count, and none
     when the nearest word names another kind of number ("order", "ref").
     """
-    before = text[max(0, start - 120):start]
+    before = text[max(0, start - 120) : start]
     cut = max((m.end() for m in _BOUNDARY.finditer(before)), default=0)
     digit = max((m.end() for m in regex.finditer(r"\d", before)), default=0)
-    found = [w.casefold() for w in regex.findall(r"\p{L}+", before[max(cut, digit):])]
+    found = [w.casefold() for w in regex.findall(r"\p{L}+", before[max(cut, digit) :])]
     if not found or found[-1] in _OTHER_NUMBERS:
         return None
     return next((w for w in reversed(found[-words:]) if w in cues), None)
@@ -1243,15 +1952,19 @@ def cue_before(text: str, start: int, cues: frozenset[str], words: int = 6) -> s
 
 def cue_after(text: str, end: int, cues: frozenset[str], words: int = 2) -> str | None:
     """The cue word among the ``words`` words right after ``end`` ("0612345678 (mobile)")."""
-    after = regex.match(rf"[\s(),:-]*((?:\p{{L}}+[\s(),:-]*){{0,{words}}})", text[end:end + 60])
+    after = regex.match(rf"[\s(),:-]*((?:\p{{L}}+[\s(),:-]*){{0,{words}}})", text[end : end + 60])
     found = [w.casefold() for w in regex.findall(r"\p{L}+", after.group(1))] if after else []
     return next((w for w in found if w in cues), None)
 
 
-_BOUNDARY = regex.compile(r"[!?;\n]|(?<!\b(?i:tel|ph|mob|fax|nr|no|tél|tfn|tlf|cell|ext|"
-                          r"mr|mrs|ms|dr|st))\.(?=\s)")
-_EXTENSION = regex.compile(r"(?i)[ \t]*,?[ \t]*\(?(?:x|ext\.?|extension|poste|durchwahl|dw\.?|"
-                           r"interno|int\.|toestel)[ \t]?\d{1,6}\)?(?![\w.])")
+_BOUNDARY = regex.compile(
+    r"[!?;\n]|(?<!\b(?i:tel|ph|mob|fax|nr|no|tél|tfn|tlf|cell|ext|"
+    r"mr|mrs|ms|dr|st))\.(?=\s)"
+)
+_EXTENSION = regex.compile(
+    r"(?i)[ \t]*,?[ \t]*\(?(?:x|ext\.?|extension|poste|durchwahl|dw\.?|"
+    r"interno|int\.|toestel)[ \t]?\d{1,6}\)?(?![\w.])"
+)
 
 
 def _phone_cue(text: str, start: int, end: int) -> bool:
@@ -1259,10 +1972,12 @@ def _phone_cue(text: str, start: int, end: int) -> bool:
 
 
 # Words right after a number that say it is a phone number: "0612345678 (mobile)".
-_PHONE_AFTER = frozenset(_words("""
+_PHONE_AFTER = frozenset(
+    _words("""
 mobile cell cellphone phone tel fax home work office landline handy mobil privat büro
 portable fixe cellulare móvil movil mobiel
-"""))
+""")
+)
 
 
 def _extend(text: str, end: int) -> int:
@@ -1280,10 +1995,14 @@ def _groups(number: str) -> list[int]:
     return [len(g) for g in regex.findall(r"\d+", number)]
 
 
-_NOT_PHONE = regex.compile(r"\d{3}-\d{2}-\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|"
-                           r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d+\.\d+\.\d+\.\d+")
-_DATE_INSIDE = regex.compile(r"(?<!\d)\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}(?!\d)|"
-                             r"(?<!\d)(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?!\d)")
+_NOT_PHONE = regex.compile(
+    r"\d{3}-\d{2}-\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|"
+    r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d+\.\d+\.\d+\.\d+"
+)
+_DATE_INSIDE = regex.compile(
+    r"(?<!\d)\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}(?!\d)|"
+    r"(?<!\d)(?:19|20)\d{2}-\d{1,2}-\d{1,2}(?!\d)"
+)
 
 
 def _not_phone(text: str, start: int, end: int) -> bool:
@@ -1293,9 +2012,12 @@ def _not_phone(text: str, start: int, end: int) -> bool:
     glued to a code before it ("SO-2025-154409", "#48213").
     """
     raw = text[start:end]
-    return bool(_NOT_PHONE.fullmatch(raw.strip("()+ ")) or _DATE_INSIDE.search(raw)
-                or regex.match(r"[:h]\d\d", text[end:end + 3])
-                or regex.search(r"\d[:.]$|[\p{L}\d_#][-/]?$", text[max(0, start - 2):start]))
+    return bool(
+        _NOT_PHONE.fullmatch(raw.strip("()+ "))
+        or _DATE_INSIDE.search(raw)
+        or regex.match(r"[:h]\d\d", text[end : end + 3])
+        or regex.search(r"\d[:.]$|[\p{L}\d_#][-/]?$", text[max(0, start - 2) : start])
+    )
 
 
 class FastPhoneRecognizer(PhoneRecognizer):
@@ -1316,12 +2038,15 @@ class FastPhoneRecognizer(PhoneRecognizer):
     WRITTEN_SCORE = 0.5
     _CANDIDATE = regex.compile(r"[+(]?\d[\d \t().\-/]{5,}\d")
 
-    def analyze(self, text: str, entities: list[str],
-                nlp_artifacts: NlpArtifacts | None = None) -> list[RecognizerResult]:
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
+    ) -> list[RecognizerResult]:
         """Phone numbers found by ``phonenumbers`` in the first regions that explain them."""
-        candidates = [m.span() for m in self._CANDIDATE.finditer(text)
-                      if sum(ch.isdigit() for ch in m.group()) >= 7
-                      and not _not_phone(text, *m.span())]
+        candidates = [
+            m.span()
+            for m in self._CANDIDATE.finditer(text)
+            if sum(ch.isdigit() for ch in m.group()) >= 7 and not _not_phone(text, *m.span())
+        ]
         if not candidates:
             return []
         results: dict[tuple[int, int], RecognizerResult] = {}
@@ -1333,13 +2058,13 @@ class FastPhoneRecognizer(PhoneRecognizer):
                     continue  # a date, or a part of a longer run of digit groups
                 result = self._get_recognizer_result(match, text, region, nlp_artifacts)
                 result.score = self._score(match.raw_string, match.number)
-                if result.score < self.WRITTEN_SCORE and _phone_cue(text, match.start,
-                                                                    match.end):
+                if result.score < self.WRITTEN_SCORE and _phone_cue(text, match.start, match.end):
                     result.score = self.WRITTEN_SCORE
                 result.end = _extend(text, result.end)
                 results[span] = result
-            if all(any(s < c_end and c_start < e for s, e in results)
-                   for c_start, c_end in candidates):
+            if all(
+                any(s < c_end and c_start < e for s, e in results) for c_start, c_end in candidates
+            ):
                 break
         return list(results.values())
 
@@ -1353,8 +2078,9 @@ class FastPhoneRecognizer(PhoneRecognizer):
             national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
             if groups == _groups(national) or (raw.startswith("0") and digits >= 9):
                 return self.WRITTEN_SCORE
-            if len(groups) >= 3 and ((raw.startswith("0") and digits >= 9)
-                                     or groups[-3:] == [3, 3, 4]):
+            if len(groups) >= 3 and (
+                (raw.startswith("0") and digits >= 9) or groups[-3:] == [3, 3, 4]
+            ):
                 return self.SCORE
         return self.BARE_SCORE
 
@@ -1369,34 +2095,56 @@ class PhonePatternRecognizer(PatternRecognizer):
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("North American, separated", r"(?<![\w.+-])(?:\+1[-. ]?|001[-. ]?|1[-. ])?"
-                r"(?:\(\d{3}\)[-. ]?|\d{3}[-. ])\d{3}[-. ]\d{4}"
-                r"(?:[ \t]?(?:x|ext\.?|#)[ \t]?\d{1,6})?(?![\w-]|\.\d)", 0.3),
-        Pattern("International", r"(?<![\w.+])(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(0\))?"
-                r"(?:[ .-]?\(?\d{1,5}\)?){2,6}(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,6})?(?![\w-]|\.\d)",
-                0.3),
-        Pattern("Digit groups", r"(?<![\w.+/-])\(?\d{2,5}\)?(?:[ .-]\d{2,4}){1,4}(?![\w-]|[.,]\d)",
-                0.1),
+        Pattern(
+            "North American, separated",
+            r"(?<![\w.+-])(?:\+1[-. ]?|001[-. ]?|1[-. ])?"
+            r"(?:\(\d{3}\)[-. ]?|\d{3}[-. ])\d{3}[-. ]\d{4}"
+            r"(?:[ \t]?(?:x|ext\.?|#)[ \t]?\d{1,6})?(?![\w-]|\.\d)",
+            0.3,
+        ),
+        Pattern(
+            "International",
+            r"(?<![\w.+])(?:\+|00)[1-9]\d{0,2}(?:[ .-]?\(0\))?"
+            r"(?:[ .-]?\(?\d{1,5}\)?){2,6}(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,6})?(?![\w-]|\.\d)",
+            0.3,
+        ),
+        Pattern(
+            "Digit groups", r"(?<![\w.+/-])\(?\d{2,5}\)?(?:[ .-]\d{2,4}){1,4}(?![\w-]|[.,]\d)", 0.1
+        ),
         Pattern("Digit run", r"(?<![\w.+/-])0\d{8,11}(?![\w-]|[.,]\d)", 0.1),
     ]
     CONTEXT: ClassVar[list[str]] = PHONE_CONTEXT
     WRITTEN_SCORE = 0.45
-    _NANP = regex.compile(r"(?:\+1|001|1)?[-. ]?(?:\(\d{3}\)[-. ]?\d{3}[-. ]\d{4}|"
-                          r"\d{3}([-. ])\d{3}\1\d{4})")
+    _NANP = regex.compile(
+        r"(?:\+1|001|1)?[-. ]?(?:\(\d{3}\)[-. ]?\d{3}[-. ]\d{4}|"
+        r"\d{3}([-. ])\d{3}\1\d{4})"
+    )
 
     def __init__(self) -> None:
-        super().__init__(supported_entity="PHONE_NUMBER", name="PhonePatternRecognizer",
-                         patterns=self.PATTERNS, context=self.CONTEXT,
-                         supported_language=LANGUAGE, global_regex_flags=regex.IGNORECASE)
+        super().__init__(
+            supported_entity="PHONE_NUMBER",
+            name="PhonePatternRecognizer",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=LANGUAGE,
+            global_regex_flags=regex.IGNORECASE,
+        )
 
-    def analyze(self, text: str, entities: list[str],
-                nlp_artifacts: NlpArtifacts | None = None,
-                regex_flags: int | None = None) -> list[RecognizerResult]:
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
         """The pattern matches, scored by how they are written and by a phone word before."""
-        results = [r for r in super().analyze(text, entities, nlp_artifacts, regex_flags)
-                   if not _not_phone(text, r.start, r.end)]
+        results = [
+            r
+            for r in super().analyze(text, entities, nlp_artifacts, regex_flags)
+            if not _not_phone(text, r.start, r.end)
+        ]
         for result in results:
-            raw = text[result.start:result.end].strip()
+            raw = text[result.start : result.end].strip()
             number = regex.split(r"(?i)[ \t]*(?:x|ext\.?|#)[ \t]?\d+$", raw)[0]
             written = raw.startswith(("+", "00")) or bool(self._NANP.fullmatch(number))
             if written or _phone_cue(text, result.start, result.end):
@@ -1428,36 +2176,45 @@ class CardRecognizer(CreditCardRecognizer):
 
     SHORT_SCORE = 0.3  # 12-13 digits inside a text: a card only with a card word before it
 
-    def analyze(self, text: str, entities: list[str],
-                nlp_artifacts: NlpArtifacts | None = None,
-                regex_flags: int | None = None) -> list[RecognizerResult]:
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts | None = None,
+        regex_flags: int | None = None,
+    ) -> list[RecognizerResult]:
         """The Luhn-checked matches that no further digit group continues."""
         results = []
         for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
-            digits = regex.sub(r"\D", "", text[result.start:result.end])
-            if _continues(text, result.start, result.end) or text[result.start - 1:
-                                                                   result.start] == "+":
+            digits = regex.sub(r"\D", "", text[result.start : result.end])
+            if (
+                _continues(text, result.start, result.end)
+                or text[result.start - 1 : result.start] == "+"
+            ):
                 continue
             if len(digits) == 15 and not digits.startswith(("34", "37", "1800", "2131")):
                 continue  # 15 digits: American Express or JCB only (a French NIR is not)
             whole = (result.start, result.end) == _span(text)
-            if len(digits) <= 13 and not whole and not cue_before(text, result.start,
-                                                                  _CARD_CUES):
+            if len(digits) <= 13 and not whole and not cue_before(text, result.start, _CARD_CUES):
                 result.score = min(result.score, self.SHORT_SCORE)
             results.append(result)
         return results
 
 
-_CARD_CUES = frozenset(_words("""
+_CARD_CUES = frozenset(
+    _words("""
 card cards credit debit visa mastercard maestro amex cc cardholder kreditkarte karte
 carte tarjeta carta kaart creditcard pan
-"""))
+""")
+)
 
 
 def _continues(text: str, start: int, end: int) -> bool:
     """True when a digit group runs on before ``start`` or after ``end``."""
-    return bool(regex.search(r"\d[ -]?$", text[max(0, start - 2):start])
-                or regex.match(r"[ -]?\d", text[end:end + 2]))
+    return bool(
+        regex.search(r"\d[ -]?$", text[max(0, start - 2) : start])
+        or regex.match(r"[ -]?\d", text[end : end + 2])
+    )
 
 
 class StrictIbanRecognizer(IbanRecognizer):
@@ -1471,11 +2228,13 @@ class StrictIbanRecognizer(IbanRecognizer):
 
 # Top-level domains a URL without a scheme must end with: "B.Sc", "Univ.Prof" and
 # "it.so" (a missing space) are no web addresses.
-_TLDS = frozenset(_words("""
+_TLDS = frozenset(
+    _words("""
 com net org edu gov mil int info biz name pro io co ai app dev me tv xyz online site shop
 store tech cloud blog news uk de fr it es nl be at ch dk se no fi pl pt ie eu us ca au nz jp
 cn in br mx ru cz gr hu ro sk si hr bg lt lv ee lu is tr il za ar cl kr sg hk tw
-"""))
+""")
+)
 
 
 class WebUrlRecognizer(UrlRecognizer):
@@ -1493,8 +2252,13 @@ class WebUrlRecognizer(UrlRecognizer):
         host = regex.split(r"[/:?#]", text, maxsplit=1)[0]
         labels = host.split(".")
         tld = labels[-1]
-        return (".." in host or len(labels) < 2 or len(labels[-2]) < 2
-                or tld.lower() not in _TLDS or not (tld.islower() or tld.isupper()))
+        return (
+            ".." in host
+            or len(labels) < 2
+            or len(labels[-2]) < 2
+            or tld.lower() not in _TLDS
+            or not (tld.islower() or tld.isupper())
+        )
 
 
 class ContextIdRecognizer(PatternRecognizer):
@@ -1522,13 +2286,18 @@ class UkNhsRecognizer(ContextIdRecognizer):
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("NHS number", r"\b\d{3}[- ]?\d{3}[- ]?\d{4}\b", 0.1)]
+        Pattern("NHS number", r"\b\d{3}[- ]?\d{3}[- ]?\d{4}\b", 0.1)
+    ]
     CONTEXT: ClassVar[list[str]] = ["nhs", "health", "patient"]
 
     def __init__(self) -> None:
-        super().__init__(supported_entity="UK_NHS", name="NhsRecognizer",
-                         patterns=self.PATTERNS, context=self.CONTEXT,
-                         supported_language=LANGUAGE)
+        super().__init__(
+            supported_entity="UK_NHS",
+            name="NhsRecognizer",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=LANGUAGE,
+        )
 
     def check(self, digits: str) -> bool:
         """The mod-11 check digit of the first nine digits."""
@@ -1545,14 +2314,27 @@ class DeaNumberRecognizer(ContextIdRecognizer):
     """
 
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("DEA number", r"\b[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}\b", 0.1)]
-    CONTEXT: ClassVar[list[str]] = ["dea", "medical", "certificate", "license", "licence",
-                                    "prescriber", "registration"]
+        Pattern("DEA number", r"\b[ABCDEFGHJKLMPRSTUX][A-Z9]\d{7}\b", 0.1)
+    ]
+    CONTEXT: ClassVar[list[str]] = [
+        "dea",
+        "medical",
+        "certificate",
+        "license",
+        "licence",
+        "prescriber",
+        "registration",
+    ]
 
     def __init__(self) -> None:
-        super().__init__(supported_entity="MEDICAL_LICENSE", name="MedicalLicenseRecognizer",
-                         patterns=self.PATTERNS, context=self.CONTEXT,
-                         supported_language=LANGUAGE, global_regex_flags=regex.MULTILINE)
+        super().__init__(
+            supported_entity="MEDICAL_LICENSE",
+            name="MedicalLicenseRecognizer",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=LANGUAGE,
+            global_regex_flags=regex.MULTILINE,
+        )
 
     def check(self, digits: str) -> bool:
         """The DEA check digit: last digit of d1+d3+d5 + 2*(d2+d4+d6)."""
@@ -1565,14 +2347,27 @@ class NlBsnRecognizer(ContextIdRecognizer):
     """Dutch citizen service numbers (BSN, 9 digits, "11-proof"): only with context."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("BSN", r"\b\d{4}[. ]?\d{2}[. ]?\d{3}\b|\b\d{9}\b", 0.1)]
-    CONTEXT: ClassVar[list[str]] = ["bsn", "burgerservicenummer", "sofinummer", "sofi",
-                                    "national", "id", "identity", "identification"]
+        Pattern("BSN", r"\b\d{4}[. ]?\d{2}[. ]?\d{3}\b|\b\d{9}\b", 0.1)
+    ]
+    CONTEXT: ClassVar[list[str]] = [
+        "bsn",
+        "burgerservicenummer",
+        "sofinummer",
+        "sofi",
+        "national",
+        "id",
+        "identity",
+        "identification",
+    ]
 
     def __init__(self) -> None:
-        super().__init__(supported_entity="NL_BSN", name="NlBsnRecognizer",
-                         patterns=self.PATTERNS, context=self.CONTEXT,
-                         supported_language=LANGUAGE)
+        super().__init__(
+            supported_entity="NL_BSN",
+            name="NlBsnRecognizer",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=LANGUAGE,
+        )
 
     def check(self, digits: str) -> bool:
         """9 x d1 + 8 x d2 + ... + 2 x d8 - d9 is a multiple of 11."""
@@ -1586,15 +2381,30 @@ class DeTaxIdRecognizer(ContextIdRecognizer):
     """German tax ids (Steuer-ID, 11 digits, ISO 7064): one in ten passes, so context."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("Steuer-ID", r"\b[1-9]\d ?\d{3} ?\d{3} ?\d{3}\b", 0.1)]
+        Pattern("Steuer-ID", r"\b[1-9]\d ?\d{3} ?\d{3} ?\d{3}\b", 0.1)
+    ]
     CONTEXT: ClassVar[list[str]] = [
-        "steuer", "steuerid", "steuer-id", "idnr", "steueridentifikationsnummer",
-        "identifikationsnummer", "tin", "tax", "national", "id", "identity"]
+        "steuer",
+        "steuerid",
+        "steuer-id",
+        "idnr",
+        "steueridentifikationsnummer",
+        "identifikationsnummer",
+        "tin",
+        "tax",
+        "national",
+        "id",
+        "identity",
+    ]
 
     def __init__(self) -> None:
-        super().__init__(supported_entity="DE_TAX_ID", name="DeTaxIdRecognizer",
-                         patterns=self.PATTERNS, context=self.CONTEXT,
-                         supported_language=LANGUAGE)
+        super().__init__(
+            supported_entity="DE_TAX_ID",
+            name="DeTaxIdRecognizer",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=LANGUAGE,
+        )
 
     def check(self, digits: str) -> bool:
         """No digit more than three times in the first ten; the ISO 7064 check digit."""
@@ -1611,15 +2421,34 @@ class FrNirRecognizer(PatternRecognizer):
     """French social security numbers (NIR, 13 digits and a 2-digit key, mod 97)."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
-        Pattern("NIR", r"\b[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AB]) ?\d{3} ?"
-                r"\d{3} ?\d{2}\b", 0.5)]
-    CONTEXT: ClassVar[list[str]] = ["nir", "insee", "sécurité", "securite", "sociale",
-                                    "social", "security", "ssn", "national", "id"]
+        Pattern(
+            "NIR",
+            r"\b[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[AB]) ?\d{3} ?"
+            r"\d{3} ?\d{2}\b",
+            0.5,
+        )
+    ]
+    CONTEXT: ClassVar[list[str]] = [
+        "nir",
+        "insee",
+        "sécurité",
+        "securite",
+        "sociale",
+        "social",
+        "security",
+        "ssn",
+        "national",
+        "id",
+    ]
 
     def __init__(self) -> None:
-        super().__init__(supported_entity="FR_NIR", name="FrNirRecognizer",
-                         patterns=self.PATTERNS, context=self.CONTEXT,
-                         supported_language=LANGUAGE)
+        super().__init__(
+            supported_entity="FR_NIR",
+            name="FrNirRecognizer",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=LANGUAGE,
+        )
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """The key is 97 minus the first 13 digits modulo 97 (Corsica: 2A as 19, 2B as 18)."""
@@ -1634,14 +2463,31 @@ class PassportRecognizer(PatternRecognizer):
     PATTERNS: ClassVar[list[Pattern]] = [
         Pattern("two letters, seven digits (IT, GB)", r"\b[A-Z]{2}\d{7}\b", 0.05),
         Pattern("letter, seven or eight digits (FR, DE, ES)", r"\b[A-Z]\d{7,8}\b", 0.05),
-        Pattern("letters and digits (DE, NL)", r"\b[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8}"
-                r"\b", 0.01),
+        Pattern(
+            "letters and digits (DE, NL)",
+            r"\b[CFGHJKLMNPRTVWXYZ][CFGHJKLMNPRTVWXYZ0-9]{8}"
+            r"\b",
+            0.01,
+        ),
         Pattern("nine digits", r"\b\d{9}\b", 0.05),
     ]
-    CONTEXT: ClassVar[list[str]] = ["passport", "passports", "passeport", "pasaporte",
-                                    "passaporto", "reisepass", "paspoort", "pass"]
+    CONTEXT: ClassVar[list[str]] = [
+        "passport",
+        "passports",
+        "passeport",
+        "pasaporte",
+        "passaporto",
+        "reisepass",
+        "paspoort",
+        "pass",
+    ]
 
     def __init__(self) -> None:
-        super().__init__(supported_entity="PASSPORT", name="PassportRecognizer",
-                         patterns=self.PATTERNS, context=self.CONTEXT,
-                         supported_language=LANGUAGE, global_regex_flags=regex.MULTILINE)
+        super().__init__(
+            supported_entity="PASSPORT",
+            name="PassportRecognizer",
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=LANGUAGE,
+            global_regex_flags=regex.MULTILINE,
+        )

@@ -138,8 +138,10 @@ def _engine(url: str, *, create: bool, first: bool = False) -> Engine | None:
     try:
         if not sa.inspect(engine).has_table("audit_anchors"):
             if not create:
-                raise StoreMissing(f"the job store {_shown(url)} has no audit anchors table "
-                                   "(it is empty, from before anchors, or was replaced)")
+                raise StoreMissing(
+                    f"the job store {_shown(url)} has no audit anchors table "
+                    "(it is empty, from before anchors, or was replaced)"
+                )
             _migrate(url, first)  # through the store's own checks: an emptied one is refused
     except Exception:
         engine.dispose()

@@ -104,31 +104,35 @@ MAX_LIST = 100  # items in a details list
 MAX_DETAILS_BYTES = 8192  # the whole of details, as canonical JSON
 MAX_TABLES = 1000  # entries in a ``rows`` mapping
 
-ACTIONS: Mapping[str, str] = MappingProxyType({
-    "upload": "real data was uploaded or registered as a source",
-    "profile": "a table was profiled (statistics, kinds, PII findings)",
-    "mask": "personal data in a table was masked or dropped",
-    "fit": "a model was fitted on real data",
-    "sample": "synthetic rows were sampled from a fitted model",
-    "generate": "rows were generated from a config alone",
-    "evaluate": "a quality or privacy report was computed",
-    "download": "data, a model or a report left the platform",
-    "delete": "a dataset, model, job or output was deleted",
-    "register": "a model version was registered or given an alias",
-    "login": "a user signed in",
-    "login_failed": "a sign-in was refused",
-    "logout": "a user signed out",
-    "key_created": "an API key was created",
-    "key_revoked": "an API key was revoked",
-    "settings_changed": "a server or privacy setting was changed",
-})
+ACTIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "upload": "real data was uploaded or registered as a source",
+        "profile": "a table was profiled (statistics, kinds, PII findings)",
+        "mask": "personal data in a table was masked or dropped",
+        "fit": "a model was fitted on real data",
+        "sample": "synthetic rows were sampled from a fitted model",
+        "generate": "rows were generated from a config alone",
+        "evaluate": "a quality or privacy report was computed",
+        "download": "data, a model or a report left the platform",
+        "delete": "a dataset, model, job or output was deleted",
+        "register": "a model version was registered or given an alias",
+        "login": "a user signed in",
+        "login_failed": "a sign-in was refused",
+        "logout": "a user signed out",
+        "key_created": "an API key was created",
+        "key_revoked": "an API key was revoked",
+        "settings_changed": "a server or privacy setting was changed",
+    }
+)
 
-OUTCOMES: Mapping[str, str] = MappingProxyType({
-    "ok": "the action succeeded",
-    "failed": "the action was attempted and failed",
-    "denied": "the action was refused (no permission, bad credentials)",
-    "cancelled": "the action was stopped before it finished",
-})
+OUTCOMES: Mapping[str, str] = MappingProxyType(
+    {
+        "ok": "the action succeeded",
+        "failed": "the action was attempted and failed",
+        "denied": "the action was refused (no permission, bad credentials)",
+        "cancelled": "the action was stopped before it finished",
+    }
+)
 
 _PLAIN = "sha256"
 _KEYED = "hmac-sha256"
@@ -173,9 +177,11 @@ class AuditVerification:
     def __str__(self) -> str:
         warnings = "".join(f"; warning: {note}" for note in self.notes)
         if self.ok:
-            return (f"audit log ok: {self.last_seq} records, last hash {self.last_hash}"
-                    + (f", torn lines skipped: {list(self.torn_lines)}" if self.torn_lines
-                       else "") + warnings)
+            return (
+                f"audit log ok: {self.last_seq} records, last hash {self.last_hash}"
+                + (f", torn lines skipped: {list(self.torn_lines)}" if self.torn_lines else "")
+                + warnings
+            )
         where = f" at line {self.first_bad_line}" if self.first_bad_line else ""
         return f"audit log NOT ok{where}: {self.problem}"
 
@@ -206,11 +212,19 @@ class _Tail:
     alg: str | None = None  # the last record's algorithm (None for an empty log)
 
 
-def record(action: str, *, actor: str | None = None, job_id: str | None = None,
-           model: str | None = None, dataset: str | None = None,
-           fingerprint: str | None = None, rows: Mapping[str, int] | int | None = None,
-           outcome: str = "ok", details: Mapping[str, Any] | None = None,
-           path: Path | None = None) -> dict[str, Any]:
+def record(
+    action: str,
+    *,
+    actor: str | None = None,
+    job_id: str | None = None,
+    model: str | None = None,
+    dataset: str | None = None,
+    fingerprint: str | None = None,
+    rows: Mapping[str, int] | int | None = None,
+    outcome: str = "ok",
+    details: Mapping[str, Any] | None = None,
+    path: Path | None = None,
+) -> dict[str, Any]:
     """Append one line to the audit log and return it as written.
 
     ``action`` is one of ``ACTIONS`` and ``outcome`` one of ``OUTCOMES``. ``actor``
@@ -220,8 +234,17 @@ def record(action: str, *, actor: str | None = None, job_id: str | None = None,
     docstring); a ``ValueError`` names any value that is not plain. ``path`` defaults to
     ``settings.audit_log_path()``. Raises ``OutputError`` when the log cannot be written.
     """
-    fields = _fields(action, actor=actor, job_id=job_id, model=model, dataset=dataset,
-                     fingerprint=fingerprint, rows=rows, outcome=outcome, details=details)
+    fields = _fields(
+        action,
+        actor=actor,
+        job_id=job_id,
+        model=model,
+        dataset=dataset,
+        fingerprint=fingerprint,
+        rows=rows,
+        outcome=outcome,
+        details=details,
+    )
     target = (path if path is not None else settings.audit_log_path()).resolve()
     key = _writer_key()
     try:
@@ -244,9 +267,13 @@ def record(action: str, *, actor: str | None = None, job_id: str | None = None,
     return entry
 
 
-def verify(path: Path | None = None, *, key: str | bytes | None = None,
-           anchor: tuple[int | None, str] | None = None,
-           stored_anchor: bool = True) -> AuditVerification:
+def verify(
+    path: Path | None = None,
+    *,
+    key: str | bytes | None = None,
+    anchor: tuple[int | None, str] | None = None,
+    stored_anchor: bool = True,
+) -> AuditVerification:
     """Recompute the hash chain of the audit log and report the first problem.
 
     ``key`` defaults to ``SYNDATA_AUDIT_KEY``, else the key file
@@ -285,8 +312,9 @@ def verify(path: Path | None = None, *, key: str | bytes | None = None,
         missing = True
     except OSError as exc:
         raise DataReadError(_cannot_read(target, exc)) from exc
-    return checker.finish(target, missing=missing, stored_anchor=stored_anchor,
-                          expected=anchor is not None)
+    return checker.finish(
+        target, missing=missing, stored_anchor=stored_anchor, expected=anchor is not None
+    )
 
 
 def parse_anchor(text: str) -> tuple[int | None, str]:
@@ -301,8 +329,10 @@ def parse_anchor(text: str) -> tuple[int | None, str]:
         return None, digest
     if valid and seq_text.isdigit() and int(seq_text) > 0:
         return int(seq_text), digest
-    raise ValueError(f"{text[:80]!r} is not an anchor: give SEQ:HASH (e.g. 42:9f2c...) or "
-                     "HASH, the 64 hex digits printed by `syndata audit verify`")
+    raise ValueError(
+        f"{text[:80]!r} is not an anchor: give SEQ:HASH (e.g. 42:9f2c...) or "
+        "HASH, the 64 hex digits printed by `syndata audit verify`"
+    )
 
 
 def ensure_key(path: Path | None = None) -> KeySource:
@@ -323,15 +353,23 @@ def ensure_key(path: Path | None = None) -> KeySource:
         target = (path if path is not None else settings.audit_log_path()).resolve()
         last = _last_record(target)
         if last is not None and last.get("alg") == _PLAIN:
-            record("settings_changed", actor="syndata", path=target,
-                   details={"setting": "audit_key", "change": "generated",
-                            "unkeyed_records": int(last["seq"])})
+            record(
+                "settings_changed",
+                actor="syndata",
+                path=target,
+                details={
+                    "setting": "audit_key",
+                    "change": "generated",
+                    "unkeyed_records": int(last["seq"]),
+                },
+            )
             sealed = True
     return KeySource("file", key_file, created=created, sealed=sealed)
 
 
-def entries(path: Path | None = None, since: datetime | str | None = None,
-            action: str | None = None) -> Iterator[dict[str, Any]]:
+def entries(
+    path: Path | None = None, since: datetime | str | None = None, action: str | None = None
+) -> Iterator[dict[str, Any]]:
     """Yield the records of the audit log in order, optionally filtered.
 
     ``since`` (a datetime, naive meaning UTC, or an ISO-8601 string) keeps records at or
@@ -365,8 +403,10 @@ def fingerprint(frame: pd.DataFrame) -> str:
     table a guessed content can be confirmed against it.
     """
     digest = hashlib.sha256()
-    schema = {"rows": len(frame),
-              "columns": [[str(name), str(dtype)] for name, dtype in frame.dtypes.items()]}
+    schema = {
+        "rows": len(frame),
+        "columns": [[str(name), str(dtype)] for name, dtype in frame.dtypes.items()],
+    }
     digest.update(_canonical(schema))
     for position in range(frame.shape[1]):
         hashes = pd.util.hash_pandas_object(frame.iloc[:, position], index=False)
@@ -387,18 +427,28 @@ def file_fingerprint(path: Path | str) -> str:
             while chunk := handle.read(_READ_CHUNK):
                 digest.update(chunk)
     except OSError as exc:
-        raise DataReadError(f"Cannot read {source} to fingerprint it: {exc.strerror}. "
-                            "Check the path and its permissions.") from exc
+        raise DataReadError(
+            f"Cannot read {source} to fingerprint it: {exc.strerror}. "
+            "Check the path and its permissions."
+        ) from exc
     return digest.hexdigest()
 
 
 # -- building a line ----------------------------------------------------------------------
 
 
-def _fields(action: str, *, actor: str | None, job_id: str | None, model: str | None,
-            dataset: str | None, fingerprint: str | None,
-            rows: Mapping[str, int] | int | None, outcome: str,
-            details: Mapping[str, Any] | None) -> dict[str, Any]:
+def _fields(
+    action: str,
+    *,
+    actor: str | None,
+    job_id: str | None,
+    model: str | None,
+    dataset: str | None,
+    fingerprint: str | None,
+    rows: Mapping[str, int] | int | None,
+    outcome: str,
+    details: Mapping[str, Any] | None,
+) -> dict[str, Any]:
     """The validated fields of a line, in line order, before ``seq``, ``time`` and hashes."""
     return {
         "actor": _text("actor", actor) or _default_actor(),
@@ -415,8 +465,11 @@ def _fields(action: str, *, actor: str | None, job_id: str | None, model: str | 
 
 def _chained(fields: Mapping[str, Any], tail: _Tail, key: bytes | None) -> dict[str, Any]:
     """The full line: version, ``seq``, ``time``, the fields, ``prev`` and ``hash``."""
-    entry: dict[str, Any] = {"v": FORMAT_VERSION, "seq": tail.seq + 1,
-                             "time": datetime.now(UTC).isoformat(timespec="microseconds")}
+    entry: dict[str, Any] = {
+        "v": FORMAT_VERSION,
+        "seq": tail.seq + 1,
+        "time": datetime.now(UTC).isoformat(timespec="microseconds"),
+    }
     entry.update(fields)
     if tail.torn:
         entry["torn"] = tail.torn
@@ -431,16 +484,19 @@ def _choice(name: str, value: object, allowed: Mapping[str, str], where: str) ->
     if isinstance(value, str) and value in allowed:
         return value
     names = ", ".join(repr(option) for option in sorted(allowed))
-    raise ValueError(f"The {name!r} parameter of {where} must be one of {names}. "
-                     f"Got {value!r} instead.")
+    raise ValueError(
+        f"The {name!r} parameter of {where} must be one of {names}. Got {value!r} instead."
+    )
 
 
 def _text(name: str, value: object) -> str | None:
     """``value`` if it is None or a string of at most ``MAX_TEXT`` characters."""
     if value is None or (isinstance(value, str) and len(value) <= MAX_TEXT):
         return value
-    raise ValueError(f"The {name!r} parameter of record must be a string of at most "
-                     f"{MAX_TEXT} characters or None. Got {_describe(value)} instead.")
+    raise ValueError(
+        f"The {name!r} parameter of record must be a string of at most "
+        f"{MAX_TEXT} characters or None. Got {_describe(value)} instead."
+    )
 
 
 def _rows(rows: object) -> int | dict[str, int] | None:
@@ -449,8 +505,10 @@ def _rows(rows: object) -> int | dict[str, int] | None:
         return None
     if isinstance(rows, Mapping):
         if len(rows) > MAX_TABLES:
-            raise ValueError(f"The 'rows' parameter of record may name at most {MAX_TABLES} "
-                             f"tables. Got {len(rows)} instead.")
+            raise ValueError(
+                f"The 'rows' parameter of record may name at most {MAX_TABLES} "
+                f"tables. Got {len(rows)} instead."
+            )
         return {_table_name(table): _count(count) for table, count in rows.items()}
     return _count(rows)
 
@@ -459,8 +517,10 @@ def _table_name(name: object) -> str:
     """A table name in ``rows``: a non-empty string of at most ``MAX_TEXT`` characters."""
     if isinstance(name, str) and 0 < len(name) <= MAX_TEXT:
         return name
-    raise ValueError("The 'rows' table names must be non-empty strings of at most "
-                     f"{MAX_TEXT} characters. Got {_describe(name)} instead.")
+    raise ValueError(
+        "The 'rows' table names must be non-empty strings of at most "
+        f"{MAX_TEXT} characters. Got {_describe(name)} instead."
+    )
 
 
 def _count(value: object) -> int:
@@ -469,8 +529,10 @@ def _count(value: object) -> int:
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
-    raise ValueError("The 'rows' parameter of record must be a non-negative int or a mapping "
-                     f"of table names to such ints. Got {_describe(value)} instead.")
+    raise ValueError(
+        "The 'rows' parameter of record must be a non-negative int or a mapping "
+        f"of table names to such ints. Got {_describe(value)} instead."
+    )
 
 
 def _details(details: object) -> dict[str, Any]:
@@ -478,18 +540,24 @@ def _details(details: object) -> dict[str, Any]:
     if details is None:
         return {}
     if not isinstance(details, Mapping):
-        raise ValueError("The 'details' parameter of record must be a mapping of names to "
-                         f"plain values. Got {_describe(details)} instead.")
+        raise ValueError(
+            "The 'details' parameter of record must be a mapping of names to "
+            f"plain values. Got {_describe(details)} instead."
+        )
     plain: dict[str, Any] = {}
     for name, value in details.items():
         if not isinstance(name, str) or not 0 < len(name) <= MAX_TEXT:
-            raise ValueError("The 'details' names must be non-empty strings of at most "
-                             f"{MAX_TEXT} characters. Got {_describe(name)} instead.")
+            raise ValueError(
+                "The 'details' names must be non-empty strings of at most "
+                f"{MAX_TEXT} characters. Got {_describe(name)} instead."
+            )
         plain[name] = _plain_value(name, value)
     size = len(_canonical(plain))
     if size > MAX_DETAILS_BYTES:
-        raise ValueError(f"The 'details' of record take {size} bytes as JSON; at most "
-                         f"{MAX_DETAILS_BYTES} are allowed. Log settings, not data.")
+        raise ValueError(
+            f"The 'details' of record take {size} bytes as JSON; at most "
+            f"{MAX_DETAILS_BYTES} are allowed. Log settings, not data."
+        )
     return plain
 
 
@@ -517,9 +585,11 @@ def _plain_scalar(name: str, value: object) -> Any:
 
 def _not_plain(name: str, got: str) -> str:
     """The message for a details value that is not plain."""
-    return (f"The 'details' value {name!r} must be None, a bool, a finite number, a string "
-            f"of at most {MAX_TEXT} characters, or a list of at most {MAX_LIST} of those. "
-            f"Got {got} instead. The audit log holds settings, never data values.")
+    return (
+        f"The 'details' value {name!r} must be None, a bool, a finite number, a string "
+        f"of at most {MAX_TEXT} characters, or a list of at most {MAX_LIST} of those. "
+        f"Got {got} instead. The audit log holds settings, never data values."
+    )
 
 
 def _describe(value: object) -> str:
@@ -565,11 +635,14 @@ def _reader_key(key: str | bytes | None) -> bytes | None:
 
 
 def _audit_key_file(path: Path) -> KeyFile:
-    return KeyFile(path, "the audit key",
-                   fix=f"set {settings.AUDIT_KEY_FILE_VAR} to the key file (or a writable "
-                       f"place for a new one), or set {settings.AUDIT_KEY_VAR}; to start a "
-                       "new log, move both the log and the key file away",
-                   notice="keep it and back it up apart from the log")
+    return KeyFile(
+        path,
+        "the audit key",
+        fix=f"set {settings.AUDIT_KEY_FILE_VAR} to the key file (or a writable "
+        f"place for a new one), or set {settings.AUDIT_KEY_VAR}; to start a "
+        "new log, move both the log and the key file away",
+        notice="keep it and back it up apart from the log",
+    )
 
 
 def _file_key(path: Path, *, create: bool) -> tuple[bytes | None, bool]:
@@ -614,13 +687,21 @@ def _anchored_tail(target: Path, tail: _Tail, url: str) -> _Tail:
         return tail
     if stored is None or stored.seq <= tail.seq:
         if stored is not None and stored.seq == tail.seq and stored.hash != tail.hash:
-            _LOG.warning("the audit log %s does not match its anchor (record %d): it was "
-                         "changed or replaced; `syndata audit verify` reports it", target,
-                         stored.seq)
+            _LOG.warning(
+                "the audit log %s does not match its anchor (record %d): it was "
+                "changed or replaced; `syndata audit verify` reports it",
+                target,
+                stored.seq,
+            )
         return tail
-    _LOG.warning("the audit log %s ends at record %d but its anchor is record %d: records "
-                 "were deleted, or the log was emptied or removed; the next record "
-                 "continues after the anchor", target, tail.seq, stored.seq)
+    _LOG.warning(
+        "the audit log %s ends at record %d but its anchor is record %d: records "
+        "were deleted, or the log was emptied or removed; the next record "
+        "continues after the anchor",
+        target,
+        tail.seq,
+        stored.seq,
+    )
     return _Tail(stored.seq, stored.hash, tail.torn, tail.unterminated, None)
 
 
@@ -637,8 +718,7 @@ def _set_anchor(target: Path, entry: Mapping[str, Any], url: str) -> None:
         _anchor_failed(url, target, str(exc))
         return
     if _anchor_down.pop(url, None) is not None:
-        _LOG.warning("the audit anchor of %s is kept again (record %d)", target,
-                     entry["seq"])
+        _LOG.warning("the audit anchor of %s is kept again (record %d)", target, entry["seq"])
 
 
 def _anchor_failed(url: str, target: Path, reason: str) -> None:
@@ -647,8 +727,12 @@ def _anchor_failed(url: str, target: Path, reason: str) -> None:
     _anchor_down[url] = now + _ANCHOR_RETRY_SECONDS
     if now >= _anchor_warned.get(url, -_ANCHOR_WARN_SECONDS) + _ANCHOR_WARN_SECONDS:
         _anchor_warned[url] = now
-        _LOG.warning("%s; the audit line was written to %s, but its anchor is stale until "
-                     "the store is back (`syndata audit verify` reports it)", reason, target)
+        _LOG.warning(
+            "%s; the audit line was written to %s, but its anchor is stale until "
+            "the store is back (`syndata audit verify` reports it)",
+            reason,
+            target,
+        )
 
 
 def _last_record(target: Path) -> dict[str, Any] | None:
@@ -673,8 +757,9 @@ def _last_record(target: Path) -> dict[str, Any] | None:
 
 def _canonical(value: object) -> bytes:
     """Canonical JSON: sorted keys, no whitespace, ASCII only, no NaN."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-                      allow_nan=False).encode("ascii")
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False
+    ).encode("ascii")
 
 
 def _digest(entry: Mapping[str, Any], key: bytes | None) -> str:
@@ -709,8 +794,13 @@ def _read_tail(fd: int) -> _Tail:
         for raw in reversed(pieces):
             value = _load(raw)
             if _is_record(value):
-                return _Tail(value["seq"], value["hash"], torn, unterminated,
-                             value.get("alg") if isinstance(value.get("alg"), str) else None)
+                return _Tail(
+                    value["seq"],
+                    value["hash"],
+                    torn,
+                    unterminated,
+                    value.get("alg") if isinstance(value.get("alg"), str) else None,
+                )
             torn += 1
         if start == 0:
             return _Tail(0, GENESIS, torn, unterminated)
@@ -727,9 +817,14 @@ def _load(raw: bytes) -> Any:
 
 def _is_record(value: Any) -> bool:
     """Whether a parsed line has the fields a chained record needs."""
-    return (isinstance(value, dict) and type(value.get("seq")) is int
-            and isinstance(value.get("prev"), str) and isinstance(value.get("hash"), str)
-            and isinstance(value.get("time"), str) and isinstance(value.get("action"), str))
+    return (
+        isinstance(value, dict)
+        and type(value.get("seq")) is int
+        and isinstance(value.get("prev"), str)
+        and isinstance(value.get("hash"), str)
+        and isinstance(value.get("time"), str)
+        and isinstance(value.get("action"), str)
+    )
 
 
 def _as_utc(moment: datetime | str) -> datetime:
@@ -752,14 +847,18 @@ def _matches(value: Mapping[str, Any], start: datetime | None, action: str | Non
 
 def _cannot_write(path: Path, exc: OSError) -> str:
     """The message for an audit log that cannot be written."""
-    return (f"Cannot append to the audit log {path}: {exc.strerror or exc}. Check that its "
-            "folder is writable, or point SYNDATA_AUDIT_LOG at a writable file.")
+    return (
+        f"Cannot append to the audit log {path}: {exc.strerror or exc}. Check that its "
+        "folder is writable, or point SYNDATA_AUDIT_LOG at a writable file."
+    )
 
 
 def _cannot_read(path: Path, exc: OSError) -> str:
     """The message for an audit log that cannot be read."""
-    return (f"Cannot read the audit log {path}: {exc.strerror or exc}. Check the path "
-            "(SYNDATA_AUDIT_LOG) and its permissions.")
+    return (
+        f"Cannot read the audit log {path}: {exc.strerror or exc}. Check the path "
+        "(SYNDATA_AUDIT_LOG) and its permissions."
+    )
 
 
 # -- verification -------------------------------------------------------------------------
@@ -824,30 +923,46 @@ class _ChainChecker:
             elif wanted.seq == self.seq:
                 wanted.line = number
                 if not hmac.compare_digest(self.hash, wanted.hash):
-                    unkeyed = (", and the log is not keyed up to here although a key is set"
-                               if self.key is not None and self.keyed_line is None else "")
-                    return self._failed(number, (
-                        f"record {self.seq} does not match {wanted.label} "
-                        f"({wanted.seq}:{wanted.hash}){unkeyed}: the log was rewritten "
-                        "(its hashes recomputed) or replaced by another log"))
+                    unkeyed = (
+                        ", and the log is not keyed up to here although a key is set"
+                        if self.key is not None and self.keyed_line is None
+                        else ""
+                    )
+                    return self._failed(
+                        number,
+                        (
+                            f"record {self.seq} does not match {wanted.label} "
+                            f"({wanted.seq}:{wanted.hash}){unkeyed}: the log was rewritten "
+                            "(its hashes recomputed) or replaced by another log"
+                        ),
+                    )
         return None
 
-    def finish(self, target: Path, *, missing: bool, stored_anchor: bool,
-               expected: bool) -> AuditVerification:
+    def finish(
+        self, target: Path, *, missing: bool, stored_anchor: bool, expected: bool
+    ) -> AuditVerification:
         """The verification once every line was read."""
         if self.pending:
             count = len(self.pending)
-            return self._failed(self.pending[0], (
-                f"the last {count} line(s) are incomplete: a write was cut off (a crash or a "
-                "full disk). The records before are intact; the next record will mark the "
-                "torn line(s) and continue the chain"))
+            return self._failed(
+                self.pending[0],
+                (
+                    f"the last {count} line(s) are incomplete: a write was cut off (a crash or a "
+                    "full disk). The records before are intact; the next record will mark the "
+                    "torn line(s) and continue the chain"
+                ),
+            )
         if self.key is not None and self.unkeyed and self.keyed_line is None:
-            return self._failed(self.first_unkeyed, (
-                f"is not keyed (plain SHA-256) although a key is set, and no keyed record "
-                f"follows to seal the {self.unkeyed} unkeyed record(s): they were rewritten "
-                "(hashes recomputed) by someone without the key, or written before the key "
-                "existed. If the log predates the key, the next record seals it; otherwise "
-                "restore the log from a backup"))
+            return self._failed(
+                self.first_unkeyed,
+                (
+                    f"is not keyed (plain SHA-256) although a key is set, and no keyed record "
+                    f"follows to seal the {self.unkeyed} unkeyed record(s): they were rewritten "
+                    "(hashes recomputed) by someone without the key, or written before the key "
+                    "existed. If the log predates the key, the next record seals it; otherwise "
+                    "restore the log from a backup"
+                ),
+            )
         for wanted in self.expected:
             failure = self._short_of(wanted, target, missing)
             if failure is not None:
@@ -856,71 +971,122 @@ class _ChainChecker:
         if self.store_missing and self.keyed_line is None:
             self.store_error = None  # an old unkeyed log, from before there were anchors
             if self.seq > 0:
-                notes.append("there is no job store, so no anchor for this log: records "
-                             "deleted from its end cannot be told until the next record "
-                             "sets one")
+                notes.append(
+                    "there is no job store, so no anchor for this log: records "
+                    "deleted from its end cannot be told until the next record "
+                    "sets one"
+                )
         if self.store_error is not None:
             if not expected:
-                return self._failed(None, (
-                    f"the anchor could not be read ({self.store_error}). The chain is intact "
-                    f"up to record {self.seq}, but a log cut short, emptied or deleted "
-                    "cannot be told without the anchor: fix the job store "
-                    "(SYNDATA_JOBS_URL), or check against an anchor kept elsewhere with "
-                    "--expect SEQ:HASH"))
+                return self._failed(
+                    None,
+                    (
+                        f"the anchor could not be read ({self.store_error}). The chain is intact "
+                        f"up to record {self.seq}, but a log cut short, emptied or deleted "
+                        "cannot be told without the anchor: fix the job store "
+                        "(SYNDATA_JOBS_URL), or check against an anchor kept elsewhere with "
+                        "--expect SEQ:HASH"
+                    ),
+                )
             notes.append(f"the job store's anchor was not checked: {self.store_error}")
         elif stored_anchor and self.stored is None and self.seq > 0:
-            notes.append("the job store holds no anchor for this log yet (it predates "
-                         "anchors, or the store was replaced): records deleted from its "
-                         "end cannot be told until the next record sets one")
+            notes.append(
+                "the job store holds no anchor for this log yet (it predates "
+                "anchors, or the store was replaced): records deleted from its "
+                "end cannot be told until the next record sets one"
+            )
         elif self.stored is not None and self.stored[0] < self.seq:
             notes.append(
                 f"the job store's anchor is at record {self.stored[0]}, behind the log's "
                 f"last record {self.seq}: records {self.stored[0] + 1}-{self.seq} are not "
                 "covered by it (the store could not be reached when they were written); "
-                "the next record written while the store is up moves it")
+                "the next record written while the store is up moves it"
+            )
         if self.unkeyed and self.key is None:
-            notes.append(f"the log's {self.unkeyed} record(s) were written without a key "
-                         "(plain SHA-256): anyone who can write the file could rewrite them "
-                         "undetected. Records written from now on are keyed")
+            notes.append(
+                f"the log's {self.unkeyed} record(s) were written without a key "
+                "(plain SHA-256): anyone who can write the file could rewrite them "
+                "undetected. Records written from now on are keyed"
+            )
         elif self.unkeyed and self.keyed_line is not None:
-            notes.append(f"records on lines {self.first_unkeyed}-{self.keyed_line - 1} were "
-                         f"written without a key, before line {self.keyed_line}; the keyed "
-                         f"record on line {self.keyed_line} links to them, so a change to "
-                         "them breaks the chain there")
-        return AuditVerification(True, self.lines, None, "", self.seq, self.hash,
-                                 tuple(self.torn), tuple(notes), self.unkeyed, self.stored)
+            notes.append(
+                f"records on lines {self.first_unkeyed}-{self.keyed_line - 1} were "
+                f"written without a key, before line {self.keyed_line}; the keyed "
+                f"record on line {self.keyed_line} links to them, so a change to "
+                "them breaks the chain there"
+            )
+        return AuditVerification(
+            True,
+            self.lines,
+            None,
+            "",
+            self.seq,
+            self.hash,
+            tuple(self.torn),
+            tuple(notes),
+            self.unkeyed,
+            self.stored,
+        )
 
-    def _short_of(self, wanted: _Expected, target: Path,
-                  missing: bool) -> AuditVerification | None:
+    def _short_of(self, wanted: _Expected, target: Path, missing: bool) -> AuditVerification | None:
         """A failure when the log never reached ``wanted``."""
         if wanted.seq is None:
             if wanted.line is not None:
                 return None
-            return self._failed(None, (
-                f"no record of the log has the hash of {wanted.label} ({wanted.hash}): "
-                "records were deleted from its end, or it was rewritten or replaced"))
+            return self._failed(
+                None,
+                (
+                    f"no record of the log has the hash of {wanted.label} ({wanted.hash}): "
+                    "records were deleted from its end, or it was rewritten or replaced"
+                ),
+            )
         if wanted.seq <= self.seq:
             return None
         mark = f"{wanted.label} is record {wanted.seq} ({wanted.hash})"
         if missing:
-            return self._failed(None, (
-                f"the log {target} does not exist, but {mark}: the log was deleted or "
-                "moved. Restore it from a backup"))
+            return self._failed(
+                None,
+                (
+                    f"the log {target} does not exist, but {mark}: the log was deleted or "
+                    "moved. Restore it from a backup"
+                ),
+            )
         if self.lines == 0:
-            return self._failed(None, (
-                f"the log {target} is empty, but {mark}: the log was emptied. Restore it "
-                "from a backup"))
-        gone = (f"record {wanted.seq} was" if wanted.seq == self.seq + 1
-                else f"records {self.seq + 1}-{wanted.seq} were")
-        return self._failed(None, (
-            f"the log ends at record {self.seq} but {mark}: {gone} deleted from the end "
-            "(the log was cut at a line boundary), or the log was replaced by an older one"))
+            return self._failed(
+                None,
+                (
+                    f"the log {target} is empty, but {mark}: the log was emptied. Restore it "
+                    "from a backup"
+                ),
+            )
+        gone = (
+            f"record {wanted.seq} was"
+            if wanted.seq == self.seq + 1
+            else f"records {self.seq + 1}-{wanted.seq} were"
+        )
+        return self._failed(
+            None,
+            (
+                f"the log ends at record {self.seq} but {mark}: {gone} deleted from the end "
+                "(the log was cut at a line boundary), or the log was replaced by an older one"
+            ),
+        )
 
     def _failed(self, line: int | None, problem: str) -> AuditVerification:
         """A failed verification at ``line``."""
         where = f"line {line}: " if line is not None else ""
-        return AuditVerification(False, self.lines, line, where + problem, self.seq,
-                                 self.hash, tuple(self.torn), (), self.unkeyed, self.stored)
+        return AuditVerification(
+            False,
+            self.lines,
+            line,
+            where + problem,
+            self.seq,
+            self.hash,
+            tuple(self.torn),
+            (),
+            self.unkeyed,
+            self.stored,
+        )
 
     def _problem(self, value: Any) -> tuple[int, str] | None:
         """The first problem of a parsed line as (line number, words), or None."""
@@ -933,22 +1099,30 @@ class _ChainChecker:
         declared = value.get("torn", 0)
         if declared != len(self.pending):
             if self.pending:
-                return self.pending[0], ("is not a readable record, and the next record "
-                                         "does not declare it as a torn write")
-            return number, (f"declares {declared} torn line(s) just before it, but there "
-                            "are none: lines before it were deleted")
+                return self.pending[0], (
+                    "is not a readable record, and the next record "
+                    "does not declare it as a torn write"
+                )
+            return number, (
+                f"declares {declared} torn line(s) just before it, but there "
+                "are none: lines before it were deleted"
+            )
         return None
 
     def _integrity(self, value: Mapping[str, Any]) -> str | None:
         """Whether the line's own hash matches its content under the right algorithm."""
         alg = value.get("alg")
         if self.key is None and alg == _KEYED:
-            return (f"is keyed with HMAC: set {settings.AUDIT_KEY_VAR}, or restore the key "
-                    f"file {settings.audit_key_file()} ({settings.AUDIT_KEY_FILE_VAR}), to "
-                    "the key the log was written with")
+            return (
+                f"is keyed with HMAC: set {settings.AUDIT_KEY_VAR}, or restore the key "
+                f"file {settings.audit_key_file()} ({settings.AUDIT_KEY_FILE_VAR}), to "
+                "the key the log was written with"
+            )
         if alg == _PLAIN and self.keyed_line is not None:
-            return ("is not keyed (plain SHA-256) although the records before it are: it "
-                    "was written or rewritten by someone without the key")
+            return (
+                "is not keyed (plain SHA-256) although the records before it are: it "
+                "was written or rewritten by someone without the key"
+            )
         if alg not in (_PLAIN, _KEYED):
             return f"names an unknown hash algorithm {alg!r}: the line was changed"
         try:
@@ -956,22 +1130,25 @@ class _ChainChecker:
         except ValueError:
             expected = ""
         if not hmac.compare_digest(expected, value["hash"]):
-            wrong_key = (" (or the key is not the one it was written with)"
-                         if alg == _KEYED else "")
-            return ("was changed after it was written: its hash does not match its "
-                    f"content{wrong_key}")
+            wrong_key = " (or the key is not the one it was written with)" if alg == _KEYED else ""
+            return (
+                f"was changed after it was written: its hash does not match its content{wrong_key}"
+            )
         return None
 
     def _order(self, value: Mapping[str, Any]) -> str | None:
         """Whether the line continues the chain: next ``seq``, ``prev`` = last hash."""
         seq = value["seq"]
         if seq <= self.seq:
-            return (f"has seq {seq} after seq {self.seq}: a line was inserted, copied or "
-                    "moved here")
+            return f"has seq {seq} after seq {self.seq}: a line was inserted, copied or moved here"
         if seq > self.seq + 1:
-            return (f"has seq {seq} but {self.seq + 1} was expected: the record(s) before "
-                    "it were deleted or moved")
+            return (
+                f"has seq {seq} but {self.seq + 1} was expected: the record(s) before "
+                "it were deleted or moved"
+            )
         if value["prev"] != self.hash:
-            return ("does not link to the record before it (prev is not that record's "
-                    "hash): a line before it was replaced, or the log was spliced")
+            return (
+                "does not link to the record before it (prev is not that record's "
+                "hash): a line before it was replaced, or the log was spliced"
+            )
         return None

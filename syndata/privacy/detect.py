@@ -87,64 +87,258 @@ PLACE_KNOWN_SHARE = 0.25
 # Column names that say the values are places of a kind, not just where something is
 # ("state" may be a status, "origin" a source): there, values that read like names are
 # places, known or not (a neighbourhood, a small town).
-PLACE_KIND_WORDS = frozenset({
-    "city", "town", "village", "hometown", "birthplace", "county", "municipality",
-    "locality", "ciudad", "stadt", "ville", "citta", "città", "comune", "neighborhood",
-    "neighbourhood", "neighborhoods", "neighbourhoods", "district", "borough", "suburb",
-    "barrio", "quartier", "stadtteil", "bezirk", "wijk", "arrondissement"})
+PLACE_KIND_WORDS = frozenset(
+    {
+        "city",
+        "town",
+        "village",
+        "hometown",
+        "birthplace",
+        "county",
+        "municipality",
+        "locality",
+        "ciudad",
+        "stadt",
+        "ville",
+        "citta",
+        "città",
+        "comune",
+        "neighborhood",
+        "neighbourhood",
+        "neighborhoods",
+        "neighbourhoods",
+        "district",
+        "borough",
+        "suburb",
+        "barrio",
+        "quartier",
+        "stadtteil",
+        "bezirk",
+        "wijk",
+        "arrondissement",
+    }
+)
 PLACE_WORDS = frozenset(LocationRecognizer.CONTEXT) | PLACE_KIND_WORDS
 # Name words that say whose name it is not ("clinic_name", "team"): things and bodies.
-THING_WORDS = frozenset({
-    "animal", "pet", "dog", "cat", "horse", "breed", "species", "genus", "plant", "crop",
-    "product", "item", "brand", "model", "make", "manufacturer", "vendor", "supplier",
-    "merchant", "company", "firm", "business", "employer", "organization", "organisation",
-    "org", "institution", "inst", "agency", "department", "dept", "clinic", "hospital",
-    "facility", "school", "college", "university", "team", "club", "league", "franchise",
-    "store", "shop", "restaurant", "hotel", "venue", "stadium", "park", "station", "airport",
-    "airline", "carrier", "ship", "vessel", "boat", "aircraft", "app", "project", "event",
-    "course", "program", "programme", "drug", "medication", "medicine", "disease",
-    "diagnosis", "song", "track", "album", "movie", "film", "book", "title", "game", "job",
-    "occupation", "profession", "role", "position", "category", "genre", "color", "colour",
-    "code", "codename"})
+THING_WORDS = frozenset(
+    {
+        "animal",
+        "pet",
+        "dog",
+        "cat",
+        "horse",
+        "breed",
+        "species",
+        "genus",
+        "plant",
+        "crop",
+        "product",
+        "item",
+        "brand",
+        "model",
+        "make",
+        "manufacturer",
+        "vendor",
+        "supplier",
+        "merchant",
+        "company",
+        "firm",
+        "business",
+        "employer",
+        "organization",
+        "organisation",
+        "org",
+        "institution",
+        "inst",
+        "agency",
+        "department",
+        "dept",
+        "clinic",
+        "hospital",
+        "facility",
+        "school",
+        "college",
+        "university",
+        "team",
+        "club",
+        "league",
+        "franchise",
+        "store",
+        "shop",
+        "restaurant",
+        "hotel",
+        "venue",
+        "stadium",
+        "park",
+        "station",
+        "airport",
+        "airline",
+        "carrier",
+        "ship",
+        "vessel",
+        "boat",
+        "aircraft",
+        "app",
+        "project",
+        "event",
+        "course",
+        "program",
+        "programme",
+        "drug",
+        "medication",
+        "medicine",
+        "disease",
+        "diagnosis",
+        "song",
+        "track",
+        "album",
+        "movie",
+        "film",
+        "book",
+        "title",
+        "game",
+        "job",
+        "occupation",
+        "profession",
+        "role",
+        "position",
+        "category",
+        "genre",
+        "color",
+        "colour",
+        "code",
+        "codename",
+    }
+)
 # Name words that name the person, not a thing: a role ("customer") or a part ("surname").
 PERSON_WORDS = frozenset(NameRecognizer.CONTEXT) - {"name", "names", "nombre", "nom", "naam"}
 # Entities the column name must name, beyond the recognizer's broader context words.
 CONTEXT_REQUIRED: dict[str, frozenset[str]] = {
-    "US_DRIVER_LICENSE": frozenset({"driver", "drivers", "driving", "dl", "dls", "cdl",
-                                    "cdls"}),
+    "US_DRIVER_LICENSE": frozenset({"driver", "drivers", "driving", "dl", "dls", "cdl", "cdls"}),
 }
 NAME_ENTITIES = ("PERSON", "FIRST_NAME", "LAST_NAME")
-FIRST_HINTS = frozenset({"first", "given", "fname", "forename", "vorname", "prenom", "voornaam",
-                         "firstname", "givenname"})
-LAST_HINTS = frozenset({"last", "surname", "family", "lname", "nachname", "apellido", "cognome",
-                        "achternaam", "lastname", "familyname"})
+FIRST_HINTS = frozenset(
+    {
+        "first",
+        "given",
+        "fname",
+        "forename",
+        "vorname",
+        "prenom",
+        "voornaam",
+        "firstname",
+        "givenname",
+    }
+)
+LAST_HINTS = frozenset(
+    {
+        "last",
+        "surname",
+        "family",
+        "lname",
+        "nachname",
+        "apellido",
+        "cognome",
+        "achternaam",
+        "lastname",
+        "familyname",
+    }
+)
 # Weak, context-driven entities lose ties to specific ones.
-_WEAK = ("US_DRIVER_LICENSE", "US_BANK_NUMBER", "US_PASSPORT", "US_ITIN", "MEDICAL_LICENSE",
-         "UK_NHS", "POSTAL_CODE")
+_WEAK = (
+    "US_DRIVER_LICENSE",
+    "US_BANK_NUMBER",
+    "US_PASSPORT",
+    "US_ITIN",
+    "MEDICAL_LICENSE",
+    "UK_NHS",
+    "POSTAL_CODE",
+)
 
 # Not personal data on its own: event dates, row identifiers, companies (NER models).
 IGNORED_ENTITIES = frozenset({"DATE_TIME", "UUID", "ORGANIZATION"})
 # Inside free text, only these make the text personal (a city or URL in a review does not).
-FREE_TEXT_ENTITIES = frozenset({
-    "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "US_SSN", "CREDIT_CARD", "IBAN_CODE",
-    "IP_ADDRESS", "STREET_ADDRESS", "DATE_OF_BIRTH", "US_PASSPORT", "US_DRIVER_LICENSE",
-    "US_ITIN", "US_BANK_NUMBER", "UK_NHS", "MEDICAL_LICENSE", "CRYPTO", "MAC_ADDRESS",
-    "UK_NINO", "DE_TAX_ID", "IT_FISCAL_CODE", "ES_NIF", "ES_NIE", "FR_NIR", "NL_BSN",
-    "PASSPORT"})
+FREE_TEXT_ENTITIES = frozenset(
+    {
+        "PERSON",
+        "EMAIL_ADDRESS",
+        "PHONE_NUMBER",
+        "US_SSN",
+        "CREDIT_CARD",
+        "IBAN_CODE",
+        "IP_ADDRESS",
+        "STREET_ADDRESS",
+        "DATE_OF_BIRTH",
+        "US_PASSPORT",
+        "US_DRIVER_LICENSE",
+        "US_ITIN",
+        "US_BANK_NUMBER",
+        "UK_NHS",
+        "MEDICAL_LICENSE",
+        "CRYPTO",
+        "MAC_ADDRESS",
+        "UK_NINO",
+        "DE_TAX_ID",
+        "IT_FISCAL_CODE",
+        "ES_NIF",
+        "ES_NIE",
+        "FR_NIR",
+        "NL_BSN",
+        "PASSPORT",
+    }
+)
 FREE_TEXT = "FREE_TEXT"
 # Text that stands for a missing value, never analysed.
-MISSING_TEXTS = frozenset({"none", "null", "nil", "nan", "na", "n/a", "n.a.", "unknown",
-                           "missing", "not available", "not applicable", "-", "--", "?"})
+MISSING_TEXTS = frozenset(
+    {
+        "none",
+        "null",
+        "nil",
+        "nan",
+        "na",
+        "n/a",
+        "n.a.",
+        "unknown",
+        "missing",
+        "not available",
+        "not applicable",
+        "-",
+        "--",
+        "?",
+    }
+)
 
 OPERATORS: dict[str, str] = {
-    "PERSON": "fake", "FIRST_NAME": "fake", "LAST_NAME": "fake", "EMAIL_ADDRESS": "fake",
-    "PHONE_NUMBER": "partial", "US_SSN": "hash", "CREDIT_CARD": "hash", "IBAN_CODE": "hash",
-    "US_BANK_NUMBER": "hash", "US_PASSPORT": "hash", "US_DRIVER_LICENSE": "hash",
-    "US_ITIN": "hash", "UK_NHS": "hash", "MEDICAL_LICENSE": "hash", "CRYPTO": "hash",
-    "UK_NINO": "hash", "DE_TAX_ID": "hash", "IT_FISCAL_CODE": "hash", "ES_NIF": "hash",
-    "ES_NIE": "hash", "FR_NIR": "hash", "NL_BSN": "hash", "PASSPORT": "hash",
-    "MAC_ADDRESS": "hash", "IP_ADDRESS": "fake", "URL": "fake", "LOCATION": "fake",
-    "STREET_ADDRESS": "fake", "POSTAL_CODE": "generalize", "DATE_OF_BIRTH": "generalize",
+    "PERSON": "fake",
+    "FIRST_NAME": "fake",
+    "LAST_NAME": "fake",
+    "EMAIL_ADDRESS": "fake",
+    "PHONE_NUMBER": "partial",
+    "US_SSN": "hash",
+    "CREDIT_CARD": "hash",
+    "IBAN_CODE": "hash",
+    "US_BANK_NUMBER": "hash",
+    "US_PASSPORT": "hash",
+    "US_DRIVER_LICENSE": "hash",
+    "US_ITIN": "hash",
+    "UK_NHS": "hash",
+    "MEDICAL_LICENSE": "hash",
+    "CRYPTO": "hash",
+    "UK_NINO": "hash",
+    "DE_TAX_ID": "hash",
+    "IT_FISCAL_CODE": "hash",
+    "ES_NIF": "hash",
+    "ES_NIE": "hash",
+    "FR_NIR": "hash",
+    "NL_BSN": "hash",
+    "PASSPORT": "hash",
+    "MAC_ADDRESS": "hash",
+    "IP_ADDRESS": "fake",
+    "URL": "fake",
+    "LOCATION": "fake",
+    "STREET_ADDRESS": "fake",
+    "POSTAL_CODE": "generalize",
+    "DATE_OF_BIRTH": "generalize",
     FREE_TEXT: "anonymize_text",
 }
 DEFAULT_OPERATOR = "redact"
@@ -209,26 +403,37 @@ class PiiReport:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict (counts and names only, no values)."""
-        return {"findings": [f.to_dict() for f in self.findings],
-                "columns_scanned": list(self.columns_scanned),
-                "seconds": self.seconds, "sample_size": self.sample_size,
-                "threshold": self.threshold}
+        return {
+            "findings": [f.to_dict() for f in self.findings],
+            "columns_scanned": list(self.columns_scanned),
+            "seconds": self.seconds,
+            "sample_size": self.sample_size,
+            "threshold": self.threshold,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PiiReport:
         """The report :meth:`to_dict` gave (stored in a profile, say)."""
-        return cls(findings=[PiiFinding.from_dict(f) for f in data["findings"]],
-                   columns_scanned=list(data["columns_scanned"]), seconds=data["seconds"],
-                   sample_size=data["sample_size"], threshold=data["threshold"])
+        return cls(
+            findings=[PiiFinding.from_dict(f) for f in data["findings"]],
+            columns_scanned=list(data["columns_scanned"]),
+            seconds=data["seconds"],
+            sample_size=data["sample_size"],
+            threshold=data["threshold"],
+        )
 
     def summary(self) -> str:
         """One line per flagged column, for a terminal or a log."""
-        head = (f"PII in {len(self.findings)} of {len(self.columns_scanned)} columns "
-                f"({self.seconds:.2f} s)")
-        lines = [f"  {f.column}: {f.entity} ({f.kind}, {f.share:.0%} of {f.sampled} values, "
-                 f"score {f.score:.2f}) -> "
-                 + (f.operator if f.identifier == "direct" else "quasi-identifier: learned")
-                 for f in self.findings]
+        head = (
+            f"PII in {len(self.findings)} of {len(self.columns_scanned)} columns "
+            f"({self.seconds:.2f} s)"
+        )
+        lines = [
+            f"  {f.column}: {f.entity} ({f.kind}, {f.share:.0%} of {f.sampled} values, "
+            f"score {f.score:.2f}) -> "
+            + (f.operator if f.identifier == "direct" else "quasi-identifier: learned")
+            for f in self.findings
+        ]
         return "\n".join([head, *lines])
 
 
@@ -255,10 +460,16 @@ class _Tally:
         return not self.whole and not self.inside and not self.name_known
 
 
-def detect_pii(frame: pd.DataFrame, *, sample_size: int = 200,
-               recognizers: Sequence[RecognizerSpec] | None = None, seed: int = 0,
-               threshold: float = DEFAULT_THRESHOLD, min_share: float = DEFAULT_MIN_SHARE,
-               free_text_share: float = DEFAULT_FREE_TEXT_SHARE) -> PiiReport:
+def detect_pii(
+    frame: pd.DataFrame,
+    *,
+    sample_size: int = 200,
+    recognizers: Sequence[RecognizerSpec] | None = None,
+    seed: int = 0,
+    threshold: float = DEFAULT_THRESHOLD,
+    min_share: float = DEFAULT_MIN_SHARE,
+    free_text_share: float = DEFAULT_FREE_TEXT_SHARE,
+) -> PiiReport:
     """Find the columns of ``frame`` that hold personal data.
 
     Parameters
@@ -295,15 +506,23 @@ def detect_pii(frame: pd.DataFrame, *, sample_size: int = 200,
         finding = _decide(str(name), tally, context, min_share, free_text_share, operators)
         if finding is not None:
             findings.append(finding)
-    return PiiReport(findings=findings, columns_scanned=[str(c) for c in frame.columns],
-                     seconds=time.perf_counter() - start, sample_size=sample_size,
-                     threshold=threshold)
+    return PiiReport(
+        findings=findings,
+        columns_scanned=[str(c) for c in frame.columns],
+        seconds=time.perf_counter() - start,
+        sample_size=sample_size,
+        threshold=threshold,
+    )
 
 
-def find_entities(texts: Sequence[str], recognizers: Sequence[RecognizerSpec] | None = None,
-                  *, threshold: float = DEFAULT_THRESHOLD,
-                  entities: Sequence[str] | None = None,
-                  context: Sequence[str] = ()) -> list[list[tuple[int, int, str]]]:
+def find_entities(
+    texts: Sequence[str],
+    recognizers: Sequence[RecognizerSpec] | None = None,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    entities: Sequence[str] | None = None,
+    context: Sequence[str] = (),
+) -> list[list[tuple[int, int, str]]]:
     """The personal entities in each text: ``(start, end, entity)``, sorted, not overlapping.
 
     ``entities`` limits the entity types (default: all but event dates and UUIDs);
@@ -316,12 +535,16 @@ def find_entities(texts: Sequence[str], recognizers: Sequence[RecognizerSpec] | 
         if not isinstance(text, str) or not text.strip():
             out.append([])
             continue
-        results = analyzer.analyze(text, language=LANGUAGE, entities=wanted,
-                                   context=list(context), score_threshold=threshold)
+        results = analyzer.analyze(
+            text,
+            language=LANGUAGE,
+            entities=wanted,
+            context=list(context),
+            score_threshold=threshold,
+        )
         if wanted is None:
             results = [r for r in results if r.entity_type not in IGNORED_ENTITIES]
-        out.append(_non_overlapping([(r.start, r.end, r.entity_type, r.score)
-                                     for r in results]))
+        out.append(_non_overlapping([(r.start, r.end, r.entity_type, r.score) for r in results]))
     return out
 
 
@@ -432,15 +655,17 @@ def context_words(column: str, vocabulary: Iterable[str] = ()) -> list[str]:
 # ------------------------------------------------------------------------- analysis
 
 
-def _analyze_column(analyzer: Any, texts: list[str], context: list[str],
-                    threshold: float) -> _Tally:
+def _analyze_column(
+    analyzer: Any, texts: list[str], context: list[str], threshold: float
+) -> _Tally:
     tally = _Tally()
     floor = min(threshold, 0.25)  # lower results count as name evidence only
     places = bool(set(context) & PLACE_WORDS)
     for begin, end in ((0, PROBE_SIZE), (PROBE_SIZE, len(texts))):
         for text in texts[begin:end]:
-            results = analyzer.analyze(text, language=LANGUAGE, context=context,
-                                       score_threshold=floor)
+            results = analyzer.analyze(
+                text, language=LANGUAGE, context=context, score_threshold=floor
+            )
             results = [r for r in results if r.entity_type not in IGNORED_ENTITIES]
             _count(tally, text, results, threshold)
             if places:
@@ -450,16 +675,32 @@ def _analyze_column(analyzer: Any, texts: list[str], context: list[str],
     return tally
 
 
-def _count_place(tally: _Tally, analyzer: Any, text: str, results: list[Any],
-                 context: list[str], threshold: float) -> None:
+def _count_place(
+    tally: _Tally,
+    analyzer: Any,
+    text: str,
+    results: list[Any],
+    context: list[str],
+    threshold: float,
+) -> None:
     """Count a value that is a known place, or whose comma-separated parts hold one."""
     length = max(len(text.strip()), 1)
-    scores = [r.score for r in results if r.entity_type == "LOCATION" and r.score >= threshold
-              and (r.end - r.start) >= WHOLE_VALUE_COVER * length]
+    scores = [
+        r.score
+        for r in results
+        if r.entity_type == "LOCATION"
+        and r.score >= threshold
+        and (r.end - r.start) >= WHOLE_VALUE_COVER * length
+    ]
     if not scores and text.count(",") in (1, 2):
         for part in text.split(","):
-            found = analyzer.analyze(part.strip(), language=LANGUAGE, entities=["LOCATION"],
-                                     context=context, score_threshold=threshold)
+            found = analyzer.analyze(
+                part.strip(),
+                language=LANGUAGE,
+                entities=["LOCATION"],
+                context=context,
+                score_threshold=threshold,
+            )
             scores += [r.score for r in found]
     if scores:
         tally.places += 1
@@ -470,8 +711,15 @@ def _count(tally: _Tally, text: str, results: list[Any], threshold: float) -> No
     tally.sampled += 1
     tally.words.append(len(text.split()))
     length = max(len(text.strip()), 1)
-    _count_name(tally, text, [r for r in results if r.entity_type in NAME_ENTITIES
-                              and (r.end - r.start) >= WHOLE_VALUE_COVER * length])
+    _count_name(
+        tally,
+        text,
+        [
+            r
+            for r in results
+            if r.entity_type in NAME_ENTITIES and (r.end - r.start) >= WHOLE_VALUE_COVER * length
+        ],
+    )
     results = [r for r in results if r.score >= threshold]
     whole: dict[str, float] = {}
     inside: set[str] = set()
@@ -501,43 +749,81 @@ def _count_name(tally: _Tally, text: str, results: list[Any]) -> None:
         tally.name_score += max(r.score for r in results)
 
 
-def _decide(column: str, tally: _Tally, context: list[str], min_share: float,
-            free_text_share: float, operators: dict[str, str]) -> PiiFinding | None:
+def _decide(
+    column: str,
+    tally: _Tally,
+    context: list[str],
+    min_share: float,
+    free_text_share: float,
+    operators: dict[str, str],
+) -> PiiFinding | None:
     n = tally.sampled
     if n == 0:
         return None
     candidates = [e for e in tally.whole if _may_be(e, context)]
     if candidates:
-        entity = max(candidates, key=lambda e: (tally.whole_score[e], tally.whole[e],
-                                                e not in _WEAK, e))
+        entity = max(
+            candidates, key=lambda e: (tally.whole_score[e], tally.whole[e], e not in _WEAK, e)
+        )
         entity = _name_hint(entity, tally, context)
         share = tally.whole[entity] / n
         if share >= min_share:
-            return _finding(column, entity, "column", tally.whole_score[entity] / tally.whole[
-                entity], share, n, dict(tally.whole.most_common()), operators)
+            return _finding(
+                column,
+                entity,
+                "column",
+                tally.whole_score[entity] / tally.whole[entity],
+                share,
+                n,
+                dict(tally.whole.most_common()),
+                operators,
+            )
     if _is_place_column(tally, context, column):
         # places by the column name and the values' shape alone score the threshold
         score = tally.place_score / tally.places if tally.places else DEFAULT_THRESHOLD
-        evidence = {"LOCATION": max(tally.places, tally.whole["LOCATION"]),
-                    **{e: c for e, c in tally.whole.most_common() if e != "LOCATION"}}
-        return _finding(column, "LOCATION", "column", score, tally.name_shaped / n, n,
-                        evidence, operators)
+        evidence = {
+            "LOCATION": max(tally.places, tally.whole["LOCATION"]),
+            **{e: c for e, c in tally.whole.most_common() if e != "LOCATION"},
+        }
+        return _finding(
+            column, "LOCATION", "column", score, tally.name_shaped / n, n, evidence, operators
+        )
     if tally.empty:
         return None
     if _names_allowed(context) and _is_name_column(tally, context):
-        entity = "PERSON" if tally.name_single < n / 2 else _name_hint("FIRST_NAME", tally,
-                                                                       context, force=True)
-        evidence = {entity: tally.name_shaped, **{e: c for e, c in tally.whole.most_common()
-                                                  if e != entity}}
-        return _finding(column, entity, "column", tally.name_score / tally.name_known,
-                        tally.name_shaped / n, n, evidence, operators)
+        entity = (
+            "PERSON"
+            if tally.name_single < n / 2
+            else _name_hint("FIRST_NAME", tally, context, force=True)
+        )
+        evidence = {
+            entity: tally.name_shaped,
+            **{e: c for e, c in tally.whole.most_common() if e != entity},
+        }
+        return _finding(
+            column,
+            entity,
+            "column",
+            tally.name_score / tally.name_known,
+            tally.name_shaped / n,
+            n,
+            evidence,
+            operators,
+        )
     words = float(np.median(tally.words))
     share = tally.personal_text / n
     if words >= FREE_TEXT_MIN_WORDS and share >= free_text_share:
         evidence = {e: c for e, c in tally.inside.most_common() if e in FREE_TEXT_ENTITIES}
-        return _finding(column, FREE_TEXT, "free_text",
-                        tally.personal_score / tally.personal_text, share, n, evidence,
-                        operators)
+        return _finding(
+            column,
+            FREE_TEXT,
+            "free_text",
+            tally.personal_score / tally.personal_text,
+            share,
+            n,
+            evidence,
+            operators,
+        )
     return None
 
 
@@ -573,8 +859,9 @@ def _is_place_column(tally: _Tally, context: list[str], column: str) -> bool:
         return False
     if tally.name_shaped < NAME_SHAPE_SHARE * n:
         return False
-    return (bool(set(context_words(column)) & PLACE_KIND_WORDS)
-            or tally.places >= PLACE_KNOWN_SHARE * n)
+    return (
+        bool(set(context_words(column)) & PLACE_KIND_WORDS) or tally.places >= PLACE_KNOWN_SHARE * n
+    )
 
 
 def _is_name_column(tally: _Tally, context: list[str]) -> bool:
@@ -587,7 +874,8 @@ def _is_name_column(tally: _Tally, context: list[str]) -> bool:
         return False
     words = set(context)
     return bool(words & (FIRST_HINTS | LAST_HINTS)) or (
-        bool(words & set(NameRecognizer.CONTEXT)) and known >= NAME_KNOWN_SHARE_WITH_CONTEXT)
+        bool(words & set(NameRecognizer.CONTEXT)) and known >= NAME_KNOWN_SHARE_WITH_CONTEXT
+    )
 
 
 def _name_hint(entity: str, tally: _Tally, context: list[str], *, force: bool = False) -> str:
@@ -595,8 +883,13 @@ def _name_hint(entity: str, tally: _Tally, context: list[str], *, force: bool = 
     if entity not in ("FIRST_NAME", "LAST_NAME"):
         return entity
     words = set(context)
-    hinted = ("FIRST_NAME" if words & FIRST_HINTS and not words & LAST_HINTS else
-              "LAST_NAME" if words & LAST_HINTS and not words & FIRST_HINTS else None)
+    hinted = (
+        "FIRST_NAME"
+        if words & FIRST_HINTS and not words & LAST_HINTS
+        else "LAST_NAME"
+        if words & LAST_HINTS and not words & FIRST_HINTS
+        else None
+    )
     if hinted is None:
         if force and tally.whole["LAST_NAME"] > tally.whole["FIRST_NAME"]:
             return "LAST_NAME"
@@ -606,12 +899,27 @@ def _name_hint(entity: str, tally: _Tally, context: list[str], *, force: bool = 
     return entity
 
 
-def _finding(column: str, entity: str, kind: Kind, score: float, share: float, n: int,
-             evidence: dict[str, int], operators: dict[str, str]) -> PiiFinding:
-    return PiiFinding(column=column, entity=entity, kind=kind, score=round(score, 4),
-                      share=round(share, 4), sampled=n, evidence=evidence,
-                      operator=operators.get(entity, DEFAULT_OPERATOR),
-                      operators=_operators(evidence, operators))
+def _finding(
+    column: str,
+    entity: str,
+    kind: Kind,
+    score: float,
+    share: float,
+    n: int,
+    evidence: dict[str, int],
+    operators: dict[str, str],
+) -> PiiFinding:
+    return PiiFinding(
+        column=column,
+        entity=entity,
+        kind=kind,
+        score=round(score, 4),
+        share=round(share, 4),
+        sampled=n,
+        evidence=evidence,
+        operator=operators.get(entity, DEFAULT_OPERATOR),
+        operators=_operators(evidence, operators),
+    )
 
 
 def _operators(evidence: dict[str, int], operators: dict[str, str]) -> dict[str, str]:

@@ -46,8 +46,12 @@ def rare_k() -> int:
     stay hidden). Raises ConfigError naming the variable when it is not 1..1000.
     """
     return whole_number_setting(
-        RARE_K_VAR, DEFAULT_RARE_K, f"set {RARE_K_VAR} to the smallest count a category needs "
-        f"to be shown and learned, e.g. {DEFAULT_RARE_K}, or unset it", hi=MAX_RARE_K)
+        RARE_K_VAR,
+        DEFAULT_RARE_K,
+        f"set {RARE_K_VAR} to the smallest count a category needs "
+        f"to be shown and learned, e.g. {DEFAULT_RARE_K}, or unset it",
+        hi=MAX_RARE_K,
+    )
 
 
 def shown_counts(counts: pd.Series, k: int | None = None) -> pd.Series:
@@ -60,8 +64,9 @@ def is_text_category(values: pd.Series) -> bool:
     """True for a column of text (object, string or categorical of text) values."""
     dtype = values.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        return pd.api.types.is_object_dtype(dtype.categories.dtype) or \
-            pd.api.types.is_string_dtype(dtype.categories.dtype)
+        return pd.api.types.is_object_dtype(dtype.categories.dtype) or pd.api.types.is_string_dtype(
+            dtype.categories.dtype
+        )
     return pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
 
 
@@ -80,8 +85,12 @@ class RarePool:
     pooled: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def from_counts(cls, counts: Mapping[str, pd.Series], k: int | None = None,
-                    replacement: Replacement = "sample") -> RarePool:
+    def from_counts(
+        cls,
+        counts: Mapping[str, pd.Series],
+        k: int | None = None,
+        replacement: Replacement = "sample",
+    ) -> RarePool:
         """From each text category column's value counts (nulls left out)."""
         pool = cls(rare_k() if k is None else k, replacement)
         for column, column_counts in counts.items():
@@ -91,17 +100,27 @@ class RarePool:
                 continue
             keep = present[present >= pool.k]
             shares = keep.to_numpy(dtype=float)
-            pool.frequent[column] = (keep.index.tolist(),
-                                     shares / shares.sum() if len(keep) else shares)
+            pool.frequent[column] = (
+                keep.index.tolist(),
+                shares / shares.sum() if len(keep) else shares,
+            )
             pool.pooled[column] = len(rare)
         return pool
 
     @classmethod
-    def fit(cls, frame: pd.DataFrame, columns: Iterable[str], k: int | None = None,
-            replacement: Replacement = "sample") -> RarePool:
+    def fit(
+        cls,
+        frame: pd.DataFrame,
+        columns: Iterable[str],
+        k: int | None = None,
+        replacement: Replacement = "sample",
+    ) -> RarePool:
         """Learn which values of ``columns`` (text ones only) are rare in ``frame``."""
-        counts = {c: frame[c].value_counts(dropna=True) for c in columns
-                  if c in frame and is_text_category(frame[c])}
+        counts = {
+            c: frame[c].value_counts(dropna=True)
+            for c in columns
+            if c in frame and is_text_category(frame[c])
+        }
         return cls.from_counts(counts, k, replacement)
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -135,15 +154,17 @@ class RarePool:
                 frame[column] = values
         return frame
 
-    def _draws(self, n: int, keep: list[Any], shares: np.ndarray,
-               rng: np.random.Generator) -> np.ndarray:
+    def _draws(
+        self, n: int, keep: list[Any], shares: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
         if self.replacement == "constant" or not keep:
             return np.full(n, RARE_PLACEHOLDER, dtype=object)
         picks = rng.choice(len(keep), size=n, p=shares)
         return np.asarray(keep, dtype=object)[picks]
 
-    def _restore_categorical(self, values: pd.Series, keep: list[Any], shares: np.ndarray,
-                             rng: np.random.Generator) -> pd.Series:
+    def _restore_categorical(
+        self, values: pd.Series, keep: list[Any], shares: np.ndarray, rng: np.random.Generator
+    ) -> pd.Series:
         categories = list(values.cat.categories)
         if POOLED not in categories:
             return values
@@ -159,8 +180,11 @@ class RarePool:
         out = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
         out[where] = [index[v] for v in drawn]
         codes_out: Any = out
-        return pd.Series(pd.Categorical.from_codes(codes_out, categories=pd.Index(new_categories)),
-                         index=values.index, name=values.name)
+        return pd.Series(
+            pd.Categorical.from_codes(codes_out, categories=pd.Index(new_categories)),
+            index=values.index,
+            name=values.name,
+        )
 
     def pool_counts(self, column: str, counts: pd.Series) -> pd.Series:
         """Value counts of ``column`` with its rare values summed under the pooled token."""

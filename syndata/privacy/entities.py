@@ -19,9 +19,9 @@ from typing import Literal
 
 IdentifierClass = Literal["direct", "quasi"]
 
-QUASI_ENTITIES = frozenset({
-    "LOCATION", "POSTAL_CODE", "DATE_OF_BIRTH", "AGE", "GENDER", "STATE", "CITY",
-    "COUNTRY"})
+QUASI_ENTITIES = frozenset(
+    {"LOCATION", "POSTAL_CODE", "DATE_OF_BIRTH", "AGE", "GENDER", "STATE", "CITY", "COUNTRY"}
+)
 
 
 def identifier_class(entity: str) -> IdentifierClass:

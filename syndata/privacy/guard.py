@@ -23,9 +23,12 @@ from syndata.privacy.detect import PiiReport, detect_pii
 from syndata.privacy.plan import PrivacyPlan
 
 UNDECIDED = ("stop", "regenerate")
-CHOICES = ("mask (with an operator: fake, hash, partial, redact, generalize, encrypt, "
-           "anonymize_text)", "regenerate (Faker values of the same kind)",
-           "allow (learn the values as they are)", "drop")
+CHOICES = (
+    "mask (with an operator: fake, hash, partial, redact, generalize, encrypt, anonymize_text)",
+    "regenerate (Faker values of the same kind)",
+    "allow (learn the values as they are)",
+    "drop",
+)
 
 
 @dataclass
@@ -43,32 +46,58 @@ class Guarded:
     def quasi(self) -> dict[str, str]:
         """Quasi-identifiers learned as data (column -> entity), for the review."""
         handled = {*self.regenerate, *self.masked, *self.dropped}
-        return {f.column: f.entity for f in self.findings.findings
-                if f.identifier == "quasi" and f.column not in handled}
+        return {
+            f.column: f.entity
+            for f in self.findings.findings
+            if f.identifier == "quasi" and f.column not in handled
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for reports (names and counts only, never values)."""
-        return {"findings": self.findings.to_dict(), "regenerated": dict(self.regenerate),
-                "masked": dict(self.masked), "dropped": list(self.dropped),
-                "allowed": list(self.allowed), "quasi_identifiers": self.quasi}
+        return {
+            "findings": self.findings.to_dict(),
+            "regenerated": dict(self.regenerate),
+            "masked": dict(self.masked),
+            "dropped": list(self.dropped),
+            "allowed": list(self.allowed),
+            "quasi_identifiers": self.quasi,
+        }
 
 
-def guard(frame: pd.DataFrame, plan: PrivacyPlan | None = None, *, table: str | None = None,
-          undecided: str = "stop", sample_size: int = 200, seed: int = 0,
-          findings: PiiReport | None = None, name: str | None = None) -> Guarded:
+def guard(
+    frame: pd.DataFrame,
+    plan: PrivacyPlan | None = None,
+    *,
+    table: str | None = None,
+    undecided: str = "stop",
+    sample_size: int = 200,
+    seed: int = 0,
+    findings: PiiReport | None = None,
+    name: str | None = None,
+) -> Guarded:
     """Detect PII in ``frame`` and apply ``plan``; see the module docstring.
 
     ``table`` names the table in a multi-table plan; ``name`` names it in messages.
     """
     if undecided not in UNDECIDED:
-        raise ConfigError([Problem("pii", f"unknown choice {undecided!r} for undecided PII "
-                                          "columns", f"use one of {', '.join(UNDECIDED)}")])
+        raise ConfigError(
+            [
+                Problem(
+                    "pii",
+                    f"unknown choice {undecided!r} for undecided PII columns",
+                    f"use one of {', '.join(UNDECIDED)}",
+                )
+            ]
+        )
     report = findings or detect_pii(frame, sample_size=sample_size, seed=seed)
     decisions = plan.decisions(table) if plan is not None else {}
     if plan is not None:
         plan.check(list(frame.columns), table=table)
-    open_columns = {f.column: f.entity for f in report.findings
-                    if f.column not in decisions and f.identifier == "direct"}
+    open_columns = {
+        f.column: f.entity
+        for f in report.findings
+        if f.column not in decisions and f.identifier == "direct"
+    }
     if open_columns and undecided == "stop":
         raise PrivacyError(_refusal(open_columns, name or table), open_columns)
     out = Guarded(frame, report)
@@ -93,8 +122,10 @@ def guard(frame: pd.DataFrame, plan: PrivacyPlan | None = None, *, table: str | 
 def _refusal(columns: Mapping[str, str], table: str | None) -> str:
     where = f"table '{table}' holds" if table else "the table holds"
     listed = ", ".join(f"{c} ({e})" for c, e in columns.items())
-    return (f"{where} personal data that no privacy plan decides: {listed}. Decide per "
-            f"column: {'; '.join(CHOICES)}. Write the decisions in a plan "
-            "(syndata privacy scan --data ... --output plan.yaml proposes one) and pass "
-            "--plan plan.yaml, or pass --pii regenerate to regenerate every undecided PII "
-            "column with Faker values")
+    return (
+        f"{where} personal data that no privacy plan decides: {listed}. Decide per "
+        f"column: {'; '.join(CHOICES)}. Write the decisions in a plan "
+        "(syndata privacy scan --data ... --output plan.yaml proposes one) and pass "
+        "--plan plan.yaml, or pass --pii regenerate to regenerate every undecided PII "
+        "column with Faker values"
+    )

@@ -72,15 +72,19 @@ class KeyFile:
             except (FileNotFoundError, NotADirectoryError) as exc:
                 raise FileNotFoundError(str(self.path)) from exc
             except OSError as exc:
-                raise OutputError(f"Cannot read {self.what} file {self.path}: "
-                                  f"{exc.strerror or exc}. Check its permissions; "
-                                  f"{self.fix}.") from exc
+                raise OutputError(
+                    f"Cannot read {self.what} file {self.path}: "
+                    f"{exc.strerror or exc}. Check its permissions; "
+                    f"{self.fix}."
+                ) from exc
             if len(text) >= self.min_length:
                 return text
             if attempt < 49:
                 time.sleep(0.01)
-        raise OutputError(f"{self.what[:1].upper()}{self.what[1:]} file {self.path} is empty "
-                          f"or damaged. Restore it from your backup; {self.fix}.")
+        raise OutputError(
+            f"{self.what[:1].upper()}{self.what[1:]} file {self.path} is empty "
+            f"or damaged. Restore it from your backup; {self.fix}."
+        )
 
     def _create(self) -> bool:
         folder = self.path.parent
@@ -106,9 +110,11 @@ class KeyFile:
             finally:
                 temporary.unlink(missing_ok=True)
         except OSError as exc:
-            raise OutputError(f"Cannot create {self.what} file {self.path}: "
-                              f"{exc.strerror or exc}. Make its folder writable; "
-                              f"{self.fix}.") from exc
+            raise OutputError(
+                f"Cannot create {self.what} file {self.path}: "
+                f"{exc.strerror or exc}. Make its folder writable; "
+                f"{self.fix}."
+            ) from exc
         if created:
             _LOG.log(self.level, "generated %s %s: %s", self.what, self.path, self.notice)
         return created
@@ -124,7 +130,7 @@ def write_all(fd: int, data: bytes) -> None:
     """Write every byte of ``data`` (``os.write`` may write less than asked)."""
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def _create_in_place(path: Path, text: bytes) -> bool:

@@ -88,12 +88,37 @@ MAX_REDRAWS = 20  # a fake equal to its original value is drawn again, at most t
 _CHUNK = 65_536  # rows per block when a (rows x characters) matrix is needed
 _SECRET_OPERATORS = frozenset({"hash", "fake"})
 # Faker providers whose digits carry no meaning: redrawn per value, so fakes rarely repeat
-_FREE_DIGITS = frozenset({
-    "phone_number", "basic_phone_number", "msisdn", "postcode", "zipcode", "postalcode",
-    "street_address", "address", "building_number", "secondary_address", "license_plate",
-    "ssn", "credit_card_number", "iban", "bban", "passport_number", "ean", "ean13", "ean8",
-    "isbn10", "isbn13", "aba", "swift", "swift11", "swift8", "user_name", "vin",
-})
+_FREE_DIGITS = frozenset(
+    {
+        "phone_number",
+        "basic_phone_number",
+        "msisdn",
+        "postcode",
+        "zipcode",
+        "postalcode",
+        "street_address",
+        "address",
+        "building_number",
+        "secondary_address",
+        "license_plate",
+        "ssn",
+        "credit_card_number",
+        "iban",
+        "bban",
+        "passport_number",
+        "ean",
+        "ean13",
+        "ean8",
+        "isbn10",
+        "isbn13",
+        "aba",
+        "swift",
+        "swift11",
+        "swift8",
+        "user_name",
+        "vin",
+    }
+)
 _KEY_OPERATORS = frozenset({"encrypt", "decrypt"})
 
 
@@ -130,8 +155,10 @@ class MaskResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for logs and audit: row count and column reports, never values."""
-        return {"rows": len(self.frame),
-                "columns": {name: r.to_dict() for name, r in self.columns.items()}}
+        return {
+            "rows": len(self.frame),
+            "columns": {name: r.to_dict() for name, r in self.columns.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -154,9 +181,15 @@ class _Mismatch(ValueError):
 # --------------------------------------------------------------------------- entry point
 
 
-def mask_frame(frame: pd.DataFrame, plan: PrivacyPlan, *, table: str | None = None,
-               secret: str | bytes | None = None, key: str | bytes | None = None,
-               find_entities: FindEntities | None = None) -> MaskResult:
+def mask_frame(
+    frame: pd.DataFrame,
+    plan: PrivacyPlan,
+    *,
+    table: str | None = None,
+    secret: str | bytes | None = None,
+    key: str | bytes | None = None,
+    find_entities: FindEntities | None = None,
+) -> MaskResult:
     """Apply the plan's ``mask`` and ``drop`` decisions for ``table`` to ``frame``.
 
     ``secret`` (for ``hash`` and ``fake``) defaults to ``SYNDATA_MASKING_SECRET``, ``key``
@@ -167,8 +200,9 @@ def mask_frame(frame: pd.DataFrame, plan: PrivacyPlan, *, table: str | None = No
     secret is missing, or an operator does not fit a column's values.
     """
     plan.check(frame.columns, table)
-    decisions = {name: d for name, d in plan.decisions(table).items()
-                 if d.action in ("mask", "drop")}
+    decisions = {
+        name: d for name, d in plan.decisions(table).items() if d.action in ("mask", "drop")
+    }
     ctx = _context(decisions.values(), secret, key, find_entities)
     by_name = {str(c): c for c in frame.columns}
     out = frame.copy(deep=False)
@@ -194,8 +228,12 @@ def _path(plan: PrivacyPlan, table: str | None, column: str) -> str:
     return f"tables.{name}.columns.{column}"
 
 
-def _context(decisions: Iterable[ColumnPlan], secret: str | bytes | None,
-             key: str | bytes | None, find_entities: FindEntities | None) -> _Context:
+def _context(
+    decisions: Iterable[ColumnPlan],
+    secret: str | bytes | None,
+    key: str | bytes | None,
+    find_entities: FindEntities | None,
+) -> _Context:
     """Resolve the secrets (and the entity finder) that the decisions need, once."""
     operators = {d.operator for d in decisions if d.action == "mask"}
     texts = [d for d in decisions if d.operator == "anonymize_text"]
@@ -236,9 +274,16 @@ def _key(key: str | bytes | None) -> bytes:
     if isinstance(key, bytes):
         if len(key) not in settings.ENCRYPTION_KEY_SIZES:
             sizes = ", ".join(map(str, settings.ENCRYPTION_KEY_SIZES))
-            raise ConfigError([Problem("key", f"the encryption key has {len(key)} bytes; an "
-                                       f"AES-SIV key has {sizes} bytes",
-                                       "use generate_key() to make one")])
+            raise ConfigError(
+                [
+                    Problem(
+                        "key",
+                        f"the encryption key has {len(key)} bytes; an "
+                        f"AES-SIV key has {sizes} bytes",
+                        "use generate_key() to make one",
+                    )
+                ]
+            )
         return key
     raw, problem = settings.decode_encryption_key(key, "key")
     if problem is not None:
@@ -253,8 +298,15 @@ def _default_finder() -> FindEntities:
         detect = None
     finder = getattr(detect, "find_entities", None)
     if finder is None:
-        raise ConfigError([Problem("anonymize_text", "no entity finder is available",
-                                   "pass find_entities=... to mask_frame")])
+        raise ConfigError(
+            [
+                Problem(
+                    "anonymize_text",
+                    "no entity finder is available",
+                    "pass find_entities=... to mask_frame",
+                )
+            ]
+        )
     return finder
 
 
@@ -263,8 +315,9 @@ def generate_key() -> str:
     return base64.b64encode(os.urandom(64)).decode("ascii")
 
 
-def _apply(values: pd.Series, decision: ColumnPlan,
-           ctx: _Context) -> tuple[pd.Series, ColumnReport]:
+def _apply(
+    values: pd.Series, decision: ColumnPlan, ctx: _Context
+) -> tuple[pd.Series, ColumnReport]:
     """One column masked with its decision's operator, and the report."""
     op = str(decision.operator)
     opts = decision.options()
@@ -328,8 +381,10 @@ def _factorize(values: pd.Series) -> tuple[npt.NDArray[np.intp], list[str]]:
 
 
 def _all_strings(values: Any) -> bool:
-    return bool(values.dtype == object and pd.api.types.infer_dtype(values, skipna=True)
-                in ("string", "empty"))
+    return bool(
+        values.dtype == object
+        and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+    )
 
 
 def _as_text(values: pd.Series) -> ObjectArray:
@@ -397,8 +452,13 @@ def replace(values: pd.Series, value: Any, pattern: str | None = None) -> pd.Ser
     return _fill(values, present, replaced.to_numpy(dtype=object))
 
 
-def partial(values: pd.Series, keep_first: int = 0, keep_last: int = 4, char: str = "*",
-            keep_chars: str = " -./()@+_:") -> pd.Series:
+def partial(
+    values: pd.Series,
+    keep_first: int = 0,
+    keep_last: int = 4,
+    char: str = "*",
+    keep_chars: str = " -./()@+_:",
+) -> pd.Series:
     """Keep ``keep_first``/``keep_last`` characters, replace the others with ``char``.
 
     Characters in ``keep_chars`` (separators) stay in place: ``123-45-6789`` becomes
@@ -412,21 +472,22 @@ def partial(values: pd.Series, keep_first: int = 0, keep_last: int = 4, char: st
     keep = np.array([ord(c) for c in keep_chars], dtype=np.uint32)
     masked = np.empty(len(text), dtype=object)
     for rows in _blocks(lengths):
-        masked[rows] = _partial_block(text[rows], lengths[rows], keep_first, keep_last,
-                                      ord(char), keep)
+        masked[rows] = _partial_block(
+            text[rows], lengths[rows], keep_first, keep_last, ord(char), keep
+        )
     with_nul = np.flatnonzero([("\0" in t) for t in text])  # numpy strings drop trailing NULs
     for row in with_nul:
         masked[row] = _partial_text(text[row], keep_first, keep_last, char, keep_chars)
     return _fill(values, present, masked)
 
 
-def _partial_text(text: str, keep_first: int, keep_last: int, char: str,
-                  keep_chars: str) -> str:
+def _partial_text(text: str, keep_first: int, keep_last: int, char: str, keep_chars: str) -> str:
     """``partial`` of one text (the reference the vectorised version follows)."""
     kept = len(text) > keep_first + keep_last
-    return "".join(c if c in keep_chars or (kept and (i < keep_first
-                                                       or i >= len(text) - keep_last))
-                   else char for i, c in enumerate(text))
+    return "".join(
+        c if c in keep_chars or (kept and (i < keep_first or i >= len(text) - keep_last)) else char
+        for i, c in enumerate(text)
+    )
 
 
 def _blocks(lengths: npt.NDArray[np.int64], cells: int = 1 << 23) -> Iterable[slice]:
@@ -440,8 +501,14 @@ def _blocks(lengths: npt.NDArray[np.int64], cells: int = 1 << 23) -> Iterable[sl
         start = stop
 
 
-def _partial_block(texts: ObjectArray, lengths: npt.NDArray[np.int64], keep_first: int,
-                   keep_last: int, char: int, keep: npt.NDArray[np.uint32]) -> ObjectArray:
+def _partial_block(
+    texts: ObjectArray,
+    lengths: npt.NDArray[np.int64],
+    keep_first: int,
+    keep_last: int,
+    char: int,
+    keep: npt.NDArray[np.uint32],
+) -> ObjectArray:
     """``partial`` of some texts, on their matrix of code points."""
     block = np.asarray(texts, dtype=str)
     width = block.dtype.itemsize // 4
@@ -468,6 +535,7 @@ def hash_values(values: pd.Series, secret: bytes, length: int = 16) -> pd.Series
 
 # --------------------------------------------------------------------------- encryption
 
+
 def encrypt(values: pd.Series, key: bytes) -> pd.Series:
     """AES-SIV ciphertexts (urlsafe base64) of the values, with their kind for ``decrypt``.
 
@@ -476,8 +544,10 @@ def encrypt(values: pd.Series, key: bytes) -> pd.Series:
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     siv = AESSIV(key)
-    cipher = [base64.urlsafe_b64encode(siv.encrypt(_encode(_kind_text(v)), None)).decode("ascii")
-              for v in uniques]
+    cipher = [
+        base64.urlsafe_b64encode(siv.encrypt(_encode(_kind_text(v)), None)).decode("ascii")
+        for v in uniques
+    ]
     return _expand(values, cipher, codes)
 
 
@@ -505,7 +575,8 @@ def decrypt(values: pd.Series, key: bytes) -> pd.Series:
         raise DataReadError(
             f"column '{values.name}': {bad} of {len(uniques)} distinct values cannot be "
             "decrypted: they were not made by 'encrypt', or with another key; use the key "
-            f"they were encrypted with ({settings.ENCRYPTION_KEY_VAR})")
+            f"they were encrypted with ({settings.ENCRYPTION_KEY_VAR})"
+        )
     return _restore(values, plain, codes)
 
 
@@ -566,9 +637,14 @@ def _restore(values: pd.Series, plain: list[str], codes: npt.NDArray[np.intp]) -
 # --------------------------------------------------------------------------- generalize
 
 
-def generalize(values: pd.Series, method: str = "auto", width: float | None = None,
-               bins: int | None = None, length: int | None = None,
-               edges: Sequence[float] | None = None) -> pd.Series:
+def generalize(
+    values: pd.Series,
+    method: str = "auto",
+    width: float | None = None,
+    bins: int | None = None,
+    length: int | None = None,
+    edges: Sequence[float] | None = None,
+) -> pd.Series:
     """Coarser values: dates to month/year, numbers to bins or bands, text to a prefix.
 
     ``auto`` picks ``month`` for dates (also dates written as text), 10 ``quantile`` bins
@@ -580,8 +656,9 @@ def generalize(values: pd.Series, method: str = "auto", width: float | None = No
     """
     kind = _value_kind(values)
     if method == "auto":
-        method = {"datetime": "month", "date_text": "month", "number": "quantile"}.get(kind,
-                                                                                     "prefix")
+        method = {"datetime": "month", "date_text": "month", "number": "quantile"}.get(
+            kind, "prefix"
+        )
         bins, length = bins or 10, length or 3
     if method in ("month", "year"):
         if kind == "datetime":
@@ -610,8 +687,10 @@ def _value_kind(values: pd.Series) -> str:
     if pd.api.types.is_numeric_dtype(dtype):
         return "number"
     present = values.dropna()
-    if len(present) and all(isinstance(v, int | float | np.integer | np.floating)
-                            and not isinstance(v, bool | np.bool_) for v in present.iloc[:1000]):
+    if len(present) and all(
+        isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool | np.bool_)
+        for v in present.iloc[:1000]
+    ):
         return "number"
     if len(present) and all(isinstance(v, date) for v in present.iloc[:1000]):
         return "date_text"
@@ -632,14 +711,17 @@ def _truncate_datetimes(values: pd.Series, method: str) -> pd.Series:
 def _truncate_date_text(values: pd.Series, method: str) -> pd.Series:
     present = values.notna().to_numpy()
     if all(isinstance(v, date) for v in values[present].iloc[:1000]):
-        parsed = pd.to_datetime(pd.Series(values[present].to_numpy(), dtype=object),
-                                errors="coerce", utc=True)
+        parsed = pd.to_datetime(
+            pd.Series(values[present].to_numpy(), dtype=object), errors="coerce", utc=True
+        )
     else:
         text = pd.Series(_as_text(values[present]), dtype=object)
         fmt = date_format(text) if len(text) else None
         if fmt is None:
-            raise _Mismatch(f"column '{values.name}' holds no dates; method '{method}' "
-                            "generalizes dates", "use method 'prefix' for text")
+            raise _Mismatch(
+                f"column '{values.name}' holds no dates; method '{method}' generalizes dates",
+                "use method 'prefix' for text",
+            )
         parsed = pd.to_datetime(text, format=fmt, errors="coerce")
     labels = parsed.dt.strftime("%Y-%m" if method == "month" else "%Y")
     return _fill(values, present, labels.astype(object).where(labels.notna(), None).to_numpy())  # type: ignore[call-overload]
@@ -651,8 +733,11 @@ def _numbers(values: pd.Series, method: str) -> npt.NDArray[np.float64]:
         return values.to_numpy(dtype=np.float64, na_value=np.nan)
     numbers = pd.to_numeric(values, errors="coerce")
     if bool((numbers.isna() & values.notna()).any()):
-        raise _Mismatch(f"column '{values.name}' holds values that are not numbers; method "
-                        f"'{method}' bins numbers", "use method 'prefix', 'month' or 'year'")
+        raise _Mismatch(
+            f"column '{values.name}' holds values that are not numbers; method "
+            f"'{method}' bins numbers",
+            "use method 'prefix', 'month' or 'year'",
+        )
     return numbers.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
@@ -662,8 +747,12 @@ def _number_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f"{x:.10g}"
 
 
-def _labelled(values: pd.Series, index: npt.NDArray[np.int64], labels: list[str],
-              numbers: npt.NDArray[np.float64]) -> pd.Series:
+def _labelled(
+    values: pd.Series,
+    index: npt.NDArray[np.int64],
+    labels: list[str],
+    numbers: npt.NDArray[np.float64],
+) -> pd.Series:
     present = ~np.isnan(numbers)
     table = np.asarray(labels, dtype=object)
     return _fill(values, present, table[index[present]])
@@ -674,8 +763,10 @@ def _width_bins(values: pd.Series, numbers: npt.NDArray[np.float64], width: floa
     with np.errstate(invalid="ignore", over="ignore"):
         low = np.floor(numbers[present] / width) * width
     lows, index = np.unique(low, return_inverse=True)
-    labels = [f"[{_number_text(lo)}, {_number_text(lo + width)})" if np.isfinite(lo)
-              else _number_text(lo) for lo in lows]
+    labels = [
+        f"[{_number_text(lo)}, {_number_text(lo + width)})" if np.isfinite(lo) else _number_text(lo)
+        for lo in lows
+    ]
     full = np.zeros(len(numbers), dtype=np.int64)
     full[present] = index.ravel()
     return _labelled(values, full, labels, numbers)
@@ -683,8 +774,9 @@ def _width_bins(values: pd.Series, numbers: npt.NDArray[np.float64], width: floa
 
 def _quantile_bins(values: pd.Series, numbers: npt.NDArray[np.float64], bins: int) -> pd.Series:
     finite = numbers[np.isfinite(numbers)]
-    edges = (np.unique(np.quantile(finite, np.linspace(0, 1, bins + 1))) if len(finite)
-             else np.zeros(1))
+    edges = (
+        np.unique(np.quantile(finite, np.linspace(0, 1, bins + 1))) if len(finite) else np.zeros(1)
+    )
     texts = [_number_text(e) for e in edges]
     if len(edges) == 1:
         labels = [f"[{texts[0]}, {texts[0]}]"]
@@ -749,8 +841,9 @@ class _Draws:
 
     def matrix(self, width: int, rows: slice) -> npt.NDArray[np.uint64]:
         """``width`` numbers for each row of ``rows``; the same whatever ``width`` is."""
-        steps = np.array([((self.position + j + 1) * _GOLDEN) & _MASK64 for j in range(width)],
-                         dtype=np.uint64)
+        steps = np.array(
+            [((self.position + j + 1) * _GOLDEN) & _MASK64 for j in range(width)], dtype=np.uint64
+        )
         return _mix(self.seeds[rows, None] + steps[None, :])
 
     def skip_matrix(self) -> None:
@@ -761,8 +854,9 @@ class _Draws:
 Maker = Callable[[_Draws], ObjectArray]
 
 
-def fake(values: pd.Series, secret: bytes, provider: str,
-         locale: str = DEFAULT_LOCALE) -> pd.Series:
+def fake(
+    values: pd.Series, secret: bytes, provider: str, locale: str = DEFAULT_LOCALE
+) -> pd.Series:
     """A consistent fake value (Faker ``provider``) for each value; never an original one.
 
     The fake is a function of (secret, provider, locale, value): equal values get equal
@@ -774,8 +868,9 @@ def fake(values: pd.Series, secret: bytes, provider: str,
     return _expand(values, list(fake_texts(texts, secret, provider, locale)), codes)
 
 
-def fake_texts(texts: Sequence[str], secret: bytes, provider: str,
-               locale: str = DEFAULT_LOCALE) -> ObjectArray:
+def fake_texts(
+    texts: Sequence[str], secret: bytes, provider: str, locale: str = DEFAULT_LOCALE
+) -> ObjectArray:
     """The consistent fake of each text (see ``fake``)."""
     provider = resolve_provider(provider)
     originals = np.asarray(texts, dtype=object)
@@ -794,8 +889,10 @@ def fake_texts(texts: Sequence[str], secret: bytes, provider: str,
             return out
         retry = _mix(seeds[same] ^ np.uint64((attempt * 0xD1B54A32D192ED03) & _MASK64))
         out[same] = make(_Draws(retry))
-    raise GenerationError(f"Faker provider '{provider}' keeps giving the original values; "
-                          "choose a provider with more values, or another operator")
+    raise GenerationError(
+        f"Faker provider '{provider}' keeps giving the original values; "
+        "choose a provider with more values, or another operator"
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -810,9 +907,11 @@ def _maker(provider: str, locale: str) -> Maker:
         if provider == "name":
             return _NameMaker(_WordMaker(*firsts), _WordMaker(*lasts))
         domains = word_list(locale, "free_email_domain")
-        return _EmailMaker(_WordMaker(_ascii(firsts[0]), firsts[1]),
-                           _WordMaker(_ascii(lasts[0]), lasts[1]),
-                           list(domains[0]) if domains else ["example.com"])
+        return _EmailMaker(
+            _WordMaker(_ascii(firsts[0]), firsts[1]),
+            _WordMaker(_ascii(lasts[0]), lasts[1]),
+            list(domains[0]) if domains else ["example.com"],
+        )
     if provider == "ipv4":
         return _ipv4
     if provider == "uuid4":
@@ -834,8 +933,9 @@ class _WordMaker:
     def __call__(self, draws: _Draws) -> ObjectArray:
         if self.cdf is None:
             return self.words[draws.integers(len(self.words))]
-        index = np.minimum(np.searchsorted(self.cdf, draws.random(), side="right"),
-                           len(self.words) - 1)
+        index = np.minimum(
+            np.searchsorted(self.cdf, draws.random(), side="right"), len(self.words) - 1
+        )
         return self.words[index]
 
 
@@ -859,8 +959,7 @@ class _EmailMaker:
         number = draws.integers(100).astype(str).astype(object)
         suffix = np.where(draws.random() < 0.5, number, "")
         domain = np.asarray(self.domains, dtype=object)[draws.integers(len(self.domains))]
-        return (self.first(draws) + seps + self.last(draws)
-                + suffix + "@" + domain)
+        return self.first(draws) + seps + self.last(draws) + suffix + "@" + domain
 
 
 def _ascii(words: list[str]) -> list[str]:
@@ -872,8 +971,12 @@ def _ascii(words: list[str]) -> list[str]:
 
 
 def _ipv4(draws: _Draws) -> ObjectArray:
-    parts = [1 + draws.integers(223), draws.integers(256), draws.integers(256),
-             1 + draws.integers(254)]
+    parts = [
+        1 + draws.integers(223),
+        draws.integers(256),
+        draws.integers(256),
+        1 + draws.integers(254),
+    ]
     out = parts[0].astype(str).astype(object)
     for part in parts[1:]:
         out = out + "." + part.astype(str).astype(object)
@@ -892,8 +995,19 @@ def _uuid4(draws: _Draws) -> ObjectArray:
         raw[:, 16] = 8 + raw[:, 16] % 4
         nibbles = _HEX[raw]
         dash = np.full((len(nibbles), 1), ord("-"), dtype=np.uint32)
-        codes = np.hstack([nibbles[:, :8], dash, nibbles[:, 8:12], dash, nibbles[:, 12:16],
-                           dash, nibbles[:, 16:20], dash, nibbles[:, 20:]])
+        codes = np.hstack(
+            [
+                nibbles[:, :8],
+                dash,
+                nibbles[:, 8:12],
+                dash,
+                nibbles[:, 12:16],
+                dash,
+                nibbles[:, 16:20],
+                dash,
+                nibbles[:, 20:],
+            ]
+        )
         out[rows] = np.ascontiguousarray(codes).view("<U36").ravel()
     draws.skip_matrix()
     return out
@@ -902,8 +1016,14 @@ def _uuid4(draws: _Draws) -> ObjectArray:
 class _PoolMaker:
     """Values of a seeded pool of Faker values, with every digit redrawn per value."""
 
-    def __init__(self, provider: str, locale: str, free_digits: bool, keep_digits: int,
-                 fix: Callable[[npt.NDArray[np.uint32]], None] | None) -> None:
+    def __init__(
+        self,
+        provider: str,
+        locale: str,
+        free_digits: bool,
+        keep_digits: int,
+        fix: Callable[[npt.NDArray[np.uint32]], None] | None,
+    ) -> None:
         self.provider, self.locale, self.free_digits = provider, locale, free_digits
         self.keep_digits, self.fix = keep_digits, fix
 
@@ -916,8 +1036,9 @@ class _PoolMaker:
         try:
             values = [method() for _ in range(POOL_SIZE)]
         except Exception as exc:  # the provider's own error, e.g. one needing arguments
-            raise GenerationError(f"Faker provider '{self.provider}' failed: {exc}; choose "
-                                  "another provider") from exc
+            raise GenerationError(
+                f"Faker provider '{self.provider}' failed: {exc}; choose another provider"
+            ) from exc
         return np.asarray([_canonical(v) for v in values], dtype=object)
 
     def __call__(self, draws: _Draws) -> ObjectArray:
@@ -952,8 +1073,7 @@ def _luhn(codes: npt.NDArray[np.uint32]) -> None:
     """Set the last digit of each all-digit row to its Luhn check digit (in place)."""
     length = (codes != 0).sum(axis=1)
     digits = codes.astype(np.int64) - 48
-    rows = np.flatnonzero(((digits >= 0) & (digits <= 9) | (codes == 0)).all(axis=1)
-                          & (length > 1))
+    rows = np.flatnonzero(((digits >= 0) & (digits <= 9) | (codes == 0)).all(axis=1) & (length > 1))
     if len(rows) == 0:
         return
     sub, last = digits[rows], length[rows] - 1
@@ -982,9 +1102,15 @@ def _iban(codes: npt.NDArray[np.uint32]) -> None:
 # --------------------------------------------------------------------------- free text
 
 
-def anonymize_text(values: pd.Series, find_entities: FindEntities, *,
-                   replace_with: str = "placeholder", entities: Sequence[str] | None = None,
-                   secret: bytes | None = None, locale: str = DEFAULT_LOCALE) -> pd.Series:
+def anonymize_text(
+    values: pd.Series,
+    find_entities: FindEntities,
+    *,
+    replace_with: str = "placeholder",
+    entities: Sequence[str] | None = None,
+    secret: bytes | None = None,
+    locale: str = DEFAULT_LOCALE,
+) -> pd.Series:
     """Replace each entity span that ``find_entities`` finds in the texts.
 
     ``find_entities(texts)`` returns, per text, ``(start, end, entity)`` spans (or objects
@@ -993,24 +1119,31 @@ def anonymize_text(values: pd.Series, find_entities: FindEntities, *,
     without a Faker provider get the placeholder). Overlapping spans: the earliest (then
     longest) wins. ``entities`` keeps only spans of these types.
     """
-    opts = AnonymizeTextParams(replace_with=replace_with,  # type: ignore[arg-type]
-                               entities=list(entities) if entities else None, locale=locale)
+    opts = AnonymizeTextParams(
+        replace_with=replace_with,  # type: ignore[arg-type]
+        entities=list(entities) if entities else None,
+        locale=locale,
+    )
     return _anonymize(values, find_entities, opts, secret)[0]
 
 
-def _anonymize(values: pd.Series, find_entities: FindEntities, opts: AnonymizeTextParams,
-               secret: bytes | None) -> tuple[pd.Series, int, Counter[str]]:
+def _anonymize(
+    values: pd.Series, find_entities: FindEntities, opts: AnonymizeTextParams, secret: bytes | None
+) -> tuple[pd.Series, int, Counter[str]]:
     """Masked texts, how many rows changed, and how many spans of each entity."""
     codes, texts = _factorize(values)
     found = list(find_entities(texts)) if texts else []
     if len(found) != len(texts):
-        raise GenerationError(f"find_entities returned {len(found)} span lists for "
-                              f"{len(texts)} texts; it must return one list per text")
+        raise GenerationError(
+            f"find_entities returned {len(found)} span lists for "
+            f"{len(texts)} texts; it must return one list per text"
+        )
     wanted = {e.upper() for e in opts.entities} if opts.entities else None
     spans = [_clean_spans(text, items, wanted) for text, items in zip(texts, found, strict=True)]
     fakes = _span_fakes(texts, spans, secret, opts.locale) if opts.replace_with == "fake" else {}
-    masked = [_rebuild(text, text_spans, fakes) for text, text_spans in zip(texts, spans,
-                                                                             strict=True)]
+    masked = [
+        _rebuild(text, text_spans, fakes) for text, text_spans in zip(texts, spans, strict=True)
+    ]
     rows = np.bincount(codes[codes >= 0], minlength=len(texts))
     counts: Counter[str] = Counter()
     for n, text_spans in zip(rows, spans, strict=True):
@@ -1036,20 +1169,30 @@ def _clean_spans(text: str, items: Iterable[Any], wanted: set[str] | None) -> li
     end_of_last = 0
     for start, end, entity in spans:
         if not 0 <= start < end <= len(text):
-            raise GenerationError(f"find_entities returned the span ({start}, {end}) for a text "
-                                  f"of {len(text)} characters")
+            raise GenerationError(
+                f"find_entities returned the span ({start}, {end}) for a text "
+                f"of {len(text)} characters"
+            )
         if (wanted is None or entity.upper() in wanted) and start >= end_of_last:
             out.append((start, end, entity))
             end_of_last = end
     return out
 
 
-def _span_fakes(texts: Sequence[str], spans: Sequence[list[Span]], secret: bytes | None,
-                locale: str) -> dict[tuple[str, str], str]:
+def _span_fakes(
+    texts: Sequence[str], spans: Sequence[list[Span]], secret: bytes | None, locale: str
+) -> dict[tuple[str, str], str]:
     """The fake of each (entity, span text) whose entity has a Faker provider."""
     if secret is None:
-        raise ConfigError([Problem(settings.MASKING_SECRET_VAR, "replace_with: fake needs a "
-                                   "secret", f"set {settings.MASKING_SECRET_VAR}")])
+        raise ConfigError(
+            [
+                Problem(
+                    settings.MASKING_SECRET_VAR,
+                    "replace_with: fake needs a secret",
+                    f"set {settings.MASKING_SECRET_VAR}",
+                )
+            ]
+        )
     wanted: dict[str, set[str]] = {}
     for text, text_spans in zip(texts, spans, strict=True):
         for start, end, entity in text_spans:
@@ -1061,10 +1204,12 @@ def _span_fakes(texts: Sequence[str], spans: Sequence[list[Span]], secret: bytes
         ordered = sorted(originals)
         made = fake_texts(ordered, secret, provider, locale)
         fakes[provider] = {o: str(f) for o, f in zip(ordered, made, strict=True)}
-    return {(entity, text[start:end]): fakes[provider][text[start:end]]
-            for text, text_spans in zip(texts, spans, strict=True)
-            for start, end, entity in text_spans
-            if (provider := provider_for(entity)) is not None}
+    return {
+        (entity, text[start:end]): fakes[provider][text[start:end]]
+        for text, text_spans in zip(texts, spans, strict=True)
+        for start, end, entity in text_spans
+        if (provider := provider_for(entity)) is not None
+    }
 
 
 def _rebuild(text: str, spans: list[Span], fakes: dict[tuple[str, str], str]) -> str:

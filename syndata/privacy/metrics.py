@@ -23,8 +23,9 @@ import pandas as pd
 DEFAULT_TOLERANCE = 0.01  # absolute: synthetic may match 1 point more often than holdout
 
 
-def exact_match_rate(reference: pd.DataFrame, synthetic: pd.DataFrame,
-                     columns: list[str] | None = None) -> float:
+def exact_match_rate(
+    reference: pd.DataFrame, synthetic: pd.DataFrame, columns: list[str] | None = None
+) -> float:
     """Share of ``synthetic`` rows equal to some ``reference`` row on ``columns``.
 
     ``columns`` defaults to all columns of ``reference``; both tables must have them.
@@ -37,9 +38,14 @@ def exact_match_rate(reference: pd.DataFrame, synthetic: pd.DataFrame,
     return float(np.isin(syn_hash, ref_hash).mean())
 
 
-def copy_report(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame,
-                columns: list[str] | None = None, seed: int = 0,
-                tolerance: float = DEFAULT_TOLERANCE) -> dict[str, Any]:
+def copy_report(
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    columns: list[str] | None = None,
+    seed: int = 0,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> dict[str, Any]:
     """Compare how often synthetic rows and holdout rows match training rows.
 
     ``train`` is what the synthesizer was fitted on and ``holdout`` real rows it never
@@ -53,33 +59,38 @@ def copy_report(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFr
         synthetic = synthetic.sample(n=len(holdout), random_state=seed)
     synthetic_rate = exact_match_rate(train, synthetic, columns)
     holdout_rate = exact_match_rate(train, holdout, columns)
-    return {"synthetic_copy_rate": synthetic_rate, "holdout_copy_rate": holdout_rate,
-            "tolerance": tolerance, "rows_compared": len(synthetic),
-            "ok": synthetic_rate <= holdout_rate + tolerance}
+    return {
+        "synthetic_copy_rate": synthetic_rate,
+        "holdout_copy_rate": holdout_rate,
+        "tolerance": tolerance,
+        "rows_compared": len(synthetic),
+        "ok": synthetic_rate <= holdout_rate + tolerance,
+    }
 
 
-def _columns(reference: pd.DataFrame, other: pd.DataFrame, columns: list[str] | None
-             ) -> list[str]:
+def _columns(reference: pd.DataFrame, other: pd.DataFrame, columns: list[str] | None) -> list[str]:
     columns = [str(c) for c in reference.columns] if columns is None else list(columns)
     if not columns:
         raise ValueError("no columns to compare; pass tables with columns or name them")
     for frame, name in ((reference, "reference"), (other, "compared")):
         missing = [c for c in columns if c not in frame.columns]
         if missing:
-            raise ValueError(f"the {name} table lacks column(s) {', '.join(missing)}; "
-                             "pass columns both tables have")
+            raise ValueError(
+                f"the {name} table lacks column(s) {', '.join(missing)}; "
+                "pass columns both tables have"
+            )
     return columns
 
 
-def _row_hashes(first: pd.DataFrame, second: pd.DataFrame, columns: list[str]
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _row_hashes(
+    first: pd.DataFrame, second: pd.DataFrame, columns: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
     """Row hashes of both tables from per-column codes shared by the two tables."""
     codes_1, codes_2 = {}, {}
     for col in columns:
-        both = pd.concat([_comparable(first[col]), _comparable(second[col])],
-                         ignore_index=True)
+        both = pd.concat([_comparable(first[col]), _comparable(second[col])], ignore_index=True)
         codes, _ = pd.factorize(both, use_na_sentinel=True)  # missing -> -1 on both sides
-        codes_1[col], codes_2[col] = codes[:len(first)], codes[len(first):]
+        codes_1[col], codes_2[col] = codes[: len(first)], codes[len(first) :]
     hash_1 = pd.util.hash_pandas_object(pd.DataFrame(codes_1), index=False).to_numpy()
     hash_2 = pd.util.hash_pandas_object(pd.DataFrame(codes_2), index=False).to_numpy()
     return hash_1, hash_2

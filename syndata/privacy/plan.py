@@ -84,23 +84,54 @@ AGE_BANDS: tuple[float, ...] = (0, 18, 25, 35, 45, 55, 65, 75)
 
 # PII entity (Presidio names and metadata kinds, upper-cased) -> Faker provider
 ENTITY_PROVIDERS: dict[str, str] = {
-    "PERSON": "name", "NAME": "name", "FIRST_NAME": "first_name", "LAST_NAME": "last_name",
-    "EMAIL_ADDRESS": "email", "EMAIL": "email",
-    "PHONE_NUMBER": "phone_number", "PHONE": "phone_number",
-    "LOCATION": "city", "CITY": "city", "ADDRESS": "address", "STREET_ADDRESS": "street_address",
-    "US_ZIP_CODE": "postcode", "ZIP_CODE": "postcode", "POSTAL_CODE": "postcode",
-    "US_SSN": "ssn", "SSN": "ssn", "CREDIT_CARD": "credit_card_number",
-    "IBAN_CODE": "iban", "IBAN": "iban", "US_BANK_NUMBER": "bban",
-    "IP_ADDRESS": "ipv4", "IPV4": "ipv4", "IPV6": "ipv6", "MAC_ADDRESS": "mac_address",
-    "URL": "url", "ORGANIZATION": "company", "COMPANY": "company",
-    "US_PASSPORT": "passport_number", "UUID": "uuid4", "USERNAME": "user_name",
-    "DATE_TIME": "date", "DATE": "date", "DATE_OF_BIRTH": "date_of_birth", "US_ITIN": "itin",
+    "PERSON": "name",
+    "NAME": "name",
+    "FIRST_NAME": "first_name",
+    "LAST_NAME": "last_name",
+    "EMAIL_ADDRESS": "email",
+    "EMAIL": "email",
+    "PHONE_NUMBER": "phone_number",
+    "PHONE": "phone_number",
+    "LOCATION": "city",
+    "CITY": "city",
+    "ADDRESS": "address",
+    "STREET_ADDRESS": "street_address",
+    "US_ZIP_CODE": "postcode",
+    "ZIP_CODE": "postcode",
+    "POSTAL_CODE": "postcode",
+    "US_SSN": "ssn",
+    "SSN": "ssn",
+    "CREDIT_CARD": "credit_card_number",
+    "IBAN_CODE": "iban",
+    "IBAN": "iban",
+    "US_BANK_NUMBER": "bban",
+    "IP_ADDRESS": "ipv4",
+    "IPV4": "ipv4",
+    "IPV6": "ipv6",
+    "MAC_ADDRESS": "mac_address",
+    "URL": "url",
+    "ORGANIZATION": "company",
+    "COMPANY": "company",
+    "US_PASSPORT": "passport_number",
+    "UUID": "uuid4",
+    "USERNAME": "user_name",
+    "DATE_TIME": "date",
+    "DATE": "date",
+    "DATE_OF_BIRTH": "date_of_birth",
+    "US_ITIN": "itin",
 }
 # names people write -> Faker provider
 PROVIDER_ALIASES: dict[str, str] = {
-    "credit_card": "credit_card_number", "postal_code": "postcode", "zip": "postcode",
-    "zip_code": "postcode", "zipcode": "postcode", "phone": "phone_number",
-    "ip": "ipv4", "ip_address": "ipv4", "uuid": "uuid4", "full_name": "name",
+    "credit_card": "credit_card_number",
+    "postal_code": "postcode",
+    "zip": "postcode",
+    "zip_code": "postcode",
+    "zipcode": "postcode",
+    "phone": "phone_number",
+    "ip": "ipv4",
+    "ip_address": "ipv4",
+    "uuid": "uuid4",
+    "full_name": "name",
     "username": "user_name",
 }
 _DATE_ENTITIES = frozenset({"DATE_TIME", "DATE", "DATE_OF_BIRTH", "BIRTH_DATE", "DOB"})
@@ -141,16 +172,18 @@ class NoParams(Params):
 class RedactParams(Params):
     """``redact``: every non-null value becomes ``token``."""
 
-    token: str | None = Field("<REDACTED>", description="the text written instead of each "
-                              "value (null writes nulls)")
+    token: str | None = Field(
+        "<REDACTED>", description="the text written instead of each value (null writes nulls)"
+    )
 
 
 class ReplaceParams(Params):
     """``replace``: a constant replaces the value, or each match of ``pattern`` in it."""
 
     value: str | int | float | bool = Field(description="the constant written instead")
-    pattern: str | None = Field(None, description="a regular expression (Python syntax); "
-                                "only its matches are replaced")
+    pattern: str | None = Field(
+        None, description="a regular expression (Python syntax); only its matches are replaced"
+    )
 
     @field_validator("pattern")
     @classmethod
@@ -160,8 +193,10 @@ class ReplaceParams(Params):
                 re.compile(pattern)
             except re.error as exc:
                 raise PydanticCustomError(
-                    "bad_regex", "invalid regular expression '{pattern}': {error}",
-                    {"pattern": pattern, "error": str(exc)}) from None
+                    "bad_regex",
+                    "invalid regular expression '{pattern}': {error}",
+                    {"pattern": pattern, "error": str(exc)},
+                ) from None
         return pattern
 
 
@@ -171,8 +206,7 @@ class PartialParams(Params):
     keep_first: int = Field(0, ge=0, description="characters kept at the start (>= 0)")
     keep_last: int = Field(4, ge=0, description="characters kept at the end (>= 0)")
     char: str = Field("*", min_length=1, max_length=1, description="the one masking character")
-    keep_chars: str = Field(" -./()@+_:", description="separators left in place in the "
-                            "masked part")
+    keep_chars: str = Field(" -./()@+_:", description="separators left in place in the masked part")
 
 
 class HashParams(Params):
@@ -185,8 +219,11 @@ class FakeParams(Params):
     """``fake``: a consistent fake value of a Faker ``provider`` (or of the entity's)."""
 
     locale: str = Field(DEFAULT_LOCALE, description="a Faker locale such as en_US or de_DE")
-    provider: str | None = Field(None, description="a Faker provider such as name, email, "
-                                 "phone_number, address, ssn, credit_card, iban, ipv4, company")
+    provider: str | None = Field(
+        None,
+        description="a Faker provider such as name, email, "
+        "phone_number, address, ssn, credit_card, iban, ipv4, company",
+    )
 
     @field_validator("locale")
     @classmethod
@@ -209,24 +246,33 @@ class GeneralizeParams(Params):
     """``generalize``: coarser values (month/year, bins, prefix, bands)."""
 
     METHOD_NEEDS: ClassVar[dict[str, str]] = {
-        "width": "width", "quantile": "bins", "prefix": "length", "bands": "edges"}
+        "width": "width",
+        "quantile": "bins",
+        "prefix": "length",
+        "bands": "edges",
+    }
 
     method: Literal["auto", "month", "year", "width", "quantile", "prefix", "bands"] = Field(
-        "auto", description="auto (dates: month, numbers: 10 quantile bins, text: prefix of 3), "
-        "month, year, width, quantile, prefix or bands")
+        "auto",
+        description="auto (dates: month, numbers: 10 quantile bins, text: prefix of 3), "
+        "month, year, width, quantile, prefix or bands",
+    )
     width: float | None = Field(None, gt=0, description="bin width for method width (> 0)")
     bins: int | None = Field(None, ge=2, le=1000, description="number of quantile bins (>= 2)")
     length: int | None = Field(None, ge=1, description="characters kept by method prefix")
-    edges: list[float] | None = Field(None, description="increasing band edges for method "
-                                      "bands, e.g. [0, 18, 30, 45, 65]")
+    edges: list[float] | None = Field(
+        None, description="increasing band edges for method bands, e.g. [0, 18, 30, 45, 65]"
+    )
 
     @field_validator("edges")
     @classmethod
     def _increasing(cls, edges: list[float] | None) -> list[float] | None:
-        if edges is not None and (len(edges) < 2
-                                  or any(b <= a for a, b in itertools.pairwise(edges))):
-            raise PydanticCustomError("bad_edges",
-                                      "edges must be at least two strictly increasing numbers")
+        if edges is not None and (
+            len(edges) < 2 or any(b <= a for a, b in itertools.pairwise(edges))
+        ):
+            raise PydanticCustomError(
+                "bad_edges", "edges must be at least two strictly increasing numbers"
+            )
         return edges
 
     def problems(self) -> list[tuple[str, str, str]]:
@@ -234,8 +280,13 @@ class GeneralizeParams(Params):
         needed = self.METHOD_NEEDS.get(self.method)
         if needed is not None and getattr(self, needed) is None:
             field = GeneralizeParams.model_fields[needed]
-            return [(needed, f"method '{self.method}' needs '{needed}'",
-                     f"add {needed}: {field.description}")]
+            return [
+                (
+                    needed,
+                    f"method '{self.method}' needs '{needed}'",
+                    f"add {needed}: {field.description}",
+                )
+            ]
         return []
 
 
@@ -243,9 +294,11 @@ class AnonymizeTextParams(Params):
     """``anonymize_text``: entities found in free text become placeholders or fakes."""
 
     replace_with: Literal["placeholder", "fake"] = Field(
-        "placeholder", description="placeholder (<PERSON>) or fake (a consistent fake value)")
-    entities: list[str] | None = Field(None, description="only these entity types (default: "
-                                       "all found)")
+        "placeholder", description="placeholder (<PERSON>) or fake (a consistent fake value)"
+    )
+    entities: list[str] | None = Field(
+        None, description="only these entity types (default: all found)"
+    )
     locale: str = Field(DEFAULT_LOCALE, description="the Faker locale of fake values")
 
     @field_validator("locale")
@@ -268,7 +321,10 @@ OPERATOR_PARAMS: dict[str, type[Params]] = {
 }
 OPERATORS: tuple[str, ...] = tuple(OPERATOR_PARAMS)
 _ACTION_PARAMS: dict[str, type[Params]] = {
-    "regenerate": RegenerateParams, "allow": NoParams, "drop": NoParams}
+    "regenerate": RegenerateParams,
+    "allow": NoParams,
+    "drop": NoParams,
+}
 
 
 def _check_locale(locale: str) -> str:
@@ -277,8 +333,9 @@ def _check_locale(locale: str) -> str:
     try:
         faker_for(locale)
     except ValueError:
-        raise PydanticCustomError("bad_locale", "unknown Faker locale '{locale}'",
-                                  {"locale": locale}) from None
+        raise PydanticCustomError(
+            "bad_locale", "unknown Faker locale '{locale}'", {"locale": locale}
+        ) from None
     return locale
 
 
@@ -291,9 +348,11 @@ def _check_provider(provider: str, locale: str) -> str:
     except ValueError:  # an unknown locale: reported on 'locale'
         return name
     if not known:
-        raise PydanticCustomError("bad_provider",
-                                  "unknown Faker provider '{provider}' for locale {locale}",
-                                  {"provider": provider, "locale": locale})
+        raise PydanticCustomError(
+            "bad_provider",
+            "unknown Faker provider '{provider}' for locale {locale}",
+            {"provider": provider, "locale": locale},
+        )
     return name
 
 
@@ -333,8 +392,11 @@ class ColumnPlan(BaseModel):
 
     def options(self) -> Params:
         """The parameters, validated and with their defaults."""
-        model = OPERATOR_PARAMS[self.operator] if self.action == "mask" and self.operator \
+        model = (
+            OPERATOR_PARAMS[self.operator]
+            if self.action == "mask" and self.operator
             else _ACTION_PARAMS.get(self.action, NoParams)
+        )
         return model.model_validate(self.params)
 
     def to_dict(self) -> dict[str, Any]:
@@ -379,9 +441,16 @@ class PrivacyPlan(BaseModel):
         if table is None:
             if len(self.tables) == 1:
                 return dict(next(iter(self.tables.values())).columns)
-            raise ConfigError([Problem("tables", "this plan covers several tables "
-                                       f"({', '.join(self.tables)}) and no table was named",
-                                       "pass the table's name (table=...)")])
+            raise ConfigError(
+                [
+                    Problem(
+                        "tables",
+                        "this plan covers several tables "
+                        f"({', '.join(self.tables)}) and no table was named",
+                        "pass the table's name (table=...)",
+                    )
+                ]
+            )
         found = self.tables.get(table)
         return dict(found.columns) if found is not None else {}
 
@@ -389,8 +458,9 @@ class PrivacyPlan(BaseModel):
         """The decision for ``column`` (of ``table``), or None when the plan has none."""
         return self.decisions(table).get(column)
 
-    def check(self, columns: Iterable[Any] | Mapping[str, Iterable[Any]],
-              table: str | None = None) -> None:
+    def check(
+        self, columns: Iterable[Any] | Mapping[str, Iterable[Any]], table: str | None = None
+    ) -> None:
         """Raise ConfigError when the plan names columns (or tables) the data lacks.
 
         ``columns`` is one table's column names (or a DataFrame), with ``table`` naming it
@@ -403,8 +473,9 @@ class PrivacyPlan(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """Plain data as a plan file holds it."""
         if self.tables:
-            return {"tables": {t: {"columns": _columns_dict(p.columns)}
-                               for t, p in self.tables.items()}}
+            return {
+                "tables": {t: {"columns": _columns_dict(p.columns)} for t, p in self.tables.items()}
+            }
         return {"columns": _columns_dict(self.columns)}
 
     @classmethod
@@ -423,8 +494,10 @@ class PrivacyPlan(BaseModel):
         for finding in findings:
             name = getattr(finding, "table", None) or table
             grouped.setdefault(name, {}).setdefault(str(finding.column), []).append(finding)
-        proposals = {name: {col: _proposal(found) for col, found in cols.items()}
-                     for name, cols in grouped.items()}
+        proposals = {
+            name: {col: _proposal(found) for col, found in cols.items()}
+            for name, cols in grouped.items()
+        }
         if not proposals:
             return cls(tables={table: TablePlan()}) if table else cls()
         if set(proposals) == {None}:
@@ -440,30 +513,48 @@ def _columns_dict(columns: Mapping[str, ColumnPlan]) -> dict[str, Any]:
 
 def _proposal(findings: list[Any]) -> ColumnPlan:
     """The decision proposed for one column from its findings."""
-    suggestions = [str(getattr(f, "suggested_operator", None) or getattr(f, "operator", None)
-                       or "").strip().lower() for f in findings]
+    suggestions = [
+        str(getattr(f, "suggested_operator", None) or getattr(f, "operator", None) or "")
+        .strip()
+        .lower()
+        for f in findings
+    ]
     entities = list(dict.fromkeys(str(f.entity) for f in findings if f.entity))
     if "anonymize_text" in suggestions:
-        return ColumnPlan(action="mask", operator="anonymize_text",
-                          entity=entities[0] if len(entities) == 1 else None,
-                          note=f"proposed from detection: {', '.join(entities)} in free text")
+        return ColumnPlan(
+            action="mask",
+            operator="anonymize_text",
+            entity=entities[0] if len(entities) == 1 else None,
+            note=f"proposed from detection: {', '.join(entities)} in free text",
+        )
     suggested, entity = suggestions[0], (entities[0] if entities else None)
     if entities and not any(is_direct(e) for e in entities):
-        return ColumnPlan(action="allow", entity=entity, note=(
-            f"quasi-identifier ({', '.join(entities)}): learned as data, frequent values "
-            "only; the privacy report measures its risk; to coarsen it, mask it with "
-            "operator generalize"))
+        return ColumnPlan(
+            action="allow",
+            entity=entity,
+            note=(
+                f"quasi-identifier ({', '.join(entities)}): learned as data, frequent values "
+                "only; the privacy report measures its risk; to coarsen it, mask it with "
+                "operator generalize"
+            ),
+        )
     note = f"proposed from detection: {entity or 'PII'}"
     if suggested in ("allow", "regenerate", "drop"):
         return ColumnPlan(action=suggested, entity=entity, note=note)  # type: ignore[arg-type]
     params = _default_params(suggested, entity)
     if params is None:
-        why = (f"no fake provider for entity {entity}" if suggested == "fake"
-               else f"suggested operator '{suggested}' needs parameters or is unknown")
-        return ColumnPlan(action="mask", operator="redact", entity=entity,
-                          note=f"{note}; redacted: {why} — choose another operator")
-    return ColumnPlan(action="mask", operator=suggested, params=params, entity=entity,
-                      note=note)
+        why = (
+            f"no fake provider for entity {entity}"
+            if suggested == "fake"
+            else f"suggested operator '{suggested}' needs parameters or is unknown"
+        )
+        return ColumnPlan(
+            action="mask",
+            operator="redact",
+            entity=entity,
+            note=f"{note}; redacted: {why} — choose another operator",
+        )
+    return ColumnPlan(action="mask", operator=suggested, params=params, entity=entity, note=note)
 
 
 def _default_params(operator: str, entity: str | None) -> dict[str, Any] | None:
@@ -505,8 +596,9 @@ def _normalise(entry: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(entry, Mapping):
         return None
-    out: dict[str, Any] = {k: entry[k] for k in ("action", "operator", "entity", "note")
-                           if k in entry}
+    out: dict[str, Any] = {
+        k: entry[k] for k in ("action", "operator", "entity", "note") if k in entry
+    }
     params = dict(entry.get("params") or {}) if isinstance(entry.get("params"), Mapping) else {}
     params.update({str(k): v for k, v in entry.items() if k not in _FIELDS})
     out["params"] = params
@@ -520,57 +612,111 @@ def _entry_problems(entry: Any, path: str) -> list[Problem]:
     normal = _normalise(entry)
     if normal is None:
         if isinstance(entry, str):
-            return [Problem(path, f"unknown action or operator {entry!r}",
-                            _did_you_mean(entry, [*ACTIONS[1:], *OPERATORS]))]
-        return [Problem(path, f"expected a decision, got {_kind(entry)}",
-                        "write e.g. {action: mask, operator: hash}, or allow / drop / regenerate")]
+            return [
+                Problem(
+                    path,
+                    f"unknown action or operator {entry!r}",
+                    _did_you_mean(entry, [*ACTIONS[1:], *OPERATORS]),
+                )
+            ]
+        return [
+            Problem(
+                path,
+                f"expected a decision, got {_kind(entry)}",
+                "write e.g. {action: mask, operator: hash}, or allow / drop / regenerate",
+            )
+        ]
     problems: list[Problem] = []
-    if isinstance(entry, Mapping) and "params" in entry \
-            and not isinstance(entry["params"], Mapping):
-        problems.append(Problem(f"{path}.params", "'params' must be a mapping",
-                                "write the parameters beside 'operator'"))
+    if (
+        isinstance(entry, Mapping)
+        and "params" in entry
+        and not isinstance(entry["params"], Mapping)
+    ):
+        problems.append(
+            Problem(
+                f"{path}.params",
+                "'params' must be a mapping",
+                "write the parameters beside 'operator'",
+            )
+        )
     for key in ("entity", "note"):
         if normal.get(key) is not None and not isinstance(normal[key], str):
-            problems.append(Problem(f"{path}.{key}", f"'{key}' must be text",
-                                    f"quote the {key}"))
+            problems.append(Problem(f"{path}.{key}", f"'{key}' must be text", f"quote the {key}"))
     action = normal.get("action")
     if action is None:
-        return [*problems, Problem(f"{path}.action", "'action' is required",
-                                   f"add action: one of {', '.join(ACTIONS)}")]
+        return [
+            *problems,
+            Problem(
+                f"{path}.action", "'action' is required", f"add action: one of {', '.join(ACTIONS)}"
+            ),
+        ]
     if action not in ACTIONS:
-        return [*problems, Problem(f"{path}.action", f"unknown action {action!r}",
-                                   _did_you_mean(str(action), list(ACTIONS)))]
+        return [
+            *problems,
+            Problem(
+                f"{path}.action",
+                f"unknown action {action!r}",
+                _did_you_mean(str(action), list(ACTIONS)),
+            ),
+        ]
     entity = normal.get("entity") if isinstance(normal.get("entity"), str) else None
-    return problems + _decision_problems(action, normal.get("operator"), normal["params"],
-                                         entity, path)
+    return problems + _decision_problems(
+        action, normal.get("operator"), normal["params"], entity, path
+    )
 
 
-def _decision_problems(action: str, operator: Any, params: Mapping[str, Any],
-                       entity: str | None, path: str) -> list[Problem]:
+def _decision_problems(
+    action: str, operator: Any, params: Mapping[str, Any], entity: str | None, path: str
+) -> list[Problem]:
     """Problems of an action with its operator and parameters."""
     at = f"{path}." if path else ""
     if action != "mask":
         if operator is not None:
-            return [Problem(f"{at}operator", f"action '{action}' takes no operator",
-                            "remove 'operator', or set action: mask")]
+            return [
+                Problem(
+                    f"{at}operator",
+                    f"action '{action}' takes no operator",
+                    "remove 'operator', or set action: mask",
+                )
+            ]
         return _param_problems(_ACTION_PARAMS[action], params, at, f"action '{action}'")
     if operator is None:
-        return [Problem(f"{at}operator", "action 'mask' needs an operator",
-                        f"add operator: one of {', '.join(OPERATORS)}")]
+        return [
+            Problem(
+                f"{at}operator",
+                "action 'mask' needs an operator",
+                f"add operator: one of {', '.join(OPERATORS)}",
+            )
+        ]
     if not isinstance(operator, str) or operator not in OPERATOR_PARAMS:
-        return [Problem(f"{at}operator", f"unknown operator {operator!r}",
-                        _did_you_mean(str(operator), list(OPERATORS)))]
+        return [
+            Problem(
+                f"{at}operator",
+                f"unknown operator {operator!r}",
+                _did_you_mean(str(operator), list(OPERATORS)),
+            )
+        ]
     problems = _param_problems(OPERATOR_PARAMS[operator], params, at, f"operator '{operator}'")
-    if operator == "fake" and not problems and not params.get("provider") \
-            and provider_for(entity) is None:
+    if (
+        operator == "fake"
+        and not problems
+        and not params.get("provider")
+        and provider_for(entity) is None
+    ):
         what = f"entity {entity!r} has no Faker provider" if entity else "no entity is set"
-        problems.append(Problem(f"{at}provider", f"operator 'fake' needs a provider: {what}",
-                                f"add provider: {FakeParams.model_fields['provider'].description}"))
+        problems.append(
+            Problem(
+                f"{at}provider",
+                f"operator 'fake' needs a provider: {what}",
+                f"add provider: {FakeParams.model_fields['provider'].description}",
+            )
+        )
     return problems
 
 
-def _param_problems(model: type[Params], params: Mapping[str, Any], at: str,
-                    owner: str) -> list[Problem]:
+def _param_problems(
+    model: type[Params], params: Mapping[str, Any], at: str, owner: str
+) -> list[Problem]:
     """Problems of the parameters of an operator (or action), each at its own path."""
     try:
         validated = model.model_validate(dict(params))
@@ -586,15 +732,17 @@ def _pydantic_problem(err: Any, model: type[Params], at: str, owner: str) -> Pro
     describe = f"{name}: {field.description}" if field is not None and field.description else ""
     if err["type"] == "extra_forbidden":
         fix = _did_you_mean(name, known) if known else "remove it"
-        return Problem(f"{at}{name}", f"unknown parameter '{name}' of {owner}",
-                       fix if known else f"remove it: {owner} takes no parameters")
+        return Problem(
+            f"{at}{name}",
+            f"unknown parameter '{name}' of {owner}",
+            fix if known else f"remove it: {owner} takes no parameters",
+        )
     if err["type"] == "missing":
         return Problem(f"{at}{name}", f"{owner} needs '{name}'", f"add {describe}")
     message = str(err["msg"]).removeprefix("Value error, ")
     if not str(err["type"]).startswith("bad_"):  # syndata's own messages name the value
         message = f"'{name}' of {owner}: {message} (got {err.get('input')!r})"
-    return Problem(f"{at}{name}", message,
-                   describe or f"check the parameters of {owner}")
+    return Problem(f"{at}{name}", message, describe or f"check the parameters of {owner}")
 
 
 def _did_you_mean(name: str, options: list[str]) -> str:
@@ -611,29 +759,52 @@ def _kind(value: Any) -> str:
 def plan_problems(data: Any) -> list[Problem]:
     """Every problem of plain plan data (as read from YAML/JSON), in one pass."""
     if not isinstance(data, Mapping):
-        return [Problem("", f"the plan is {_kind(data)}, not a mapping",
-                        "start the file with 'columns:' (one table) or 'tables:'")]
-    problems = [Problem(str(k), f"unknown field '{k}'",
-                        _did_you_mean(str(k), ["columns", "tables"]))
-                for k in data if k not in ("columns", "tables")]
+        return [
+            Problem(
+                "",
+                f"the plan is {_kind(data)}, not a mapping",
+                "start the file with 'columns:' (one table) or 'tables:'",
+            )
+        ]
+    problems = [
+        Problem(str(k), f"unknown field '{k}'", _did_you_mean(str(k), ["columns", "tables"]))
+        for k in data
+        if k not in ("columns", "tables")
+    ]
     if data.get("columns") and data.get("tables"):
-        problems.append(Problem("columns", "a plan has either 'columns' (one table) or "
-                                "'tables', not both",
-                                "move these columns under their table in 'tables'"))
+        problems.append(
+            Problem(
+                "columns",
+                "a plan has either 'columns' (one table) or 'tables', not both",
+                "move these columns under their table in 'tables'",
+            )
+        )
     problems += _columns_problems(data.get("columns"), "columns")
     tables = data.get("tables")
     if tables is not None and not isinstance(tables, Mapping):
-        problems.append(Problem("tables", f"'tables' must map table names to their columns, "
-                                f"got {_kind(tables)}",
-                                "write tables: {customers: {columns: {...}}}"))
+        problems.append(
+            Problem(
+                "tables",
+                f"'tables' must map table names to their columns, got {_kind(tables)}",
+                "write tables: {customers: {columns: {...}}}",
+            )
+        )
     for name, table in (tables or {}).items() if isinstance(tables, Mapping) else ():
         tpath = f"tables.{name}"
         if not isinstance(table, Mapping):
-            problems.append(Problem(tpath, f"expected the table's columns, got {_kind(table)}",
-                                    "write columns: {...} under the table"))
+            problems.append(
+                Problem(
+                    tpath,
+                    f"expected the table's columns, got {_kind(table)}",
+                    "write columns: {...} under the table",
+                )
+            )
             continue
-        problems += [Problem(f"{tpath}.{k}", f"unknown field '{k}'", "did you mean 'columns'?")
-                     for k in table if k != "columns"]
+        problems += [
+            Problem(f"{tpath}.{k}", f"unknown field '{k}'", "did you mean 'columns'?")
+            for k in table
+            if k != "columns"
+        ]
         problems += _columns_problems(table.get("columns"), f"{tpath}.columns")
     return problems
 
@@ -642,16 +813,24 @@ def _columns_problems(columns: Any, path: str) -> list[Problem]:
     if columns is None:
         return []
     if not isinstance(columns, Mapping):
-        return [Problem(path, f"'columns' must map column names to decisions, got "
-                        f"{_kind(columns)}", "write columns: {email: hash, age: allow}")]
+        return [
+            Problem(
+                path,
+                f"'columns' must map column names to decisions, got {_kind(columns)}",
+                "write columns: {email: hash, age: allow}",
+            )
+        ]
     problems: list[Problem] = []
     for name, entry in columns.items():
         problems += _entry_problems(entry, f"{path}.{name}")
     return problems
 
 
-def data_problems(plan: PrivacyPlan, columns: Iterable[Any] | Mapping[str, Iterable[Any]],
-                  table: str | None = None) -> list[Problem]:
+def data_problems(
+    plan: PrivacyPlan,
+    columns: Iterable[Any] | Mapping[str, Iterable[Any]],
+    table: str | None = None,
+) -> list[Problem]:
     """Columns (and tables) that the plan names but the data lacks."""
     if plan.tables:
         named: dict[str | None, list[str]] = {t: list(p.columns) for t, p in plan.tables.items()}
@@ -662,58 +841,86 @@ def data_problems(plan: PrivacyPlan, columns: Iterable[Any] | Mapping[str, Itera
 
 def _raw_names(data: Mapping[str, Any]) -> dict[str | None, list[str]]:
     """The table and column names of plan data, valid or not (for one-pass checks)."""
+
     def names(columns: Any) -> list[str]:
         return [str(c) for c in columns] if isinstance(columns, Mapping) else []
 
     tables = data.get("tables")
     if isinstance(tables, Mapping) and tables:
-        return {str(t): names(v.get("columns")) if isinstance(v, Mapping) else []
-                for t, v in tables.items()}
+        return {
+            str(t): names(v.get("columns")) if isinstance(v, Mapping) else []
+            for t, v in tables.items()
+        }
     return {None: names(data.get("columns"))}
 
 
-def _name_problems(named: Mapping[str | None, list[str]],
-                   columns: Iterable[Any] | Mapping[str, Iterable[Any]],
-                   table: str | None) -> list[Problem]:
+def _name_problems(
+    named: Mapping[str | None, list[str]],
+    columns: Iterable[Any] | Mapping[str, Iterable[Any]],
+    table: str | None,
+) -> list[Problem]:
     """Problems of plan names (``None``: a one-table plan) against the data's names."""
     if isinstance(columns, Mapping):
         known = {str(t): [str(c) for c in cols] for t, cols in columns.items()}
         if None in named:
             if len(known) == 1:
                 return _missing(named[None], next(iter(known.values())), "columns", "the table")
-            return [Problem("columns", f"a one-table plan cannot cover {len(known)} tables",
-                            "list the decisions of each table under 'tables'")] if known else []
+            return (
+                [
+                    Problem(
+                        "columns",
+                        f"a one-table plan cannot cover {len(known)} tables",
+                        "list the decisions of each table under 'tables'",
+                    )
+                ]
+                if known
+                else []
+            )
         problems: list[Problem] = []
         for name, plan_columns in named.items():
             if name not in known:
-                problems.append(Problem(f"tables.{name}", f"no table '{name}' in the data",
-                                        _did_you_mean(str(name), list(known))))
+                problems.append(
+                    Problem(
+                        f"tables.{name}",
+                        f"no table '{name}' in the data",
+                        _did_you_mean(str(name), list(known)),
+                    )
+                )
             else:
-                problems += _missing(plan_columns, known[name], f"tables.{name}.columns",
-                                     f"table '{name}'")
+                problems += _missing(
+                    plan_columns, known[name], f"tables.{name}.columns", f"table '{name}'"
+                )
         return problems
     names = [str(c) for c in columns]
     if None in named:
         return _missing(named[None], names, "columns", "the table")
     if table is None and len(named) != 1:
-        return [Problem("tables", "this plan covers several tables; name the one checked",
-                        "pass table=...")]
+        return [
+            Problem(
+                "tables", "this plan covers several tables; name the one checked", "pass table=..."
+            )
+        ]
     name = table if table is not None else next(iter(named))
     return _missing(named.get(name, []), names, f"tables.{name}.columns", f"table '{name}'")
 
 
-def _missing(plan_columns: Iterable[str], names: list[str], path: str,
-             where: str) -> list[Problem]:
-    return [Problem(f"{path}.{col}", f"{where} has no column '{col}'",
-                    _did_you_mean(col, names)) for col in plan_columns if col not in names]
+def _missing(plan_columns: Iterable[str], names: list[str], path: str, where: str) -> list[Problem]:
+    return [
+        Problem(f"{path}.{col}", f"{where} has no column '{col}'", _did_you_mean(col, names))
+        for col in plan_columns
+        if col not in names
+    ]
 
 
 # --------------------------------------------------------------------------- files
 
 
-def load_plan(source: str | Path | Mapping[str, Any], *,
-              columns: Iterable[Any] | Mapping[str, Iterable[Any]] | None = None,
-              table: str | None = None) -> PrivacyPlan:
+def load_plan(
+    source: str | Path | Mapping[str, Any],
+    *,
+    columns: Iterable[Any] | Mapping[str, Iterable[Any]] | None = None,
+    table: str | None = None,
+) -> PrivacyPlan:
     """Read a plan from a YAML/JSON file (or plain data) and validate it.
 
     With ``columns`` (as ``PrivacyPlan.check`` takes them), columns the data lacks are
@@ -740,20 +947,25 @@ def _named(data: Mapping[str, Any]) -> dict[str, Any]:
     if data.get("columns"):
         out["columns"] = {str(n): e for n, e in data["columns"].items()}
     if data.get("tables"):
-        out["tables"] = {str(t): {"columns": {str(n): e for n, e in
-                                              (table.get("columns") or {}).items()}}
-                         for t, table in data["tables"].items()}
+        out["tables"] = {
+            str(t): {"columns": {str(n): e for n, e in (table.get("columns") or {}).items()}}
+            for t, table in data["tables"].items()
+        }
     return out
 
 
-def dump_plan(plan: PrivacyPlan, path: str | Path | None = None, *,
-              fmt: Literal["yaml", "json"] | None = None) -> str:
+def dump_plan(
+    plan: PrivacyPlan, path: str | Path | None = None, *, fmt: Literal["yaml", "json"] | None = None
+) -> str:
     """The plan as YAML (or JSON: ``fmt="json"`` or a ``.json`` path); written to ``path``."""
     if fmt is None:
         fmt = "json" if path is not None and Path(path).suffix.lower() == ".json" else "yaml"
     data = plan.to_dict()
-    text = (json.dumps(data, indent=2, ensure_ascii=False) + "\n" if fmt == "json"
-            else yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    text = (
+        json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        if fmt == "json"
+        else yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    )
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")
     return text

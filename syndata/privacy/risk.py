@@ -143,9 +143,13 @@ _ZERO = 1e-12  # distances at most this are 0 (exact copies give exactly 0.0)
 # ---------------------------------------------------------------------- columns
 
 
-def modelled_columns(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame,
-                     metadata: TableMetadata | None = None, seed: int = 0
-                     ) -> dict[str, ColumnMetadata]:
+def modelled_columns(
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    metadata: TableMetadata | None = None,
+    seed: int = 0,
+) -> dict[str, ColumnMetadata]:
     """The columns the measures compare: modelled ones, present in all three tables.
 
     ``metadata`` defaults to ``TableMetadata.detect(train)``. Raises QualityError for an
@@ -153,23 +157,30 @@ def modelled_columns(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.D
     """
     for frame, name in ((train, "train"), (holdout, "holdout"), (synthetic, "synthetic")):
         if not isinstance(frame, pd.DataFrame):
-            raise QualityError(f"the {name} table must be a pandas DataFrame, not "
-                               f"{type(frame).__name__}")
+            raise QualityError(
+                f"the {name} table must be a pandas DataFrame, not {type(frame).__name__}"
+            )
         if len(frame) == 0 or frame.shape[1] == 0:
-            raise QualityError(f"the {name} table is empty ({len(frame)} rows, {frame.shape[1]} "
-                               "columns); privacy measures need rows in train, holdout and "
-                               "synthetic tables")
+            raise QualityError(
+                f"the {name} table is empty ({len(frame)} rows, {frame.shape[1]} "
+                "columns); privacy measures need rows in train, holdout and "
+                "synthetic tables"
+            )
     if metadata is None:
         metadata = TableMetadata.detect(train, seed=seed)
     columns = {n: c for n, c in metadata.columns.items() if c.modelled}
     if not columns:
-        raise QualityError("no modelled column to compare (ids, free text and personal-data "
-                           "columns are left out); check the metadata's column kinds")
+        raise QualityError(
+            "no modelled column to compare (ids, free text and personal-data "
+            "columns are left out); check the metadata's column kinds"
+        )
     for frame, name in ((train, "train"), (holdout, "holdout"), (synthetic, "synthetic")):
         missing = [c for c in columns if c not in frame.columns]
         if missing:
-            raise QualityError(f"the {name} table lacks column(s) {', '.join(missing)}; pass "
-                               "tables with the same columns as the training table")
+            raise QualityError(
+                f"the {name} table lacks column(s) {', '.join(missing)}; pass "
+                "tables with the same columns as the training table"
+            )
     return columns
 
 
@@ -206,9 +217,16 @@ def _categories(values: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------------- DCR
 
 
-def dcr_report(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, *,
-               metadata: TableMetadata | None = None, max_rows: int = DCR_ROWS,
-               max_queries: int = DCR_QUERIES, seed: int = 0) -> dict[str, Any]:
+def dcr_report(
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    *,
+    metadata: TableMetadata | None = None,
+    max_rows: int = DCR_ROWS,
+    max_queries: int = DCR_QUERIES,
+    seed: int = 0,
+) -> dict[str, Any]:
     """Distance to closest record of synthetic rows, against train and holdout rows.
 
     Train and holdout are subsampled (uniformly, with ``seed``) to the same size,
@@ -251,8 +269,12 @@ def dcr_report(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFra
     report: dict[str, Any] = _dcr_statistics(syn_train, syn_holdout)
     report["holdout"] = _dcr_statistics(hold_train, hold_holdout)
     report["share_if_copied"] = 0.5 + 0.5 * size / len(train)
-    report["rows"] = {"train": size, "holdout": size, "synthetic": len(synth_s),
-                      "holdout_queries": len(x_queries)}
+    report["rows"] = {
+        "train": size,
+        "holdout": size,
+        "synthetic": len(synth_s),
+        "holdout_queries": len(x_queries),
+    }
     report["columns"] = list(columns)
     return report
 
@@ -260,15 +282,18 @@ def dcr_report(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFra
 def _dcr_statistics(to_train: np.ndarray, to_holdout: np.ndarray) -> dict[str, float]:
     ties = np.isclose(to_train, to_holdout, rtol=1e-9, atol=_ZERO)
     closer = (to_train < to_holdout) & ~ties
-    return {"share_closer_to_train": float(closer.mean() + 0.5 * ties.mean()),
-            "tie_share": float(ties.mean()),
-            "median_dcr_train": float(np.median(to_train)),
-            "median_dcr_holdout": float(np.median(to_holdout)),
-            "zero_distance_share": float((to_train <= _ZERO).mean())}
+    return {
+        "share_closer_to_train": float(closer.mean() + 0.5 * ties.mean()),
+        "tie_share": float(ties.mean()),
+        "median_dcr_train": float(np.median(to_train)),
+        "median_dcr_holdout": float(np.median(to_holdout)),
+        "zero_distance_share": float((to_train <= _ZERO).mean()),
+    }
 
 
-def gower_features(frames: Sequence[pd.DataFrame], columns: dict[str, ColumnMetadata]
-                   ) -> list[np.ndarray]:
+def gower_features(
+    frames: Sequence[pd.DataFrame], columns: dict[str, ColumnMetadata]
+) -> list[np.ndarray]:
     """Feature matrices, one per frame, whose L1 distances are the Gower sums over columns.
 
     See the module docstring: continuous columns scaled by their range over all
@@ -323,12 +348,18 @@ def _category_block(values: pd.Series) -> np.ndarray:
 # ---------------------------------------------------------------------- anonymeter
 
 
-def anonymeter_report(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, *,
-                      n_attacks: int = 500, seed: int = 0,
-                      aux_columns: tuple[list[str], list[str]] | None = None,
-                      secret: str | Sequence[str] | None = None,
-                      metadata: TableMetadata | None = None,
-                      max_rows: int = ATTACK_ROWS) -> dict[str, Any]:
+def anonymeter_report(
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    *,
+    n_attacks: int = 500,
+    seed: int = 0,
+    aux_columns: tuple[list[str], list[str]] | None = None,
+    secret: str | Sequence[str] | None = None,
+    metadata: TableMetadata | None = None,
+    max_rows: int = ATTACK_ROWS,
+) -> dict[str, Any]:
     """Anonymeter's attacks on the training rows, the holdout as control set.
 
     Train and holdout are subsampled to the same size (``min(len(train), len(holdout),
@@ -355,36 +386,85 @@ def anonymeter_report(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.
     control = _attack_frame(_subsample(holdout, size, seed + 1), columns)
     syn = _attack_frame(_subsample(synthetic, max_rows, seed + 2), columns)
     names = list(columns)
-    links = aux_columns or (names[: len(names) // 2], names[len(names) // 2:])
-    secrets = ([secret] if isinstance(secret, str) else list(secret) if secret is not None
-               else default_secrets(columns))
+    links = aux_columns or (names[: len(names) // 2], names[len(names) // 2 :])
+    secrets = (
+        [secret]
+        if isinstance(secret, str)
+        else list(secret)
+        if secret is not None
+        else default_secrets(columns)
+    )
     attacks = [
-        _run("singling_out_univariate", _singling_out, ori, syn, control, n_attacks, seed,
-             mode="univariate"),
-        _run("singling_out_multivariate", _singling_out, ori, syn, control, n_attacks, seed,
-             mode="multivariate"),
-        _run("linkability", _linkability, ori, syn, control, n_attacks, seed,
-             aux=(list(links[0]), list(links[1]))),
-        *(_run(f"inference:{s}", _inference, ori, syn, control, n_attacks, seed, secret=s,
-               regression=columns[s].kind in CONTINUOUS_KINDS) for s in secrets),
+        _run(
+            "singling_out_univariate",
+            _singling_out,
+            ori,
+            syn,
+            control,
+            n_attacks,
+            seed,
+            mode="univariate",
+        ),
+        _run(
+            "singling_out_multivariate",
+            _singling_out,
+            ori,
+            syn,
+            control,
+            n_attacks,
+            seed,
+            mode="multivariate",
+        ),
+        _run(
+            "linkability",
+            _linkability,
+            ori,
+            syn,
+            control,
+            n_attacks,
+            seed,
+            aux=(list(links[0]), list(links[1])),
+        ),
+        *(
+            _run(
+                f"inference:{s}",
+                _inference,
+                ori,
+                syn,
+                control,
+                n_attacks,
+                seed,
+                secret=s,
+                regression=columns[s].kind in CONTINUOUS_KINDS,
+            )
+            for s in secrets
+        ),
     ]
-    return {"attacks": attacks, "n_attacks": n_attacks,
-            "rows": {"train": len(ori), "holdout": len(control), "synthetic": len(syn)}}
+    return {
+        "attacks": attacks,
+        "n_attacks": n_attacks,
+        "rows": {"train": len(ori), "holdout": len(control), "synthetic": len(syn)},
+    }
 
 
-def _check_attack_columns(columns: dict[str, ColumnMetadata],
-                          aux_columns: tuple[list[str], list[str]] | None,
-                          secret: str | Sequence[str] | None) -> None:
+def _check_attack_columns(
+    columns: dict[str, ColumnMetadata],
+    aux_columns: tuple[list[str], list[str]] | None,
+    secret: str | Sequence[str] | None,
+) -> None:
     named = [] if secret is None else [secret] if isinstance(secret, str) else list(secret)
     if aux_columns is not None:
         if len(aux_columns) != 2:
-            raise QualityError("aux_columns must be two lists of columns, one per dataset the "
-                               "attacker links")
+            raise QualityError(
+                "aux_columns must be two lists of columns, one per dataset the attacker links"
+            )
         named += [*aux_columns[0], *aux_columns[1]]
     unknown = [c for c in named if c not in columns]
     if unknown:
-        raise QualityError(f"column(s) {', '.join(map(str, unknown))} are not modelled columns "
-                           f"of the tables; use some of {', '.join(columns)}")
+        raise QualityError(
+            f"column(s) {', '.join(map(str, unknown))} are not modelled columns "
+            f"of the tables; use some of {', '.join(columns)}"
+        )
 
 
 def default_secrets(columns: dict[str, ColumnMetadata]) -> list[str]:
@@ -405,13 +485,24 @@ def _attack_frame(frame: pd.DataFrame, columns: dict[str, ColumnMetadata]) -> pd
         if meta.kind in CONTINUOUS_KINDS:
             out[name] = _continuous(frame[name], meta)
         else:
-            out[name] = _categories(frame[name]).map(
-                lambda v: MISSING if v is None else str(v)).astype(object)
+            out[name] = (
+                _categories(frame[name])
+                .map(lambda v: MISSING if v is None else str(v))
+                .astype(object)
+            )
     return pd.DataFrame(out)
 
 
-def _run(name: str, attack: Any, ori: pd.DataFrame, syn: pd.DataFrame,
-         control: pd.DataFrame, n_attacks: int, seed: int, **options: Any) -> dict[str, Any]:
+def _run(
+    name: str,
+    attack: Any,
+    ori: pd.DataFrame,
+    syn: pd.DataFrame,
+    control: pd.DataFrame,
+    n_attacks: int,
+    seed: int,
+    **options: Any,
+) -> dict[str, Any]:
     """One attack, its failure reported in plain words instead of raised."""
     out: dict[str, Any] = {"attack": name}
     started = time.perf_counter()
@@ -421,11 +512,15 @@ def _run(name: str, attack: Any, ori: pd.DataFrame, syn: pd.DataFrame,
     except _CannotAttack as exc:
         out["error"] = str(exc)
     except ImportError as exc:
-        out["error"] = (f"anonymeter is not installed ({exc}); install it with "
-                        "`pip install anonymeter` to run the attacks")
+        out["error"] = (
+            f"anonymeter is not installed ({exc}); install it with "
+            "`pip install anonymeter` to run the attacks"
+        )
     except Exception as exc:  # anonymeter's own failures: reported, never raised
-        out["error"] = (f"anonymeter could not run this attack ({type(exc).__name__}: "
-                        f"{str(exc).splitlines()[0] if str(exc) else 'no message'})")
+        out["error"] = (
+            f"anonymeter could not run this attack ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0] if str(exc) else 'no message'})"
+        )
     out["seconds"] = time.perf_counter() - started
     return out
 
@@ -434,16 +529,28 @@ class _CannotAttack(Exception):
     """The tables do not allow this attack; the message says why, in plain words."""
 
 
-def _singling_out(ori: pd.DataFrame, syn: pd.DataFrame, control: pd.DataFrame,
-                  n_attacks: int, seed: int, mode: str) -> dict[str, Any]:
+def _singling_out(
+    ori: pd.DataFrame,
+    syn: pd.DataFrame,
+    control: pd.DataFrame,
+    n_attacks: int,
+    seed: int,
+    mode: str,
+) -> dict[str, Any]:
     from anonymeter.evaluators import SinglingOutEvaluator
 
     n_cols = min(SINGLING_OUT_COLUMNS, ori.shape[1])
     if mode == "multivariate" and n_cols < 2:
         raise _CannotAttack("multivariate singling out needs at least 2 columns")
-    evaluator = SinglingOutEvaluator(ori=ori, syn=syn, n_attacks=n_attacks, n_cols=n_cols,
-                                     control=control, max_attempts=MAX_QUERY_ATTEMPTS,
-                                     seed=seed)
+    evaluator = SinglingOutEvaluator(
+        ori=ori,
+        syn=syn,
+        n_attacks=n_attacks,
+        n_cols=n_cols,
+        control=control,
+        max_attempts=MAX_QUERY_ATTEMPTS,
+        seed=seed,
+    )
     evaluator.evaluate(mode=mode)
     found = len(evaluator.queries())
     out = _results(evaluator)
@@ -452,32 +559,55 @@ def _singling_out(ori: pd.DataFrame, syn: pd.DataFrame, control: pd.DataFrame,
     return out
 
 
-def _linkability(ori: pd.DataFrame, syn: pd.DataFrame, control: pd.DataFrame,
-                 n_attacks: int, seed: int, aux: tuple[list[str], list[str]]) -> dict[str, Any]:
+def _linkability(
+    ori: pd.DataFrame,
+    syn: pd.DataFrame,
+    control: pd.DataFrame,
+    n_attacks: int,
+    seed: int,
+    aux: tuple[list[str], list[str]],
+) -> dict[str, Any]:
     from anonymeter.evaluators import LinkabilityEvaluator
 
     if not aux[0] or not aux[1]:
-        raise _CannotAttack("linkability needs two non-empty sets of columns (a table with "
-                            "at least 2 modelled columns)")
+        raise _CannotAttack(
+            "linkability needs two non-empty sets of columns (a table with "
+            "at least 2 modelled columns)"
+        )
     attacks = min(n_attacks, len(ori), len(control))
-    evaluator = LinkabilityEvaluator(ori=ori, syn=syn, aux_cols=aux, n_attacks=attacks,
-                                     control=control)
+    evaluator = LinkabilityEvaluator(
+        ori=ori, syn=syn, aux_cols=aux, n_attacks=attacks, control=control
+    )
     evaluator.evaluate(n_jobs=1)
     out = _results(evaluator)
     out.update(n_attacks=attacks, aux_columns=[list(aux[0]), list(aux[1])])
     return out
 
 
-def _inference(ori: pd.DataFrame, syn: pd.DataFrame, control: pd.DataFrame, n_attacks: int,
-               seed: int, secret: str, regression: bool) -> dict[str, Any]:
+def _inference(
+    ori: pd.DataFrame,
+    syn: pd.DataFrame,
+    control: pd.DataFrame,
+    n_attacks: int,
+    seed: int,
+    secret: str,
+    regression: bool,
+) -> dict[str, Any]:
     from anonymeter.evaluators import InferenceEvaluator
 
     aux = [c for c in ori.columns if c != secret]
     if not aux:
         raise _CannotAttack(f"inferring '{secret}' needs at least one other column")
     attacks = min(n_attacks, len(ori), len(control))
-    evaluator = InferenceEvaluator(ori=ori, syn=syn, aux_cols=aux, secret=secret,
-                                   regression=regression, n_attacks=attacks, control=control)
+    evaluator = InferenceEvaluator(
+        ori=ori,
+        syn=syn,
+        aux_cols=aux,
+        secret=secret,
+        regression=regression,
+        n_attacks=attacks,
+        control=control,
+    )
     evaluator.evaluate(n_jobs=1)
     out = _results(evaluator)
     out.update(n_attacks=attacks, secret=secret, regression=regression)
@@ -489,13 +619,16 @@ def _results(evaluator: Any) -> dict[str, Any]:
     results = evaluator.results()
     risk = results.risk()
     control = results.control_rate
-    return {"risk": float(risk.value), "ci": [float(risk.ci[0]), float(risk.ci[1])],
-            "attack_rate": float(results.attack_rate.value),
-            "attack_error": float(results.attack_rate.error),
-            "baseline_rate": float(results.baseline_rate.value),
-            "control_rate": None if control is None else float(control.value),
-            "beats_baseline": bool(results.attack_rate.value > results.baseline_rate.value),
-            "n_attacks": int(results.n_attacks_ori)}
+    return {
+        "risk": float(risk.value),
+        "ci": [float(risk.ci[0]), float(risk.ci[1])],
+        "attack_rate": float(results.attack_rate.value),
+        "attack_error": float(results.attack_rate.error),
+        "baseline_rate": float(results.baseline_rate.value),
+        "control_rate": None if control is None else float(control.value),
+        "beats_baseline": bool(results.attack_rate.value > results.baseline_rate.value),
+        "n_attacks": int(results.n_attacks_ori),
+    }
 
 
 @contextmanager
@@ -539,8 +672,10 @@ def copy_check(copies: dict[str, Any]) -> Check:
     """Fail when synthetic rows copy training rows more often than holdout rows do."""
     syn, hold = copies["synthetic_copy_rate"], copies["holdout_copy_rate"]
     tolerance = copies.get("tolerance", COPY_TOLERANCE)
-    words = (f"{_pct(syn)} of synthetic rows repeat a training row exactly, against "
-             f"{_pct(hold)} of held-out real rows (chance level)")
+    words = (
+        f"{_pct(syn)} of synthetic rows repeat a training row exactly, against "
+        f"{_pct(hold)} of held-out real rows (chance level)"
+    )
     if syn > hold + tolerance:
         return Check("copies", FAIL, f"copies training rows: {words}")
     return Check("copies", PASS, f"no more exact copies than chance: {words}")
@@ -549,15 +684,21 @@ def copy_check(copies: dict[str, Any]) -> Check:
 def dcr_check(dcr: dict[str, Any]) -> Check:
     """Judge ``share_closer_to_train``: fail above 0.60, warn outside 0.45-0.55."""
     share = dcr["share_closer_to_train"]
-    words = (f"{_pct(share, 0)} of synthetic rows are closer to a training row than to a "
-             f"held-out row (50% expected)")
+    words = (
+        f"{_pct(share, 0)} of synthetic rows are closer to a training row than to a "
+        f"held-out row (50% expected)"
+    )
     if share > DCR_SHARE_FAIL:
         return Check("dcr_share", FAIL, f"memorises its training rows: {words}")
     if share > DCR_SHARE_HIGH:
         return Check("dcr_share", WARN, f"leans towards its training rows: {words}")
     if share < DCR_SHARE_LOW:
-        return Check("dcr_share", WARN, f"closer to the held-out rows than expected: {words}; "
-                     "check that the holdout was not used for fitting")
+        return Check(
+            "dcr_share",
+            WARN,
+            f"closer to the held-out rows than expected: {words}; "
+            "check that the holdout was not used for fitting",
+        )
     return Check("dcr_share", PASS, f"no sign of memorisation: {words}")
 
 
@@ -583,22 +724,31 @@ def attack_check(attack: dict[str, Any]) -> Check:
         attacked = attack.get("n_attacks", MIN_ATTACKS_TO_FAIL)
         if attacked >= MIN_ATTACKS_TO_FAIL:
             return Check(name, FAIL, f"high {words}")
-        return Check(name, WARN, f"high {words}, but only {attacked} rows were attacked: too "
-                     f"few to fail on (at least {MIN_ATTACKS_TO_FAIL} are needed)")
+        return Check(
+            name,
+            WARN,
+            f"high {words}, but only {attacked} rows were attacked: too "
+            f"few to fail on (at least {MIN_ATTACKS_TO_FAIL} are needed)",
+        )
     if risk > RISK_WARN and low > RISK_WARN / 2:
         return Check(name, WARN, f"elevated {words}")
     if risk > RISK_WARN or high > RISK_FAIL:
         control = attack.get("control_rate")
-        why = (f"the attack already guesses {_pct(control, 0)} of held-out rows right, so "
-               "little is left to measure" if control is not None and control > 0.8
-               else "raise n_attacks to narrow it")
-        return Check(name, INCONCLUSIVE, f"uncertain {words}: the interval is too wide to "
-                     f"tell; {why}")
+        why = (
+            f"the attack already guesses {_pct(control, 0)} of held-out rows right, so "
+            "little is left to measure"
+            if control is not None and control > 0.8
+            else "raise n_attacks to narrow it"
+        )
+        return Check(
+            name, INCONCLUSIVE, f"uncertain {words}: the interval is too wide to tell; {why}"
+        )
     return Check(name, PASS, f"low {words}")
 
 
-def privacy_verdict(copies: dict[str, Any] | None, dcr: dict[str, Any] | None,
-                    attacks: dict[str, Any] | None) -> tuple[str, list[Check]]:
+def privacy_verdict(
+    copies: dict[str, Any] | None, dcr: dict[str, Any] | None, attacks: dict[str, Any] | None
+) -> tuple[str, list[Check]]:
     """The overall verdict (the worst check's) and every check behind it.
 
     Each part may be None (not run). Only pass, warn and fail checks count; without any,
@@ -646,12 +796,21 @@ class PrivacyReport:
         return [c.reason for c in self.checks if verdict is None or c.verdict == verdict]
 
 
-def privacy_report(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.DataFrame, *,
-                   metadata: TableMetadata | None = None, max_rows: int = DCR_ROWS,
-                   max_queries: int = DCR_QUERIES, attacks: bool = True,
-                   n_attacks: int = REPORT_ATTACKS, attack_rows: int = ATTACK_ROWS,
-                   aux_columns: tuple[list[str], list[str]] | None = None,
-                   secret: str | Sequence[str] | None = None, seed: int = 0) -> PrivacyReport:
+def privacy_report(
+    train: pd.DataFrame,
+    holdout: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    *,
+    metadata: TableMetadata | None = None,
+    max_rows: int = DCR_ROWS,
+    max_queries: int = DCR_QUERIES,
+    attacks: bool = True,
+    n_attacks: int = REPORT_ATTACKS,
+    attack_rows: int = ATTACK_ROWS,
+    aux_columns: tuple[list[str], list[str]] | None = None,
+    secret: str | Sequence[str] | None = None,
+    seed: int = 0,
+) -> PrivacyReport:
     """Copies, DCR and (with ``attacks``) anonymeter's attacks, and their verdict.
 
     ``train`` is what the synthesizer was fitted on, ``holdout`` real rows it never saw.
@@ -665,15 +824,30 @@ def privacy_report(train: pd.DataFrame, holdout: pd.DataFrame, synthetic: pd.Dat
     copies = copy_report(train, holdout, synthetic, columns=list(columns), seed=seed)
     seconds = {"copies": time.perf_counter() - started}
     mark = time.perf_counter()
-    dcr = dcr_report(train, holdout, synthetic, metadata=metadata, max_rows=max_rows,
-                     max_queries=max_queries, seed=seed)
+    dcr = dcr_report(
+        train,
+        holdout,
+        synthetic,
+        metadata=metadata,
+        max_rows=max_rows,
+        max_queries=max_queries,
+        seed=seed,
+    )
     seconds["dcr"] = time.perf_counter() - mark
     risks = None
     if attacks:
         mark = time.perf_counter()
-        risks = anonymeter_report(train, holdout, synthetic, n_attacks=n_attacks, seed=seed,
-                                  aux_columns=aux_columns, secret=secret, metadata=metadata,
-                                  max_rows=attack_rows)
+        risks = anonymeter_report(
+            train,
+            holdout,
+            synthetic,
+            n_attacks=n_attacks,
+            seed=seed,
+            aux_columns=aux_columns,
+            secret=secret,
+            metadata=metadata,
+            max_rows=attack_rows,
+        )
         seconds["attacks"] = time.perf_counter() - mark
     seconds["total"] = time.perf_counter() - started
     verdict, checks = privacy_verdict(copies, dcr, risks)
@@ -695,8 +869,11 @@ class SchemaPrivacyReport:
 
     def checks(self) -> list[Check]:
         """Every table's checks, each part named ``table: part``."""
-        return [Check(f"{name}: {c.part}", c.verdict, c.reason)
-                for name, report in self.tables.items() for c in report.checks]
+        return [
+            Check(f"{name}: {c.part}", c.verdict, c.reason)
+            for name, report in self.tables.items()
+            for c in report.checks
+        ]
 
     def summary(self) -> str:
         """The verdict, then per table its verdict and the checks that did not pass."""
@@ -704,9 +881,12 @@ class SchemaPrivacyReport:
         measured = len(self.tables)
         head = f"Privacy verdict: {self.verdict.upper()}"
         if measured:
-            head += (f" (the worst of {measured} table{'s' if measured > 1 else ''} "
-                     f"measured: {', '.join(worst)})" if worst else
-                     f" ({measured} table{'s' if measured > 1 else ''} measured)")
+            head += (
+                f" (the worst of {measured} table{'s' if measured > 1 else ''} "
+                f"measured: {', '.join(worst)})"
+                if worst
+                else f" ({measured} table{'s' if measured > 1 else ''} measured)"
+            )
         lines = [head]
         for name, report in self.tables.items():
             others = [c for c in report.checks if c.verdict != PASS]
@@ -714,26 +894,39 @@ class SchemaPrivacyReport:
             if not others:
                 lines.append(f"- {name}: {report.verdict}: all {passed} checks passed")
                 continue
-            lines.append(f"- {name}: {report.verdict}" + (
-                f" ({passed} of {len(report.checks)} checks passed)" if passed else ""))
+            lines.append(
+                f"- {name}: {report.verdict}"
+                + (f" ({passed} of {len(report.checks)} checks passed)" if passed else "")
+            )
             lines += [f"- {name}: {c.verdict}: {c.reason}" for c in others]
         lines += [f"- {name}: not measured: {why}" for name, why in self.not_measured.items()]
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-compatible): the verdict, summary, checks and each table's report."""
-        return json_safe({"verdict": self.verdict, "summary": self.summary(),
-                          "checks": [asdict(c) for c in self.checks()],
-                          "tables": {n: r.to_dict() for n, r in self.tables.items()},
-                          "not_measured": dict(self.not_measured), "rows": self.rows,
-                          "seconds": self.seconds})
+        return json_safe(
+            {
+                "verdict": self.verdict,
+                "summary": self.summary(),
+                "checks": [asdict(c) for c in self.checks()],
+                "tables": {n: r.to_dict() for n, r in self.tables.items()},
+                "not_measured": dict(self.not_measured),
+                "rows": self.rows,
+                "seconds": self.seconds,
+            }
+        )
 
 
-def schema_privacy_report(train: Mapping[str, pd.DataFrame],
-                          holdout: Mapping[str, pd.DataFrame],
-                          synthetic: Mapping[str, pd.DataFrame], *, metadata: Metadata,
-                          attacks: bool = True, reasons: Mapping[str, str] | None = None,
-                          seed: int = 0) -> SchemaPrivacyReport:
+def schema_privacy_report(
+    train: Mapping[str, pd.DataFrame],
+    holdout: Mapping[str, pd.DataFrame],
+    synthetic: Mapping[str, pd.DataFrame],
+    *,
+    metadata: Metadata,
+    attacks: bool = True,
+    reasons: Mapping[str, str] | None = None,
+    seed: int = 0,
+) -> SchemaPrivacyReport:
     """``privacy_report`` for each table of ``metadata``, and the schema's verdict.
 
     ``train`` holds the rows each table's model was fitted on, ``holdout`` real rows it
@@ -754,22 +947,28 @@ def schema_privacy_report(train: Mapping[str, pd.DataFrame],
         if len(held) < MIN_SCHEMA_HOLDOUT:
             not_measured[name] = (reasons or {}).get(name) or (
                 f"{len(held)} held-out rows, too few to compare (at least "
-                f"{MIN_SCHEMA_HOLDOUT} are needed)")
+                f"{MIN_SCHEMA_HOLDOUT} are needed)"
+            )
             continue
         try:
-            reports[name] = privacy_report(real, held, synthetic[name],
-                                           metadata=_keys_left_out(metadata, name),
-                                           attacks=attacks, seed=seed)
+            reports[name] = privacy_report(
+                real,
+                held,
+                synthetic[name],
+                metadata=_keys_left_out(metadata, name),
+                attacks=attacks,
+                seed=seed,
+            )
         except QualityError as exc:
             not_measured[name] = str(exc)
     counted = [r.verdict for r in reports.values() if r.verdict in _RANK]
     if counted:
         verdict = max(counted, key=_RANK.__getitem__)
     else:
-        verdict = INCONCLUSIVE if any(r.verdict == INCONCLUSIVE for r in reports.values()) \
-            else SKIPPED
-    return SchemaPrivacyReport(verdict, reports, not_measured, rows,
-                               time.perf_counter() - started)
+        verdict = (
+            INCONCLUSIVE if any(r.verdict == INCONCLUSIVE for r in reports.values()) else SKIPPED
+        )
+    return SchemaPrivacyReport(verdict, reports, not_measured, rows, time.perf_counter() - started)
 
 
 def _keys_left_out(metadata: Metadata, table: str) -> TableMetadata:

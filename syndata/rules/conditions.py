@@ -21,8 +21,9 @@ _COMPARE = {
 }
 
 
-def condition_mask(conditions: Sequence[Condition], columns: Mapping[str, pa.Array],
-                   n: int) -> np.ndarray:
+def condition_mask(
+    conditions: Sequence[Condition], columns: Mapping[str, pa.Array], n: int
+) -> np.ndarray:
     """Rows where every condition holds (a null never satisfies a comparison)."""
     mask = np.ones(n, dtype=bool)
     for cond in conditions:

@@ -59,7 +59,8 @@ from syndata.rules.base import ColumnGenerator, to_arrow
 ENTRY_POINT_GROUP = "syndata.rules"
 PUBLIC_METHOD = re.compile(r"[a-z][a-z0-9_]*")
 _DOTTED_PATH = re.compile(
-    r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*|\.[A-Za-z_]\w*)")
+    r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*|\.[A-Za-z_]\w*)"
+)
 
 PLUGIN_PATHS: ContextVar[bool] = ContextVar("syndata_plugin_paths", default=False)
 """True only inside a local CLI command run with ``--allow-plugin-paths``."""
@@ -67,7 +68,7 @@ PLUGIN_PATHS: ContextVar[bool] = ContextVar("syndata_plugin_paths", default=Fals
 REGISTER_HINT = (
     f"register the plug-in under a name and use that name: declare an entry point in the "
     f"group '{ENTRY_POINT_GROUP}' in the plug-in package's pyproject.toml "
-    f"([project.entry-points.\"{ENTRY_POINT_GROUP}\"] name = \"package.module:Class\") and "
+    f'([project.entry-points."{ENTRY_POINT_GROUP}"] name = "package.module:Class") and '
     f"install it, or have the admin set {settings.RULE_PLUGINS_VAR}=name=package.module:Class"
 )
 
@@ -113,11 +114,12 @@ class PluginRef:
                 for part in attr.split("."):
                     loaded = getattr(loaded, part)
         except ImportError as exc:
-            raise GenerationError(f"{where} cannot be imported: {exc}; install the package "
-                                  "that provides it or fix its registration") from exc
+            raise GenerationError(
+                f"{where} cannot be imported: {exc}; install the package "
+                "that provides it or fix its registration"
+            ) from exc
         except AttributeError as exc:
-            raise GenerationError(f"{where} does not exist: {exc}; fix its registration"
-                                  ) from exc
+            raise GenerationError(f"{where} does not exist: {exc}; fix its registration") from exc
         if not isinstance(loaded, type):
             raise GenerationError(f"{where} is not a class; register a class")
         return loaded
@@ -144,9 +146,10 @@ def _mtime(path: str) -> float:
 
 def registered_plugins() -> dict[str, PluginRef]:
     """Every plug-in name a config may use (nothing is imported to list them)."""
-    found = {ep.name: PluginRef(ep.name, ep.value, f"entry point in group '{ENTRY_POINT_GROUP}'",
-                                ep)
-             for ep in _entry_points()}
+    found = {
+        ep.name: PluginRef(ep.name, ep.value, f"entry point in group '{ENTRY_POINT_GROUP}'", ep)
+        for ep in _entry_points()
+    }
     for name, target in settings.rule_plugins().items():
         found[name] = PluginRef(name, target, settings.RULE_PLUGINS_VAR)
     return found
@@ -165,9 +168,11 @@ def resolve_plugin(name: str) -> PluginRef:
         return PluginRef(name, name, "dotted path allowed by --allow-plugin-paths")
     known = ", ".join(sorted(plugins)) or "none"
     if _DOTTED_PATH.fullmatch(name) or ":" in name:
-        why = (f"custom_class '{printable_name(name)}' is a code path, not a registered "
-               "plug-in name; a config may only name plug-ins the installation registered "
-               "(dotted paths work only for local CLI runs with --allow-plugin-paths)")
+        why = (
+            f"custom_class '{printable_name(name)}' is a code path, not a registered "
+            "plug-in name; a config may only name plug-ins the installation registered "
+            "(dotted paths work only for local CLI runs with --allow-plugin-paths)"
+        )
     else:
         why = f"custom_class '{printable_name(name)}' is not a registered plug-in"
     raise RefusedName(f"{why}; registered: {known}", REGISTER_HINT)
@@ -176,10 +181,11 @@ def resolve_plugin(name: str) -> PluginRef:
 def check_method(method: str | None) -> None:
     """RefusedName unless ``method`` is None or a plain public name such as ``value``."""
     if method is not None and not PUBLIC_METHOD.fullmatch(method):
-        raise RefusedName(f"custom_method '{printable_name(method)}' is not a plain public "
-                          "method name",
-                          "name a public method of the plug-in class: lower-case letters, "
-                          "digits and '_', not starting with '_' (e.g. 'value')")
+        raise RefusedName(
+            f"custom_method '{printable_name(method)}' is not a plain public method name",
+            "name a public method of the plug-in class: lower-case letters, "
+            "digits and '_', not starting with '_' (e.g. 'value')",
+        )
 
 
 def printable_name(text: str) -> str:
@@ -191,8 +197,14 @@ def printable_name(text: str) -> str:
 class CustomPlugin(ColumnGenerator):
     """Values from a registered plug-in class, built on first use."""
 
-    def __init__(self, typ: pa.DataType, ref: PluginRef, method: str | None,
-                 parameters: dict[str, Any], column: str) -> None:
+    def __init__(
+        self,
+        typ: pa.DataType,
+        ref: PluginRef,
+        method: str | None,
+        parameters: dict[str, Any],
+        column: str,
+    ) -> None:
         check_method(method)
         self.type = typ
         self.ref = ref
@@ -209,13 +221,16 @@ class CustomPlugin(ColumnGenerator):
             try:
                 plugin = cls(**self.parameters) if self.method_name is None else cls()
             except TypeError as exc:
-                raise GenerationError(f"plug-in '{self.ref.name}' of column '{self.column}' "
-                                      f"rejected parameters {sorted(self.parameters)}: {exc}"
-                                      ) from exc
+                raise GenerationError(
+                    f"plug-in '{self.ref.name}' of column '{self.column}' "
+                    f"rejected parameters {sorted(self.parameters)}: {exc}"
+                ) from exc
             attr = self.method_name or "generate"
             if not callable(getattr(plugin, attr, None)):
-                raise GenerationError(f"plug-in '{self.ref.name}' has no method '{attr}'; "
-                                      "implement generate(n, rng) or name custom_method")
+                raise GenerationError(
+                    f"plug-in '{self.ref.name}' has no method '{attr}'; "
+                    "implement generate(n, rng) or name custom_method"
+                )
             self._plugin = plugin
         return self._plugin
 
@@ -230,11 +245,15 @@ class CustomPlugin(ColumnGenerator):
                 values = [method(self.parameters) for _ in range(n)]
             out = to_arrow(values, self.type)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:
-            raise GenerationError(f"custom rule of column '{self.column}' returned values that "
-                                  f"are not {self.type}: {exc}") from exc
+            raise GenerationError(
+                f"custom rule of column '{self.column}' returned values that "
+                f"are not {self.type}: {exc}"
+            ) from exc
         except Exception as exc:
             raise GenerationError(f"custom rule of column '{self.column}' failed: {exc}") from exc
         if len(out) != n:
-            raise GenerationError(f"custom rule of column '{self.column}' returned {len(out)} "
-                                  f"values for {n} rows; return exactly n values")
+            raise GenerationError(
+                f"custom rule of column '{self.column}' returned {len(out)} "
+                f"values for {n} rows; return exactly n values"
+            )
         return out

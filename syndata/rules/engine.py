@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 DEFAULT_BATCH_SIZE = 100_000
 
 
-def batch_rng(seed: int, table: int, column: int, batch: int,
-              purpose: int = 0) -> np.random.Generator:
+def batch_rng(
+    seed: int, table: int, column: int, batch: int, purpose: int = 0
+) -> np.random.Generator:
     """The random generator of one column in one batch."""
     return np.random.default_rng([seed, table, column, batch, purpose])
 
@@ -69,15 +70,21 @@ class TableStream:
             n = min(self.batch_size, plan.rows - start)
             columns: dict[str, pa.Array] = {}
             for col in plan.columns:
-                columns[col.name] = _column_values(col, plan, columns, n, start,
-                                                   self.seed, b)
+                columns[col.name] = _column_values(col, plan, columns, n, start, self.seed, b)
             for name in plan.key_columns:
                 self.keys.add(plan.name, name, columns[name])
             yield pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
 
 
-def _column_values(col: ColumnPlan, table: TablePlan, columns: dict[str, pa.Array], n: int,
-                   start: int, seed: int, batch: int) -> pa.Array:
+def _column_values(
+    col: ColumnPlan,
+    table: TablePlan,
+    columns: dict[str, pa.Array],
+    n: int,
+    start: int,
+    seed: int,
+    batch: int,
+) -> pa.Array:
     rng = batch_rng(seed, table.index, col.index, batch)
     typ = table.spec.schema.field(col.name).type
     values = col.generator.sample(n, rng, start).cast(typ)
@@ -107,16 +114,21 @@ def generate_tables(plan: Plan, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterato
         yield TableStream(table, plan.seed, plan.keys, batch_size)
 
 
-def generate(config: Config, rows: int | None = None, seed: int | None = None,
-             batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[tuple[str, pa.Table]]:
+def generate(
+    config: Config,
+    rows: int | None = None,
+    seed: int | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> Iterator[tuple[str, pa.Table]]:
     """``(table name, batch)`` pairs for a whole config, parents first."""
     for stream in generate_tables(build_plan(config, rows, seed), batch_size):
         for batch in stream.batches():
             yield stream.name, batch
 
 
-def generate_frames(config: Config, rows: int | None = None,
-                    seed: int | None = None) -> dict[str, pd.DataFrame]:
+def generate_frames(
+    config: Config, rows: int | None = None, seed: int | None = None
+) -> dict[str, pd.DataFrame]:
     """Every table of a config in memory, as pandas DataFrames (for small runs)."""
     out: dict[str, list[pa.Table]] = {}
     plan = build_plan(config, rows, seed)
@@ -125,9 +137,14 @@ def generate_frames(config: Config, rows: int | None = None,
     return {name: pa.concat_tables(parts).to_pandas() for name, parts in out.items()}
 
 
-def apply_rules(data: pd.DataFrame | pa.Table, config: Config, table: str,
-                seed: int | None = None, keys: KeyStore | None = None,
-                start: int = 0) -> Any:
+def apply_rules(
+    data: pd.DataFrame | pa.Table,
+    config: Config,
+    table: str,
+    seed: int | None = None,
+    keys: KeyStore | None = None,
+    start: int = 0,
+) -> Any:
     """Apply one table's rules to existing rows once; see ``RuleApplier``."""
     return RuleApplier(config, table, seed=seed, keys=keys).apply(data, start=start)
 
@@ -145,12 +162,15 @@ class RuleApplier:
     index of the batch's first row): keys and unique columns stay unique across batches.
     """
 
-    def __init__(self, config: Config, table: str, seed: int | None = None,
-                 keys: KeyStore | None = None) -> None:
+    def __init__(
+        self, config: Config, table: str, seed: int | None = None, keys: KeyStore | None = None
+    ) -> None:
         index = next((i for i, t in enumerate(config.tables) if t.table_name == table), None)
         if index is None:
-            raise GenerationError(f"table '{table}' is not in the config; "
-                                  f"known: {', '.join(t.table_name for t in config.tables)}")
+            raise GenerationError(
+                f"table '{table}' is not in the config; "
+                f"known: {', '.join(t.table_name for t in config.tables)}"
+            )
         self.table_config = config.tables[index]
         only = self.table_config.model_copy(update={"rows": None, "foreign_keys": []})
         sub = config.model_copy(update={"tables": [only]})
@@ -162,15 +182,19 @@ class RuleApplier:
         self.seen: dict[str, np.ndarray] = {}
         self.batches = 0
         self.used = {c.name for c in self.table_config.columns} | {
-            cond.column for c in self.table_config.columns for r in c.conditional_rules
-            for cond in r.condition}
+            cond.column
+            for c in self.table_config.columns
+            for r in c.conditional_rules
+            for cond in r.condition
+        }
 
     def apply(self, data: pd.DataFrame | pa.Table, start: int = 0) -> Any:
         """The rows with the rules applied, as the same kind of object as given."""
         import pandas as pd
 
-        names = [str(c) for c in (data.columns if isinstance(data, pd.DataFrame)
-                                  else data.column_names)]
+        names = [
+            str(c) for c in (data.columns if isinstance(data, pd.DataFrame) else data.column_names)
+        ]
         touched = [n for n in names if n in self.used]  # only these are converted to arrow
         if isinstance(data, pd.DataFrame):
             n = len(data)
@@ -199,8 +223,14 @@ class RuleApplier:
         """The configured columns among ``names`` (the ones this applier rewrites)."""
         return [c.name for c in self.table_config.columns if c.name in names]
 
-    def _column(self, col: ColumnPlan, columns: dict[str, pa.Array], n: int,
-                rng: np.random.Generator, start: int) -> pa.Array:
+    def _column(
+        self,
+        col: ColumnPlan,
+        columns: dict[str, pa.Array],
+        n: int,
+        rng: np.random.Generator,
+        start: int,
+    ) -> pa.Array:
         typ = self.table.spec.schema.field(col.name).type
         cfg = col.config
         present = col.name in columns
@@ -228,6 +258,7 @@ class RuleApplier:
             values = replace_where(values, nulls, col.generator, rng, start)
         if cfg.is_unique and present and not (cfg.apply == "override" and cfg.rule is not None):
             inner = getattr(col.generator, "inner", col.generator)
-            values, self.seen[col.name] = make_unique(values, inner, rng, start, col.name,
-                                                      self.seen.get(col.name))
+            values, self.seen[col.name] = make_unique(
+                values, inner, rng, start, col.name, self.seen.get(col.name)
+            )
         return values

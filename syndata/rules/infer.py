@@ -77,13 +77,43 @@ MAX_TEXT_LENGTH = 200
 LONG_TEXT = 200  # values longer than this (median) are paragraphs, not sentences
 ID_HEADROOM = 2  # an identifier rule holds at least this many times the real rows
 
-_FREE_MAIL = frozenset({
-    "gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com",
-    "msn.com", "aol.com", "icloud.com", "me.com", "mail.com", "gmx.com", "gmx.de", "gmx.net",
-    "web.de", "yahoo.co.uk", "hotmail.co.uk", "yahoo.fr", "hotmail.fr", "orange.fr",
-    "free.fr", "laposte.net", "libero.it", "mail.ru", "yandex.ru", "protonmail.com",
-    "proton.me", "qq.com", "163.com", "126.com", "zoho.com", "t-online.de", "btinternet.com",
-})
+_FREE_MAIL = frozenset(
+    {
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "hotmail.com",
+        "outlook.com",
+        "live.com",
+        "msn.com",
+        "aol.com",
+        "icloud.com",
+        "me.com",
+        "mail.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "yahoo.co.uk",
+        "hotmail.co.uk",
+        "yahoo.fr",
+        "hotmail.fr",
+        "orange.fr",
+        "free.fr",
+        "laposte.net",
+        "libero.it",
+        "mail.ru",
+        "yandex.ru",
+        "protonmail.com",
+        "proton.me",
+        "qq.com",
+        "163.com",
+        "126.com",
+        "zoho.com",
+        "t-online.de",
+        "btinternet.com",
+    }
+)
 _LIST_PROVIDERS = ("first_name", "last_name", "job", "country", "state", "language_name")
 _FORMAT_PROVIDERS = {  # provider -> (Faker provider module, attribute holding its formats)
     "name": ("person", "formats"),
@@ -92,22 +122,71 @@ _FORMAT_PROVIDERS = {  # provider -> (Faker provider module, attribute holding i
     "company": ("company", "formats"),
 }
 _ATTRIBUTE_PROVIDERS = {"state_abbr": "states_abbr"}
-_NAMED_PROVIDERS = frozenset({  # a text column named after one of these gets that provider
-    "first_name", "last_name", "name", "city", "company", "job", "country", "state",
-    "state_abbr", "street_name", "street_address", "address", "catch_phrase", "user_name",
-    "username", "license_plate", "iban", "swift", "ssn", "credit_card_number", "ipv4", "ipv6",
-    "mac_address", "hostname", "domain_name", "isbn13", "ean13", "color_name", "sentence",
-    "paragraph", "text", "word", "bs", "company_suffix", "building_number", "secondary_address",
-    "country_code", "language_name", "prefix", "suffix", "password", "user_agent", "sha256",
-    "md5", "file_name", "file_path", "currency_name", "bban", "ascii_email",
-})
+_NAMED_PROVIDERS = frozenset(
+    {  # a text column named after one of these gets that provider
+        "first_name",
+        "last_name",
+        "name",
+        "city",
+        "company",
+        "job",
+        "country",
+        "state",
+        "state_abbr",
+        "street_name",
+        "street_address",
+        "address",
+        "catch_phrase",
+        "user_name",
+        "username",
+        "license_plate",
+        "iban",
+        "swift",
+        "ssn",
+        "credit_card_number",
+        "ipv4",
+        "ipv6",
+        "mac_address",
+        "hostname",
+        "domain_name",
+        "isbn13",
+        "ean13",
+        "color_name",
+        "sentence",
+        "paragraph",
+        "text",
+        "word",
+        "bs",
+        "company_suffix",
+        "building_number",
+        "secondary_address",
+        "country_code",
+        "language_name",
+        "prefix",
+        "suffix",
+        "password",
+        "user_agent",
+        "sha256",
+        "md5",
+        "file_name",
+        "file_path",
+        "currency_name",
+        "bban",
+        "ascii_email",
+    }
+)
 
 
 # --------------------------------------------------------------------------- public API
 
 
-def infer_rule(meta: ColumnMetadata, values: pd.Series, *, rows: int | None = None,
-               locale: str = DEFAULT_LOCALE) -> dict[str, Any] | None:
+def infer_rule(
+    meta: ColumnMetadata,
+    values: pd.Series,
+    *,
+    rows: int | None = None,
+    locale: str = DEFAULT_LOCALE,
+) -> dict[str, Any] | None:
     """A config rule (plain dict, valid for syndata.config) that makes values like ``values``.
 
     The rule fits a column of type ``column_type(meta, rule)`` (``meta.dtype``, except for
@@ -178,8 +257,13 @@ def column_type(meta: ColumnMetadata, rule: dict[str, Any] | None) -> str:
     return meta.dtype
 
 
-def infer_column_config(meta: ColumnMetadata, values: pd.Series, *, rows: int | None = None,
-                        locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
+def infer_column_config(
+    meta: ColumnMetadata,
+    values: pd.Series,
+    *,
+    rows: int | None = None,
+    locale: str = DEFAULT_LOCALE,
+) -> dict[str, Any]:
     """A whole config column: name, type, constraints, rule and null share.
 
     ``type`` is ``meta.dtype`` (date strings: ``date``/``datetime``, see ``column_type``);
@@ -210,8 +294,11 @@ def regenerated_config(metadata: TableMetadata, data: pd.DataFrame) -> Config | 
     call this at fit time and apply it with ``syndata.rules.apply_rules(frame, config, table,
     seed=..., start=...)`` at sample time, which adds those columns to the sampled frame.
     """
-    columns = [infer_column_config(meta, data[name]) for name, meta in metadata.columns.items()
-               if not meta.modelled and name in data.columns]
+    columns = [
+        infer_column_config(meta, data[name])
+        for name, meta in metadata.columns.items()
+        if not meta.modelled and name in data.columns
+    ]
     if not columns:
         return None
     return parse_config({"tables": [{"table_name": metadata.name, "columns": columns}]})
@@ -372,8 +459,7 @@ def _date_rule(present: pd.Series, typ: str) -> dict[str, Any] | None:
 
 def _date_range(lo: pd.Timestamp, hi: pd.Timestamp, typ: str) -> dict[str, Any]:
     if typ == "date":
-        return {"type": "date_range", "start": lo.date().isoformat(),
-                "end": hi.date().isoformat()}
+        return {"type": "date_range", "start": lo.date().isoformat(), "end": hi.date().isoformat()}
     start, end = lo.ceil("s"), hi.floor("s")
     if start > end:
         start, end = lo.floor("s"), hi.floor("s")
@@ -405,8 +491,10 @@ def _id_rule(present: pd.Series, typ: str, rows: int) -> dict[str, Any] | None:
             return {"type": "sequence", "start": hi + 1, "step": 1}
         return {"type": "range", "min": lo, "max": hi}
     if typ == "str":
-        return {"type": "regex", "pattern": shape_regex(present.astype(str), capacity=needed,
-                                                        distinct_from_values=True)}
+        return {
+            "type": "regex",
+            "pattern": shape_regex(present.astype(str), capacity=needed, distinct_from_values=True),
+        }
     return _by_type(present, typ, rows)
 
 
@@ -438,8 +526,9 @@ class _Token:
 
 def _escape(text: str) -> str:
     """``text`` as a regex literal, escaping only what needs it (``-`` stays readable)."""
-    return "".join(f"\\{c}" if c in _SPECIAL else re.escape(c) if not c.isprintable() else c
-                   for c in text)
+    return "".join(
+        f"\\{c}" if c in _SPECIAL else re.escape(c) if not c.isprintable() else c for c in text
+    )
 
 
 _SPECIAL = frozenset(".^$*+?{}[]\\|()")
@@ -496,8 +585,11 @@ def _signature(tokens: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
 
 def _alnum_class(texts: Iterable[str]) -> str:
     chars = set("".join(texts))
-    digits, upper, lower = (any(c.isdigit() for c in chars), any(c.isupper() for c in chars),
-                            any(c.islower() for c in chars))
+    digits, upper, lower = (
+        any(c.isdigit() for c in chars),
+        any(c.isupper() for c in chars),
+        any(c.islower() for c in chars),
+    )
     if digits and not upper and lower and chars <= set("0123456789abcdef"):
         return "[0-9a-f]"
     if digits and upper and not lower and chars <= set("0123456789ABCDEF"):
@@ -522,8 +614,12 @@ def _group_tokens(rows: list[tuple[tuple[str, str], ...]], count: int) -> list[_
         cls = _RUN_CLASS[kind] if kind in _RUN_CLASS else _alnum_class(distinct)
         tokens.append(_Token(cls, min(lengths), max(lengths), counter=cls == r"\d"))
     if all(not t.cls for t in tokens):  # identical values: keep the shape, not the value
-        tokens = [_Token(_alnum_class([t.literal]), len(t.literal), len(t.literal))
-                  if t.literal.isascii() and t.literal.isalnum() else t for t in tokens]
+        tokens = [
+            _Token(_alnum_class([t.literal]), len(t.literal), len(t.literal))
+            if t.literal.isascii() and t.literal.isalnum()
+            else t
+            for t in tokens
+        ]
     return tokens
 
 
@@ -557,8 +653,9 @@ def _generic_shape(values: list[str]) -> list[list[_Token]]:
         parts.append("A-Z")
     if any(c.isascii() and c.islower() for c in chars):
         parts.append("a-z")
-    others = [c for c, _ in chars.most_common() if not (c.isascii() and c.isalnum())
-              and c.isprintable()][:20]
+    others = [
+        c for c, _ in chars.most_common() if not (c.isascii() and c.isalnum()) and c.isprintable()
+    ][:20]
     body = "".join(parts) + "".join(re.escape(c) if c != " " else " " for c in others)
     return [[_Token(f"[{body or 'a-z'}]", low, high)]]
 
@@ -575,8 +672,12 @@ def _capacity(pattern: str) -> int | None:
         return 0
 
 
-def shape_regex(values: pd.Series | Iterable[str], *, capacity: int | None = None,
-                distinct_from_values: bool = False) -> str:
+def shape_regex(
+    values: pd.Series | Iterable[str],
+    *,
+    capacity: int | None = None,
+    distinct_from_values: bool = False,
+) -> str:
     r"""A regex of the values' shape: ``AB-1234`` -> ``[A-Z]{2}-\d{4}``.
 
     Runs of digits, upper- and lower-case letters become classes with their observed
@@ -607,8 +708,9 @@ def _with_floor(tokens: list[_Token], values: pd.Series) -> list[_Token]:
     counters = [i for i, t in enumerate(tokens) if t.counter]
     if not counters:
         return tokens
-    body = "".join(f"({t.render()})" if i in counters else f"(?:{t.render()})"
-                   for i, t in enumerate(tokens))
+    body = "".join(
+        f"({t.render()})" if i in counters else f"(?:{t.render()})" for i, t in enumerate(tokens)
+    )
     found = values.str.extract(f"^{body}$", expand=True).dropna()
     if found.empty:
         return tokens
@@ -625,8 +727,11 @@ def _with_floor(tokens: list[_Token], values: pd.Series) -> list[_Token]:
         floor, width = "1" + "0" * width, width + 1  # a growing counter: continue one digit up
     if (zero_led and width != token.high) or top > 10**width // 2:
         return tokens  # the real values fill the space: no room above them
-    return [*tokens[:index], replace(token, floor=floor, low=len(floor), high=len(floor)),
-            *tokens[index + 1:]]
+    return [
+        *tokens[:index],
+        replace(token, floor=floor, low=len(floor), high=len(floor)),
+        *tokens[index + 1 :],
+    ]
 
 
 def _widen(shapes: list[list[_Token]], capacity: int) -> list[list[_Token]]:
@@ -638,17 +743,37 @@ def _widen(shapes: list[list[_Token]], capacity: int) -> list[list[_Token]]:
         best: tuple[int, int, int] | None = None
         for s, tokens in enumerate(shapes):
             for i, token in enumerate(tokens):
-                if token.cls and (best is None or token.high > best[2]
-                                  or (token.high == best[2] and token.counter)):
+                if token.cls and (
+                    best is None
+                    or token.high > best[2]
+                    or (token.high == best[2] and token.counter)
+                ):
                     best = (s, i, token.high)
         if best is None:  # only literals: describe the same shape with classes
-            shapes = [_group_tokens([tuple((_fine_kind(t.literal) if t.literal.isascii()
-                                            and t.literal.isalnum() else "", t.literal)
-                                           for t in tokens)], 1) for tokens in shapes]
+            shapes = [
+                _group_tokens(
+                    [
+                        tuple(
+                            (
+                                _fine_kind(t.literal)
+                                if t.literal.isascii() and t.literal.isalnum()
+                                else "",
+                                t.literal,
+                            )
+                            for t in tokens
+                        )
+                    ],
+                    1,
+                )
+                for tokens in shapes
+            ]
             continue
         s, i, _ = best
-        shapes[s] = [*shapes[s][:i], replace(shapes[s][i], high=shapes[s][i].high + 1),
-                     *shapes[s][i + 1:]]
+        shapes[s] = [
+            *shapes[s][:i],
+            replace(shapes[s][i], high=shapes[s][i].high + 1),
+            *shapes[s][i + 1 :],
+        ]
     return shapes
 
 
@@ -725,8 +850,7 @@ def _field_words(locale: str, field: str) -> frozenset[str] | None:
             value = getattr(provider, attr, None)
             if isinstance(value, dict):
                 value = list(value)
-            if isinstance(value, list | tuple) and value and all(isinstance(v, str)
-                                                                  for v in value):
+            if isinstance(value, list | tuple) and value and all(isinstance(v, str) for v in value):
                 return frozenset(value)
     if base != field:
         return _field_words(locale, base)
@@ -758,10 +882,12 @@ def _fits(value: str, parts: tuple[str, ...], locale: str) -> bool:
         return not value
     head, rest = parts[0], parts[1:]
     if not head.startswith("{{"):
-        return value.startswith(head) and _fits(value[len(head):], rest, locale)
+        return value.startswith(head) and _fits(value[len(head) :], rest, locale)
     words = _field_words(locale, head[2:-2]) or frozenset()
-    return any(value[:end] in words and _fits(value[end:], rest, locale)
-               for end in range(len(value), 0, -1))
+    return any(
+        value[:end] in words and _fits(value[end:], rest, locale)
+        for end in range(len(value), 0, -1)
+    )
 
 
 def match_provider(values: pd.Series, locale: str = DEFAULT_LOCALE) -> str | None:
@@ -781,8 +907,7 @@ def match_provider(values: pd.Series, locale: str = DEFAULT_LOCALE) -> str | Non
     for provider in _FORMAT_PROVIDERS:
         formats = _formats(locale, provider)
         if formats and len(distinct) and max(len(v) for v in distinct) <= 80:
-            hit = np.array([any(_fits(v, parts, locale) for parts in formats)
-                            for v in distinct])
+            hit = np.array([any(_fits(v, parts, locale) for parts in formats) for v in distinct])
             scores[provider] = float(weights[hit].sum()) / total
     if not scores:
         return None

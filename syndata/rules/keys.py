@@ -144,8 +144,9 @@ class UniqueByHash(ColumnGenerator):
             pick = np.flatnonzero(fresh)[:k]
             slots = np.flatnonzero(dup)[: len(pick)]
             if len(pick):
-                values = pc.replace_with_mask(values, pa.array(np.isin(np.arange(n), slots)),
-                                              cand.take(pa.array(pick)))
+                values = pc.replace_with_mask(
+                    values, pa.array(np.isin(np.arange(n), slots)), cand.take(pa.array(pick))
+                )
                 hashes[slots] = ch[pick]
                 dup[slots] = False
         raise GenerationError(
@@ -164,9 +165,14 @@ def _hash(values: pa.Array) -> np.ndarray:
     return pd.util.hash_array(np.asarray(values.to_pandas(), dtype=object)).astype(np.uint64)
 
 
-def make_unique(values: pa.Array, gen: ColumnGenerator, rng: np.random.Generator,
-                start: int, column: str,
-                seen: np.ndarray | None = None) -> tuple[pa.Array, np.ndarray]:
+def make_unique(
+    values: pa.Array,
+    gen: ColumnGenerator,
+    rng: np.random.Generator,
+    start: int,
+    column: str,
+    seen: np.ndarray | None = None,
+) -> tuple[pa.Array, np.ndarray]:
     """Existing values with repeats replaced by fresh distinct values.
 
     A value repeats when it appeared earlier in ``values`` or in ``seen`` (hashes of
@@ -208,16 +214,18 @@ class KeyStore:
         key = (table, column)
         if key not in self._arrays:
             chunks = self._chunks.get(key, [])
-            self._arrays[key] = (pa.concat_arrays(chunks) if chunks
-                                 else pa.array([], type=pa.int64()))
+            self._arrays[key] = (
+                pa.concat_arrays(chunks) if chunks else pa.array([], type=pa.int64())
+            )
         return self._arrays[key]
 
 
 class ForeignKeyDraw(ColumnGenerator):
     """Values drawn uniformly from the parent column's generated keys."""
 
-    def __init__(self, keys: KeyStore, parent_table: str, parent_column: str,
-                 typ: pa.DataType, column: str) -> None:
+    def __init__(
+        self, keys: KeyStore, parent_table: str, parent_column: str, typ: pa.DataType, column: str
+    ) -> None:
         self.keys = keys
         self.parent = (parent_table, parent_column)
         self.type = typ

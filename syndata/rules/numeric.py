@@ -22,8 +22,15 @@ _EPOCH = date(1970, 1, 1)
 _US = 1_000_000
 
 
-def truncated_draw(n: int, rng: np.random.Generator, lo: float, hi: float, distribution: str,
-                   mean: float | None = None, std: float | None = None) -> np.ndarray:
+def truncated_draw(
+    n: int,
+    rng: np.random.Generator,
+    lo: float,
+    hi: float,
+    distribution: str,
+    mean: float | None = None,
+    std: float | None = None,
+) -> np.ndarray:
     """``n`` floats in [lo, hi] from a uniform, normal or lognormal distribution."""
     if hi <= lo:
         return np.full(n, lo, dtype=np.float64)
@@ -49,9 +56,17 @@ def truncated_draw(n: int, rng: np.random.Generator, lo: float, hi: float, distr
 class NumberRange(ColumnGenerator):
     """``range`` for int, float and decimal columns."""
 
-    def __init__(self, typ: pa.DataType, lo: float, hi: float, distribution: str = "uniform",
-                 mean: float | None = None, std: float | None = None,
-                 decimals: int | None = None, on_violation: str = "clip") -> None:
+    def __init__(
+        self,
+        typ: pa.DataType,
+        lo: float,
+        hi: float,
+        distribution: str = "uniform",
+        mean: float | None = None,
+        std: float | None = None,
+        decimals: int | None = None,
+        on_violation: str = "clip",
+    ) -> None:
         self.type = typ
         self.is_int = pa.types.is_integer(typ)
         self.scale = typ.scale if pa.types.is_decimal(typ) else None
@@ -90,8 +105,9 @@ class NumberRange(ColumnGenerator):
         if self.is_int and self.distribution == "uniform":
             values = rng.integers(int(self.lo), int(self.hi), n, endpoint=True)
             return pa.array(values, type=self.type)
-        x = truncated_draw(n, rng, float(self.lo), float(self.hi), self.distribution,
-                           self.mean, self.std)
+        x = truncated_draw(
+            n, rng, float(self.lo), float(self.hi), self.distribution, self.mean, self.std
+        )
         if self.is_int or self.scale is not None:
             lo, hi, factor = self._units()
             return self._from_units(np.clip(np.rint(x * factor), lo, hi).astype(np.int64))
@@ -110,8 +126,9 @@ class NumberRange(ColumnGenerator):
         if self.on_violation == "resample":
             return super().constrain(values, rng, start)
         lo, hi = scalar_for(self.lo, values.type), scalar_for(self.hi, values.type)
-        return pc.min_element_wise(pc.max_element_wise(values, lo, skip_nulls=False), hi,
-                                   skip_nulls=False)
+        return pc.min_element_wise(
+            pc.max_element_wise(values, lo, skip_nulls=False), hi, skip_nulls=False
+        )
 
 
 def decimal_from_units(units: np.ndarray, typ: pa.DataType) -> pa.Array:
@@ -166,8 +183,9 @@ class DateRange(ColumnGenerator):
     def constrain(self, values: pa.Array, rng: np.random.Generator, start: int) -> pa.Array:
         """Clip into the range."""
         lo, hi = self._from_steps(np.array([self.lo, self.hi]))
-        return pc.min_element_wise(pc.max_element_wise(values, lo, skip_nulls=False), hi,
-                                   skip_nulls=False)
+        return pc.min_element_wise(
+            pc.max_element_wise(values, lo, skip_nulls=False), hi, skip_nulls=False
+        )
 
 
 class Choice(ColumnGenerator):
@@ -203,7 +221,8 @@ class Choice(ColumnGenerator):
         """Values that are in the list."""
         found = pc.is_in(values, value_set=self.values.cast(values.type))
         return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool) | np.asarray(
-            values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+            values.is_null().to_numpy(zero_copy_only=False), dtype=bool
+        )
 
 
 class Sequence(ColumnGenerator):

@@ -138,11 +138,17 @@ def build_plan(config: Config, rows: int | None = None, seed: int | None = None)
     try:
         faker_for(config.locale)
     except ValueError:
-        problems.append(Problem("locale", f"unknown locale '{config.locale}'",
-                                "use a Faker locale such as en_US, de_DE, fr_FR"))
+        problems.append(
+            Problem(
+                "locale",
+                f"unknown locale '{config.locale}'",
+                "use a Faker locale such as en_US, de_DE, fr_FR",
+            )
+        )
         config = config.model_copy(update={"locale": "en_US"})
-    requested = rows if rows is not None else (config.rows if config.rows is not None
-                                               else DEFAULT_ROWS)
+    requested = (
+        rows if rows is not None else (config.rows if config.rows is not None else DEFAULT_ROWS)
+    )
     keys = KeyStore()
     plans: list[TablePlan] = []
     warnings: list[str] = []
@@ -156,8 +162,9 @@ def build_plan(config: Config, rows: int | None = None, seed: int | None = None)
         warnings += builder.warnings
         resolved_rows[table.table_name] = plan.rows
         plans.append(plan)
-    referenced = {(fk.parent_table, fk.parent_column) for t in config.tables
-                  for fk in t.foreign_keys}
+    referenced = {
+        (fk.parent_table, fk.parent_column) for t in config.tables for fk in t.foreign_keys
+    }
     for plan in plans:
         plan.key_columns = {col for (tbl, col) in referenced if tbl == plan.name}
     if problems:
@@ -168,8 +175,15 @@ def build_plan(config: Config, rows: int | None = None, seed: int | None = None)
 class _TableBuilder:
     """Builds one TablePlan, collecting problems instead of stopping at the first."""
 
-    def __init__(self, config: Config, table: TableConfig, index: int, seed: int,
-                 keys: KeyStore, resolved_rows: dict[str, int]) -> None:
+    def __init__(
+        self,
+        config: Config,
+        table: TableConfig,
+        index: int,
+        seed: int,
+        keys: KeyStore,
+        resolved_rows: dict[str, int],
+    ) -> None:
         self.config, self.table, self.index, self.seed = config, table, index, seed
         self.keys, self.resolved_rows = keys, resolved_rows
         self.path = f"tables[{index}]"
@@ -189,11 +203,17 @@ class _TableBuilder:
         rows = self._rows(requested, columns)
         spec = TableSpec(
             name=table.table_name,
-            schema=pa.schema([pa.field(c.name, _column_type(c), nullable=not _not_null(c))
-                              for c in table.columns]),
+            schema=pa.schema(
+                [
+                    pa.field(c.name, _column_type(c), nullable=not _not_null(c))
+                    for c in table.columns
+                ]
+            ),
             primary_key=tuple(table.primary_key),
-            foreign_keys=tuple(ForeignKeySpec(fk.child_column, fk.parent_table, fk.parent_column)
-                               for fk in table.foreign_keys),
+            foreign_keys=tuple(
+                ForeignKeySpec(fk.child_column, fk.parent_table, fk.parent_column)
+                for fk in table.foreign_keys
+            ),
             unique=tuple(c.name for c in table.columns if "unique" in c.constraints),
             not_null=tuple(c.name for c in table.columns if _not_null(c)),
         )
@@ -212,8 +232,9 @@ class _TableBuilder:
                 try:
                     cap = plan.generator.capacity()
                 except Exception as exc:  # a plug-in or provider failing to build its pool
-                    self.problems.append(Problem(f"{self.path}.columns[{plan.index}].rule",
-                                                 str(exc)))
+                    self.problems.append(
+                        Problem(f"{self.path}.columns[{plan.index}].rule", str(exc))
+                    )
                     cap = None
             if cap is not None:
                 limits.append((cap, plan))
@@ -221,11 +242,14 @@ class _TableBuilder:
             for cap, plan in limits:
                 if cap < table.rows:
                     kind = "PK" if plan.config.is_primary_key else "unique"
-                    self.problems.append(Problem(
-                        f"{self.path}.rows",
-                        f"table '{table.table_name}' asks for {table.rows} rows but its {kind} "
-                        f"column '{plan.name}' can hold only {cap} distinct values",
-                        f"widen the rule of '{plan.name}' or set rows <= {cap}"))
+                    self.problems.append(
+                        Problem(
+                            f"{self.path}.rows",
+                            f"table '{table.table_name}' asks for {table.rows} rows but its {kind} "
+                            f"column '{plan.name}' can hold only {cap} distinct values",
+                            f"widen the rule of '{plan.name}' or set rows <= {cap}",
+                        )
+                    )
             return table.rows
         if not limits:
             return requested
@@ -235,7 +259,8 @@ class _TableBuilder:
             self.warnings.append(
                 f"table '{table.table_name}': {requested} rows requested but its {kind} "
                 f"'{plan.name}' can hold only {cap} distinct values; generating {cap} rows "
-                f"(widen its rule for more)")
+                f"(widen its rule for more)"
+            )
             return cap
         return requested
 
@@ -244,24 +269,34 @@ class _TableBuilder:
         typ = _column_type(col)
         cseed = column_seed(self.seed, self.index, ci)
         if col.is_unique and col.conditional_rules:
-            self.problems.append(Problem(f"{cpath}.conditional_rules",
-                                         f"column '{col.name}' is PK/unique and has conditional "
-                                         "rules, which could repeat values",
-                                         "drop the conditional rules or the PK/unique constraint"))
+            self.problems.append(
+                Problem(
+                    f"{cpath}.conditional_rules",
+                    f"column '{col.name}' is PK/unique and has conditional "
+                    "rules, which could repeat values",
+                    "drop the conditional rules or the PK/unique constraint",
+                )
+            )
         conditionals = []
         for ri, cond in enumerate(col.conditional_rules):
-            gen = self._generator(cond.rule, col, typ, cseed + ri + 1,
-                                  f"{cpath}.conditional_rules[{ri}].rule")
+            gen = self._generator(
+                cond.rule, col, typ, cseed + ri + 1, f"{cpath}.conditional_rules[{ri}].rule"
+            )
             if gen is not None:
                 conditionals.append((cond.condition, gen))
         if fk is not None:
             if col.rule is not None:
-                self.problems.append(Problem(f"{cpath}.rule",
-                                             f"column '{col.name}' is a foreign key and has a "
-                                             "rule; its values come from the parent's keys",
-                                             "remove the rule"))
-            base: ColumnGenerator | None = ForeignKeyDraw(self.keys, fk.parent_table,
-                                                          fk.parent_column, typ, col.name)
+                self.problems.append(
+                    Problem(
+                        f"{cpath}.rule",
+                        f"column '{col.name}' is a foreign key and has a "
+                        "rule; its values come from the parent's keys",
+                        "remove the rule",
+                    )
+                )
+            base: ColumnGenerator | None = ForeignKeyDraw(
+                self.keys, fk.parent_table, fk.parent_column, typ, col.name
+            )
         elif col.rule is not None:
             base = self._generator(col.rule, col, typ, cseed, f"{cpath}.rule")
         elif conditionals:
@@ -274,8 +309,9 @@ class _TableBuilder:
             base = _unique(base, col, column_seed(self.seed, self.index, ci, 1))
         return ColumnPlan(col, ci, base, conditionals, fk)
 
-    def _generator(self, rule: Any, col: ColumnConfig, typ: pa.DataType, seed: int,
-                   path: str) -> ColumnGenerator | None:
+    def _generator(
+        self, rule: Any, col: ColumnConfig, typ: pa.DataType, seed: int, path: str
+    ) -> ColumnGenerator | None:
         try:
             return build_generator(rule, col, typ, self.config.locale, seed)
         except ValueError as exc:
@@ -302,14 +338,23 @@ def _column_type(col: ColumnConfig) -> pa.DataType:
     return arrow_type(col.type, scale)
 
 
-def build_generator(rule: Any, col: ColumnConfig, typ: pa.DataType, locale: str,
-                    seed: int) -> ColumnGenerator:
+def build_generator(
+    rule: Any, col: ColumnConfig, typ: pa.DataType, locale: str, seed: int
+) -> ColumnGenerator:
     """The generator for one rule; ValueError (with the fix) when it cannot be built."""
     if isinstance(rule, RangeRule):
         if isinstance(rule.min, date):
             return DateRange(typ, rule.min, _as_date(rule.max))
-        return NumberRange(typ, as_number(rule.min), as_number(rule.max), rule.distribution,
-                           rule.mean, rule.std, rule.decimals, rule.on_violation)
+        return NumberRange(
+            typ,
+            as_number(rule.min),
+            as_number(rule.max),
+            rule.distribution,
+            rule.mean,
+            rule.std,
+            rule.decimals,
+            rule.on_violation,
+        )
     if isinstance(rule, DateRangeRule):
         return DateRange(typ, rule.start, rule.end)
     if isinstance(rule, ChoiceRule):
@@ -327,34 +372,44 @@ def build_generator(rule: Any, col: ColumnConfig, typ: pa.DataType, locale: str,
     if isinstance(rule, CustomRule):
         # only the registered name is looked up here: nothing is imported or built until
         # the column is sampled (see syndata.rules.custom)
-        return CustomPlugin(typ, resolve_plugin(rule.custom_class), rule.custom_method,
-                            rule.parameters, col.name)
+        return CustomPlugin(
+            typ, resolve_plugin(rule.custom_class), rule.custom_method, rule.parameters, col.name
+        )
     assert isinstance(rule, FakerRule)
     return _faker_generator(rule.provider, rule.kwargs, col, typ, locale, seed)
 
 
-def _faker_generator(provider: str, kwargs: dict[str, Any], col: ColumnConfig,
-                     typ: pa.DataType, locale: str, seed: int) -> ColumnGenerator:
+def _faker_generator(
+    provider: str,
+    kwargs: dict[str, Any],
+    col: ColumnConfig,
+    typ: pa.DataType,
+    locale: str,
+    seed: int,
+) -> ColumnGenerator:
     if not has_provider(locale, provider):
         known = [*BUILTIN_RULE_TYPES, *provider_names(locale)]
         guess = difflib.get_close_matches(provider, known, n=1)
         hint = f"; did you mean '{guess[0]}'?" if guess else ""
         raise ValueError(
             f"unknown rule type '{printable_name(provider)}': not a built-in rule "
-            f"({', '.join(BUILTIN_RULE_TYPES)}) nor a Faker provider of locale {locale}{hint}")
+            f"({', '.join(BUILTIN_RULE_TYPES)}) nor a Faker provider of locale {locale}{hint}"
+        )
     if kwargs and provider in TEMPLATE_PROVIDERS:
         raise RefusedName(
             f"Faker provider '{provider}' calls other providers named in its arguments; "
             "a config cannot pass it arguments",
-            f"use '{provider}' without extra keys, or one rule per column")
+            f"use '{provider}' without extra keys, or one rule per column",
+        )
     words = word_list(locale, provider) if not kwargs and pa.types.is_string(typ) else None
     if words is not None:
         return WordSample(*words)
     return FakerPool(typ, locale, provider, kwargs, seed)
 
 
-def _default_generator(col: ColumnConfig, typ: pa.DataType, locale: str,
-                       seed: int) -> ColumnGenerator:
+def _default_generator(
+    col: ColumnConfig, typ: pa.DataType, locale: str, seed: int
+) -> ColumnGenerator:
     name = col.name.lower()
     if col.type == "str":
         if name in _NAMED_DEFAULTS or name.endswith("email"):
@@ -372,8 +427,11 @@ def _default_generator(col: ColumnConfig, typ: pa.DataType, locale: str,
         return NumberRange(typ, 0.0, 1000.0, decimals=2)
     if col.type == "bool":
         return Choice(typ, [True, False], None)
-    return DateRange(typ, date(2000, 1, 1), datetime(2025, 12, 31, 23, 59, 59)
-                     if col.type == "datetime" else date(2025, 12, 31))
+    return DateRange(
+        typ,
+        date(2000, 1, 1),
+        datetime(2025, 12, 31, 23, 59, 59) if col.type == "datetime" else date(2025, 12, 31),
+    )
 
 
 def _as_date(value: Any) -> date:
@@ -391,9 +449,12 @@ def _coerce(values: list[Any], col_type: str) -> list[Any]:
     if col_type in ("float", "decimal"):
         return [None if v is None else float(v) for v in values]
     if col_type == "date":
-        return [v if v is None or isinstance(v, date) else date.fromisoformat(str(v))
-                for v in values]
+        return [
+            v if v is None or isinstance(v, date) else date.fromisoformat(str(v)) for v in values
+        ]
     if col_type == "datetime":
-        return [v if v is None or isinstance(v, datetime) else datetime.fromisoformat(str(v))
-                for v in values]
+        return [
+            v if v is None or isinstance(v, datetime) else datetime.fromisoformat(str(v))
+            for v in values
+        ]
     return values

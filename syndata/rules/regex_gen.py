@@ -108,9 +108,12 @@ _CATEGORY_CODES: dict[Any, NDArray[np.uint32]] = {
     _sre.CATEGORY_NOT_SPACE: np.setdiff1d(_PRINTABLE, _SPACE),
 }
 _CATEGORY_TEXT: dict[Any, str] = {
-    _sre.CATEGORY_DIGIT: r"\d", _sre.CATEGORY_NOT_DIGIT: r"\D",
-    _sre.CATEGORY_WORD: r"\w", _sre.CATEGORY_NOT_WORD: r"\W",
-    _sre.CATEGORY_SPACE: r"\s", _sre.CATEGORY_NOT_SPACE: r"\S",
+    _sre.CATEGORY_DIGIT: r"\d",
+    _sre.CATEGORY_NOT_DIGIT: r"\D",
+    _sre.CATEGORY_WORD: r"\w",
+    _sre.CATEGORY_NOT_WORD: r"\W",
+    _sre.CATEGORY_SPACE: r"\s",
+    _sre.CATEGORY_NOT_SPACE: r"\S",
 }
 
 
@@ -119,8 +122,10 @@ def _universes() -> tuple[NDArray[np.uint32], ...]:
     """Where a negated class draws from, tried in order until one has a member."""
     other_ascii = np.array([*range(1, 0x20), 0x7F], dtype=np.uint32)
     latin1 = np.array([c for c in range(0xA0, 0x100) if chr(c).isprintable()], dtype=np.uint32)
-    bmp = np.array([c for c in range(0x100, 0x10000)
-                    if not 0xD800 <= c <= 0xDFFF and chr(c).isprintable()], dtype=np.uint32)
+    bmp = np.array(
+        [c for c in range(0x100, 0x10000) if not 0xD800 <= c <= 0xDFFF and chr(c).isprintable()],
+        dtype=np.uint32,
+    )
     return _PRINTABLE, other_ascii, latin1, bmp
 
 
@@ -132,8 +137,15 @@ class RegexNotGeneratable(ValueError):
     the same facts for programs.
     """
 
-    def __init__(self, pattern: str, problem: str, fix: str, *,
-                 construct: str | None = None, position: int | None = None) -> None:
+    def __init__(
+        self,
+        pattern: str,
+        problem: str,
+        fix: str,
+        *,
+        construct: str | None = None,
+        position: int | None = None,
+    ) -> None:
         self.pattern = pattern
         self.construct = construct
         self.position = position
@@ -192,8 +204,9 @@ class _Chars(_Node):
         if size == 1:
             return np.full(shape, self.codes[0], dtype=np.uint32)
         if self.contiguous:
-            return rng.integers(int(self.codes[0]), int(self.codes[-1]) + 1, size=shape,
-                                dtype=np.uint32)
+            return rng.integers(
+                int(self.codes[0]), int(self.codes[-1]) + 1, size=shape, dtype=np.uint32
+            )
         return self.codes[rng.integers(0, size, size=shape, dtype=np.uint32)]
 
     def generate(self, n: int, rng: np.random.Generator) -> NDArray[np.uint32]:
@@ -325,7 +338,7 @@ class _Repeat(_Node):
         low, high = self.low, self.high
         if cap == 1:
             return high - low + 1
-        return (cap ** (high + 1) - cap ** low) // (cap - 1)
+        return (cap ** (high + 1) - cap**low) // (cap - 1)
 
     def first_kinds(self) -> _Kinds:
         return self.child.first_kinds() if self.high else frozenset()
@@ -350,7 +363,7 @@ class _Alt(_Node):
                 continue
             rows = np.flatnonzero(choice == index)
             if rows.size:
-                out[rows, :branch.max_width] = branch.generate(rows.size, rng)
+                out[rows, : branch.max_width] = branch.generate(rows.size, rng)
         return out
 
     def capacity(self) -> int | None:
@@ -382,7 +395,7 @@ def _word_kinds(codes: NDArray[np.uint32], flags: int) -> _Kinds:
 def _edge_kinds(items: Iterable[_Node], *, last: bool) -> tuple[_Kinds, bool]:
     """Word-ness of the first (or last) character of ``items``, and whether all may be empty."""
     kinds: _Kinds = frozenset()
-    for item in (reversed(list(items)) if last else items):
+    for item in reversed(list(items)) if last else items:
         if item.max_width == 0:
             continue
         kinds |= item.last_kinds() if last else item.first_kinds()
@@ -402,13 +415,15 @@ class _Builder:
         self.max_repeat = max_repeat
         self.has_anchor = False
 
-    def fail(self, problem: str, fix: str, *, construct: str | None = None,
-             position: int | None = None) -> RegexNotGeneratable:
+    def fail(
+        self, problem: str, fix: str, *, construct: str | None = None, position: int | None = None
+    ) -> RegexNotGeneratable:
         if construct is not None and position is None:
             found = self.pattern.find(construct)
             position = found if found >= 0 else None
-        return RegexNotGeneratable(self.pattern, problem, fix, construct=construct,
-                                   position=position)
+        return RegexNotGeneratable(
+            self.pattern, problem, fix, construct=construct, position=position
+        )
 
     def build(self, parsed: Any, flags: int) -> _Node:
         items: list[_Node] = []
@@ -428,8 +443,11 @@ class _Builder:
     def build_op(self, op: Any, av: Any, flags: int) -> _Node:
         if op == _LITERAL:
             if av == 0:
-                raise self.fail("the NUL character cannot be generated",
-                                r"remove \x00 from the pattern", construct=r"\x00")
+                raise self.fail(
+                    "the NUL character cannot be generated",
+                    r"remove \x00 from the pattern",
+                    construct=r"\x00",
+                )
             return _Literal([av], flags)
         if op == _ANY:
             return _Chars(_PRINTABLE, flags)
@@ -456,22 +474,33 @@ class _Builder:
         if op in (_ASSERT, _ASSERT_NOT):
             direction = av[0]
             what = "lookahead" if direction > 0 else "lookbehind"
-            opener = {(True, 1): "(?=", (False, 1): "(?!", (True, -1): "(?<=",
-                      (False, -1): "(?<!"}[(op == _ASSERT, 1 if direction > 0 else -1)]
-            raise self.fail(f"{what} assertions are not supported",
-                            f"remove the {what} {opener}...) and express the constraint with "
-                            "character classes or alternation", construct=opener)
+            opener = {(True, 1): "(?=", (False, 1): "(?!", (True, -1): "(?<=", (False, -1): "(?<!"}[
+                (op == _ASSERT, 1 if direction > 0 else -1)
+            ]
+            raise self.fail(
+                f"{what} assertions are not supported",
+                f"remove the {what} {opener}...) and express the constraint with "
+                "character classes or alternation",
+                construct=opener,
+            )
         if op == _GROUPREF:
             construct, position = self.find_backref(int(av))
-            raise self.fail("backreferences are not supported",
-                            f"rewrite the pattern without {construct}",
-                            construct=construct, position=position)
+            raise self.fail(
+                "backreferences are not supported",
+                f"rewrite the pattern without {construct}",
+                construct=construct,
+                position=position,
+            )
         if op == _GROUPREF_EXISTS:
-            raise self.fail("conditional groups are not supported",
-                            "rewrite the pattern with alternation, e.g. (a|b)", construct="(?(")
-        raise self.fail(f"the regex construct {op} is not supported",
-                        "simplify the pattern to literals, classes, groups, quantifiers "
-                        "and alternation")
+            raise self.fail(
+                "conditional groups are not supported",
+                "rewrite the pattern with alternation, e.g. (a|b)",
+                construct="(?(",
+            )
+        raise self.fail(
+            f"the regex construct {op} is not supported",
+            "simplify the pattern to literals, classes, groups, quantifiers and alternation",
+        )
 
     def anchor(self, code: Any) -> _Node:
         self.has_anchor = True
@@ -511,9 +540,11 @@ class _Builder:
             codes = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint32)
             codes = codes[codes != 0]
         if codes.size == 0:
-            raise self.fail(f"the character class {text} matches no character that can be "
-                            "generated", "widen the class so that at least one character "
-                            "(other than NUL) matches", construct=text)
+            raise self.fail(
+                f"the character class {text} matches no character that can be generated",
+                "widen the class so that at least one character (other than NUL) matches",
+                construct=text,
+            )
         if codes.size == 1:
             return _Literal([int(codes[0])], flags)
         return _Chars(codes, flags)
@@ -528,14 +559,20 @@ class _Builder:
             items = node.items
             for i, item in enumerate(items):
                 left, left_empty = _edge_kinds(items[:i], last=True)
-                right, right_empty = _edge_kinds(items[i + 1:], last=False)
-                self.check_anchors(item, left | before if left_empty else left,
-                                   right | after if right_empty else right)
+                right, right_empty = _edge_kinds(items[i + 1 :], last=False)
+                self.check_anchors(
+                    item,
+                    left | before if left_empty else left,
+                    right | after if right_empty else right,
+                )
         elif isinstance(node, _Repeat):
             child = node.child
             repeated = node.high >= 2 and child.max_width > 0
-            self.check_anchors(child, before | child.last_kinds() if repeated else before,
-                               after | child.first_kinds() if repeated else after)
+            self.check_anchors(
+                child,
+                before | child.last_kinds() if repeated else before,
+                after | child.first_kinds() if repeated else after,
+            )
         elif isinstance(node, _Alt):
             for branch in node.branches:
                 self.check_anchors(branch, before, after)
@@ -544,11 +581,17 @@ class _Builder:
 
     def check_anchor(self, node: _Anchor, before: frozenset[str], after: frozenset[str]) -> None:
         if node.kind == "begin" and before != {"edge"}:
-            raise self.fail(f"{node.text} is only supported at the start of the pattern",
-                            f"remove {node.text} or move it to the start", construct=node.text)
+            raise self.fail(
+                f"{node.text} is only supported at the start of the pattern",
+                f"remove {node.text} or move it to the start",
+                construct=node.text,
+            )
         if node.kind == "end" and after != {"edge"}:
-            raise self.fail(f"{node.text} is only supported at the end of the pattern",
-                            f"remove {node.text} or move it to the end", construct=node.text)
+            raise self.fail(
+                f"{node.text} is only supported at the end of the pattern",
+                f"remove {node.text} or move it to the end",
+                construct=node.text,
+            )
         if node.kind in ("boundary", "non-boundary"):
             left = {side == "w" for side in before}
             right = {side == "w" for side in after}
@@ -563,7 +606,8 @@ class _Builder:
                     "known to be word and non-word characters",
                     f"remove {node.text}, or put it between a class of word characters and "
                     "a class of non-word characters (or the start/end of the value)",
-                    construct=node.text)
+                    construct=node.text,
+                )
 
 
 def _item_text(op: Any, av: Any) -> str:
@@ -695,22 +739,29 @@ def compile_regex(pattern: str, *, max_repeat: int = 8) -> RegexGenerator:
         compiled = re.compile(pattern)
         parsed = _sre.parse(pattern, 0)
     except re.error as exc:
-        raise RegexNotGeneratable(pattern, f"invalid syntax: {exc.msg}",
-                                  "fix the regular expression", position=exc.pos) from None
+        raise RegexNotGeneratable(
+            pattern, f"invalid syntax: {exc.msg}", "fix the regular expression", position=exc.pos
+        ) from None
     builder = _Builder(pattern, operator.index(max_repeat))
     root = builder.build(parsed, int(parsed.state.flags))
     if builder.has_anchor:
         builder.check_anchors(root, frozenset({"edge"}), frozenset({"edge"}))
     if root.max_width > _MAX_WIDTH:
         raise RegexNotGeneratable(
-            pattern, f"values can be up to {root.max_width} characters long, more than the "
-            f"supported {_MAX_WIDTH}", "lower the repeat bounds (or max_repeat)")
+            pattern,
+            f"values can be up to {root.max_width} characters long, more than the "
+            f"supported {_MAX_WIDTH}",
+            "lower the repeat bounds (or max_repeat)",
+        )
     generator = RegexGenerator(pattern, root, operator.index(max_repeat))
     sample = generator.generate(_SELF_CHECK_ROWS, np.random.default_rng(0x5EED))
     for value in sample.tolist():
         if compiled.fullmatch(value) is None:
             raise RegexNotGeneratable(
-                pattern, f"a generated value {value!r} does not match, because of a construct "
+                pattern,
+                f"a generated value {value!r} does not match, because of a construct "
                 "whose constraints the generator cannot honour (possessive quantifiers, "
-                "atomic groups, flags)", "rewrite the pattern with plain quantifiers and groups")
+                "atomic groups, flags)",
+                "rewrite the pattern with plain quantifiers and groups",
+            )
     return generator

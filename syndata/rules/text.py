@@ -42,26 +42,59 @@ from syndata.rules.base import (
 from syndata.rules.regex_gen import RegexGenerator, compile_regex
 
 POOL_SIZE = 20_000
-_FREE_DIGIT_PROVIDERS = frozenset({
-    "phone_number", "basic_phone_number", "msisdn", "postcode", "zipcode", "postalcode",
-    "street_address", "address", "building_number", "license_plate", "secondary_address",
-})
+_FREE_DIGIT_PROVIDERS = frozenset(
+    {
+        "phone_number",
+        "basic_phone_number",
+        "msisdn",
+        "postcode",
+        "zipcode",
+        "postalcode",
+        "street_address",
+        "address",
+        "building_number",
+        "license_plate",
+        "secondary_address",
+    }
+)
 _LIST_ATTRIBUTES = {
-    "first_name": "first_names", "last_name": "last_names",
-    "first_name_male": "first_names_male", "first_name_female": "first_names_female",
+    "first_name": "first_names",
+    "last_name": "last_names",
+    "first_name_male": "first_names_male",
+    "first_name_female": "first_names_female",
     "first_name_nonbinary": "first_names_nonbinary",
-    "last_name_male": "last_names_male", "last_name_female": "last_names_female",
-    "prefix": "prefixes", "suffix": "suffixes", "job": "jobs", "word": "word_list",
-    "state": "states", "country": "countries", "city_suffix": "city_suffixes",
-    "city_prefix": "city_prefixes", "street_suffix": "street_suffixes",
-    "company_suffix": "company_suffixes", "free_email_domain": "free_email_domains",
-    "color_name": "all_colors", "currency_code": "currencies", "language_name": "language_names",
+    "last_name_male": "last_names_male",
+    "last_name_female": "last_names_female",
+    "prefix": "prefixes",
+    "suffix": "suffixes",
+    "job": "jobs",
+    "word": "word_list",
+    "state": "states",
+    "country": "countries",
+    "city_suffix": "city_suffixes",
+    "city_prefix": "city_prefixes",
+    "street_suffix": "street_suffixes",
+    "company_suffix": "company_suffixes",
+    "free_email_domain": "free_email_domains",
+    "color_name": "all_colors",
+    "currency_code": "currencies",
+    "language_name": "language_names",
 }
 # providers that format other providers named in their arguments (``{{token}}`` templates,
 # ``data_columns``): usable, but a config cannot pass them arguments
-TEMPLATE_PROVIDERS = frozenset({
-    "pystr_format", "json", "json_bytes", "xml", "csv", "tsv", "psv", "dsv", "fixed_width",
-})
+TEMPLATE_PROVIDERS = frozenset(
+    {
+        "pystr_format",
+        "json",
+        "json_bytes",
+        "xml",
+        "csv",
+        "tsv",
+        "psv",
+        "dsv",
+        "fixed_width",
+    }
+)
 KNOWN_LOCALES = frozenset(AVAILABLE_LOCALES)
 _faker_cache: dict[str, Faker] = {}
 
@@ -96,8 +129,8 @@ def provider_names(locale: str) -> frozenset[str]:
                 continue
             for name, value in vars(klass).items():
                 if not name.startswith("_") and (
-                        inspect.isfunction(value)
-                        or isinstance(value, staticmethod | classmethod)):
+                    inspect.isfunction(value) or isinstance(value, staticmethod | classmethod)
+                ):
                     names.add(name)
     return frozenset(names)
 
@@ -110,8 +143,10 @@ def has_provider(locale: str, name: str) -> bool:
 def provider_method(fake: Faker, locale: str, name: str) -> Any:
     """The bound provider ``name`` of ``fake`` (a Faker of ``locale``), after the registry check."""
     if not has_provider(locale, name):
-        raise GenerationError(f"'{name[:80]}' is not a Faker provider of locale {locale}; "
-                              "use a provider name such as 'name' or 'city'")
+        raise GenerationError(
+            f"'{name[:80]}' is not a Faker provider of locale {locale}; "
+            "use a provider name such as 'name' or 'city'"
+        )
     return getattr(fake, name)
 
 
@@ -165,8 +200,15 @@ class WordSample(ColumnGenerator):
 class FakerPool(ColumnGenerator):
     """A Faker provider sampled from a seeded pool of values."""
 
-    def __init__(self, typ: pa.DataType, locale: str, provider: str, kwargs: dict[str, Any],
-                 seed: int, pool_size: int = POOL_SIZE) -> None:
+    def __init__(
+        self,
+        typ: pa.DataType,
+        locale: str,
+        provider: str,
+        kwargs: dict[str, Any],
+        seed: int,
+        pool_size: int = POOL_SIZE,
+    ) -> None:
         self.type = typ
         self.locale, self.provider, self.kwargs = locale, provider, kwargs
         self.seed, self.pool_size = seed, pool_size
@@ -244,8 +286,9 @@ class Email(ColumnGenerator):
 
     type = pa.string()
 
-    def __init__(self, locale: str, regex: str | None = None,
-                 domains: list[str] | None = None) -> None:
+    def __init__(
+        self, locale: str, regex: str | None = None, domains: list[str] | None = None
+    ) -> None:
         firsts = word_list(locale, "first_name") or word_list("en_US", "first_name")
         lasts = word_list(locale, "last_name") or word_list("en_US", "last_name")
         assert firsts is not None and lasts is not None
@@ -262,12 +305,15 @@ class Email(ColumnGenerator):
     def sample(self, n: int, rng: np.random.Generator, start: int) -> pa.Array:
         """``n`` addresses."""
         number = rng.integers(0, 100, n)
-        suffix = pc.if_else(pa.array(rng.random(n) < 0.5),
-                            pc.cast(pa.array(number), pa.string()), pa.scalar(""))
+        suffix = pc.if_else(
+            pa.array(rng.random(n) < 0.5), pc.cast(pa.array(number), pa.string()), pa.scalar("")
+        )
         emails = join_strings(
             self.first.sample(n, rng, start),
             self.seps.take(pa.array(rng.integers(0, len(self.seps), n))),
-            self.last.sample(n, rng, start), suffix, "@",
+            self.last.sample(n, rng, start),
+            suffix,
+            "@",
             self.domains.take(pa.array(rng.integers(0, len(self.domains), n))),
         )
         if self.fallback is None:
@@ -289,8 +335,9 @@ def full_match(values: pa.Array, pattern: str) -> np.ndarray:
         found = pc.match_substring_regex(values, f"^(?:{pattern})$")
     except pa.ArrowInvalid:  # a construct RE2 lacks: fall back to Python's re, per value
         rx = re.compile(pattern)
-        return np.array([v is None or rx.fullmatch(v) is not None for v in values.to_pylist()],
-                        dtype=bool)
+        return np.array(
+            [v is None or rx.fullmatch(v) is not None for v in values.to_pylist()], dtype=bool
+        )
     return np.asarray(found.fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -317,8 +364,17 @@ class Regex(ColumnGenerator):
 
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8).astype(np.uint32)
-_UUID_LAYOUT = [*range(0, 8), -1, *range(8, 12), -1, *range(12, 16), -1, *range(16, 20), -1,
-                *range(20, 32)]
+_UUID_LAYOUT = [
+    *range(0, 8),
+    -1,
+    *range(8, 12),
+    -1,
+    *range(12, 16),
+    -1,
+    *range(16, 20),
+    -1,
+    *range(20, 32),
+]
 
 
 class Uuid(ColumnGenerator):
@@ -341,5 +397,8 @@ class Uuid(ColumnGenerator):
 
     def valid_mask(self, values: pa.Array) -> np.ndarray | None:
         """Values shaped like a UUID."""
-        return full_match(values, r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                                  r"[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+        return full_match(
+            values,
+            r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+            r"[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+        )

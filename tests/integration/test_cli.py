@@ -40,8 +40,20 @@ def read_back(path: Path, fmt: str, table: str) -> pa.Table:
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_customer_example_in_every_format(tmp_path, fmt):
     extra = ["--sql-dialect", "sqlite"] if fmt == "sql" else []
-    result = run("generate", "--config", str(EXAMPLES / "customer_config.json"), "--rows", "1000",
-                 "--output-format", fmt, "--output-dir", str(tmp_path), "--seed", "5", *extra)
+    result = run(
+        "generate",
+        "--config",
+        str(EXAMPLES / "customer_config.json"),
+        "--rows",
+        "1000",
+        "--output-format",
+        fmt,
+        "--output-dir",
+        str(tmp_path),
+        "--seed",
+        "5",
+        *extra,
+    )
     assert result.exit_code == 0, result.output
     df = read_back(tmp_path, fmt, "customers").to_pandas()
     assert len(df) == 1000
@@ -54,8 +66,20 @@ def test_customer_example_in_every_format(tmp_path, fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_employees_example_in_every_format(tmp_path, fmt):
     extra = ["--sql-dialect", "sqlite"] if fmt == "sql" else []
-    result = run("generate", "--config", str(EXAMPLES / "employees_config.yaml"),
-                 "--rows", "500", "-f", fmt, "-o", str(tmp_path), "--seed", "9", *extra)
+    result = run(
+        "generate",
+        "--config",
+        str(EXAMPLES / "employees_config.yaml"),
+        "--rows",
+        "500",
+        "-f",
+        fmt,
+        "-o",
+        str(tmp_path),
+        "--seed",
+        "9",
+        *extra,
+    )
     assert result.exit_code == 0, result.output
     assert "only 10 distinct values" in result.output  # the cap warning
     if fmt == "sql":
@@ -81,9 +105,21 @@ def test_employees_example_in_every_format(tmp_path, fmt):
 
 def test_same_seed_same_bytes(tmp_path):
     for name in ("a", "b"):
-        result = run("generate", "-c", str(EXAMPLES / "customer_config.json"), "-n", "3000",
-                     "-f", "csv", "-o", str(tmp_path / name), "--seed", "42",
-                     "--batch-size", "1000")
+        result = run(
+            "generate",
+            "-c",
+            str(EXAMPLES / "customer_config.json"),
+            "-n",
+            "3000",
+            "-f",
+            "csv",
+            "-o",
+            str(tmp_path / name),
+            "--seed",
+            "42",
+            "--batch-size",
+            "1000",
+        )
         assert result.exit_code == 0, result.output
     first, second = (tmp_path / "a/customers.csv"), (tmp_path / "b/customers.csv")
     assert first.read_bytes() == second.read_bytes()
@@ -97,15 +133,25 @@ def test_existing_output_is_kept(tmp_path):
     assert "already exists" in result.output and "--if-exists replace" in result.output
     assert target.read_text() == "precious\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["customers.csv"]
-    result = run("generate", "-c", str(EXAMPLES / "customer_config.json"), "-o", str(tmp_path),
-                 "-n", "10", "--if-exists", "replace")
+    result = run(
+        "generate",
+        "-c",
+        str(EXAMPLES / "customer_config.json"),
+        "-o",
+        str(tmp_path),
+        "-n",
+        "10",
+        "--if-exists",
+        "replace",
+    )
     assert result.exit_code == 0, result.output
     assert len(target.read_text().splitlines()) == 11
 
 
 def test_validate_ok_and_relationships():
-    result = run("validate", "--config", str(EXAMPLES / "employees_config.yaml"),
-                 "--check-relationships")
+    result = run(
+        "validate", "--config", str(EXAMPLES / "employees_config.yaml"), "--check-relationships"
+    )
     assert result.exit_code == 0, result.output
     assert "valid" in result.output
     assert "employees.dept_id -> departments.dept_id" in result.output
@@ -120,7 +166,8 @@ def test_validate_reports_every_problem(tmp_path):
         "    columns:\n"
         "      - {name: a, type: int, rule: {type: range, min: 10, max: 5}}\n"
         "      - {name: b, rule: {type: rnage}}\n"
-        "      - {name: c, rule: {type: choice, value: []}}\n")
+        "      - {name: c, rule: {type: choice, value: []}}\n"
+    )
     result = run("validate", "--config", str(bad))
     assert result.exit_code == 3
     out = result.output
@@ -156,13 +203,31 @@ def test_help_on_every_command():
 def test_installed_script_runs(tmp_path):
     script = shutil.which("syndata", path=str(Path(sys.executable).parent))
     assert script, "the syndata script is installed next to the interpreter"
-    proc = subprocess.run([script, "generate", "--config", str(EXAMPLES / "customer_config.json"),
-                           "--rows", "200", "--output-dir", str(tmp_path), "--seed", "1"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            script,
+            "generate",
+            "--config",
+            str(EXAMPLES / "customer_config.json"),
+            "--rows",
+            "200",
+            "--output-dir",
+            str(tmp_path),
+            "--seed",
+            "1",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert len((tmp_path / "customers.csv").read_text().splitlines()) == 201
-    proc = subprocess.run([script, "validate", "--config", str(tmp_path / "missing.yaml")],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [script, "validate", "--config", str(tmp_path / "missing.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 3 and "does not exist" in proc.stderr
 
 
@@ -170,27 +235,42 @@ def test_installed_script_runs(tmp_path):
 def test_generate_into_postgresql_with_keys_declared(pg_url):
     import sqlalchemy as sa
 
-    result = run("generate", "-c", str(EXAMPLES / "employees_config.yaml"), "-n", "2000",
-                 "--db-url", pg_url, "--seed", "4")
+    result = run(
+        "generate",
+        "-c",
+        str(EXAMPLES / "employees_config.yaml"),
+        "-n",
+        "2000",
+        "--db-url",
+        pg_url,
+        "--seed",
+        "4",
+    )
     assert result.exit_code == 0, result.output
     engine = sa.create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
-        counts = conn.execute(sa.text(
-            "select (select count(*) from departments), (select count(*) from employees), "
-            "(select count(*) from employees e left join departments d using (dept_id) "
-            "where d.dept_id is null)")).one()
-        fks = conn.execute(sa.text(
-            "select count(*) from information_schema.table_constraints "
-            "where constraint_type = 'FOREIGN KEY' and table_name = 'employees' "
-            "and table_schema = current_schema()")).scalar()
-        low = conn.execute(sa.text(
-            "select min(salary) from employees where dept_id = 1")).scalar()
+        counts = conn.execute(
+            sa.text(
+                "select (select count(*) from departments), (select count(*) from employees), "
+                "(select count(*) from employees e left join departments d using (dept_id) "
+                "where d.dept_id is null)"
+            )
+        ).one()
+        fks = conn.execute(
+            sa.text(
+                "select count(*) from information_schema.table_constraints "
+                "where constraint_type = 'FOREIGN KEY' and table_name = 'employees' "
+                "and table_schema = current_schema()"
+            )
+        ).scalar()
+        low = conn.execute(sa.text("select min(salary) from employees where dept_id = 1")).scalar()
     engine.dispose()
     assert counts == (10, 2000, 0)
     assert fks == 1
     assert low >= 80000
-    again = run("generate", "-c", str(EXAMPLES / "employees_config.yaml"), "-n", "5",
-                "--db-url", pg_url)
+    again = run(
+        "generate", "-c", str(EXAMPLES / "employees_config.yaml"), "-n", "5", "--db-url", pg_url
+    )
     assert again.exit_code == 6 and "already exists" in again.output  # nothing overwritten
 
 
@@ -198,10 +278,20 @@ def test_generate_into_sqlite(tmp_path):
     import sqlite3
 
     db = tmp_path / "out.db"
-    result = run("generate", "-c", str(EXAMPLES / "customer_config.json"), "-n", "3000",
-                 "--db-url", f"sqlite:///{db}", "--batch-size", "1000")
+    result = run(
+        "generate",
+        "-c",
+        str(EXAMPLES / "customer_config.json"),
+        "-n",
+        "3000",
+        "--db-url",
+        f"sqlite:///{db}",
+        "--batch-size",
+        "1000",
+    )
     assert result.exit_code == 0, result.output
     con = sqlite3.connect(db)
-    assert con.execute("select count(*), count(distinct customer_id) from customers").fetchone() \
-        == (3000, 3000)
+    assert con.execute(
+        "select count(*), count(distinct customer_id) from customers"
+    ).fetchone() == (3000, 3000)
     con.close()

@@ -42,20 +42,29 @@ REDIS_DB = 13
 def _docker_compose() -> str:
     found = shutil.which("docker-compose")
     if found is None:
-        pytest.fail("docker-compose is not installed, so compose.yaml cannot be validated; "
-                    "install it with `apt-get install -y docker-compose` (Debian's v1.29 "
-                    "validates offline, no engine needed)")
+        pytest.fail(
+            "docker-compose is not installed, so compose.yaml cannot be validated; "
+            "install it with `apt-get install -y docker-compose` (Debian's v1.29 "
+            "validates offline, no engine needed)"
+        )
     return found
 
 
 def _compose_config(env_vars: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
     env_file = tmp_path / "empty.env"  # a .env next to compose.yaml must not leak in
     env_file.write_text("")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SYNDATA_", "POSTGRES_", "MLFLOW_"))}
-    return subprocess.run([_docker_compose(), "--env-file", str(env_file), "-f", str(COMPOSE),
-                           "config", "-q"], env={**env, **env_vars}, capture_output=True,
-                          text=True, timeout=60)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SYNDATA_", "POSTGRES_", "MLFLOW_"))
+    }
+    return subprocess.run(
+        [_docker_compose(), "--env-file", str(env_file), "-f", str(COMPOSE), "config", "-q"],
+        env={**env, **env_vars},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_docker_compose_validates_the_file(tmp_path: Path) -> None:
@@ -156,8 +165,11 @@ def test_workers_scale_and_share_everything_with_the_api(compose: dict[str, Any]
         assert re.match(r"postgresql://[^@]+@postgres:5432/", env["SYNDATA_JOBS_URL"]), name
         assert env["SYNDATA_BROKER_URL"].startswith("redis://redis:6379/"), name
         assert env["MLFLOW_TRACKING_URI"] == "http://mlflow:5000", name
-        healthy = {s for s, d in services[name]["depends_on"].items()
-                   if d["condition"] == "service_healthy"}
+        healthy = {
+            s
+            for s, d in services[name]["depends_on"].items()
+            if d["condition"] == "service_healthy"
+        }
         assert {"postgres", "redis", "mlflow"} <= healthy, name
     assert _env(api)["SYNDATA_API_KEY"] == ADMIN
     ui = services["ui"]
@@ -173,7 +185,8 @@ def test_workers_scale_and_share_everything_with_the_api(compose: dict[str, Any]
 def test_every_setting_comes_from_the_environment(raw: dict[str, Any]) -> None:
     """Every variable the settings modules read is set for the API, from `${...}`."""
     source = (ROOT / "syndata" / "settings.py").read_text() + (
-        ROOT / "app_api" / "settings.py").read_text()
+        ROOT / "app_api" / "settings.py"
+    ).read_text()
     read = set(re.findall(r'"((?:SYNDATA|MLFLOW)_[A-Z_]+)"', source)) - {"SYNDATA_API_URL"}
     api_env = raw["services"]["api"]["environment"]
     assert read <= set(api_env), f"not set in compose.yaml: {read - set(api_env)}"
@@ -187,8 +200,11 @@ def test_every_setting_comes_from_the_environment(raw: dict[str, Any]) -> None:
 def test_the_dockerfile() -> None:
     """Slim Python 3.11, no torch, a non-root user, /data as a volume, health on /health."""
     text = (ROOT / "Dockerfile").read_text()
-    lines = [line.strip() for line in re.sub(r"\\\n", " ", text).splitlines()
-             if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        line.strip()
+        for line in re.sub(r"\\\n", " ", text).splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     assert "ARG PYTHON_IMAGE=python:3.11-slim" in lines
     assert [line for line in lines if line.startswith("FROM")][-1] == "FROM ${PYTHON_IMAGE}"
     assert "sdv" not in " ".join(lines) and "torch" not in " ".join(lines)
@@ -197,11 +213,15 @@ def test_the_dockerfile() -> None:
     assert any(line.startswith("ENV") and "SYNDATA_HOME=/data" in line for line in lines)
     assert 'VOLUME ["/data"]' in lines
     assert any(line.startswith("HEALTHCHECK") and "/health" in line for line in lines)
-    assert lines[-1] == ('CMD ["syndata", "serve", "--host", "0.0.0.0", "--port", "8000", '
-                         '"--workers", "0"]')
+    assert lines[-1] == (
+        'CMD ["syndata", "serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "0"]'
+    )
     # what the COPY lines take from the build context exists and is not .dockerignored
-    ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
-               if line.strip() and not line.startswith("#")}
+    ignored = {
+        line.strip()
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
     for line in lines:
         if line.startswith("COPY") and "--from=" not in line:
             for source in [w for w in line.split()[1:-1] if not w.startswith("--")]:
@@ -227,8 +247,14 @@ class Processes:
 
     def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen:
         with open(self.logs / f"{name}.log", "w") as log:  # a file, not a pipe nobody reads
-            proc = subprocess.Popen(args, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                    cwd=self.logs, start_new_session=True)
+            proc = subprocess.Popen(
+                args,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=self.logs,
+                start_new_session=True,
+            )
         self.procs.append((name, proc))
         return proc
 
@@ -269,8 +295,10 @@ def redis_db() -> Iterator[str]:
     try:
         client.flushdb()
     except redis.ConnectionError as exc:
-        pytest.fail(f"Redis on 127.0.0.1:6379 is not reachable ({exc}); start it with "
-                    "`redis-server --daemonize yes --bind 127.0.0.1 --port 6379`")
+        pytest.fail(
+            f"Redis on 127.0.0.1:6379 is not reachable ({exc}); start it with "
+            "`redis-server --daemonize yes --bind 127.0.0.1 --port 6379`"
+        )
     yield f"redis://127.0.0.1:6379/{REDIS_DB}"
     client.flushdb()
     client.close()
@@ -286,8 +314,13 @@ def mlflow_db(pg_url: str) -> Iterator[str]:
     base = make_url(pg_url)
     name = f"mlflow_t_{uuid.uuid4().hex[:12]}"
     yield f"postgresql+psycopg://{base.username}@{base.host}:{base.port or 5432}/{name}"
-    with psycopg.connect(host=base.host, port=base.port or 5432, user=base.username,
-                         dbname="postgres", autocommit=True) as conn:
+    with psycopg.connect(
+        host=base.host,
+        port=base.port or 5432,
+        user=base.username,
+        dbname="postgres",
+        autocommit=True,
+    ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -308,13 +341,16 @@ def _wait_job(http: httpx.Client, job_id: str, timeout: float = 120) -> dict[str
 
 
 @pytest.mark.postgres
-def test_the_compose_topology_as_processes(compose: dict[str, Any], tmp_path: Path,
-                                           pg_url: str, mlflow_db: str,
-                                           redis_db: str) -> None:
+def test_the_compose_topology_as_processes(
+    compose: dict[str, Any], tmp_path: Path, pg_url: str, mlflow_db: str, redis_db: str
+) -> None:
     services = compose["services"]
     bin_dir = str(Path(sys.executable).parent)
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith(("SYNDATA_", "MLFLOW_", "POSTGRES_"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SYNDATA_", "MLFLOW_", "POSTGRES_"))
+    }
     base["PATH"] = f"{bin_dir}:{base.get('PATH', '')}"
     home, artifacts = tmp_path / "data", tmp_path / "mlartifacts"
     mlflow_port, api_port = _port(), _port()
@@ -323,20 +359,33 @@ def test_the_compose_topology_as_processes(compose: dict[str, Any], tmp_path: Pa
     try:
         # MLflow: compose's own command and settings, on this machine's PostgreSQL
         script = services["mlflow"]["command"][2]
-        script = (script.replace("--host 0.0.0.0", "--host 127.0.0.1")
-                  .replace("--port 5000", f"--port {mlflow_port}")
-                  .replace("/data/mlartifacts", str(artifacts)))
-        mlflow_env = {**base, **_env(services["mlflow"]), "MLFLOW_BACKEND_STORE_URI": mlflow_db,
-                      "MLFLOW_WORKERS": "1"}
+        script = (
+            script.replace("--host 0.0.0.0", "--host 127.0.0.1")
+            .replace("--port 5000", f"--port {mlflow_port}")
+            .replace("/data/mlartifacts", str(artifacts))
+        )
+        mlflow_env = {
+            **base,
+            **_env(services["mlflow"]),
+            "MLFLOW_BACKEND_STORE_URI": mlflow_db,
+            "MLFLOW_WORKERS": "1",
+        }
         procs.start("mlflow", ["sh", "-c", script], mlflow_env)
         # the API and the worker: compose's commands and settings, endpoints swapped
-        swaps = {"SYNDATA_HOME": str(home), "SYNDATA_JOBS_URL": pg_url,
-                 "SYNDATA_BROKER_URL": redis_db, "MLFLOW_TRACKING_URI": mlflow_url,
-                 "SYNDATA_AUDIT_LOG": str(home / "audit.log")}
+        swaps = {
+            "SYNDATA_HOME": str(home),
+            "SYNDATA_JOBS_URL": pg_url,
+            "SYNDATA_BROKER_URL": redis_db,
+            "MLFLOW_TRACKING_URI": mlflow_url,
+            "SYNDATA_AUDIT_LOG": str(home / "audit.log"),
+        }
         api_env = {**base, **_env(services["api"]), **swaps}
         worker_env = {**base, **_env(services["worker"]), **swaps}
-        procs.start("api", _local(services["api"]["command"],
-                                  {"0.0.0.0": "127.0.0.1", "8000": str(api_port)}), api_env)
+        procs.start(
+            "api",
+            _local(services["api"]["command"], {"0.0.0.0": "127.0.0.1", "8000": str(api_port)}),
+            api_env,
+        )
         procs.wait_http("api", f"http://127.0.0.1:{api_port}/health")
         procs.start("worker", _local(services["worker"]["command"], {}), worker_env)
         procs.wait_http("mlflow", f"{mlflow_url}/health", timeout=60)
@@ -345,13 +394,18 @@ def test_the_compose_topology_as_processes(compose: dict[str, Any], tmp_path: Pa
         assert httpx.get(search, headers={"Host": "mlflow:5000"}).status_code == 200
         assert httpx.get(search, headers={"Host": "evil.example"}).status_code == 403
 
-        http = httpx.Client(base_url=f"http://127.0.0.1:{api_port}", timeout=60,
-                            headers={"Authorization": f"Bearer {ADMIN}"})
+        http = httpx.Client(
+            base_url=f"http://127.0.0.1:{api_port}",
+            timeout=60,
+            headers={"Authorization": f"Bearer {ADMIN}"},
+        )
         with open(ROOT / "examples" / "data" / "penguins.csv", "rb") as handle:
             upload = http.post("/datasets", files={"file": ("penguins.csv", handle, "text/csv")})
         assert upload.status_code == 201, upload.text
-        fit = http.post("/models/penguins/fit", json={
-            "dataset": upload.json()["dataset_id"], "pii": "regenerate", "attacks": False})
+        fit = http.post(
+            "/models/penguins/fit",
+            json={"dataset": upload.json()["dataset_id"], "pii": "regenerate", "attacks": False},
+        )
         assert fit.status_code == 202, fit.text
         fitted = _wait_job(http, fit.json()["job_id"])
         assert fitted["status"] == "completed", (fitted["error"], procs.log("worker"))
@@ -359,8 +413,9 @@ def test_the_compose_topology_as_processes(compose: dict[str, Any], tmp_path: Pa
         assert sample.status_code == 202, sample.text
         sampled = _wait_job(http, sample.json()["job_id"])
         assert sampled["status"] == "completed", (sampled["error"], procs.log("worker"))
-        csv = http.get(f"/jobs/{sampled['job_id']}/result",
-                       params={"table": "penguins", "format": "csv"})
+        csv = http.get(
+            f"/jobs/{sampled['job_id']}/result", params={"table": "penguins", "format": "csv"}
+        )
         assert csv.status_code == 200, csv.text
         frame = pd.read_csv(io.BytesIO(csv.content))
         real = pd.read_csv(ROOT / "examples" / "data" / "penguins.csv")
@@ -385,11 +440,14 @@ def test_the_compose_topology_as_processes(compose: dict[str, Any], tmp_path: Pa
 
         engine = sa.create_engine(parse_db_url(pg_url))
         with engine.connect() as conn:
-            rows = conn.execute(sa.text(
-                "SELECT job_id, job_type, status, worker FROM jobs ORDER BY created_at")).all()
+            rows = conn.execute(
+                sa.text("SELECT job_id, job_type, status, worker FROM jobs ORDER BY created_at")
+            ).all()
         engine.dispose()
         assert [(r.job_id, r.job_type, r.status) for r in rows] == [
-            (fitted["job_id"], "fit", "completed"), (sampled["job_id"], "sample", "completed")]
+            (fitted["job_id"], "fit", "completed"),
+            (sampled["job_id"], "sample", "completed"),
+        ]
         assert all(r.worker.startswith("celery@") for r in rows)
 
         # and the API's metrics, read from that store, count them
@@ -415,18 +473,39 @@ def _config_reference_module() -> Any:
     return module
 
 
-def test_the_config_reference_is_up_to_date(tmp_path: Path,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_config_reference_is_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     committed = ROOT / "docs" / "config-reference.md"
     text = committed.read_text(encoding="utf-8")
     reference = _config_reference_module()
     assert reference.render() == text, (
-        "docs/config-reference.md is out of date: run `python scripts/config_reference.py`")
-    for field in ("tables", "table_name", "columns", "rule", "foreign_keys", "parent_table",
-                  "output_format", "conditional_rules", "null_share", "constraints"):
+        "docs/config-reference.md is out of date: run `python scripts/config_reference.py`"
+    )
+    for field in (
+        "tables",
+        "table_name",
+        "columns",
+        "rule",
+        "foreign_keys",
+        "parent_table",
+        "output_format",
+        "conditional_rules",
+        "null_share",
+        "constraints",
+    ):
         assert f"`{field}`" in text, field
-    for rule in ("range", "choice", "regex", "email", "sequence", "uuid", "date_range",
-                 "constant", "custom"):
+    for rule in (
+        "range",
+        "choice",
+        "regex",
+        "email",
+        "sequence",
+        "uuid",
+        "date_range",
+        "constant",
+        "custom",
+    ):
         assert f"`{rule}`" in text, rule
     # the command, as CI runs it
     script = [sys.executable, str(ROOT / "scripts" / "config_reference.py"), "--check"]

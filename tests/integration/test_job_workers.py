@@ -22,11 +22,24 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def _config(rows: int) -> dict:
-    return {"tables": [{"table_name": "t", "columns": [
-        {"name": "id", "type": "int", "constraints": ["PK"],
-         "rule": {"type": "sequence", "start": 1}},
-        {"name": "x", "type": "int", "rule": {"type": "range", "min": 1, "max": 100}}]}],
-        "rows": rows, "output_format": "csv"}
+    return {
+        "tables": [
+            {
+                "table_name": "t",
+                "columns": [
+                    {
+                        "name": "id",
+                        "type": "int",
+                        "constraints": ["PK"],
+                        "rule": {"type": "sequence", "start": 1},
+                    },
+                    {"name": "x", "type": "int", "rule": {"type": "range", "min": 1, "max": 100}},
+                ],
+            }
+        ],
+        "rows": rows,
+        "output_format": "csv",
+    }
 
 
 @pytest.fixture
@@ -47,8 +60,12 @@ class Workers:
     def start(self, *args: str) -> subprocess.Popen:
         log_path = Path(self.env["SYNDATA_HOME"]).parent / f"worker-{len(self.procs)}.log"
         with open(log_path, "w") as log:  # a file, not a pipe nobody reads
-            proc = subprocess.Popen([sys.executable, "-m", "syndata", "worker", *args],
-                                    env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "syndata", "worker", *args],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self.procs.append(proc)
         return proc
 
@@ -77,8 +94,9 @@ def wait_for(store: JobStore, job_id: str, until: tuple[str, ...], timeout: floa
         if job.status in until:
             return job
         time.sleep(0.1)
-    raise AssertionError(f"{job_id} still {store.get(job_id).status} after {timeout} s; "
-                         f"log: {store.logs(job_id)}")
+    raise AssertionError(
+        f"{job_id} still {store.get(job_id).status} after {timeout} s; log: {store.logs(job_id)}"
+    )
 
 
 def test_local_workers_run_jobs_to_completion(env, workers) -> None:
@@ -92,8 +110,7 @@ def test_local_workers_run_jobs_to_completion(env, workers) -> None:
         assert done.rows == 1000 + i
         out = Path(env["SYNDATA_HOME"]) / "jobs" / job.job_id / done.result["outputs"][0]["path"]
         assert len(pd.read_csv(out)) == done.rows
-    assert {e["to"] for e in store.events(jobs[0].job_id)} >= {"queued", "running",
-                                                                "completed"}
+    assert {e["to"] for e in store.events(jobs[0].job_id)} >= {"queued", "running", "completed"}
     assert any(line["message"] == "job completed" for line in store.logs(jobs[0].job_id))
 
 
@@ -127,12 +144,10 @@ def short_heartbeat(workers: Workers, monkeypatch: pytest.MonkeyPatch) -> None:
     workers.env = {**workers.env, "SYNDATA_HEARTBEAT_TIMEOUT": "5"}
 
 
-def test_a_killed_worker_s_job_is_taken_back_and_finished_once(env, workers,
-                                                               monkeypatch) -> None:
+def test_a_killed_worker_s_job_is_taken_back_and_finished_once(env, workers, monkeypatch) -> None:
     short_heartbeat(workers, monkeypatch)
     store = JobStore()
-    job = submit_job(store, "generate", {"config": _config(30_000_000),
-                                         "output_format": "parquet"})
+    job = submit_job(store, "generate", {"config": _config(30_000_000), "output_format": "parquet"})
     first = workers.start("--local")
     running = wait_for(store, job.job_id, ("running",), timeout=60)
     assert running.worker.endswith(f":{first.pid}")
@@ -144,8 +159,9 @@ def test_a_killed_worker_s_job_is_taken_back_and_finished_once(env, workers,
     transitions = [(e["from"], e["to"]) for e in store.events(job.job_id)]
     assert transitions.count(("queued", "running")) == 2
     assert transitions.count(("running", "completed")) == 1
-    assert any("stopped sending heartbeats" in line["message"]
-               for line in store.logs(job.job_id, 500))
+    assert any(
+        "stopped sending heartbeats" in line["message"] for line in store.logs(job.job_id, 500)
+    )
 
 
 def _fit_penguins(store: JobStore) -> str:
@@ -153,8 +169,11 @@ def _fit_penguins(store: JobStore) -> str:
 
     data = (EXAMPLES / "data" / "penguins.csv").read_bytes()
     dataset = save_dataset([data], "penguins.csv", limit=10_000_000)
-    fit = submit_job(store, "fit", {"dataset": dataset.dataset_id, "name": "penguins",
-                                    "pii": "regenerate", "attacks": False})
+    fit = submit_job(
+        store,
+        "fit",
+        {"dataset": dataset.dataset_id, "name": "penguins", "pii": "regenerate", "attacks": False},
+    )
     return fit.job_id
 
 
@@ -166,8 +185,9 @@ def _split_output(store: JobStore, job: Job, home: Path) -> str:
     return hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).values).hexdigest()
 
 
-def test_split_sample_output_does_not_depend_on_the_number_of_workers(env, workers,
-                                                                     monkeypatch) -> None:
+def test_split_sample_output_does_not_depend_on_the_number_of_workers(
+    env, workers, monkeypatch
+) -> None:
     monkeypatch.setenv("SYNDATA_PARTITION_ROWS", "2000")
     workers.env = dict(os.environ)
     store = JobStore()
@@ -204,8 +224,10 @@ def celery_env(env, monkeypatch) -> dict[str, str]:
     try:
         client.flushdb()
     except redis.ConnectionError as exc:
-        pytest.fail(f"Redis on 127.0.0.1:6379 is not reachable ({exc}); start it with "
-                    "`redis-server --daemonize yes --bind 127.0.0.1 --port 6379`")
+        pytest.fail(
+            f"Redis on 127.0.0.1:6379 is not reachable ({exc}); start it with "
+            "`redis-server --daemonize yes --bind 127.0.0.1 --port 6379`"
+        )
     monkeypatch.setenv("SYNDATA_BROKER_URL", f"redis://127.0.0.1:6379/{REDIS_DB}")
     from syndata.jobs.celery_app import celery_app
 
@@ -218,10 +240,12 @@ def celery_env(env, monkeypatch) -> dict[str, str]:
 def test_celery_workers_on_redis_run_every_job_once_by_priority(celery_env, workers) -> None:
     workers.env = celery_env
     store = JobStore()
-    low = [submit_job(store, "generate", {"config": _config(100)}, priority="low")
-           for _ in range(3)]
-    high = [submit_job(store, "generate", {"config": _config(100)}, priority="high")
-            for _ in range(3)]
+    low = [
+        submit_job(store, "generate", {"config": _config(100)}, priority="low") for _ in range(3)
+    ]
+    high = [
+        submit_job(store, "generate", {"config": _config(100)}, priority="high") for _ in range(3)
+    ]
     workers.start("--loglevel", "WARNING")
     finished = [wait_for(store, j.job_id, ("completed", "failed")) for j in low + high]
     assert all(j.status == "completed" for j in finished), [j.error for j in finished]
@@ -237,8 +261,7 @@ def test_a_killed_celery_worker_s_job_is_recovered(celery_env, workers, monkeypa
     workers.env = celery_env
     short_heartbeat(workers, monkeypatch)
     store = JobStore()
-    job = submit_job(store, "generate", {"config": _config(30_000_000),
-                                         "output_format": "parquet"})
+    job = submit_job(store, "generate", {"config": _config(30_000_000), "output_format": "parquet"})
     first = workers.start("--loglevel", "WARNING")
     running = wait_for(store, job.job_id, ("running",), timeout=60)
     assert running.worker.startswith("celery@")

@@ -15,8 +15,13 @@ from syndata.jobs.store import JobStore
 
 
 def syndata(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "syndata", *args], env=env, text=True,
-                          capture_output=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "syndata", *args],
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture
@@ -51,8 +56,9 @@ def test_status_logs_and_cancel_on_the_local_store(env) -> None:
     body = json.loads(listed.stdout)
     assert body["total"] == 3 and {j["job_id"] for j in body["jobs"]} == {j.job_id for j in jobs}
     assert syndata("cancel", jobs[1].job_id, env=env).stdout.strip().endswith("cancelled")
-    only = json.loads(syndata("status", "--status", "cancelled", "--limit", "5", "--json",
-                              env=env).stdout)
+    only = json.loads(
+        syndata("status", "--status", "cancelled", "--limit", "5", "--json", env=env).stdout
+    )
     assert [j["job_id"] for j in only["jobs"]] == [jobs[1].job_id]
     again = syndata("cancel", jobs[1].job_id, env=env)
     assert again.returncode == 8 and "already cancelled" in again.stderr
@@ -63,14 +69,36 @@ def test_status_logs_and_cancel_on_the_local_store(env) -> None:
 
 
 def test_the_scheduler_submits_recurring_jobs_and_runs_them(env, tmp_path: Path) -> None:
-    config = {"tables": [{"table_name": "t", "columns": [
-        {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}}]}], "rows": 20}
+    config = {
+        "tables": [
+            {
+                "table_name": "t",
+                "columns": [
+                    {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}}
+                ],
+            }
+        ],
+        "rows": 20,
+    }
     schedule = tmp_path / "jobs.yaml"
-    schedule.write_text(yaml.safe_dump({"jobs": [
-        {"name": "every-2s", "schedule": "* * * * * */2", "job_type": "generate",
-         "config": {"config": config}, "priority": "high"}]}))
-    run = syndata("scheduler", "--config-file", str(schedule), "--max-workers", "2",
-                  "--run-for", "7", env=env)
+    schedule.write_text(
+        yaml.safe_dump(
+            {
+                "jobs": [
+                    {
+                        "name": "every-2s",
+                        "schedule": "* * * * * */2",
+                        "job_type": "generate",
+                        "config": {"config": config},
+                        "priority": "high",
+                    }
+                ]
+            }
+        )
+    )
+    run = syndata(
+        "scheduler", "--config-file", str(schedule), "--max-workers", "2", "--run-for", "7", env=env
+    )
     assert run.returncode == 0, run.stderr
     submitted = [line for line in run.stderr.splitlines() if "every-2s: submitted" in line]
     assert 2 <= len(submitted) <= 4

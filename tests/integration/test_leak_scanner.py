@@ -23,11 +23,40 @@ import pandas as pd
 import pytest
 from serve_process import ADMIN, Server, cli, service_env, wait_job
 
-FIRST = ["Maria", "James", "Anna", "Peter", "Laura", "David", "Sofia", "Thomas", "Emma",
-         "Lucas", "Julia", "Henrik", "Clara", "Oskar", "Nora", "Felix", "Ida", "Viktor",
-         "Elena", "Jonas"]
-LAST = ["Qvistbergh", "Zornadel", "Brakowitz", "Ellingsrud", "Tamvakis", "Oyelaran",
-        "Gruszecki", "Vantongeren", "Marchetto", "Kowalczuk"]
+FIRST = [
+    "Maria",
+    "James",
+    "Anna",
+    "Peter",
+    "Laura",
+    "David",
+    "Sofia",
+    "Thomas",
+    "Emma",
+    "Lucas",
+    "Julia",
+    "Henrik",
+    "Clara",
+    "Oskar",
+    "Nora",
+    "Felix",
+    "Ida",
+    "Viktor",
+    "Elena",
+    "Jonas",
+]
+LAST = [
+    "Qvistbergh",
+    "Zornadel",
+    "Brakowitz",
+    "Ellingsrud",
+    "Tamvakis",
+    "Oyelaran",
+    "Gruszecki",
+    "Vantongeren",
+    "Marchetto",
+    "Kowalczuk",
+]
 RARE_CITIES = ["Quillonby", "Farthmoor", "Ostvalla", "Pemberwick", "Drennahy"]
 FREQUENT_CITIES = ["Springfield", "Riverton", "Lakeside", "Fairview"]
 
@@ -36,34 +65,56 @@ def _people(rows: int = 1200, seed: int = 7) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     names = [f"{FIRST[i % len(FIRST)]} {LAST[i % len(LAST)]}" for i in range(30)]
     chosen = rng.integers(len(names), size=rows)
-    phones = [f"+1-{rng.integers(200, 999)}-{rng.integers(200, 999)}-{rng.integers(1000, 9999)}"
-              for _ in range(rows)]
-    emails = [f"{names[c].split()[0].lower()}.{names[c].split()[1].lower()}{i}@mailbox.test"
-              for i, c in enumerate(chosen)]
-    ssns = [f"{rng.integers(100, 665)}-{rng.integers(10, 99)}-{rng.integers(1000, 9999)}"
-            for _ in range(rows)]
-    notes = [f"Spoke with {names[c]} on the phone, call back at {p} about the refund"
-             for c, p in zip(chosen, phones, strict=True)]
+    phones = [
+        f"+1-{rng.integers(200, 999)}-{rng.integers(200, 999)}-{rng.integers(1000, 9999)}"
+        for _ in range(rows)
+    ]
+    emails = [
+        f"{names[c].split()[0].lower()}.{names[c].split()[1].lower()}{i}@mailbox.test"
+        for i, c in enumerate(chosen)
+    ]
+    ssns = [
+        f"{rng.integers(100, 665)}-{rng.integers(10, 99)}-{rng.integers(1000, 9999)}"
+        for _ in range(rows)
+    ]
+    notes = [
+        f"Spoke with {names[c]} on the phone, call back at {p} about the refund"
+        for c, p in zip(chosen, phones, strict=True)
+    ]
     cities = list(rng.choice(FREQUENT_CITIES, size=rows))
     for i, city in enumerate(RARE_CITIES):  # seen once or twice: rare under any k >= 3
         cities[i] = city
         if i % 2:
             cities[rows - 1 - i] = city
-    return pd.DataFrame({
-        "customer": [names[c] for c in chosen], "contact": emails, "tel": phones,
-        "ssn": ssns, "notes": notes, "city": cities,
-        "segment": rng.choice(["retail", "business", "vip"], size=rows, p=[0.6, 0.3, 0.1]),
-        "amount": np.round(rng.lognormal(4, 0.6, rows), 2),
-        "age": rng.integers(18, 90, size=rows),
-    })
+    return pd.DataFrame(
+        {
+            "customer": [names[c] for c in chosen],
+            "contact": emails,
+            "tel": phones,
+            "ssn": ssns,
+            "notes": notes,
+            "city": cities,
+            "segment": rng.choice(["retail", "business", "vip"], size=rows, p=[0.6, 0.3, 0.1]),
+            "amount": np.round(rng.lognormal(4, 0.6, rows), 2),
+            "age": rng.integers(18, 90, size=rows),
+        }
+    )
 
 
 def _known(frame: pd.DataFrame) -> set[str]:
     """Every value that must not leave: personal data, and the rare cities."""
-    values = {*frame["customer"], *frame["contact"], *frame["tel"], *frame["ssn"],
-              *frame["notes"], *LAST, *RARE_CITIES}
-    values |= {t.replace("-", "") for t in frame["tel"]} | {s.replace("-", "")
-                                                             for s in frame["ssn"]}
+    values = {
+        *frame["customer"],
+        *frame["contact"],
+        *frame["tel"],
+        *frame["ssn"],
+        *frame["notes"],
+        *LAST,
+        *RARE_CITIES,
+    }
+    values |= {t.replace("-", "") for t in frame["tel"]} | {
+        s.replace("-", "") for s in frame["ssn"]
+    }
     return {v for v in values if len(v) >= 6}
 
 
@@ -105,17 +156,24 @@ def test_nothing_a_fit_sample_and_profile_write_or_answer_holds_a_real_value(ser
         return response.json() if "json" in response.headers.get("content-type", "") else {}
 
     with server.client(ADMIN) as http, open(csv, "rb") as handle:
-        dataset = keep("upload", http.post(
-            "/datasets", files={"file": ("people.csv", handle, "text/csv")}))["dataset_id"]
-        fit = keep("fit", http.post("/models/people/fit", json={
-            "dataset": dataset, "pii": "regenerate", "attacks": False}))
+        dataset = keep(
+            "upload", http.post("/datasets", files={"file": ("people.csv", handle, "text/csv")})
+        )["dataset_id"]
+        fit = keep(
+            "fit",
+            http.post(
+                "/models/people/fit",
+                json={"dataset": dataset, "pii": "regenerate", "attacks": False},
+            ),
+        )
         fitted = wait_job(http, fit["job_id"])
         assert fitted["status"] == "completed", fitted.get("error")
-        profiled = keep("profile", http.post("/jobs", json={
-            "job_type": "profile", "config": {"dataset": dataset}}))
+        profiled = keep(
+            "profile",
+            http.post("/jobs", json={"job_type": "profile", "config": {"dataset": dataset}}),
+        )
         assert wait_job(http, profiled["job_id"])["status"] == "completed"
-        sample = keep("sample", http.post("/models/people/sample", json={"rows": 3000,
-                                                                          "seed": 5}))
+        sample = keep("sample", http.post("/models/people/sample", json={"rows": 3000, "seed": 5}))
         sampled = wait_job(http, sample["job_id"])
         assert sampled["status"] == "completed", sampled.get("error")
         for job in (fit["job_id"], profiled["job_id"], sample["job_id"]):
@@ -123,17 +181,24 @@ def test_nothing_a_fit_sample_and_profile_write_or_answer_holds_a_real_value(ser
             keep(f"logs {job}", http.get(f"/jobs/{job}/logs"))
         bundle = http.get(f"/jobs/{sample['job_id']}/result")
         answers.append(("result zip", bundle.content))
-        result = http.get(f"/jobs/{sample['job_id']}/result",
-                          params={"table": "people", "format": "csv"})
+        result = http.get(
+            f"/jobs/{sample['job_id']}/result", params={"table": "people", "format": "csv"}
+        )
         answers.append(("result csv", result.content))
         profile_result = http.get(f"/jobs/{profiled['job_id']}/result")
         answers.append(("profile result", profile_result.content))
-        for path in ("/jobs", "/models", "/models/people", "/datasets",
-                     f"/datasets/{dataset}", "/stats", "/metrics"):
+        for path in (
+            "/jobs",
+            "/models",
+            "/models/people",
+            "/datasets",
+            f"/datasets/{dataset}",
+            "/stats",
+            "/metrics",
+        ):
             response = http.get(path)
             answers.append((path, response.content))
-    cli_out = cli("profile", "--data", str(csv), "--output", str(csv.parent / "p.html"),
-                  env=env)
+    cli_out = cli("profile", "--data", str(csv), "--output", str(csv.parent / "p.html"), env=env)
     assert cli_out.returncode == 0, cli_out.stderr
     answers.append(("cli profile", (cli_out.stdout + cli_out.stderr).encode()))
 
@@ -158,8 +223,10 @@ def test_nothing_a_fit_sample_and_profile_write_or_answer_holds_a_real_value(ser
                     _hits(known, f"{label}:{member}", archive.read(member), found)
     for log in [server.log, csv.parent / "p.html"]:
         _hits(known, log.name, log.read_bytes(), found)
-    print(f"searched {scanned} files, {len(answers)} answers and 2 logs for "
-          f"{len(known)} known values: {sum(map(len, found.values()))} found")
+    print(
+        f"searched {scanned} files, {len(answers)} answers and 2 logs for "
+        f"{len(known)} known values: {sum(map(len, found.values()))} found"
+    )
     assert scanned > 10  # the model, MLflow's files, the store, the audit log ...
     assert found == {}, json.dumps({k: sorted(v)[:5] for k, v in found.items()}, indent=1)
 

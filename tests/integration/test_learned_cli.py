@@ -67,16 +67,30 @@ def _roundtrip_csv(frame: pd.DataFrame, path: Path) -> Path:
 
 def test_sample_conditions_from_cli(home, tmp_path):
     assert run("fit", "--data", PENGUINS, "--name", "p").exit_code == 0
-    result = run("sample", "-m", "p", "-n", "200", "--conditions", "species=Gentoo",
-                 "--conditions", "island=Biscoe", "-o", tmp_path / "o", "--seed", "1")
+    result = run(
+        "sample",
+        "-m",
+        "p",
+        "-n",
+        "200",
+        "--conditions",
+        "species=Gentoo",
+        "--conditions",
+        "island=Biscoe",
+        "-o",
+        tmp_path / "o",
+        "--seed",
+        "1",
+    )
     assert result.exit_code == 0, result.output
     out = pd.read_csv(tmp_path / "o" / "penguins.csv")  # the table keeps its name
     assert (out.species == "Gentoo").all() and (out.island == "Biscoe").all()
 
 
 def test_generate_with_sample_data_applies_override_and_constraint(tmp_path):
-    result = run("generate", "--config", RULES, "--sample-data", PENGUINS, "--rows", "1500",
-                 "-o", tmp_path)
+    result = run(
+        "generate", "--config", RULES, "--sample-data", PENGUINS, "--rows", "1500", "-o", tmp_path
+    )
     assert result.exit_code == 0, result.output
     out = pd.read_csv(tmp_path / "penguins.csv")
     real = pd.read_csv(PENGUINS)
@@ -100,13 +114,28 @@ def test_generate_with_sample_data_applies_override_and_constraint(tmp_path):
 def test_evaluate_command(tmp_path):
     real = pd.read_csv(PENGUINS)
     real.sample(frac=1.0, random_state=1).to_csv(tmp_path / "same.csv", index=False)
-    shuffled = pd.DataFrame({c: real[c].sample(frac=1.0, random_state=i).to_numpy()
-                             for i, c in enumerate(real.columns)})
+    shuffled = pd.DataFrame(
+        {c: real[c].sample(frac=1.0, random_state=i).to_numpy() for i, c in enumerate(real.columns)}
+    )
     shuffled.to_csv(tmp_path / "shuffled.csv", index=False)
-    good = run("evaluate", "--real", PENGUINS, "--synthetic", tmp_path / "same.csv",
-               "--output", tmp_path / "good.json")
-    bad = run("evaluate", "--real", PENGUINS, "--synthetic", tmp_path / "shuffled.csv",
-              "--output", tmp_path / "bad.json")
+    good = run(
+        "evaluate",
+        "--real",
+        PENGUINS,
+        "--synthetic",
+        tmp_path / "same.csv",
+        "--output",
+        tmp_path / "good.json",
+    )
+    bad = run(
+        "evaluate",
+        "--real",
+        PENGUINS,
+        "--synthetic",
+        tmp_path / "shuffled.csv",
+        "--output",
+        tmp_path / "bad.json",
+    )
     assert good.exit_code == 0 and bad.exit_code == 0, good.output + bad.output
     good_report = json.loads((tmp_path / "good.json").read_text())
     bad_report = json.loads((tmp_path / "bad.json").read_text())

@@ -35,9 +35,22 @@ def test_fitted_model_is_browsable_in_mlflow_ui(tmp_path, monkeypatch):
     mlflow_cli = Path(sys.executable).parent / "mlflow"
     env = {**os.environ, "MLFLOW_DISABLE_TELEMETRY": "true"}
     server = subprocess.Popen(
-        [str(mlflow_cli), "ui", "--backend-store-uri", f"sqlite:///{home / 'mlflow.db'}",
-         "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        [
+            str(mlflow_cli),
+            "ui",
+            "--backend-store-uri",
+            f"sqlite:///{home / 'mlflow.db'}",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     try:
         url = f"http://127.0.0.1:{port}/api/2.0/mlflow/registered-models/search"
         body = None

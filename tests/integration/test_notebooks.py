@@ -34,8 +34,13 @@ def home(tmp_path_factory):
         mp.setenv("SYNDATA_HOME", str(path))
         mp.setenv("SYNDATA_NOTEBOOK_FAST", "1")
         mp.setenv("SYNDATA_MASKING_SECRET", "a-long-enough-test-secret-0123456789")
-        for name in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI", "SYNDATA_AUDIT_LOG",
-                     "SYNDATA_AUDIT_KEY", "MPLBACKEND"):
+        for name in (
+            "MLFLOW_TRACKING_URI",
+            "MLFLOW_REGISTRY_URI",
+            "SYNDATA_AUDIT_LOG",
+            "SYNDATA_AUDIT_KEY",
+            "MPLBACKEND",
+        ):
             mp.delenv(name, raising=False)
         yield path
 
@@ -43,18 +48,26 @@ def home(tmp_path_factory):
 def kernel_uses_this_python() -> None:
     """The ``python3`` kernelspec must start this interpreter (the venv's)."""
     argv = KernelSpecManager().get_kernel_spec(KERNEL).argv
-    replaced = {"python", f"python{sys.version_info[0]}",
-                "python{}.{}".format(*sys.version_info[:2])}
+    replaced = {
+        "python",
+        f"python{sys.version_info[0]}",
+        "python{}.{}".format(*sys.version_info[:2]),
+    }
     assert argv[0] in replaced or Path(argv[0]).resolve() == Path(sys.executable).resolve(), (
-        f"kernel '{KERNEL}' starts {argv[0]}, not {sys.executable}")
+        f"kernel '{KERNEL}' starts {argv[0]}, not {sys.executable}"
+    )
 
 
 def execute(name: str, tmp_path: Path) -> nbformat.NotebookNode:
     """Run notebook ``name`` top to bottom; any cell error fails the test."""
     kernel_uses_this_python()
     notebook = nbformat.read(NOTEBOOKS / name, as_version=4)
-    client = NotebookClient(notebook, kernel_name=KERNEL, timeout=CELL_TIMEOUT,
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = NotebookClient(
+        notebook,
+        kernel_name=KERNEL,
+        timeout=CELL_TIMEOUT,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
     try:
         client.execute()
     finally:
@@ -63,8 +76,12 @@ def execute(name: str, tmp_path: Path) -> nbformat.NotebookNode:
 
 
 def outputs(notebook: nbformat.NotebookNode) -> list[dict]:
-    return [out for cell in notebook.cells if cell.cell_type == "code"
-            for out in cell.get("outputs", [])]
+    return [
+        out
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+    ]
 
 
 def text_of(notebook: nbformat.NotebookNode) -> str:
@@ -146,8 +163,9 @@ def test_notebook_runs_top_to_bottom(name, home, tmp_path):
 
 
 def _builder():
-    spec = importlib.util.spec_from_file_location("build_notebooks",
-                                                  NOTEBOOKS / "build_notebooks.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_notebooks", NOTEBOOKS / "build_notebooks.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -160,7 +178,8 @@ def test_notebooks_are_stored_clean_and_match_their_generator():
     for name, cells in builder.NOTEBOOKS.items():
         stored = (NOTEBOOKS / name).read_text(encoding="utf-8")
         assert stored == nbformat.writes(builder.build(cells(), name)) + "\n", (
-            f"{name} differs from notebooks/build_notebooks.py: run it again")
+            f"{name} differs from notebooks/build_notebooks.py: run it again"
+        )
         notebook = nbformat.reads(stored, as_version=4)
         for cell in notebook.cells:
             if cell.cell_type == "code":

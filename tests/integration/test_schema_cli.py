@@ -58,8 +58,9 @@ def nyc_dir(home, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def nyc_model(nyc_dir) -> str:
     """Model 'nyc' fitted from the folder, orphan foreign keys set to null."""
-    result = run("fit", "--data", nyc_dir, "--model", "hierarchical", "--name", "nyc",
-                 "--orphans", "null")
+    result = run(
+        "fit", "--data", nyc_dir, "--model", "hierarchical", "--name", "nyc", "--orphans", "null"
+    )
     assert result.exit_code == 0, result.output
     assert "model nyc version 1" in result.output
     return "nyc"
@@ -84,17 +85,31 @@ def test_schema_command_prints_relationships_and_writes_metadata(nyc_dir, tmp_pa
     result = run("schema", "--data", nyc_dir, "--output", target)
     assert result.exit_code == 0, result.output
     assert "5 relationship(s):" in result.output
-    for name in ("flights.carrier -> airlines.carrier", TAILNUM, "flights.origin -> airports.faa",
-                 DEST, "weather.origin -> airports.faa"):
+    for name in (
+        "flights.carrier -> airlines.carrier",
+        TAILNUM,
+        "flights.origin -> airports.faa",
+        DEST,
+        "weather.origin -> airports.faa",
+    ):
         assert name in result.output
     assert "2 integrity problems" in result.output and "orphan row(s)" in result.output
     meta = json.loads(target.read_text())
     keys = {t["name"]: t["primary_key"] for t in meta["tables"]}
-    assert keys == {"airlines": "carrier", "airports": "faa", "planes": "tailnum",
-                    "flights": None, "weather": None}
+    assert keys == {
+        "airlines": "carrier",
+        "airports": "faa",
+        "planes": "tailnum",
+        "flights": None,
+        "weather": None,
+    }
     assert len(meta["relationships"]) == 5
-    assert {"parent_table": "airports", "parent_key": "faa", "child_table": "flights",
-            "child_key": "dest"} in meta["relationships"]
+    assert {
+        "parent_table": "airports",
+        "parent_key": "faa",
+        "child_table": "flights",
+        "child_key": "dest",
+    } in meta["relationships"]
 
 
 def test_fit_stops_on_orphans_and_names_the_fix(nyc_dir):
@@ -122,8 +137,19 @@ def test_fit_with_null_orphans_registers_a_version(nyc_model):
 
 def test_sample_scale_writes_every_table_with_resolving_keys(nyc_model, nyc_dir, tmp_path):
     out = tmp_path / "out"
-    result = run("sample", "--model", nyc_model, "--scale", "0.5", "--output-dir", out,
-                 "-f", "parquet", "--seed", "1")
+    result = run(
+        "sample",
+        "--model",
+        nyc_model,
+        "--scale",
+        "0.5",
+        "--output-dir",
+        out,
+        "-f",
+        "parquet",
+        "--seed",
+        "1",
+    )
     assert result.exit_code == 0, result.output
     tables = read_folder(out)
     assert set(tables) == set(TABLES)
@@ -139,14 +165,28 @@ def test_sample_scale_writes_every_table_with_resolving_keys(nyc_model, nyc_dir,
 
 def test_sample_rows_of_one_table(nyc_model, tmp_path):
     out = tmp_path / "out"
-    result = run("sample", "--model", nyc_model, "--table", "flights", "--rows", "500",
-                 "--output-dir", out, "-f", "parquet", "--seed", "2")
+    result = run(
+        "sample",
+        "--model",
+        nyc_model,
+        "--table",
+        "flights",
+        "--rows",
+        "500",
+        "--output-dir",
+        out,
+        "-f",
+        "parquet",
+        "--seed",
+        "2",
+    )
     assert result.exit_code == 0, result.output
     tables = read_folder(out)
     assert len(tables["flights"]) == 500
     assert 140 <= len(tables["airports"]) <= 152  # 1,458 airports * 500 / 5,000
-    assert_foreign_keys_resolve(tables, model_registry.load_model(nyc_model)
-                                .metadata_.relationships)
+    assert_foreign_keys_resolve(
+        tables, model_registry.load_model(nyc_model).metadata_.relationships
+    )
 
 
 def test_fit_honours_edited_metadata(nyc_dir, nyc_model, tmp_path):
@@ -154,25 +194,38 @@ def test_fit_honours_edited_metadata(nyc_dir, nyc_model, tmp_path):
     assert run("schema", "--data", nyc_dir, "--output", target).exit_code == 0
     meta = json.loads(target.read_text())
     orphaned = {("flights", "dest"), ("flights", "tailnum")}
-    meta["relationships"] = [r for r in meta["relationships"]
-                             if (r["child_table"], r["child_key"]) not in orphaned]
+    meta["relationships"] = [
+        r for r in meta["relationships"] if (r["child_table"], r["child_key"]) not in orphaned
+    ]
     target.write_text(json.dumps(meta))
     # without those two relationships there is no orphan: no --orphans needed
-    result = run("fit", "--data", nyc_dir, "--model", "hierarchical", "--name", "nyc_edit",
-                 "--metadata", target)
+    result = run(
+        "fit",
+        "--data",
+        nyc_dir,
+        "--model",
+        "hierarchical",
+        "--name",
+        "nyc_edit",
+        "--metadata",
+        target,
+    )
     assert result.exit_code == 0, result.output
     assert "3 relationship(s):" in result.output and DEST not in result.output
     model = model_registry.load_model("nyc_edit")
     assert {r.name for r in model.metadata_.relationships} == {
-        "flights.carrier -> airlines.carrier", "flights.origin -> airports.faa",
-        "weather.origin -> airports.faa"}
+        "flights.carrier -> airlines.carrier",
+        "flights.origin -> airports.faa",
+        "weather.origin -> airports.faa",
+    }
 
 
 def test_unreadable_metadata_file_is_an_input_error(nyc_dir, tmp_path):
     target = tmp_path / "meta.json"
     target.write_text("{not json")
-    result = run("fit", "--data", nyc_dir, "--model", "hierarchical", "--name", "x",
-                 "--metadata", target)
+    result = run(
+        "fit", "--data", nyc_dir, "--model", "hierarchical", "--name", "x", "--metadata", target
+    )
     assert result.exit_code == 5, result.output  # the CLI's code for unreadable input
     assert "cannot read metadata" in result.output and "syndata schema" in result.output
 
@@ -185,33 +238,69 @@ def shelter_db(path: Path) -> str:
     url = f"sqlite:///{path}"
     engine = sa.create_engine(url)
     meta = sa.MetaData()
-    owners = sa.Table("owners", meta, sa.Column("oid", sa.Integer, primary_key=True),
-                      sa.Column("age", sa.Float), sa.Column("city", sa.String))
-    pets = sa.Table("pets", meta, sa.Column("pid", sa.Integer, primary_key=True),
-                    sa.Column("keeper", sa.Integer, sa.ForeignKey("owners.oid")),
-                    sa.Column("weight", sa.Float), sa.Column("species", sa.String))
-    visits = sa.Table("visits", meta, sa.Column("vid", sa.Integer, primary_key=True),
-                      sa.Column("animal", sa.Integer, sa.ForeignKey("pets.pid")),
-                      sa.Column("cost", sa.Float))
+    owners = sa.Table(
+        "owners",
+        meta,
+        sa.Column("oid", sa.Integer, primary_key=True),
+        sa.Column("age", sa.Float),
+        sa.Column("city", sa.String),
+    )
+    pets = sa.Table(
+        "pets",
+        meta,
+        sa.Column("pid", sa.Integer, primary_key=True),
+        sa.Column("keeper", sa.Integer, sa.ForeignKey("owners.oid")),
+        sa.Column("weight", sa.Float),
+        sa.Column("species", sa.String),
+    )
+    visits = sa.Table(
+        "visits",
+        meta,
+        sa.Column("vid", sa.Integer, primary_key=True),
+        sa.Column("animal", sa.Integer, sa.ForeignKey("pets.pid")),
+        sa.Column("cost", sa.Float),
+    )
     meta.create_all(engine)
     n_owners, n_pets, n_visits = 120, 300, 700
     with engine.begin() as conn:
-        conn.execute(owners.insert(), [
-            {"oid": 1000 + i, "age": 20.0 + (i * 7) % 50, "city": ["Oslo", "Rome", "Lima"][i % 3]}
-            for i in range(n_owners)])
-        conn.execute(pets.insert(), [
-            {"pid": 5000 + i, "keeper": 1000 + (i * 13) % n_owners,
-             "weight": 2.0 + (i * 3) % 30, "species": ["cat", "dog"][i % 2]}
-            for i in range(n_pets)])
-        conn.execute(visits.insert(), [
-            {"vid": 9000 + i, "animal": 5000 + (i * 7) % n_pets, "cost": 30.0 + (i * 11) % 90}
-            for i in range(n_visits)])
+        conn.execute(
+            owners.insert(),
+            [
+                {
+                    "oid": 1000 + i,
+                    "age": 20.0 + (i * 7) % 50,
+                    "city": ["Oslo", "Rome", "Lima"][i % 3],
+                }
+                for i in range(n_owners)
+            ],
+        )
+        conn.execute(
+            pets.insert(),
+            [
+                {
+                    "pid": 5000 + i,
+                    "keeper": 1000 + (i * 13) % n_owners,
+                    "weight": 2.0 + (i * 3) % 30,
+                    "species": ["cat", "dog"][i % 2],
+                }
+                for i in range(n_pets)
+            ],
+        )
+        conn.execute(
+            visits.insert(),
+            [
+                {"vid": 9000 + i, "animal": 5000 + (i * 7) % n_pets, "cost": 30.0 + (i * 11) % 90}
+                for i in range(n_visits)
+            ],
+        )
     engine.dispose()
     return url
 
 
-SHELTER = {Relationship("owners", "oid", "pets", "keeper"),
-           Relationship("pets", "pid", "visits", "animal")}
+SHELTER = {
+    Relationship("owners", "oid", "pets", "keeper"),
+    Relationship("pets", "pid", "visits", "animal"),
+}
 
 
 def test_sqlite_url_fits_with_declared_foreign_keys(home, tmp_path):
@@ -225,8 +314,9 @@ def test_sqlite_url_fits_with_declared_foreign_keys(home, tmp_path):
     model = model_registry.load_model("shelter")
     assert set(model.metadata_.relationships) == SHELTER
     out = tmp_path / "out"
-    result = run("sample", "--model", "shelter", "--scale", "1", "-o", out, "-f", "parquet",
-                 "--seed", "0")
+    result = run(
+        "sample", "--model", "shelter", "--scale", "1", "-o", out, "-f", "parquet", "--seed", "0"
+    )
     assert result.exit_code == 0, result.output
     tables = read_folder(out)
     assert [len(tables[t]) for t in ("owners", "pets", "visits")] == [120, 300, 700]
@@ -238,8 +328,19 @@ def test_sqlite_url_fits_with_declared_foreign_keys(home, tmp_path):
 
 @pytest.mark.postgres
 def test_sample_into_postgres_with_foreign_key_constraints(nyc_model, pg_url):
-    result = run("sample", "--model", nyc_model, "--db-url", pg_url, "--if-exists", "replace",
-                 "--scale", "0.5", "--seed", "4")
+    result = run(
+        "sample",
+        "--model",
+        nyc_model,
+        "--db-url",
+        pg_url,
+        "--if-exists",
+        "replace",
+        "--scale",
+        "0.5",
+        "--seed",
+        "4",
+    )
     assert result.exit_code == 0, result.output
     model = model_registry.load_model(nyc_model)
     expected = {name: len(frame) for name, frame in model.sample(0.5, seed=4).items()}
@@ -248,25 +349,34 @@ def test_sample_into_postgres_with_foreign_key_constraints(nyc_model, pg_url):
         with engine.connect() as conn:
             inspector = sa.inspect(conn)
             assert set(inspector.get_table_names()) == set(TABLES)
-            declared = {(fk["constrained_columns"][0], fk["referred_table"],
-                         fk["referred_columns"][0])
-                        for table in ("flights", "weather")
-                        for fk in inspector.get_foreign_keys(table)}
-            assert declared == {("carrier", "airlines", "carrier"),
-                                ("tailnum", "planes", "tailnum"),
-                                ("origin", "airports", "faa"), ("dest", "airports", "faa")}
-            assert {(fk["constrained_columns"][0], fk["referred_table"])
-                    for fk in inspector.get_foreign_keys("weather")} == {("origin", "airports")}
+            declared = {
+                (fk["constrained_columns"][0], fk["referred_table"], fk["referred_columns"][0])
+                for table in ("flights", "weather")
+                for fk in inspector.get_foreign_keys(table)
+            }
+            assert declared == {
+                ("carrier", "airlines", "carrier"),
+                ("tailnum", "planes", "tailnum"),
+                ("origin", "airports", "faa"),
+                ("dest", "airports", "faa"),
+            }
+            assert {
+                (fk["constrained_columns"][0], fk["referred_table"])
+                for fk in inspector.get_foreign_keys("weather")
+            } == {("origin", "airports")}
             assert inspector.get_pk_constraint("planes")["constrained_columns"] == ["tailnum"]
-            counts = {name: conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar()
-                      for name in TABLES}
+            counts = {
+                name: conn.exec_driver_sql(f"SELECT count(*) FROM {name}").scalar()
+                for name in TABLES
+            }
             assert counts == expected
             for rel in model.metadata_.relationships:
                 orphans, joined = conn.exec_driver_sql(
                     f"SELECT count(*) FILTER (WHERE p.{rel.parent_key} IS NULL), "
                     f"count(p.{rel.parent_key}) FROM {rel.child_table} c "
                     f"LEFT JOIN {rel.parent_table} p ON c.{rel.child_key} = p.{rel.parent_key} "
-                    f"WHERE c.{rel.child_key} IS NOT NULL").one()
+                    f"WHERE c.{rel.child_key} IS NOT NULL"
+                ).one()
                 assert orphans == 0 and joined > 0, rel.name
     finally:
         engine.dispose()

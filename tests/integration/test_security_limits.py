@@ -17,10 +17,10 @@ import httpx
 import pytest
 from serve_process import ADMIN, Server, service_env, wait_job
 
-TABLE = {"table_name": "people", "columns": [{"name": "id", "type": "int",
-                                               "constraints": ["PK"]}]}
-LATIN = ("name,city,note\n"
-         + "José,Zürich,café crème\nRenée,Genève,déjà vu\nFrançois,Köln,naïve\n" * 20)
+TABLE = {"table_name": "people", "columns": [{"name": "id", "type": "int", "constraints": ["PK"]}]}
+LATIN = (
+    "name,city,note\n" + "José,Zürich,café crème\nRenée,Genève,déjà vu\nFrançois,Köln,naïve\n" * 20
+)
 
 
 class LoggingServer(Server):
@@ -71,8 +71,9 @@ def earlier(http):
     """A dataset and a job stored before the probes: they must still be listed after."""
     dataset = http.post("/datasets", files={"file": ("before.csv", b"a,b\n1,2\n3,4\n")})
     assert dataset.status_code == 201, dataset.text
-    job = http.post("/jobs", json={"job_type": "generate",
-                                   "config": {"tables": [TABLE], "rows": 5}})
+    job = http.post(
+        "/jobs", json={"job_type": "generate", "config": {"tables": [TABLE], "rows": 5}}
+    )
     assert job.status_code == 202, job.text
     return dataset.json()["dataset_id"], job.json()["job_id"]
 
@@ -84,9 +85,10 @@ def _problem(response, path: str) -> dict:
 
 
 def test_a_generate_job_for_10_to_the_15_rows_is_400_naming_the_limit(http, earlier):
-    response = http.post("/jobs", json={"job_type": "generate",
-                                        "config": {"config": {"tables": [TABLE]},
-                                                   "rows": 10**15}})
+    response = http.post(
+        "/jobs",
+        json={"job_type": "generate", "config": {"config": {"tables": [TABLE]}, "rows": 10**15}},
+    )
     problem = _problem(response, "config.rows")
     assert "SYNDATA_MAX_ROWS" in problem["message"] and "SYNDATA_MAX_ROWS" in problem["fix"]
 
@@ -94,19 +96,22 @@ def test_a_generate_job_for_10_to_the_15_rows_is_400_naming_the_limit(http, earl
 def test_a_huge_scale_is_400(http):
     response = http.post("/models/anything/sample", json={"scale": 8.3e307})
     assert response.status_code in (400, 404), response.text
-    response = http.post("/jobs", json={"job_type": "sample",
-                                        "config": {"model": "anything", "scale": 8.3e307}})
+    response = http.post(
+        "/jobs", json={"job_type": "sample", "config": {"model": "anything", "scale": 8.3e307}}
+    )
     assert response.status_code == 400, response.text
     assert "SYNDATA_MAX_SCALE" in response.text
 
 
 def test_seeds_beyond_64_bits_are_400(http):
-    response = http.post("/jobs", json={"job_type": "generate",
-                                        "config": {"config": {"tables": [TABLE]},
-                                                   "seed": 2**64}})
+    response = http.post(
+        "/jobs",
+        json={"job_type": "generate", "config": {"config": {"tables": [TABLE]}, "seed": 2**64}},
+    )
     assert "out of range" in _problem(response, "config.seed")["message"]
-    response = http.post("/jobs", json={"job_type": "sample",
-                                        "config": {"model": "m", "rows": 5, "seed": 2**64}})
+    response = http.post(
+        "/jobs", json={"job_type": "sample", "config": {"model": "m", "rows": 5, "seed": 2**64}}
+    )
     assert "out of range" in _problem(response, "config.seed")["message"]
     response = http.post("/models/m/sample", json={"rows": 5, "seed": 2**64})
     assert response.status_code in (400, 404), response.text  # 404: no model 'm' here
@@ -114,9 +119,13 @@ def test_seeds_beyond_64_bits_are_400(http):
 
 
 def test_a_path_as_table_name_is_refused_at_submit(http):
-    response = http.post("/jobs", json={"job_type": "generate",
-                                        "config": {"tables": [dict(TABLE, table_name="../x")],
-                                                   "rows": 5}})
+    response = http.post(
+        "/jobs",
+        json={
+            "job_type": "generate",
+            "config": {"tables": [dict(TABLE, table_name="../x")], "rows": 5},
+        },
+    )
     problem = _problem(response, "config.tables[0].table_name")
     assert "^[A-Za-z_][A-Za-z0-9_]{0,62}$" in problem["fix"]
 
@@ -124,8 +133,9 @@ def test_a_path_as_table_name_is_refused_at_submit(http):
 def test_a_10000_column_csv_is_refused_naming_the_limit(http):
     header = ",".join(f"c{i}" for i in range(10_000))
     started = time.monotonic()
-    response = http.post("/datasets", files={"file": ("wide.csv",
-                                                      f"{header}\n{header}\n".encode())})
+    response = http.post(
+        "/datasets", files={"file": ("wide.csv", f"{header}\n{header}\n".encode())}
+    )
     assert response.status_code in (400, 413), response.text
     assert "SYNDATA_MAX_COLUMNS" in response.json()["error"]["message"]
     assert time.monotonic() - started < 10
@@ -134,11 +144,14 @@ def test_a_10000_column_csv_is_refused_naming_the_limit(http):
 def test_latin1_and_utf16_uploads_are_stored_and_profiled(http):
     jobs = []
     for encoding in ("latin-1", "utf-16"):  # both profiled at once, one per worker
-        response = http.post("/datasets", files={"file": (f"people-{encoding}.csv",
-                                                          LATIN.encode(encoding))})
+        response = http.post(
+            "/datasets", files={"file": (f"people-{encoding}.csv", LATIN.encode(encoding))}
+        )
         assert response.status_code == 201, response.text
-        job = http.post("/jobs", json={"job_type": "profile",
-                                       "config": {"dataset": response.json()["dataset_id"]}})
+        job = http.post(
+            "/jobs",
+            json={"job_type": "profile", "config": {"dataset": response.json()["dataset_id"]}},
+        )
         assert job.status_code == 202, job.text
         jobs.append(job.json()["job_id"])
     for job_id in jobs:
@@ -162,12 +175,16 @@ def test_a_binary_upload_error_has_none_of_its_bytes(http):
     assert not re.search(r"[\x00-\x08\x0e-\x1f\ufffd]", message)
 
 
-def test_a_failing_jobs_log_read_by_a_viewer_has_no_traceback_or_path(server, http,
-                                                                      viewer_key):
+def test_a_failing_jobs_log_read_by_a_viewer_has_no_traceback_or_path(server, http, viewer_key):
     dataset = http.post("/datasets", files={"file": ("nulls.csv", b"a,b\n,\n,\n,\n")})
     assert dataset.status_code == 201, dataset.text
-    job = http.post("/jobs", json={"job_type": "fit", "config": {
-        "dataset": dataset.json()["dataset_id"], "name": "nulls"}})
+    job = http.post(
+        "/jobs",
+        json={
+            "job_type": "fit",
+            "config": {"dataset": dataset.json()["dataset_id"], "name": "nulls"},
+        },
+    )
     assert job.status_code == 202, job.text
     done = wait_job(http, job.json()["job_id"])
     assert done["status"] == "failed", done
@@ -179,14 +196,17 @@ def test_a_failing_jobs_log_read_by_a_viewer_has_no_traceback_or_path(server, ht
     assert "Traceback" not in text
     assert server.env["SYNDATA_HOME"] not in text
     assert not re.search(r"(?<![\w.:/])/(?:home|root|tmp|work|usr|srv|var)/", text)
-    assert any(line["level"] == "ERROR" and line["job_id"] == done["job_id"]
-               for line in logs.json()["lines"])
+    assert any(
+        line["level"] == "ERROR" and line["job_id"] == done["job_id"]
+        for line in logs.json()["lines"]
+    )
 
 
 def test_a_key_in_the_query_string_is_not_logged_nor_accepted(server, http):
     secret = "SECRETKEY" + "x" * 20
-    response = http.get("/jobs", params={"api_key": secret, "token": secret},
-                        headers={"Authorization": ""})
+    response = http.get(
+        "/jobs", params={"api_key": secret, "token": secret}, headers={"Authorization": ""}
+    )
     assert response.status_code in (200, 401)
     anonymous = httpx.get(f"{server.url}/jobs", params={"api_key": ADMIN})
     assert anonymous.status_code == 401  # keys in query strings are not accepted

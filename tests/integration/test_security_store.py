@@ -23,17 +23,34 @@ from serve_process import ADMIN, ROOT, Server, cli, free_port, wait_job
 GENERATE = {
     "job_type": "generate",
     "config": {
-        "tables": [{"table_name": "t", "columns": [
-            {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}}]}],
+        "tables": [
+            {
+                "table_name": "t",
+                "columns": [
+                    {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}}
+                ],
+            }
+        ],
         "rows": 20,
     },
 }
 
 
 def _env(base: Path) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if name not in (
-        "SYNDATA_API_URL", "SYNDATA_BROKER_URL", "SYNDATA_JOBS_URL", "SYNDATA_AUTH",
-        "SYNDATA_AUDIT_LOG", "SYNDATA_AUDIT_KEY_FILE", "SYNDATA_JOB_TIMEOUT")}
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name
+        not in (
+            "SYNDATA_API_URL",
+            "SYNDATA_BROKER_URL",
+            "SYNDATA_JOBS_URL",
+            "SYNDATA_AUTH",
+            "SYNDATA_AUDIT_LOG",
+            "SYNDATA_AUDIT_KEY_FILE",
+            "SYNDATA_JOB_TIMEOUT",
+        )
+    }
     env.update(SYNDATA_HOME=str(base / "home"), SYNDATA_API_KEY=ADMIN)
     return env
 
@@ -46,8 +63,9 @@ def used(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, s
     server = Server(env, workers=1).start()
     try:
         with server.client() as http, open(ROOT / "examples/data/penguins.csv", "rb") as f:
-            assert http.post("/datasets", files={"file": ("p.csv", f, "text/csv")}
-                             ).status_code == 201
+            assert (
+                http.post("/datasets", files={"file": ("p.csv", f, "text/csv")}).status_code == 201
+            )
             job = http.post("/jobs", json=GENERATE).json()
             assert wait_job(http, job["job_id"])["status"] == "completed"
     finally:
@@ -58,7 +76,11 @@ def used(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[dict[str, s
 def _serve_fails(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     run = subprocess.run(
         [sys.executable, "-m", "syndata", "serve", "--port", str(free_port()), *args],
-        env=env, capture_output=True, text=True, timeout=120)
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 11, run.stdout + run.stderr
     assert "Traceback" not in run.stderr and "sqlalchemy" not in run.stderr.lower()
     return run
@@ -145,11 +167,21 @@ def test_a_job_over_the_time_limit_is_failed_with_the_reason(tmp_path: Path) -> 
     server = Server(env, workers=1).start()
     try:
         with server.client() as http:
-            columns = [*GENERATE["config"]["tables"][0]["columns"],
-                       {"name": "code", "type": "str",
-                        "rule": {"type": "regex", "pattern": "[A-Z]{8}-[0-9]{6}"}}]
-            slow = {**GENERATE, "config": {"tables": [{"table_name": "t", "columns": columns}],
-                                           "rows": 100_000_000}}
+            columns = [
+                *GENERATE["config"]["tables"][0]["columns"],
+                {
+                    "name": "code",
+                    "type": "str",
+                    "rule": {"type": "regex", "pattern": "[A-Z]{8}-[0-9]{6}"},
+                },
+            ]
+            slow = {
+                **GENERATE,
+                "config": {
+                    "tables": [{"table_name": "t", "columns": columns}],
+                    "rows": 100_000_000,
+                },
+            }
             job = http.post("/jobs", json=slow).json()
             done = wait_job(http, job["job_id"], timeout=90)
             assert done["status"] == "failed", done

@@ -70,8 +70,11 @@ def test_upload_fit_sample_download_with_keys_and_roles(server: Server, env) -> 
 
 def test_200_jobs_from_20_clients_each_finish_exactly_once(env: dict[str, str]) -> None:
     # the 200 jobs are queued at once under one key: lift the per-key and per-project caps
-    env = {**env, "SYNDATA_MAX_ACTIVE_JOBS_PER_KEY": "200",
-           "SYNDATA_MAX_ACTIVE_JOBS_PER_PROJECT": "200"}
+    env = {
+        **env,
+        "SYNDATA_MAX_ACTIVE_JOBS_PER_KEY": "200",
+        "SYNDATA_MAX_ACTIVE_JOBS_PER_PROJECT": "200",
+    }
     server = Server(env).start()
     try:
         _run_200_jobs(server)

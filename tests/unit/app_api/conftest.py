@@ -18,31 +18,45 @@ from app_api.main import create_app
 from syndata.jobs.store import Job, JobStore
 from syndata.settings import jobs_dir
 
-ENV_VARS = ("SYNDATA_AUTH", "SYNDATA_API_KEY", "SYNDATA_RATE_LIMIT", "SYNDATA_MAX_UPLOAD_MB",
-            "SYNDATA_JOBS_URL", "SYNDATA_BROKER_URL", "SYNDATA_AUDIT_LOG", "SYNDATA_AUDIT_KEY",
-            "MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI", "SYNDATA_LOG_LEVEL")
+ENV_VARS = (
+    "SYNDATA_AUTH",
+    "SYNDATA_API_KEY",
+    "SYNDATA_RATE_LIMIT",
+    "SYNDATA_MAX_UPLOAD_MB",
+    "SYNDATA_JOBS_URL",
+    "SYNDATA_BROKER_URL",
+    "SYNDATA_AUDIT_LOG",
+    "SYNDATA_AUDIT_KEY",
+    "MLFLOW_TRACKING_URI",
+    "MLFLOW_REGISTRY_URI",
+    "SYNDATA_LOG_LEVEL",
+)
 
 CONFIG: dict[str, Any] = {
-    "tables": [{
-        "table_name": "people",
-        "columns": [
-            {"name": "id", "type": "int", "constraints": ["PK"]},
-            {"name": "age", "type": "int", "rule": {"type": "range", "min": 18, "max": 90}},
-        ],
-    }],
+    "tables": [
+        {
+            "table_name": "people",
+            "columns": [
+                {"name": "id", "type": "int", "constraints": ["PK"]},
+                {"name": "age", "type": "int", "rule": {"type": "range", "min": 18, "max": 90}},
+            ],
+        }
+    ],
     "rows": 20,
     "output_format": "csv",
 }
 
 # three problems at three paths
 BAD_CONFIG: dict[str, Any] = {
-    "tables": [{
-        "table_name": "people",
-        "columns": [
-            {"name": "id", "type": "intx"},
-            {"name": "age", "type": "int", "rule": {"type": "range", "min": 90, "max": 18}},
-        ],
-    }],
+    "tables": [
+        {
+            "table_name": "people",
+            "columns": [
+                {"name": "id", "type": "intx"},
+                {"name": "age", "type": "int", "rule": {"type": "range", "min": 90, "max": 18}},
+            ],
+        }
+    ],
     "rows": -5,
 }
 
@@ -69,8 +83,10 @@ def store(home: Path) -> Iterator[JobStore]:
 @pytest.fixture
 def keys(store: JobStore) -> dict[str, str]:
     """A secret per role."""
-    return {role: store.create_key(role, name=f"{role} key")[1]
-            for role in ("viewer", "operator", "admin")}
+    return {
+        role: store.create_key(role, name=f"{role} key")[1]
+        for role in ("viewer", "operator", "admin")
+    }
 
 
 @pytest.fixture
@@ -154,8 +170,11 @@ def complete_job(store: JobStore) -> Callable[[str], Job]:
         workdir = jobs_dir() / job_id
         workdir.mkdir(parents=True, exist_ok=True)
         (workdir / "people.csv").write_text("id,age\n1,30\n2,41\n3,57\n", encoding="utf-8")
-        result = {"outputs": [{"table": "people", "path": "people.csv", "rows": 3,
-                               "format": "csv"}], "rows": 3, "seed": job.seed}
+        result = {
+            "outputs": [{"table": "people", "path": "people.csv", "rows": 3, "format": "csv"}],
+            "rows": 3,
+            "seed": job.seed,
+        }
         assert store.complete(job, result, rows=3)
         return store.get(job_id)
 

@@ -22,8 +22,9 @@ def test_no_key_is_401_and_is_audited(client, keys, check_error, audit_log):
     assert line["details"]["request_id"] == error["request_id"]
 
 
-def test_a_wrong_key_is_401_and_the_secret_is_never_logged(client, keys, check_error,
-                                                           audit_log, home, caplog):
+def test_a_wrong_key_is_401_and_the_secret_is_never_logged(
+    client, keys, check_error, audit_log, home, caplog
+):
     wrong = "sk_this-is-not-a-key-0123456789"
     caplog.set_level(logging.INFO, logger="syndata.api")
     for headers in ({"Authorization": f"Bearer {wrong}"}, {"X-API-Key": wrong}):
@@ -49,8 +50,10 @@ def test_with_no_key_in_the_store_the_401_says_how_to_create_one(client, check_e
 
 
 def test_keys_are_accepted_as_bearer_or_x_api_key(client, keys):
-    assert client.get("/jobs", headers={"Authorization": f"Bearer {keys['viewer']}"}
-                      ).status_code == 200
+    assert (
+        client.get("/jobs", headers={"Authorization": f"Bearer {keys['viewer']}"}).status_code
+        == 200
+    )
     assert client.get("/jobs", headers={"X-API-Key": keys["viewer"]}).status_code == 200
 
 
@@ -65,10 +68,10 @@ def test_roles_rank_viewer_operator_admin(client, auth, check_error, config):
     assert client.get("/keys", headers=auth("admin")).status_code == 200
     check_error(client.get("/keys", headers=auth("operator")), 403, "forbidden")
     check_error(client.get("/settings", headers=auth("operator")), 403, "forbidden")
-    check_error(client.post("/config/validate", json=config, headers=auth("viewer")),
-                403, "forbidden")
-    assert client.post("/config/validate", json=config,
-                       headers=auth("operator")).status_code == 200
+    check_error(
+        client.post("/config/validate", json=config, headers=auth("viewer")), 403, "forbidden"
+    )
+    assert client.post("/config/validate", json=config, headers=auth("operator")).status_code == 200
     assert client.post("/config/validate", json=config, headers=auth("admin")).status_code == 200
 
 
@@ -116,8 +119,9 @@ def test_rate_limit_per_key_gives_429_with_retry_after(make_client, keys, check_
 
 def test_refused_attempts_are_rate_limited_too(make_client, keys, check_error):
     client = make_client(SYNDATA_RATE_LIMIT="2")
-    statuses = [client.get("/jobs", headers={"X-API-Key": f"guess-{i:020d}"}).status_code
-                for i in range(3)]
+    statuses = [
+        client.get("/jobs", headers={"X-API-Key": f"guess-{i:020d}"}).status_code for i in range(3)
+    ]
     assert statuses == [401, 401, 429]
 
 
@@ -143,17 +147,20 @@ def test_request_ids_are_echoed_or_generated(client, keys):
 
 def test_log_lines_are_json_with_the_request_id(client, keys, capfd):
     client.get("/health", headers={"X-Request-ID": "log-check-1"})
-    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines()
-             if line.startswith("{")]
+    lines = [
+        json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")
+    ]
     access = [line for line in lines if line.get("event") == "request"]
     assert access[-1]["request_id"] == "log-check-1"
     assert (access[-1]["logger"], access[-1]["path"], access[-1]["status"]) == (
-        "syndata.api", "/health", 200)
+        "syndata.api",
+        "/health",
+        200,
+    )
 
 
 def test_keys_endpoints(client, auth, store, check_error, audit_log):
-    created = client.post("/keys", json={"role": "operator", "name": "ci"},
-                          headers=auth("admin"))
+    created = client.post("/keys", json={"role": "operator", "name": "ci"}, headers=auth("admin"))
     assert created.status_code == 201
     body = created.json()
     secret, key_id = body["secret"], body["key"]["key_id"]
@@ -162,8 +169,9 @@ def test_keys_endpoints(client, auth, store, check_error, audit_log):
     assert key_id in [k["key_id"] for k in listed.json()["keys"]]
     assert secret not in listed.text
     assert client.get("/jobs", headers={"X-API-Key": secret}).status_code == 200
-    check_error(client.post("/keys", json={"role": "root"}, headers=auth("admin")),
-                422, "validation_error")
+    check_error(
+        client.post("/keys", json={"role": "root"}, headers=auth("admin")), 422, "validation_error"
+    )
     check_error(client.delete("/keys/key_unknown", headers=auth("admin")), 404, "not_found")
     assert [line["action"] for line in audit_log()] == ["key_created"]
     assert secret not in json.dumps(audit_log())

@@ -10,13 +10,18 @@ from app_api.main import create_app
 from syndata.errors import PrivacyError
 from syndata.jobs.store import JobStore
 
-METRIC_NAMES = ("syndata_jobs_total", "syndata_generation_duration_seconds",
-                "syndata_rows_generated_total", "syndata_queue_depth")
+METRIC_NAMES = (
+    "syndata_jobs_total",
+    "syndata_generation_duration_seconds",
+    "syndata_rows_generated_total",
+    "syndata_queue_depth",
+)
 
 
 def queue(client, auth, config):
-    response = client.post("/jobs", json={"job_type": "generate", "config": config},
-                           headers=auth("operator"))
+    response = client.post(
+        "/jobs", json={"job_type": "generate", "config": config}, headers=auth("operator")
+    )
     assert response.status_code == 202, response.text
     return response.json()["job_id"]
 
@@ -35,7 +40,11 @@ def test_health(client):
     assert response.status_code == 200
     body = response.json()
     assert (body["status"], body["store"], body["worker_mode"], body["auth"]) == (
-        "ok", "ok", "embedded", "on")
+        "ok",
+        "ok",
+        "embedded",
+        "on",
+    )
 
 
 def test_health_reports_an_unreachable_store(home, tmp_path):
@@ -44,8 +53,7 @@ def test_health_reports_an_unreachable_store(home, tmp_path):
     with TestClient(app) as client:
         store.dispose()
         # the database is gone: its folder does not exist
-        store._engine = sqlalchemy.create_engine(
-            f"sqlite:///{tmp_path / 'missing' / 'nothing.db'}")
+        store._engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'missing' / 'nothing.db'}")
         response = client.get("/health")
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
@@ -61,8 +69,7 @@ def test_stats(client, auth, config, complete_job):
     queue(client, auth, config)
     complete_job(done)
     stats = client.get("/stats", headers=auth("viewer")).json()
-    assert stats["jobs"] == {"queued": 1, "running": 0, "completed": 1, "failed": 0,
-                             "cancelled": 0}
+    assert stats["jobs"] == {"queued": 1, "running": 0, "completed": 1, "failed": 0, "cancelled": 0}
     assert (stats["total"], stats["queue_depth"], stats["rows_generated"]) == (2, 1, 3)
     assert stats["worker_mode"] == "embedded"
 
@@ -76,8 +83,10 @@ def test_metrics_exposition_from_the_store(client, auth, config, complete_job):
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     for name in METRIC_NAMES:
-        assert f"# TYPE {name.removesuffix('_total')} " in response.text or \
-            f"# TYPE {name} " in response.text
+        assert (
+            f"# TYPE {name.removesuffix('_total')} " in response.text
+            or f"# TYPE {name} " in response.text
+        )
     values = samples(response.text)
     assert values['syndata_jobs_total{status="queued"}'] == 2
     assert values['syndata_jobs_total{status="completed"}'] == 1
@@ -87,8 +96,7 @@ def test_metrics_exposition_from_the_store(client, auth, config, complete_job):
     assert values['syndata_generation_duration_seconds_bucket{le="+Inf"}'] == 1
 
 
-def test_metrics_survive_a_restart_and_count_other_processes_jobs(client, auth, config,
-                                                                  store):
+def test_metrics_survive_a_restart_and_count_other_processes_jobs(client, auth, config, store):
     queue(client, auth, config)
     other = JobStore()  # another process's view of the same store
     other.submit("generate", {"config": config})
@@ -111,15 +119,28 @@ def test_settings_are_for_admins_and_hide_secrets(client, auth, monkeypatch, hom
     assert body["masking_secret_set"] is True
     assert body["home"] == str(home)
     assert (body["auth"], body["max_upload_mb"], body["rate_limit_per_minute"]) == (
-        "on", 200.0, 6000)
+        "on",
+        200.0,
+        6000,
+    )
 
 
 def test_openapi_describes_every_request_field(client):
     document = client.get("/openapi.json").json()
     schemas = document["components"]["schemas"]
-    requests = ("JobRequest", "KeyRequest", "AliasRequest", "FitBody", "SampleBody",
-                "GenerateParams", "FitParams", "SampleParams", "ProfileParams", "MaskParams",
-                "EvaluateParams")
+    requests = (
+        "JobRequest",
+        "KeyRequest",
+        "AliasRequest",
+        "FitBody",
+        "SampleBody",
+        "GenerateParams",
+        "FitParams",
+        "SampleParams",
+        "ProfileParams",
+        "MaskParams",
+        "EvaluateParams",
+    )
     for name in requests:
         properties = schemas[name]["properties"]
         assert properties, name

@@ -24,9 +24,16 @@ import pytest
 from ui_server import APP, ISOLATED, PENGUINS, ROOT, ApiServer, free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DOCS = ROOT / "docs" / "screenshots"
 WIDTH = 1400
 CHART = '[data-testid="stVegaLiteChart"]'
@@ -41,10 +48,26 @@ def ui_url(api_server: ApiServer, tmp_path_factory: pytest.TempPathFactory) -> I
     log = tmp_path_factory.mktemp("ui-streamlit") / "streamlit.log"
     with open(log, "wb") as out:  # a file, never an unread pipe
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true",
-             "--server.address", "127.0.0.1", "--server.port", str(port),
-             "--browser.gatherUsageStats", "false"],
-            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(APP),
+                "--server.headless",
+                "true",
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -72,14 +95,17 @@ def ui_url(api_server: ApiServer, tmp_path_factory: pytest.TempPathFactory) -> I
 @pytest.fixture
 def page(ui_url: str) -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.fail("Debian's Chromium is not installed: `apt-get install -y chromium` "
-                    "(never `playwright install`)")
+        pytest.fail(
+            "Debian's Chromium is not installed: `apt-get install -y chromium` "
+            "(never `playwright install`)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": WIDTH, "height": 1000},
-                                      accept_downloads=True)
+        context = browser.new_context(
+            viewport={"width": WIDTH, "height": 1000}, accept_downloads=True
+        )
         tab = context.new_page()
         tab.set_default_timeout(60_000)
         try:
@@ -93,24 +119,29 @@ def settle(page: Any) -> None:
     """Wait until the script run is over: no stale element, no running indicator."""
     page.wait_for_function(
         "() => !document.querySelector('[data-stale=\"true\"]')"
-        " && !document.querySelector('[data-testid=\"stStatusWidget\"] [data-testid="
-        "\"stStatusWidgetRunningIcon\"]')", timeout=120_000)
+        ' && !document.querySelector(\'[data-testid="stStatusWidget"] [data-testid='
+        '"stStatusWidgetRunningIcon"]\')',
+        timeout=120_000,
+    )
     page.mouse.move(0, 0)  # no tooltip in the pictures
     time.sleep(0.8)
 
 
 def full_height(page: Any) -> int:
     """Grow the viewport to the whole app (Streamlit scrolls inside its main block)."""
-    height = int(page.evaluate(
-        "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]')"
-        ".scrollHeight"))
+    height = int(
+        page.evaluate(
+            "() => document.querySelector('[data-testid=\"stMainBlockContainer\"]').scrollHeight"
+        )
+    )
     page.set_viewport_size({"width": WIDTH, "height": height + 120})
     time.sleep(1.5)  # charts re-render at the new size
     return height + 120
 
 
-def shot(page: Any, folder: Path, name: str, *, start: str | None = None,
-         end: str | None = None) -> Path:
+def shot(
+    page: Any, folder: Path, name: str, *, start: str | None = None, end: str | None = None
+) -> Path:
     """A screenshot of the whole app, or of the part from heading ``start`` to ``end``."""
     height = full_height(page)
     path = folder / name
@@ -121,11 +152,16 @@ def shot(page: Any, folder: Path, name: str, *, start: str | None = None,
         if end is not None:
             bottom = page.locator("h3", has_text=end).bounding_box()["y"] - 10
         else:  # the last element shown
-            last = page.locator('[data-testid="stMainBlockContainer"] '
-                                '[data-testid="stElementContainer"]').last.bounding_box()
+            last = page.locator(
+                '[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]'
+            ).last.bounding_box()
             bottom = min(height, last["y"] + last["height"] + 30)
-        clip = {"x": main["x"], "y": top["y"] - 20, "width": main["width"],
-                "height": bottom - top["y"] + 20}
+        clip = {
+            "x": main["x"],
+            "y": top["y"] - 20,
+            "width": main["width"],
+            "height": bottom - top["y"] + 20,
+        }
     page.screenshot(path=str(path), clip=clip)
     page.set_viewport_size({"width": WIDTH, "height": 1000})
     assert path.stat().st_size > 10_000, f"{path} looks empty"
@@ -137,8 +173,9 @@ def button(page: Any, key: str) -> Any:
     return page.locator(f".st-key-{key}").get_by_role("button")
 
 
-def test_generate_in_a_browser(page: Any, ui_url: str,
-                               tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_generate_in_a_browser(
+    page: Any, ui_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     folder = tmp_path_factory.mktemp("screenshots")
     page.goto(f"{ui_url}/?page=generate")
     page.wait_for_selector(".st-key-gen_files input[type=file]", state="attached")
@@ -165,8 +202,9 @@ def test_generate_in_a_browser(page: Any, ui_url: str,
     quality = page.locator('[data-testid="stMetric"]', has_text="Quality score")
     assert quality.locator('[data-testid="stMetricValue"]').inner_text().endswith("%")
     scores = shot(page, folder, "03-fit.png")
-    scores_clip = shot(page, folder, "generate-scores.png", start="4 · Fit a model",
-                       end="5 · Generate")
+    scores_clip = shot(
+        page, folder, "generate-scores.png", start="4 · Fit a model", end="5 · Generate"
+    )
 
     # generate → preview, real-vs-synthetic charts, downloads
     button(page, "gen_sample").click()
@@ -175,7 +213,8 @@ def test_generate_in_a_browser(page: Any, ui_url: str,
     settle(page)
     drawn = page.locator(f"{CHART} canvas, {CHART} svg.marks")
     page.wait_for_function(
-        f"() => document.querySelectorAll('{CHART} canvas, {CHART} svg.marks').length >= 11")
+        f"() => document.querySelectorAll('{CHART} canvas, {CHART} svg.marks').length >= 11"
+    )
     assert page.locator(CHART).count() >= 11 and drawn.count() >= 11
     assert page.locator('[data-testid="stDataFrame"]').count() >= 2  # profile, preview
     shot(page, folder, "04-generate.png")

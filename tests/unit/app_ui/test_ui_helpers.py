@@ -26,20 +26,32 @@ from app_ui.data import (
 
 
 def test_api_errors_read_the_error_shape() -> None:
-    body = {"error": {"status": 400, "code": "invalid_config",
-                      "message": "invalid configuration: 2 problems found",
-                      "problems": [{"path": "tables[0].columns[0].type",
-                                    "message": "unknown column type 'intx'",
-                                    "fix": "use one of int, float"},
-                                   {"path": "rows", "message": "must be >= 0", "fix": ""}],
-                      "request_id": "abc123"}}
+    body = {
+        "error": {
+            "status": 400,
+            "code": "invalid_config",
+            "message": "invalid configuration: 2 problems found",
+            "problems": [
+                {
+                    "path": "tables[0].columns[0].type",
+                    "message": "unknown column type 'intx'",
+                    "fix": "use one of int, float",
+                },
+                {"path": "rows", "message": "must be >= 0", "fix": ""},
+            ],
+            "request_id": "abc123",
+        }
+    }
     error = ApiError.from_response(httpx.Response(400, json=body))
     assert error.code == "invalid_config" and [p.path for p in error.problems] == [
-        "tables[0].columns[0].type", "rows"]
+        "tables[0].columns[0].type",
+        "rows",
+    ]
     assert error.text().splitlines()[:3] == [
         "invalid configuration: 2 problems found (HTTP 400)",
         "- `tables[0].columns[0].type`: unknown column type 'intx' — fix: use one of int, float",
-        "- `rows`: must be >= 0"]
+        "- `rows`: must be >= 0",
+    ]
     assert "request id `abc123`" in error.text()
     # a body not in the shape (a proxy's page) still reads
     other = ApiError.from_response(httpx.Response(502, text="<html>Bad gateway</html>"))
@@ -50,22 +62,29 @@ def test_an_unreachable_api_is_an_api_error() -> None:
     with pytest.raises(ApiError) as caught:
         Api(f"http://127.0.0.1:{free_port()}", "k", timeout=2).stats()
     assert caught.value.code == "unreachable" and "cannot reach the syndata API" in str(
-        caught.value)
+        caught.value
+    )
 
 
 def test_the_review_proposes_regenerate_and_writes_a_plan() -> None:
-    findings = {"people": [
-        {"column": "name", "entity": "PERSON", "score": 0.99, "operator": "fake"},
-        {"column": "email", "entity": "EMAIL_ADDRESS", "score": 1.0, "operator": "fake"}]}
+    findings = {
+        "people": [
+            {"column": "name", "entity": "PERSON", "score": 0.99, "operator": "fake"},
+            {"column": "email", "entity": "EMAIL_ADDRESS", "score": 1.0, "operator": "fake"},
+        ]
+    }
     review = review_rows(findings, {"people": ["notes"]})
     assert list(review["column"]) == ["name", "email", "notes"]
     assert set(review["decision"]) == {"regenerate"}
     review.loc[1, "decision"] = "hash"
     review.loc[2, "decision"] = "drop"
-    assert plan_from_review(review) == {"columns": {
-        "name": {"action": "regenerate", "entity": "PERSON"},
-        "email": {"action": "mask", "operator": "hash", "entity": "EMAIL_ADDRESS"},
-        "notes": {"action": "drop"}}}
+    assert plan_from_review(review) == {
+        "columns": {
+            "name": {"action": "regenerate", "entity": "PERSON"},
+            "email": {"action": "mask", "operator": "hash", "entity": "EMAIL_ADDRESS"},
+            "notes": {"action": "drop"},
+        }
+    }
     several = plan_from_review(review, tables=["people", "orders"])
     assert several is not None and set(several) == {"tables"}
     assert several["tables"]["people"]["columns"]["notes"] == {"action": "drop"}
@@ -76,8 +95,12 @@ def test_the_review_proposes_regenerate_and_writes_a_plan() -> None:
 def test_every_decision_is_a_valid_plan_entry() -> None:
     from syndata.privacy.plan import load_plan
 
-    review = pd.DataFrame([{"table": "t", "column": f"c{i}", "entity": "PERSON",
-                            "decision": d} for i, d in enumerate(DECISIONS)])
+    review = pd.DataFrame(
+        [
+            {"table": "t", "column": f"c{i}", "entity": "PERSON", "decision": d}
+            for i, d in enumerate(DECISIONS)
+        ]
+    )
     plan = plan_from_review(review)
     assert plan is not None
     load_plan(plan)  # raises ConfigError listing every problem
@@ -87,10 +110,12 @@ def test_uploads_read_in_every_format(tmp_path) -> None:
     frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
     buffer = io.BytesIO()
     frame.to_parquet(buffer)
-    for name, data in {"t.csv": frame.to_csv(index=False).encode(),
-                       "t.parquet": buffer.getvalue(),
-                       "t.json": frame.to_json(orient="records").encode(),
-                       "t.jsonl": frame.to_json(orient="records", lines=True).encode()}.items():
+    for name, data in {
+        "t.csv": frame.to_csv(index=False).encode(),
+        "t.parquet": buffer.getvalue(),
+        "t.json": frame.to_json(orient="records").encode(),
+        "t.jsonl": frame.to_json(orient="records", lines=True).encode(),
+    }.items():
         pd.testing.assert_frame_equal(read_frame(name, data), frame, check_dtype=False)
     with pytest.raises(ValueError, match="cannot read"):
         read_frame("t.xlsx", b"")
@@ -106,12 +131,20 @@ def test_histograms_share_bins_and_categories_share_order() -> None:
     assert len(hist) == 20
     for source in ("real", "synthetic"):
         assert hist[hist["source"] == source]["share"].sum() == pytest.approx(1.0)
-    assert (hist[hist["source"] == "real"]["start"].to_numpy()
-            == hist[hist["source"] == "synthetic"]["start"].to_numpy()).all()
-    cats = charts.category_data(pd.Series(["a"] * 10 + ["b"] * 6 + [None] * 4),
-                                pd.Series(["b"] * 12 + ["c"] * 8), top=2)
-    real_shares = dict(zip(cats[cats.source == "real"]["category"],
-                           cats[cats.source == "real"]["share"], strict=True))
+    assert (
+        hist[hist["source"] == "real"]["start"].to_numpy()
+        == hist[hist["source"] == "synthetic"]["start"].to_numpy()
+    ).all()
+    cats = charts.category_data(
+        pd.Series(["a"] * 10 + ["b"] * 6 + [None] * 4), pd.Series(["b"] * 12 + ["c"] * 8), top=2
+    )
+    real_shares = dict(
+        zip(
+            cats[cats.source == "real"]["category"],
+            cats[cats.source == "real"]["share"],
+            strict=True,
+        )
+    )
     assert real_shares == {"a": 0.5, "b": 0.3, "(other)": pytest.approx(0.2)}
     synthetic_shares = cats[cats.source == "synthetic"].set_index("category")["share"]
     assert synthetic_shares["(other)"] == pytest.approx(0.4)
@@ -122,8 +155,14 @@ def test_histograms_share_bins_and_categories_share_order() -> None:
 
 def test_charts_are_altair_specs_of_real_and_synthetic() -> None:
     rng = np.random.default_rng(1)
-    real = pd.DataFrame({"x": rng.normal(size=200), "y": rng.normal(size=200),
-                         "kind": rng.choice(["a", "b"], 200), "id": range(200)})
+    real = pd.DataFrame(
+        {
+            "x": rng.normal(size=200),
+            "y": rng.normal(size=200),
+            "kind": rng.choice(["a", "b"], 200),
+            "id": range(200),
+        }
+    )
     synthetic = real.sample(frac=1.0, random_state=0).reset_index(drop=True)
     kinds = {"x": "numerical", "y": "numerical", "kind": "categorical", "id": "id"}
     assert charts.chartable_columns(real, synthetic, kinds) == ["x", "y", "kind"]
@@ -141,11 +180,13 @@ def test_charts_are_altair_specs_of_real_and_synthetic() -> None:
 
 
 def test_prometheus_metrics_and_verdicts() -> None:
-    text = ('# HELP syndata_jobs_total Total\n# TYPE syndata_jobs_total counter\n'
-            'syndata_jobs_total{status="completed"} 3.0\n'
-            'syndata_jobs_total{status="failed"} 1.0\n'
-            'syndata_generation_duration_seconds_sum 4.5\n'
-            'syndata_generation_duration_seconds_count 3.0\n')
+    text = (
+        "# HELP syndata_jobs_total Total\n# TYPE syndata_jobs_total counter\n"
+        'syndata_jobs_total{status="completed"} 3.0\n'
+        'syndata_jobs_total{status="failed"} 1.0\n'
+        "syndata_generation_duration_seconds_sum 4.5\n"
+        "syndata_generation_duration_seconds_count 3.0\n"
+    )
     samples = parse_prometheus(text)
     assert metric(samples, "syndata_jobs_total", status="completed") == 3.0
     assert metric(samples, "syndata_generation_duration_seconds_sum") == 4.5
@@ -153,7 +194,16 @@ def test_prometheus_metrics_and_verdicts() -> None:
     assert quality_verdict(0.87) == ("good", "success")
     assert quality_verdict(0.65)[0] == "fair" and quality_verdict(0.2)[0] == "poor"
     assert quality_verdict(None)[0] == "not scored"
-    frame = jobs_frame([{"job_id": "job_1", "job_type": "fit", "status": "completed",
-                         "progress": 1.0, "duration_seconds": 2.345,
-                         "created_at": "2026-01-01T10:00:00.123+00:00"}])
+    frame = jobs_frame(
+        [
+            {
+                "job_id": "job_1",
+                "job_type": "fit",
+                "status": "completed",
+                "progress": 1.0,
+                "duration_seconds": 2.345,
+                "created_at": "2026-01-01T10:00:00.123+00:00",
+            }
+        ]
+    )
     assert frame.loc[0, "seconds"] == 2.3 and frame.loc[0, "created"] == "2026-01-01 10:00:00"

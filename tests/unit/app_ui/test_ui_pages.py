@@ -68,7 +68,8 @@ def generated(api_server: ApiServer) -> Iterator[AppTest]:
         mp.setenv("SYNDATA_API_KEY", api_server.key)
         at = new_app()
         at.file_uploader(key="gen_files").set_value(
-            ("penguins.csv", PENGUINS.read_bytes(), "text/csv"))
+            ("penguins.csv", PENGUINS.read_bytes(), "text/csv")
+        )
         at.run()
         at.button(key="gen_profile").click().run(timeout=FIT_TIMEOUT)
         assert not at.exception and not at.error, texts(at.error)
@@ -81,8 +82,9 @@ def generated(api_server: ApiServer) -> Iterator[AppTest]:
         yield at
 
 
-def test_generate_profiles_fits_samples_and_compares(generated: AppTest,
-                                                     api_server: ApiServer) -> None:
+def test_generate_profiles_fits_samples_and_compares(
+    generated: AppTest, api_server: ApiServer
+) -> None:
     at = generated
     shown = metrics(at)
     assert shown["Rows"] == "344" and shown["Columns"] == "8" and shown["PII columns"] == "0"
@@ -99,7 +101,8 @@ def test_generate_profiles_fits_samples_and_compares(generated: AppTest,
     # the sample: preview, charts (8 distributions, 2 heatmaps, column scores), downloads
     preview = table_with(at, "species", "body_mass_g")
     assert len(preview) == 100 and list(preview.columns) == list(
-        pd.read_csv(PENGUINS, nrows=1).columns)
+        pd.read_csv(PENGUINS, nrows=1).columns
+    )
     assert element_types(at.main).count("vega_lite_chart") >= 11
     keys = {b.key for b in at.download_button}
     assert {"gen_dl_csv_penguins", "gen_dl_parquet_penguins", "gen_dl_sql_penguins"} <= keys
@@ -118,15 +121,18 @@ def test_the_pii_review_decides_each_flagged_column(ui_env: ApiServer) -> None:
 
     fake = Faker("en_US")
     Faker.seed(3)
-    people = pd.DataFrame({
-        "name": [fake.name() for _ in range(120)],
-        "email": [fake.email() for _ in range(120)],
-        "age": [18 + (i * 7) % 60 for i in range(120)],
-        "plan": [("basic", "pro", "team")[i % 3] for i in range(120)],
-    })
+    people = pd.DataFrame(
+        {
+            "name": [fake.name() for _ in range(120)],
+            "email": [fake.email() for _ in range(120)],
+            "age": [18 + (i * 7) % 60 for i in range(120)],
+            "plan": [("basic", "pro", "team")[i % 3] for i in range(120)],
+        }
+    )
     at = new_app()
     at.file_uploader(key="gen_files").set_value(
-        ("people.csv", people.to_csv(index=False).encode(), "text/csv"))
+        ("people.csv", people.to_csv(index=False).encode(), "text/csv")
+    )
     at.run()
     at.button(key="gen_profile").click().run(timeout=FIT_TIMEOUT)
     assert not at.error, texts(at.error)
@@ -138,8 +144,10 @@ def test_the_pii_review_decides_each_flagged_column(ui_env: ApiServer) -> None:
     # the user drops the email column and allows nothing else to change
     email_row = list(review["column"]).index("email")
     at.session_state["gen_pii_editor"] = {
-        "edited_rows": {email_row: {"decision": "drop"}}, "added_rows": [],
-        "deleted_rows": []}
+        "edited_rows": {email_row: {"decision": "drop"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     plan = json.loads(next(j.value for j in at.json))
     assert plan["columns"]["email"] == {"action": "drop"}
@@ -155,21 +163,31 @@ def test_the_pii_review_decides_each_flagged_column(ui_env: ApiServer) -> None:
 
 
 def test_several_files_fit_a_relational_model(ui_env: ApiServer) -> None:
-    customers = pd.DataFrame({"customer_id": range(1, 41),
-                              "segment": [("retail", "business")[i % 2] for i in range(40)],
-                              "score": [round(10 + (i * 37) % 90 * 1.1, 1) for i in range(40)]})
-    orders = pd.DataFrame({"order_id": range(1, 121),
-                           "customer_id": [1 + (i * 7) % 40 for i in range(120)],
-                           "amount": [round(5 + (i * 13) % 200 * 0.75, 2) for i in range(120)]})
+    customers = pd.DataFrame(
+        {
+            "customer_id": range(1, 41),
+            "segment": [("retail", "business")[i % 2] for i in range(40)],
+            "score": [round(10 + (i * 37) % 90 * 1.1, 1) for i in range(40)],
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "order_id": range(1, 121),
+            "customer_id": [1 + (i * 7) % 40 for i in range(120)],
+            "amount": [round(5 + (i * 13) % 200 * 0.75, 2) for i in range(120)],
+        }
+    )
     at = new_app()
-    at.file_uploader(key="gen_files").set_value([
-        ("customers.csv", customers.to_csv(index=False).encode(), "text/csv"),
-        ("orders.csv", orders.to_csv(index=False).encode(), "text/csv")])
+    at.file_uploader(key="gen_files").set_value(
+        [
+            ("customers.csv", customers.to_csv(index=False).encode(), "text/csv"),
+            ("orders.csv", orders.to_csv(index=False).encode(), "text/csv"),
+        ]
+    )
     at.run()
     at.button(key="gen_profile").click().run(timeout=FIT_TIMEOUT)
     assert not at.exception and not at.error, texts(at.error)
-    assert [m.value for m in at.metric if m.label == "Primary key"] == ["customer_id",
-                                                                        "order_id"]
+    assert [m.value for m in at.metric if m.label == "Primary key"] == ["customer_id", "order_id"]
     assert at.selectbox(key="gen_model").value == "hierarchical"
     at.text_input(key="gen_model_name").set_value("shop_ui")
     at.button(key="gen_fit").click().run(timeout=FIT_TIMEOUT)
@@ -207,10 +225,18 @@ def test_rule_based_validates_shows_problems_by_path_and_generates(ui_env: ApiSe
     tables = table_with(at, "table", "rows", "columns")
     assert list(tables["table"]) == ["customers"]
 
-    broken = {"tables": [{"table_name": "people", "columns": [
-        {"name": "id", "type": "intx"},
-        {"name": "age", "type": "int", "rule": {"type": "range", "min": 90, "max": 18}}]}],
-        "rows": -5}
+    broken = {
+        "tables": [
+            {
+                "table_name": "people",
+                "columns": [
+                    {"name": "id", "type": "intx"},
+                    {"name": "age", "type": "int", "rule": {"type": "range", "min": 90, "max": 18}},
+                ],
+            }
+        ],
+        "rows": -5,
+    }
     at.text_area(key="rb_text").set_value(json.dumps(broken, indent=2)).run()
     at.button(key="rb_validate").click().run()
     assert not at.exception
@@ -238,19 +264,34 @@ def test_rule_based_validates_shows_problems_by_path_and_generates(ui_env: ApiSe
     assert not at.exception and not at.error, texts(at.error)
     assert "Generation completed" in texts(at.success)
     keys = {b.key for b in at.download_button}
-    assert {"rb_dl_csv_employees", "rb_dl_parquet_employees", "rb_dl_sql_employees",
-            "rb_dl_csv_departments", "rb_dl_zip"} <= keys
+    assert {
+        "rb_dl_csv_employees",
+        "rb_dl_parquet_employees",
+        "rb_dl_sql_employees",
+        "rb_dl_csv_departments",
+        "rb_dl_zip",
+    } <= keys
     preview = table_with(at, "emp_id", "salary")
     assert len(preview) == 8
 
 
 def test_jobs_lists_shows_logs_and_cancels_a_long_job(ui_env: ApiServer) -> None:
-    config = {"tables": [{"table_name": "big", "columns": [
-        {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}},
-        {"name": "x", "type": "float", "rule": {"type": "range", "min": 0, "max": 1}}]}]}
+    config = {
+        "tables": [
+            {
+                "table_name": "big",
+                "columns": [
+                    {"name": "id", "type": "int", "rule": {"type": "sequence", "start": 1}},
+                    {"name": "x", "type": "float", "rule": {"type": "range", "min": 0, "max": 1}},
+                ],
+            }
+        ]
+    }
     with ui_env.http() as http:
-        job = http.post("/jobs", json={"job_type": "generate", "config": {
-            "config": config, "rows": 100_000_000}}).json()
+        job = http.post(
+            "/jobs",
+            json={"job_type": "generate", "config": {"config": config, "rows": 100_000_000}},
+        ).json()
     job_id = job["job_id"]
     try:
         ui_env.wait(job_id, timeout=60, until=("running", "completed", "failed", "cancelled"))
@@ -276,7 +317,8 @@ def test_jobs_lists_shows_logs_and_cancels_a_long_job(ui_env: ApiServer) -> None
 
 
 def test_models_lists_the_fitted_model_sets_an_alias_and_samples(
-        generated: AppTest, ui_env: ApiServer) -> None:
+    generated: AppTest, ui_env: ApiServer
+) -> None:
     at = go(new_app(), "Models")
     table = table_with(at, "model", "latest version")
     assert "penguins_ui" in list(table["model"])
@@ -315,8 +357,9 @@ def test_dashboard_shows_the_counts(generated: AppTest, ui_env: ApiServer) -> No
     assert "vega_lite_chart" in element_types(at.main)
 
 
-def test_an_invalid_key_shows_readable_errors(ui_env: ApiServer,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_invalid_key_shows_readable_errors(
+    ui_env: ApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SYNDATA_API_KEY", "sk_wrong_" + "x" * 30)
     at = new_app()
     assert "Key rejected: the API key is unknown or revoked (HTTP 401)" in texts(at.sidebar.error)
@@ -324,21 +367,22 @@ def test_an_invalid_key_shows_readable_errors(ui_env: ApiServer,
         go(at, page)
         assert "the API key is unknown or revoked (HTTP 401)" in texts(at.error), page
     go(at, "Generate")
-    at.file_uploader(key="gen_files").set_value(
-        ("penguins.csv", PENGUINS.read_bytes(), "text/csv"))
+    at.file_uploader(key="gen_files").set_value(("penguins.csv", PENGUINS.read_bytes(), "text/csv"))
     at.run()
     at.button(key="gen_profile").click().run()
     assert not at.exception
-    assert "upload of penguins.csv failed: the API key is unknown or revoked (HTTP 401)" in \
-        texts(at.error)
+    assert "upload of penguins.csv failed: the API key is unknown or revoked (HTTP 401)" in texts(
+        at.error
+    )
     assert "Traceback" not in texts(at.error)
     # a key pasted in the sidebar replaces it
     at.text_input(key="api_key").set_value(ui_env.key).run()
     assert not at.sidebar.error and "key accepted" in texts(at.sidebar.caption)
 
 
-def test_an_unreachable_api_is_said_plainly(ui_env: ApiServer,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreachable_api_is_said_plainly(
+    ui_env: ApiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SYNDATA_API_URL", f"http://127.0.0.1:{free_port()}")
     started = time.monotonic()
     at = go(new_app(), "Dashboard")

@@ -16,9 +16,19 @@ ROOT = Path(__file__).resolve().parents[3]
 APP = ROOT / "app_ui" / "app.py"
 PENGUINS = ROOT / "examples" / "data" / "penguins.csv"
 ADMIN = "sk_test_admin_" + "u" * 24
-ISOLATED = ("SYNDATA_API_URL", "SYNDATA_API_KEY", "SYNDATA_BROKER_URL", "SYNDATA_JOBS_URL",
-            "SYNDATA_AUTH", "SYNDATA_AUDIT_LOG", "MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI",
-            "SYNDATA_RATE_LIMIT", "SYNDATA_MAX_UPLOAD_MB", "MLFLOW_UI_URL")
+ISOLATED = (
+    "SYNDATA_API_URL",
+    "SYNDATA_API_KEY",
+    "SYNDATA_BROKER_URL",
+    "SYNDATA_JOBS_URL",
+    "SYNDATA_AUTH",
+    "SYNDATA_AUDIT_LOG",
+    "MLFLOW_TRACKING_URI",
+    "MLFLOW_REGISTRY_URI",
+    "SYNDATA_RATE_LIMIT",
+    "SYNDATA_MAX_UPLOAD_MB",
+    "MLFLOW_UI_URL",
+)
 
 
 def free_port() -> int:
@@ -38,15 +48,33 @@ class ApiServer:
         self.log = home.parent / f"serve-{self.port}.log"
         self.proc: subprocess.Popen[bytes] | None = None
         env = {k: v for k, v in os.environ.items() if k not in ISOLATED}
-        self.env = {**env, "SYNDATA_HOME": str(home), "SYNDATA_API_KEY": ADMIN,
-                    "SYNDATA_MASKING_SECRET": "ui-tests-" + "m" * 32}
+        self.env = {
+            **env,
+            "SYNDATA_HOME": str(home),
+            "SYNDATA_API_KEY": ADMIN,
+            "SYNDATA_MASKING_SECRET": "ui-tests-" + "m" * 32,
+        }
 
     def start(self) -> ApiServer:
         with open(self.log, "wb") as log:  # a file, never a pipe nobody reads
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "syndata", "serve", "--port", str(self.port),
-                 "--workers", "2", "--log-level", "warning"],
-                env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+                [
+                    sys.executable,
+                    "-m",
+                    "syndata",
+                    "serve",
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    "2",
+                    "--log-level",
+                    "warning",
+                ],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -69,11 +97,17 @@ class ApiServer:
                 self.proc.wait(10)
 
     def http(self, key: str | None = None) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=60,
-                            headers={"Authorization": f"Bearer {key or self.key}"})
+        return httpx.Client(
+            base_url=self.url, timeout=60, headers={"Authorization": f"Bearer {key or self.key}"}
+        )
 
-    def wait(self, job_id: str, *, timeout: float = 180,
-             until: tuple[str, ...] = ("completed", "failed", "cancelled")) -> dict[str, Any]:
+    def wait(
+        self,
+        job_id: str,
+        *,
+        timeout: float = 180,
+        until: tuple[str, ...] = ("completed", "failed", "cancelled"),
+    ) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         with self.http() as http:
             while time.monotonic() < deadline:

@@ -37,11 +37,13 @@ class EmpiricalMarginals(Synthesizer):
             self.values_[col] = present.to_numpy()
             self.null_rate_[col] = float(data[col].isna().mean())
             numeric = pd.api.types.is_numeric_dtype(present) and not pd.api.types.is_bool_dtype(
-                present)
+                present
+            )
             self.scale_[col] = float(present.std(ddof=0)) if numeric else 0.0
 
-    def _sample(self, n: int, rng: np.random.Generator,
-                conditions: Mapping[str, Any]) -> pd.DataFrame:
+    def _sample(
+        self, n: int, rng: np.random.Generator, conditions: Mapping[str, Any]
+    ) -> pd.DataFrame:
         out: dict[str, Any] = {}
         for col, values in self.values_.items():
             drawn = pd.Series(values[rng.integers(0, len(values), n)])

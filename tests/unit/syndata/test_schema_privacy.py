@@ -29,28 +29,44 @@ def shop(seed: int = 0) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     segments = pd.DataFrame({"segment_id": range(1, 5), "label": ["a", "b", "c", "d"]})
     n = 300
-    customers = pd.DataFrame({"customer_id": range(1, n + 1),
-                              "segment_id": rng.integers(1, 5, n),
-                              "age": rng.integers(18, 80, n),
-                              "income": rng.lognormal(10, 0.4, n).round(2)})
+    customers = pd.DataFrame(
+        {
+            "customer_id": range(1, n + 1),
+            "segment_id": rng.integers(1, 5, n),
+            "age": rng.integers(18, 80, n),
+            "income": rng.lognormal(10, 0.4, n).round(2),
+        }
+    )
     per_customer = rng.poisson(1 + customers["income"].to_numpy() / 30_000)
     m = int(per_customer.sum())
     busy = rng.random(m) < 0.95  # the children of stores crowd into 3 of its 60 rows
-    orders = pd.DataFrame({"order_id": range(1, m + 1),
-                           "customer_id": np.repeat(customers["customer_id"], per_customer),
-                           "store_id": np.where(busy, rng.integers(1, 4, m),
-                                                rng.integers(4, 61, m)),
-                           "amount": rng.gamma(2, 30, m).round(2),
-                           "channel": rng.choice(["web", "shop", "phone"], m)})
+    orders = pd.DataFrame(
+        {
+            "order_id": range(1, m + 1),
+            "customer_id": np.repeat(customers["customer_id"], per_customer),
+            "store_id": np.where(busy, rng.integers(1, 4, m), rng.integers(4, 61, m)),
+            "amount": rng.gamma(2, 30, m).round(2),
+            "channel": rng.choice(["web", "shop", "phone"], m),
+        }
+    )
     per_order = rng.integers(1, 5, m)
     k = int(per_order.sum())
-    items = pd.DataFrame({"item_id": range(1, k + 1),
-                          "order_id": np.repeat(orders["order_id"], per_order),
-                          "quantity": rng.integers(1, 6, k),
-                          "price": rng.gamma(3, 8, k).round(2)})
+    items = pd.DataFrame(
+        {
+            "item_id": range(1, k + 1),
+            "order_id": np.repeat(orders["order_id"], per_order),
+            "quantity": rng.integers(1, 6, k),
+            "price": rng.gamma(3, 8, k).round(2),
+        }
+    )
     stores = pd.DataFrame({"store_id": range(1, 61), "size": rng.integers(100, 900, 60)})
-    return {"segments": segments, "customers": customers, "stores": stores,
-            "orders": orders.reset_index(drop=True), "items": items.reset_index(drop=True)}
+    return {
+        "segments": segments,
+        "customers": customers,
+        "stores": stores,
+        "orders": orders.reset_index(drop=True),
+        "items": items.reset_index(drop=True),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -113,8 +129,9 @@ def test_split_is_seeded_and_holdout_zero_keeps_every_row(frames, meta):
     assert one.holdout["customers"].equals(again.holdout["customers"])
     assert not one.holdout["customers"].equals(other.holdout["customers"])
     none = pipeline.split_schema(frames, meta, 0.0, seed=0)
-    assert all(len(none.holdout[n]) == 0 and len(none.train[n]) == len(f)
-               for n, f in frames.items())
+    assert all(
+        len(none.holdout[n]) == 0 and len(none.train[n]) == len(f) for n, f in frames.items()
+    )
     with pytest.raises(ConfigError, match=r"holdout must be in \[0, 1\), got 1.5"):
         pipeline.split_schema(frames, meta, 1.5, seed=0)
 
@@ -134,8 +151,10 @@ def test_a_schema_fit_reports_privacy_per_table_with_one_verdict(fitted):
         assert "customer_id" not in report["dcr"]["columns"]  # keys are not compared
         assert "order_id" not in report["dcr"]["columns"]
     rank = {PASS: 0, WARN: 1, FAIL: 2}
-    worst = max((r["verdict"] for r in privacy["tables"].values() if r["verdict"] in rank),
-                key=rank.__getitem__)
+    worst = max(
+        (r["verdict"] for r in privacy["tables"].values() if r["verdict"] in rank),
+        key=rank.__getitem__,
+    )
     assert privacy["verdict"] == worst
     assert privacy["summary"].splitlines()[0].startswith(f"Privacy verdict: {worst.upper()}")
     assert "- segments: not measured: 4 rows, too few to hold any out" in privacy["summary"]
@@ -152,8 +171,7 @@ def test_the_model_samples_the_whole_tables_at_scale_one(fitted, frames):
         assert abs(len(sampled[name]) - len(frame)) <= 1, name
 
 
-def test_the_fit_schema_command_prints_the_verdict_and_the_api_returns_it(home, frames,
-                                                                          tmp_path):
+def test_the_fit_schema_command_prints_the_verdict_and_the_api_returns_it(home, frames, tmp_path):
     from fastapi.testclient import TestClient
 
     from app_api.main import create_app
@@ -164,12 +182,26 @@ def test_the_fit_schema_command_prints_the_verdict_and_the_api_returns_it(home, 
     folder.mkdir()
     for name, frame in frames.items():
         frame.to_csv(folder / f"{name}.csv", index=False)
-    result = CliRunner().invoke(app, ["fit", "--data", str(folder), "--model", "hierarchical",
-                                      "--name", "shop_cli", "--no-attacks"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "fit",
+            "--data",
+            str(folder),
+            "--model",
+            "hierarchical",
+            "--name",
+            "shop_cli",
+            "--no-attacks",
+        ],
+    )
     assert result.exit_code == 0, result.output
     shown = result.output
-    verdict = next(line.split(":", 1)[1].split()[0] for line in shown.splitlines()
-                   if "Privacy verdict:" in line)
+    verdict = next(
+        line.split(":", 1)[1].split()[0]
+        for line in shown.splitlines()
+        if "Privacy verdict:" in line
+    )
     assert verdict in ("PASS", "WARN", "FAIL")
     assert "segments: not measured" in shown and "orders:" in shown
     with pytest.MonkeyPatch.context() as mp:
@@ -185,8 +217,20 @@ def test_the_fit_schema_command_prints_the_verdict_and_the_api_returns_it(home, 
     assert set(privacy["tables"]) == {"customers", "orders", "items"}
     assert all(r["anonymeter"] is None for r in privacy["tables"].values())  # --no-attacks
 
-    quiet = CliRunner().invoke(app, ["fit", "--data", str(folder), "--model", "hierarchical",
-                                     "--name", "shop_all", "--holdout", "0"])
+    quiet = CliRunner().invoke(
+        app,
+        [
+            "fit",
+            "--data",
+            str(folder),
+            "--model",
+            "hierarchical",
+            "--name",
+            "shop_all",
+            "--holdout",
+            "0",
+        ],
+    )
     assert quiet.exit_code == 0, quiet.output
     assert "Privacy verdict: NOT CHECKED (--holdout 0" in quiet.output
 
@@ -197,12 +241,22 @@ def test_the_fit_schema_command_prints_the_verdict_and_the_api_returns_it(home, 
 def thirty_parents(seed: int = 7) -> tuple[dict[str, pd.DataFrame], Metadata, np.ndarray]:
     """30 parents with 30 distinct child counts (1-79), one with 250, 8 childless ones."""
     rng = np.random.default_rng(seed)
-    counts = np.concatenate([rng.choice(np.arange(1, 80), size=30, replace=False), [OUTLIER],
-                             np.zeros(8, dtype=np.int64)])
+    counts = np.concatenate(
+        [
+            rng.choice(np.arange(1, 80), size=30, replace=False),
+            [OUTLIER],
+            np.zeros(8, dtype=np.int64),
+        ]
+    )
     n = len(counts)
     parents = pd.DataFrame({"pid": range(n), "x": rng.normal(size=n) + counts / 20})
-    kids = pd.DataFrame({"cid": range(int(counts.sum())), "pid": np.repeat(np.arange(n), counts),
-                         "y": rng.normal(size=int(counts.sum()))})
+    kids = pd.DataFrame(
+        {
+            "cid": range(int(counts.sum())),
+            "pid": np.repeat(np.arange(n), counts),
+            "y": rng.normal(size=int(counts.sum())),
+        }
+    )
     frames = {"parents": parents, "kids": kids}
     meta = detect_metadata(frames, declared=[Relationship("parents", "pid", "kids", "pid")])
     return frames, meta, counts

@@ -32,12 +32,11 @@ def home(tmp_path, monkeypatch):
 
 
 def chunked(data: bytes, size: int = 1000):
-    return (data[i:i + size] for i in range(0, len(data), size))
+    return (data[i : i + size] for i in range(0, len(data), size))
 
 
 def stored_files(home: Path) -> list[Path]:
-    return sorted(p for p in (home / "uploads").rglob("*")) if (home / "uploads").exists() \
-        else []
+    return sorted(p for p in (home / "uploads").rglob("*")) if (home / "uploads").exists() else []
 
 
 def test_save_stores_the_bytes_under_a_generated_id(home):
@@ -52,7 +51,10 @@ def test_save_stores_the_bytes_under_a_generated_id(home):
     assert get_dataset(ds.dataset_id) == ds
     meta = json.loads((ds.path.parent / "meta.json").read_text())
     assert {k: meta[k] for k in ("filename", "size", "created_at")} == {
-        "filename": "penguins.csv", "size": len(data), "created_at": ds.created_at}
+        "filename": "penguins.csv",
+        "size": len(data),
+        "created_at": ds.created_at,
+    }
     assert meta.get("project", "default") == "default"
     info = ds.to_dict()
     assert info["dataset_id"] == ds.dataset_id and info["format"] == "csv"
@@ -130,8 +132,18 @@ def test_empty_csv_is_rejected(home):
     assert list((home / "uploads").iterdir()) == []
 
 
-@pytest.mark.parametrize("bad", ["../x", "ds_../../etc", "DS_0123456789ABCDEF",
-                                 "ds_0123456789abcdeg", "ds_0123456789abcdef/..", "", "ds_"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "../x",
+        "ds_../../etc",
+        "DS_0123456789ABCDEF",
+        "ds_0123456789abcdeg",
+        "ds_0123456789abcdef/..",
+        "",
+        "ds_",
+    ],
+)
 def test_malformed_ids_are_refused(home, bad):
     with pytest.raises(JobNotFoundError, match="no dataset"):
         dataset_path(bad)

@@ -46,11 +46,14 @@ def job(tmp_path):
     frame.iloc[:200].to_parquet(workdir / "big" / "part-00000.parquet", index=False)
     frame.iloc[200:].to_parquet(workdir / "big" / "part-00001.parquet", index=False)
     (workdir / "quality.json").write_text(json.dumps({"overall": 0.9}))
-    result = {"outputs": [
-        {"table": "penguins", "path": "penguins.csv", "rows": 344, "format": "csv"},
-        {"table": "big", "path": "big", "rows": 344, "format": "parquet", "partitioned": True},
-        {"table": None, "path": "quality.json", "rows": None, "format": "json"}],
-        "rows": 688}
+    result = {
+        "outputs": [
+            {"table": "penguins", "path": "penguins.csv", "rows": 344, "format": "csv"},
+            {"table": "big", "path": "big", "rows": 344, "format": "parquet", "partitioned": True},
+            {"table": None, "path": "quality.json", "rows": None, "format": "json"},
+        ],
+        "rows": 688,
+    }
     return workdir, result
 
 
@@ -61,8 +64,9 @@ def count_rows(path: Path, fmt: str) -> int:
         return pq.ParquetFile(path).metadata.num_rows
     if fmt == "jsonl":
         return len([line for line in path.read_text().splitlines() if line.strip()])
-    script = "\n".join(line for line in path.read_text().splitlines()
-                       if not line.startswith("SET "))  # PostgreSQL-only session setting
+    script = "\n".join(
+        line for line in path.read_text().splitlines() if not line.startswith("SET ")
+    )  # PostgreSQL-only session setting
     con = sqlite3.connect(":memory:")
     con.executescript(script)
     return con.execute(f"SELECT count(*) FROM {path.stem}").fetchone()[0]
@@ -81,8 +85,9 @@ def test_export_each_format_keeps_every_row(job, tmp_path, fmt, table):
 def test_export_values_round_trip(job, tmp_path):
     workdir, result = job
     parquet = export_table(workdir, result, "penguins", "parquet", tmp_path / "a")
-    pd.testing.assert_frame_equal(pd.read_parquet(parquet),
-                                  read_table(PENGUINS).to_pandas())  # nulls stay nulls
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(parquet), read_table(PENGUINS).to_pandas()
+    )  # nulls stay nulls
     csv = export_table(workdir, result, "big", "csv", tmp_path / "b")
     pd.testing.assert_frame_equal(pd.read_csv(csv), pd.read_csv(PENGUINS))
 
@@ -118,8 +123,9 @@ def test_sql_output_is_only_downloadable_as_sql(tmp_path):
     workdir.mkdir()
     (workdir / "t.sql").write_text("BEGIN;\nCOMMIT;\n")
     result = {"outputs": [{"table": "t", "path": "t.sql", "rows": 0, "format": "sql"}]}
-    assert export_table(workdir, result, "t", "sql", tmp_path / "o").read_text() == \
-        "BEGIN;\nCOMMIT;\n"
+    assert (
+        export_table(workdir, result, "t", "sql", tmp_path / "o").read_text() == "BEGIN;\nCOMMIT;\n"
+    )
     with pytest.raises(OutputError, match="as sql"):
         export_table(workdir, result, "t", "csv", tmp_path / "o")
 
@@ -130,8 +136,11 @@ def test_zip_holds_every_output_file(job, tmp_path):
     dest = zip_outputs(workdir, result, tmp_path / "zips" / "job.zip")
     with zipfile.ZipFile(dest) as archive:
         assert sorted(archive.namelist()) == [
-            "big/part-00000.parquet", "big/part-00001.parquet", "penguins.csv",
-            "quality.json"]
+            "big/part-00000.parquet",
+            "big/part-00001.parquet",
+            "penguins.csv",
+            "quality.json",
+        ]
         assert archive.read("penguins.csv") == PENGUINS.read_bytes()
     assert sorted(p.name for p in dest.parent.iterdir()) == ["job.zip"]
 
@@ -143,8 +152,9 @@ def test_outputs_and_frames(job):
     assert listed[0]["size"] == PENGUINS.stat().st_size
     assert listed[1]["files"] == ["big/part-00000.parquet", "big/part-00001.parquet"]
     assert listed[1]["size"] == sum((workdir / f).stat().st_size for f in listed[1]["files"])
-    pd.testing.assert_frame_equal(table_frame(workdir, result, "big"),
-                                  table_frame(workdir, result, "penguins"))
+    pd.testing.assert_frame_equal(
+        table_frame(workdir, result, "big"), table_frame(workdir, result, "penguins")
+    )
     assert len(table_frame(workdir, result, "big")) == 344
 
 
@@ -169,8 +179,11 @@ def test_paths_leaving_the_job_folder_are_refused(tmp_path, bad):
 
 def test_absolute_paths_are_refused(job, tmp_path):
     workdir, _ = job
-    result = {"outputs": [{"table": "t", "path": str(workdir / "penguins.csv"), "rows": 1,
-                           "format": "csv"}]}
+    result = {
+        "outputs": [
+            {"table": "t", "path": str(workdir / "penguins.csv"), "rows": 1, "format": "csv"}
+        ]
+    }
     with pytest.raises(OutputError, match="absolute"):
         table_frame(workdir, result, "t")
 
@@ -195,9 +208,19 @@ def test_load_result_rebuilds_a_partitioned_job_once_all_parts_are_done(home):
     workdir = jobs_dir() / "job_parts"
 
     def part(index, rows):
-        return {"outputs": [{"table": "t", "path": f"t/part-{index:05d}.parquet",
-                             "rows": rows, "format": "parquet"}],
-                "rows": rows, "partition": index, "model": "m:1"}
+        return {
+            "outputs": [
+                {
+                    "table": "t",
+                    "path": f"t/part-{index:05d}.parquet",
+                    "rows": rows,
+                    "format": "parquet",
+                }
+            ],
+            "rows": rows,
+            "partition": index,
+            "model": "m:1",
+        }
 
     save_part_result(workdir, 1, part(1, 10), total_rows=25)
     save_part_result(workdir, 0, part(0, 10), total_rows=25)
@@ -206,6 +229,14 @@ def test_load_result_rebuilds_a_partitioned_job_once_all_parts_are_done(home):
     save_part_result(workdir, 2, part(2, 5), total_rows=25)
     folder, merged = load_result("job_parts")
     assert folder == workdir
-    assert merged["outputs"] == [{"table": "t", "path": "t", "rows": 25, "format": "parquet",
-                                  "partitioned": True, "parts": 3}]
+    assert merged["outputs"] == [
+        {
+            "table": "t",
+            "path": "t",
+            "rows": 25,
+            "format": "parquet",
+            "partitioned": True,
+            "parts": 3,
+        }
+    ]
     assert merged["rows"] == 25 and merged["partitions"] == 3 and merged["model"] == "m:1"

@@ -19,26 +19,57 @@ def _write(tmp_path: Path, data: object) -> Path:
 
 
 def test_a_valid_schedule_loads(tmp_path: Path) -> None:
-    path = _write(tmp_path, {"jobs": [
-        {"name": "nightly", "schedule": "0 2 * * *", "job_type": "generate",
-         "config": {"config": {"tables": []}}, "priority": "high"},
-        {"name": "often", "schedule": "* * * * * */5", "job_type": "profile",
-         "config": {"dataset": "ds_0000000000000000"}}]})
+    path = _write(
+        tmp_path,
+        {
+            "jobs": [
+                {
+                    "name": "nightly",
+                    "schedule": "0 2 * * *",
+                    "job_type": "generate",
+                    "config": {"config": {"tables": []}},
+                    "priority": "high",
+                },
+                {
+                    "name": "often",
+                    "schedule": "* * * * * */5",
+                    "job_type": "profile",
+                    "config": {"dataset": "ds_0000000000000000"},
+                },
+            ]
+        },
+    )
     entries = load_schedule(path)
     assert [e.name for e in entries] == ["nightly", "often"]
     assert entries[0].priority == "high" and entries[1].priority == "normal"
 
 
 def test_every_problem_is_listed_with_its_path(tmp_path: Path) -> None:
-    path = _write(tmp_path, {"jobs": [
-        {"name": "a", "schedule": "not cron", "job_type": "generate"},
-        {"name": "a", "schedule": "* * * * *", "job_type": "explode", "priority": "asap",
-         "colour": "red"}]})
+    path = _write(
+        tmp_path,
+        {
+            "jobs": [
+                {"name": "a", "schedule": "not cron", "job_type": "generate"},
+                {
+                    "name": "a",
+                    "schedule": "* * * * *",
+                    "job_type": "explode",
+                    "priority": "asap",
+                    "colour": "red",
+                },
+            ]
+        },
+    )
     with pytest.raises(ConfigError) as info:
         load_schedule(path)
     paths = {p.path for p in info.value.problems}
-    assert paths == {"jobs[0].schedule", "jobs[1].name", "jobs[1].job_type",
-                     "jobs[1].priority", "jobs[1].colour"}
+    assert paths == {
+        "jobs[0].schedule",
+        "jobs[1].name",
+        "jobs[1].job_type",
+        "jobs[1].priority",
+        "jobs[1].colour",
+    }
 
 
 def test_an_empty_file_is_refused(tmp_path: Path) -> None:

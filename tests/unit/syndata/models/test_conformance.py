@@ -30,18 +30,21 @@ def mixed() -> pd.DataFrame:
     group = rng.choice(["a", "b", "c"], n, p=[0.6, 0.3, 0.1])
     amount = np.round(np.where(group == "a", 10, 50) + rng.gamma(2.0, 5.0, n), 2)
     amount[rng.random(n) < 0.1] = np.nan
-    return pd.DataFrame({
-        "order_id": np.arange(1000, 1000 + n),
-        "group": group,
-        "amount": amount,
-        "flag": rng.random(n) < 0.3,
-        "when": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 86400 * 365, n),
-                                                               unit="s"),
-        "day": (pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
-                ).strftime("%Y-%m-%d"),
-        "email": [f"user{i}@example.com" for i in range(n)],
-        "qty": rng.integers(1, 5, n),
-    })
+    return pd.DataFrame(
+        {
+            "order_id": np.arange(1000, 1000 + n),
+            "group": group,
+            "amount": amount,
+            "flag": rng.random(n) < 0.3,
+            "when": pd.Timestamp("2024-01-01")
+            + pd.to_timedelta(rng.integers(0, 86400 * 365, n), unit="s"),
+            "day": (
+                pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
+            ).strftime("%Y-%m-%d"),
+            "email": [f"user{i}@example.com" for i in range(n)],
+            "qty": rng.integers(1, 5, n),
+        }
+    )
 
 
 @pytest.mark.parametrize("make", MODELS)
@@ -117,13 +120,18 @@ def test_batches_stream_the_same_rows(make, penguins):
     model = make().fit(penguins)
     parts = list(model.sample_batches(1000, seed=9, batch_size=300))
     assert [len(p) for p in parts] == [300, 300, 300, 100]
-    pd.testing.assert_frame_equal(pd.concat(parts, ignore_index=True),
-                                  model.sample(1000, seed=9, batch_size=300))
+    pd.testing.assert_frame_equal(
+        pd.concat(parts, ignore_index=True), model.sample(1000, seed=9, batch_size=300)
+    )
 
 
 def test_get_params_follow_init():
     assert GaussianCopula(quantiles=10).get_params() == {
-        "marginals": "empirical", "quantiles": 10, "reservoir": 500_000, "stratified": False}
+        "marginals": "empirical",
+        "quantiles": 10,
+        "reservoir": 500_000,
+        "stratified": False,
+    }
     assert isinstance(CART(min_samples_leaf=3), Synthesizer)
     assert "min_samples_leaf=3" in repr(CART(min_samples_leaf=3))
 
@@ -133,8 +141,7 @@ def test_regenerated_keys_stay_unique_across_batches(make):
     rng = np.random.default_rng(4)
     n = 400
     codes = rng.choice(np.arange(10_000, 99_999), n, replace=False)
-    data = pd.DataFrame({"account": [f"AC-{c}" for c in codes],
-                         "score": rng.normal(size=n)})
+    data = pd.DataFrame({"account": [f"AC-{c}" for c in codes], "score": rng.normal(size=n)})
     model = make().fit(data)
     assert model.metadata_.primary_key == "account"
     out = model.sample(5000, seed=1, batch_size=250)

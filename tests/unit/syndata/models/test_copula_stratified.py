@@ -30,8 +30,10 @@ def test_stratified_sample_keeps_dependence_and_varies_with_seed():
     big = model.sample(20_000, seed=1)
 
     def gap(frame: pd.DataFrame) -> float:
-        return float(frame.loc[frame["kind"] == "c", "size"].mean()
-                     - frame.loc[frame["kind"] == "a", "size"].mean())
+        return float(
+            frame.loc[frame["kind"] == "c", "size"].mean()
+            - frame.loc[frame["kind"] == "a", "size"].mean()
+        )
 
     assert gap(plain) > 0.5  # size depends on kind in the copula
     assert abs(gap(big) - gap(plain)) < 0.15  # and stratifying leaves that dependence alone

@@ -163,11 +163,15 @@ def test_nyc_fit_leaves_the_input_unchanged(nyc, nyc_meta):
     assert nyc_meta.to_dict() == meta_before
 
 
-@pytest.mark.parametrize(("params", "cart_tables", "floor"), [
-    # measured overall (seeds 0-2): flights cart 0.874-0.881; all cart 0.920-0.933
-    ({"table_models": {"flights": "cart"}}, {"flights"}, 0.82),
-    ({"default_model": "cart"}, {"airlines", "airports", "planes", "flights", "weather"}, 0.88),
-], ids=["flights_cart", "all_cart"])
+@pytest.mark.parametrize(
+    ("params", "cart_tables", "floor"),
+    [
+        # measured overall (seeds 0-2): flights cart 0.874-0.881; all cart 0.920-0.933
+        ({"table_models": {"flights": "cart"}}, {"flights"}, 0.82),
+        ({"default_model": "cart"}, {"airlines", "airports", "planes", "flights", "weather"}, 0.88),
+    ],
+    ids=["flights_cart", "all_cart"],
+)
 def test_nyc_per_table_model_choice(nyc, nyc_meta, params, cart_tables, floor):
     model = HierarchicalSynthesizer(**params).fit(nyc, nyc_meta)
     kinds = {name: type(m) for name, m in model.models_.items()}
@@ -227,8 +231,11 @@ def test_retail_keys_resolve_and_children_per_parent_are_kept(retail, retail_mod
         real = children_per_parent(frames, rel)
         synth = children_per_parent(synthetic, rel)
         assert abs(synth.mean() - real.mean()) <= 0.05 * real.mean(), rel.name
-        assert abs(synth.std() - real.std()) <= 0.25 * real.std(), (rel.name, real.std(),
-                                                                    synth.std())
+        assert abs(synth.std() - real.std()) <= 0.25 * real.std(), (
+            rel.name,
+            real.std(),
+            synth.std(),
+        )
         # parents without children (childless customers, categories, orders unshipped);
         # a handful of parents (3 regions at scale 0.5) cannot hit a share exactly, and
         # fewer than k childless parents (3 of 10 categories) are a rare count: smoothed
@@ -288,10 +295,13 @@ def premium_ratio(tables: dict[str, pd.DataFrame]) -> float:
     return float(means["premium"] / means["standard"])
 
 
-@pytest.mark.parametrize(("model", "floor"), [
-    ("gaussian_copula", 0.8),  # measured 0.887-0.912 (seeds 0-7)
-    ("cart", 0.8),  # measured 0.893-0.916
-])
+@pytest.mark.parametrize(
+    ("model", "floor"),
+    [
+        ("gaussian_copula", 0.8),  # measured 0.887-0.912 (seeds 0-7)
+        ("cart", 0.8),  # measured 0.893-0.916
+    ],
+)
 def test_child_attribute_follows_its_parent(clients, model, floor):
     frames, meta = clients
     assert amount_income_correlation(frames) > 0.9  # real: 0.916
@@ -306,10 +316,13 @@ def test_without_parent_context_the_child_ignores_its_parent(clients):
     assert abs(amount_income_correlation(synthetic)) < 0.2  # measured -0.01 to 0.03
 
 
-@pytest.mark.parametrize(("model", "floor"), [
-    ("gaussian_copula", 2.0),  # measured 2.26-2.51 (seeds 0-7)
-    ("cart", 4.0),  # measured 5.50-5.65
-])
+@pytest.mark.parametrize(
+    ("model", "floor"),
+    [
+        ("gaussian_copula", 2.0),  # measured 2.26-2.51 (seeds 0-7)
+        ("cart", 4.0),  # measured 5.50-5.65
+    ],
+)
 def test_parent_attribute_drives_the_number_of_children(clients, builders, model, floor):
     frames, meta = clients
     assert premium_ratio(frames) > 0.8 * builders.PREMIUM_RATE  # real: 5.47
@@ -322,8 +335,10 @@ def test_parent_attribute_drives_the_number_of_children(clients, builders, model
 
 
 def cyclic() -> tuple[dict[str, pd.DataFrame], Metadata]:
-    frames = {"a": pd.DataFrame({"a_id": [1, 2, 3], "b_id": [1, 2, 3], "x": [0.1, 0.2, 0.3]}),
-              "b": pd.DataFrame({"b_id": [1, 2, 3], "a_id": [1, 1, 2], "y": [1.0, 2.0, 3.0]})}
+    frames = {
+        "a": pd.DataFrame({"a_id": [1, 2, 3], "b_id": [1, 2, 3], "x": [0.1, 0.2, 0.3]}),
+        "b": pd.DataFrame({"b_id": [1, 2, 3], "a_id": [1, 1, 2], "y": [1.0, 2.0, 3.0]}),
+    }
     rels = [Relationship("b", "b_id", "a", "b_id"), Relationship("a", "a_id", "b", "a_id")]
     return frames, detect_metadata(frames, declared=rels)
 
@@ -347,17 +362,23 @@ def test_orphans_must_be_resolved_first(nyc_raw, nyc_meta):
 def test_duplicate_primary_keys(nyc, nyc_meta):
     frames = dict(nyc, airlines=pd.concat([nyc["airlines"], nyc["airlines"].iloc[[3]]]))
     duplicate = nyc["airlines"]["carrier"].iloc[3]
-    with pytest.raises(ModelError, match=rf"table 'airlines': primary key 'carrier' has 1 "
-                                         rf"duplicate row\(s\), e.g. '{duplicate}'"):
+    with pytest.raises(
+        ModelError,
+        match=rf"table 'airlines': primary key 'carrier' has 1 "
+        rf"duplicate row\(s\), e.g. '{duplicate}'",
+    ):
         HierarchicalSynthesizer().fit(frames, nyc_meta)
 
 
 def test_cycle_in_declared_relationships():
     frames, meta = cyclic()
     assert len(meta.relationships) == 2
-    with pytest.raises(ModelError, match=r"the schema cannot be fitted: foreign keys form a "
-                                         r"cycle: (a -> b -> a|b -> a -> b); drop one "
-                                         r"relationship of the cycle"):
+    with pytest.raises(
+        ModelError,
+        match=r"the schema cannot be fitted: foreign keys form a "
+        r"cycle: (a -> b -> a|b -> a -> b); drop one "
+        r"relationship of the cycle",
+    ):
         HierarchicalSynthesizer().fit(frames, meta)
 
 
@@ -374,17 +395,27 @@ def test_unknown_table_model(nyc, nyc_meta):
 
 @pytest.mark.parametrize("scale", [0, 0.0, -1.0, float("nan"), float("inf"), "2"])
 def test_scale_must_be_positive(nyc_model, scale):
-    with pytest.raises(ModelError, match=r"scale must be a number > 0 \(e.g. 0.5 or 2\), "
-                                         rf"got {scale!r}"):
+    with pytest.raises(
+        ModelError,
+        match=r"scale must be a number > 0 \(e.g. 0.5 or 2\), "
+        rf"got {scale!r}",
+    ):
         nyc_model.sample(scale)
 
 
-@pytest.mark.parametrize(("rows", "message"), [
-    ({"trains": 10}, r"give a row count for exactly one table of airlines, airports, planes, "
-                     r"flights, weather; got trains"),
-    ({"flights": 10, "planes": 5}, r"exactly one table .*; got flights, planes"),
-    ({"flights": -5}, r"rows for 'flights' must be >= 0, got -5"),
-], ids=["unknown_table", "two_tables", "negative"])
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            {"trains": 10},
+            r"give a row count for exactly one table of airlines, airports, planes, "
+            r"flights, weather; got trains",
+        ),
+        ({"flights": 10, "planes": 5}, r"exactly one table .*; got flights, planes"),
+        ({"flights": -5}, r"rows for 'flights' must be >= 0, got -5"),
+    ],
+    ids=["unknown_table", "two_tables", "negative"],
+)
 def test_rows_must_name_one_known_table(nyc_model, rows, message):
     with pytest.raises(ModelError, match=message):
         nyc_model.sample(rows=rows)
@@ -397,12 +428,14 @@ def test_table_models_naming_an_unknown_table(nyc, nyc_meta):
 
 def test_reference_tables_are_kept_as_they_are_at_every_scale(nyc, nyc_meta):
     model = HierarchicalSynthesizer(
-        table_models={"airlines": "reference", "airports": "reference"}).fit(nyc, nyc_meta)
+        table_models={"airlines": "reference", "airports": "reference"}
+    ).fit(nyc, nyc_meta)
     for scale in (0.5, 2.0):
         fake = model.sample(scale, seed=3)
         for table in ("airlines", "airports"):
-            pd.testing.assert_frame_equal(fake[table].reset_index(drop=True),
-                                          nyc[table].reset_index(drop=True))
+            pd.testing.assert_frame_equal(
+                fake[table].reset_index(drop=True), nyc[table].reset_index(drop=True)
+            )
         assert_keys_intact(fake, nyc_meta)
         assert abs(len(fake["flights"]) - scale * len(nyc["flights"])) <= 1
         # flights refer to the real carriers in about the real shares

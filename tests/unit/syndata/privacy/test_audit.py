@@ -25,8 +25,13 @@ from syndata.privacy import anchor, audit
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch) -> Path:
     """A data folder of its own (key file, job store with the anchors), no audit settings."""
-    for name in ("SYNDATA_AUDIT_KEY", "SYNDATA_ACTOR", "SYNDATA_AUDIT_LOG",
-                 "SYNDATA_AUDIT_KEY_FILE", "SYNDATA_JOBS_URL"):
+    for name in (
+        "SYNDATA_AUDIT_KEY",
+        "SYNDATA_ACTOR",
+        "SYNDATA_AUDIT_LOG",
+        "SYNDATA_AUDIT_KEY_FILE",
+        "SYNDATA_JOBS_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     folder = tmp_path / "home"
     monkeypatch.setenv("SYNDATA_HOME", str(folder))
@@ -40,8 +45,10 @@ def log(tmp_path) -> Path:
 
 
 def _write_records(log: Path, count: int) -> list[dict]:
-    return [audit.record("sample", job_id=f"j-{i}", rows=i, details={"seed": i}, path=log)
-            for i in range(1, count + 1)]
+    return [
+        audit.record("sample", job_id=f"j-{i}", rows=i, details={"seed": i}, path=log)
+        for i in range(1, count + 1)
+    ]
 
 
 def _lines(log: Path) -> list[str]:
@@ -86,10 +93,23 @@ def _plain_records(log: Path, count: int) -> None:
     log.parent.mkdir(parents=True, exist_ok=True)
     lines, prev = [], audit.GENESIS
     for seq in range(1, count + 1):
-        entry = {"v": 1, "seq": seq, "time": "2025-01-31T09:15:02.123456+00:00",
-                 "actor": "ana", "action": "fit", "outcome": "ok", "job_id": None,
-                 "model": None, "dataset": None, "fingerprint": None, "rows": seq,
-                 "details": {}, "alg": "sha256", "prev": prev, "hash": ""}
+        entry = {
+            "v": 1,
+            "seq": seq,
+            "time": "2025-01-31T09:15:02.123456+00:00",
+            "actor": "ana",
+            "action": "fit",
+            "outcome": "ok",
+            "job_id": None,
+            "model": None,
+            "dataset": None,
+            "fingerprint": None,
+            "rows": seq,
+            "details": {},
+            "alg": "sha256",
+            "prev": prev,
+            "hash": "",
+        }
         lines.append(_recompute(json.dumps(entry)))
         prev = json.loads(lines[-1])["hash"]
     log.write_text("".join(lines))
@@ -100,14 +120,36 @@ def _plain_records(log: Path, count: int) -> None:
 
 def test_a_line_holds_every_field_and_chains_to_the_previous_one(log, home, monkeypatch):
     monkeypatch.setenv("SYNDATA_ACTOR", "ana")
-    first = audit.record("fit", job_id="j-1", model="adult:3", dataset="adult.csv",
-                         fingerprint="f" * 64, rows={"adult": 100}, path=log,
-                         details={"model": "copula", "seed": 7, "columns": ["age", "sex"]})
+    first = audit.record(
+        "fit",
+        job_id="j-1",
+        model="adult:3",
+        dataset="adult.csv",
+        fingerprint="f" * 64,
+        rows={"adult": 100},
+        path=log,
+        details={"model": "copula", "seed": 7, "columns": ["age", "sex"]},
+    )
     second = audit.record("download", outcome="denied", actor="bob", path=log)
     lines = [json.loads(line) for line in _lines(log)]
     assert lines == [first, second]
-    assert list(first) == ["v", "seq", "time", "actor", "action", "outcome", "job_id", "model",
-                           "dataset", "fingerprint", "rows", "details", "alg", "prev", "hash"]
+    assert list(first) == [
+        "v",
+        "seq",
+        "time",
+        "actor",
+        "action",
+        "outcome",
+        "job_id",
+        "model",
+        "dataset",
+        "fingerprint",
+        "rows",
+        "details",
+        "alg",
+        "prev",
+        "hash",
+    ]
     assert (first["seq"], first["prev"], first["actor"]) == (1, audit.GENESIS, "ana")
     assert (second["seq"], second["prev"], second["actor"]) == (2, first["hash"], "bob")
     assert second["details"] == {} and second["rows"] is None
@@ -139,45 +181,71 @@ def test_the_log_path_comes_from_settings(tmp_path, monkeypatch):
     assert (tmp_path / "elsewhere.log").exists()
 
 
-@pytest.mark.parametrize(("kwargs", "match"), [
-    ({"action": "fitt"}, r"The 'action' parameter of record must be one of .*'fit'.* "
-                         r"Got 'fitt' instead"),
-    ({"action": "fit", "outcome": "maybe"}, r"'outcome' parameter .* Got 'maybe'"),
-    ({"action": "fit", "rows": -1}, r"'rows' parameter .* Got -1 instead"),
-    ({"action": "fit", "rows": {"t": True}}, r"'rows' parameter .* Got True instead"),
-    ({"action": "fit", "dataset": "x" * 201}, r"'dataset' .* Got a string of 201 characters"),
-    ({"action": "fit", "job_id": 17}, r"'job_id' .* Got 17 instead"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        (
+            {"action": "fitt"},
+            r"The 'action' parameter of record must be one of .*'fit'.* "
+            r"Got 'fitt' instead",
+        ),
+        ({"action": "fit", "outcome": "maybe"}, r"'outcome' parameter .* Got 'maybe'"),
+        ({"action": "fit", "rows": -1}, r"'rows' parameter .* Got -1 instead"),
+        ({"action": "fit", "rows": {"t": True}}, r"'rows' parameter .* Got True instead"),
+        ({"action": "fit", "dataset": "x" * 201}, r"'dataset' .* Got a string of 201 characters"),
+        ({"action": "fit", "job_id": 17}, r"'job_id' .* Got 17 instead"),
+    ],
+)
 def test_bad_arguments_are_refused_with_a_message_naming_them(log, kwargs, match):
     with pytest.raises(ValueError, match=match):
         audit.record(path=log, **kwargs)
     assert not log.exists()
 
 
-@pytest.mark.parametrize(("value", "got"), [
-    (pd.DataFrame({"name": ["Ada Lovelace"]}), "a DataFrame"),
-    (pd.Series([1, 2]), "a Series"),
-    (np.array([1, 2]), "a ndarray"),
-    ("x" * 201, "a string of 201 characters"),
-    ({"nested": 1}, "a dict"),
-    (b"raw", "a bytes"),
-    ([[1, 2]], "a list"),
-    (list(range(101)), "a list of 101 items"),
-    (float("nan"), "nan"),
-])
+@pytest.mark.parametrize(
+    ("value", "got"),
+    [
+        (pd.DataFrame({"name": ["Ada Lovelace"]}), "a DataFrame"),
+        (pd.Series([1, 2]), "a Series"),
+        (np.array([1, 2]), "a ndarray"),
+        ("x" * 201, "a string of 201 characters"),
+        ({"nested": 1}, "a dict"),
+        (b"raw", "a bytes"),
+        ([[1, 2]], "a list"),
+        (list(range(101)), "a list of 101 items"),
+        (float("nan"), "nan"),
+    ],
+)
 def test_details_that_could_carry_data_are_refused(log, value, got):
-    with pytest.raises(ValueError, match=rf"'details' value 'x' must be .* Got {got} instead\. "
-                                         r"The audit log holds settings, never data values"):
+    with pytest.raises(
+        ValueError,
+        match=rf"'details' value 'x' must be .* Got {got} instead\. "
+        r"The audit log holds settings, never data values",
+    ):
         audit.record("mask", details={"x": value}, path=log)
     assert not log.exists()
 
 
 def test_plain_details_are_kept_and_numpy_scalars_made_plain(log):
-    details = {"seed": np.int64(3), "scale": np.float64(0.5), "strict": np.bool_(True),
-               "name": "copula", "none": None, "columns": ("a", "b"), "ratio": 1e-9}
+    details = {
+        "seed": np.int64(3),
+        "scale": np.float64(0.5),
+        "strict": np.bool_(True),
+        "name": "copula",
+        "none": None,
+        "columns": ("a", "b"),
+        "ratio": 1e-9,
+    }
     entry = audit.record("fit", details=details, rows=np.int64(5), path=log)
-    assert entry["details"] == {"seed": 3, "scale": 0.5, "strict": True, "name": "copula",
-                                "none": None, "columns": ["a", "b"], "ratio": 1e-9}
+    assert entry["details"] == {
+        "seed": 3,
+        "scale": 0.5,
+        "strict": True,
+        "name": "copula",
+        "none": None,
+        "columns": ["a", "b"],
+        "ratio": 1e-9,
+    }
     assert type(entry["details"]["seed"]) is int and type(entry["rows"]) is int
     assert audit.verify(log).ok
 
@@ -287,8 +355,10 @@ def test_a_deleted_last_line_is_detected_by_the_stored_anchor(log):
     assert audit.verify(log, stored_anchor=False).ok  # the file alone cannot know it
     result = audit.verify(log)
     assert (result.ok, result.first_bad_line) == (False, None)
-    assert ("the log ends at record 4 but the job store's anchor is record 5" in result.problem
-            and "deleted from the end" in result.problem)
+    assert (
+        "the log ends at record 4 but the job store's anchor is record 5" in result.problem
+        and "deleted from the end" in result.problem
+    )
     result = audit.verify(log, anchor=noted, stored_anchor=False)
     assert not result.ok and "but the expected anchor is record 5" in result.problem
 
@@ -351,8 +421,7 @@ def test_a_json_line_that_is_not_a_record_is_detected(log):
 # -- keyed chain --------------------------------------------------------------------------
 
 
-def test_a_key_set_in_the_environment_keys_the_chain_and_is_needed(log, home,
-                                                                  monkeypatch):
+def test_a_key_set_in_the_environment_keys_the_chain_and_is_needed(log, home, monkeypatch):
     monkeypatch.setenv("SYNDATA_AUDIT_KEY", "s3cret")
     written = _write_records(log, 3)
     assert {e["alg"] for e in written} == {"hmac-sha256"}
@@ -400,8 +469,7 @@ def test_two_processes_generating_the_key_at_once_agree(tmp_path):
     context = multiprocessing.get_context("fork")
     start, queue = context.Barrier(4), context.Queue()
     path = tmp_path / "race" / "audit.key"
-    workers = [context.Process(target=_take_key, args=(str(path), start, queue))
-               for _ in range(4)]
+    workers = [context.Process(target=_take_key, args=(str(path), start, queue)) for _ in range(4)]
     for worker in workers:
         worker.start()
     results = [queue.get(timeout=30) for _ in workers]
@@ -412,8 +480,7 @@ def test_two_processes_generating_the_key_at_once_agree(tmp_path):
     assert path.read_bytes().strip() == results[0][0]
 
 
-def test_a_damaged_or_unwritable_key_file_is_a_clear_error(log, home, tmp_path,
-                                                           monkeypatch):
+def test_a_damaged_or_unwritable_key_file_is_a_clear_error(log, home, tmp_path, monkeypatch):
     key_file = home / "secrets" / "audit.key"
     key_file.parent.mkdir(parents=True)
     key_file.write_text("")
@@ -422,8 +489,11 @@ def test_a_damaged_or_unwritable_key_file_is_a_clear_error(log, home, tmp_path,
     blocker = tmp_path / "blocker"
     blocker.write_text("")
     monkeypatch.setenv("SYNDATA_AUDIT_KEY_FILE", str(blocker / "audit.key"))
-    with pytest.raises(OutputError, match=r"Cannot create the audit key file .*"
-                                          r"SYNDATA_AUDIT_KEY_FILE"):
+    with pytest.raises(
+        OutputError,
+        match=r"Cannot create the audit key file .*"
+        r"SYNDATA_AUDIT_KEY_FILE",
+    ):
         audit.record("fit", path=log)
 
 
@@ -486,14 +556,16 @@ def test_an_expected_anchor_passes_and_catches_a_mismatch(log):
     assert not unknown.ok and "no record of the log has the hash" in unknown.problem
     ahead = audit.verify(log, anchor=(9, "e" * 64))
     assert not ahead.ok and "ends at record 4 but the expected anchor is record 9" in (
-        ahead.problem)
+        ahead.problem
+    )
     for bad in ("", "12", "x:" + "a" * 64, "0:" + "a" * 64, "3:" + "a" * 63, "g" * 64):
         with pytest.raises(ValueError, match="is not an anchor: give SEQ:HASH"):
             audit.parse_anchor(bad)
 
 
-def test_the_log_keeps_working_when_the_anchor_store_is_unreachable(log, tmp_path,
-                                                                    monkeypatch, caplog):
+def test_the_log_keeps_working_when_the_anchor_store_is_unreachable(
+    log, tmp_path, monkeypatch, caplog
+):
     _write_records(log, 2)
     good = settings.jobs_url()
     blocker = tmp_path / "not-a-folder"
@@ -511,8 +583,9 @@ def test_the_log_keeps_working_when_the_anchor_store_is_unreachable(log, tmp_pat
     monkeypatch.setenv("SYNDATA_JOBS_URL", good)
     stale = audit.verify(log)
     assert stale.ok and stale.stored_anchor is not None and stale.stored_anchor[0] == 2
-    assert any("anchor is at record 2, behind the log's last record 5" in note
-               for note in stale.notes)
+    assert any(
+        "anchor is at record 2, behind the log's last record 5" in note for note in stale.notes
+    )
     audit.record("fit", path=log)
     fresh = audit.verify(log)
     assert fresh.ok and fresh.notes == () and fresh.stored_anchor == fresh.anchor
@@ -528,11 +601,13 @@ def test_the_verify_command_prints_the_anchor_and_fails_with_one_message(log, mo
     ok = runner.invoke(app, ["audit", "verify", "--log", str(log)])
     assert ok.exit_code == 0, ok.output
     assert f"anchor: 3:{written[-1]['hash']}" in ok.output
-    expected = runner.invoke(app, ["audit", "verify", "--log", str(log), "--expect",
-                                   f"2:{written[1]['hash']}"])
+    expected = runner.invoke(
+        app, ["audit", "verify", "--log", str(log), "--expect", f"2:{written[1]['hash']}"]
+    )
     assert expected.exit_code == 0, expected.output
-    wrong = runner.invoke(app, ["audit", "verify", "--log", str(log), "--expect",
-                                f"2:{written[2]['hash']}"])
+    wrong = runner.invoke(
+        app, ["audit", "verify", "--log", str(log), "--expect", f"2:{written[2]['hash']}"]
+    )
     assert wrong.exit_code == 5
     assert "record 2 does not match the expected anchor" in wrong.output
     bad = runner.invoke(app, ["audit", "verify", "--log", str(log), "--expect", "nope"])
@@ -623,8 +698,10 @@ def _append_many(path: str, worker: str, count: int, start) -> None:
 def test_two_processes_appending_at_once_keep_one_chain(log):
     context = multiprocessing.get_context("fork")
     start = context.Barrier(2)
-    workers = [context.Process(target=_append_many, args=(str(log), name, 200, start))
-               for name in ("w1", "w2")]
+    workers = [
+        context.Process(target=_append_many, args=(str(log), name, 200, start))
+        for name in ("w1", "w2")
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -660,12 +737,14 @@ def test_entries_filter_by_action_and_time(log):
 
 
 def _frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "name": ["Ada Lovelace", "Alan Turing", "Grace Hopper"],
-        "salary": [123457.25, 98765.5, 111222.75],
-        "born": pd.to_datetime(["1815-12-10", "1912-06-23", "1906-12-09"]),
-        "code": pd.Categorical(["QX-771", "QX-772", "QX-773"]),
-    })
+    return pd.DataFrame(
+        {
+            "name": ["Ada Lovelace", "Alan Turing", "Grace Hopper"],
+            "salary": [123457.25, 98765.5, 111222.75],
+            "born": pd.to_datetime(["1815-12-10", "1912-06-23", "1906-12-09"]),
+            "code": pd.Categorical(["QX-771", "QX-772", "QX-773"]),
+        }
+    )
 
 
 def test_equal_frames_have_equal_fingerprints_whatever_their_index():
@@ -676,22 +755,31 @@ def test_equal_frames_have_equal_fingerprints_whatever_their_index():
     assert len(audit.fingerprint(frame)) == 64
 
 
-@pytest.mark.parametrize("change", [
-    lambda f: f.assign(salary=[123457.25, 98765.5, 111222.76]),
-    lambda f: f.assign(name=["Ada Lovelace", "Alan Turing", "Grace Hoper"]),
-    lambda f: f.rename(columns={"salary": "pay"}),
-    lambda f: f.assign(salary=f["salary"].astype("float32")),
-    lambda f: f[["salary", "name", "born", "code"]],
-    lambda f: f.iloc[:2],
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda f: f.assign(salary=[123457.25, 98765.5, 111222.76]),
+        lambda f: f.assign(name=["Ada Lovelace", "Alan Turing", "Grace Hoper"]),
+        lambda f: f.rename(columns={"salary": "pay"}),
+        lambda f: f.assign(salary=f["salary"].astype("float32")),
+        lambda f: f[["salary", "name", "born", "code"]],
+        lambda f: f.iloc[:2],
+    ],
+)
 def test_one_changed_cell_name_dtype_or_order_changes_the_fingerprint(change):
     assert audit.fingerprint(change(_frame())) != audit.fingerprint(_frame())
 
 
 def test_the_log_never_contains_a_cell_value(log):
     frame = _frame()
-    audit.record("fit", dataset="people", fingerprint=audit.fingerprint(frame),
-                 rows=len(frame), details={"columns": list(frame.columns)}, path=log)
+    audit.record(
+        "fit",
+        dataset="people",
+        fingerprint=audit.fingerprint(frame),
+        rows=len(frame),
+        details={"columns": list(frame.columns)},
+        path=log,
+    )
     text = log.read_text()
     cells = [str(value) for column in frame for value in frame[column]]
     cells += ["123457", "Lovelace", "1815-12-10", "QX-77"]

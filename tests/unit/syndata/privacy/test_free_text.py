@@ -37,8 +37,9 @@ def entity_of(text: str, part: str) -> str | None:
     """The entity of the span that covers ``part`` of ``text`` (None when none does)."""
     start = text.index(part)
     end = start + len(part)
-    return next((entity for s, e, entity in find_entities([text])[0]
-                 if s <= start and end <= e), None)
+    return next(
+        (entity for s, e, entity in find_entities([text])[0] if s <= start and end <= e), None
+    )
 
 
 def test_the_issue_example_finds_the_name_and_the_phone_number():
@@ -95,8 +96,11 @@ OTHER_ENTITIES = [
     ("Neue Anschrift: Hauptstraße 5, 10115 Berlin", "Hauptstraße 5", "STREET_ADDRESS"),
     ("SSN 219-09-9999 on file", "219-09-9999", "US_SSN"),
     ("Card 4111 1111 1111 1111 declined", "4111 1111 1111 1111", "CREDIT_CARD"),
-    ("Refund to IBAN DE89 3704 0044 0532 0130 00 approved", "DE89 3704 0044 0532 0130 00",
-     "IBAN_CODE"),
+    (
+        "Refund to IBAN DE89 3704 0044 0532 0130 00 approved",
+        "DE89 3704 0044 0532 0130 00",
+        "IBAN_CODE",
+    ),
     ("Refund to DE89370400440532013000 approved", "DE89370400440532013000", "IBAN_CODE"),
     ("Login from 192.168.1.12 flagged", "192.168.1.12", "IP_ADDRESS"),
     ("NI number AB 12 34 56 C provided", "AB 12 34 56 C", "UK_NINO"),
@@ -146,16 +150,29 @@ NOTES = [
     "Order shipped on time, no issues reported by the customer so far.",
     "Parcel arrived damaged; a replacement was sent on Monday.",
 ]
-ENTITY_TEXTS = ["Erik", "001-804-904-7966", "Schmidt", "Anna Kowalski", "anna.k@example.org",
-                "Maria", "Dupont", "+33 1 23 45 67 89", "4111 1111 1111 1111", "(555) 123-4567",
-                "DE89 3704 0044 0532 0130 00", "Joanna Kowalski", "742 Evergreen Terrace",
-                "219-09-9999"]
+ENTITY_TEXTS = [
+    "Erik",
+    "001-804-904-7966",
+    "Schmidt",
+    "Anna Kowalski",
+    "anna.k@example.org",
+    "Maria",
+    "Dupont",
+    "+33 1 23 45 67 89",
+    "4111 1111 1111 1111",
+    "(555) 123-4567",
+    "DE89 3704 0044 0532 0130 00",
+    "Joanna Kowalski",
+    "742 Evergreen Terrace",
+    "219-09-9999",
+]
 
 
 @pytest.mark.parametrize("replace_with", ["placeholder", "fake"])
 def test_anonymize_text_leaves_none_of_the_original_entities(replace_with):
-    masked = anonymize_text(pd.Series(NOTES), find_entities, replace_with=replace_with,
-                            secret=b"test-secret").tolist()
+    masked = anonymize_text(
+        pd.Series(NOTES), find_entities, replace_with=replace_with, secret=b"test-secret"
+    ).tolist()
     joined = "\n".join(masked)
     assert [e for e in ENTITY_TEXTS if e in joined] == []
     assert masked[-2:] == NOTES[-2:]  # texts without entities are kept

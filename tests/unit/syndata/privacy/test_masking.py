@@ -39,8 +39,12 @@ from syndata.privacy.plan import PrivacyPlan, load_plan
 SECRET = "unit-test-masking-secret-0123"
 RAW_KEY = bytes(range(64))
 KEY = base64.b64encode(RAW_KEY).decode()
-PROPERTY = settings(max_examples=25, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 KEEP_CHARS = " -./()@+_:"
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
@@ -49,9 +53,14 @@ PHONE = re.compile(r"\b\d{3}-\d{3}-\d{4}\b")
 
 def find_entities(texts):
     """A small real finder: e-mail addresses and North American phone numbers."""
-    return [[(m.start(), m.end(), entity)
-             for rx, entity in ((EMAIL, "EMAIL_ADDRESS"), (PHONE, "PHONE_NUMBER"))
-             for m in rx.finditer(text)] for text in texts]
+    return [
+        [
+            (m.start(), m.end(), entity)
+            for rx, entity in ((EMAIL, "EMAIL_ADDRESS"), (PHONE, "PHONE_NUMBER"))
+            for m in rx.finditer(text)
+        ]
+        for text in texts
+    ]
 
 
 def as_text(value: Any) -> str:
@@ -89,15 +98,19 @@ def tables(draw, max_rows: int = 20) -> pd.DataFrame:
     def column(values):
         return draw(st.lists(values, min_size=rows, max_size=rows))
 
-    return pd.DataFrame({
-        "text": pd.Series(column(st.one_of(nulls, words)), dtype=object),
-        "int": pd.Series(column(integers), dtype="int64"),
-        "nullable_int": pd.array(column(st.one_of(nulls, integers)), dtype="Int64"),
-        "float": pd.Series(column(st.one_of(nulls, floats)), dtype="float64"),
-        "when": pd.to_datetime(pd.Series(column(st.one_of(nulls, moments)), dtype=object)),
-        "mixed": pd.Series(column(st.one_of(nulls, st.text(max_size=4), integers,
-                                            st.floats(allow_nan=False))), dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "text": pd.Series(column(st.one_of(nulls, words)), dtype=object),
+            "int": pd.Series(column(integers), dtype="int64"),
+            "nullable_int": pd.array(column(st.one_of(nulls, integers)), dtype="Int64"),
+            "float": pd.Series(column(st.one_of(nulls, floats)), dtype="float64"),
+            "when": pd.to_datetime(pd.Series(column(st.one_of(nulls, moments)), dtype=object)),
+            "mixed": pd.Series(
+                column(st.one_of(nulls, st.text(max_size=4), integers, st.floats(allow_nan=False))),
+                dtype=object,
+            ),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- properties
@@ -133,8 +146,9 @@ def test_no_original_value_appears_in_a_masked_column_and_nulls_stay_null(decisi
 
 @PROPERTY
 @given(frame=tables(), keep_first=st.integers(0, 3), keep_last=st.integers(0, 5))
-def test_partial_reveals_a_whole_value_only_when_it_has_nothing_to_mask(frame, keep_first,
-                                                                       keep_last):
+def test_partial_reveals_a_whole_value_only_when_it_has_nothing_to_mask(
+    frame, keep_first, keep_last
+):
     decision = {"operator": "partial", "keep_first": keep_first, "keep_last": keep_last}
     result = mask_frame(frame, plan_for(frame, decision))
     for name in frame.columns:
@@ -145,12 +159,12 @@ def test_partial_reveals_a_whole_value_only_when_it_has_nothing_to_mask(frame, k
             text = as_text(value)
             assert len(out) == len(text)
             long_enough = len(text) > keep_first + keep_last
-            middle = text[keep_first:len(text) - keep_last] if long_enough else text
+            middle = text[keep_first : len(text) - keep_last] if long_enough else text
             nothing_to_mask = all(c in KEEP_CHARS + "*" for c in middle)
             assert (out == text) == nothing_to_mask
             if long_enough:  # the kept ends are the original's
                 assert out[:keep_first] == text[:keep_first]
-                assert out[len(text) - keep_last:] == text[len(text) - keep_last:]
+                assert out[len(text) - keep_last :] == text[len(text) - keep_last :]
             if nothing_to_mask:
                 unchanged.add(text)
         # an original shows up in the masked column only if masking leaves it as it is
@@ -161,8 +175,10 @@ texts_with_entities = st.lists(
     st.one_of(
         st.text(max_size=8),
         st.from_regex(r"[a-z]{1,6}\.[a-z]{1,6}@[a-z]{2,8}\.(com|org|net)", fullmatch=True),
-        st.from_regex(r"[2-9][0-9]{2}-[0-9]{3}-[0-9]{4}", fullmatch=True)),
-    max_size=6).map(" ".join)
+        st.from_regex(r"[2-9][0-9]{2}-[0-9]{3}-[0-9]{4}", fullmatch=True),
+    ),
+    max_size=6,
+).map(" ".join)
 
 
 @pytest.mark.parametrize("replace_with", ["placeholder", "fake"])
@@ -171,8 +187,9 @@ texts_with_entities = st.lists(
 def test_anonymize_text_removes_every_entity_found_and_keeps_other_text(replace_with, texts):
     frame = pd.DataFrame({"notes": pd.Series(texts, dtype=object)})
     decision = {"operator": "anonymize_text", "replace_with": replace_with}
-    result = mask_frame(frame, plan_for(frame, decision), secret=SECRET,
-                        find_entities=find_entities)
+    result = mask_frame(
+        frame, plan_for(frame, decision), secret=SECRET, find_entities=find_entities
+    )
     masked = result.frame["notes"]
     assert (masked.isna() == frame["notes"].isna()).all()
     present = frame["notes"].dropna()
@@ -190,7 +207,8 @@ def test_anonymize_text_removes_every_entity_found_and_keeps_other_text(replace_
 
 join_keys = st.one_of(
     st.lists(st.text(min_size=1, max_size=10), min_size=1, max_size=15, unique=True),
-    st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=15, unique=True))
+    st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=15, unique=True),
+)
 JOIN_DECISIONS = {
     "hash": {"operator": "hash"},
     "encrypt": {"operator": "encrypt"},
@@ -207,8 +225,14 @@ def test_a_key_masked_in_parent_and_child_tables_still_joins(decision, keys, dat
     picks = data.draw(st.lists(st.sampled_from(keys), max_size=25))
     # a null key in the child turns an int key column into floats: it must still join
     child = pd.DataFrame({"row": range(len(picks) + 1), "key": [*picks, None]})
-    plan = load_plan({"tables": {"parent": {"columns": {"key": decision}},
-                                 "child": {"columns": {"key": decision}}}})
+    plan = load_plan(
+        {
+            "tables": {
+                "parent": {"columns": {"key": decision}},
+                "child": {"columns": {"key": decision}},
+            }
+        }
+    )
     masked_parent = mask_frame(parent, plan, table="parent", secret=SECRET, key=KEY).frame
     masked_child = mask_frame(child, plan, table="child", secret=SECRET, key=KEY).frame
     assert not set(masked_parent["key"]) & set(parent["key"])
@@ -234,8 +258,12 @@ def test_encrypt_then_decrypt_restores_every_value(frame):
         assert same_values(restored[name], frame[name]), name
     # the dtype comes back too, as decrypt documents it
     has_nulls = frame["nullable_int"].isna().any()
-    expected = {"text": object, "int": "int64", "when": "datetime64[ns]",
-                "nullable_int": "Int64" if has_nulls else "int64"}
+    expected = {
+        "text": object,
+        "int": "int64",
+        "when": "datetime64[ns]",
+        "nullable_int": "Int64" if has_nulls else "int64",
+    }
     for name, dtype in expected.items():
         if frame[name].notna().any():  # a column of nulls only cannot tell its dtype
             pd.testing.assert_series_equal(restored[name], frame[name].astype(dtype))
@@ -244,17 +272,20 @@ def test_encrypt_then_decrypt_restores_every_value(frame):
 # --------------------------------------------------------------------------- operators
 
 
-@pytest.mark.parametrize(("value", "kwargs", "expected"), [
-    ("123-45-6789", {}, "***-**-6789"),
-    ("4111 1111 1111 1234", {}, "**** **** **** 1234"),
-    ("john.doe@example.com", {"keep_first": 1, "keep_last": 0}, "j***.***@*******.***"),
-    ("secret", {"keep_last": 2, "char": "#", "keep_chars": ""}, "####et"),
-    ("1234", {}, "****"),  # no longer than the kept part: masked entirely
-    ("", {}, ""),
-    (123456789, {}, "*****6789"),
-    ("Zoë Ångström", {"keep_first": 2, "keep_last": 2}, "Zo* ******öm"),
-    ("ab\x00cd\x00", {"keep_last": 2}, "****d\x00"),
-])
+@pytest.mark.parametrize(
+    ("value", "kwargs", "expected"),
+    [
+        ("123-45-6789", {}, "***-**-6789"),
+        ("4111 1111 1111 1234", {}, "**** **** **** 1234"),
+        ("john.doe@example.com", {"keep_first": 1, "keep_last": 0}, "j***.***@*******.***"),
+        ("secret", {"keep_last": 2, "char": "#", "keep_chars": ""}, "####et"),
+        ("1234", {}, "****"),  # no longer than the kept part: masked entirely
+        ("", {}, ""),
+        (123456789, {}, "*****6789"),
+        ("Zoë Ångström", {"keep_first": 2, "keep_last": 2}, "Zo* ******öm"),
+        ("ab\x00cd\x00", {"keep_last": 2}, "****d\x00"),
+    ],
+)
 def test_partial_examples(value, kwargs, expected):
     assert partial(pd.Series([value, None]), **kwargs).tolist() == [expected, None]
 
@@ -268,7 +299,8 @@ def test_hash_is_the_hmac_sha256_of_the_text_and_ignores_the_dtype():
     assert hash_values(pd.Series(["42"]), b"another-secret-0123", 64).tolist() != [expected]
     long_key = b"k" * 100  # keys longer than a SHA-256 block are hashed first
     assert hash_values(pd.Series(["x"]), long_key, 64).tolist() == [
-        hmac.new(long_key, b"x", hashlib.sha256).hexdigest()]
+        hmac.new(long_key, b"x", hashlib.sha256).hexdigest()
+    ]
 
 
 def test_redact_and_replace():
@@ -300,8 +332,7 @@ PROVIDER_SHAPES = {
 
 def luhn_ok(number: str) -> bool:
     digits = [int(c) for c in reversed(number)]
-    total = sum(d if i % 2 == 0 else (2 * d - 9 if d > 4 else 2 * d)
-                for i, d in enumerate(digits))
+    total = sum(d if i % 2 == 0 else (2 * d - 9 if d > 4 else 2 * d) for i, d in enumerate(digits))
     return total % 10 == 0
 
 
@@ -315,8 +346,7 @@ def test_fake_values_have_the_shape_of_their_provider(provider, shape):
     if provider == "credit_card":
         assert all(luhn_ok(v) for v in values)
     if provider == "iban":
-        assert all(int("".join(str(int(c, 36)) for c in v[4:] + v[:4])) % 97 == 1
-                   for v in values)
+        assert all(int("".join(str(int(c, 36)) for c in v[4:] + v[:4])) % 97 == 1 for v in values)
     if provider == "ipv4":
         assert all(ipaddress.ip_address(v).version == 4 for v in values)
     if provider == "uuid":
@@ -354,21 +384,43 @@ def test_fake_says_so_when_the_provider_has_no_value_left_to_use():
         fake(every_prefix, SECRET.encode(), "prefix")
 
 
-@pytest.mark.parametrize(("values", "kwargs", "expected"), [
-    (pd.to_datetime(pd.Series(["2021-03-04 10:30", None, "1999-12-31 00:00"])), {"method": "month"},
-     pd.to_datetime(pd.Series(["2021-03-01", None, "1999-12-01"]))),
-    (pd.to_datetime(pd.Series(["2021-03-04 10:30", None])), {"method": "year"},
-     pd.to_datetime(pd.Series(["2021-01-01", None]))),
-    (pd.Series(["2021-03-04", "2020-11-30", None]), {}, pd.Series(["2021-03", "2020-11", None])),
-    (pd.Series(["04/03/2021", None]), {"method": "year"}, pd.Series(["2021", None])),
-    (pd.Series([3.0, 17.5, np.nan, -0.5, np.inf]), {"method": "width", "width": 10},
-     pd.Series(["[0, 10)", "[10, 20)", None, "[-10, 0)", "inf"])),
-    (pd.Series([5, 18, 40, 90, None]), {"method": "bands", "edges": [18, 65]},
-     pd.Series(["< 18", "[18, 65)", "[18, 65)", ">= 65", None])),
-    (pd.Series(["94107", "10001-1234", None, 1234]), {"method": "prefix", "length": 3},
-     pd.Series(["941", "100", None, "123"])),
-    (pd.Series(["abcdef"]), {}, pd.Series(["abc"])),
-])
+@pytest.mark.parametrize(
+    ("values", "kwargs", "expected"),
+    [
+        (
+            pd.to_datetime(pd.Series(["2021-03-04 10:30", None, "1999-12-31 00:00"])),
+            {"method": "month"},
+            pd.to_datetime(pd.Series(["2021-03-01", None, "1999-12-01"])),
+        ),
+        (
+            pd.to_datetime(pd.Series(["2021-03-04 10:30", None])),
+            {"method": "year"},
+            pd.to_datetime(pd.Series(["2021-01-01", None])),
+        ),
+        (
+            pd.Series(["2021-03-04", "2020-11-30", None]),
+            {},
+            pd.Series(["2021-03", "2020-11", None]),
+        ),
+        (pd.Series(["04/03/2021", None]), {"method": "year"}, pd.Series(["2021", None])),
+        (
+            pd.Series([3.0, 17.5, np.nan, -0.5, np.inf]),
+            {"method": "width", "width": 10},
+            pd.Series(["[0, 10)", "[10, 20)", None, "[-10, 0)", "inf"]),
+        ),
+        (
+            pd.Series([5, 18, 40, 90, None]),
+            {"method": "bands", "edges": [18, 65]},
+            pd.Series(["< 18", "[18, 65)", "[18, 65)", ">= 65", None]),
+        ),
+        (
+            pd.Series(["94107", "10001-1234", None, 1234]),
+            {"method": "prefix", "length": 3},
+            pd.Series(["941", "100", None, "123"]),
+        ),
+        (pd.Series(["abcdef"]), {}, pd.Series(["abc"])),
+    ],
+)
 def test_generalize_examples(values, kwargs, expected):
     got = generalize(values, **kwargs)
     pd.testing.assert_series_equal(got, expected, check_dtype=False, check_names=False)
@@ -378,21 +430,24 @@ def test_generalize_to_quantile_bins_labels_each_value_with_its_bin():
     values = pd.Series(np.arange(1000.0))
     labels = generalize(values, "quantile", bins=4)
     assert labels.value_counts().to_dict() == {
-        "[0, 249.75)": 250, "[249.75, 499.5)": 250, "[499.5, 749.25)": 250,
-        "[749.25, 999]": 250}
+        "[0, 249.75)": 250,
+        "[249.75, 499.5)": 250,
+        "[499.5, 749.25)": 250,
+        "[749.25, 999]": 250,
+    }
     assert generalize(pd.Series([1, 2, None, 3, 4])).iloc[2] is None  # auto: quantiles
 
 
 def test_generalize_keeps_the_time_zone_of_datetimes():
     values = pd.Series(pd.to_datetime(["2021-03-28 12:00"]).tz_localize("Europe/Paris"))
-    assert generalize(values, "month").tolist() == [pd.Timestamp("2021-03-01",
-                                                                 tz="Europe/Paris")]
+    assert generalize(values, "month").tolist() == [pd.Timestamp("2021-03-01", tz="Europe/Paris")]
 
 
 def test_a_wrong_method_for_the_column_is_a_config_error_at_its_path():
     frame = pd.DataFrame({"city": ["Oslo", "Lima"]})
-    plan = load_plan({"columns": {"city": {"operator": "generalize", "method": "width",
-                                           "width": 5}}})
+    plan = load_plan(
+        {"columns": {"city": {"operator": "generalize", "method": "width", "width": 5}}}
+    )
     with pytest.raises(ConfigError) as info:
         mask_frame(frame, plan)
     [problem] = info.value.problems
@@ -403,7 +458,10 @@ def test_a_wrong_method_for_the_column_is_a_config_error_at_its_path():
 def test_anonymize_text_placeholders_filters_and_overlaps():
     texts = pd.Series(["mail ann.lee@mail.com or 555-123-4567", "nothing here", None])
     assert anonymize_text(texts, find_entities).tolist() == [
-        "mail <EMAIL_ADDRESS> or <PHONE_NUMBER>", "nothing here", None]
+        "mail <EMAIL_ADDRESS> or <PHONE_NUMBER>",
+        "nothing here",
+        None,
+    ]
     only_phones = anonymize_text(texts, find_entities, entities=["phone_number"])
     assert only_phones.iloc[0] == "mail ann.lee@mail.com or <PHONE_NUMBER>"
 
@@ -421,10 +479,13 @@ def test_anonymize_text_fakes_match_the_fake_operator():
     assert out.tolist() == [f"write to {email}", f"{email} again"]
 
 
-@pytest.mark.parametrize(("finder", "message"), [
-    (lambda texts: [[(0, 99, "X")] for _ in texts], r"span \(0, 99\)"),
-    (lambda texts: [], "one list per text"),
-])
+@pytest.mark.parametrize(
+    ("finder", "message"),
+    [
+        (lambda texts: [[(0, 99, "X")] for _ in texts], r"span \(0, 99\)"),
+        (lambda texts: [], "one list per text"),
+    ],
+)
 def test_a_finder_that_misbehaves_is_reported(finder, message):
     with pytest.raises(GenerationError, match=message):
         anonymize_text(pd.Series(["short"]), finder)
@@ -461,8 +522,9 @@ def test_decrypt_restores_kinds_of_objects():
     from datetime import date
     from decimal import Decimal
 
-    values = pd.Series([date(2020, 1, 2), Decimal("1.10"), b"\x00\xff", True, 3, "3", None],
-                       dtype=object)
+    values = pd.Series(
+        [date(2020, 1, 2), Decimal("1.10"), b"\x00\xff", True, 3, "3", None], dtype=object
+    )
     back = decrypt(encrypt(values, RAW_KEY), RAW_KEY)
     assert back.tolist() == [date(2020, 1, 2), Decimal("1.10"), b"\x00\xff", True, 3, "3", None]
     assert [type(v) for v in back[:6]] == [date, Decimal, bytes, bool, int, str]
@@ -472,12 +534,27 @@ def test_decrypt_restores_kinds_of_objects():
 
 
 def test_mask_frame_applies_mask_and_drop_and_leaves_other_columns():
-    frame = pd.DataFrame({"ssn": ["123-45-6789", None], "email": ["a@b.com", "c@d.org"],
-                          "age": [31, 45], "internal": ["x", "y"], "name": ["Ann", "Bo"]})
+    frame = pd.DataFrame(
+        {
+            "ssn": ["123-45-6789", None],
+            "email": ["a@b.com", "c@d.org"],
+            "age": [31, 45],
+            "internal": ["x", "y"],
+            "name": ["Ann", "Bo"],
+        }
+    )
     before = frame.copy(deep=True)
-    plan = load_plan({"columns": {"ssn": "partial", "email": {"operator": "hash", "length": 8},
-                                  "age": "allow", "internal": "drop",
-                                  "name": {"action": "regenerate", "entity": "PERSON"}}})
+    plan = load_plan(
+        {
+            "columns": {
+                "ssn": "partial",
+                "email": {"operator": "hash", "length": 8},
+                "age": "allow",
+                "internal": "drop",
+                "name": {"action": "regenerate", "entity": "PERSON"},
+            }
+        }
+    )
     result = mask_frame(frame, plan, secret=SECRET)
     assert isinstance(result, MaskResult)
     assert list(result.frame.columns) == ["ssn", "email", "age", "name"]
@@ -487,35 +564,56 @@ def test_mask_frame_applies_mask_and_drop_and_leaves_other_columns():
     assert result.frame["name"].equals(frame["name"])  # regenerate: done by the pipeline
     pd.testing.assert_frame_equal(frame, before)
     report = result.to_dict()
-    assert report == {"rows": 2, "columns": {
-        "ssn": {"operator": "partial", "masked": 1},
-        "email": {"operator": "hash", "masked": 2},
-        "internal": {"operator": "drop", "masked": 2}}}
+    assert report == {
+        "rows": 2,
+        "columns": {
+            "ssn": {"operator": "partial", "masked": 1},
+            "email": {"operator": "hash", "masked": 2},
+            "internal": {"operator": "drop", "masked": 2},
+        },
+    }
     text = json.dumps(report)
     assert not any(v in text for v in ("123-45-6789", "a@b.com", "c@d.org", '"x"'))
 
 
 def test_reports_count_the_values_that_partial_and_pattern_replace_changed():
-    frame = pd.DataFrame({"ssn": ["123-45-6789", "", "--", None],
-                          "note": ["room 12", "no digits", "7", None]})
-    plan = load_plan({"columns": {"ssn": "partial",
-                                  "note": {"operator": "replace", "value": "#",
-                                           "pattern": r"\d+"}}})
+    frame = pd.DataFrame(
+        {"ssn": ["123-45-6789", "", "--", None], "note": ["room 12", "no digits", "7", None]}
+    )
+    plan = load_plan(
+        {
+            "columns": {
+                "ssn": "partial",
+                "note": {"operator": "replace", "value": "#", "pattern": r"\d+"},
+            }
+        }
+    )
     report = mask_frame(frame, plan).to_dict()["columns"]
-    assert report == {"ssn": {"operator": "partial", "masked": 1},
-                      "note": {"operator": "replace", "masked": 2}}
+    assert report == {
+        "ssn": {"operator": "partial", "masked": 1},
+        "note": {"operator": "replace", "masked": 2},
+    }
 
 
 def test_mask_frame_refuses_a_plan_naming_columns_the_frame_lacks():
     plan = load_plan({"columns": {"emial": "hash"}})
-    with pytest.raises(ConfigError, match=r"columns\.emial: the table has no column 'emial' "
-                                          r"\(fix: did you mean 'email'\?\)"):
+    with pytest.raises(
+        ConfigError,
+        match=r"columns\.emial: the table has no column 'emial' "
+        r"\(fix: did you mean 'email'\?\)",
+    ):
         mask_frame(pd.DataFrame({"email": ["a@b.com"]}), plan, secret=SECRET)
 
 
 def test_mask_frame_with_a_multi_table_plan_masks_the_named_table():
-    plan = load_plan({"tables": {"users": {"columns": {"email": "redact"}},
-                                 "orders": {"columns": {"note": "drop"}}}})
+    plan = load_plan(
+        {
+            "tables": {
+                "users": {"columns": {"email": "redact"}},
+                "orders": {"columns": {"note": "drop"}},
+            }
+        }
+    )
     users = pd.DataFrame({"email": ["a@b.com"], "note": ["keep"]})
     masked = mask_frame(users, plan, table="users").frame
     assert masked.to_dict("list") == {"email": ["<REDACTED>"], "note": ["keep"]}
@@ -523,14 +621,18 @@ def test_mask_frame_with_a_multi_table_plan_masks_the_named_table():
         mask_frame(users, plan)
 
 
-@pytest.mark.parametrize(("decision", "name"), [
-    ("hash", "masking.key"),
-    ({"operator": "fake", "provider": "name"}, "masking.key"),
-    ({"operator": "anonymize_text", "replace_with": "fake"}, "masking.key"),
-    ("encrypt", "encryption.key"),
-])
-def test_a_missing_secret_is_generated_once_under_the_home(monkeypatch, tmp_path, caplog,
-                                                           decision, name):
+@pytest.mark.parametrize(
+    ("decision", "name"),
+    [
+        ("hash", "masking.key"),
+        ({"operator": "fake", "provider": "name"}, "masking.key"),
+        ({"operator": "anonymize_text", "replace_with": "fake"}, "masking.key"),
+        ("encrypt", "encryption.key"),
+    ],
+)
+def test_a_missing_secret_is_generated_once_under_the_home(
+    monkeypatch, tmp_path, caplog, decision, name
+):
     monkeypatch.delenv("SYNDATA_MASKING_SECRET", raising=False)
     monkeypatch.delenv("SYNDATA_ENCRYPTION_KEY", raising=False)
     monkeypatch.setenv("SYNDATA_HOME", str(tmp_path / "home"))
@@ -539,8 +641,10 @@ def test_a_missing_secret_is_generated_once_under_the_home(monkeypatch, tmp_path
     key_file = tmp_path / "home" / "secrets" / name
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert key_file.parent.stat().st_mode & 0o777 == 0o700
-    assert f"generated the {'masking secret' if 'mask' in name else 'encryption key'}" \
-        in caplog.text and str(key_file) in caplog.text
+    assert (
+        f"generated the {'masking secret' if 'mask' in name else 'encryption key'}" in caplog.text
+        and str(key_file) in caplog.text
+    )
     text = key_file.read_bytes()
     again = mask_frame(frame, plan_for(frame, decision), find_entities=find_entities).frame
     assert key_file.read_bytes() == text  # kept, not generated again
@@ -548,12 +652,16 @@ def test_a_missing_secret_is_generated_once_under_the_home(monkeypatch, tmp_path
         assert first.equals(again)  # the same secret gives the same masked values
 
 
-@pytest.mark.parametrize(("variable", "value", "message"), [
-    ("SYNDATA_MASKING_SECRET", "short", "shorter than 16 characters"),
-    ("SYNDATA_ENCRYPTION_KEY", "not base64!", "not valid base64"),
-])
-def test_a_bad_secret_is_an_error_naming_the_environment_variable(monkeypatch, tmp_path,
-                                                                  variable, value, message):
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SYNDATA_MASKING_SECRET", "short", "shorter than 16 characters"),
+        ("SYNDATA_ENCRYPTION_KEY", "not base64!", "not valid base64"),
+    ],
+)
+def test_a_bad_secret_is_an_error_naming_the_environment_variable(
+    monkeypatch, tmp_path, variable, value, message
+):
     monkeypatch.setenv("SYNDATA_HOME", str(tmp_path))
     monkeypatch.setenv(variable, value)
     frame = pd.DataFrame({"c": ["a"]})
@@ -575,11 +683,14 @@ def test_secrets_are_read_from_the_environment(monkeypatch):
     assert decrypt(masked["e"], RAW_KEY).tolist() == ["b"]
 
 
-@pytest.mark.parametrize(("variable", "value", "message"), [
-    ("SYNDATA_MASKING_SECRET", "short", "shorter than 16 characters"),
-    ("SYNDATA_ENCRYPTION_KEY", "not base64!", "not valid base64"),
-    ("SYNDATA_ENCRYPTION_KEY", base64.b64encode(b"x" * 20).decode(), "decodes to 20 bytes"),
-])
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("SYNDATA_MASKING_SECRET", "short", "shorter than 16 characters"),
+        ("SYNDATA_ENCRYPTION_KEY", "not base64!", "not valid base64"),
+        ("SYNDATA_ENCRYPTION_KEY", base64.b64encode(b"x" * 20).decode(), "decodes to 20 bytes"),
+    ],
+)
 def test_weak_or_malformed_secrets_are_refused(monkeypatch, variable, value, message):
     monkeypatch.setenv(variable, value)
     frame = pd.DataFrame({"c": ["a"]})

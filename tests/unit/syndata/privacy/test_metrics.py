@@ -11,12 +11,14 @@ from syndata.privacy import copy_report, exact_match_rate
 
 def _table(n: int, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "amount": rng.normal(size=n),
-        "count": rng.integers(0, 1_000_000, n),
-        "city": rng.choice(["Oslo", "Lima", "Pune", "Graz"], n),
-        "when": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 10**8, n), "s"),
-    })
+    return pd.DataFrame(
+        {
+            "amount": rng.normal(size=n),
+            "count": rng.integers(0, 1_000_000, n),
+            "city": rng.choice(["Oslo", "Lima", "Pune", "Graz"], n),
+            "when": pd.Timestamp("2020-01-01") + pd.to_timedelta(rng.integers(0, 10**8, n), "s"),
+        }
+    )
 
 
 def test_copying_ten_percent_of_training_rows_gives_a_rate_of_ten_percent():
@@ -43,11 +45,20 @@ def test_one_differing_value_is_no_match_and_columns_restrict_the_comparison():
 
 
 def test_nulls_equal_nulls_and_dtypes_do_not_matter():
-    reference = pd.DataFrame({"x": [1, 2, None, 4.0], "s": ["a", None, "c", "d"],
-                              "d": pd.to_datetime(["2020-01-01", None, "2020-01-03", None])})
-    synthetic = pd.DataFrame({"x": [1.0, np.nan, np.nan, -0.0],
-                              "s": pd.Series(["a", np.nan, "c", "d"], dtype="category"),
-                              "d": pd.to_datetime(["2020-01-01", None, "2020-01-03", None])})
+    reference = pd.DataFrame(
+        {
+            "x": [1, 2, None, 4.0],
+            "s": ["a", None, "c", "d"],
+            "d": pd.to_datetime(["2020-01-01", None, "2020-01-03", None]),
+        }
+    )
+    synthetic = pd.DataFrame(
+        {
+            "x": [1.0, np.nan, np.nan, -0.0],
+            "s": pd.Series(["a", np.nan, "c", "d"], dtype="category"),
+            "d": pd.to_datetime(["2020-01-01", None, "2020-01-03", None]),
+        }
+    )
     # row 0 equal; row 1 (null, null, null) matches no reference row; row 2 equal
     # (None == NaN); row 3 differs in x
     assert exact_match_rate(reference, synthetic) == 0.5

@@ -70,8 +70,9 @@ def test_yaml_plan_loads_with_actions_operators_params_and_shorthands(tmp_path):
     path = tmp_path / "plan.yaml"
     path.write_text(EXAMPLE)
     plan = load_plan(path)
-    assert plan.decision("ssn") == ColumnPlan(action="mask", operator="partial",
-                                              params={"keep_last": 4})
+    assert plan.decision("ssn") == ColumnPlan(
+        action="mask", operator="partial", params={"keep_last": 4}
+    )
     assert plan.decision("customer_id") == ColumnPlan(action="mask", operator="hash")
     assert plan.decision("notes").action == "mask"  # an operator implies mask
     assert plan.decision("notes").options().replace_with == "fake"
@@ -82,8 +83,9 @@ def test_yaml_plan_loads_with_actions_operators_params_and_shorthands(tmp_path):
 
 
 def test_options_fill_defaults_and_resolve_provider_aliases():
-    plan = load_plan({"columns": {"cc": {"operator": "fake", "provider": "credit_card"},
-                                  "ssn": "partial"}})
+    plan = load_plan(
+        {"columns": {"cc": {"operator": "fake", "provider": "credit_card"}, "ssn": "partial"}}
+    )
     assert plan.decision("cc").options().provider == "credit_card_number"
     opts = plan.decision("ssn").options()
     assert (opts.keep_first, opts.keep_last, opts.char) == (0, 4, "*")
@@ -130,41 +132,96 @@ def test_a_single_table_plan_applies_whatever_the_table_is_called():
 
 
 BAD_ENTRIES = [
-    ({"action": "mask", "operator": "hsah"}, "columns.c.operator", "unknown operator 'hsah'",
-     "did you mean 'hash'"),
+    (
+        {"action": "mask", "operator": "hsah"},
+        "columns.c.operator",
+        "unknown operator 'hsah'",
+        "did you mean 'hash'",
+    ),
     ({"action": "mask"}, "columns.c.operator", "action 'mask' needs an operator", "add operator"),
     ({"action": "hide"}, "columns.c.action", "unknown action 'hide'", "use one of"),
     ("alow", "columns.c", "unknown action or operator 'alow'", "did you mean 'allow'"),
     (None, "columns.c", "expected a decision, got nothing", "allow / drop"),
     ({"operator": "replace"}, "columns.c.value", "operator 'replace' needs 'value'", "add value"),
-    ({"operator": "replace", "value": "x", "pattern": "(["}, "columns.c.pattern",
-     "invalid regular expression", "regular expression"),
-    ({"operator": "partial", "keep_lst": 2}, "columns.c.keep_lst",
-     "unknown parameter 'keep_lst' of operator 'partial'", "did you mean 'keep_last'"),
-    ({"operator": "partial", "char": "**"}, "columns.c.char", "'char' of operator 'partial'",
-     "one masking character"),
-    ({"operator": "hash", "length": 3}, "columns.c.length", "greater than or equal to 8",
-     "8 to 64"),
-    ({"operator": "fake"}, "columns.c.provider", "needs a provider: no entity is set",
-     "add provider"),
-    ({"operator": "fake", "entity": "NRP"}, "columns.c.provider",
-     "entity 'NRP' has no Faker provider", "add provider"),
-    ({"operator": "fake", "provider": "nosuch"}, "columns.c.provider",
-     "unknown Faker provider 'nosuch'", "Faker provider"),
-    ({"operator": "fake", "provider": "name", "locale": "xx_YY"}, "columns.c.locale",
-     "unknown Faker locale 'xx_YY'", "Faker locale"),
-    ({"operator": "generalize", "method": "width"}, "columns.c.width",
-     "method 'width' needs 'width'", "add width"),
-    ({"operator": "generalize", "method": "bands", "edges": [5, 1]}, "columns.c.edges",
-     "strictly increasing", "band edges"),
-    ({"operator": "generalize", "method": "decade"}, "columns.c.method", "'method'",
-     "auto"),
-    ({"action": "allow", "operator": "hash"}, "columns.c.operator",
-     "action 'allow' takes no operator", "set action: mask"),
-    ({"action": "allow", "length": 3}, "columns.c.length", "unknown parameter 'length' of "
-     "action 'allow'", "takes no parameters"),
-    ({"operator": "hash", "params": 5}, "columns.c.params", "'params' must be a mapping",
-     "beside 'operator'"),
+    (
+        {"operator": "replace", "value": "x", "pattern": "(["},
+        "columns.c.pattern",
+        "invalid regular expression",
+        "regular expression",
+    ),
+    (
+        {"operator": "partial", "keep_lst": 2},
+        "columns.c.keep_lst",
+        "unknown parameter 'keep_lst' of operator 'partial'",
+        "did you mean 'keep_last'",
+    ),
+    (
+        {"operator": "partial", "char": "**"},
+        "columns.c.char",
+        "'char' of operator 'partial'",
+        "one masking character",
+    ),
+    (
+        {"operator": "hash", "length": 3},
+        "columns.c.length",
+        "greater than or equal to 8",
+        "8 to 64",
+    ),
+    (
+        {"operator": "fake"},
+        "columns.c.provider",
+        "needs a provider: no entity is set",
+        "add provider",
+    ),
+    (
+        {"operator": "fake", "entity": "NRP"},
+        "columns.c.provider",
+        "entity 'NRP' has no Faker provider",
+        "add provider",
+    ),
+    (
+        {"operator": "fake", "provider": "nosuch"},
+        "columns.c.provider",
+        "unknown Faker provider 'nosuch'",
+        "Faker provider",
+    ),
+    (
+        {"operator": "fake", "provider": "name", "locale": "xx_YY"},
+        "columns.c.locale",
+        "unknown Faker locale 'xx_YY'",
+        "Faker locale",
+    ),
+    (
+        {"operator": "generalize", "method": "width"},
+        "columns.c.width",
+        "method 'width' needs 'width'",
+        "add width",
+    ),
+    (
+        {"operator": "generalize", "method": "bands", "edges": [5, 1]},
+        "columns.c.edges",
+        "strictly increasing",
+        "band edges",
+    ),
+    ({"operator": "generalize", "method": "decade"}, "columns.c.method", "'method'", "auto"),
+    (
+        {"action": "allow", "operator": "hash"},
+        "columns.c.operator",
+        "action 'allow' takes no operator",
+        "set action: mask",
+    ),
+    (
+        {"action": "allow", "length": 3},
+        "columns.c.length",
+        "unknown parameter 'length' of action 'allow'",
+        "takes no parameters",
+    ),
+    (
+        {"operator": "hash", "params": 5},
+        "columns.c.params",
+        "'params' must be a mapping",
+        "beside 'operator'",
+    ),
 ]
 
 
@@ -183,29 +240,44 @@ def test_every_problem_of_a_plan_is_reported_in_one_pass():
     with pytest.raises(ConfigError) as info:
         load_plan({"columns": entries, "colums": {}})
     paths = [p.path for p in info.value.problems]
-    expected = [path.replace("columns.c", f"columns.c{i}")
-                for i, (_e, path, *_rest) in enumerate(BAD_ENTRIES)]
+    expected = [
+        path.replace("columns.c", f"columns.c{i}")
+        for i, (_e, path, *_rest) in enumerate(BAD_ENTRIES)
+    ]
     assert paths == ["colums", *expected]
     assert str(info.value).startswith(f"{len(BAD_ENTRIES) + 1} problems:")
 
 
 def test_problems_inside_tables_carry_the_table_in_their_path():
     with pytest.raises(ConfigError) as info:
-        load_plan({"tables": {"orders": {"columns": {"x": {"operator": "hsah"}},
-                                         "colums": {}},
-                              "items": ["not", "a", "mapping"]}})
+        load_plan(
+            {
+                "tables": {
+                    "orders": {"columns": {"x": {"operator": "hsah"}}, "colums": {}},
+                    "items": ["not", "a", "mapping"],
+                }
+            }
+        )
     assert [p.path for p in info.value.problems] == [
-        "tables.orders.colums", "tables.orders.columns.x.operator", "tables.items"]
+        "tables.orders.colums",
+        "tables.orders.columns.x.operator",
+        "tables.items",
+    ]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("- a list\n", "the plan is a list, not a mapping"),
-    ("", "the plan is nothing, not a mapping"),
-    ("columns: [email]\n", "'columns' must map column names to decisions"),
-    ("tables: [orders]\n", "'tables' must map table names to their columns"),
-    ("columns: {a: allow}\ntables: {t: {columns: {b: allow}}}\n",
-     "either 'columns' (one table) or 'tables'"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a list\n", "the plan is a list, not a mapping"),
+        ("", "the plan is nothing, not a mapping"),
+        ("columns: [email]\n", "'columns' must map column names to decisions"),
+        ("tables: [orders]\n", "'tables' must map table names to their columns"),
+        (
+            "columns: {a: allow}\ntables: {t: {columns: {b: allow}}}\n",
+            "either 'columns' (one table) or 'tables'",
+        ),
+    ],
+)
 def test_plan_shape_problems(tmp_path, text, message):
     path = tmp_path / "plan.yaml"
     path.write_text(text)
@@ -229,8 +301,7 @@ def test_building_an_invalid_decision_in_python_fails_too():
     with pytest.raises(ValidationError, match="unknown operator 'nope'"):
         ColumnPlan(action="mask", operator="nope")
     with pytest.raises(ValidationError, match="not both"):
-        PrivacyPlan(columns={"a": ColumnPlan(action="allow")},
-                    tables={"t": TablePlan()})
+        PrivacyPlan(columns={"a": ColumnPlan(action="allow")}, tables={"t": TablePlan()})
 
 
 # --------------------------------------------------------------------------- data checks
@@ -242,7 +313,8 @@ def test_check_lists_every_column_the_table_lacks_with_a_suggestion():
         plan.check(["ssn", "e_mail", "customer_id", "notes", "name", "age"])
     assert [(p.path, p.fix) for p in info.value.problems] == [
         ("columns.email", "did you mean 'e_mail'?"),
-        ("columns.internal_code", "use one of: ssn, e_mail, customer_id, notes, name, age")]
+        ("columns.internal_code", "use one of: ssn, e_mail, customer_id, notes, name, age"),
+    ]
     plan.check(["ssn", "email", "customer_id", "notes", "name", "age", "internal_code", "x"])
 
 
@@ -252,7 +324,8 @@ def test_check_of_a_multi_table_plan_against_every_table():
         plan.check({"customers": ["customer_id"], "order": ["customer_id"]})
     assert [(p.path, p.message) for p in info.value.problems] == [
         ("tables.customers.columns.email", "table 'customers' has no column 'email'"),
-        ("tables.orders", "no table 'orders' in the data")]
+        ("tables.orders", "no table 'orders' in the data"),
+    ]
     plan.check(["customer_id"], table="orders")
     with pytest.raises(ConfigError, match="name the one checked"):
         plan.check(["customer_id"])
@@ -260,10 +333,10 @@ def test_check_of_a_multi_table_plan_against_every_table():
 
 def test_load_plan_reports_plan_and_column_problems_together():
     with pytest.raises(ConfigError) as info:
-        load_plan({"columns": {"emial": "hash", "ssn": {"operator": "nope"}}},
-                  columns=["email", "ssn"])
-    assert sorted(p.path for p in info.value.problems) == ["columns.emial",
-                                                           "columns.ssn.operator"]
+        load_plan(
+            {"columns": {"emial": "hash", "ssn": {"operator": "nope"}}}, columns=["email", "ssn"]
+        )
+    assert sorted(p.path for p in info.value.problems) == ["columns.emial", "columns.ssn.operator"]
 
 
 # --------------------------------------------------------------------------- proposals
@@ -309,8 +382,10 @@ def test_default_plan_from_findings():
 def test_default_plan_for_a_named_table_or_findings_that_name_theirs():
     plan = PrivacyPlan.default_for([Finding("email", "EMAIL_ADDRESS", "hash")], table="users")
     assert plan.decision("email", "users").operator == "hash"
-    found = [TableFinding("email", "EMAIL_ADDRESS", "hash", table="users"),
-             TableFinding("phone", "PHONE_NUMBER", "fake", table="orders")]
+    found = [
+        TableFinding("email", "EMAIL_ADDRESS", "hash", table="users"),
+        TableFinding("phone", "PHONE_NUMBER", "fake", table="orders"),
+    ]
     plan = PrivacyPlan.default_for(found)
     assert set(plan.tables) == {"users", "orders"}
     assert plan.decision("phone", "orders").operator == "fake"
@@ -318,8 +393,12 @@ def test_default_plan_for_a_named_table_or_findings_that_name_theirs():
 
 
 def test_default_plan_reads_the_detector_s_operator_field():
-    plan = PrivacyPlan.default_for([DetectorFinding("notes", "FREE_TEXT", "anonymize_text"),
-                                    DetectorFinding("dob", "DATE_OF_BIRTH", "generalize")])
+    plan = PrivacyPlan.default_for(
+        [
+            DetectorFinding("notes", "FREE_TEXT", "anonymize_text"),
+            DetectorFinding("dob", "DATE_OF_BIRTH", "generalize"),
+        ]
+    )
     assert plan.decision("notes").operator == "anonymize_text"
     assert plan.decision("dob").action == "allow"  # a quasi-identifier, learned as data
 

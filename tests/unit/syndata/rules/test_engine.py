@@ -23,8 +23,9 @@ EMAIL_RE = re.compile(r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$")
 
 
 def one_table(*columns, rows=2000, **top):
-    return parse_config({"tables": [{"table_name": "t", "columns": list(columns)}],
-                         "rows": rows, **top})
+    return parse_config(
+        {"tables": [{"table_name": "t", "columns": list(columns)}], "rows": rows, **top}
+    )
 
 
 def frame(config, seed=7, rows=None):
@@ -33,7 +34,8 @@ def frame(config, seed=7, rows=None):
 
 def test_customer_example_constraints_hold():
     df = generate_frames(load_config(EXAMPLES / "customer_config.json"), rows=5000, seed=1)[
-        "customers"]
+        "customers"
+    ]
     assert len(df) == 5000
     assert df.customer_id.is_unique
     assert df.customer_id.between(1, 10000).all()
@@ -67,8 +69,11 @@ def test_rows_default_and_cap_warning():
 def test_too_many_rows_for_pk_when_table_sets_rows():
     config = load_config(EXAMPLES / "employees_config.yaml")
     config.tables[1].rows = 20000
-    with pytest.raises(ConfigError, match=r"asks for 20000 rows but its PK column 'emp_id' can "
-                                          r"hold only 9000"):
+    with pytest.raises(
+        ConfigError,
+        match=r"asks for 20000 rows but its PK column 'emp_id' can "
+        r"hold only 9000",
+    ):
         build_plan(config, seed=1)
 
 
@@ -84,10 +89,18 @@ def test_same_seed_same_bytes_other_seed_differs():
 
 
 def test_pk_unique_across_batches():
-    config = one_table({"name": "id", "type": "int", "constraints": ["PK"],
-                        "rule": {"type": "range", "min": 5, "max": 20004}}, rows=20000)
-    ids = np.concatenate([b.column("id").to_numpy() for _, b in
-                          generate(config, seed=2, batch_size=3000)])
+    config = one_table(
+        {
+            "name": "id",
+            "type": "int",
+            "constraints": ["PK"],
+            "rule": {"type": "range", "min": 5, "max": 20004},
+        },
+        rows=20000,
+    )
+    ids = np.concatenate(
+        [b.column("id").to_numpy() for _, b in generate(config, seed=2, batch_size=3000)]
+    )
     assert len(ids) == 20000 and len(np.unique(ids)) == 20000
     assert ids.min() == 5 and ids.max() == 20004
     assert not np.all(np.diff(ids) > 0)  # shuffled, not sorted
@@ -100,17 +113,36 @@ def test_feistel_is_a_bijection(size):
     assert sorted(out.tolist()) == list(range(size))
 
 
-@pytest.mark.parametrize("column", [
-    {"name": "c", "type": "str", "constraints": ["unique"], "rule": {"type": "regex",
-                                                                     "pattern": "[A-C]\\d{3}"}},
-    {"name": "c", "type": "str", "constraints": ["unique"], "rule": "last_name"},
-    {"name": "c", "type": "str", "constraints": ["PK"], "rule": {"type": "choice",
-                                                                 "value": list("abcdefghij")}},
-    {"name": "c", "type": "float", "constraints": ["unique"],
-     "rule": {"type": "range", "min": 0, "max": 1}},
-    {"name": "c", "type": "date", "constraints": ["PK"],
-     "rule": {"type": "date_range", "start": "2024-01-01", "end": "2024-12-31"}},
-])
+@pytest.mark.parametrize(
+    "column",
+    [
+        {
+            "name": "c",
+            "type": "str",
+            "constraints": ["unique"],
+            "rule": {"type": "regex", "pattern": "[A-C]\\d{3}"},
+        },
+        {"name": "c", "type": "str", "constraints": ["unique"], "rule": "last_name"},
+        {
+            "name": "c",
+            "type": "str",
+            "constraints": ["PK"],
+            "rule": {"type": "choice", "value": list("abcdefghij")},
+        },
+        {
+            "name": "c",
+            "type": "float",
+            "constraints": ["unique"],
+            "rule": {"type": "range", "min": 0, "max": 1},
+        },
+        {
+            "name": "c",
+            "type": "date",
+            "constraints": ["PK"],
+            "rule": {"type": "date_range", "start": "2024-01-01", "end": "2024-12-31"},
+        },
+    ],
+)
 def test_unique_columns(column):
     config = one_table(column, rows=3000)
     plan = build_plan(config, seed=1)
@@ -120,45 +152,98 @@ def test_unique_columns(column):
 
 
 def test_unique_too_few_values_is_an_error_or_a_cap():
-    config = one_table({"name": "c", "type": "str", "constraints": ["unique"],
-                        "rule": {"type": "choice", "value": ["a", "b"]}}, rows=5)
+    config = one_table(
+        {
+            "name": "c",
+            "type": "str",
+            "constraints": ["unique"],
+            "rule": {"type": "choice", "value": ["a", "b"]},
+        },
+        rows=5,
+    )
     assert len(frame(config)) == 2  # capped, with a warning
     assert "can hold only 2" in build_plan(config, seed=1).warnings[0]
 
 
-@pytest.mark.parametrize(("rule", "col_type", "check"), [
-    ({"type": "range", "min": 10, "max": 20, "distribution": "normal"}, "int",
-     lambda s: s.between(10, 20).all() and abs(s.mean() - 15) < 0.3 and s.std() < 3),
-    ({"type": "range", "min": 0, "max": 1000, "distribution": "lognormal"}, "float",
-     lambda s: s.between(0, 1000).all() and s.median() < s.mean()),
-    ({"type": "range", "min": 1.5, "max": 2.5, "decimals": 1}, "float",
-     lambda s: s.between(1.5, 2.5).all() and set(s.round(1)) == set(s)),
-    ({"type": "range", "min": 0, "max": 100, "decimals": 3}, "decimal",
-     lambda s: all(0 <= float(v) <= 100 for v in s) and s.map(lambda v: v.as_tuple().exponent
-                                                             == -3).all()),
-    ({"type": "range", "min": "2020-01-01", "max": "2020-12-31"}, "date",
-     lambda s: s.between(pd.Timestamp("2020-01-01").date(), pd.Timestamp("2020-12-31").date())
-     .all()),
-    ({"type": "date_range", "start": "2021-01-01T00:00:00", "end": "2021-01-02T00:00:00"},
-     "datetime", lambda s: s.between(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-01-02")).all()
-     and s.nunique() > 1000),
-    ({"type": "sequence", "start": 100, "step": 5}, "int",
-     lambda s: list(s[:3]) == [100, 105, 110] and s.is_unique),
-    ({"type": "constant", "value": "x"}, "str", lambda s: (s == "x").all()),
-    ({"type": "choice", "value": ["a", "b"], "weights": [9, 1]}, "str",
-     lambda s: 0.85 < (s == "a").mean() < 0.95),
-    ({"type": "choice", "value": [True, False]}, "bool", lambda s: set(s) == {True, False}),
-    ({"type": "uuid"}, "str",
-     lambda s: s.str.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
-                               r"[0-9a-f]{12}").all() and s.is_unique),
-    ({"type": "regex", "pattern": r"\(\d{3}\) \d{3}-\d{4}"}, "str",
-     lambda s: s.str.fullmatch(r"\(\d{3}\) \d{3}-\d{4}").all()),
-    ({"type": "phone_number"}, "str", lambda s: s.nunique() > 1900),
-    ({"type": "city"}, "str", lambda s: s.nunique() > 500),
-    ({"type": "pyint", "min_value": 3, "max_value": 9}, "int", lambda s: s.between(3, 9).all()),
-    ({"type": "email", "domains": ["corp.example"]}, "str",
-     lambda s: s.str.endswith("@corp.example").all()),
-])
+@pytest.mark.parametrize(
+    ("rule", "col_type", "check"),
+    [
+        (
+            {"type": "range", "min": 10, "max": 20, "distribution": "normal"},
+            "int",
+            lambda s: s.between(10, 20).all() and abs(s.mean() - 15) < 0.3 and s.std() < 3,
+        ),
+        (
+            {"type": "range", "min": 0, "max": 1000, "distribution": "lognormal"},
+            "float",
+            lambda s: s.between(0, 1000).all() and s.median() < s.mean(),
+        ),
+        (
+            {"type": "range", "min": 1.5, "max": 2.5, "decimals": 1},
+            "float",
+            lambda s: s.between(1.5, 2.5).all() and set(s.round(1)) == set(s),
+        ),
+        (
+            {"type": "range", "min": 0, "max": 100, "decimals": 3},
+            "decimal",
+            lambda s: (
+                all(0 <= float(v) <= 100 for v in s)
+                and s.map(lambda v: v.as_tuple().exponent == -3).all()
+            ),
+        ),
+        (
+            {"type": "range", "min": "2020-01-01", "max": "2020-12-31"},
+            "date",
+            lambda s: s.between(
+                pd.Timestamp("2020-01-01").date(), pd.Timestamp("2020-12-31").date()
+            ).all(),
+        ),
+        (
+            {"type": "date_range", "start": "2021-01-01T00:00:00", "end": "2021-01-02T00:00:00"},
+            "datetime",
+            lambda s: (
+                s.between(pd.Timestamp("2021-01-01"), pd.Timestamp("2021-01-02")).all()
+                and s.nunique() > 1000
+            ),
+        ),
+        (
+            {"type": "sequence", "start": 100, "step": 5},
+            "int",
+            lambda s: list(s[:3]) == [100, 105, 110] and s.is_unique,
+        ),
+        ({"type": "constant", "value": "x"}, "str", lambda s: (s == "x").all()),
+        (
+            {"type": "choice", "value": ["a", "b"], "weights": [9, 1]},
+            "str",
+            lambda s: 0.85 < (s == "a").mean() < 0.95,
+        ),
+        ({"type": "choice", "value": [True, False]}, "bool", lambda s: set(s) == {True, False}),
+        (
+            {"type": "uuid"},
+            "str",
+            lambda s: (
+                s.str.fullmatch(
+                    r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-"
+                    r"[0-9a-f]{12}"
+                ).all()
+                and s.is_unique
+            ),
+        ),
+        (
+            {"type": "regex", "pattern": r"\(\d{3}\) \d{3}-\d{4}"},
+            "str",
+            lambda s: s.str.fullmatch(r"\(\d{3}\) \d{3}-\d{4}").all(),
+        ),
+        ({"type": "phone_number"}, "str", lambda s: s.nunique() > 1900),
+        ({"type": "city"}, "str", lambda s: s.nunique() > 500),
+        ({"type": "pyint", "min_value": 3, "max_value": 9}, "int", lambda s: s.between(3, 9).all()),
+        (
+            {"type": "email", "domains": ["corp.example"]},
+            "str",
+            lambda s: s.str.endswith("@corp.example").all(),
+        ),
+    ],
+)
 def test_rule_types(rule, col_type, check):
     df = frame(one_table({"name": "c", "type": col_type, "rule": rule}))
     assert len(df) == 2000
@@ -167,8 +252,7 @@ def test_rule_types(rule, col_type, check):
 
 def test_email_obeys_a_strict_regex():
     pattern = r"[a-z]{3,8}\.[a-z]{3,8}@example\.org"
-    df = frame(one_table({"name": "c", "type": "str", "rule": {"type": "email",
-                                                                 "regex": pattern}}))
+    df = frame(one_table({"name": "c", "type": "str", "rule": {"type": "email", "regex": pattern}}))
     assert df.c.str.fullmatch(pattern).all()
 
 
@@ -182,26 +266,44 @@ def test_locale_is_honoured():
 
 
 def test_null_share_and_nullable():
-    df = frame(one_table({"name": "a", "type": "int", "null_share": 0.3},
-                         {"name": "b", "type": "str", "nullable": True}, rows=20000))
+    df = frame(
+        one_table(
+            {"name": "a", "type": "int", "null_share": 0.3},
+            {"name": "b", "type": "str", "nullable": True},
+            rows=20000,
+        )
+    )
     assert 0.28 < df.a.isna().mean() < 0.32
     assert 0.08 < df.b.isna().mean() < 0.12
 
 
-@pytest.mark.parametrize(("condition", "expected"), [
-    ({"column": "k", "operator": "==", "value": "a"}, lambda k: k == "a"),
-    ({"column": "k", "operator": "!=", "value": "a"}, lambda k: k != "a"),
-    ({"column": "k", "operator": "in", "value": ["a", "b"]}, lambda k: k.isin(["a", "b"])),
-    ({"column": "k", "operator": "not_in", "value": ["a"]}, lambda k: k != "a"),
-    ({"column": "n", "operator": ">=", "value": 50}, None),
-    ([{"column": "k", "operator": "==", "value": "a"}, {"column": "n", "operator": "<",
-                                                        "value": 50}], None),
-])
+@pytest.mark.parametrize(
+    ("condition", "expected"),
+    [
+        ({"column": "k", "operator": "==", "value": "a"}, lambda k: k == "a"),
+        ({"column": "k", "operator": "!=", "value": "a"}, lambda k: k != "a"),
+        ({"column": "k", "operator": "in", "value": ["a", "b"]}, lambda k: k.isin(["a", "b"])),
+        ({"column": "k", "operator": "not_in", "value": ["a"]}, lambda k: k != "a"),
+        ({"column": "n", "operator": ">=", "value": 50}, None),
+        (
+            [
+                {"column": "k", "operator": "==", "value": "a"},
+                {"column": "n", "operator": "<", "value": 50},
+            ],
+            None,
+        ),
+    ],
+)
 def test_conditional_rules(condition, expected):
     config = one_table(
-        {"name": "v", "type": "int", "rule": {"type": "range", "min": 0, "max": 9},
-         "conditional_rules": [{"condition": condition,
-                                "rule": {"type": "range", "min": 100, "max": 109}}]},
+        {
+            "name": "v",
+            "type": "int",
+            "rule": {"type": "range", "min": 0, "max": 9},
+            "conditional_rules": [
+                {"condition": condition, "rule": {"type": "range", "min": 100, "max": 109}}
+            ],
+        },
         {"name": "k", "type": "str", "rule": {"type": "choice", "value": ["a", "b", "c"]}},
         {"name": "n", "type": "int", "rule": {"type": "range", "min": 0, "max": 99}},
     )
@@ -218,7 +320,8 @@ def test_conditional_rules(condition, expected):
 
 def test_conditional_only_column_defaults_to_its_first_rule():
     df = generate_frames(load_config(EXAMPLES / "employees_config.yaml"), rows=500, seed=1)[
-        "employees"]
+        "employees"
+    ]
     assert df.salary.between(80000, 150000).all()
 
 
@@ -231,48 +334,93 @@ def plugins_on_path(monkeypatch):
 
 
 def test_custom_plugin_vectorised_and_per_row(plugins_on_path):
-    df = frame(one_table(
-        {"name": "sku", "type": "str", "rule": {
-            "type": "custom", "custom_class": "syndata_test_plugins:Sku",
-            "parameters": {"prefix": "ITEM"}}},
-        {"name": "w", "type": "str", "rule": {
-            "type": "custom", "custom_class": "syndata_test_plugins.PerRow",
-            "custom_method": "shout", "parameters": {"word": "hi"}}}, rows=50))
+    df = frame(
+        one_table(
+            {
+                "name": "sku",
+                "type": "str",
+                "rule": {
+                    "type": "custom",
+                    "custom_class": "syndata_test_plugins:Sku",
+                    "parameters": {"prefix": "ITEM"},
+                },
+            },
+            {
+                "name": "w",
+                "type": "str",
+                "rule": {
+                    "type": "custom",
+                    "custom_class": "syndata_test_plugins.PerRow",
+                    "custom_method": "shout",
+                    "parameters": {"word": "hi"},
+                },
+            },
+            rows=50,
+        )
+    )
     assert df.sku.str.fullmatch(r"ITEM-\d+").all()
     assert (df.w == "HI").all()
 
 
 def test_custom_plugin_errors(plugins_on_path):
-    missing = {"tables": [{"table_name": "t", "columns": [
-        {"name": "x", "rule": {"type": "custom", "custom_class": "no_such_mod:X"}}]}]}
+    missing = {
+        "tables": [
+            {
+                "table_name": "t",
+                "columns": [
+                    {"name": "x", "rule": {"type": "custom", "custom_class": "no_such_mod:X"}}
+                ],
+            }
+        ]
+    }
     pipeline.validate(missing)  # validation imports nothing
     with pytest.raises(GenerationError, match=r"'no_such_mod:X'.*cannot be imported"):
         frame(parse_config(missing))
-    bad = one_table({"name": "x", "rule": {
-        "type": "custom", "custom_class": "syndata_test_plugins:WrongCount"}})
+    bad = one_table(
+        {"name": "x", "rule": {"type": "custom", "custom_class": "syndata_test_plugins:WrongCount"}}
+    )
     with pytest.raises(GenerationError, match="returned 2001 values for 2000 rows"):
         frame(bad)
 
 
 def test_apply_rules_override_and_constrain():
     config = one_table(
-        {"name": "age", "type": "int", "apply": "constrain",
-         "rule": {"type": "range", "min": 18, "max": 80}},
-        {"name": "plan", "type": "str", "apply": "constrain",
-         "rule": {"type": "choice", "value": ["basic", "pro"]}},
-        {"name": "code", "type": "str", "apply": "constrain",
-         "rule": {"type": "regex", "pattern": "[A-Z]{2}\\d{2}"}},
-        {"name": "id", "type": "int", "constraints": ["PK"], "apply": "constrain",
-         "rule": {"type": "range", "min": 1, "max": 1000}},
+        {
+            "name": "age",
+            "type": "int",
+            "apply": "constrain",
+            "rule": {"type": "range", "min": 18, "max": 80},
+        },
+        {
+            "name": "plan",
+            "type": "str",
+            "apply": "constrain",
+            "rule": {"type": "choice", "value": ["basic", "pro"]},
+        },
+        {
+            "name": "code",
+            "type": "str",
+            "apply": "constrain",
+            "rule": {"type": "regex", "pattern": "[A-Z]{2}\\d{2}"},
+        },
+        {
+            "name": "id",
+            "type": "int",
+            "constraints": ["PK"],
+            "apply": "constrain",
+            "rule": {"type": "range", "min": 1, "max": 1000},
+        },
         {"name": "name", "type": "str", "rule": "first_name"},
     )
-    data = pd.DataFrame({
-        "age": [5, 30, 99, None],
-        "plan": ["basic", "gold", "pro", "basic"],
-        "code": ["AB12", "bad", "CD34", "x"],
-        "id": [1, 1, 2, 2],
-        "name": ["REAL1", "REAL2", "REAL3", "REAL4"],
-    })
+    data = pd.DataFrame(
+        {
+            "age": [5, 30, 99, None],
+            "plan": ["basic", "gold", "pro", "basic"],
+            "code": ["AB12", "bad", "CD34", "x"],
+            "id": [1, 1, 2, 2],
+            "name": ["REAL1", "REAL2", "REAL3", "REAL4"],
+        }
+    )
     out = apply_rules(data, config, "t", seed=3)
     assert isinstance(out, pd.DataFrame)
     assert out.age.tolist()[:3] == [18, 30, 80] and pd.isna(out.age[3])

@@ -33,22 +33,24 @@ def people(n: int = 1500, seed: int = 11) -> pd.DataFrame:
     rows = []
     for i in range(n):
         first, last = fake.first_name(), fake.last_name()
-        rows.append({
-            "customer_id": f"CUST-{numbers[i]:06d}",
-            "first_name": first,
-            "email": f"{first.lower()}.{last.lower()}{rng.integers(100, 10_000)}"
-                     f"@{fake.free_email_domain()}",
-            "phone": fake.phone_number(),
-            "device": fake.uuid4(),
-            "website": fake.url(),
-            "zip": fake.postcode(),
-            "signup": fake.date_between("-5y", "-1d").isoformat(),
-            "city": fake.city(),
-            "comment": fake.sentence(nb_words=9),
-            "plan": str(rng.choice(["free", "pro", "team"], p=[0.6, 0.3, 0.1])),
-            "spend": round(float(rng.lognormal(5, 0.8)), 2),
-            "active": bool(rng.random() < 0.7),
-        })
+        rows.append(
+            {
+                "customer_id": f"CUST-{numbers[i]:06d}",
+                "first_name": first,
+                "email": f"{first.lower()}.{last.lower()}{rng.integers(100, 10_000)}"
+                f"@{fake.free_email_domain()}",
+                "phone": fake.phone_number(),
+                "device": fake.uuid4(),
+                "website": fake.url(),
+                "zip": fake.postcode(),
+                "signup": fake.date_between("-5y", "-1d").isoformat(),
+                "city": fake.city(),
+                "comment": fake.sentence(nb_words=9),
+                "plan": str(rng.choice(["free", "pro", "team"], p=[0.6, 0.3, 0.1])),
+                "spend": round(float(rng.lognormal(5, 0.8)), 2),
+                "active": bool(rng.random() < 0.7),
+            }
+        )
     frame = pd.DataFrame(rows)
     frame.loc[rng.random(n) < 0.15, "phone"] = None
     return frame
@@ -111,9 +113,23 @@ def test_every_inferred_rule_is_a_valid_config_and_makes_data_like_the_column(ta
         rule = infer_rule(meta, values)
         assert rule is not None, column
         typ = column_type(meta, rule)
-        config = parse_config({"tables": [{"table_name": name, "columns": [
-            {"name": column, "type": typ, "rule": rule,
-             **({"constraints": ["PK"]} if meta.primary_key else {})}]}]})
+        config = parse_config(
+            {
+                "tables": [
+                    {
+                        "table_name": name,
+                        "columns": [
+                            {
+                                "name": column,
+                                "type": typ,
+                                "rule": rule,
+                                **({"constraints": ["PK"]} if meta.primary_key else {}),
+                            }
+                        ],
+                    }
+                ]
+            }
+        )
         build_plan(config, rows=len(data), seed=0)
         made = generate_frames(config, rows=300, seed=2)[name][column]
         present = values.dropna()
@@ -135,8 +151,9 @@ def test_the_whole_table_config_validates_with_its_real_row_count(tables):
     for name, data in tables.items():
         metadata = TableMetadata.detect(data, name)
         columns = [infer_column_config(meta, data[c]) for c, meta in metadata.columns.items()]
-        config = parse_config({"tables": [{"table_name": name, "columns": columns}],
-                               "rows": len(data)})
+        config = parse_config(
+            {"tables": [{"table_name": name, "columns": columns}], "rows": len(data)}
+        )
         plan = build_plan(config, seed=0)
         assert plan.tables[0].rows == len(data)
         assert plan.warnings == []
@@ -164,8 +181,9 @@ def test_numerical_range_decimals_and_distribution(tables):
 
 def test_generated_numbers_follow_the_chosen_distribution(tables):
     depth = tables["diamonds"].depth
-    made = one_column({"name": "depth", "type": "float",
-                       "rule": infer_rule(meta_of(depth), depth)}, rows=20_000)
+    made = one_column(
+        {"name": "depth", "type": "float", "rule": infer_rule(meta_of(depth), depth)}, rows=20_000
+    )
     assert made.mean() == pytest.approx(depth.mean(), rel=0.01)
     assert made.std() == pytest.approx(depth.std(), rel=0.1)
     assert made.round(1).eq(made).all()
@@ -178,8 +196,11 @@ def test_choice_has_the_categories_and_their_counts(tables):
     cut = tables["diamonds"].cut
     rule = infer_rule(meta_of(cut), cut)
     counts = cut.value_counts()
-    assert rule == {"type": "choice", "value": list(counts.index),
-                    "weights": [int(c) for c in counts]}
+    assert rule == {
+        "type": "choice",
+        "value": list(counts.index),
+        "weights": [int(c) for c in counts],
+    }
     year = tables["penguins"].year
     assert infer_rule(meta_of(year), year)["value"] == [2009, 2008, 2007]
 
@@ -193,8 +214,7 @@ def test_choice_keeps_the_1000_most_frequent_categories():
 
 def test_booleans_as_flags_and_as_bools(tables):
     vs = tables["mtcars"].vs
-    assert infer_rule(meta_of(vs), vs) == {"type": "choice", "value": [1, 0],
-                                           "weights": [14, 18]}
+    assert infer_rule(meta_of(vs), vs) == {"type": "choice", "value": [1, 0], "weights": [14, 18]}
     active = tables["people"].active
     rule = infer_rule(meta_of(active), active)
     assert rule["value"] == [True, False] and sum(rule["weights"]) == len(active)
@@ -210,8 +230,11 @@ def test_dates_as_text_become_a_date_range_of_dates(tables):
     assert meta.kind == "date_string"
     rule = infer_rule(meta, flights.time_hour)
     stamps = pd.to_datetime(flights.time_hour, utc=True).dt.tz_localize(None)
-    assert rule == {"type": "date_range", "start": stamps.min().isoformat(),
-                    "end": stamps.max().isoformat()}
+    assert rule == {
+        "type": "date_range",
+        "start": stamps.min().isoformat(),
+        "end": stamps.max().isoformat(),
+    }
     assert column_type(meta, rule) == "datetime"
     signup = tables["people"].signup
     meta = meta_of(signup)
@@ -225,8 +248,11 @@ def test_dates_as_text_become_a_date_range_of_dates(tables):
 def test_datetime_columns_keep_their_range():
     stamps = pd.Series(pd.date_range("2020-01-01 08:30", periods=500, freq="37min"), name="at")
     rule = infer_rule(meta_of(stamps), stamps)
-    assert rule == {"type": "date_range", "start": "2020-01-01T08:30:00",
-                    "end": stamps.max().isoformat()}
+    assert rule == {
+        "type": "date_range",
+        "start": "2020-01-01T08:30:00",
+        "end": stamps.max().isoformat(),
+    }
 
 
 # --------------------------------------------------------------------------- identifiers
@@ -246,8 +272,9 @@ def test_string_ids_get_their_shape_and_never_a_real_value(tables):
     rule = infer_rule(meta, ids)
     generator = compile_regex(rule["pattern"])
     assert generator.capacity() >= 2 * len(ids)
-    made = one_column({"name": "customer_id", "type": "str", "constraints": ["PK"],
-                       "rule": rule}, rows=3000)
+    made = one_column(
+        {"name": "customer_id", "type": "str", "constraints": ["PK"], "rule": rule}, rows=3000
+    )
     assert made.is_unique
     assert made.str.fullmatch(r"CUST-\d{6}").all()
     assert not set(made) & set(ids)
@@ -267,9 +294,15 @@ def test_string_ids_stay_above_every_real_id_not_only_the_sampled_ones():
 
 def test_shape_regex_maps_runs_to_classes_and_keeps_punctuation():
     rng = np.random.default_rng(3)
-    codes = [f"{a}{b}-{n:04d}" for a, b, n in zip(rng.choice(list("ABCDEFGH"), 300),
-                                                  rng.choice(list("XYZ"), 300),
-                                                  rng.integers(0, 10_000, 300), strict=True)]
+    codes = [
+        f"{a}{b}-{n:04d}"
+        for a, b, n in zip(
+            rng.choice(list("ABCDEFGH"), 300),
+            rng.choice(list("XYZ"), 300),
+            rng.integers(0, 10_000, 300),
+            strict=True,
+        )
+    ]
     assert shape_regex(codes) == r"[A-Z]{2}-\d{4}"
     hexes = [f"{v:012x}" for v in rng.integers(0, 2**48, 300)]
     assert shape_regex(hexes) == "[0-9a-f]{12}"
@@ -300,7 +333,8 @@ def test_unique_non_key_identifier_gets_a_unique_constraint():
     metadata = TableMetadata.detect(frame)
     assert metadata.primary_key == "order_id"
     assert infer_column_config(metadata.columns["order_id"], frame.order_id)["constraints"] == [
-        "PK"]
+        "PK"
+    ]
     ref = infer_column_config(metadata.columns["ref_code"], frame.ref_code)
     assert ref["constraints"] == ["unique"] and ref["rule"]["type"] == "regex"
 
@@ -325,19 +359,19 @@ def test_pattern_kinds_get_their_rules(tables):
 
 def test_email_keeps_a_single_company_domain_only():
     company = pd.Series([f"user{i}@acme-corp.com" for i in range(200)], name="email")
-    assert infer_rule(meta_of(company), company) == {"type": "email",
-                                                     "domains": ["acme-corp.com"]}
+    assert infer_rule(meta_of(company), company) == {"type": "email", "domains": ["acme-corp.com"]}
     free = pd.Series([f"user{i}@gmail.com" for i in range(200)], name="email")
     assert infer_rule(meta_of(free), free) == {"type": "email"}
-    mixed = pd.Series([f"u{i}@{d}" for i, d in enumerate(["a.com", "b.org"] * 100)],
-                      name="email")
+    mixed = pd.Series([f"u{i}@{d}" for i, d in enumerate(["a.com", "b.org"] * 100)], name="email")
     assert infer_rule(meta_of(mixed), mixed) == {"type": "email"}
 
 
 def test_postal_codes_other_than_us_zip_get_their_shape():
     nine = pd.Series([f"{i:05d}-{i % 9999:04d}" for i in range(10_000, 10_300)], name="zip")
-    assert infer_rule(meta_of(nine, "postal_code"), nine) == {"type": "regex",
-                                                             "pattern": r"\d{5}-\d{4}"}
+    assert infer_rule(meta_of(nine, "postal_code"), nine) == {
+        "type": "regex",
+        "pattern": r"\d{5}-\d{4}",
+    }
     fake = Faker("en_GB")
     fake.seed_instance(1)
     uk = pd.Series([fake.postcode() for _ in range(400)], name="postcode")
@@ -349,8 +383,9 @@ def test_postal_codes_other_than_us_zip_get_their_shape():
 # --------------------------------------------------------------------------- text
 
 
-@pytest.mark.parametrize("provider", ["first_name", "last_name", "job", "city", "company",
-                                      "country", "name"])
+@pytest.mark.parametrize(
+    "provider", ["first_name", "last_name", "job", "city", "company", "country", "name"]
+)
 def test_text_made_by_a_faker_provider_gets_that_provider(provider):
     fake = Faker("en_US")
     fake.seed_instance(4)
@@ -426,8 +461,16 @@ def test_regenerated_config_holds_only_the_columns_models_do_not_learn(tables):
     names = [c.name for c in config.tables[0].columns]
     expected = [c for c, m in metadata.columns.items() if not m.modelled]
     assert names == expected
-    assert set(names) == {"customer_id", "email", "phone", "device", "website", "zip", "city",
-                          "comment"}
+    assert set(names) == {
+        "customer_id",
+        "email",
+        "phone",
+        "device",
+        "website",
+        "zip",
+        "city",
+        "comment",
+    }
     assert config.tables[0].column("customer_id").is_primary_key
     assert config.tables[0].column("phone").null_share == round(data.phone.isna().mean(), 3)
 
@@ -458,8 +501,9 @@ def test_regenerated_config_is_none_when_every_column_is_learned(tables):
     config = regenerated_config(TableMetadata.detect(diamonds, "diamonds"), diamonds)
     assert config is not None
     assert [c.name for c in config.tables[0].columns] == ["rownames"]
-    out = apply_rules(diamonds.drop(columns="rownames").head(500), config, "diamonds", seed=1,
-                      start=1000)
+    out = apply_rules(
+        diamonds.drop(columns="rownames").head(500), config, "diamonds", seed=1, start=1000
+    )
     assert list(out.rownames) == list(range(54941, 55441))
 
 

@@ -146,17 +146,20 @@ def test_ignorecase_negated_class_excludes_both_cases() -> None:
     assert {"z", "Z"} <= chars
 
 
-@pytest.mark.parametrize(("pattern", "max_repeat", "low", "high"), [
-    (r"a*", 3, 0, 3),
-    (r"a+", 3, 1, 4),
-    (r"a{2,}", 5, 2, 7),
-    (r"a*", 0, 0, 0),
-    (r"a+?", 8, 1, 9),
-])
-def test_unbounded_repeats_are_capped(pattern: str, max_repeat: int, low: int,
-                                      high: int) -> None:
+@pytest.mark.parametrize(
+    ("pattern", "max_repeat", "low", "high"),
+    [
+        (r"a*", 3, 0, 3),
+        (r"a+", 3, 1, 4),
+        (r"a{2,}", 5, 2, 7),
+        (r"a*", 0, 0, 0),
+        (r"a+?", 8, 1, 9),
+    ],
+)
+def test_unbounded_repeats_are_capped(pattern: str, max_repeat: int, low: int, high: int) -> None:
     values = compile_regex(pattern, max_repeat=max_repeat).generate(
-        5_000, np.random.default_rng(10))
+        5_000, np.random.default_rng(10)
+    )
     lengths = {len(v) for v in values.tolist()}
     assert lengths == set(range(low, high + 1))
 
@@ -166,8 +169,7 @@ def test_invalid_max_repeat() -> None:
         compile_regex("a*", max_repeat=-1)
 
 
-def test_chunked_generation_matches_and_is_deterministic(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chunked_generation_matches_and_is_deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(regex_gen, "_CHUNK_CELLS", 100)
     gen = compile_regex(r"(foo|bar)-[a-z]{0,12}")
     values = gen.generate(3_001, np.random.default_rng(11))
@@ -177,27 +179,30 @@ def test_chunked_generation_matches_and_is_deterministic(
     assert len({len(v) for v in values.tolist()}) == 13
 
 
-@pytest.mark.parametrize(("pattern", "capacity"), [
-    (r"[ab]{2}", 4),
-    (r"(x|yz)", 2),
-    (r"\d{3}", 1000),
-    (r"a", 1),
-    (r"", 1),
-    (r"^ACC-[0-9]{6}$", 10**6),
-    (r"a{2,4}", 3),
-    (r"[ab]{0,2}", 7),
-    (r"a?", 2),
-    (r"(?:ab){2,3}c", 2),
-    (r"[A-Z]{2}\d{6}", 26**2 * 10**6),
-    (r"[0-9a-f]{32}", 16**32),
-    (r"(foo|bar)[0-9]", 20),
-    (r"[^a-z]", 95 - 26),
-    (r"\w", 63),
-    (r"a+", None),
-    (r"x*y", None),
-    (r"(a|b{2,})", None),
-    (EMAIL, None),
-])
+@pytest.mark.parametrize(
+    ("pattern", "capacity"),
+    [
+        (r"[ab]{2}", 4),
+        (r"(x|yz)", 2),
+        (r"\d{3}", 1000),
+        (r"a", 1),
+        (r"", 1),
+        (r"^ACC-[0-9]{6}$", 10**6),
+        (r"a{2,4}", 3),
+        (r"[ab]{0,2}", 7),
+        (r"a?", 2),
+        (r"(?:ab){2,3}c", 2),
+        (r"[A-Z]{2}\d{6}", 26**2 * 10**6),
+        (r"[0-9a-f]{32}", 16**32),
+        (r"(foo|bar)[0-9]", 20),
+        (r"[^a-z]", 95 - 26),
+        (r"\w", 63),
+        (r"a+", None),
+        (r"x*y", None),
+        (r"(a|b{2,})", None),
+        (EMAIL, None),
+    ],
+)
 def test_capacity(pattern: str, capacity: int | None) -> None:
     assert compile_regex(pattern).capacity() == capacity
 
@@ -209,31 +214,41 @@ def test_capacity_equals_distinct_values_seen(pattern: str) -> None:
     assert len(set(values.tolist())) == gen.capacity()
 
 
-@pytest.mark.parametrize(("pattern", "fragments"), [
-    (r"(a)\1", ["cannot generate values for regex '(a)\\1'", "backreferences are not supported",
-                "position 3", "rewrite the pattern without \\1"]),
-    (r"(?P<x>a)(?P=x)", ["backreferences", "(?P=x)"]),
-    (r"(?=a)b", ["lookahead", "(?=", "position 0"]),
-    (r"(?!a)b", ["lookahead", "(?!"]),
-    (r"(?<=a)b", ["lookbehind", "(?<="]),
-    (r"b(?<!a)", ["lookbehind", "(?<!", "position 1"]),
-    (r"(a)?(?(1)b|c)", ["conditional groups are not supported", "alternation"]),
-    (r"[^\s\S]", ["[^\\s\\S]", "matches no character"]),
-    (r"(", ["invalid syntax", "missing ), unterminated subpattern", "position 0"]),
-    (r"a{3,2}", ["invalid syntax", "min repeat greater than max repeat", "position 2"]),
-    (r"[z-a]", ["invalid syntax", "bad character range"]),
-    (r"a^b", ["^ is only supported at the start"]),
-    (r"a$b", ["$ is only supported at the end"]),
-    (r"(^a)+", ["^ is only supported at the start"]),
-    (r"a\bb", ["\\b is only supported where"]),
-    (r"\b", ["\\b is only supported where"]),
-    (r"a\B-", ["\\B is only supported where"]),
-    (r"\w+\b\w", ["\\b"]),
-    (r"a*+a", ["does not match", "possessive"]),
-    (r"(?>a|ab)c", ["does not match"]),
-    (r"\x00", ["NUL"]),
-    (r"a{60000}b{60000}", ["up to 120000 characters", "lower the repeat bounds"]),
-])
+@pytest.mark.parametrize(
+    ("pattern", "fragments"),
+    [
+        (
+            r"(a)\1",
+            [
+                "cannot generate values for regex '(a)\\1'",
+                "backreferences are not supported",
+                "position 3",
+                "rewrite the pattern without \\1",
+            ],
+        ),
+        (r"(?P<x>a)(?P=x)", ["backreferences", "(?P=x)"]),
+        (r"(?=a)b", ["lookahead", "(?=", "position 0"]),
+        (r"(?!a)b", ["lookahead", "(?!"]),
+        (r"(?<=a)b", ["lookbehind", "(?<="]),
+        (r"b(?<!a)", ["lookbehind", "(?<!", "position 1"]),
+        (r"(a)?(?(1)b|c)", ["conditional groups are not supported", "alternation"]),
+        (r"[^\s\S]", ["[^\\s\\S]", "matches no character"]),
+        (r"(", ["invalid syntax", "missing ), unterminated subpattern", "position 0"]),
+        (r"a{3,2}", ["invalid syntax", "min repeat greater than max repeat", "position 2"]),
+        (r"[z-a]", ["invalid syntax", "bad character range"]),
+        (r"a^b", ["^ is only supported at the start"]),
+        (r"a$b", ["$ is only supported at the end"]),
+        (r"(^a)+", ["^ is only supported at the start"]),
+        (r"a\bb", ["\\b is only supported where"]),
+        (r"\b", ["\\b is only supported where"]),
+        (r"a\B-", ["\\B is only supported where"]),
+        (r"\w+\b\w", ["\\b"]),
+        (r"a*+a", ["does not match", "possessive"]),
+        (r"(?>a|ab)c", ["does not match"]),
+        (r"\x00", ["NUL"]),
+        (r"a{60000}b{60000}", ["up to 120000 characters", "lower the repeat bounds"]),
+    ],
+)
 def test_rejected_patterns(pattern: str, fragments: list[str]) -> None:
     with pytest.raises(RegexNotGeneratable) as info:
         compile_regex(pattern)
@@ -253,17 +268,41 @@ def test_non_string_pattern_rejected() -> None:
 def test_one_million_rows_in_chunks_all_match(pattern: str) -> None:
     values = compile_regex(pattern).generate(1_000_000, np.random.default_rng(0))
     assert values.shape == (1_000_000,)
-    assert _mismatches(pattern, values[:: 1_000]) == []
+    assert _mismatches(pattern, values[::1_000]) == []
 
 
 # ----------------------------------------------------------------- property-based
 
-_ATOMS = st.sampled_from([
-    "a", "b", "Z", "7", "-", r"\.", r"\$", " ", "[abc]", "[a-f0-9]", "[^a-y]", r"[^\W_]",
-    r"[\d.]", r"\d", r"\w", r"\s", r"\D", r"\W", r"\S", ".", "[xyz-]", r"[^\s\d]", "é",
-])
-_QUANTIFIERS = st.sampled_from(["", "", "", "?", "*", "+", "{2}", "{0,3}", "{1,2}", "{3,}",
-                                "??", "*?", "+?", "{1,3}?"])
+_ATOMS = st.sampled_from(
+    [
+        "a",
+        "b",
+        "Z",
+        "7",
+        "-",
+        r"\.",
+        r"\$",
+        " ",
+        "[abc]",
+        "[a-f0-9]",
+        "[^a-y]",
+        r"[^\W_]",
+        r"[\d.]",
+        r"\d",
+        r"\w",
+        r"\s",
+        r"\D",
+        r"\W",
+        r"\S",
+        ".",
+        "[xyz-]",
+        r"[^\s\d]",
+        "é",
+    ]
+)
+_QUANTIFIERS = st.sampled_from(
+    ["", "", "", "?", "*", "+", "{2}", "{0,3}", "{1,2}", "{3,}", "??", "*?", "+?", "{1,3}?"]
+)
 
 
 def _quantified(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
@@ -272,13 +311,16 @@ def _quantified(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 def _extend(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     sequence = st.lists(children, min_size=1, max_size=4).map("".join)
-    group = st.tuples(st.sampled_from(["(", "(?:", "(?P<g>"]),
-                      st.lists(sequence, min_size=1, max_size=3).map("|".join))
+    group = st.tuples(
+        st.sampled_from(["(", "(?:", "(?P<g>"]),
+        st.lists(sequence, min_size=1, max_size=3).map("|".join),
+    )
     return _quantified(group.map(lambda t: f"{t[0]}{t[1]})")) | sequence
 
 
 _PATTERNS = st.recursive(_quantified(_ATOMS), _extend, max_leaves=8).map(
-    lambda p: p.replace("(?P<g>", "(", p.count("(?P<g>") - 1) if p.count("(?P<g>") > 1 else p)
+    lambda p: p.replace("(?P<g>", "(", p.count("(?P<g>") - 1) if p.count("(?P<g>") > 1 else p
+)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
