@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 
 from syndata import settings
-from syndata.cli import _fail, app, err, out
+from syndata.cli.app import app, err, fail, out
 from syndata.client import ServiceClient, jobs_client, wait
 from syndata.errors import SyndataError
 from syndata.settings import private_files
@@ -66,7 +66,7 @@ def serve(
     try:  # check, create or upgrade the store before anything uses it
         JobStore(allow_empty=new_store, deep_check=True).dispose()
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     removed = remove_stale_temp_files()
     if removed:
         err.print(f"removed {removed} temporary file(s) left by stopped jobs")
@@ -186,7 +186,7 @@ def worker(
     try:
         JobStore().dispose()  # a store emptied or broken behind earlier use stops here
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     if local or not settings.broker_url():
         if not local:
             err.print("SYNDATA_BROKER_URL is not set: claiming jobs from the job store")
@@ -259,7 +259,7 @@ def keys_create(
     try:
         key, secret = JobStore().create_key(role, name, project=project)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     where = "server admin" if key.project == "*" else f"project {key.project}"
     err.print(
         f"created {key.role} key {key.key_id} ({where}); keep the secret, it is not shown again:"
@@ -301,7 +301,7 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id (key_...)
     try:
         JobStore().revoke_key(key_id)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     out.print(f"revoked {key_id}")
 
 
@@ -336,7 +336,7 @@ def status(
             return
         jobs, total = client.jobs(status=status_filter, limit=10_000 if all_jobs else limit)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     if as_json:
         out.print_json(json.dumps({"jobs": jobs, "total": total}))
         return
@@ -407,7 +407,7 @@ def logs(
     try:
         entries = jobs_client().logs(job_id, lines)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     for entry in entries:
         if as_json:
             out.print(json.dumps(entry), highlight=False, soft_wrap=True)
@@ -428,7 +428,7 @@ def cancel(job_id: Annotated[str, typer.Argument(help="The job.")]) -> None:
     try:
         job = jobs_client().cancel(job_id)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     state = "cancelled" if job["status"] == "cancelled" else "cancellation requested"
     out.print(f"{job_id}: {state}")
 
@@ -457,7 +457,7 @@ def scheduler(
         entries = load_schedule(config_file)
         client = jobs_client()
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     pool = None
     if not isinstance(client, ServiceClient) and not settings.broker_url():
         pool = LocalPool(workers=max_workers).start()

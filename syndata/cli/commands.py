@@ -1,20 +1,16 @@
-"""The ``syndata`` command.
+"""The ``syndata`` commands of the data work (the job service's are in ``syndata.cli.service``).
 
-Exit codes (scripts can rely on them): 0 success; 1 unexpected error; 2 bad usage
-(unknown option, missing argument); 3 invalid config; 4 generation failed; 5 input
-unreadable; 6 output could not be written; 7 personal data (PII) without a decision.
+generate, validate, profile, fit, sample, schema, privacy, mask, evaluate, audit, models.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -25,22 +21,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from syndata import __version__, pipeline
+from syndata import pipeline
+from syndata.cli.app import app, err, fail, out
 from syndata.config import dependency_order
 from syndata.errors import ConfigError, DataReadError, SyndataError
 from syndata.io import FORMATS, SQL_DIALECTS
 from syndata.rules import DEFAULT_BATCH_SIZE
-
-app = typer.Typer(
-    name="syndata",
-    help="Synthetic data platform: generate realistic tables from a config, keeping keys "
-    "and relationships.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-out = Console()
-err = Console(stderr=True)
 
 OutputFormat = Enum("OutputFormat", {f: f for f in FORMATS}, type=str)  # type: ignore[misc]
 
@@ -58,24 +44,6 @@ class IfExists(Enum):
     fail = "fail"
     replace = "replace"
     append = "append"
-
-
-def _version(value: bool) -> None:
-    if value:
-        out.print(f"syndata {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Show the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """Synthetic data platform."""
 
 
 ConfigOption = Annotated[
@@ -234,7 +202,7 @@ def generate(
                     progress=report,
                 )
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     if not quiet:
         _print_outputs(result)
 
@@ -279,7 +247,7 @@ def _generate_remote(
             names = bundle.namelist()
         archive.unlink()
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     if not quiet:
         out.print(
             f"{done['job_id']}: {done['rows']:,} rows; written to {output_dir}: " + ", ".join(names)
@@ -322,7 +290,7 @@ def validate(
     try:
         checked = pipeline.validate(config, rows=rows, check_relationships=check_relationships)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     for warning in checked.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
     tables = ", ".join(f"{t.name} ({t.rows:,} rows)" for t in checked.plan.tables)
@@ -385,7 +353,7 @@ def profile(
         report = pipeline.profile(source, db_url=db_url, table=table, sample_size=sample_size)
         path = write_profile(report, output, fmt)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     out.print(
         f"Profiled {report.table}: {report.rows:,} rows, {len(report.columns)} columns "
         f"({report.sample_note}) -> {path}"
@@ -538,7 +506,7 @@ def fit(
                 progress=report,
             )
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     q = result.quality
     out.print(
         f"Fitted {model} on {result.rows:,} rows in {result.seconds:.1f} s -> "
@@ -647,7 +615,7 @@ def _fit_schema(
             else None
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        _fail(
+        fail(
             DataReadError(
                 f"cannot read metadata {metadata}: {exc}; write it with "
                 "`syndata schema --data ... --output metadata.json`"
@@ -675,7 +643,7 @@ def _fit_schema(
                 progress=report,
             )
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     out.print(describe(result.model.metadata_))
     q = result.quality
     out.print(
@@ -749,7 +717,7 @@ def schema(
         meta = detect_metadata(frames, declared=declared)
         report = check_integrity(frames, meta)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     out.print(describe(meta))
     out.print(report.summary() if not report.ok else "Integrity: every key is intact.")
     if output is not None:
@@ -872,7 +840,7 @@ def sample(
                 progress=report,
             )
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     _print_outputs(result)
 
 
@@ -902,7 +870,7 @@ def mask(
     try:
         result = pipeline.mask(data, plan=plan, output=output, if_exists=if_exists.value)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     out.print(f"Masked {result.rows:,} rows -> {result.path}")
     for column, report in result.columns.items():
         out.print(f"  {column}: {report['operator']} ({report['masked']:,} values)")
@@ -934,7 +902,7 @@ def privacy_scan(
     try:
         report, plan_text = pipeline.scan(data, sample_size=sample_size, output=output)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     out.print(report.summary(), highlight=False, markup=False)
     if output is not None:
         out.print(
@@ -976,12 +944,12 @@ def audit_verify(
     try:
         expected = audit.parse_anchor(expect) if expect is not None else None
     except ValueError as exc:
-        _fail(ConfigError([Problem("--expect", str(exc))]))
+        fail(ConfigError([Problem("--expect", str(exc))]))
         return
     try:
         result = audit.verify(log, anchor=expected)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
         return
     for note in result.notes:
         err.print(f"warning: {note}", highlight=False, markup=False, soft_wrap=True)
@@ -999,7 +967,7 @@ def audit_verify(
             markup=False,
         )
         return
-    _fail(DataReadError(f"audit log tampered with or damaged: {result.problem}"))
+    fail(DataReadError(f"audit log tampered with or damaged: {result.problem}"))
 
 
 @audit_app.command("show")
@@ -1029,7 +997,7 @@ def models_list() -> None:
     try:
         rows = model_registry.list_models()
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     table = Table()
     for col in ("name", "latest", "aliases", "model", "quality"):
         table.add_column(col)
@@ -1053,7 +1021,7 @@ def models_show(name: Annotated[str, typer.Argument(help="Model name.")]) -> Non
     try:
         info = model_registry.show_model(name)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     out.print_json(json.dumps(info, default=str))
 
 
@@ -1065,7 +1033,7 @@ def models_alias(name: str, alias: str, version: str) -> None:
     try:
         model_registry.set_alias(name, alias, version)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     out.print(f"{name}@{alias} -> version {version}")
 
 
@@ -1082,7 +1050,7 @@ def evaluate(
     try:
         report = pipeline.evaluate(real, synthetic, target=target)
     except SyndataError as exc:
-        _fail(exc)
+        fail(exc)
     out.print(report.summary())
     if output is not None:
         output.write_text(json.dumps(report.to_dict(), indent=2, default=str))
@@ -1100,32 +1068,3 @@ def _progress(quiet: bool) -> Progress:
         disable=quiet or not err.is_terminal,
         transient=True,
     )
-
-
-def _fail(exc: SyndataError) -> None:
-    _print_error(exc)
-    raise typer.Exit(exc.exit_code)
-
-
-def _print_error(exc: SyndataError) -> None:
-    kind = "invalid config" if isinstance(exc, ConfigError) else "error"
-    err.print(f"{kind}: {exc}", highlight=False, markup=False, soft_wrap=True)
-
-
-from syndata import cli_service  # noqa: E402, F401  (registers the service commands on app)
-
-
-def main() -> None:
-    """Entry point of the ``syndata`` script."""
-    try:
-        app()
-    except SyndataError as exc:  # one a command did not catch: its message, not a traceback
-        _print_error(exc)
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        err.print("interrupted")
-        sys.exit(130)
-
-
-if __name__ == "__main__":
-    main()
