@@ -61,6 +61,7 @@ import pandas as pd
 from syndata.errors import ModelError
 from syndata.metadata import ColumnMetadata, Metadata, Relationship, TableMetadata
 from syndata.models.base import MultiTableSynthesizer, Synthesizer
+from syndata.models.registry import MODELS, make_model
 from syndata.privacy.disclosure import rare_k
 from syndata.seeds import fresh_seed
 
@@ -129,8 +130,6 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         ``sizes`` gives the table sizes that scale 1 stands for when ``tables`` are only
         part of the rows (the rest held out to measure privacy); default their lengths.
         """
-        from syndata.models import MODELS, make_model
-
         self._check_input(tables, metadata)
         self.metadata_ = metadata
         self.order_ = metadata.order()
