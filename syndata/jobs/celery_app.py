@@ -45,7 +45,6 @@ def _store() -> Any:
 
 def work() -> str:
     """Claim the most urgent queued job and run it; ``"idle"`` when none is queued."""
-    from syndata.jobs.dispatch import notify
     from syndata.jobs.worker import execute, preload, worker_name
 
     store = _store()
@@ -54,3 +53,12 @@ def work() -> str:
     if job is None:
         return "idle"
     return execute(store, job, notify=notify)
+
+
+def notify(count: int = 1) -> None:
+    """Wake ``count`` workers: Celery messages with a broker, nothing for the local pool."""
+    if count < 1 or not settings.broker_url():
+        return
+    app = celery_app()
+    for _ in range(count):
+        app.send_task(WORK_TASK)

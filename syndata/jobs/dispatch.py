@@ -13,6 +13,7 @@ from typing import Any
 
 from syndata import settings
 from syndata.errors import TooManyJobsError
+from syndata.jobs.celery_app import notify
 from syndata.jobs.store import DEFAULT_PROJECT, Job, JobStore
 
 log = logging.getLogger("syndata.jobs")
@@ -83,14 +84,3 @@ def check_active_limits(store: JobStore, project: str, owner: str | None) -> Non
             f"({settings.MAX_ACTIVE_JOBS_PER_KEY_VAR}={limit}); wait for some to finish or "
             f"cancel them, or ask the operator to raise {settings.MAX_ACTIVE_JOBS_PER_KEY_VAR}"
         )
-
-
-def notify(count: int = 1) -> None:
-    """Wake ``count`` workers: Celery messages with a broker, nothing for the local pool."""
-    if count < 1 or not settings.broker_url():
-        return
-    from syndata.jobs.celery_app import WORK_TASK, celery_app
-
-    app = celery_app()
-    for _ in range(count):
-        app.send_task(WORK_TASK)
