@@ -79,6 +79,7 @@ from syndata.privacy.plan import (
     provider_for,
     resolve_provider,
 )
+from syndata.seeds import splitmix64
 
 Span = tuple[int, int, str]
 FindEntities = Callable[[Sequence[str]], Sequence[Sequence[Any]]]
@@ -806,13 +807,6 @@ _MASK64 = (1 << 64) - 1
 _STRIDE = 4096  # stream positions a character matrix uses up (values up to this length)
 
 
-def _mix(z: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    """The splitmix64 finaliser: a well-mixed 64-bit value of each input."""
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
 class _Draws:
     """Random numbers per row, each row's a function of its seed only (splitmix64 streams).
 
@@ -829,7 +823,7 @@ class _Draws:
     def uint(self) -> npt.NDArray[np.uint64]:
         """One uniform 64-bit number per row."""
         self.position += 1
-        return _mix(self.seeds + np.uint64((self.position * _GOLDEN) & _MASK64))
+        return splitmix64(self.seeds + np.uint64((self.position * _GOLDEN) & _MASK64))
 
     def integers(self, high: int) -> npt.NDArray[np.int64]:
         """One integer in ``[0, high)`` per row."""
@@ -844,7 +838,7 @@ class _Draws:
         steps = np.array(
             [((self.position + j + 1) * _GOLDEN) & _MASK64 for j in range(width)], dtype=np.uint64
         )
-        return _mix(self.seeds[rows, None] + steps[None, :])
+        return splitmix64(self.seeds[rows, None] + steps[None, :])
 
     def skip_matrix(self) -> None:
         """Move past the positions ``matrix`` uses."""
@@ -887,7 +881,7 @@ def fake_texts(
         same = pd.Index(out).isin(originals)
         if not same.any():
             return out
-        retry = _mix(seeds[same] ^ np.uint64((attempt * 0xD1B54A32D192ED03) & _MASK64))
+        retry = splitmix64(seeds[same] ^ np.uint64((attempt * 0xD1B54A32D192ED03) & _MASK64))
         out[same] = make(_Draws(retry))
     raise GenerationError(
         f"Faker provider '{provider}' keeps giving the original values; "

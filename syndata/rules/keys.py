@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from syndata.errors import GenerationError
 from syndata.rules.base import ColumnGenerator
+from syndata.seeds import splitmix64
 
 _ROUNDS = 6
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
@@ -25,11 +26,7 @@ _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 def _mix(x: np.ndarray, key: np.uint64) -> np.ndarray:
     """A 64-bit mixing function (splitmix64 finaliser) of ``x`` keyed by ``key``."""
-    with np.errstate(over="ignore"):
-        z = x ^ key
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
+    return splitmix64(x ^ key)
 
 
 class FeistelPermutation:
