@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-API_URL_VAR = "SYNDATA_API_URL"
-API_KEY_VAR = "SYNDATA_API_KEY"
+from syndata.settings import API_URL_VAR, service_key, service_url
+
 MLFLOW_UI_VAR = "MLFLOW_UI_URL"
 DEFAULT_API_URL = "http://127.0.0.1:8000"
 DEFAULT_MLFLOW_UI = "http://127.0.0.1:5000"
@@ -24,12 +24,12 @@ FINISHED = ("completed", "failed", "cancelled")
 
 def api_url() -> str:
     """The API's base URL from ``SYNDATA_API_URL`` (default ``http://127.0.0.1:8000``)."""
-    return (os.environ.get(API_URL_VAR, "").strip() or DEFAULT_API_URL).rstrip("/")
+    return service_url() or DEFAULT_API_URL
 
 
 def env_api_key() -> str:
     """The API key from ``SYNDATA_API_KEY`` (empty when unset)."""
-    return os.environ.get(API_KEY_VAR, "").strip()
+    return service_key() or ""
 
 
 def mlflow_ui_url() -> str:

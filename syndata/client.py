@@ -6,22 +6,13 @@ offer the same few calls, so the job commands read the same either way.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from syndata.errors import ServiceError
-
-API_URL_VAR = "SYNDATA_API_URL"
-API_KEY_VAR = "SYNDATA_API_KEY"
-
-
-def service_url() -> str | None:
-    """The service's base URL from ``SYNDATA_API_URL``, or None to work locally."""
-    url = os.environ.get(API_URL_VAR, "").strip()
-    return url.rstrip("/") or None
+from syndata.settings import API_URL_VAR, service_key, service_url
 
 
 class ServiceClient:
@@ -30,7 +21,7 @@ class ServiceClient:
     def __init__(self, url: str, key: str | None = None, timeout: float = 60.0) -> None:
         import httpx
 
-        key = key if key is not None else os.environ.get(API_KEY_VAR)
+        key = key if key is not None else service_key()
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         self.url = url
         self._http = httpx.Client(base_url=url, headers=headers, timeout=timeout)

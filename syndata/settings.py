@@ -165,6 +165,24 @@ def decode_encryption_key(
     return key, None
 
 
+# ------------------------------------------------------------------ the service's address
+# The CLI and the UI talk to the REST API at SYNDATA_API_URL with the key SYNDATA_API_KEY.
+
+API_URL_VAR = "SYNDATA_API_URL"
+API_KEY_VAR = "SYNDATA_API_KEY"
+
+
+def service_url() -> str | None:
+    """The service's base URL from ``SYNDATA_API_URL`` (no trailing slash), or None."""
+    url = os.environ.get(API_URL_VAR, "").strip()
+    return url.rstrip("/") or None
+
+
+def service_key() -> str | None:
+    """The API key from ``SYNDATA_API_KEY``, or None."""
+    return os.environ.get(API_KEY_VAR, "").strip() or None
+
+
 def jobs_url() -> str:
     """The job store: ``SYNDATA_JOBS_URL`` (e.g. a PostgreSQL URL) or SQLite under the home."""
     return os.environ.get("SYNDATA_JOBS_URL") or f"sqlite:///{home() / 'jobs.db'}"

@@ -146,7 +146,7 @@ def generate(
 
     With SYNDATA_API_URL set, the config is sent to the service as a generate job.
     """
-    from syndata.client import service_url
+    from syndata.settings import service_url
 
     if service_url() and sample_data is None and db_url is None:
         if allow_plugin_paths:
@@ -219,9 +219,10 @@ def _generate_remote(
 ) -> None:
     import zipfile
 
-    from syndata.client import ServiceClient, service_url
+    from syndata.client import ServiceClient
     from syndata.client import wait as wait_for
     from syndata.config import read_config_data
+    from syndata.settings import service_url
 
     try:
         client = ServiceClient(str(service_url()))

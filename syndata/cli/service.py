@@ -123,7 +123,7 @@ def _start_ui(host: str, api_port: int, ui_port: int) -> tuple[Any, str | None]:
 
     from syndata.jobs.store import JobStore
 
-    env = {**os.environ, "SYNDATA_API_URL": f"http://127.0.0.1:{api_port}"}
+    env = {**os.environ, settings.API_URL_VAR: f"http://127.0.0.1:{api_port}"}
     key_id = None
     if os.environ.get("SYNDATA_AUTH", "").lower() != "off":
         key, secret = JobStore().create_key("operator", "web UI (syndata serve --ui)")
