@@ -17,6 +17,7 @@ os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
 
 from model_registry.refs import ModelRef
 from model_registry.registry import (
+    ALIAS_PATTERN,
     list_models,
     load_artifact,
     load_model,
@@ -29,6 +30,7 @@ from model_registry.store import configure
 from model_registry.synthesizer_model import SynthesizerModel
 
 __all__ = [
+    "ALIAS_PATTERN",
     "ModelRef",
     "SynthesizerModel",
     "configure",

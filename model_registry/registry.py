@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import tempfile
 import warnings
 from collections.abc import Mapping
@@ -41,8 +42,9 @@ from model_registry.synthesizer_model import (
     model_class,
     save_synthesizer,
 )
-from syndata.errors import DataReadError, ModelNotFoundError, OutputError
+from syndata.errors import ConfigError, DataReadError, ModelNotFoundError, OutputError, Problem
 from syndata.models.base import AnySynthesizer, ModelError
+from syndata.privacy import audit
 
 MODEL_ARTIFACT_PATH = "synthesizer"
 QUALITY_METRICS = ("quality.overall", "quality")  # the overall quality score, when logged
@@ -253,8 +255,40 @@ def show_model(name: str, project: str = DEFAULT_PROJECT) -> dict[str, Any]:
     }
 
 
-def set_alias(name: str, alias: str, version: str | int, project: str = DEFAULT_PROJECT) -> None:
-    """Point ``project``'s ``name@alias`` at ``version`` (moving it if it pointed elsewhere)."""
+ALIAS_PATTERN = r"^[A-Za-z0-9_-]{1,255}$"
+RESERVED_ALIAS = r"^(?:[vV][0-9]+|[lL][aA][tT][eE][sS][tT])$"  # MLflow's own version names
+
+
+def set_alias(
+    name: str,
+    alias: str,
+    version: str | int,
+    project: str = DEFAULT_PROJECT,
+    *,
+    actor: str | None = None,
+    via: str = "cli",
+) -> None:
+    """Point ``project``'s ``name@alias`` at ``version`` (moving it if it pointed elsewhere).
+
+    ``latest`` and ``v<number>`` are reserved (ConfigError); the change is an audit line
+    (``register``, by ``actor``, ``via`` the CLI or the API).
+    """
+    if not re.match(ALIAS_PATTERN, alias) or re.match(RESERVED_ALIAS, alias):
+        why = (
+            "is reserved by the model registry"
+            if re.match(RESERVED_ALIAS, alias)
+            else ("is not 1-255 letters, digits, '_' or '-'")
+        )
+        raise ConfigError(
+            [Problem("alias", f"the alias {alias!r} {why}", "choose another alias, e.g. champion")]
+        )
+    _point_alias(name, alias, version, project)
+    audit.record(
+        "register", actor=actor, model=f"{name}:{version}", details={"alias": alias, "via": via}
+    )
+
+
+def _point_alias(name: str, alias: str, version: str | int, project: str) -> None:
     client = store.client()
     model = refs.registered_model(client, name, project)
     found = refs.model_version(client, model.name, str(version), shown=name)

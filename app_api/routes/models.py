@@ -8,7 +8,6 @@ in the ``default`` project.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, status
@@ -28,16 +27,12 @@ from app_api.schemas import (
     Priority,
     SampleBody,
 )
-from syndata.errors import ConfigError, Problem
 from syndata.jobs.runner import MODEL_NAME
 from syndata.jobs.store import JobStore
-from syndata.privacy import audit
 
 router = APIRouter(prefix="/models", tags=["models"])
 Store = Annotated[JobStore, Depends(get_store)]
 
-ALIAS = r"^[A-Za-z0-9_-]{1,255}$"
-RESERVED_ALIAS = r"^[vV][0-9]+$"
 
 ModelName = Annotated[
     str,
@@ -187,7 +182,7 @@ def set_alias(
     alias: Annotated[
         str,
         Path(
-            pattern=ALIAS,
+            pattern=model_registry.ALIAS_PATTERN,
             description=(
                 "The alias (letters, digits, '_', '-'); 'latest' and 'v<number>' are reserved."
             ),
@@ -199,22 +194,8 @@ def set_alias(
 
     Needs the operator role. 404 for an unknown model or version.
     """
-    if alias.lower() == "latest" or re.match(RESERVED_ALIAS, alias):
-        raise ConfigError(
-            [
-                Problem(
-                    "alias",
-                    f"the alias {alias!r} is reserved by the model registry",
-                    "choose another alias, e.g. champion",
-                )
-            ]
-        )
-    model_registry.set_alias(name, alias, body.version, principal.model_scope)
-    audit.record(
-        "register",
-        actor=principal.actor,
-        model=f"{name}:{body.version}",
-        details={"alias": alias, "via": "api"},
+    model_registry.set_alias(
+        name, alias, body.version, principal.model_scope, actor=principal.actor, via="api"
     )
     return {"name": name, "alias": alias, "version": body.version, "reference": f"{name}@{alias}"}
 

@@ -40,6 +40,15 @@ def test_fit_registers_and_samples_identically_from_cli_and_python(home, tmp_pat
     assert [m.name for m in client.search_registered_models()] == ["penguins"]
 
     assert run("models", "alias", "penguins", "champion", "1").exit_code == 0
+    for reserved in ("latest", "v1", "V2"):  # MLflow's own names: refused as by the API
+        refused = run("models", "alias", "penguins", reserved, "1")
+        assert refused.exit_code == 3 and "reserved" in refused.output, refused.output
+    audit_lines = [json.loads(line) for line in (home / "audit.log").read_text().splitlines()]
+    assert [
+        (a["model"], a["details"]["alias"], a["details"]["via"])
+        for a in audit_lines
+        if a["action"] == "register" and "alias" in a.get("details", {})
+    ] == [("penguins:1", "champion", "cli")]
     listing = run("models", "list")
     assert "penguins" in listing.output and model in listing.output
     for ref in ("penguins", "penguins:1", "penguins@champion"):
