@@ -24,7 +24,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -43,6 +43,7 @@ from pydantic import (
 
 from syndata.errors import ConfigError, Problem
 from syndata.graph import CycleError, find_cycle, stable_order
+from syndata.validation import Issue, pydantic_problems
 
 ColumnType = Literal["int", "float", "str", "bool", "date", "datetime", "decimal"]
 COLUMN_TYPES: tuple[str, ...] = ("int", "float", "str", "bool", "date", "datetime", "decimal")
@@ -812,18 +813,6 @@ def _partial_config(data: Mapping[str, Any]) -> Config | None:
     )
 
 
-def _loc_to_path(loc: tuple[Any, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in _TAGS or (isinstance(part, str) and part.startswith("function-")):
-            continue
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
 def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
     for part in loc:
         in_list = isinstance(data, list) and isinstance(part, int) and part < len(data)
@@ -837,35 +826,35 @@ def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
 
 
 def _pydantic_problems(exc: ValidationError, data: Any) -> list[Problem]:
-    problems = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        msg = str(err["msg"])
-        msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        fix = ""
-        if err["type"] == "extra_forbidden":
-            key = str(loc[-1])
-            parent = _lookup(data, loc[:-1])
-            known = _known_fields(parent, loc[:-1])
-            guess = difflib.get_close_matches(key, known, n=1)
-            msg = f"unknown field '{key}'"
-            fix = (
-                f"did you mean '{guess[0]}'?"
-                if guess
-                else (f"remove it; known fields: {', '.join(known)}" if known else "remove it")
+    def special(issue: Issue) -> Problem | None:
+        if issue.kind != "literal_error" or not issue.loc:
+            return None
+        if issue.loc[-1] == "type" and "columns" in issue.loc:
+            value = _lookup(data, issue.loc)
+            return Problem(
+                issue.path,
+                f"unknown column type {value!r}",
+                f"use one of {', '.join(COLUMN_TYPES)}",
             )
-        elif err["type"] == "missing":
-            msg = f"'{loc[-1]}' is required"
-            fix = f"add '{loc[-1]}'"
-        elif err["type"] == "literal_error" and loc and loc[-1] == "type" and "columns" in loc:
-            value = _lookup(data, loc)
-            msg = f"unknown column type {value!r}"
-            fix = f"use one of {', '.join(COLUMN_TYPES)}"
-        elif err["type"] == "literal_error" and loc and loc[-1] == "output_format":
-            msg = f"unknown output format {_lookup(data, loc)!r}"
-            fix = f"use one of {', '.join(OUTPUT_FORMATS)}"
-        problems.append(Problem(_loc_to_path(loc), msg, fix))
-    return problems
+        if issue.loc[-1] == "output_format":
+            return Problem(
+                issue.path,
+                f"unknown output format {_lookup(data, issue.loc)!r}",
+                f"use one of {', '.join(OUTPUT_FORMATS)}",
+            )
+        return None
+
+    def known(issue: Issue) -> list[str]:
+        return _known_fields(_lookup(data, issue.loc[:-1]), issue.loc[:-1])
+
+    def otherwise(known: Sequence[str]) -> str:
+        return f"remove it; known fields: {', '.join(known)}" if known else "remove it"
+
+    return pydantic_problems(exc, skip=_is_tag, known=known, otherwise=otherwise, special=special)
+
+
+def _is_tag(part: str) -> bool:
+    return part in _TAGS or part.startswith("function-")
 
 
 def _known_fields(parent: Any, loc: tuple[Any, ...]) -> list[str]:

@@ -20,7 +20,6 @@ it; each partition writes its own Parquet part (``run_partition``) and
 from __future__ import annotations
 
 import contextvars
-import difflib
 import json
 import math
 import re
@@ -46,6 +45,7 @@ from syndata.jobs.results import (
     table_frame,
     tables_of,
 )
+from syndata.validation import pydantic_problems
 
 JOB_TYPES = ("generate", "fit", "sample", "profile", "mask", "evaluate")
 
@@ -341,35 +341,18 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
     return out
 
 
-def _loc_path(loc: tuple[Any, ...]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
 def _pydantic_problems(exc: ValidationError, model_cls: type[_Params]) -> list[Problem]:
     fields = model_cls.model_fields
-    problems = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        name = str(loc[0]) if loc else ""
-        described = fields[name].description if name in fields else None
-        message = str(err["msg"]).removeprefix("Value error, ")
-        fix = ""
-        if err["type"] == "extra_forbidden":
-            guess = difflib.get_close_matches(name, list(fields), n=1)
-            message = f"unknown field '{name}'"
-            fix = (
-                f"did you mean '{guess[0]}'?"
-                if guess
-                else f"remove it; the fields are {', '.join(fields)}"
-            )
-        elif err["type"] == "missing":
-            message = f"'{name}' is required"
-            fix = f"add '{name}': {described}" if described else f"add '{name}'"
-        problems.append(Problem(_loc_path(loc), message, fix))
-    return problems
+
+    def describe(name: str) -> str | None:
+        return fields[name].description if name in fields else None
+
+    return pydantic_problems(
+        exc,
+        known=lambda issue: list(fields),
+        otherwise=lambda known: f"remove it; the fields are {', '.join(known)}",
+        describe=describe,
+    )
 
 
 def _semantic_problems(job_type: str, params: dict[str, Any]) -> list[Problem]:

@@ -90,6 +90,7 @@ from spacy.tokens import Doc
 
 from syndata import settings
 from syndata.errors import ConfigError, Problem
+from syndata.validation import Issue, pydantic_problems
 
 LANGUAGE = "en"
 BLANK_MODEL_DIR = "spacy-blank-en"
@@ -270,23 +271,25 @@ def recognizer_from_config(data: Mapping[str, Any], *, path: str = "recognizers"
 
 
 def _problems(exc: ValidationError, data: Mapping[str, Any], path: str) -> list[Problem]:
-    name = data.get("name", "?")
-    problems = []
-    for err in exc.errors(include_url=False):
-        where = path + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in err["loc"])
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        fix = ""
-        if err["type"] == "extra_forbidden":
-            msg = f"recognizer '{name}': unknown field '{err['loc'][-1]}'"
-            fix = "known fields: " + ", ".join(RecognizerSpec.model_fields)
-        elif err["type"] == "missing":
-            msg = f"recognizer '{name}': '{err['loc'][-1]}' is required"
-        elif "regex" in msg:
+    label = f"recognizer '{data.get('name', '?')}': "
+
+    def special(issue: Issue) -> Problem:
+        if issue.kind == "extra_forbidden":
+            return Problem(
+                issue.path,
+                f"{label}unknown field '{issue.key}'",
+                "known fields: " + ", ".join(RecognizerSpec.model_fields),
+            )
+        if issue.kind == "missing":
+            return Problem(issue.path, f"{label}'{issue.key}' is required")
+        if "regex" in issue.message:
             fix = "escape special characters such as ( [ { + * ? with a backslash"
-        elif not msg.startswith("recognizer"):
-            msg = f"recognizer '{name}': {msg}"
-        problems.append(Problem(where, msg, fix))
-    return problems
+            return Problem(issue.path, issue.message, fix)
+        if issue.message.startswith("recognizer"):
+            return Problem(issue.path, issue.message)
+        return Problem(issue.path, f"{label}{issue.message}")
+
+    return pydantic_problems(exc, prefix=path, special=special)
 
 
 def register_recognizer(recognizer: EntityRecognizer | RecognizerSpec) -> None:

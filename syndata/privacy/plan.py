@@ -76,6 +76,7 @@ from pydantic_core import PydanticCustomError
 
 from syndata.errors import ConfigError, Problem
 from syndata.privacy.entities import is_direct
+from syndata.validation import Issue, pydantic_problems
 
 ACTIONS: tuple[str, ...] = ("mask", "regenerate", "allow", "drop")
 Action = Literal["mask", "regenerate", "allow", "drop"]
@@ -721,27 +722,27 @@ def _param_problems(
     try:
         validated = model.model_validate(dict(params))
     except ValidationError as exc:
-        return [_pydantic_problem(err, model, at, owner) for err in exc.errors(include_url=False)]
+        return pydantic_problems(exc, special=lambda issue: _param_problem(issue, model, at, owner))
     return [Problem(f"{at}{name}", msg, fix) for name, msg, fix in validated.problems()]
 
 
-def _pydantic_problem(err: Any, model: type[Params], at: str, owner: str) -> Problem:
-    name = str(err["loc"][0]) if err["loc"] else ""
+def _param_problem(issue: Issue, model: type[Params], at: str, owner: str) -> Problem:
+    name = issue.field
     known = list(model.model_fields)
     field = model.model_fields.get(name)
     describe = f"{name}: {field.description}" if field is not None and field.description else ""
-    if err["type"] == "extra_forbidden":
+    if issue.kind == "extra_forbidden":
         fix = _did_you_mean(name, known) if known else "remove it"
         return Problem(
             f"{at}{name}",
             f"unknown parameter '{name}' of {owner}",
             fix if known else f"remove it: {owner} takes no parameters",
         )
-    if err["type"] == "missing":
+    if issue.kind == "missing":
         return Problem(f"{at}{name}", f"{owner} needs '{name}'", f"add {describe}")
-    message = str(err["msg"]).removeprefix("Value error, ")
-    if not str(err["type"]).startswith("bad_"):  # syndata's own messages name the value
-        message = f"'{name}' of {owner}: {message} (got {err.get('input')!r})"
+    message = issue.message
+    if not issue.kind.startswith("bad_"):  # syndata's own messages name the value
+        message = f"'{name}' of {owner}: {message} (got {issue.value!r})"
     return Problem(f"{at}{name}", message, describe or f"check the parameters of {owner}")
 
 
