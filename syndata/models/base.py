@@ -42,9 +42,21 @@ class _Estimator:
         sig = inspect.signature(cls.__init__)
         return [p for p in sig.parameters if p != "self"]
 
-    def get_params(self) -> dict[str, Any]:
-        """The hyper-parameters given to ``__init__``."""
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        """The hyper-parameters given to ``__init__`` (``deep`` as scikit-learn's, unused)."""
         return {name: getattr(self, name) for name in self._param_names()}
+
+    def set_params(self, **params: Any) -> Self:
+        """Change hyper-parameters (scikit-learn's contract, so ``sklearn.clone`` works)."""
+        unknown = sorted(set(params) - set(self._param_names()))
+        if unknown:
+            raise ModelError(
+                f"unknown parameter(s) {', '.join(unknown)} of {type(self).__name__}; it takes "
+                f"{', '.join(self._param_names()) or 'none'}"
+            )
+        for name, value in params.items():
+            setattr(self, name, value)
+        return self
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
