@@ -5,6 +5,7 @@ Each use-case reports progress through one callback, ``progress(ProgressEvent)``
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -231,14 +232,12 @@ def generate(
         raise OutputError(f"batch size {batch_size} is not positive; pass --batch-size >= 1")
     started = time.perf_counter()
     plan = build_plan(config, rows, seed)
-    if sink is None:
-        fmt = DB_FORMAT if db_url else (output_format or config.output_format)
-        sink = open_sink(
-            fmt, output_dir=output_dir, db_url=db_url, if_exists=if_exists, sql_dialect=sql_dialect
-        )
+    sink = sink or _open(
+        output_format or config.output_format, output_dir, db_url, if_exists, sql_dialect
+    )
     total = plan.total_rows
     done = 0
-    try:
+    with _writing(sink):
         for stream in generate_tables(plan, batch_size):
             sink.open_table(stream.spec)
             if progress:
@@ -249,9 +248,6 @@ def generate(
                 if progress:
                     progress(ProgressEvent("generate", stream.name, done, total))
             sink.close_table(stream.name)
-    except BaseException:
-        sink.abort()
-        raise
     outputs = sink.close()
     return GenerateResult(outputs, plan.seed, time.perf_counter() - started, plan.warnings)
 
@@ -552,13 +548,9 @@ def sample(
     rules = (
         RuleApplier(config, _rule_table(config, tname), seed=seed) if config is not None else None
     )
-    if sink is None:
-        fmt = DB_FORMAT if db_url else output_format
-        sink = open_sink(
-            fmt, output_dir=output_dir, db_url=db_url, if_exists=if_exists, sql_dialect=sql_dialect
-        )
+    sink = sink or _open(output_format, output_dir, db_url, if_exists, sql_dialect)
     done = 0
-    try:
+    with _writing(sink):
         spec = None
         for frame in synthesizer.sample_batches(
             rows, seed=seed, conditions=conditions, batch_size=batch_size, categorical=True
@@ -578,9 +570,6 @@ def sample(
             spec = _spec_of(tname, empty, synthesizer)
             sink.open_table(spec)
         sink.close_table(tname)
-    except BaseException:
-        sink.abort()
-        raise
     outputs = sink.close()
     return GenerateResult(outputs, seed, time.perf_counter() - started)
 
@@ -921,16 +910,9 @@ def sample_schema(
     keys = KeyStore()
     renamed: dict[str, dict[Any, Any]] = {}
     _check_schema_rows(synthesizer, scale, rows, table)
-    if sink is None:
-        sink = open_sink(
-            DB_FORMAT if db_url else output_format,
-            output_dir=output_dir,
-            db_url=db_url,
-            if_exists=if_exists,
-            sql_dialect=sql_dialect,
-        )
+    sink = sink or _open(output_format, output_dir, db_url, if_exists, sql_dialect)
     config_tables = {t.table_name for t in config.tables} if config is not None else set()
-    try:
+    with _writing(sink):
         counts = {table: rows} if rows is not None and table is not None else None
         stream = synthesizer.sample_tables(scale, seed=seed, rows=counts)
         for done, (name, frame) in enumerate(stream):
@@ -955,9 +937,6 @@ def sample_schema(
             sink.close_table(name)
             if progress:
                 progress(ProgressEvent("sample", name, done + 1, len(meta.tables)))
-    except BaseException:
-        sink.abort()
-        raise
     return GenerateResult(sink.close(), seed, time.perf_counter() - started)
 
 
@@ -1086,14 +1065,38 @@ def _write_frame(frame: pd.DataFrame, output: Path, if_exists: str) -> Path:
         )
     sink = open_sink(fmt, output_dir=output.parent, if_exists=if_exists)
     batch = pa.Table.from_pandas(frame, preserve_index=False)
-    try:
+    with _writing(sink):
         sink.open_table(TableSpec(name=output.stem, schema=batch.schema))
         sink.write(output.stem, batch)
         sink.close_table(output.stem)
+    return Path(sink.close()[0].location)
+
+
+def _open(
+    output_format: str,
+    output_dir: str | Path | None,
+    db_url: str | None,
+    if_exists: str,
+    sql_dialect: str,
+) -> Sink:
+    """The database at ``db_url``, else files of ``output_format`` in ``output_dir``."""
+    return open_sink(
+        DB_FORMAT if db_url else output_format,
+        output_dir=output_dir,
+        db_url=db_url,
+        if_exists=if_exists,
+        sql_dialect=sql_dialect,
+    )
+
+
+@contextlib.contextmanager
+def _writing(sink: Sink) -> Iterator[Sink]:
+    """Abort ``sink`` (remove partial files, roll back) when the block fails."""
+    try:
+        yield sink
     except BaseException:
         sink.abort()
         raise
-    return Path(sink.close()[0].location)
 
 
 def scan(
