@@ -1807,7 +1807,31 @@ class StreetAddressRecognizer(_Recognizer):
         )
 
 
-class PostalCodeRecognizer(PatternRecognizer):
+class DeclaredPatternRecognizer(PatternRecognizer):
+    """A pattern recognizer declared by its class attributes.
+
+    ``ENTITY``, ``NAME``, ``PATTERNS``, ``CONTEXT`` and the regex ``FLAGS`` (Presidio's
+    default: ignore case, multi-line, dot-all).
+    """
+
+    ENTITY: ClassVar[str]
+    NAME: ClassVar[str]
+    PATTERNS: ClassVar[list[Pattern]]
+    CONTEXT: ClassVar[list[str]] = []
+    FLAGS: ClassVar[int] = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name=self.NAME,
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=LANGUAGE,
+            global_regex_flags=self.FLAGS,
+        )
+
+
+class PostalCodeRecognizer(DeclaredPatternRecognizer):
     """Postal codes: UK and Canadian formats alone; digit formats need context."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -1852,15 +1876,9 @@ class PostalCodeRecognizer(PatternRecognizer):
         "pincode",
     ]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="POSTAL_CODE",
-            name="PostalCodeRecognizer",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=LANGUAGE,
-            global_regex_flags=regex.MULTILINE,
-        )
+    ENTITY = "POSTAL_CODE"
+    NAME = "PostalCodeRecognizer"
+    FLAGS = regex.MULTILINE
 
 
 _MONTH = (
@@ -1869,7 +1887,7 @@ _MONTH = (
 )
 
 
-class DateOfBirthRecognizer(PatternRecognizer):
+class DateOfBirthRecognizer(DeclaredPatternRecognizer):
     """Dates that are dates of birth: any date format, scored only with context."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -1901,15 +1919,9 @@ class DateOfBirthRecognizer(PatternRecognizer):
         "urodzenia",
     ]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="DATE_OF_BIRTH",
-            name="DateOfBirthRecognizer",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=LANGUAGE,
-            global_regex_flags=regex.MULTILINE | regex.IGNORECASE,
-        )
+    ENTITY = "DATE_OF_BIRTH"
+    NAME = "DateOfBirthRecognizer"
+    FLAGS = regex.MULTILINE | regex.IGNORECASE
 
 
 # Words that, a few words before a number, say it is a phone number. Many are stop words
@@ -2088,7 +2100,7 @@ class FastPhoneRecognizer(PhoneRecognizer):
         return self.BARE_SCORE
 
 
-class PhonePatternRecognizer(PatternRecognizer):
+class PhonePatternRecognizer(DeclaredPatternRecognizer):
     """Phone-shaped numbers that ``phonenumbers`` rejects (unassigned area codes, 555).
 
     Written as phone numbers they count: an international prefix ("+1-558-772-7687",
@@ -2123,15 +2135,9 @@ class PhonePatternRecognizer(PatternRecognizer):
         r"\d{3}([-. ])\d{3}\1\d{4})"
     )
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="PHONE_NUMBER",
-            name="PhonePatternRecognizer",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=LANGUAGE,
-            global_regex_flags=regex.IGNORECASE,
-        )
+    ENTITY = "PHONE_NUMBER"
+    NAME = "PhonePatternRecognizer"
+    FLAGS = regex.IGNORECASE
 
     def analyze(
         self,
@@ -2264,7 +2270,7 @@ class WebUrlRecognizer(UrlRecognizer):
         )
 
 
-class ContextIdRecognizer(PatternRecognizer):
+class ContextIdRecognizer(DeclaredPatternRecognizer):
     """A number format whose checksum passes for many random numbers: only with context.
 
     ``check`` validates a match; a valid one keeps its pattern's low score, which the
@@ -2293,14 +2299,8 @@ class UkNhsRecognizer(ContextIdRecognizer):
     ]
     CONTEXT: ClassVar[list[str]] = ["nhs", "health", "patient"]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="UK_NHS",
-            name="NhsRecognizer",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=LANGUAGE,
-        )
+    ENTITY = "UK_NHS"
+    NAME = "NhsRecognizer"
 
     def check(self, digits: str) -> bool:
         """The mod-11 check digit of the first nine digits."""
@@ -2329,15 +2329,9 @@ class DeaNumberRecognizer(ContextIdRecognizer):
         "registration",
     ]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="MEDICAL_LICENSE",
-            name="MedicalLicenseRecognizer",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=LANGUAGE,
-            global_regex_flags=regex.MULTILINE,
-        )
+    ENTITY = "MEDICAL_LICENSE"
+    NAME = "MedicalLicenseRecognizer"
+    FLAGS = regex.MULTILINE
 
     def check(self, digits: str) -> bool:
         """The DEA check digit: last digit of d1+d3+d5 + 2*(d2+d4+d6)."""
@@ -2363,14 +2357,8 @@ class NlBsnRecognizer(ContextIdRecognizer):
         "identification",
     ]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="NL_BSN",
-            name="NlBsnRecognizer",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=LANGUAGE,
-        )
+    ENTITY = "NL_BSN"
+    NAME = "NlBsnRecognizer"
 
     def check(self, digits: str) -> bool:
         """9 x d1 + 8 x d2 + ... + 2 x d8 - d9 is a multiple of 11."""
@@ -2400,14 +2388,8 @@ class DeTaxIdRecognizer(ContextIdRecognizer):
         "identity",
     ]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="DE_TAX_ID",
-            name="DeTaxIdRecognizer",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=LANGUAGE,
-        )
+    ENTITY = "DE_TAX_ID"
+    NAME = "DeTaxIdRecognizer"
 
     def check(self, digits: str) -> bool:
         """No digit more than three times in the first ten; the ISO 7064 check digit."""
@@ -2420,7 +2402,7 @@ class DeTaxIdRecognizer(ContextIdRecognizer):
         return (11 - product) % 10 == int(digits[10])
 
 
-class FrNirRecognizer(PatternRecognizer):
+class FrNirRecognizer(DeclaredPatternRecognizer):
     """French social security numbers (NIR, 13 digits and a 2-digit key, mod 97)."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -2444,14 +2426,8 @@ class FrNirRecognizer(PatternRecognizer):
         "id",
     ]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="FR_NIR",
-            name="FrNirRecognizer",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=LANGUAGE,
-        )
+    ENTITY = "FR_NIR"
+    NAME = "FrNirRecognizer"
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """The key is 97 minus the first 13 digits modulo 97 (Corsica: 2A as 19, 2B as 18)."""
@@ -2460,7 +2436,7 @@ class FrNirRecognizer(PatternRecognizer):
         return None if 97 - int(body) % 97 == int(text[13:]) else False
 
 
-class PassportRecognizer(PatternRecognizer):
+class PassportRecognizer(DeclaredPatternRecognizer):
     """Passport numbers of European formats (letters and digits): only with context."""
 
     PATTERNS: ClassVar[list[Pattern]] = [
@@ -2485,12 +2461,6 @@ class PassportRecognizer(PatternRecognizer):
         "pass",
     ]
 
-    def __init__(self) -> None:
-        super().__init__(
-            supported_entity="PASSPORT",
-            name="PassportRecognizer",
-            patterns=self.PATTERNS,
-            context=self.CONTEXT,
-            supported_language=LANGUAGE,
-            global_regex_flags=regex.MULTILINE,
-        )
+    ENTITY = "PASSPORT"
+    NAME = "PassportRecognizer"
+    FLAGS = regex.MULTILINE
