@@ -15,6 +15,8 @@ from typing import Any
 
 import pandas as pd
 
+from syndata.privacy.entities import is_direct
+
 UPLOAD_TYPES = ("csv", "parquet", "json", "jsonl")
 MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
@@ -33,8 +35,9 @@ DECISIONS: dict[str, dict[str, Any]] = {
 DECISION_HELP = (
     "regenerate: new Faker values of the same kind (no real value is learned) · fake / "
     "hash / redact / partial / generalize / anonymize_text: mask the real values before the "
-    "model learns them (fake and hash need SYNDATA_MASKING_SECRET on the server) · drop: "
-    "remove the column · allow: learn the values as they are"
+    "model learns them (fake and hash are keyed by the server's masking secret) · drop: "
+    "remove the column · allow: learn the values as they are (the default of "
+    "quasi-identifiers such as states, cities and dates of birth: frequent values only)"
 )
 DEFAULT_DECISION = "regenerate"
 REVIEW_COLUMNS = ["table", "column", "entity", "score", "suggested", "decision"]
@@ -75,7 +78,9 @@ def review_rows(
 
     ``findings`` maps a table to its profile's PII findings (``column``, ``entity``,
     ``score``, ``operator``); ``extra`` maps a table to more columns to decide on. Every
-    row starts at ``regenerate``; ``suggested`` is the detector's own proposal.
+    row starts at ``regenerate``, but a quasi-identifier's (a state, a city, a date of birth)
+    at ``allow``: learned as data, frequent values only; ``suggested`` is the detector's own
+    proposal.
     """
     rows: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
@@ -93,7 +98,10 @@ def review_rows(
                     "entity": str(finding.get("entity") or ""),
                     "score": round(float(score), 3) if score is not None else None,
                     "suggested": str(finding.get("operator") or ""),
-                    "decision": DEFAULT_DECISION,
+                    "decision": "allow"
+                    if finding.get("identifier") == "quasi"
+                    or (finding.get("entity") and not is_direct(str(finding.get("entity"))))
+                    else DEFAULT_DECISION,
                 }
             )
     for table, columns in (extra or {}).items():

@@ -92,6 +92,22 @@ def test_the_review_proposes_regenerate_and_writes_a_plan() -> None:
     assert set(DECISIONS) >= {"regenerate", "allow", "drop", "redact", "hash", "fake"}
 
 
+def test_the_review_learns_quasi_identifiers_as_data() -> None:
+    findings = {
+        "homes": [
+            {"column": "state", "entity": "LOCATION", "identifier": "quasi", "operator": "fake"},
+            {"column": "born", "entity": "DATE_OF_BIRTH", "operator": "generalize"},
+            {"column": "owner", "entity": "PERSON", "identifier": "direct", "operator": "fake"},
+        ]
+    }
+    review = review_rows(findings)
+    assert dict(zip(review["column"], review["decision"], strict=True)) == {
+        "state": "allow",
+        "born": "allow",
+        "owner": "regenerate",
+    }
+
+
 def test_every_decision_is_a_valid_plan_entry() -> None:
     from syndata.privacy.plan import load_plan
 
