@@ -128,7 +128,7 @@ def _start_ui(host: str, api_port: int, ui_port: int) -> tuple[Any, str | None]:
     if os.environ.get("SYNDATA_AUTH", "").lower() != "off":
         key, secret = JobStore().create_key("operator", "web UI (syndata serve --ui)")
         env["SYNDATA_API_KEY"], key_id = secret, key.key_id
-    app_file = Path(__file__).resolve().parents[1] / "app_ui" / "app.py"
+    app_file = Path(__file__).resolve().parents[2] / "app_ui" / "app.py"
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -18,7 +18,7 @@ from pandas.testing import assert_frame_equal
 import model_registry as registry
 import syndata
 from model_registry import ModelRef
-from syndata.errors import DataReadError, OutputError
+from syndata.errors import ConfigError, DataReadError, OutputError
 from syndata.models.base import ModelError
 
 HERE = Path(__file__).parent
@@ -284,13 +284,9 @@ def test_set_alias_points_and_moves(logged):
             r"model 'penguins' has no version 9; its versions "
             r"are 1, 2",
         ),
-        (
-            ("penguins", "v3", 1),
-            OutputError,
-            r"setting alias 'v3' of model 'penguins' failed.*"
-            r"reserved",
-        ),
-        (("penguins", "a b", 1), OutputError, r"Invalid alias name"),
+        (("penguins", "v3", 1), ConfigError, r"the alias 'v3' is reserved by the model registry"),
+        (("penguins", "latest", 1), ConfigError, r"the alias 'latest' is reserved"),
+        (("penguins", "a b", 1), ConfigError, r"'a b' is not 1-255 letters, digits"),
     ],
 )
 def test_set_alias_refuses_unknown_versions_and_bad_aliases(logged, args, error, match):
