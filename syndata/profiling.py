@@ -37,7 +37,7 @@ from syndata.config import Config, parse_config
 from syndata.errors import DataReadError, OutputError
 from syndata.io.readers import iter_batches
 from syndata.metadata import ColumnMetadata, TableMetadata, is_key
-from syndata.privacy.disclosure import rare_k, shown_counts
+from syndata.privacy.disclosure import shown_counts
 from syndata.rules.infer import (
     MAX_CHOICES,
     describe,
@@ -457,7 +457,7 @@ def _column_profile(meta: ColumnMetadata, values: pd.Series, total: int) -> Colu
         config=config,
     )
     if col.hidden:  # counts and lengths only: no raw value
-        col.top_values = _top_values(present, len(values), hide=True)
+        col.top_values = _top_values(present.value_counts(), len(values), hide=True)
         col.histogram = _length_histogram(present)
         col.pattern = describe(meta, values)
         return col
@@ -465,21 +465,19 @@ def _column_profile(meta: ColumnMetadata, values: pd.Series, total: int) -> Colu
         _number_stats(col, present)
     elif meta.kind in ("datetime", "date_string") or meta.dtype in ("date", "datetime"):
         _date_stats(col, present, meta.format if meta.kind == "date_string" else None)
-    col.top_values = _top_values(present, len(values), hide=False)
-    col.rare_values = (
-        int((present.value_counts() < rare_k()).sum())
-        if meta.kind in ("categorical", "text")
-        else 0
-    )
+    counts = present.value_counts()
+    shown = shown_counts(
+        counts
+    )  # the disclosure rule: a value seen fewer than k times is never listed
+    col.top_values = _top_values(shown, len(values), hide=False)
+    col.rare_values = len(counts) - len(shown) if meta.kind in ("categorical", "text") else 0
     if meta.kind == "date_string":
         col.pattern = meta.format
     return col
 
 
-def _top_values(present: pd.Series, rows: int, hide: bool) -> list[dict[str, Any]]:
-    counts = present.value_counts()
-    if not hide:  # the disclosure rule: a value seen fewer than k times is never listed
-        counts = shown_counts(counts)
+def _top_values(counts: pd.Series, rows: int, hide: bool) -> list[dict[str, Any]]:
+    """The most frequent of ``counts`` (value -> count), without the values when ``hide``."""
     out = []
     for value, count in counts.head(TOP_VALUES).items():
         item: dict[str, Any] = {} if hide else {"value": _jsonable(value)}
