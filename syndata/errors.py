@@ -8,6 +8,7 @@ The tree::
     ├── DataReadError            an input file or table cannot be read
     │   └── ModelNotFoundError   no registered model, version, alias or report by that name
     ├── ModelError               bad input to a model (empty data, unknown column, not fitted)
+    ├── PluginError              no registered rule, model, recognizer or operator by that name
     ├── QualityError             a quality report cannot be computed (e.g. a bad target)
     ├── PrivacyError             personal data (PII) found with no decision on what to do with it
     ├── OutputError              output cannot be written (file exists, database refused, ...)
@@ -91,6 +92,19 @@ class ModelError(SyndataError):
     """Raised for bad input to a model: empty data, unknown columns, an unfitted model."""
 
     exit_code = 5
+
+
+class PluginError(SyndataError, LookupError):
+    """Raised when a name is no registered plug-in of its kind, or the plug-in cannot load.
+
+    ``fix`` says how to name a known one or register a new one.
+    """
+
+    exit_code = 3
+
+    def __init__(self, message: str, fix: str = "") -> None:
+        self.fix = fix
+        super().__init__(f"{message} (fix: {fix})" if fix else message)
 
 
 class QualityError(SyndataError, ValueError):
