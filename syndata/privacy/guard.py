@@ -19,7 +19,8 @@ from typing import Any
 import pandas as pd
 
 from syndata.errors import ConfigError, PrivacyError, Problem
-from syndata.privacy.detect import PiiReport, detect_pii
+from syndata.privacy.detect import detect_pii
+from syndata.privacy.pii_findings import PiiReport
 from syndata.privacy.plan import PrivacyPlan
 
 UNDECIDED = ("stop", "regenerate")

@@ -403,7 +403,7 @@ def test_a_profile_lists_no_value_seen_fewer_than_k_times_and_hides_direct_ident
         }
     )
     profile = profile_table(frame, "t")
-    from syndata.privacy.detect import PiiFinding
+    from syndata.privacy.pii_findings import PiiFinding
 
     profile.mark_pii([PiiFinding("name", "PERSON", "column", 1.0, 1.0, 50)])
     text = json.dumps(profile.to_dict())

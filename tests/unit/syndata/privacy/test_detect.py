@@ -17,20 +17,16 @@ from presidio_analyzer import Pattern, PatternRecognizer
 
 from syndata.errors import ConfigError
 from syndata.metadata import detect_column
-from syndata.privacy.analyzer import (
+from syndata.privacy.column_sample import context_words, sample_texts
+from syndata.privacy.detect import detect_pii, find_entities
+from syndata.privacy.pii_findings import PiiReport
+from syndata.privacy.recognizers import (
     RecognizerSpec,
     build_analyzer,
     recognizer_from_config,
     register_recognizer,
     registered_recognizers,
     unregister_recognizer,
-)
-from syndata.privacy.detect import (
-    PiiReport,
-    context_words,
-    detect_pii,
-    find_entities,
-    sample_texts,
 )
 
 ROWS = 120

@@ -9,8 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from syndata.privacy.detect import FREE_TEXT, detect_pii, find_entities
+from syndata.privacy.detect import detect_pii, find_entities
 from syndata.privacy.masking import anonymize_text, mask_frame
+from syndata.privacy.pii_vocabulary import FREE_TEXT
 from syndata.privacy.plan import PrivacyPlan
 
 ISSUE_TEXT = "Call Erik at 001-804-904-7966 re: order"

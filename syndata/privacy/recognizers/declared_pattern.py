@@ -1,0 +1,37 @@
+"""A Presidio pattern recognizer declared by its class attributes."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import regex
+from presidio_analyzer import (
+    Pattern,
+    PatternRecognizer,
+)
+
+from syndata.privacy.recognizers.base import LANGUAGE
+
+
+class DeclaredPatternRecognizer(PatternRecognizer):
+    """A pattern recognizer declared by its class attributes.
+
+    ``ENTITY``, ``NAME``, ``PATTERNS``, ``CONTEXT`` and the regex ``FLAGS`` (Presidio's
+    default: ignore case, multi-line, dot-all).
+    """
+
+    ENTITY: ClassVar[str]
+    NAME: ClassVar[str]
+    PATTERNS: ClassVar[list[Pattern]]
+    CONTEXT: ClassVar[list[str]] = []
+    FLAGS: ClassVar[int] = regex.IGNORECASE | regex.MULTILINE | regex.DOTALL
+
+    def __init__(self) -> None:
+        super().__init__(
+            supported_entity=self.ENTITY,
+            name=self.NAME,
+            patterns=self.PATTERNS,
+            context=self.CONTEXT,
+            supported_language=LANGUAGE,
+            global_regex_flags=self.FLAGS,
+        )
