@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import (
-    AnalysisExplanation,
-    EntityRecognizer,
-    RecognizerResult,
-)
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 LANGUAGE = "en"
 

@@ -3,23 +3,18 @@
 from __future__ import annotations
 
 import regex
-from presidio_analyzer import (
-    Pattern,
-    RecognizerResult,
-)
-from presidio_analyzer.nlp_engine import NlpArtifacts
-from presidio_analyzer.predefined_recognizers import (
-    CreditCardRecognizer,
-)
+from presidio_analyzer import Pattern, RecognizerResult
+from presidio_analyzer.predefined_recognizers import CreditCardRecognizer
 
 from syndata.privacy.recognizers.nearby import continues, cue_before
+from syndata.privacy.recognizers.refined_pattern import RefinedPatternRecognizer
 from syndata.privacy.recognizers.text import span
 from syndata.privacy.recognizers.wordlists.cues import CARD_CUES
 
 _CARD_PATTERN = Pattern("Card number, 12-19 digits", r"\b[2-6]\d{3}(?:[ -]?\d){8,15}\b", 0.3)
 
 
-class CardRecognizer(CreditCardRecognizer):
+class CardRecognizer(RefinedPatternRecognizer, CreditCardRecognizer):
     """Presidio's card recognizer (Luhn checked), widened to 12-19 digits.
 
     A card number is a whole run of digit groups: four groups inside a longer run (a
@@ -34,16 +29,10 @@ class CardRecognizer(CreditCardRecognizer):
 
     SHORT_SCORE = 0.3  # 12-13 digits inside a text: a card only with a card word before it
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
+    def refine(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
         """The Luhn-checked matches that no further digit group continues."""
-        results = []
-        for result in super().analyze(text, entities, nlp_artifacts, regex_flags):
+        kept = []
+        for result in results:
             digits = regex.sub(r"\D", "", text[result.start : result.end])
             if (
                 continues(text, result.start, result.end)
@@ -55,5 +44,5 @@ class CardRecognizer(CreditCardRecognizer):
             whole = (result.start, result.end) == span(text)
             if len(digits) <= 13 and not whole and not cue_before(text, result.start, CARD_CUES):
                 result.score = min(result.score, self.SHORT_SCORE)
-            results.append(result)
-        return results
+            kept.append(result)
+        return kept

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import (
-    Pattern,
-)
+from presidio_analyzer import Pattern
 
 from syndata.privacy.recognizers.declared_pattern import DeclaredPatternRecognizer
 from syndata.privacy.recognizers.text import words
@@ -41,5 +39,4 @@ class DateOfBirthRecognizer(DeclaredPatternRecognizer):
     )
 
     ENTITY = "DATE_OF_BIRTH"
-    NAME = "DateOfBirthRecognizer"
     FLAGS = regex.MULTILINE | regex.IGNORECASE

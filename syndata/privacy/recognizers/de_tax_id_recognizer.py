@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import (
-    Pattern,
-)
+from presidio_analyzer import Pattern
 
 from syndata.privacy.recognizers.context_id import ContextIdRecognizer
 from syndata.privacy.recognizers.text import words
@@ -24,7 +22,6 @@ class DeTaxIdRecognizer(ContextIdRecognizer):
     )
 
     ENTITY = "DE_TAX_ID"
-    NAME = "DeTaxIdRecognizer"
 
     def check(self, digits: str) -> bool:
         """No digit more than three times in the first ten; the ISO 7064 check digit."""

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import (
-    Pattern,
-)
+from presidio_analyzer import Pattern
 
 from syndata.privacy.recognizers.context_id import ContextIdRecognizer
 from syndata.privacy.recognizers.text import words

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import phonenumbers
 import regex
-from presidio_analyzer import (
-    RecognizerResult,
-)
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
-from presidio_analyzer.predefined_recognizers import (
-    PhoneRecognizer,
-)
+from presidio_analyzer.predefined_recognizers import PhoneRecognizer
 
 from syndata.privacy.recognizers.nearby import continues
 from syndata.privacy.recognizers.phone_shape import digit_groups, extend, not_phone, phone_cue
@@ -56,7 +52,7 @@ class FastPhoneRecognizer(PhoneRecognizer):
                 span = (match.start, match.end)
                 if span in results or not_phone(text, *span) or continues(text, *span):
                     continue  # a date, or a part of a longer run of digit groups
-                result = self._get_recognizer_result(  # type: ignore[no-untyped-call]  # Presidio's
+                result = self._get_recognizer_result(  # type: ignore[no-untyped-call, unused-ignore]  # untyped in Presidio
                     match, text, region, nlp_artifacts
                 )
                 result.score = self._score(match.raw_string, match.number)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import (
-    Pattern,
-)
+from presidio_analyzer import Pattern
 
 from syndata.privacy.recognizers.declared_pattern import DeclaredPatternRecognizer
 from syndata.privacy.recognizers.text import words
@@ -28,7 +26,6 @@ class FrNirRecognizer(DeclaredPatternRecognizer):
     )
 
     ENTITY = "FR_NIR"
-    NAME = "FrNirRecognizer"
 
     def validate_result(self, pattern_text: str) -> bool | None:
         """The key is 97 minus the first 13 digits modulo 97 (Corsica: 2A as 19, 2B as 18)."""

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from presidio_analyzer.predefined_recognizers import (
-    ItFiscalCodeRecognizer,
-)
+from presidio_analyzer.predefined_recognizers import ItFiscalCodeRecognizer
 
 from syndata.privacy.recognizers.base import LANGUAGE
 from syndata.privacy.recognizers.text import words

@@ -6,9 +6,7 @@ import re
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import (
-    RecognizerResult,
-)
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from syndata.privacy.recognizers.base import CustomRecognizer

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import (
-    Pattern,
-)
+from presidio_analyzer import Pattern
 
 from syndata.privacy.recognizers.context_id import ContextIdRecognizer
 from syndata.privacy.recognizers.text import words
@@ -23,7 +21,6 @@ class NlBsnRecognizer(ContextIdRecognizer):
     )
 
     ENTITY = "NL_BSN"
-    NAME = "NlBsnRecognizer"
 
     def check(self, digits: str) -> bool:
         """9 x d1 + 8 x d2 + ... + 2 x d8 - d9 is a multiple of 11."""

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import (
-    Pattern,
-)
+from presidio_analyzer import Pattern
 
 from syndata.privacy.recognizers.declared_pattern import DeclaredPatternRecognizer
 from syndata.privacy.recognizers.text import words
@@ -32,5 +30,4 @@ class PassportRecognizer(DeclaredPatternRecognizer):
     )
 
     ENTITY = "PASSPORT"
-    NAME = "PassportRecognizer"
     FLAGS = regex.MULTILINE

@@ -5,18 +5,15 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import (
-    Pattern,
-    RecognizerResult,
-)
-from presidio_analyzer.nlp_engine import NlpArtifacts
+from presidio_analyzer import Pattern, RecognizerResult
 
 from syndata.privacy.recognizers.declared_pattern import DeclaredPatternRecognizer
 from syndata.privacy.recognizers.phone_shape import extend, not_phone, phone_cue
+from syndata.privacy.recognizers.refined_pattern import RefinedPatternRecognizer
 from syndata.privacy.recognizers.wordlists.cues import PHONE_CONTEXT
 
 
-class PhonePatternRecognizer(DeclaredPatternRecognizer):
+class PhonePatternRecognizer(RefinedPatternRecognizer, DeclaredPatternRecognizer):
     """Phone-shaped numbers that ``phonenumbers`` rejects (unassigned area codes, 555).
 
     Written as phone numbers they count: an international prefix ("+1-558-772-7687",
@@ -52,22 +49,11 @@ class PhonePatternRecognizer(DeclaredPatternRecognizer):
     )
 
     ENTITY = "PHONE_NUMBER"
-    NAME = "PhonePatternRecognizer"
     FLAGS = regex.IGNORECASE
 
-    def analyze(
-        self,
-        text: str,
-        entities: list[str],
-        nlp_artifacts: NlpArtifacts | None = None,
-        regex_flags: int | None = None,
-    ) -> list[RecognizerResult]:
+    def refine(self, text: str, results: list[RecognizerResult]) -> list[RecognizerResult]:
         """The pattern matches, scored by how they are written and by a phone word before."""
-        results = [
-            r
-            for r in super().analyze(text, entities, nlp_artifacts, regex_flags)
-            if not not_phone(text, r.start, r.end)
-        ]
+        results = [r for r in results if not not_phone(text, r.start, r.end)]
         for result in results:
             raw = text[result.start : result.end].strip()
             number = regex.split(r"(?i)[ \t]*(?:x|ext\.?|#)[ \t]?\d+$", raw)[0]

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import (
-    RecognizerResult,
-)
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 from syndata.privacy.recognizers.base import CustomRecognizer

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from presidio_analyzer.predefined_recognizers import (
-    IbanRecognizer,
-)
+from presidio_analyzer.predefined_recognizers import IbanRecognizer
 
 
 class StrictIbanRecognizer(IbanRecognizer):

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from presidio_analyzer import (
-    Pattern,
-)
+from presidio_analyzer import Pattern
 
 from syndata.privacy.recognizers.context_id import ContextIdRecognizer
 

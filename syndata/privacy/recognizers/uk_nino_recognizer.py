@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from presidio_analyzer.predefined_recognizers import (
-    UkNinoRecognizer,
-)
+from presidio_analyzer.predefined_recognizers import UkNinoRecognizer
 
 from syndata.privacy.recognizers.text import words
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from presidio_analyzer.predefined_recognizers import (
-    UsSsnRecognizer,
-)
+from presidio_analyzer.predefined_recognizers import UsSsnRecognizer
 
 # Context words: a column named so, or words near a match, raise its score.
 CONTEXT = [*UsSsnRecognizer.CONTEXT, "socsec", "socialsecurity"]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import regex
-from presidio_analyzer.predefined_recognizers import (
-    UrlRecognizer,
-)
+from presidio_analyzer.predefined_recognizers import UrlRecognizer
 
 from syndata.privacy.recognizers.wordlists.cues import TLDS
 
