@@ -178,3 +178,14 @@ class ServiceError(SyndataError):
         self.status = status
         self.body = dict(body or {})
         super().__init__(message)
+
+
+class AnchorError(SyndataError):
+    """Raised when the audit log's anchor in the job store cannot be read or written.
+
+    ``str()`` says why; ``syndata.privacy.audit`` logs it and keeps the line.
+    """
+
+
+class StoreMissing(AnchorError):
+    """Raised when the job store is a SQLite file that does not exist (reading never creates it)."""

@@ -31,18 +31,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from syndata import settings
+from syndata.errors import AnchorError, StoreMissing
 
 SQLITE_BUSY_SECONDS = 5.0  # how long an append waits for a busy SQLite store
 CONNECT_SECONDS = 3  # how long an append waits to connect to a database server
 MAX_ENGINES = 8  # engines kept per process (one per store URL)
-
-
-class AnchorError(Exception):
-    """The anchor could not be read or written; ``str()`` says why."""
-
-
-class StoreMissing(AnchorError):
-    """The job store is a SQLite file that does not exist (reading never creates it)."""
 
 
 @dataclass(frozen=True)

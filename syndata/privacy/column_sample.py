@@ -78,7 +78,7 @@ def _dates_as_text(values: pd.Series) -> NDArray[np.object_]:
     return stamps.astype(str).to_numpy(dtype=object)
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, bytes):

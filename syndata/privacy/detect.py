@@ -40,6 +40,11 @@ digits or more (an SSN, card or ZIP code stored as a number). Dates are analysed
 dates (a date of birth, found by the column name). A column whose first values show no
 entity at all is not analysed further. Text standing for a missing value ("none", "N/A")
 is left out, and words joined by underscores ("North_Ames") are read as words.
+
+The steps live apart: ``column_sample`` (a column's values as text, its name's context
+words), ``column_tally`` (what the analyzer finds in them), ``column_decision`` (the
+column's finding), ``pii_findings`` (the report) and ``pii_vocabulary`` (the words and
+entity sets they decide with); the analyzer and its recognizers are in ``recognizers``.
 """
 
 from __future__ import annotations

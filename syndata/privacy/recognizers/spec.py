@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
 import regex
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
@@ -89,7 +88,9 @@ class RecognizerSpec(BaseModel):
         ]
 
 
-def recognizer_from_config(data: Mapping[str, Any], *, path: str = "recognizers") -> RecognizerSpec:
+def recognizer_from_config(
+    data: Mapping[str, object], *, path: str = "recognizers"
+) -> RecognizerSpec:
     """Read a recognizer declared in config.
 
     Raises
@@ -114,7 +115,7 @@ def recognizer_from_config(data: Mapping[str, Any], *, path: str = "recognizers"
         raise ConfigError(_problems(exc, data, path)) from None
 
 
-def _problems(exc: ValidationError, data: Mapping[str, Any], path: str) -> list[Problem]:
+def _problems(exc: ValidationError, data: Mapping[str, object], path: str) -> list[Problem]:
     label = f"recognizer '{data.get('name', '?')}': "
 
     def special(issue: Issue) -> Problem:
