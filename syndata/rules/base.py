@@ -1,4 +1,4 @@
-"""The column generator contract and the arrow helpers every rule shares.
+"""The column generator contract, the column types and the arrow helpers every rule shares.
 
 A ``ColumnGenerator`` turns a rule into values, vectorised: ``sample(n, rng, start)``
 returns ``n`` values as a pyarrow array of the column's type, where ``start`` is the
@@ -15,12 +15,16 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+ColumnType = Literal["int", "float", "str", "bool", "date", "datetime", "decimal"]
+COLUMN_TYPES: tuple[str, ...] = ("int", "float", "str", "bool", "date", "datetime", "decimal")
+NUMERIC_TYPES = frozenset({"int", "float", "decimal"})
+TEMPORAL_TYPES = frozenset({"date", "datetime"})
 DECIMAL_PRECISION = 18
 DEFAULT_DECIMAL_SCALE = 2
 

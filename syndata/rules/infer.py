@@ -53,8 +53,8 @@ from scipy.special import ndtr
 from syndata.config import Config, parse_config
 from syndata.metadata import ColumnMetadata, TableMetadata
 from syndata.privacy.disclosure import shown_counts
+from syndata.rules.providers import faker_for, has_provider, word_list
 from syndata.rules.regex_gen import RegexNotGeneratable, compile_regex
-from syndata.rules.text import faker_for, has_provider, word_list
 
 __all__ = [
     "LITERAL_MIN_VALUES",
