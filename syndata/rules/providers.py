@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from faker import Faker
 from faker.config import AVAILABLE_LOCALES
+from numpy.typing import NDArray
 
 from syndata.errors import GenerationError
 
@@ -114,7 +115,7 @@ def provider_method(fake: Faker, locale: str, name: str) -> Any:
     return getattr(fake, name)
 
 
-def word_list(locale: str, provider: str) -> tuple[list[str], np.ndarray | None] | None:
+def word_list(locale: str, provider: str) -> tuple[list[str], NDArray[np.float64] | None] | None:
     """The word list (and weights) behind a list-backed provider, or None."""
     attr = _LIST_ATTRIBUTES.get(provider)
     if attr is None:

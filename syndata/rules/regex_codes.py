@@ -156,7 +156,7 @@ def _join(left: NDArray[np.uint32] | None, right: NDArray[np.uint32]) -> NDArray
     return np.ascontiguousarray(joined).view(np.uint32).reshape(rows, -1)
 
 
-def _as_strings(mat: NDArray[np.uint32]) -> np.ndarray:
+def _as_strings(mat: NDArray[np.uint32]) -> NDArray[np.str_]:
     """View a left-aligned code-point matrix as a unicode array (no copy if contiguous)."""
     mat = np.ascontiguousarray(mat, dtype=np.uint32)
     return mat.view(f"<U{mat.shape[1]}").reshape(mat.shape[0])

@@ -25,6 +25,7 @@ import operator
 import re
 
 import numpy as np
+from numpy.typing import NDArray
 
 from syndata.rules.regex_codes import (
     _CHUNK_CELLS,
@@ -61,7 +62,7 @@ class RegexGenerator:
         """The length of the longest value that can be generated."""
         return self._root.max_width
 
-    def generate(self, n: int, rng: np.random.Generator) -> np.ndarray:
+    def generate(self, n: int, rng: np.random.Generator) -> NDArray[np.str_]:
         """``n`` random strings that fully match the pattern, as a ``'<U{k}'`` array.
 
         The same ``rng`` state always gives the same values.

@@ -59,7 +59,8 @@ class _Chars(_Node):
             return rng.integers(
                 int(self.codes[0]), int(self.codes[-1]) + 1, size=shape, dtype=np.uint32
             )
-        return self.codes[rng.integers(0, size, size=shape, dtype=np.uint32)]
+        drawn: NDArray[np.uint32] = self.codes[rng.integers(0, size, size=shape, dtype=np.uint32)]
+        return drawn
 
     def generate(self, n: int, rng: np.random.Generator) -> NDArray[np.uint32]:
         return self.draw((n, 1), rng)
@@ -185,7 +186,7 @@ class _Repeat(_Node):
         low, high = self.low, self.high
         if cap == 1:
             return high - low + 1
-        return (cap ** (high + 1) - cap**low) // (cap - 1)
+        return int((cap ** (high + 1) - cap**low) // (cap - 1))
 
     def first_kinds(self) -> _Kinds:
         return self.child.first_kinds() if self.high else frozenset()

@@ -21,10 +21,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from faker import Faker
+from numpy.typing import NDArray
 
 from syndata.errors import GenerationError
 from syndata.rules.base import (
     ColumnGenerator,
+    Mask,
     codes_to_arrow,
     join_strings,
     to_arrow,
@@ -56,7 +58,7 @@ class WordSample(ColumnGenerator):
 
     type = pa.string()
 
-    def __init__(self, words: list[str], weights: np.ndarray | None = None) -> None:
+    def __init__(self, words: list[str], weights: NDArray[np.float64] | None = None) -> None:
         self.words = pa.array(words, type=pa.string())
         if weights is None:
             self.cdf = None
@@ -68,7 +70,7 @@ class WordSample(ColumnGenerator):
         """The number of distinct words."""
         return len(set(self.words.to_pylist()))
 
-    def indices(self, n: int, rng: np.random.Generator) -> np.ndarray:
+    def indices(self, n: int, rng: np.random.Generator) -> NDArray[np.int64]:
         """``n`` random positions in the list."""
         if self.cdf is None:
             return rng.integers(0, len(self.words), n)
@@ -206,12 +208,12 @@ class Email(ColumnGenerator):
             emails = pc.replace_with_mask(emails, pa.array(bad), fresh)
         return emails
 
-    def valid_mask(self, values: pa.Array) -> np.ndarray | None:
+    def valid_mask(self, values: pa.Array) -> Mask | None:
         """Values that look like e-mail addresses (or match the regex)."""
         return full_match(values, self.regex or r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 
 
-def full_match(values: pa.Array, pattern: str) -> np.ndarray:
+def full_match(values: pa.Array, pattern: str) -> Mask:
     """Which values fully match ``pattern`` (nulls count as matching)."""
     try:
         found = pc.match_substring_regex(values, f"^(?:{pattern})$")
@@ -240,7 +242,7 @@ class Regex(ColumnGenerator):
         """``n`` matching strings."""
         return unicode_to_arrow(self.gen.generate(n, rng))
 
-    def valid_mask(self, values: pa.Array) -> np.ndarray | None:
+    def valid_mask(self, values: pa.Array) -> Mask | None:
         """Values that fully match the pattern."""
         return full_match(values, self.pattern)
 
@@ -277,7 +279,7 @@ class Uuid(ColumnGenerator):
         codes[:, cols] = _HEX[nibbles]
         return codes_to_arrow(codes)
 
-    def valid_mask(self, values: pa.Array) -> np.ndarray | None:
+    def valid_mask(self, values: pa.Array) -> Mask | None:
         """Values shaped like a UUID."""
         return full_match(
             values,

@@ -17,17 +17,7 @@ from syndata.rules.engine import generate_frames
 from syndata.rules.faker_rule import FakerRule
 from syndata.rules.ranges import RangeRule
 
-BUILTINS = [
-    "range",
-    "choice",
-    "regex",
-    "email",
-    "sequence",
-    "uuid",
-    "date_range",
-    "constant",
-    "custom",
-]
+BUILTINS = "range choice regex email sequence uuid date_range constant custom".split()  # noqa: SIM905
 
 
 def config(rule: object, column_type: str = "str") -> dict:
