@@ -52,7 +52,7 @@ import pyarrow as pa
 from pydantic import Field, field_validator
 
 from syndata import settings
-from syndata.errors import GenerationError
+from syndata.errors import GenerationError, RefusedName
 from syndata.plugins import entry_point_group, installed_entry_points
 from syndata.rules.base import ColumnGenerator, to_arrow
 from syndata.rules.spec import Rule, RuleContext
@@ -72,14 +72,6 @@ REGISTER_HINT = (
     f'([project.entry-points."{ENTRY_POINT_GROUP}"] name = "package.module:Class") and '
     f"install it, or have the admin set {settings.RULE_PLUGINS_VAR}=name=package.module:Class"
 )
-
-
-class RefusedName(ValueError):
-    """A config names code that is not registered; ``fix`` says how to register it."""
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.fix = fix
 
 
 @contextmanager

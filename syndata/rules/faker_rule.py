@@ -8,8 +8,9 @@ from typing import Any
 import pyarrow as pa
 from pydantic import ConfigDict
 
+from syndata.errors import RefusedName
 from syndata.rules.base import ColumnGenerator
-from syndata.rules.custom import RefusedName, printable_name
+from syndata.rules.custom import printable_name
 from syndata.rules.providers import TEMPLATE_PROVIDERS, has_provider, provider_names, word_list
 from syndata.rules.spec import RULES, Rule, RuleContext
 from syndata.rules.text import FakerPool, WordSample

@@ -43,6 +43,7 @@ from typing import Any
 import pandas as pd
 
 from syndata.config import Config, parse_config
+from syndata.errors import RegexNotGeneratable
 from syndata.metadata import ColumnMetadata, TableMetadata
 from syndata.rules.infer_shapes import LITERAL_MIN_VALUES, shape_regex
 from syndata.rules.infer_text import DEFAULT_LOCALE, email_rule, postal_rule, text_rule
@@ -55,7 +56,6 @@ from syndata.rules.infer_values import (
     range_rule,
 )
 from syndata.rules.providers import has_provider
-from syndata.rules.regex_gen import RegexNotGeneratable
 
 __all__ = [
     "LITERAL_MIN_VALUES",

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from syndata.errors import RegexNotGeneratable
 from syndata.rules.infer_values import sample_values
-from syndata.rules.regex_gen import RegexNotGeneratable, compile_regex
+from syndata.rules.regex_gen import compile_regex
 
 SHAPE_COVERAGE = 0.9  # share of values the chosen shapes must describe
 MAX_SHAPES = 5

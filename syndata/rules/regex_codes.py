@@ -2,7 +2,7 @@
 
 Values are drawn as ``uint32`` matrices of code points, one row per value, left-aligned
 and padded with zeros (see :mod:`syndata.rules.regex_gen`); the helpers here stack, join
-and view such matrices. ``RegexNotGeneratable`` is the error of every regex module.
+and view such matrices.
 """
 
 from __future__ import annotations
@@ -109,36 +109,6 @@ def _universes() -> tuple[NDArray[np.uint32], ...]:
         dtype=np.uint32,
     )
     return _PRINTABLE, other_ascii, latin1, bmp
-
-
-class RegexNotGeneratable(ValueError):
-    """A regular expression whose matching values cannot be generated.
-
-    The message names the pattern, the offending construct (with its position where it can
-    be found) and how to fix the pattern. ``pattern``, ``construct`` and ``position`` hold
-    the same facts for programs.
-    """
-
-    def __init__(
-        self,
-        pattern: str,
-        problem: str,
-        fix: str,
-        *,
-        construct: str | None = None,
-        position: int | None = None,
-    ) -> None:
-        self.pattern = pattern
-        self.construct = construct
-        self.position = position
-        where = ""
-        if construct is not None and position is not None:
-            where = f" ({construct} at position {position})"
-        elif construct is not None:
-            where = f" ({construct})"
-        elif position is not None:
-            where = f" (at position {position})"
-        super().__init__(f"cannot generate values for regex '{pattern}': {problem}{where}; {fix}")
 
 
 def _hstack(pieces: list[NDArray[np.uint32]]) -> NDArray[np.uint32]:

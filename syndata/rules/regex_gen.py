@@ -27,18 +27,18 @@ import re
 import numpy as np
 from numpy.typing import NDArray
 
+from syndata.errors import RegexNotGeneratable
 from syndata.rules.regex_codes import (
     _CHUNK_CELLS,
     _MAX_WIDTH,
     _SELF_CHECK_ROWS,
-    RegexNotGeneratable,
     _as_strings,
     _sre,
 )
 from syndata.rules.regex_nodes import _Node
 from syndata.rules.regex_parse import _Builder
 
-__all__ = ["RegexGenerator", "RegexNotGeneratable", "compile_regex"]
+__all__ = ["RegexGenerator", "compile_regex"]
 
 
 class RegexGenerator:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from syndata.errors import RegexNotGeneratable
 from syndata.rules.regex_codes import (
     _ANY,
     _ASSERT,
@@ -34,7 +35,6 @@ from syndata.rules.regex_codes import (
     _RANGE,
     _REPEATS,
     _SUBPATTERN,
-    RegexNotGeneratable,
     _sre,
     _text,
     _universes,
