@@ -70,6 +70,44 @@ class ConfigError(SyndataError):
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
 
 
+class RefusedName(ValueError):
+    """A config names code that is not registered; ``fix`` says how to register it."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+class RegexNotGeneratable(ValueError):
+    """A regular expression whose matching values cannot be generated.
+
+    The message names the pattern, the offending construct (with its position where it can
+    be found) and how to fix the pattern. ``pattern``, ``construct`` and ``position`` hold
+    the same facts for programs.
+    """
+
+    def __init__(
+        self,
+        pattern: str,
+        problem: str,
+        fix: str,
+        *,
+        construct: str | None = None,
+        position: int | None = None,
+    ) -> None:
+        self.pattern = pattern
+        self.construct = construct
+        self.position = position
+        where = ""
+        if construct is not None and position is not None:
+            where = f" ({construct} at position {position})"
+        elif construct is not None:
+            where = f" ({construct})"
+        elif position is not None:
+            where = f" (at position {position})"
+        super().__init__(f"cannot generate values for regex '{pattern}': {problem}{where}; {fix}")
+
+
 class GenerationError(SyndataError):
     """Raised when a column cannot be generated at run time."""
 
@@ -182,41 +220,3 @@ class ServiceError(SyndataError):
         self.status = status
         self.body = dict(body or {})
         super().__init__(message)
-
-
-class RefusedName(ValueError):
-    """A config names code that is not registered; ``fix`` says how to register it."""
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.fix = fix
-
-
-class RegexNotGeneratable(ValueError):
-    """A regular expression whose matching values cannot be generated.
-
-    The message names the pattern, the offending construct (with its position where it can
-    be found) and how to fix the pattern. ``pattern``, ``construct`` and ``position`` hold
-    the same facts for programs.
-    """
-
-    def __init__(
-        self,
-        pattern: str,
-        problem: str,
-        fix: str,
-        *,
-        construct: str | None = None,
-        position: int | None = None,
-    ) -> None:
-        self.pattern = pattern
-        self.construct = construct
-        self.position = position
-        where = ""
-        if construct is not None and position is not None:
-            where = f" ({construct} at position {position})"
-        elif construct is not None:
-            where = f" ({construct})"
-        elif position is not None:
-            where = f" (at position {position})"
-        super().__init__(f"cannot generate values for regex '{pattern}': {problem}{where}; {fix}")
