@@ -105,3 +105,17 @@ def test_an_unknown_type_gives_the_same_error_as_before(rule_type):
         "sequence, uuid, date_range, constant, custom) nor a Faker provider of locale en_US"
     )
     assert problem.message.endswith("did you mean 'range'?")
+
+
+def test_a_rule_type_that_cannot_be_loaded_is_a_problem_of_the_rule(tmp_path, monkeypatch):
+    dist = tmp_path / "broken_rules-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-rules\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[syndata.rule_types]\ntbroken = no_such_module:Rule\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ConfigError) as info:
+        parse_config(config({"type": "tbroken"}))
+    [problem] = info.value.problems
+    assert problem.path == "tables[0].columns[0].rule"
+    assert problem.message.startswith("rule_types plug-in 'tbroken' (no_such_module:Rule")
+    assert "cannot be loaded" in problem.message
