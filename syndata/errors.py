@@ -21,6 +21,10 @@ The tree::
     │   └── PermissionDenied     the key's role does not allow the request
     └── ServiceError             the syndata service answered with an error (CLI against it)
 
+Two ValueErrors are raised while a rule's generator is built from a checked config, and
+reported as problems of the rule's path: ``RefusedName`` (a config names code that is
+not registered) and ``RegexNotGeneratable`` (a regex whose values cannot be generated).
+
 Each error carries an ``exit_code`` that the CLI returns, so scripts can rely on it.
 Third-party errors are translated with ``raise ... from exc`` so the cause stays visible.
 """
@@ -64,6 +68,44 @@ class ConfigError(SyndataError):
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''}{where}:"
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+class RefusedName(ValueError):
+    """A config names code that is not registered; ``fix`` says how to register it."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+class RegexNotGeneratable(ValueError):
+    """A regular expression whose matching values cannot be generated.
+
+    The message names the pattern, the offending construct (with its position where it can
+    be found) and how to fix the pattern. ``pattern``, ``construct`` and ``position`` hold
+    the same facts for programs.
+    """
+
+    def __init__(
+        self,
+        pattern: str,
+        problem: str,
+        fix: str,
+        *,
+        construct: str | None = None,
+        position: int | None = None,
+    ) -> None:
+        self.pattern = pattern
+        self.construct = construct
+        self.position = position
+        where = ""
+        if construct is not None and position is not None:
+            where = f" ({construct} at position {position})"
+        elif construct is not None:
+            where = f" ({construct})"
+        elif position is not None:
+            where = f" (at position {position})"
+        super().__init__(f"cannot generate values for regex '{pattern}': {problem}{where}; {fix}")
 
 
 class GenerationError(SyndataError):

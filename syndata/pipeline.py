@@ -28,7 +28,8 @@ from syndata.config import (
 from syndata.errors import ConfigError, OutputError, Problem, SyndataError
 from syndata.io import DB_FORMAT, ForeignKeySpec, Sink, TableOutput, TableSpec, open_sink
 from syndata.models.base import MultiTableSynthesizer
-from syndata.rules import DEFAULT_BATCH_SIZE, Plan, RuleApplier, build_plan, generate_tables
+from syndata.rules.engine import DEFAULT_BATCH_SIZE, RuleApplier, generate_tables
+from syndata.rules.plan import Plan, build_plan
 from syndata.seeds import resolve_seed
 
 

@@ -38,11 +38,8 @@ from syndata.errors import DataReadError, OutputError
 from syndata.io.readers import iter_batches
 from syndata.metadata import ColumnMetadata, TableMetadata, is_key
 from syndata.privacy.disclosure import shown_counts
-from syndata.rules.infer import (
-    MAX_CHOICES,
-    describe,
-    infer_column_config,
-)
+from syndata.rules.infer import describe, infer_column_config
+from syndata.rules.infer_values import MAX_CHOICES
 
 __all__ = [
     "HIDDEN_KINDS",

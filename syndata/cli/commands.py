@@ -26,7 +26,7 @@ from syndata.cli.app import app, err, fail, out
 from syndata.config import dependency_order
 from syndata.errors import ConfigError, DataReadError, SyndataError
 from syndata.io import FORMATS, SQL_DIALECTS
-from syndata.rules import DEFAULT_BATCH_SIZE
+from syndata.rules.engine import DEFAULT_BATCH_SIZE
 
 OutputFormat = Enum("OutputFormat", {f: f for f in FORMATS}, type=str)  # type: ignore[misc]
 

@@ -177,7 +177,7 @@ class Synthesizer(_Estimator, ABC):
         conditions = self._check_conditions(conditions or {})
         if seed is None:
             seed = fresh_seed()
-        from syndata.rules import RuleApplier
+        from syndata.rules.engine import RuleApplier
 
         regen = (
             RuleApplier(self.regenerated_, self.metadata_.name, seed=seed)

@@ -892,7 +892,7 @@ def fake_texts(
 @functools.lru_cache(maxsize=64)
 def _maker(provider: str, locale: str) -> Maker:
     """How fake values of ``provider`` are drawn in bulk."""
-    from syndata.rules.text import word_list
+    from syndata.rules.providers import word_list
 
     if provider in ("name", "email"):
         firsts = word_list(locale, "first_name") or word_list(DEFAULT_LOCALE, "first_name")

@@ -329,7 +329,7 @@ _ACTION_PARAMS: dict[str, type[Params]] = {
 
 
 def _check_locale(locale: str) -> str:
-    from syndata.rules.text import faker_for
+    from syndata.rules.providers import faker_for
 
     try:
         faker_for(locale)
@@ -341,7 +341,7 @@ def _check_locale(locale: str) -> str:
 
 
 def _check_provider(provider: str, locale: str) -> str:
-    from syndata.rules.text import has_provider
+    from syndata.rules.providers import has_provider
 
     name = resolve_provider(provider)
     try:

@@ -1,28 +1,12 @@
-"""The rule engine: rule types, conditional rules, keys; generate or constrain tables."""
+"""The rule engine: rule types, conditional rules, keys; generate or constrain tables.
 
-from syndata.rules.engine import (
-    DEFAULT_BATCH_SIZE,
-    RuleApplier,
-    TableStream,
-    apply_rules,
-    generate,
-    generate_frames,
-    generate_tables,
-)
-from syndata.rules.keys import KeyStore
-from syndata.rules.plan import DEFAULTS_BY_TYPE, Plan, TablePlan, build_plan
+A rule type is one class (``syndata.rules.spec.Rule``) registered by tag in ``RULES``:
+the built-ins (``syndata.rules.builtin``) and those installed packages register in the
+entry point group ``syndata.rule_types``. Generation runs in ``syndata.rules.engine``
+from the plan of ``syndata.rules.plan``.
+"""
 
-__all__ = [
-    "DEFAULTS_BY_TYPE",
-    "DEFAULT_BATCH_SIZE",
-    "KeyStore",
-    "Plan",
-    "RuleApplier",
-    "TablePlan",
-    "TableStream",
-    "apply_rules",
-    "build_plan",
-    "generate",
-    "generate_frames",
-    "generate_tables",
-]
+from syndata.rules.builtin import read_rule
+from syndata.rules.spec import RULES, Rule, RuleContext
+
+__all__ = ["RULES", "Rule", "RuleContext", "read_rule"]

@@ -1,4 +1,4 @@
-"""The column generator contract and the arrow helpers every rule shares.
+"""The column generator contract, the column types and the arrow helpers every rule shares.
 
 A ``ColumnGenerator`` turns a rule into values, vectorised: ``sample(n, rng, start)``
 returns ``n`` values as a pyarrow array of the column's type, where ``start`` is the
@@ -15,12 +15,21 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from numpy.typing import NDArray
 
+ColumnType = Literal["int", "float", "str", "bool", "date", "datetime", "decimal"]
+COLUMN_TYPES: tuple[str, ...] = ("int", "float", "str", "bool", "date", "datetime", "decimal")
+NUMERIC_TYPES = frozenset({"int", "float", "decimal"})
+TEMPORAL_TYPES = frozenset({"date", "datetime"})
+Mask = NDArray[np.bool_]
+"""One flag per row."""
+Indices = NDArray[np.integer[Any]]
+"""Positions in a domain or a column."""
 DECIMAL_PRECISION = 18
 DEFAULT_DECIMAL_SCALE = 2
 
@@ -56,11 +65,11 @@ class ColumnGenerator(ABC):
         """Size of an indexable domain, or None when the domain is not indexable."""
         return None
 
-    def values_at(self, index: np.ndarray) -> pa.Array:
+    def values_at(self, index: Indices) -> pa.Array:
         """Domain values at ``index`` (only when ``domain_size`` is not None)."""
         raise NotImplementedError
 
-    def valid_mask(self, values: pa.Array) -> np.ndarray | None:
+    def valid_mask(self, values: pa.Array) -> Mask | None:
         """Which existing values obey the rule (None: the rule cannot judge)."""
         return None
 
@@ -72,12 +81,12 @@ class ColumnGenerator(ABC):
         return replace_where(values, ~mask & ~_null_mask(values), self, rng, start)
 
 
-def _null_mask(values: pa.Array) -> np.ndarray:
+def _null_mask(values: pa.Array) -> Mask:
     return np.asarray(values.is_null().to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def replace_where(
-    values: pa.Array, mask: np.ndarray, gen: ColumnGenerator, rng: np.random.Generator, start: int
+    values: pa.Array, mask: Mask, gen: ColumnGenerator, rng: np.random.Generator, start: int
 ) -> pa.Array:
     """``values`` with the rows in ``mask`` replaced by fresh samples of ``gen``."""
     k = int(mask.sum())
@@ -117,7 +126,7 @@ def scalar_for(value: Any, typ: pa.DataType) -> pa.Scalar:
     return pa.scalar(value, type=typ)
 
 
-def unicode_to_arrow(values: np.ndarray) -> pa.Array:
+def unicode_to_arrow(values: NDArray[np.str_]) -> pa.Array:
     """A numpy ``<U`` array as an arrow string array, without a per-row Python loop."""
     n = len(values)
     width = values.dtype.itemsize // 4
@@ -129,7 +138,7 @@ def unicode_to_arrow(values: np.ndarray) -> pa.Array:
     return codes_to_arrow(codes)
 
 
-def codes_to_arrow(codes: np.ndarray) -> pa.Array:
+def codes_to_arrow(codes: NDArray[np.uint32]) -> pa.Array:
     """An (n, width) matrix of ASCII code points, 0-padded on the right, as arrow strings."""
     n = codes.shape[0]
     present = codes != 0

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from syndata.config import Condition
-from syndata.rules.base import scalar_for, to_arrow
+from syndata.rules.base import Mask, scalar_for, to_arrow
 
 _COMPARE = {
     "==": pc.equal,
@@ -23,7 +23,7 @@ _COMPARE = {
 
 def condition_mask(
     conditions: Sequence[Condition], columns: Mapping[str, pa.Array], n: int
-) -> np.ndarray:
+) -> Mask:
     """Rows where every condition holds (a null never satisfies a comparison)."""
     mask = np.ones(n, dtype=bool)
     for cond in conditions:

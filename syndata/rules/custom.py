@@ -39,24 +39,25 @@ Example::
 from __future__ import annotations
 
 import importlib
-import os
 import re
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint, entry_points
-from typing import Any
+from importlib.metadata import EntryPoint
+from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
+from pydantic import Field, field_validator
 
 from syndata import settings
-from syndata.errors import GenerationError
+from syndata.errors import GenerationError, RefusedName
+from syndata.plugins import entry_point_group, installed_entry_points
 from syndata.rules.base import ColumnGenerator, to_arrow
+from syndata.rules.spec import Rule, RuleContext
 
-ENTRY_POINT_GROUP = "syndata.rules"
+ENTRY_POINT_GROUP = entry_point_group("rules")
 PUBLIC_METHOD = re.compile(r"[a-z][a-z0-9_]*")
 _DOTTED_PATH = re.compile(
     r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*|\.[A-Za-z_]\w*)"
@@ -71,14 +72,6 @@ REGISTER_HINT = (
     f'([project.entry-points."{ENTRY_POINT_GROUP}"] name = "package.module:Class") and '
     f"install it, or have the admin set {settings.RULE_PLUGINS_VAR}=name=package.module:Class"
 )
-
-
-class RefusedName(ValueError):
-    """A config names code that is not registered; ``fix`` says how to register it."""
-
-    def __init__(self, message: str, fix: str) -> None:
-        super().__init__(message)
-        self.fix = fix
 
 
 @contextmanager
@@ -125,30 +118,11 @@ class PluginRef:
         return loaded
 
 
-_entry_point_cache: dict[tuple[tuple[str, float], ...], tuple[EntryPoint, ...]] = {}
-
-
-def _entry_points() -> tuple[EntryPoint, ...]:
-    """The group's entry points, listed again when ``sys.path`` or a folder on it changes."""
-    key = tuple((entry, _mtime(entry)) for entry in sys.path)
-    if key not in _entry_point_cache:
-        _entry_point_cache.clear()
-        _entry_point_cache[key] = tuple(entry_points(group=ENTRY_POINT_GROUP))
-    return _entry_point_cache[key]
-
-
-def _mtime(path: str) -> float:
-    try:
-        return os.stat(path or ".").st_mtime
-    except OSError:
-        return -1.0
-
-
 def registered_plugins() -> dict[str, PluginRef]:
     """Every plug-in name a config may use (nothing is imported to list them)."""
     found = {
         ep.name: PluginRef(ep.name, ep.value, f"entry point in group '{ENTRY_POINT_GROUP}'", ep)
-        for ep in _entry_points()
+        for ep in installed_entry_points(ENTRY_POINT_GROUP)
     }
     for name, target in settings.rule_plugins().items():
         found[name] = PluginRef(name, target, settings.RULE_PLUGINS_VAR)
@@ -257,3 +231,50 @@ class CustomPlugin(ColumnGenerator):
                 f"values for {n} rows; return exactly n values"
             )
         return out
+
+
+class CustomRule(Rule):
+    """A plug-in class that makes the values.
+
+    ``custom_class`` is the name of a plug-in the installation registered: an entry point
+    of group ``syndata.rules`` or a name in the admin's ``SYNDATA_RULE_PLUGINS``. A dotted
+    path (``package.module:Class``) works only for local CLI runs with
+    ``--allow-plugin-paths``. ``parameters`` go to its constructor. Validation imports
+    nothing: the class is loaded when the column is generated.
+
+    The class implements ``generate(n, rng) -> sequence of n values`` (vectorised), or
+    names a per-row method in ``custom_method`` (a plain public name) that is called with
+    ``parameters``.
+    """
+
+    type: Literal["custom"] = "custom"
+    custom_class: str = Field(min_length=1, max_length=200)
+    custom_method: str | None = Field(default=None, max_length=100)
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("custom_class")
+    @classmethod
+    def _plugin_name(cls, name: str) -> str:
+        if not name.strip():
+            raise ValueError("custom_class is empty; name a registered plug-in")
+        return name.strip()
+
+    @field_validator("custom_method")
+    @classmethod
+    def _public_method(cls, method: str | None) -> str | None:
+        if method is not None and not PUBLIC_METHOD.fullmatch(method):
+            raise ValueError(
+                f"custom_method {method[:40]!r} is not a plain public method name; "
+                "use lower-case letters, digits and '_', not starting with '_'"
+            )
+        return method
+
+    def generator(self, context: RuleContext) -> ColumnGenerator:
+        """The registered plug-in, looked up by name only: built when first sampled."""
+        return CustomPlugin(
+            context.arrow_type,
+            resolve_plugin(self.custom_class),
+            self.custom_method,
+            self.parameters,
+            context.column,
+        )

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from numpy.typing import NDArray
 
 from syndata.errors import GenerationError
-from syndata.rules.base import replace_where
+from syndata.rules.base import Mask, replace_where
 from syndata.rules.conditions import condition_mask
 from syndata.rules.keys import ForeignKeyDraw, KeyStore, make_unique
 from syndata.rules.plan import ColumnPlan, Plan, TablePlan, build_plan
@@ -99,7 +100,7 @@ def _column_values(
     return values
 
 
-def _with_nulls(values: pa.Array, mask: np.ndarray) -> pa.Array:
+def _with_nulls(values: pa.Array, mask: Mask) -> pa.Array:
     k = int(mask.sum())
     if k == 0:
         return values
@@ -179,7 +180,7 @@ class RuleApplier:
         self.table.index = index
         self.keys = keys
         self.fks = {fk.child_column: fk for fk in self.table_config.foreign_keys}
-        self.seen: dict[str, np.ndarray] = {}
+        self.seen: dict[str, NDArray[np.uint64]] = {}
         self.batches = 0
         self.used = {c.name for c in self.table_config.columns} | {
             cond.column

@@ -15,16 +15,17 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from numpy.typing import NDArray
 
 from syndata.errors import GenerationError
-from syndata.rules.base import ColumnGenerator
+from syndata.rules.base import ColumnGenerator, Indices, Mask
 from syndata.seeds import splitmix64
 
 _ROUNDS = 6
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
-def _mix(x: np.ndarray, key: np.uint64) -> np.ndarray:
+def _mix(x: NDArray[np.uint64], key: np.uint64) -> NDArray[np.uint64]:
     """A 64-bit mixing function (splitmix64 finaliser) of ``x`` keyed by ``key``."""
     return splitmix64(x ^ key)
 
@@ -43,14 +44,14 @@ class FeistelPermutation:
         keys = np.random.default_rng([seed, 0xFE157E1]).integers(0, 2**63, _ROUNDS, dtype=np.uint64)
         self.keys = [np.uint64(k) for k in keys]
 
-    def _encrypt(self, x: np.ndarray) -> np.ndarray:
+    def _encrypt(self, x: NDArray[np.uint64]) -> NDArray[np.uint64]:
         half = np.uint64(self.half)
         left, right = x >> half, x & self.low_mask
         for key in self.keys:
             left, right = right, left ^ (_mix(right, key) & self.low_mask)
         return (left << half) | right
 
-    def __call__(self, index: np.ndarray) -> np.ndarray:
+    def __call__(self, index: Indices) -> NDArray[np.uint64]:
         """The permuted positions of ``index`` (values in ``[0, size)``)."""
         x = np.asarray(index, dtype=np.uint64)
         if self.size == 1:
@@ -95,7 +96,7 @@ class UniqueFromDomain(ColumnGenerator):
         idx = self._perm(np.arange(start, start + n, dtype=np.uint64))
         return self.inner.values_at(idx.astype(np.int64))
 
-    def valid_mask(self, values: pa.Array) -> np.ndarray | None:
+    def valid_mask(self, values: pa.Array) -> Mask | None:
         """As the inner rule."""
         return self.inner.valid_mask(values)
 
@@ -151,12 +152,12 @@ class UniqueByHash(ColumnGenerator):
             "itself too often; widen the rule (more choices, a longer pattern) or drop 'unique'"
         )
 
-    def valid_mask(self, values: pa.Array) -> np.ndarray | None:
+    def valid_mask(self, values: pa.Array) -> Mask | None:
         """As the inner rule."""
         return self.inner.valid_mask(values)
 
 
-def _hash(values: pa.Array) -> np.ndarray:
+def _hash(values: pa.Array) -> NDArray[np.uint64]:
     if pa.types.is_integer(values.type) and values.null_count == 0:
         return pd.util.hash_array(values.to_numpy()).astype(np.uint64)
     return pd.util.hash_array(np.asarray(values.to_pandas(), dtype=object)).astype(np.uint64)
@@ -168,8 +169,8 @@ def make_unique(
     rng: np.random.Generator,
     start: int,
     column: str,
-    seen: np.ndarray | None = None,
-) -> tuple[pa.Array, np.ndarray]:
+    seen: NDArray[np.uint64] | None = None,
+) -> tuple[pa.Array, NDArray[np.uint64]]:
     """Existing values with repeats replaced by fresh distinct values.
 
     A value repeats when it appeared earlier in ``values`` or in ``seen`` (hashes of
@@ -232,7 +233,7 @@ class ForeignKeyDraw(ColumnGenerator):
         """As many distinct values as the parent has keys (so far)."""
         return len(self.keys.get(*self.parent))
 
-    def values_at(self, index: np.ndarray) -> pa.Array:
+    def values_at(self, index: Indices) -> pa.Array:
         """The parent's keys at ``index``."""
         return self.keys.get(*self.parent).take(pa.array(index)).cast(self.type)
 
@@ -249,7 +250,7 @@ class ForeignKeyDraw(ColumnGenerator):
         idx = rng.integers(0, len(parent), n)
         return parent.take(pa.array(idx)).cast(self.type)
 
-    def valid_mask(self, values: pa.Array) -> np.ndarray | None:
+    def valid_mask(self, values: pa.Array) -> Mask | None:
         """Values that exist among the parent's keys."""
         parent = self.keys.get(*self.parent)
         found = pc.is_in(values, value_set=parent.cast(values.type))

@@ -14,9 +14,10 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from numpy.typing import NDArray
 from scipy.special import ndtr, ndtri
 
-from syndata.rules.base import ColumnGenerator, scalar_for, to_arrow
+from syndata.rules.base import ColumnGenerator, Indices, Mask, scalar_for, to_arrow
 
 _EPOCH = date(1970, 1, 1)
 _US = 1_000_000
@@ -30,7 +31,7 @@ def truncated_draw(
     distribution: str,
     mean: float | None = None,
     std: float | None = None,
-) -> np.ndarray:
+) -> NDArray[np.float64]:
     """``n`` floats in [lo, hi] from a uniform, normal or lognormal distribution."""
     if hi <= lo:
         return np.full(n, lo, dtype=np.float64)
@@ -42,7 +43,8 @@ def truncated_draw(
         a, b = ndtr((lo - mu) / sigma), ndtr((hi - mu) / sigma)
         if b - a < 1e-12:  # the range lies far in a tail: uniform is the honest limit
             return rng.uniform(lo, hi, n)
-        return np.clip(mu + sigma * ndtri(rng.uniform(a, b, n)), lo, hi)
+        normal: NDArray[np.float64] = np.clip(mu + sigma * ndtri(rng.uniform(a, b, n)), lo, hi)
+        return normal
     # lognormal of (x - lo): ``mean``/``std`` describe the values themselves
     m = (hi - lo) / 4 if mean is None else max(mean - lo, 1e-9 * (hi - lo))
     s = (hi - lo) / 4 if std is None else std
@@ -50,7 +52,8 @@ def truncated_draw(
     mu = math.log(m) - sigma**2 / 2
     b = ndtr((math.log(hi - lo) - mu) / sigma)
     y = np.exp(mu + sigma * ndtri(rng.uniform(0.0, b, n)))
-    return np.clip(lo + y, lo, hi)
+    lognormal: NDArray[np.float64] = np.clip(lo + y, lo, hi)
+    return lognormal
 
 
 class NumberRange(ColumnGenerator):
@@ -90,12 +93,12 @@ class NumberRange(ColumnGenerator):
         lo, hi, _ = self._units()
         return max(hi - lo + 1, 0)
 
-    def values_at(self, index: np.ndarray) -> pa.Array:
+    def values_at(self, index: Indices) -> pa.Array:
         """The ``index``-th integer (or decimal step) of the range."""
         lo, _, _ = self._units()
         return self._from_units(lo + index.astype(np.int64))
 
-    def _from_units(self, units: np.ndarray) -> pa.Array:
+    def _from_units(self, units: NDArray[np.int64]) -> pa.Array:
         if self.is_int:
             return pa.array(units, type=self.type)
         return decimal_from_units(units, self.type)
@@ -115,7 +118,7 @@ class NumberRange(ColumnGenerator):
             x = np.clip(np.round(x, self.decimals), self.lo, self.hi)
         return pa.array(x, type=self.type)
 
-    def valid_mask(self, values: pa.Array) -> np.ndarray | None:
+    def valid_mask(self, values: pa.Array) -> Mask | None:
         """Values inside [min, max]."""
         lo, hi = scalar_for(self.lo, values.type), scalar_for(self.hi, values.type)
         inside = pc.and_(pc.greater_equal(values, lo), pc.less_equal(values, hi))
@@ -131,7 +134,7 @@ class NumberRange(ColumnGenerator):
         )
 
 
-def decimal_from_units(units: np.ndarray, typ: pa.DataType) -> pa.Array:
+def decimal_from_units(units: NDArray[np.int64], typ: pa.DataType) -> pa.Array:
     """Integers counted in ``10**-scale`` steps as an arrow decimal128 array (no loop)."""
     units = np.ascontiguousarray(units, dtype=np.int64)
     words = np.empty((len(units), 2), dtype=np.int64)
@@ -161,28 +164,28 @@ class DateRange(ColumnGenerator):
         """Days (or seconds) in the range."""
         return self.hi - self.lo + 1
 
-    def values_at(self, index: np.ndarray) -> pa.Array:
+    def values_at(self, index: Indices) -> pa.Array:
         """The ``index``-th day (or second) of the range."""
         return self._from_steps(self.lo + index.astype(np.int64))
 
-    def _from_steps(self, steps: np.ndarray) -> pa.Array:
+    def _from_steps(self, steps: NDArray[np.int64]) -> pa.Array:
         if self.is_date:
             return pa.array(steps.astype(np.int32), type=pa.int32()).cast(self.type)
         return pa.array(steps * _US, type=pa.int64()).cast(self.type)
 
     def sample(self, n: int, rng: np.random.Generator, start: int) -> pa.Array:
         """``n`` uniform dates/datetimes."""
-        return self._from_steps(rng.integers(self.lo, self.hi, n, endpoint=True))
+        return self._from_steps(rng.integers(self.lo, self.hi, n, dtype=np.int64, endpoint=True))
 
-    def valid_mask(self, values: pa.Array) -> np.ndarray | None:
+    def valid_mask(self, values: pa.Array) -> Mask | None:
         """Values inside the range."""
-        lo, hi = self._from_steps(np.array([self.lo, self.hi]))
+        lo, hi = self._from_steps(np.array([self.lo, self.hi], dtype=np.int64))
         inside = pc.and_(pc.greater_equal(values, lo), pc.less_equal(values, hi))
         return np.asarray(inside.fill_null(True).to_numpy(zero_copy_only=False), dtype=bool)
 
     def constrain(self, values: pa.Array, rng: np.random.Generator, start: int) -> pa.Array:
         """Clip into the range."""
-        lo, hi = self._from_steps(np.array([self.lo, self.hi]))
+        lo, hi = self._from_steps(np.array([self.lo, self.hi], dtype=np.int64))
         return pc.min_element_wise(
             pc.max_element_wise(values, lo, skip_nulls=False), hi, skip_nulls=False
         )
@@ -205,7 +208,7 @@ class Choice(ColumnGenerator):
         """The number of values listed."""
         return len(self.values)
 
-    def values_at(self, index: np.ndarray) -> pa.Array:
+    def values_at(self, index: Indices) -> pa.Array:
         """The listed values at ``index``."""
         return self.values.take(pa.array(index))
 
@@ -217,12 +220,13 @@ class Choice(ColumnGenerator):
             idx = np.searchsorted(self.cdf, rng.random(n), side="right")
         return self.values.take(pa.array(idx))
 
-    def valid_mask(self, values: pa.Array) -> np.ndarray | None:
+    def valid_mask(self, values: pa.Array) -> Mask | None:
         """Values that are in the list."""
         found = pc.is_in(values, value_set=self.values.cast(values.type))
-        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool) | np.asarray(
+        mask: Mask = np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool) | np.asarray(
             values.is_null().to_numpy(zero_copy_only=False), dtype=bool
         )
+        return mask
 
 
 class Sequence(ColumnGenerator):
@@ -257,7 +261,7 @@ class Constant(ColumnGenerator):
         """``n`` copies of the value."""
         return pa.repeat(self.value, n)
 
-    def valid_mask(self, values: pa.Array) -> np.ndarray | None:
+    def valid_mask(self, values: pa.Array) -> Mask | None:
         """Values equal to the constant."""
         same = pc.equal(values, self.value).fill_null(self.value.is_valid is False)
         return np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)

@@ -15,53 +15,31 @@ Defaults for a column without a ``rule``:
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from syndata.config import (
-    BUILTIN_RULE_TYPES,
     DEFAULT_ROWS,
-    ChoiceRule,
     ColumnConfig,
     Condition,
     Config,
-    ConstantRule,
-    CustomRule,
-    DateRangeRule,
-    EmailRule,
-    FakerRule,
     ForeignKey,
-    RangeRule,
-    RegexRule,
-    SequenceRule,
     TableConfig,
-    UuidRule,
     column_order,
     dependency_order,
 )
 from syndata.errors import ConfigError, Problem
 from syndata.io.base import ForeignKeySpec, TableSpec
 from syndata.rules.base import DEFAULT_DECIMAL_SCALE, ColumnGenerator, arrow_type
-from syndata.rules.custom import CustomPlugin, RefusedName, printable_name, resolve_plugin
+from syndata.rules.faker_rule import faker_generator
 from syndata.rules.keys import ForeignKeyDraw, KeyStore, UniqueByHash, UniqueFromDomain
-from syndata.rules.numeric import Choice, Constant, DateRange, NumberRange, Sequence, as_number
-from syndata.rules.text import (
-    TEMPLATE_PROVIDERS,
-    Email,
-    FakerPool,
-    Regex,
-    Uuid,
-    WordSample,
-    faker_for,
-    has_provider,
-    provider_names,
-    word_list,
-)
+from syndata.rules.numeric import Choice, DateRange, NumberRange, Sequence
+from syndata.rules.providers import faker_for, has_provider, word_list
+from syndata.rules.spec import Rule, RuleContext
+from syndata.rules.text import Email, Uuid, WordSample
 from syndata.seeds import fresh_seed
 
 DEFAULTS_BY_TYPE: dict[str, str] = {
@@ -310,10 +288,11 @@ class _TableBuilder:
         return ColumnPlan(col, ci, base, conditionals, fk)
 
     def _generator(
-        self, rule: Any, col: ColumnConfig, typ: pa.DataType, seed: int, path: str
+        self, rule: Rule, col: ColumnConfig, typ: pa.DataType, seed: int, path: str
     ) -> ColumnGenerator | None:
+        context = RuleContext(col.name, col.type, typ, self.config.locale, seed)
         try:
-            return build_generator(rule, col, typ, self.config.locale, seed)
+            return rule.generator(context)
         except ValueError as exc:
             self.problems.append(Problem(path, str(exc), getattr(exc, "fix", "")))
             return None
@@ -332,79 +311,8 @@ def _not_null(col: ColumnConfig) -> bool:
 
 
 def _column_type(col: ColumnConfig) -> pa.DataType:
-    scale = DEFAULT_DECIMAL_SCALE
-    if isinstance(col.rule, RangeRule) and col.rule.decimals is not None:
-        scale = col.rule.decimals
-    return arrow_type(col.type, scale)
-
-
-def build_generator(
-    rule: Any, col: ColumnConfig, typ: pa.DataType, locale: str, seed: int
-) -> ColumnGenerator:
-    """The generator for one rule; ValueError (with the fix) when it cannot be built."""
-    if isinstance(rule, RangeRule):
-        if isinstance(rule.min, date):
-            return DateRange(typ, rule.min, _as_date(rule.max))
-        return NumberRange(
-            typ,
-            as_number(rule.min),
-            as_number(rule.max),
-            rule.distribution,
-            rule.mean,
-            rule.std,
-            rule.decimals,
-            rule.on_violation,
-        )
-    if isinstance(rule, DateRangeRule):
-        return DateRange(typ, rule.start, rule.end)
-    if isinstance(rule, ChoiceRule):
-        return Choice(typ, _coerce(rule.value, col.type), rule.weights)
-    if isinstance(rule, RegexRule):
-        return Regex(rule.pattern)
-    if isinstance(rule, EmailRule):
-        return Email(locale, rule.regex, rule.domains)
-    if isinstance(rule, SequenceRule):
-        return Sequence(typ, rule.start, rule.step)
-    if isinstance(rule, UuidRule):
-        return Uuid()
-    if isinstance(rule, ConstantRule):
-        return Constant(typ, _coerce([rule.value], col.type)[0])
-    if isinstance(rule, CustomRule):
-        # only the registered name is looked up here: nothing is imported or built until
-        # the column is sampled (see syndata.rules.custom)
-        return CustomPlugin(
-            typ, resolve_plugin(rule.custom_class), rule.custom_method, rule.parameters, col.name
-        )
-    assert isinstance(rule, FakerRule)
-    return _faker_generator(rule.provider, rule.kwargs, col, typ, locale, seed)
-
-
-def _faker_generator(
-    provider: str,
-    kwargs: dict[str, Any],
-    col: ColumnConfig,
-    typ: pa.DataType,
-    locale: str,
-    seed: int,
-) -> ColumnGenerator:
-    if not has_provider(locale, provider):
-        known = [*BUILTIN_RULE_TYPES, *provider_names(locale)]
-        guess = difflib.get_close_matches(provider, known, n=1)
-        hint = f"; did you mean '{guess[0]}'?" if guess else ""
-        raise ValueError(
-            f"unknown rule type '{printable_name(provider)}': not a built-in rule "
-            f"({', '.join(BUILTIN_RULE_TYPES)}) nor a Faker provider of locale {locale}{hint}"
-        )
-    if kwargs and provider in TEMPLATE_PROVIDERS:
-        raise RefusedName(
-            f"Faker provider '{provider}' calls other providers named in its arguments; "
-            "a config cannot pass it arguments",
-            f"use '{provider}' without extra keys, or one rule per column",
-        )
-    words = word_list(locale, provider) if not kwargs and pa.types.is_string(typ) else None
-    if words is not None:
-        return WordSample(*words)
-    return FakerPool(typ, locale, provider, kwargs, seed)
+    scale = col.rule.decimal_scale() if col.rule is not None else None
+    return arrow_type(col.type, DEFAULT_DECIMAL_SCALE if scale is None else scale)
 
 
 def _default_generator(
@@ -415,7 +323,7 @@ def _default_generator(
         if name in _NAMED_DEFAULTS or name.endswith("email"):
             return Email(locale) if "email" in name else Uuid()
         if has_provider(locale, name) and not name.startswith("py"):
-            return _faker_generator(name, {}, col, typ, locale, seed)
+            return faker_generator(name, {}, RuleContext(col.name, col.type, typ, locale, seed))
         if col.is_primary_key:
             return Uuid()
         words = word_list(locale, "word")
@@ -432,29 +340,3 @@ def _default_generator(
         date(2000, 1, 1),
         datetime(2025, 12, 31, 23, 59, 59) if col.type == "datetime" else date(2025, 12, 31),
     )
-
-
-def _as_date(value: Any) -> date:
-    if not isinstance(value, date):
-        raise ValueError("range bounds must both be dates")
-    return value
-
-
-def _coerce(values: list[Any], col_type: str) -> list[Any]:
-    """Choice/constant values in the column's python type (validated by the config)."""
-    if col_type == "str":
-        return [None if v is None else str(v) for v in values]
-    if col_type == "int":
-        return [None if v is None else int(v) for v in values]
-    if col_type in ("float", "decimal"):
-        return [None if v is None else float(v) for v in values]
-    if col_type == "date":
-        return [
-            v if v is None or isinstance(v, date) else date.fromisoformat(str(v)) for v in values
-        ]
-    if col_type == "datetime":
-        return [
-            v if v is None or isinstance(v, datetime) else datetime.fromisoformat(str(v))
-            for v in values
-        ]
-    return values

@@ -20,7 +20,7 @@ from syndata.config import load_config
 from syndata.errors import DataReadError, OutputError
 from syndata.metadata import TableMetadata
 from syndata.profiling import profile_source, profile_table, write_profile
-from syndata.rules import generate_frames
+from syndata.rules.engine import generate_frames
 
 
 def people(n: int = 2000, seed: int = 5) -> pd.DataFrame:

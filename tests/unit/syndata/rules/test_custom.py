@@ -19,9 +19,9 @@ from syndata import pipeline
 from syndata.cli import app
 from syndata.config import parse_config
 from syndata.errors import ConfigError, GenerationError
-from syndata.rules import generate_frames
 from syndata.rules.custom import PLUGIN_PATHS, plugin_paths_allowed, registered_plugins
-from syndata.rules.text import has_provider, provider_names
+from syndata.rules.engine import generate_frames
+from syndata.rules.providers import has_provider, provider_names
 
 RULE_PATH = "tables[0].columns[0].rule"
 

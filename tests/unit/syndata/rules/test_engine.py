@@ -13,10 +13,11 @@ import pytest
 from syndata import pipeline
 from syndata.config import load_config, parse_config
 from syndata.errors import ConfigError, GenerationError
-from syndata.rules import KeyStore, apply_rules, build_plan, generate, generate_frames
 from syndata.rules.custom import plugin_paths_allowed
-from syndata.rules.keys import FeistelPermutation
-from syndata.rules.text import word_list
+from syndata.rules.engine import apply_rules, generate, generate_frames
+from syndata.rules.keys import FeistelPermutation, KeyStore
+from syndata.rules.plan import build_plan
+from syndata.rules.providers import word_list
 
 EXAMPLES = Path(__file__).resolve().parents[4] / "examples"
 EMAIL_RE = re.compile(r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$")

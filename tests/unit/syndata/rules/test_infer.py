@@ -12,7 +12,7 @@ from faker import Faker
 
 from syndata.config import parse_config
 from syndata.metadata import ColumnMetadata, TableMetadata
-from syndata.rules import apply_rules, build_plan, generate_frames
+from syndata.rules.engine import apply_rules, generate_frames
 from syndata.rules.infer import (
     column_type,
     infer_column_config,
@@ -20,8 +20,9 @@ from syndata.rules.infer import (
     regenerated_config,
     shape_regex,
 )
+from syndata.rules.plan import build_plan
+from syndata.rules.providers import word_list
 from syndata.rules.regex_gen import compile_regex
-from syndata.rules.text import word_list
 
 
 def people(n: int = 1500, seed: int = 11) -> pd.DataFrame:

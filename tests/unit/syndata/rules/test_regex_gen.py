@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from syndata.errors import RegexNotGeneratable
 from syndata.rules import regex_gen
-from syndata.rules.regex_gen import RegexGenerator, RegexNotGeneratable, compile_regex
+from syndata.rules.regex_gen import RegexGenerator, compile_regex
 
 EMAIL = r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$"
 
