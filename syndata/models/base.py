@@ -22,11 +22,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from syndata.errors import GenerationError, ModelError
 from syndata.metadata import ColumnMetadata, Metadata, TableMetadata
+from syndata.models.arrays import Hashes
 from syndata.privacy.disclosure import POOLED, RarePool, is_text_category
 from syndata.seeds import resolve_seed
 
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 
 DEFAULT_BATCH_SIZE = 100_000
 EMPTY_TABLE = "cannot fit on an empty table (0 rows); pass data with rows"
-Hashes = npt.NDArray[np.uint64]
 
 
 class _Estimator:

@@ -29,17 +29,14 @@ dozen rows is split into a handful of bins, and its children-per-parent score dr
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-import numpy.typing as npt
 
-Floats = npt.NDArray[np.floating[Any]]
-Counts = npt.NDArray[np.int64]
+from syndata.models.arrays import Codes, Floats, Ints
+
 MAX_BINS = 2_000  # children-per-parent bins at most (bins of >= 1/MAX_BINS of the parents)
 
 
-def smoothed(counts: Floats, k: int, max_bins: int = MAX_BINS) -> Floats:
+def smoothed(counts: Ints, k: int, max_bins: int = MAX_BINS) -> Floats:
     """Children per parent as bins of at least ``k`` parents (see the module docstring).
 
     Returns a ``(3, bins)`` array: each bin's lower and upper edge and its share of the
@@ -112,10 +109,11 @@ def quantiles_at(cardinality: Floats, levels: Floats) -> Floats:
     top = np.cumsum(share)
     index = np.minimum(np.searchsorted(top, levels, side="right"), len(share) - 1)
     within = np.clip((levels - (top[index] - share[index])) / share[index], 0.0, 1.0)
-    return lo[index] + within * (hi[index] - lo[index])
+    out: Floats = lo[index] + within * (hi[index] - lo[index])
+    return out
 
 
-def on_smoothed_scale(counts: Floats, cardinality: Floats) -> Floats:
+def on_smoothed_scale(counts: Ints, cardinality: Floats) -> Floats:
     """Each parent's count replaced by the smoothed distribution's quantile at its rank.
 
     Ties are ranked at random (a fixed seed: fitting stays deterministic), so the values
@@ -132,7 +130,7 @@ def on_smoothed_scale(counts: Floats, cardinality: Floats) -> Floats:
 
 def child_quotas(
     generated: Floats, cardinality: Floats, target: int, rng: np.random.Generator
-) -> Counts:
+) -> Codes:
     """Children per parent, ``target`` in all, distributed as the real parents' were.
 
     The parents' model ranks the parents (its ``generated`` counts, learned jointly with
@@ -153,7 +151,7 @@ def child_quotas(
     rank = np.lexsort((rng.random(n), np.nan_to_num(generated, nan=-1.0)))
     out[rank] = values.astype(np.int64)
     share = out * (target / out.sum())
-    base = np.floor(share).astype(np.int64)
+    base: Codes = np.floor(share).astype(np.int64)
     left = target - int(base.sum())
     if left > 0:
         frac = share - base

@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from typing import Any, Self
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 from scipy.special import ndtr, ndtri
 from threadpoolctl import threadpool_limits
 
 from syndata.errors import ModelError
 from syndata.metadata import ColumnMetadata, TableMetadata
+from syndata.models.arrays import Codes, Floats
 from syndata.models.base import EMPTY_TABLE, Synthesizer, rare_pool
 from syndata.models.encoding import CategoryEncoder, NumericEncoder
 from syndata.models.latent import (
@@ -47,8 +47,6 @@ from syndata.models.latent import (
 from syndata.models.parametric import best_family
 from syndata.models.reservoir import reservoir_update
 
-Floats = npt.NDArray[np.floating[Any]]
-Codes = npt.NDArray[np.int64]
 MARGINALS = ("empirical", "parametric")
 
 
@@ -68,7 +66,7 @@ class _Numeric:
         # extremes map to normal scores of the sample size (1/2n), not to z = +-6
         edge = max(EPS, 0.5 / max(self.count, 1))
         if self.dist is not None:
-            return np.clip(self.dist.cdf(x), edge, 1 - edge)
+            return np.clip(np.asarray(self.dist.cdf(x), dtype=np.float64), edge, 1 - edge)
         lo = np.interp(x, self.knots, self.probs, left=0.0, right=1.0)
         hi_idx = np.searchsorted(self.knots, x, side="right")
         lo_idx = np.searchsorted(self.knots, x, side="left")
@@ -86,7 +84,8 @@ class _Numeric:
         pos = np.clip(u, 0.0, 1.0) * (len(self.knots) - 1)
         i = np.minimum(pos.astype(np.int64), len(self.knots) - 2)
         lo = self.knots[i]
-        return lo + (pos - i) * (self.knots[i + 1] - lo)
+        out: Floats = lo + (pos - i) * (self.knots[i + 1] - lo)
+        return out
 
 
 @dataclass
@@ -391,5 +390,3 @@ class GaussianCopula(Synthesizer):
                     un = np.where(null, 1 - p + rng.random(n) * p, rng.random(n) * (1 - p))
                     fixed[marg.null_dim] = ndtri(clip_probability(un))
         return conditional_normal(z, self.correlation_, fixed, rng)
-
-

@@ -36,6 +36,7 @@ import pandas as pd
 
 from syndata.errors import ModelError
 from syndata.metadata import Metadata, Relationship
+from syndata.models.arrays import Codes, Values
 from syndata.models.base import MultiTableSynthesizer, Synthesizer
 from syndata.models.cardinality import child_quotas
 from syndata.models.matching import match_parents
@@ -266,7 +267,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         return frame
 
     def _known(
-        self, plan: TablePlan, col: str, values: np.ndarray, n_null: int, rng: np.random.Generator
+        self, plan: TablePlan, col: str, values: Values, n_null: int, rng: np.random.Generator
     ) -> list[Any]:
         """Condition values the child's model knows.
 
@@ -324,7 +325,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         parents: pd.DataFrame,
         target: int,
         rng: np.random.Generator,
-    ) -> np.ndarray:
+    ) -> Codes:
         col = COUNT.format(child=child, fk=rel.child_key)
         return child_quotas(
             parents[col].to_numpy(dtype=float),
@@ -340,7 +341,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             )
 
 
-def _keys(values: np.ndarray, dtype: Any) -> pd.Series:
+def _keys(values: Values, dtype: Any) -> pd.Series:
     """Foreign key values (objects, None for null) in the parent key's type."""
     series = pd.Series(values, dtype=object)
     if pd.api.types.is_integer_dtype(dtype):

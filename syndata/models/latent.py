@@ -9,13 +9,12 @@ into one draw per equal-probability stratum, keeping their ranks.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from scipy.special import ndtri
 
-Floats = npt.NDArray[np.floating[Any]]
+from syndata.models.arrays import Floats
+
 EPS = 1e-9  # how close to 0 or 1 a probability may come before its normal quantile
 
 

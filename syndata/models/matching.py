@@ -8,21 +8,18 @@ parent that still has room, and the rows left over fill the remaining places at 
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
-Floats = npt.NDArray[np.floating[Any]]
-Counts = npt.NDArray[np.int64]
+from syndata.models.arrays import Codes, Floats
+
 NEIGHBOURS = 10  # candidate parents per child row when matching a secondary foreign key
 MAX_ONE_HOT = 20  # categories up to this many are one-hot when matching, ranks beyond
 
 
 def match_parents(
-    children: pd.DataFrame, parents: pd.DataFrame, quotas: Counts, rng: np.random.Generator
-) -> Counts:
+    children: pd.DataFrame, parents: pd.DataFrame, quotas: Codes, rng: np.random.Generator
+) -> Codes:
     """For each child row, the index of a parent near its attributes, within quotas."""
     n = len(children)
     assigned = np.full(n, -1, dtype=np.int64)

@@ -40,9 +40,7 @@ def best_family(x: npt.NDArray[np.float64], lo: float, hi: float) -> Any:
     return best
 
 
-def _fit(
-    family: str, sample: npt.NDArray[np.float64], lo: float, hi: float, width: float
-) -> Any:
+def _fit(family: str, sample: npt.NDArray[np.float64], lo: float, hi: float, width: float) -> Any:
     if family == "norm":
         return stats.norm(*stats.norm.fit(sample))
     if family == "uniform":

@@ -27,8 +27,13 @@ from syndata.plugins import Registry
 
 M = TypeVar("M", Synthesizer, MultiTableSynthesizer)
 
-MODELS: Registry[Synthesizer] = Registry("models", Synthesizer)
-SCHEMA_MODELS: Registry[MultiTableSynthesizer] = Registry("schema_models", MultiTableSynthesizer)
+# mypy refuses abstract classes where a type[T] is expected (python/mypy#4717); the
+# registries hold concrete subclasses, the bases only check them
+MODELS: Registry[Synthesizer] = Registry("models", Synthesizer)  # type: ignore[type-abstract]
+SCHEMA_MODELS: Registry[MultiTableSynthesizer] = Registry(
+    "schema_models",
+    MultiTableSynthesizer,  # type: ignore[type-abstract]
+)
 
 MODELS.register("gaussian_copula", GaussianCopula)
 MODELS.register("cart", CART)

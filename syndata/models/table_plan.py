@@ -11,17 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from syndata.metadata import ColumnMetadata, Metadata, Relationship, TableMetadata
+from syndata.models.arrays import Floats
 from syndata.models.cardinality import on_smoothed_scale, smoothed
 from syndata.privacy.disclosure import rare_k
 
-Floats = npt.NDArray[np.floating[Any]]
 COUNT = "_n.{child}.{fk}"
 CONTEXT = "_p.{fk}.{column}"
 HAS = "_has.{fk}"
