@@ -27,6 +27,7 @@ import pandas as pd
 from syndata.errors import GenerationError, ModelError
 from syndata.metadata import ColumnMetadata, Metadata, TableMetadata
 from syndata.models.arrays import Hashes
+from syndata.models.exclusion import real_value_hashes, without_real_values
 from syndata.privacy.disclosure import POOLED, RarePool, is_text_category
 from syndata.seeds import resolve_seed
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from syndata.config import Config
 
 DEFAULT_BATCH_SIZE = 100_000
+Batches = Callable[[], Iterable[pd.DataFrame]]  # a fresh iterator of a table's frames per call
 EMPTY_TABLE = "cannot fit on an empty table (0 rows); pass data with rows"
 
 
@@ -128,16 +130,13 @@ class Synthesizer(_Estimator, ABC):
                 "from them: drop them or fill them before fitting"
             )
         self._learn_layout(metadata, data, len(data))
-        self.excluded_ = _exclusions(metadata, data)
+        self.excluded_ = real_value_hashes(metadata, data)
         self.rare_ = rare_pool(metadata, data, self.modelled_)
         self._fit(self.rare_.apply(data[self.modelled_]))
         return self
 
     def fit_batches(
-        self,
-        batches: Callable[[], Iterable[pd.DataFrame]],
-        metadata: TableMetadata | None = None,
-        seed: int = 0,
+        self, batches: Batches, metadata: TableMetadata | None = None, seed: int = 0
     ) -> Self:
         """Fit from the rows of ``batches()`` (a callable giving a fresh iterator of frames).
 
@@ -168,7 +167,7 @@ class Synthesizer(_Estimator, ABC):
         ones too) so that none of them can appear by coincidence.
         """
         self._check_fitted()
-        self.excluded_ = _exclusions(self.metadata_, data)
+        self.excluded_ = real_value_hashes(self.metadata_, data)
 
     @abstractmethod
     def _fit(self, data: pd.DataFrame) -> None:
@@ -232,7 +231,7 @@ class Synthesizer(_Estimator, ABC):
             if regen is not None:
                 frame = regen.apply(frame, start=start)
             for column, excluded in getattr(self, "excluded_", {}).items():
-                frame[column] = _without(frame[column], excluded, rng)
+                frame[column] = without_real_values(frame[column], excluded, rng)
             yield self._finish(frame, categorical)
 
     @abstractmethod
@@ -318,63 +317,6 @@ def rare_pool(
     if counts is None:
         return RarePool.fit(data, columns)
     return RarePool.from_counts({c: counts[c] for c in columns if c in counts})
-
-
-def _exclusions(metadata: TableMetadata, data: pd.DataFrame) -> dict[str, Hashes]:
-    """Keyed hashes of the real values of regenerated PII columns, to keep them out.
-
-    Regenerated personal data (``ColumnMetadata.pii``) is drawn from Faker, independent of
-    the real values, but a common name can still coincide with a real one. The model keeps
-    64-bit keyed hashes (BLAKE2b keyed by the masking secret, ``settings.masking_secret``:
-    no one without it can test whether a value was in the data) and sampled values equal
-    to a real one are replaced. Sampling where that secret differs replaces nothing.
-    """
-    columns = [c for c, m in metadata.columns.items() if m.pii is not None and c in data]
-    if not columns:
-        return {}
-    from syndata.settings import masking_secret
-
-    secret = masking_secret()
-    return {c: np.unique(_keyed_hashes(data[c].dropna(), secret)) for c in columns}
-
-
-def _keyed_hashes(values: pd.Series, secret: bytes) -> Hashes:
-    import hashlib
-
-    key = hashlib.sha256(secret).digest()
-    distinct = pd.unique(values.astype(str).to_numpy())
-    return np.array(
-        [
-            int.from_bytes(
-                hashlib.blake2b(v.encode("utf-8"), key=key, digest_size=8).digest(), "little"
-            )
-            for v in distinct
-        ],
-        dtype=np.uint64,
-    )
-
-
-def _without(values: pd.Series, excluded: Hashes, rng: np.random.Generator) -> pd.Series:
-    """``values`` with those equal to an excluded (real) value replaced by other drawn ones."""
-    from syndata.settings import masking_secret
-
-    present = values.notna().to_numpy()
-    if not present.any():
-        return values
-    secret = masking_secret()
-    text = values[present].astype(str)
-    codes, uniques = pd.factorize(text)
-    bad_unique = np.isin(_keyed_hashes(pd.Series(uniques), secret), excluded)
-    if not bad_unique.any():
-        return values
-    bad = np.zeros(len(values), dtype=bool)
-    bad[np.flatnonzero(present)[bad_unique[codes]]] = True
-    good = np.flatnonzero(present & ~bad)
-    if not len(good):
-        return values.where(~bad)  # nothing clean drawn: null rather than a real value
-    out = values.copy()
-    out.iloc[np.flatnonzero(bad)] = values.iloc[rng.choice(good, int(bad.sum()))].to_numpy()
-    return out
 
 
 def _batch_conditions(

@@ -22,7 +22,7 @@ and the correlation accumulated batch by batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -34,7 +34,7 @@ from threadpoolctl import threadpool_limits
 from syndata.errors import ModelError
 from syndata.metadata import ColumnMetadata, TableMetadata
 from syndata.models.arrays import Codes, Floats
-from syndata.models.base import EMPTY_TABLE, Synthesizer, rare_pool
+from syndata.models.base import EMPTY_TABLE, Batches, Synthesizer, rare_pool
 from syndata.models.encoding import CategoryEncoder, NumericEncoder
 from syndata.models.latent import (
     EPS,
@@ -281,10 +281,7 @@ class GaussianCopula(Synthesizer):
         self.cholesky_ = np.linalg.cholesky(self.correlation_)
 
     def fit_batches(
-        self,
-        batches: Callable[[], Iterable[pd.DataFrame]],
-        metadata: TableMetadata | None = None,
-        seed: int = 0,
+        self, batches: Batches, metadata: TableMetadata | None = None, seed: int = 0
     ) -> Self:
         """Fit from batches that may not fit in memory together (two passes).
 

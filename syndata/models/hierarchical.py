@@ -29,6 +29,7 @@ Children per parent are stored smoothed, never as the exact list: see
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
 import numpy as np
@@ -46,6 +47,16 @@ from syndata.seeds import resolve_seed
 
 REFERENCE = "reference"  # a table model: keep the table's rows as they are (lookup data)
 _TablePlan = TablePlan  # the name models fitted before the plan had its own module pickled
+
+
+@dataclass(frozen=True)
+class _Draw:
+    """How one table is sampled: at ``scale`` (or ``fixed_rows``), with ``rng`` and ``seed``."""
+
+    scale: float
+    fixed_rows: int | None
+    rng: np.random.Generator
+    seed: int
 
 
 class HierarchicalSynthesizer(MultiTableSynthesizer):
@@ -179,7 +190,8 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         pending = {t: len(self.metadata_.children_of(t)) for t in self.order_}
         for index, name in enumerate(self.order_):
             rng = np.random.default_rng([seed, index])
-            frame = self._sample_table(name, scale, fixed.get(name), synthetic, rng, seed + index)
+            draw = _Draw(scale, fixed.get(name), rng, seed + index)
+            frame = self._sample_table(name, draw, synthetic)
             plan = self.plans_[name]
             if plan.counts:
                 synthetic[name] = frame
@@ -206,22 +218,17 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         return float(scale)
 
     def _sample_table(
-        self,
-        name: str,
-        scale: float,
-        fixed_rows: int | None,
-        synthetic: Mapping[str, pd.DataFrame],
-        rng: np.random.Generator,
-        seed: int,
+        self, name: str, draw: _Draw, synthetic: Mapping[str, pd.DataFrame]
     ) -> pd.DataFrame:
         plan = self.plans_[name]
+        fixed_rows, rng = draw.fixed_rows, draw.rng
         if name in self.references_:
             return self.references_[name].copy()
         if plan.primary is None:
-            n = fixed_rows if fixed_rows is not None else round(scale * self.rows_[name])
-            frame = self.models_[name].sample(n, seed=seed)
+            n = fixed_rows if fixed_rows is not None else round(draw.scale * self.rows_[name])
+            frame = self.models_[name].sample(n, seed=draw.seed)
         else:
-            frame = self._sample_children(plan, scale, fixed_rows, synthetic, rng, seed)
+            frame = self._sample_children(plan, draw, synthetic)
         for rel in plan.secondary:
             self._assign_parent(frame, plan, rel, synthetic[rel.parent_table], rng)
         for col in [c for c in frame.columns if c.startswith("_n.")]:
@@ -229,14 +236,9 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         return frame
 
     def _sample_children(
-        self,
-        plan: TablePlan,
-        scale: float,
-        fixed_rows: int | None,
-        synthetic: Mapping[str, pd.DataFrame],
-        rng: np.random.Generator,
-        seed: int,
+        self, plan: TablePlan, draw: _Draw, synthetic: Mapping[str, pd.DataFrame]
     ) -> pd.DataFrame:
+        fixed_rows, scale, rng = draw.fixed_rows, draw.scale, draw.rng
         rel = plan.primary
         assert rel is not None
         parents = synthetic[rel.parent_table]
@@ -258,7 +260,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             conditions[col] = self._known(plan, col, values, n_null, rng)
         if fk in plan.nullable:
             conditions[HAS.format(fk=fk)] = [True] * len(index) + [False] * n_null
-        frame = self.models_[plan.name].sample(n, seed=seed, conditions=conditions or None)
+        frame = self.models_[plan.name].sample(n, seed=draw.seed, conditions=conditions or None)
         keys = parents[rel.parent_key].to_numpy(dtype=object)[index]
         frame[fk] = _keys(
             np.concatenate([keys, np.full(n_null, None, dtype=object)]),
