@@ -84,36 +84,35 @@ class TablePlan:
         Fills in the learned children per parent (``cardinality``) and drops context
         columns that hold only nulls (``context``, ``null_context``).
         """
-        plan = self
-        data = tables[plan.name]
-        table_meta = deepcopy(meta.tables[plan.name])
-        fks = {r.child_key for r in meta.parents_of(plan.name)}
+        data = tables[self.name]
+        table_meta = deepcopy(meta.tables[self.name])
+        fks = {r.child_key for r in meta.parents_of(self.name)}
         for fk in fks:
             table_meta.columns[fk].kind = "id"
         extra: dict[str, pd.Series] = {}
         k = rare_k()
-        for rel in plan.counts:
+        for rel in self.counts:
             counts = tables[rel.child_table][rel.child_key].value_counts()
             pk = data[rel.parent_key]
             values = counts.reindex(pk.to_numpy(), fill_value=0).to_numpy(dtype=np.int64)
             col = COUNT.format(child=rel.child_table, fk=rel.child_key)
-            plan.cardinality[col] = smoothed(values, k)
+            self.cardinality[col] = smoothed(values, k)
             extra[col] = pd.Series(
-                on_smoothed_scale(values, plan.cardinality[col]), index=data.index
+                on_smoothed_scale(values, self.cardinality[col]), index=data.index
             )
             table_meta.columns[col] = ColumnMetadata(col, "numerical", "float")
-        for rel in meta.parents_of(plan.name):
+        for rel in meta.parents_of(self.name):
             parent = tables[rel.parent_table].set_index(rel.parent_key)
             keys = data[rel.child_key].to_numpy()
             parent_meta = meta.tables[rel.parent_table]
-            for column in plan.context[rel.child_key]:
+            for column in self.context[rel.child_key]:
                 col = CONTEXT.format(fk=rel.child_key, column=column)
                 extra[col] = pd.Series(parent[column].reindex(keys).to_numpy(), index=data.index)
                 source = parent_meta.columns[column]
                 table_meta.columns[col] = ColumnMetadata(
                     col, source.kind, source.dtype, nullable=True, format=source.format
                 )
-            if rel.child_key in plan.nullable:
+            if rel.child_key in self.nullable:
                 col = HAS.format(fk=rel.child_key)
                 extra[col] = data[rel.child_key].notna()
                 table_meta.columns[col] = ColumnMetadata(col, "boolean", "bool")
@@ -128,9 +127,9 @@ class TablePlan:
             frame = frame.drop(columns=col)
             del table_meta.columns[col]
             fk, column = col[3:].split(".", 1) if col.startswith("_p.") else ("", "")
-            if fk and column in plan.context.get(fk, []):
-                plan.context[fk].remove(column)
-        plan.null_context = {
+            if fk and column in self.context.get(fk, []):
+                self.context[fk].remove(column)
+        self.null_context = {
             c for c in frame.columns if c.startswith("_p.") and frame[c].isna().any()
         }
         return frame, table_meta
