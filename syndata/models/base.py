@@ -29,7 +29,7 @@ from syndata.metadata import ColumnMetadata, Metadata, TableMetadata
 from syndata.models.arrays import Hashes
 from syndata.models.exclusion import real_value_hashes, without_real_values
 from syndata.privacy.disclosure import POOLED, RarePool, is_text_category
-from syndata.seeds import resolve_seed
+from syndata.seeds import fresh_seed
 
 if TYPE_CHECKING:
     from syndata.config import Config
@@ -212,8 +212,9 @@ class Synthesizer(_Estimator, ABC):
         if batch_size < 1:
             raise ModelError(f"batch_size must be >= 1, got {batch_size}")
         conditions = self._check_conditions(conditions or {})
-        seed = resolve_seed(seed)
-        from syndata.rules import RuleApplier
+        if seed is None:
+            seed = fresh_seed()
+        from syndata.rules.engine import RuleApplier
 
         regen = (
             RuleApplier(self.regenerated_, self.metadata_.name, seed=seed)
