@@ -42,8 +42,15 @@ from model_registry.synthesizer_model import (
     model_class,
     save_synthesizer,
 )
-from syndata.errors import ConfigError, DataReadError, ModelNotFoundError, OutputError, Problem
-from syndata.models.base import AnySynthesizer, ModelError
+from syndata.errors import (
+    ConfigError,
+    DataReadError,
+    ModelError,
+    ModelNotFoundError,
+    OutputError,
+    Problem,
+)
+from syndata.models.base import AnySynthesizer
 from syndata.privacy import audit
 
 MODEL_ARTIFACT_PATH = "synthesizer"

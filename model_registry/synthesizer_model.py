@@ -32,8 +32,8 @@ from mlflow.pyfunc import PythonModel
 from mlflow.types.schema import ColSpec, ParamSchema, ParamSpec, Schema
 
 import syndata
-from syndata.errors import DataReadError
-from syndata.models.base import AnySynthesizer, ModelError, MultiTableSynthesizer, Synthesizer
+from syndata.errors import DataReadError, ModelError
+from syndata.models.base import AnySynthesizer, MultiTableSynthesizer, Synthesizer
 
 SYNTHESIZER_ARTIFACT = "synthesizer"
 VERSION_ARTIFACT = "syndata_version"

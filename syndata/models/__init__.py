@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from syndata.models.base import ModelError, MultiTableSynthesizer, Synthesizer
+from syndata.errors import ModelError
+from syndata.models.base import MultiTableSynthesizer, Synthesizer
 from syndata.models.cart import CART
 from syndata.models.gaussian_copula import GaussianCopula
 from syndata.models.hierarchical import HierarchicalSynthesizer
 from syndata.models.registry import MODELS, SCHEMA_MODELS, make_model, make_schema_model
 from syndata.models.sdv import SdvCTGAN, SdvGaussianCopula
-
-SCHEMA_MODELS["hierarchical"] = HierarchicalSynthesizer
 
 __all__ = [
     "CART",

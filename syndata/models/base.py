@@ -18,18 +18,25 @@ from __future__ import annotations
 
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
-from typing import Any, ClassVar, Self
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
 
 from syndata.errors import GenerationError, ModelError
 from syndata.metadata import ColumnMetadata, Metadata, TableMetadata
+from syndata.models.arrays import Hashes
+from syndata.models.exclusion import real_value_hashes, without_real_values
 from syndata.privacy.disclosure import POOLED, RarePool, is_text_category
 from syndata.seeds import fresh_seed
 
+if TYPE_CHECKING:
+    from syndata.config import Config
+
 DEFAULT_BATCH_SIZE = 100_000
+Batches = Callable[[], Iterable[pd.DataFrame]]  # a fresh iterator of a table's frames per call
+EMPTY_TABLE = "cannot fit on an empty table (0 rows); pass data with rows"
 
 
 class _Estimator:
@@ -72,6 +79,8 @@ class MultiTableSynthesizer(_Estimator, ABC):
     table, the others following); ``sample`` collects them in a dict.
     """
 
+    metadata_: Metadata  # learned by ``fit``: the schema it was fitted on
+
     @abstractmethod
     def fit(self, tables: Mapping[str, pd.DataFrame], metadata: Metadata) -> Self:
         """Learn every table of ``metadata`` from ``tables``."""
@@ -92,6 +101,16 @@ class MultiTableSynthesizer(_Estimator, ABC):
 class Synthesizer(_Estimator, ABC):
     """Base class of the learned single-table synthesizers; see the module docstring."""
 
+    # learned by ``fit`` (``_learn_layout``): what the table looks like
+    metadata_: TableMetadata
+    columns_: list[str]  # every column, in training order
+    dtypes_: dict[str, Any]  # column -> its training dtype
+    modelled_: list[str]  # the columns the model learns
+    regenerated_: Config | None  # the rules of the columns it does not learn
+    excluded_: dict[str, Hashes]  # column -> keyed hashes of real values kept out
+    n_rows_: int
+    rare_: RarePool
+
     # ------------------------------------------------------------------ fit
 
     def fit(self, data: pd.DataFrame, metadata: TableMetadata | None = None) -> Self:
@@ -99,7 +118,7 @@ class Synthesizer(_Estimator, ABC):
         if not isinstance(data, pd.DataFrame):
             raise ModelError(f"fit needs a pandas DataFrame, got {type(data).__name__}")
         if len(data) == 0:
-            raise ModelError("cannot fit on an empty table (0 rows); pass data with rows")
+            raise ModelError(EMPTY_TABLE)
         if data.shape[1] == 0:
             raise ModelError("cannot fit on a table without columns")
         metadata = metadata or TableMetadata.detect(data)
@@ -110,6 +129,28 @@ class Synthesizer(_Estimator, ABC):
                 f"column(s) {', '.join(all_null)} hold only nulls; there is nothing to learn "
                 "from them: drop them or fill them before fitting"
             )
+        self._learn_layout(metadata, data, len(data))
+        self.excluded_ = real_value_hashes(metadata, data)
+        self.rare_ = rare_pool(metadata, data, self.modelled_)
+        self._fit(self.rare_.apply(data[self.modelled_]))
+        return self
+
+    def fit_batches(
+        self, batches: Batches, metadata: TableMetadata | None = None, seed: int = 0
+    ) -> Self:
+        """Fit from the rows of ``batches()`` (a callable giving a fresh iterator of frames).
+
+        This default concatenates every batch in memory and calls ``fit``, so it needs
+        the whole table in memory and ignores ``seed``; a model that can learn in bounded
+        memory overrides it (the copula reads the batches twice, with a seeded sample).
+        """
+        frames = list(batches())
+        if not frames:
+            raise ModelError(EMPTY_TABLE)
+        return self.fit(pd.concat(frames, ignore_index=True), metadata)
+
+    def _learn_layout(self, metadata: TableMetadata, data: pd.DataFrame, n_rows: int) -> None:
+        """The table's columns, dtypes, modelled columns and the rules of the others."""
         from syndata.rules.infer import regenerated_config
 
         self.metadata_ = metadata
@@ -117,11 +158,7 @@ class Synthesizer(_Estimator, ABC):
         self.dtypes_ = {c: data[c].dtype for c in self.columns_}
         self.modelled_ = [c for c, m in metadata.columns.items() if m.modelled]
         self.regenerated_ = regenerated_config(metadata, data)
-        self.excluded_ = _exclusions(metadata, data)
-        self.n_rows_ = len(data)
-        self.rare_ = rare_pool(metadata, data, self.modelled_)
-        self._fit(self.rare_.apply(data[self.modelled_]))
-        return self
+        self.n_rows_ = n_rows
 
     def exclude_values_of(self, data: pd.DataFrame) -> None:
         """Keep every real value of ``data``'s regenerated PII columns out of samples.
@@ -130,7 +167,7 @@ class Synthesizer(_Estimator, ABC):
         ones too) so that none of them can appear by coincidence.
         """
         self._check_fitted()
-        self.excluded_ = _exclusions(self.metadata_, data)
+        self.excluded_ = real_value_hashes(self.metadata_, data)
 
     @abstractmethod
     def _fit(self, data: pd.DataFrame) -> None:
@@ -195,7 +232,7 @@ class Synthesizer(_Estimator, ABC):
             if regen is not None:
                 frame = regen.apply(frame, start=start)
             for column, excluded in getattr(self, "excluded_", {}).items():
-                frame[column] = _without(frame[column], excluded, rng)
+                frame[column] = without_real_values(frame[column], excluded, rng)
             yield self._finish(frame, categorical)
 
     @abstractmethod
@@ -281,63 +318,6 @@ def rare_pool(
     if counts is None:
         return RarePool.fit(data, columns)
     return RarePool.from_counts({c: counts[c] for c in columns if c in counts})
-
-
-def _exclusions(metadata: TableMetadata, data: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Keyed hashes of the real values of regenerated PII columns, to keep them out.
-
-    Regenerated personal data (``ColumnMetadata.pii``) is drawn from Faker, independent of
-    the real values, but a common name can still coincide with a real one. The model keeps
-    64-bit keyed hashes (BLAKE2b keyed by the masking secret, ``settings.masking_secret``:
-    no one without it can test whether a value was in the data) and sampled values equal
-    to a real one are replaced. Sampling where that secret differs replaces nothing.
-    """
-    columns = [c for c, m in metadata.columns.items() if m.pii is not None and c in data]
-    if not columns:
-        return {}
-    from syndata.settings import masking_secret
-
-    secret = masking_secret()
-    return {c: np.unique(_keyed_hashes(data[c].dropna(), secret)) for c in columns}
-
-
-def _keyed_hashes(values: pd.Series, secret: bytes) -> np.ndarray:
-    import hashlib
-
-    key = hashlib.sha256(secret).digest()
-    distinct = pd.unique(values.astype(str).to_numpy())
-    return np.array(
-        [
-            int.from_bytes(
-                hashlib.blake2b(v.encode("utf-8"), key=key, digest_size=8).digest(), "little"
-            )
-            for v in distinct
-        ],
-        dtype=np.uint64,
-    )
-
-
-def _without(values: pd.Series, excluded: np.ndarray, rng: np.random.Generator) -> pd.Series:
-    """``values`` with those equal to an excluded (real) value replaced by other drawn ones."""
-    from syndata.settings import masking_secret
-
-    present = values.notna().to_numpy()
-    if not present.any():
-        return values
-    secret = masking_secret()
-    text = values[present].astype(str)
-    codes, uniques = pd.factorize(text)
-    bad_unique = np.isin(_keyed_hashes(pd.Series(uniques), secret), excluded)
-    if not bad_unique.any():
-        return values
-    bad = np.zeros(len(values), dtype=bool)
-    bad[np.flatnonzero(present)[bad_unique[codes]]] = True
-    good = np.flatnonzero(present & ~bad)
-    if not len(good):
-        return values.where(~bad)  # nothing clean drawn: null rather than a real value
-    out = values.copy()
-    out.iloc[np.flatnonzero(bad)] = values.iloc[rng.choice(good, int(bad.sum()))].to_numpy()
-    return out
 
 
 def _batch_conditions(

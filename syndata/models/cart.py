@@ -21,7 +21,9 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from syndata.models.base import ModelError, Synthesizer
+from syndata.errors import ModelError
+from syndata.models.arrays import Codes, Floats, Hashes
+from syndata.models.base import Synthesizer
 from syndata.models.encoding import CategoryEncoder, NumericEncoder
 
 COPY_GUARD_ROUNDS = 10
@@ -35,11 +37,11 @@ class _Leaves:
     """Training values of one column grouped by the leaf they fall in."""
 
     tree: Any
-    leaf_index: np.ndarray  # leaf node id -> position in starts/counts
-    starts: np.ndarray
-    counts: np.ndarray
-    values: np.ndarray  # training values (codes or numbers) sorted by leaf
-    spread: np.ndarray  # per leaf: smoothing bandwidth (0 for codes)
+    leaf_index: Codes  # leaf node id -> position in starts/counts
+    starts: Codes
+    counts: Codes
+    values: Floats  # training values (codes or numbers) sorted by leaf
+    spread: Floats  # per leaf: smoothing bandwidth (0 for codes)
 
 
 class CART(Synthesizer):
@@ -82,7 +84,7 @@ class CART(Synthesizer):
         if len(data) > self.max_fit_rows:
             data = data.sample(self.max_fit_rows, random_state=0)
         self.encoders_: dict[str, NumericEncoder | CategoryEncoder] = {}
-        encoded: dict[str, np.ndarray] = {}
+        encoded: dict[str, Floats] = {}
         for name in data.columns:
             meta = self.metadata_.columns[name]
             if meta.kind in ("categorical", "boolean"):
@@ -135,9 +137,7 @@ class CART(Synthesizer):
         self.order_scores_ = scores
         return max(VISIT_ORDERS, key=lambda o: (scores[o], -VISIT_ORDERS.index(o)))
 
-    def _visit_order(
-        self, columns: list[str], encoded: dict[str, np.ndarray], order: str
-    ) -> list[str]:
+    def _visit_order(self, columns: list[str], encoded: dict[str, Floats], order: str) -> list[str]:
         if order == "data":
             return columns
         if order == "cardinality":
@@ -226,7 +226,7 @@ class CART(Synthesizer):
 
     def _draw_rows(
         self, n: int, order: list[str], rng: np.random.Generator, conditions: Mapping[str, Any]
-    ) -> np.ndarray:
+    ) -> Floats:
         """``n`` encoded rows, columns in ``order``, rounded as they will be written."""
         synth = np.empty((n, len(order)))
         for j, name in enumerate(order):
@@ -247,27 +247,29 @@ class CART(Synthesizer):
         # back to training column order for hashing against training rows
         return synth[:, [order.index(c) for c in self.order_]] if order != self.order_ else synth
 
-    def _draw(self, leaves: _Leaves, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def _draw(self, leaves: _Leaves, x: Floats, rng: np.random.Generator) -> Floats:
         pos = leaves.leaf_index[leaves.tree.apply(x)]
         pick = leaves.starts[pos] + (rng.random(len(x)) * leaves.counts[pos]).astype(np.int64)
         values = leaves.values[pick].copy()
         width = leaves.spread[pos]
         noisy = (width > 0) & ~np.isnan(values)
         values[noisy] += rng.standard_normal(int(noisy.sum())) * width[noisy]
-        return values
+        out: Floats = values
+        return out
 
     def _smooth_marginal(
-        self, name: str, drawn: np.ndarray, col: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
+        self, name: str, drawn: Floats, col: Floats, rng: np.random.Generator
+    ) -> Floats:
         if not self._smoothed(name):
             return drawn
         present = col[~np.isnan(col)]
         if len(present) < 2:
             return drawn
         width = 0.2 * present.std() * len(present) ** -0.2
-        return drawn + rng.standard_normal(len(drawn)) * width
+        smoothed: Floats = drawn + rng.standard_normal(len(drawn)) * width
+        return smoothed
 
-    def _encode_condition(self, name: str, value: Any, n: int) -> np.ndarray:
+    def _encode_condition(self, name: str, value: Any, n: int) -> Floats:
         values = pd.Series([value] * n if not isinstance(value, list | tuple) else value)
         enc = self.encoders_[name]
         if isinstance(enc, CategoryEncoder):
@@ -282,7 +284,7 @@ class CART(Synthesizer):
         return enc.encode(values)
 
 
-def _row_hashes(matrix: np.ndarray) -> np.ndarray:
+def _row_hashes(matrix: Floats) -> Hashes:
     """One 64-bit hash per row of an encoded matrix (NaN equals NaN)."""
     out = np.zeros(len(matrix), dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -292,11 +294,12 @@ def _row_hashes(matrix: np.ndarray) -> np.ndarray:
     return out
 
 
-def _leaf_bandwidth(values: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def _leaf_bandwidth(values: Floats, starts: Codes, counts: Codes) -> Floats:
     """Per leaf: Silverman-style bandwidth of the leaf's values (0 for constant leaves)."""
     clean = np.where(np.isnan(values), 0.0, values)
     sums = np.add.reduceat(clean, starts)
     squares = np.add.reduceat(clean**2, starts)
     mean = sums / counts
     var = np.clip(squares / counts - mean**2, 0.0, None)
-    return 0.5 * np.sqrt(var) * np.power(np.maximum(counts, 1), -0.2)
+    bandwidth: Floats = 0.5 * np.sqrt(var) * np.power(np.maximum(counts, 1), -0.2)
+    return bandwidth

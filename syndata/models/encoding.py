@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from syndata.metadata import ColumnMetadata
+from syndata.models.arrays import Codes, Floats, Values
 
 
 @dataclass
@@ -60,7 +61,7 @@ class NumericEncoder:
             return pd.to_datetime(values, format="ISO8601" if fmt in _ISO else fmt, errors="coerce")
         return pd.to_datetime(values, errors="coerce")
 
-    def encode(self, values: pd.Series, parsed: pd.Series | None = None) -> np.ndarray:
+    def encode(self, values: pd.Series, parsed: pd.Series | None = None) -> Floats:
         """Values as float64; NaN where null (or unparseable)."""
         if self.is_time:
             parsed = self._to_datetime(values) if parsed is None else parsed
@@ -71,18 +72,19 @@ class NumericEncoder:
             return ns / 1e9  # seconds: keeps float precision
         return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
-    def canonical(self, x: np.ndarray) -> np.ndarray:
+    def canonical(self, x: Floats) -> Floats:
         """Numbers as they will be written: clipped into the range and rounded."""
         x = np.clip(x, self.lo, self.hi)
         if self.is_time and self.time_unit_date:
-            return np.round(x / 86400) * 86400
+            days: Floats = np.round(x / 86400) * 86400
+            return days
         if self.is_int:
             return np.round(x)
         if self.decimals is not None:
             return np.round(x, self.decimals)
         return x
 
-    def decode(self, x: np.ndarray) -> pd.Series | np.ndarray:
+    def decode(self, x: Floats) -> pd.Series | Floats:
         """Numbers back to the column's values (clipped, rounded, typed)."""
         x = self.canonical(x)
         if not self.is_time:
@@ -109,7 +111,8 @@ _ISO = {
 def format_datetimes(stamps: pd.Series, fmt: str) -> pd.Series:
     """Datetimes as text in ``fmt``; ISO formats without a per-value strftime."""
     if fmt not in _ISO or getattr(stamps.dt, "tz", None) is not None:
-        return stamps.dt.strftime(fmt)
+        formatted: pd.Series = stamps.dt.strftime(fmt)
+        return formatted
     unit, suffix = _ISO[fmt]
     text = np.datetime_as_string(stamps.to_numpy(dtype="datetime64[ns]"), unit=unit)  # type: ignore[call-overload]
     if " " in fmt:
@@ -117,10 +120,11 @@ def format_datetimes(stamps: pd.Series, fmt: str) -> pd.Series:
     if suffix:
         text = np.char.add(text, suffix)
     out = pd.Series(text.astype(object))
-    return out.where(stamps.notna().to_numpy(), None)  # type: ignore[call-overload]
+    kept: pd.Series = out.where(stamps.notna().to_numpy(), None)  # type: ignore[call-overload]
+    return kept
 
 
-def observed_decimals(values: np.ndarray, most: int = 6) -> int | None:
+def observed_decimals(values: Floats, most: int = 6) -> int | None:
     """The decimal places the values are written with (None: more than ``most``)."""
     sample = values[:10_000]
     for places in range(most + 1):
@@ -138,8 +142,8 @@ def observed_decimals(values: np.ndarray, most: int = 6) -> int | None:
 class CategoryEncoder:
     """Categories as integer codes, most frequent first; null is a category too."""
 
-    categories: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
-    frequencies: np.ndarray = field(default_factory=lambda: np.array([], dtype=float))
+    categories: Values = field(default_factory=lambda: np.array([], dtype=object))
+    frequencies: Floats = field(default_factory=lambda: np.array([], dtype=float))
     null_code: int = -1
 
     @classmethod
@@ -155,12 +159,12 @@ class CategoryEncoder:
         )
 
     @classmethod
-    def from_frequencies(cls, categories: np.ndarray, frequencies: np.ndarray) -> CategoryEncoder:
+    def from_frequencies(cls, categories: Values, frequencies: Floats) -> CategoryEncoder:
         """From categories and their frequencies, in that order."""
         nulls = np.flatnonzero(pd.isna(categories))
         return cls(categories, frequencies, int(nulls[0]) if len(nulls) else -1)
 
-    def encode(self, values: pd.Series) -> np.ndarray:
+    def encode(self, values: pd.Series) -> Codes:
         """Codes of the values (unknown values get the most frequent category's code)."""
         present = [c for c in self.categories if not pd.isna(c)]
         codes = pd.Categorical(values, categories=present).codes.astype(np.int64)
@@ -172,10 +176,11 @@ class CategoryEncoder:
             return np.where(where_null, self.null_code, mapped)
         return np.maximum(codes, 0)
 
-    def decode(self, codes: np.ndarray) -> pd.Categorical:
+    def decode(self, codes: Codes) -> pd.Categorical:
         """Values of the codes, as a pandas Categorical (cheap; nulls where null's code)."""
         if not hasattr(self, "_present"):
             present = ~pd.isna(self.categories)
             self._present = pd.Index(self.categories[present].tolist())
             self._remap = np.where(present, np.cumsum(present) - 1, -1)
-        return pd.Categorical.from_codes(self._remap[codes], categories=self._present)
+        remapped: Any = self._remap[codes]  # pandas' stubs want a sequence; an array is taken
+        return pd.Categorical.from_codes(remapped, categories=self._present)

@@ -22,22 +22,32 @@ and the correlation accumulated batch by batch.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from scipy.special import ndtr, ndtri
 from threadpoolctl import threadpool_limits
 
+from syndata.errors import ModelError
 from syndata.metadata import ColumnMetadata, TableMetadata
-from syndata.models.base import ModelError, Synthesizer, rare_pool
+from syndata.models.arrays import Codes, Floats
+from syndata.models.base import EMPTY_TABLE, Batches, Synthesizer, rare_pool
 from syndata.models.encoding import CategoryEncoder, NumericEncoder
+from syndata.models.latent import (
+    EPS,
+    clip_probability,
+    conditional_normal,
+    nearest_correlation,
+    sorted_quantiles,
+    stratify,
+)
+from syndata.models.parametric import best_family
+from syndata.models.reservoir import reservoir_update
 
-_EPS = 1e-9
-_PARAMETRIC = ("norm", "uniform", "truncnorm", "gamma", "beta")
+MARGINALS = ("empirical", "parametric")
 
 
 @dataclass
@@ -45,18 +55,18 @@ class _Numeric:
     """Marginal of a numeric column: quantile knots (or a frozen scipy distribution)."""
 
     encoder: NumericEncoder
-    knots: np.ndarray
-    probs: np.ndarray
+    knots: Floats
+    probs: Floats
     dist: Any = None
     value_dim: int = -1
     null_dim: int = -1
     count: int = 0  # non-null values the marginal was learned from
 
-    def to_uniform(self, x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def to_uniform(self, x: Floats, rng: np.random.Generator) -> Floats:
         # extremes map to normal scores of the sample size (1/2n), not to z = +-6
-        edge = max(_EPS, 0.5 / max(self.count, 1))
+        edge = max(EPS, 0.5 / max(self.count, 1))
         if self.dist is not None:
-            return np.clip(self.dist.cdf(x), edge, 1 - edge)
+            return np.clip(np.asarray(self.dist.cdf(x), dtype=np.float64), edge, 1 - edge)
         lo = np.interp(x, self.knots, self.probs, left=0.0, right=1.0)
         hi_idx = np.searchsorted(self.knots, x, side="right")
         lo_idx = np.searchsorted(self.knots, x, side="left")
@@ -67,14 +77,15 @@ class _Numeric:
             lo[tied] = p_lo + rng.random(int(tied.sum())) * (p_hi - p_lo)
         return np.clip(lo, edge, 1 - edge)
 
-    def from_uniform(self, u: np.ndarray) -> np.ndarray:
+    def from_uniform(self, u: Floats) -> Floats:
         if self.dist is not None:
             return np.asarray(self.dist.ppf(u), dtype=np.float64)
         # the knots sit at evenly spaced probabilities: interpolate without a search
         pos = np.clip(u, 0.0, 1.0) * (len(self.knots) - 1)
         i = np.minimum(pos.astype(np.int64), len(self.knots) - 2)
         lo = self.knots[i]
-        return lo + (pos - i) * (self.knots[i + 1] - lo)
+        out: Floats = lo + (pos - i) * (self.knots[i + 1] - lo)
+        return out
 
 
 @dataclass
@@ -82,7 +93,7 @@ class _Categorical:
     """Marginal of a categorical column: one interval of [0, 1] per category."""
 
     encoder: CategoryEncoder
-    bounds: np.ndarray  # cumulative frequencies, len = categories + 1
+    bounds: Floats  # cumulative frequencies, len = categories + 1
     dim: int = -1
 
     @classmethod
@@ -91,11 +102,11 @@ class _Categorical:
         bounds[-1] = 1.0
         return cls(encoder, bounds, dim)
 
-    def to_uniform(self, codes: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def to_uniform(self, codes: Codes, rng: np.random.Generator) -> Floats:
         lo, hi = self.bounds[codes], self.bounds[codes + 1]
-        return np.clip(lo + rng.random(len(codes)) * (hi - lo), _EPS, 1 - _EPS)
+        return clip_probability(lo + rng.random(len(codes)) * (hi - lo))
 
-    def from_latent(self, z: np.ndarray) -> np.ndarray:
+    def from_latent(self, z: Floats) -> Codes:
         """Codes of latent normal values (the bounds mapped through the normal quantile)."""
         inner = ndtri(self.bounds[1:-1]).astype(z.dtype)
         if len(inner) <= 8:  # few categories: a few comparisons beat a binary search
@@ -140,16 +151,19 @@ class GaussianCopula(Synthesizer):
     # ------------------------------------------------------------------ fit
 
     def _fit(self, data: pd.DataFrame) -> None:
-        if self.marginals not in ("empirical", "parametric"):
-            raise ModelError(
-                f"marginals must be 'empirical' or 'parametric', got {self.marginals!r}"
-            )
+        self._check_marginals()
         self._fit_marginals({c: data[c] for c in data.columns}, counts=None)
         rng = np.random.default_rng(0)
         z = self._to_latent(data, rng, numeric=True, categorical=False)
         self._order_categories(data, z)
         self._to_latent(data, rng, numeric=False, categorical=True, out=z)
         self._set_correlation(z.T @ z, len(z))
+
+    def _check_marginals(self) -> None:
+        if self.marginals not in MARGINALS:
+            raise ModelError(
+                f"marginals must be 'empirical' or 'parametric', got {self.marginals!r}"
+            )
 
     def _fit_marginals(
         self, columns: Mapping[str, pd.Series], counts: Mapping[str, pd.Series] | None
@@ -184,13 +198,13 @@ class GaussianCopula(Synthesizer):
         present = np.sort(x[~np.isnan(x)])
         k = max(2, min(self.quantiles, len(present)))
         probs = np.linspace(0.0, 1.0, k)
-        knots = _sorted_quantiles(present, probs) if len(present) else np.zeros(k)
+        knots = sorted_quantiles(present, probs) if len(present) else np.zeros(k)
         num = _Numeric(enc, knots, probs, count=len(present))
         if self.marginals == "parametric" and not enc.is_time and len(present) > 20:
-            num.dist = _best_family(present, enc.lo, enc.hi)
+            num.dist = best_family(present, enc.lo, enc.hi)
         return num
 
-    def _order_categories(self, data: pd.DataFrame, z: np.ndarray) -> None:
+    def _order_categories(self, data: pd.DataFrame, z: Floats) -> None:
         """Order each column's categories along the direction its categories differ most.
 
         A category's interval of [0, 1] is where it sits on its latent axis. For each
@@ -206,7 +220,7 @@ class GaussianCopula(Synthesizer):
             return
         latent = z[:, [m.value_dim for m in numeric]]
         centred = latent - latent.mean(axis=0)
-        total = np.maximum((centred**2).sum(axis=0), _EPS)
+        total = np.maximum((centred**2).sum(axis=0), EPS)
         for name, marg in categorical:
             codes = marg.encoder.encode(data[name])
             k = len(marg.encoder.categories)
@@ -234,8 +248,8 @@ class GaussianCopula(Synthesizer):
         *,
         numeric: bool = True,
         categorical: bool = True,
-        out: np.ndarray | None = None,
-    ) -> np.ndarray:
+        out: Floats | None = None,
+    ) -> Floats:
         """The latent normal values of rows (only the kinds asked for are filled in)."""
         z = np.zeros((len(data), self.n_dims_)) if out is None else out
         for name, marg in self.marginals_.items():
@@ -251,34 +265,29 @@ class GaussianCopula(Synthesizer):
             u = np.empty(len(x))
             u[~null] = marg.to_uniform(x[~null], rng)
             u[null] = rng.random(int(null.sum()))  # unknown value: independent draw
-            z[:, marg.value_dim] = ndtri(np.clip(u, _EPS, 1 - _EPS))
+            z[:, marg.value_dim] = ndtri(clip_probability(u))
             if marg.null_dim >= 0:
                 p = marg.encoder.null_share
                 cut = 1.0 - p
                 un = np.where(null, cut + rng.random(len(x)) * p, rng.random(len(x)) * cut)
-                z[:, marg.null_dim] = ndtri(np.clip(un, _EPS, 1 - _EPS))
+                z[:, marg.null_dim] = ndtri(clip_probability(un))
         return z
 
-    def _set_correlation(self, gram: np.ndarray, n: int) -> None:
+    def _set_correlation(self, gram: Floats, n: int) -> None:
         cov = gram / max(n, 1)
-        std = np.sqrt(np.clip(np.diag(cov), _EPS, None))
+        std = np.sqrt(np.clip(np.diag(cov), EPS, None))
         corr = cov / np.outer(std, std)
-        self.correlation_ = _nearest_correlation(corr)
+        self.correlation_ = nearest_correlation(corr)
         self.cholesky_ = np.linalg.cholesky(self.correlation_)
 
     def fit_batches(
-        self,
-        batches: Callable[[], Iterable[pd.DataFrame]],
-        metadata: TableMetadata | None = None,
-        seed: int = 0,
-    ) -> GaussianCopula:
+        self, batches: Batches, metadata: TableMetadata | None = None, seed: int = 0
+    ) -> Self:
         """Fit from batches that may not fit in memory together (two passes).
 
         ``batches()`` must return a fresh iterator over the same rows each time it is
         called (e.g. the row groups of a Parquet file).
         """
-        from syndata.rules.infer import regenerated_config
-
         rng = np.random.default_rng(seed)
         reservoir: pd.DataFrame | None = None
         counts: dict[str, pd.Series] = {}
@@ -291,21 +300,13 @@ class GaussianCopula(Synthesizer):
                 if metadata.columns[c].kind in ("categorical", "boolean"):
                     vc = batch[c].value_counts(dropna=False)
                     counts[c] = vc if c not in counts else counts[c].add(vc, fill_value=0)
-            reservoir = _reservoir_update(reservoir, batch, seen, self.reservoir, rng)
+            reservoir = reservoir_update(reservoir, batch, seen, self.reservoir, rng)
             seen += len(batch)
         if reservoir is None or seen == 0 or metadata is None:
-            raise ModelError("cannot fit on an empty table (0 rows); pass data with rows")
+            raise ModelError(EMPTY_TABLE)
         metadata.check(reservoir)
-        self.metadata_ = metadata
-        self.columns_ = list(metadata.columns)
-        self.dtypes_ = {c: reservoir[c].dtype for c in self.columns_}
-        self.modelled_ = [c for c, m in metadata.columns.items() if m.modelled]
-        self.regenerated_ = regenerated_config(metadata, reservoir)
-        self.n_rows_ = seen
-        if self.marginals not in ("empirical", "parametric"):
-            raise ModelError(
-                f"marginals must be 'empirical' or 'parametric', got {self.marginals!r}"
-            )
+        self._learn_layout(metadata, reservoir, seen)
+        self._check_marginals()
         self.rare_ = rare_pool(metadata, reservoir, self.modelled_, counts)
         counts = {c: self.rare_.pool_counts(c, v) for c, v in counts.items()}
         sample = self.rare_.apply(reservoir[self.modelled_])
@@ -335,7 +336,7 @@ class GaussianCopula(Synthesizer):
         if conditions:
             zt = np.ascontiguousarray(self._condition(zt.T, n, rng, conditions).T)
         elif getattr(self, "stratified", False) and n > 1:
-            zt = _stratify(zt, rng)
+            zt = stratify(zt, rng)
         out: dict[str, Any] = {}
         for name, marg in self.marginals_.items():
             if isinstance(marg, _Categorical):  # thresholds in latent space: no CDF needed
@@ -351,10 +352,10 @@ class GaussianCopula(Synthesizer):
         return frame
 
     def _condition(
-        self, z: np.ndarray, n: int, rng: np.random.Generator, conditions: Mapping[str, Any]
-    ) -> np.ndarray:
+        self, z: Floats, n: int, rng: np.random.Generator, conditions: Mapping[str, Any]
+    ) -> Floats:
         """Fix the latent values of the conditioned columns; redraw the rest given them."""
-        fixed: dict[int, np.ndarray] = {}
+        fixed: dict[int, Floats] = {}
         for name, value in conditions.items():
             marg = self.marginals_[name]
             values = pd.Series([value] * n if not isinstance(value, list | tuple) else value)
@@ -380,121 +381,9 @@ class GaussianCopula(Synthesizer):
                 if (~null).any():
                     u[~null] = marg.to_uniform(x[~null], rng)
                 if not null.all():
-                    fixed[marg.value_dim] = ndtri(np.clip(u, _EPS, 1 - _EPS))
+                    fixed[marg.value_dim] = ndtri(clip_probability(u))
                 if marg.null_dim >= 0:
                     p = marg.encoder.null_share
                     un = np.where(null, 1 - p + rng.random(n) * p, rng.random(n) * (1 - p))
-                    fixed[marg.null_dim] = ndtri(np.clip(un, _EPS, 1 - _EPS))
+                    fixed[marg.null_dim] = ndtri(clip_probability(un))
         return conditional_normal(z, self.correlation_, fixed, rng)
-
-
-def _stratify(zt: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Each row of ``zt`` (a latent dimension) as one draw per stratum, ranks kept."""
-    n = zt.shape[1]
-    ranks = np.argsort(np.argsort(zt, axis=1), axis=1)
-    u = (ranks + rng.random(zt.shape)) / n
-    return ndtri(np.clip(u, _EPS, 1 - _EPS)).astype(zt.dtype)
-
-
-def conditional_normal(
-    z: np.ndarray, corr: np.ndarray, fixed: Mapping[int, np.ndarray], rng: np.random.Generator
-) -> np.ndarray:
-    """Rows of ``z`` whose dimensions in ``fixed`` are set and the rest drawn given them."""
-    n, d = z.shape
-    cond = sorted(fixed)
-    free = [i for i in range(d) if i not in fixed]
-    zc = np.column_stack([fixed[i] for i in cond])
-    out = np.empty_like(z)
-    out[:, cond] = zc
-    if not free:
-        return out
-    s_cc = corr[np.ix_(cond, cond)]
-    s_fc = corr[np.ix_(free, cond)]
-    s_ff = corr[np.ix_(free, free)]
-    gain = np.linalg.solve(s_cc + 1e-9 * np.eye(len(cond)), s_fc.T).T
-    cov = s_ff - gain @ s_fc.T
-    chol = np.linalg.cholesky(_nearest_psd(cov))
-    out[:, free] = zc @ gain.T + rng.standard_normal((n, len(free))) @ chol.T
-    return out
-
-
-def _sorted_quantiles(ordered: np.ndarray, probs: np.ndarray) -> np.ndarray:
-    """Quantiles (linear interpolation, as numpy's default) of already sorted values."""
-    pos = probs * (len(ordered) - 1)
-    lo = np.floor(pos).astype(np.int64)
-    hi = np.minimum(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (pos - lo) * (ordered[hi] - ordered[lo])
-
-
-def _nearest_psd(m: np.ndarray, floor: float = 1e-9) -> np.ndarray:
-    m = (m + m.T) / 2
-    vals, vecs = np.linalg.eigh(m)
-    return (vecs * np.clip(vals, floor, None)) @ vecs.T
-
-
-def _nearest_correlation(corr: np.ndarray) -> np.ndarray:
-    corr = np.nan_to_num(corr, nan=0.0)
-    np.fill_diagonal(corr, 1.0)
-    fixed = _nearest_psd(corr, 1e-6)
-    d = np.sqrt(np.diag(fixed))
-    out = fixed / np.outer(d, d)
-    np.fill_diagonal(out, 1.0)
-    return out
-
-
-def _reservoir_update(
-    reservoir: pd.DataFrame | None,
-    batch: pd.DataFrame,
-    seen: int,
-    size: int,
-    rng: np.random.Generator,
-) -> pd.DataFrame:
-    """A uniform sample of ``size`` rows over all batches so far (Algorithm R, batched)."""
-    batch = batch.reset_index(drop=True)
-    if reservoir is None or len(reservoir) < size:
-        room = size - (0 if reservoir is None else len(reservoir))
-        head = batch.iloc[:room]
-        reservoir = head if reservoir is None else pd.concat([reservoir, head], ignore_index=True)
-        batch = batch.iloc[room:].reset_index(drop=True)
-        seen += len(head)
-    if len(batch) == 0:
-        return reservoir
-    positions = seen + np.arange(len(batch))
-    slots = (rng.random(len(batch)) * (positions + 1)).astype(np.int64)
-    keep = slots < size
-    if keep.any():
-        reservoir = reservoir.copy()
-        # later rows win where two rows of this batch land in the same slot
-        chosen = pd.Series(np.flatnonzero(keep), index=slots[keep]).groupby(level=0).last()
-        reservoir.iloc[chosen.index.to_numpy()] = batch.iloc[chosen.to_numpy()].to_numpy()
-    return reservoir
-
-
-def _best_family(x: np.ndarray, lo: float, hi: float) -> Any:
-    """The scipy distribution (of a few families) closest to ``x`` by the KS statistic."""
-    sample = x if len(x) <= 5000 else np.random.default_rng(0).choice(x, 5000, replace=False)
-    best, best_stat = None, np.inf
-    width = max(hi - lo, 1e-12)
-    for family in _PARAMETRIC:
-        try:
-            if family == "norm":
-                dist = stats.norm(*stats.norm.fit(sample))
-            elif family == "uniform":
-                dist = stats.uniform(lo, width)
-            elif family == "truncnorm":
-                mu, sd = sample.mean(), max(sample.std(), 1e-12)
-                dist = stats.truncnorm((lo - mu) / sd, (hi - mu) / sd, loc=mu, scale=sd)
-            elif family == "gamma":
-                a, loc, scale = stats.gamma.fit(sample, floc=lo - 1e-9 * width)
-                dist = stats.gamma(a, loc, scale)
-            else:
-                a, b, loc, scale = stats.beta.fit(
-                    sample, floc=lo - 1e-9 * width, fscale=width * (1 + 2e-9)
-                )
-                dist = stats.beta(a, b, loc, scale)
-            stat = stats.kstest(sample, dist.cdf).statistic
-        except (ValueError, RuntimeError, FloatingPointError):
-            continue
-        if np.isfinite(stat) and stat < best_stat:
-            best, best_stat = dist, stat
-    return best

@@ -21,74 +21,42 @@ child row takes the synthetic parent nearest to them, within that parent's learn
 number of children. Foreign keys are always taken from the parents' synthetic primary
 keys, so they always resolve; primary keys are regenerated unique.
 
-Children per parent are stored smoothed, never as the exact list (``_smoothed``): the
-counts are sorted into bins of consecutive values holding at least k parents each (k
-is the disclosure rule's ``rare_k()``, ``SYNDATA_RARE_K``, default 5; on big tables at
-least 1/``MAX_BINS`` of the parents), and the model keeps per bin only its share of the
-parents and an interval to draw from uniformly: the bin's mean ± √3 standard
-deviations (a uniform draw with the bin's mean and spread), at least ± 0.5. A count
-shared by k or more parents is a bin of its own, ``[v - 0.5, v + 0.5]``, which rounds
-back to ``v``: childless parents stay childless. Parents of rarer counts are gathered
-until a bin is full, the last few taken from a common count next to them when there is
-one, so that a common count stays a bin of its own. Every stored number is thus a mean
-or spread over at least k parents, or a count at least k parents share: no rare count
-(the one customer with 212 orders) is in the model. The parents' own model learns the
-``_n.`` columns on the same smoothed scale (each parent's count replaced by the
-smoothed distribution's quantile at its rank, ties in random order), so their
-correlation with the parent's attributes is kept while its stored marginals hold no
-exact count either.
-
-The trade-off: within a bin, the spread of counts is replaced by a uniform one with
-the same mean and standard deviation, so the children-per-parent distribution is only
-as exact as the bins are narrow. Sampling rescales the counts to the table's size, so
-the mean number of children per parent is kept exactly. Parent tables of hundreds of
-rows or more lose nothing measurable (cardinality 0.997-1.000); a parent table of a few
-dozen rows is split into a handful of bins, and its children-per-parent score drops (1.000 to
-0.70-0.97 on lookup tables of 6 to 54 rows; see ``bench/RESULTS.md``).
-``SYNDATA_RARE_K=1`` keeps every count exactly (and every rare category too).
+Children per parent are stored smoothed, never as the exact list: see
+``syndata.models.cardinality`` (bins of at least k parents, the disclosure rule's
+``rare_k()``), which also gives the trade-off it makes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from copy import deepcopy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
 
 from syndata.errors import ModelError
-from syndata.metadata import ColumnMetadata, Metadata, Relationship, TableMetadata
+from syndata.metadata import Metadata, Relationship
+from syndata.models.arrays import Codes, Values
 from syndata.models.base import MultiTableSynthesizer, Synthesizer
-from syndata.models.registry import MODELS, make_model
-from syndata.privacy.disclosure import rare_k
-from syndata.seeds import fresh_seed
+from syndata.models.cardinality import child_quotas
+from syndata.models.matching import match_parents
+from syndata.models.registry import MODELS, SCHEMA_MODELS, make_model
+from syndata.models.table_plan import CONTEXT, COUNT, HAS, TablePlan
+from syndata.seeds import resolve_seed
 
-COUNT = "_n.{child}.{fk}"
-CONTEXT = "_p.{fk}.{column}"
-HAS = "_has.{fk}"
-NEIGHBOURS = 10  # candidate parents per child row when matching a secondary foreign key
-MAX_ONE_HOT = 20  # categories up to this many are one-hot when matching, ranks beyond
 REFERENCE = "reference"  # a table model: keep the table's rows as they are (lookup data)
-MAX_BINS = 2_000  # children-per-parent bins at most (bins of >= 1/MAX_BINS of the parents)
+_TablePlan = TablePlan  # the name models fitted before the plan had its own module pickled
 
 
-@dataclass
-class _TablePlan:
-    """How one table is modelled: its extra columns and its foreign keys' roles."""
+@dataclass(frozen=True)
+class _Draw:
+    """How one table is sampled: at ``scale`` (or ``fixed_rows``), with ``rng`` and ``seed``."""
 
-    name: str
-    columns: list[str]  # the table's own columns, in order
-    primary: Relationship | None = None
-    secondary: list[Relationship] = field(default_factory=list)
-    context: dict[str, list[str]] = field(default_factory=dict)  # fk -> parent columns
-    nullable: set[str] = field(default_factory=set)  # fks with a _has flag
-    null_context: set[str] = field(default_factory=set)  # context columns with nulls at fit
-    counts: list[Relationship] = field(default_factory=list)  # fks referring to this table
-    # count column -> the smoothed children per parent: rows lo, hi, share (``_smoothed``)
-    cardinality: dict[str, np.ndarray] = field(default_factory=dict)
-    null_rows: dict[str, int] = field(default_factory=dict)  # fk -> rows with a null fk
+    scale: float
+    fixed_rows: int | None
+    rng: np.random.Generator
+    seed: int
 
 
 class HierarchicalSynthesizer(MultiTableSynthesizer):
@@ -134,19 +102,19 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         self.metadata_ = metadata
         self.order_ = metadata.order()
         self.rows_ = {t: int((sizes or {}).get(t, len(tables[t]))) for t in self.order_}
-        self.plans_: dict[str, _TablePlan] = {}
+        self.plans_: dict[str, TablePlan] = {}
         self.models_: dict[str, Synthesizer] = {}
         self.references_: dict[str, pd.DataFrame] = {}
         for done, name in enumerate(self.order_):
-            plan = self._plan(name, tables)
-            frame, meta = self._training_frame(plan, tables)
+            plan = TablePlan.of(metadata, name, tables, self.rows_[name], self.context_columns)
+            frame, meta = plan.training_frame(metadata, tables)
             model_name = (self.table_models or {}).get(name, self.default_model)
             if model_name == REFERENCE:
                 self.references_[name] = self._reference(name, frame)
                 self.plans_[name] = plan
                 continue
             params: dict[str, Any] = {}
-            accepted = MODELS[model_name]._param_names() if model_name in MODELS else []
+            accepted = MODELS.get(model_name)._param_names() if model_name in MODELS else []
             if plan.primary is not None and "visit_order" in accepted:
                 params["visit_order"] = "data"  # the parent context leads, as when sampling
             if plan.primary is None and "stratified" in accepted:
@@ -208,87 +176,6 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
                 "foreign keys (--orphans drop|null), dedupe primary keys"
             )
 
-    def _plan(self, name: str, tables: Mapping[str, pd.DataFrame]) -> _TablePlan:
-        meta = self.metadata_
-        data = tables[name]
-        plan = _TablePlan(name, list(meta.tables[name].columns), counts=meta.children_of(name))
-        parents = meta.parents_of(name)
-        if parents:
-
-            def reach(rel: Relationship) -> float:
-                values = data[rel.child_key]
-                return values.nunique() * (1.0 - values.isna().mean())
-
-            plan.primary = max(parents, key=reach)
-            plan.secondary = [r for r in parents if r is not plan.primary]
-        for rel in parents:
-            parent_meta = meta.tables[rel.parent_table]
-            modelled = [
-                c
-                for c, m in parent_meta.columns.items()
-                if m.modelled and c not in {r.child_key for r in meta.parents_of(rel.parent_table)}
-            ]
-            plan.context[rel.child_key] = modelled[: self.context_columns]
-            nulls = int(data[rel.child_key].isna().sum())
-            plan.null_rows[rel.child_key] = round(nulls * self.rows_[name] / max(len(data), 1))
-            if nulls:
-                plan.nullable.add(rel.child_key)
-        return plan
-
-    def _training_frame(
-        self, plan: _TablePlan, tables: Mapping[str, pd.DataFrame]
-    ) -> tuple[pd.DataFrame, TableMetadata]:
-        meta = self.metadata_
-        data = tables[plan.name]
-        table_meta = deepcopy(meta.tables[plan.name])
-        fks = {r.child_key for r in meta.parents_of(plan.name)}
-        for fk in fks:
-            table_meta.columns[fk].kind = "id"
-        extra: dict[str, pd.Series] = {}
-        k = rare_k()
-        for rel in plan.counts:
-            counts = tables[rel.child_table][rel.child_key].value_counts()
-            pk = data[rel.parent_key]
-            values = counts.reindex(pk.to_numpy(), fill_value=0).to_numpy(dtype=np.int64)
-            col = COUNT.format(child=rel.child_table, fk=rel.child_key)
-            plan.cardinality[col] = _smoothed(values, k)
-            extra[col] = pd.Series(
-                _on_smoothed_scale(values, plan.cardinality[col]), index=data.index
-            )
-            table_meta.columns[col] = ColumnMetadata(col, "numerical", "float")
-        for rel in meta.parents_of(plan.name):
-            parent = tables[rel.parent_table].set_index(rel.parent_key)
-            keys = data[rel.child_key].to_numpy()
-            parent_meta = meta.tables[rel.parent_table]
-            for column in plan.context[rel.child_key]:
-                col = CONTEXT.format(fk=rel.child_key, column=column)
-                extra[col] = pd.Series(parent[column].reindex(keys).to_numpy(), index=data.index)
-                source = parent_meta.columns[column]
-                table_meta.columns[col] = ColumnMetadata(
-                    col, source.kind, source.dtype, nullable=True, format=source.format
-                )
-            if rel.child_key in plan.nullable:
-                col = HAS.format(fk=rel.child_key)
-                extra[col] = data[rel.child_key].notna()
-                table_meta.columns[col] = ColumnMetadata(col, "boolean", "bool")
-        # parent context first: a sequential model (cart) then draws children after it
-        leading = {c: v for c, v in extra.items() if not c.startswith("_n.")}
-        trailing = {c: v for c, v in extra.items() if c.startswith("_n.")}
-        parts: list[pd.DataFrame] = [pd.DataFrame(leading), data, pd.DataFrame(trailing)]
-        frame = pd.concat(parts, axis=1).reset_index(drop=True)
-        table_meta.columns = {str(c): table_meta.columns[str(c)] for c in frame.columns}
-        # a context column whose parents all lack the value holds only nulls: not learnable
-        for col in [c for c in extra if frame[c].isna().all()]:
-            frame = frame.drop(columns=col)
-            del table_meta.columns[col]
-            fk, column = col[3:].split(".", 1) if col.startswith("_p.") else ("", "")
-            if fk and column in plan.context.get(fk, []):
-                plan.context[fk].remove(column)
-        plan.null_context = {
-            c for c in frame.columns if c.startswith("_p.") and frame[c].isna().any()
-        }
-        return frame, table_meta
-
     # ------------------------------------------------------------------ sample
 
     def sample_tables(
@@ -297,14 +184,14 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         """``(table, frame)`` in dependency order; parents are kept only as needed."""
         self._check_fitted()
         scale = self._scale(scale, rows)
-        if seed is None:
-            seed = fresh_seed()
+        seed = resolve_seed(seed)
         fixed = dict(rows or {})
         synthetic: dict[str, pd.DataFrame] = {}
         pending = {t: len(self.metadata_.children_of(t)) for t in self.order_}
         for index, name in enumerate(self.order_):
             rng = np.random.default_rng([seed, index])
-            frame = self._sample_table(name, scale, fixed.get(name), synthetic, rng, seed + index)
+            draw = _Draw(scale, fixed.get(name), rng, seed + index)
+            frame = self._sample_table(name, draw, synthetic)
             plan = self.plans_[name]
             if plan.counts:
                 synthetic[name] = frame
@@ -331,22 +218,17 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         return float(scale)
 
     def _sample_table(
-        self,
-        name: str,
-        scale: float,
-        fixed_rows: int | None,
-        synthetic: Mapping[str, pd.DataFrame],
-        rng: np.random.Generator,
-        seed: int,
+        self, name: str, draw: _Draw, synthetic: Mapping[str, pd.DataFrame]
     ) -> pd.DataFrame:
         plan = self.plans_[name]
+        fixed_rows, rng = draw.fixed_rows, draw.rng
         if name in self.references_:
             return self.references_[name].copy()
         if plan.primary is None:
-            n = fixed_rows if fixed_rows is not None else round(scale * self.rows_[name])
-            frame = self.models_[name].sample(n, seed=seed)
+            n = fixed_rows if fixed_rows is not None else round(draw.scale * self.rows_[name])
+            frame = self.models_[name].sample(n, seed=draw.seed)
         else:
-            frame = self._sample_children(plan, scale, fixed_rows, synthetic, rng, seed)
+            frame = self._sample_children(plan, draw, synthetic)
         for rel in plan.secondary:
             self._assign_parent(frame, plan, rel, synthetic[rel.parent_table], rng)
         for col in [c for c in frame.columns if c.startswith("_n.")]:
@@ -354,14 +236,9 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         return frame
 
     def _sample_children(
-        self,
-        plan: _TablePlan,
-        scale: float,
-        fixed_rows: int | None,
-        synthetic: Mapping[str, pd.DataFrame],
-        rng: np.random.Generator,
-        seed: int,
+        self, plan: TablePlan, draw: _Draw, synthetic: Mapping[str, pd.DataFrame]
     ) -> pd.DataFrame:
+        fixed_rows, scale, rng = draw.fixed_rows, draw.scale, draw.rng
         rel = plan.primary
         assert rel is not None
         parents = synthetic[rel.parent_table]
@@ -383,7 +260,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             conditions[col] = self._known(plan, col, values, n_null, rng)
         if fk in plan.nullable:
             conditions[HAS.format(fk=fk)] = [True] * len(index) + [False] * n_null
-        frame = self.models_[plan.name].sample(n, seed=seed, conditions=conditions or None)
+        frame = self.models_[plan.name].sample(n, seed=draw.seed, conditions=conditions or None)
         keys = parents[rel.parent_key].to_numpy(dtype=object)[index]
         frame[fk] = _keys(
             np.concatenate([keys, np.full(n_null, None, dtype=object)]),
@@ -392,7 +269,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         return frame
 
     def _known(
-        self, plan: _TablePlan, col: str, values: np.ndarray, n_null: int, rng: np.random.Generator
+        self, plan: TablePlan, col: str, values: Values, n_null: int, rng: np.random.Generator
     ) -> list[Any]:
         """Condition values the child's model knows.
 
@@ -422,7 +299,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
     def _assign_parent(
         self,
         frame: pd.DataFrame,
-        plan: _TablePlan,
+        plan: TablePlan,
         rel: Relationship,
         parents: pd.DataFrame,
         rng: np.random.Generator,
@@ -438,7 +315,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         columns = plan.context.get(fk, [])
         child_values = frame.loc[has, [CONTEXT.format(fk=fk, column=c) for c in columns]]
         child_values.columns = columns
-        choice = _match(child_values, parents[columns], quotas, rng)
+        choice = match_parents(child_values, parents[columns], quotas, rng)
         values = np.full(len(frame), None, dtype=object)
         values[has] = parents[rel.parent_key].to_numpy(dtype=object)[choice]
         frame[fk] = _keys(values, parents[rel.parent_key].dtype)
@@ -450,9 +327,9 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         parents: pd.DataFrame,
         target: int,
         rng: np.random.Generator,
-    ) -> np.ndarray:
+    ) -> Codes:
         col = COUNT.format(child=child, fk=rel.child_key)
-        return _quotas(
+        return child_quotas(
             parents[col].to_numpy(dtype=float),
             self.plans_[rel.parent_table].cardinality[col],
             target,
@@ -466,7 +343,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             )
 
 
-def _keys(values: np.ndarray, dtype: Any) -> pd.Series:
+def _keys(values: Values, dtype: Any) -> pd.Series:
     """Foreign key values (objects, None for null) in the parent key's type."""
     series = pd.Series(values, dtype=object)
     if pd.api.types.is_integer_dtype(dtype):
@@ -474,197 +351,4 @@ def _keys(values: np.ndarray, dtype: Any) -> pd.Series:
     return series if series.isna().any() else series.astype(dtype)
 
 
-def _smoothed(counts: np.ndarray, k: int, max_bins: int = MAX_BINS) -> np.ndarray:
-    """Children per parent as bins of at least ``k`` parents (see the module docstring).
-
-    Returns a ``(3, bins)`` array: each bin's lower and upper edge and its share of the
-    parents. Bins hold consecutive count values. A value shared by enough parents is a
-    bin of its own; parents of rarer values are gathered until a bin is full, taking the
-    last few it needs from a common value when one follows (or, for the highest counts,
-    from the common value before them), so a common value such as 0 children stays a bin
-    of its own. A bin spans its mean ± √3 standard deviations (at least ± 0.5); no edge
-    is below -0.5 (draws rounded to counts give 0 at least). Neighbouring bins may
-    overlap: draws are sorted before use.
-    """
-    n = len(counts)
-    if n == 0:
-        return np.zeros((3, 0))
-    values, freq = np.unique(np.asarray(counts, dtype=np.int64), return_counts=True)
-    least = max(k, -(-n // max_bins), 1)
-    bins: list[list[tuple[int, int]]] = []  # (count value, parents) pairs
-    current: list[tuple[int, int]] = []
-    mass = 0
-    for value, parents in zip(values.tolist(), freq.tolist(), strict=True):
-        if current and parents >= 2 * least - mass:  # complete the bin from a common value
-            take = least - mass
-            bins.append([*current, (value, take)])
-            current, mass, parents = [], 0, parents - take
-        if not current and parents >= least:
-            bins.append([(value, parents)])
-            continue
-        current.append((value, parents))
-        mass += parents
-        if mass >= least:
-            bins.append(current)
-            current, mass = [], 0
-    if current:  # the highest counts, fewer than `least` parents
-        last = bins[-1] if bins else []
-        if len(last) == 1 and last[0][1] >= 2 * least - mass:
-            value, parents = last[0]
-            bins[-1] = [(value, parents - (least - mass))]
-            bins.append([(value, least - mass), *current])
-        elif bins:
-            bins[-1] = [*last, *current]
-        else:
-            bins.append(current)
-    weights = [np.array([p for _, p in b], dtype=float) for b in bins]
-    points = [np.array([v for v, _ in b], dtype=float) for b in bins]
-    share = np.array([w.sum() / n for w in weights])
-    means = np.array([np.average(x, weights=w) for x, w in zip(points, weights, strict=True)])
-    spread = np.array(
-        [
-            np.sqrt(3 * np.average((x - m) ** 2, weights=w))
-            for x, m, w in zip(points, means, weights, strict=True)
-        ]
-    )
-    half = np.maximum(spread, 0.5)
-    lo, hi = means - half, means + half
-    return np.vstack([np.maximum(lo, -0.5), hi, share])
-
-
-def _inverse(cardinality: np.ndarray, levels: np.ndarray) -> np.ndarray:
-    """Children per parent at probability ``levels`` (in [0, 1]) of a stored distribution.
-
-    ``cardinality`` is ``_smoothed``'s bins (uniform within each); a one-dimensional array
-    is a model stored before smoothing: quantiles at evenly spaced levels.
-    """
-    if cardinality.ndim == 1:
-        grid = (np.arange(len(cardinality)) + 0.5) / len(cardinality)
-        return np.interp(levels, grid, cardinality)
-    lo, hi, share = cardinality
-    if len(share) == 0:
-        return np.zeros(len(levels))
-    top = np.cumsum(share)
-    index = np.minimum(np.searchsorted(top, levels, side="right"), len(share) - 1)
-    within = np.clip((levels - (top[index] - share[index])) / share[index], 0.0, 1.0)
-    return lo[index] + within * (hi[index] - lo[index])
-
-
-def _on_smoothed_scale(counts: np.ndarray, cardinality: np.ndarray) -> np.ndarray:
-    """Each parent's count replaced by the smoothed distribution's quantile at its rank.
-
-    Ties are ranked at random (a fixed seed: fitting stays deterministic), so the values
-    keep the counts' order and their correlation with the parent's attributes.
-    """
-    n = len(counts)
-    if n == 0:
-        return np.zeros(0)
-    order = np.lexsort((np.random.default_rng(0).random(n), counts))
-    out = np.empty(n)
-    out[order] = np.sort(_inverse(cardinality, (np.arange(n) + 0.5) / n))
-    return out
-
-
-def _quotas(
-    generated: np.ndarray, cardinality: np.ndarray, target: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Children per parent, ``target`` in all, distributed as the real parents' were.
-
-    The parents' model ranks the parents (its ``generated`` counts, learned jointly with
-    their attributes; ties at random); the counts themselves are the smoothed
-    distribution's quantiles at evenly spaced levels (``cardinality``, see
-    ``_smoothed``), rounded, so the spread of children per parent is kept without
-    sampling noise. They are then scaled to sum to ``target`` with randomised rounding;
-    a parent without children keeps none.
-    """
-    n = len(generated)
-    out = np.zeros(n, dtype=np.int64)
-    if n == 0 or target <= 0:
-        return out
-    levels = (np.arange(n) + 0.5) / n
-    values = np.sort(np.maximum(np.round(_inverse(cardinality, levels)), 0.0))
-    if values.sum() <= 0:
-        values[-1] = 1.0
-    rank = np.lexsort((rng.random(n), np.nan_to_num(generated, nan=-1.0)))
-    out[rank] = values.astype(np.int64)
-    share = out * (target / out.sum())
-    base = np.floor(share).astype(np.int64)
-    left = target - int(base.sum())
-    if left > 0:
-        frac = share - base
-        extra = (
-            rng.choice(n, size=left, replace=False, p=frac / frac.sum())
-            if np.count_nonzero(frac) >= left
-            else rng.choice(np.flatnonzero(out), size=left)
-        )
-        np.add.at(base, extra, 1)
-    return base
-
-
-def _match(
-    children: pd.DataFrame, parents: pd.DataFrame, quotas: np.ndarray, rng: np.random.Generator
-) -> np.ndarray:
-    """For each child row, the index of a parent near its attributes, within quotas."""
-    n = len(children)
-    assigned = np.full(n, -1, dtype=np.int64)
-    remaining = quotas.astype(np.int64).copy()
-    active = np.flatnonzero(remaining > 0)
-    if n == 0:
-        return assigned
-    if len(children.columns) and len(active) > 1:
-        from sklearn.neighbors import NearestNeighbors
-
-        feats_c, feats_p = _features(children, parents.iloc[active])
-        k = min(NEIGHBOURS, len(active))
-        _, near = NearestNeighbors(n_neighbors=k).fit(feats_p).kneighbors(feats_c)
-        near = active[near]
-        order = rng.permutation(n)
-        for j in range(k):
-            free = order[assigned[order] < 0]
-            if not len(free):
-                break
-            proposal = near[free, j]
-            sort = np.argsort(proposal, kind="stable")
-            chosen = proposal[sort]
-            first = np.searchsorted(chosen, chosen, side="left")
-            accept = (np.arange(len(chosen)) - first) < remaining[chosen]
-            assigned[free[sort[accept]]] = chosen[accept]
-            remaining -= np.bincount(chosen[accept], minlength=len(remaining))
-    free = np.flatnonzero(assigned < 0)
-    if len(free):
-        slots = np.repeat(np.arange(len(remaining)), np.maximum(remaining, 0))
-        rng.shuffle(slots)
-        if len(slots) < len(free):  # cannot happen when quotas sum to n; stay total anyway
-            slots = np.concatenate([slots, rng.choice(max(len(quotas), 1), len(free) - len(slots))])
-        assigned[free] = slots[: len(free)]
-    return assigned
-
-
-def _features(children: pd.DataFrame, parents: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Children's and parents' attributes as comparable numbers (same encoding for both)."""
-    parts_c: list[np.ndarray] = []
-    parts_p: list[np.ndarray] = []
-    for col in parents.columns:
-        both = pd.concat([parents[col], children[col]], ignore_index=True)
-        if (
-            pd.api.types.is_bool_dtype(both)
-            or both.dtype == object
-            or isinstance(both.dtype, pd.CategoricalDtype)
-        ):
-            codes, uniques = pd.factorize(both.astype(object).where(both.notna(), "\0null"))
-            if len(uniques) <= MAX_ONE_HOT:
-                block = np.eye(len(uniques))[codes] / np.sqrt(2.0)
-            else:
-                block = (codes / max(len(uniques) - 1, 1) * np.sqrt(12.0))[:, None]
-        else:
-            if pd.api.types.is_datetime64_any_dtype(both):
-                both = both.astype("int64").astype(float).where(both.notna())
-            x = pd.to_numeric(both, errors="coerce").to_numpy(dtype=float)
-            present = x[~np.isnan(x)]
-            mean = present.mean() if len(present) else 0.0
-            std = present.std() if len(present) and present.std() > 0 else 1.0
-            z = np.nan_to_num((x - mean) / std, nan=0.0)
-            block = np.column_stack([z, np.isnan(x).astype(float)])
-        parts_p.append(block[: len(parents)])
-        parts_c.append(block[len(parents) :])
-    return np.column_stack(parts_c), np.column_stack(parts_p)
+SCHEMA_MODELS.register("hierarchical", HierarchicalSynthesizer)

@@ -18,8 +18,7 @@ from pandas.testing import assert_frame_equal
 import model_registry as registry
 import syndata
 from model_registry import ModelRef
-from syndata.errors import ConfigError, DataReadError, OutputError
-from syndata.models.base import ModelError
+from syndata.errors import ConfigError, DataReadError, ModelError, OutputError
 
 HERE = Path(__file__).parent
 

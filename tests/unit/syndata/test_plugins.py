@@ -25,10 +25,14 @@ class Other:
 
 def _install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: str) -> None:
     module = tmp_path / "fake_syndata_plugin.py"
-    module.write_text("from test_plugins import Base\n\nclass Extra(Base):\n    pass\n\nclass Bad:\n    pass\n")
+    module.write_text(
+        "from test_plugins import Base\n\nclass Extra(Base):\n    pass\n\nclass Bad:\n    pass\n"
+    )
     dist = tmp_path / "fake_syndata_plugin-1.0.dist-info"
     dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: fake-syndata-plugin\nVersion: 1.0\n")
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: fake-syndata-plugin\nVersion: 1.0\n"
+    )
     (dist / "entry_points.txt").write_text(f"[syndata.widgets]\n{lines}\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setitem(sys.modules, "test_plugins", sys.modules[__name__])
@@ -58,7 +62,9 @@ def test_unknown_names_list_the_known_ones_and_how_to_register():
 
 
 def test_entry_points_add_names_and_load_on_first_lookup(tmp_path, monkeypatch):
-    _install(tmp_path, monkeypatch, "extra = fake_syndata_plugin:Extra\nbad = fake_syndata_plugin:Bad")
+    _install(
+        tmp_path, monkeypatch, "extra = fake_syndata_plugin:Extra\nbad = fake_syndata_plugin:Bad"
+    )
     reg: Registry[Base] = Registry("widgets", Base)
     reg.register("builtin", Builtin)
     assert reg.names() == ["builtin", "bad", "extra"]

@@ -7,28 +7,36 @@ import palmerpenguins
 import pandas as pd
 import pytest
 
-from syndata.metadata import TableMetadata
+from syndata.metadata import Metadata, Relationship, TableMetadata
 from syndata.models import (
     CART,
     GaussianCopula,
     ModelError,
+    MultiTableSynthesizer,
     SdvCTGAN,
     SdvGaussianCopula,
     Synthesizer,
 )
 from syndata.models.registry import MODELS as REGISTERED
+from syndata.models.registry import SCHEMA_MODELS
 
 FAST = {"sdv_ctgan": {"epochs": 3}}  # the suite checks the contract, not the fidelity
 VARIANTS = {"gaussian_copula_parametric": ("gaussian_copula", {"marginals": "parametric"})}
 CASES = {name: (name, FAST.get(name, {})) for name in REGISTERED} | VARIANTS
 MODELS = [
-    pytest.param(lambda name=name, params=params: REGISTERED[name](**params), id=case)
+    pytest.param(lambda name=name, params=params: REGISTERED.get(name)(**params), id=case)
     for case, (name, params) in CASES.items()
+]
+SCHEMA_CASES = [
+    pytest.param(lambda name=name: SCHEMA_MODELS.get(name)(), id=name) for name in SCHEMA_MODELS
 ]
 
 
 def test_every_registered_model_is_checked():
     assert set(REGISTERED) <= set(CASES)
+    assert list(SCHEMA_MODELS) == [p.id for p in SCHEMA_CASES]
+    assert all(issubclass(cls, Synthesizer) for _, cls in REGISTERED.items())
+    assert all(issubclass(cls, MultiTableSynthesizer) for _, cls in SCHEMA_MODELS.items())
 
 
 @pytest.mark.parametrize("make", MODELS)
@@ -43,6 +51,51 @@ def test_models_follow_scikit_learn_s_parameter_contract(make):
         assert model.set_params(**{name: model.get_params()[name]}) is model
     with pytest.raises(ModelError, match="unknown parameter"):
         model.set_params(no_such_parameter=1)
+
+
+@pytest.mark.parametrize("make", SCHEMA_CASES)
+def test_schema_models_follow_scikit_learn_s_parameter_contract(make):
+    from sklearn.base import clone
+
+    model = make()
+    twin = clone(model)
+    assert twin is not model and twin.get_params() == model.get_params()
+    with pytest.raises(ModelError, match="unknown parameter"):
+        model.set_params(no_such_parameter=1)
+
+
+@pytest.fixture(scope="module")
+def tiny_schema() -> tuple[dict[str, pd.DataFrame], Metadata]:
+    rng = np.random.default_rng(0)
+    shops = pd.DataFrame({"shop_id": np.arange(40), "size": rng.choice(["s", "m", "l"], 40)})
+    sales = pd.DataFrame(
+        {
+            "sale_id": np.arange(300),
+            "shop_id": rng.integers(0, 40, 300),
+            "amount": np.round(rng.gamma(2.0, 10.0, 300), 2),
+        }
+    )
+    tables = {"shops": shops, "sales": sales}
+    meta = Metadata(
+        {name: TableMetadata.detect(frame, name) for name, frame in tables.items()},
+        [Relationship("shops", "shop_id", "sales", "shop_id")],
+    )
+    return tables, meta
+
+
+@pytest.mark.parametrize("make", SCHEMA_CASES)
+def test_schema_models_fit_and_sample_every_table(make, tiny_schema):
+    tables, meta = tiny_schema
+    with pytest.raises(ModelError, match="not fitted"):
+        make().sample(1.0)
+    model = make().fit(tables, meta)
+    assert model.metadata_ is meta
+    out = model.sample(1.0, seed=1)
+    assert set(out) == set(tables)
+    for name, frame in tables.items():
+        assert list(out[name].columns) == list(frame.columns)
+    assert out["sales"].shop_id.isin(out["shops"].shop_id).all()
+    pd.testing.assert_frame_equal(out["sales"], model.sample(1.0, seed=1)["sales"])
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +205,19 @@ def test_batches_stream_the_same_rows(make, penguins):
     pd.testing.assert_frame_equal(
         pd.concat(parts, ignore_index=True), model.sample(1000, seed=9, batch_size=300)
     )
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_fit_batches_learns_the_same_table(make, penguins):
+    model = make()
+    parts = [penguins.iloc[:150], penguins.iloc[150:]]
+    assert model.fit_batches(lambda: iter(parts), seed=0) is model
+    out = model.sample(200, seed=1)
+    assert list(out.columns) == list(penguins.columns)
+    assert out.dtypes.to_dict() == penguins.dtypes.to_dict()
+    assert set(out.species.dropna()) <= set(penguins.species)
+    with pytest.raises(ModelError, match="empty table"):
+        make().fit_batches(lambda: iter([]))
 
 
 def test_get_params_follow_init():

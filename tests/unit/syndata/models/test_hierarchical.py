@@ -447,3 +447,18 @@ def test_reference_tables_are_kept_as_they_are_at_every_scale(nyc, nyc_meta):
 def test_reference_table_needs_reference_parents(nyc, nyc_meta):
     with pytest.raises(ModelError, match="'weather' is a reference table but its parent"):
         HierarchicalSynthesizer(table_models={"weather": "reference"}).fit(nyc, nyc_meta)
+
+
+def test_models_pickled_before_the_table_plan_moved_still_load():
+    import pickle
+
+    from syndata.models import hierarchical
+    from syndata.models.table_plan import TablePlan
+
+    # pickles name the class by module and name (protocol 0: as text): the old one resolves
+    old = pickle.dumps(TablePlan("t", ["a"]), protocol=0).replace(
+        b"syndata.models.table_plan", b"syndata.models.hierarchical"
+    )
+    old = old.replace(b"TablePlan", b"_TablePlan")
+    assert hierarchical._TablePlan is TablePlan
+    assert pickle.loads(old) == TablePlan("t", ["a"])
