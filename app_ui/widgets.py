@@ -8,8 +8,9 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from app_ui.api import FINISHED, Api, ApiError
 from app_ui.data import pct, privacy_level, quality_verdict
+from syndata.client import FINISHED, ServiceClient
+from syndata.errors import ApiError
 
 T = TypeVar("T")
 
@@ -49,7 +50,7 @@ def level_box(level: str, text: str) -> None:
 
 
 def wait_for_job(
-    api: Api,
+    api: ServiceClient,
     job: dict[str, Any],
     *,
     label: str,
@@ -106,7 +107,7 @@ def job_outcome(job: dict[str, Any], what: str) -> bool:
 
 
 def download_buttons(
-    api: Api,
+    api: ServiceClient,
     job_id: str,
     table: str,
     *,
@@ -134,7 +135,9 @@ def download_buttons(
             )
 
 
-def zip_button(api: Api, job_id: str, *, key: str, label: str = "every table (.zip)") -> None:
+def zip_button(
+    api: ServiceClient, job_id: str, *, key: str, label: str = "every table (.zip)"
+) -> None:
     """A download button for a zip of every output of a finished job."""
     st.download_button(
         label,
@@ -148,7 +151,7 @@ def zip_button(api: Api, job_id: str, *, key: str, label: str = "every table (.z
     )
 
 
-def _fetcher(api: Api, job_id: str, table: str | None, fmt: str) -> Callable[[], bytes]:
+def _fetcher(api: ServiceClient, job_id: str, table: str | None, fmt: str) -> Callable[[], bytes]:
     def fetch() -> bytes:
         return api.result(job_id, table, fmt if table else "csv")
 

@@ -11,7 +11,6 @@ import pandas as pd
 import streamlit as st
 
 from app_ui import charts
-from app_ui.api import Api, ApiError
 from app_ui.data import (
     DECISION_HELP,
     DECISIONS,
@@ -35,6 +34,8 @@ from app_ui.widgets import (
     wait_for_job,
     zip_button,
 )
+from syndata.client import ServiceClient
+from syndata.errors import ApiError
 
 STATE = "gen"
 SINGLE_MODELS = ["gaussian_copula", "cart"]
@@ -53,7 +54,7 @@ def _state() -> dict[str, Any]:
     return state
 
 
-def render(api: Api) -> None:
+def render(api: ServiceClient) -> None:
     """The Generate page."""
     st.title(":material/science: Generate synthetic data")
     st.caption(
@@ -113,7 +114,7 @@ def render(api: Api) -> None:
 # ---------------------------------------------------------------------- upload + profile
 
 
-def _upload_and_profile(api: Api, state: dict[str, Any], files: list[Any]) -> None:
+def _upload_and_profile(api: ServiceClient, state: dict[str, Any], files: list[Any]) -> None:
     datasets: dict[str, dict[str, Any]] = {}
     frames: dict[str, pd.DataFrame] = {}
     with st.spinner(f"Uploading {len(files)} file(s)…"):
@@ -243,7 +244,7 @@ def _pii_review(state: dict[str, Any]) -> dict[str, Any] | None:
 # ---------------------------------------------------------------------- fit
 
 
-def _fit_step(api: Api, state: dict[str, Any], plan: dict[str, Any] | None) -> None:
+def _fit_step(api: ServiceClient, state: dict[str, Any], plan: dict[str, Any] | None) -> None:
     tables = list(state["profiles"])
     multi = len(tables) > 1
     left, right = st.columns(2)
@@ -373,7 +374,7 @@ def _show_scores(state: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------- sample
 
 
-def _sample_step(api: Api, state: dict[str, Any]) -> None:
+def _sample_step(api: ServiceClient, state: dict[str, Any]) -> None:
     result = state["fit_job"]["result"]
     multi = len(state["profiles"]) > 1
     left, right = st.columns(2)
@@ -432,7 +433,7 @@ def _sample_step(api: Api, state: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------- results
 
 
-def _show_results(api: Api, state: dict[str, Any]) -> None:
+def _show_results(api: ServiceClient, state: dict[str, Any]) -> None:
     job = state["sample_job"]
     outputs = outputs_of(job)
     st.caption(

@@ -70,6 +70,11 @@ def mlflow_artifact_root() -> str:
     return (home() / "mlartifacts").as_uri()
 
 
+def mlflow_ui_url() -> str:
+    """The MLflow UI the web UI links to: ``MLFLOW_UI_URL`` (default 127.0.0.1:5000)."""
+    return checked("mlflow_ui_url").mlflow_ui_url
+
+
 def audit_log_path() -> Path:
     """The append-only audit log: ``SYNDATA_AUDIT_LOG`` or ``audit.log`` under the home."""
     return checked("audit_log").audit_log or home() / "audit.log"
