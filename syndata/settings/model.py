@@ -1,14 +1,9 @@
 """The ``Settings`` model: one field per environment variable, parsed once per environment.
 
-``get_settings()`` reads the environment in one place and parses it once (again only when
-the environment changes, as tests do; ``reset_settings()`` drops what was parsed). Every
-variable is one ``Settings`` field; a bad value is a ``ConfigError`` naming the variable
-and the fix. ``SYNDATA_HOME`` (default ``./.syndata``) holds everything the embedded
-defaults store: the MLflow SQLite store and artifacts, the job store, outputs, logs and
-the audit log. ``MLFLOW_TRACKING_URI`` points the model store at an MLflow server.
-
-``checked(*fields)`` gives the settings after checking only those fields' variables, so
-a bad ``SYNDATA_MAX_ROWS`` does not stop a command that never looks at it.
+The field's alias is its variable; its description says what it holds. ``from_environ``
+reports every bad variable as a ``Problem`` with the fix; ``get_settings()`` refuses
+them all at once, ``checked(*fields)`` only those of the fields asked for, so a bad
+``SYNDATA_MAX_ROWS`` does not stop a command that never looks at it.
 """
 
 from __future__ import annotations
@@ -195,7 +190,14 @@ class Settings(BaseModel):
             )
         return value or None
 
-    @field_validator("encryption_key", "audit_key", "api_key", mode="before")
+    @field_validator("encryption_key", mode="before")
+    @classmethod
+    def _aes_siv_key(cls, raw: object) -> str | None:
+        if raw:
+            check.encryption_key(str(raw), ENCRYPTION_KEY_VAR)  # BadValue when not a key
+        return str(raw) if raw else None
+
+    @field_validator("audit_key", "api_key", mode="before")
     @classmethod
     def _unset_when_empty(cls, raw: object) -> str | None:
         return str(raw) if raw else None
