@@ -44,6 +44,11 @@ def call(fn: Callable[[], T], *, prefix: str = "") -> T | None:
         return None
 
 
+def share_column(name: str) -> Any:
+    """A table column of shares (0 to 1) shown as a bar with a percentage."""
+    return st.column_config.ProgressColumn(name, min_value=0.0, max_value=1.0, format="percent")
+
+
 def level_box(level: str, text: str) -> None:
     """``text`` in a success, warning, error or info box."""
     {"success": st.success, "warning": st.warning, "error": st.error}.get(level, st.info)(text)

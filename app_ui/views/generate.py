@@ -17,6 +17,7 @@ from app_ui.data import (
     MODEL_NAME,
     UPLOAD_TYPES,
     kinds_of,
+    model_choices,
     model_name_for,
     outputs_of,
     pct,
@@ -38,8 +39,6 @@ from syndata.client import ServiceClient
 from syndata.errors import ApiError
 
 STATE = "gen"
-SINGLE_MODELS = ["gaussian_copula", "cart"]
-SCHEMA_MODELS = ["hierarchical", "gaussian_copula", "cart"]
 MODEL_HELP = (
     "gaussian_copula: fast, keeps marginals and correlations · cart: sequential "
     "decision trees, better on non-linear relations · hierarchical (several tables): "
@@ -249,9 +248,7 @@ def _fit_step(api: ServiceClient, state: dict[str, Any], plan: dict[str, Any] | 
     multi = len(tables) > 1
     left, right = st.columns(2)
     with left:
-        model = st.selectbox(
-            "Model", SCHEMA_MODELS if multi else SINGLE_MODELS, key="gen_model", help=MODEL_HELP
-        )
+        model = st.selectbox("Model", model_choices(multi), key="gen_model", help=MODEL_HELP)
     with right:
         name = st.text_input(
             "Model name",

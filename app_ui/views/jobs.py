@@ -8,7 +8,7 @@ from typing import Any
 import streamlit as st
 
 from app_ui.data import jobs_frame, outputs_of
-from app_ui.widgets import download_buttons, show_error, status_label, zip_button
+from app_ui.widgets import download_buttons, share_column, show_error, status_label, zip_button
 from syndata.client import FINISHED, ServiceClient
 from syndata.errors import ApiError
 
@@ -59,11 +59,7 @@ def render(api: ServiceClient) -> None:
         jobs_frame(jobs),
         hide_index=True,
         key="jobs_table",
-        column_config={
-            "progress": st.column_config.ProgressColumn(
-                "progress", min_value=0.0, max_value=1.0, format="percent"
-            )
-        },
+        column_config={"progress": share_column("progress")},
     )
 
     ids = [str(j["job_id"]) for j in jobs]

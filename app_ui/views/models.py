@@ -16,6 +16,7 @@ from app_ui.widgets import (
     job_outcome,
     level_box,
     score_panel,
+    share_column,
     show_error,
     wait_for_job,
 )
@@ -59,11 +60,7 @@ def render(api: ServiceClient) -> None:
         ),
         hide_index=True,
         key="models_table",
-        column_config={
-            "quality": st.column_config.ProgressColumn(
-                "quality", min_value=0.0, max_value=1.0, format="percent"
-            )
-        },
+        column_config={"quality": share_column("quality")},
     )
 
     names = [str(m["name"]) for m in models]
