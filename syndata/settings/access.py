@@ -25,6 +25,11 @@ from syndata.settings.model import (
 )
 
 
+def _resolved(path: Path | None) -> Path | None:
+    """A path from a setting, made absolute (now: relative to the current folder)."""
+    return path.expanduser().resolve() if path is not None else None
+
+
 def home() -> Path:
     """The data folder (created on first use)."""
     path = checked("home").home.expanduser().resolve()
@@ -77,7 +82,7 @@ def mlflow_ui_url() -> str:
 
 def audit_log_path() -> Path:
     """The append-only audit log: ``SYNDATA_AUDIT_LOG`` or ``audit.log`` under the home."""
-    return checked("audit_log").audit_log or home() / "audit.log"
+    return _resolved(checked("audit_log").audit_log) or home() / "audit.log"
 
 
 def audit_key_file() -> Path:
@@ -86,7 +91,7 @@ def audit_key_file() -> Path:
     Used only when ``SYNDATA_AUDIT_KEY`` is not set. Back it up apart from the log: the log
     cannot be verified without it.
     """
-    return checked("audit_key_file").audit_key_file or home() / "secrets" / "audit.key"
+    return _resolved(checked("audit_key_file").audit_key_file) or home() / "secrets" / "audit.key"
 
 
 def masking_secret() -> bytes:
@@ -104,7 +109,7 @@ def masking_secret() -> bytes:
     if found.masking_secret is not None:
         return found.masking_secret.get_secret_value().encode("utf-8")
     key, _ = KeyFile(
-        found.masking_secret_file or home() / "secrets" / "masking.key",
+        _resolved(found.masking_secret_file) or home() / "secrets" / "masking.key",
         "the masking secret",
         fix=f"set {MASKING_SECRET_FILE_VAR} to the file, or set {MASKING_SECRET_VAR}",
         notice="keep it and back it up: the same secret gives the same masked values "
@@ -130,7 +135,7 @@ def encryption_key() -> bytes:
     if found.encryption_key is not None:
         value = found.encryption_key.get_secret_value()
     else:
-        path = found.encryption_key_file or home() / "secrets" / "encryption.key"
+        path = _resolved(found.encryption_key_file) or home() / "secrets" / "encryption.key"
         text, _ = KeyFile(
             path,
             "the encryption key",

@@ -147,11 +147,6 @@ class Settings(BaseModel):
     def _blank_is_unset(cls, raw: object) -> str | None:
         return check.text(raw)
 
-    @field_validator("audit_log", "masking_secret_file", "encryption_key_file", "audit_key_file")
-    @classmethod
-    def _full_path(cls, path: Path | None) -> Path | None:
-        return path.expanduser().resolve() if path is not None and str(path) else None
-
     @field_validator("api_url", mode="before")
     @classmethod
     def _base_url(cls, raw: object) -> str | None:
