@@ -17,10 +17,12 @@ if find_spec("app_ui") is None:  # run from a checkout that is not installed
 
 import streamlit as st
 
-from app_ui.api import Api, ApiError, api_url, env_api_key
 from app_ui.views import dashboard, generate, jobs, models, rule_based
+from syndata import settings
+from syndata.client import DEFAULT_API_URL, ServiceClient
+from syndata.errors import ApiError
 
-PAGES: dict[str, Callable[[Api], None]] = {
+PAGES: dict[str, Callable[[ServiceClient], None]] = {
     "Generate": generate.render,
     "Rule-based": rule_based.render,
     "Jobs": jobs.render,
@@ -40,13 +42,13 @@ def _slug(page: str) -> str:
     return page.lower().replace("-", "_")
 
 
-def sidebar() -> tuple[Api, str]:
+def sidebar() -> tuple[ServiceClient, str]:
     """The navigation and the API settings; the client to use and the page chosen."""
     if "nav" not in st.session_state:
         wanted = str(st.query_params.get("page", "")).lower()
         st.session_state["nav"] = next((p for p in PAGES if _slug(p) == wanted), "Generate")
     if "api_key" not in st.session_state:
-        st.session_state["api_key"] = env_api_key()
+        st.session_state["api_key"] = settings.service_key() or ""
     with st.sidebar:
         st.title(":material/science: syndata")
         st.caption("Synthetic data that keeps the statistics, not the people.")
@@ -59,7 +61,7 @@ def sidebar() -> tuple[Api, str]:
         )
         st.divider()
         st.markdown("**API**")
-        url = api_url()
+        url = settings.service_url() or DEFAULT_API_URL
         st.caption(f"`{url}` (SYNDATA_API_URL)")
         key = st.text_input(
             "API key",
@@ -70,13 +72,13 @@ def sidebar() -> tuple[Api, str]:
             "with `syndata keys create --role operator`); kept for this "
             "browser session only",
         )
-        client = Api(url, key)
+        client = ServiceClient(url, key)
         _health(client)
     st.query_params["page"] = _slug(page)
     return client, page
 
 
-def _health(client: Api) -> None:
+def _health(client: ServiceClient) -> None:
     try:
         health = client.health()
     except ApiError as exc:

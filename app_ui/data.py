@@ -16,31 +16,56 @@ from typing import Any
 import pandas as pd
 
 from syndata.privacy.entities import is_direct
+from syndata.privacy.plan import ACTIONS, OPERATOR_PARAMS, Action
 
 UPLOAD_TYPES = ("csv", "parquet", "json", "jsonl")
 MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
-# what the PII review offers per column -> the plan entry it writes (see syndata.privacy.plan)
+# The PII review offers, per column, the plan's actions (syndata.privacy.plan), with
+# ``mask`` spelled out as the operators that need no parameters. The reversible ones
+# (encrypt, decrypt) are left to `syndata mask`: a model would learn ciphertext.
+MASK: Action = "mask"
+DEFAULT_DECISION: Action = "regenerate"
+_REVERSIBLE = ("encrypt", "decrypt")
+_WITH_ENTITY: tuple[Action, ...] = (MASK, DEFAULT_DECISION)  # the entity picks fake values
+
+
+def _review_operators() -> list[str]:
+    return [
+        name
+        for name, params in OPERATOR_PARAMS.items()
+        if name not in ACTIONS
+        and name not in _REVERSIBLE
+        and not any(field.is_required() for field in params.model_fields.values())
+    ]
+
+
+# what the review offers per column -> the plan entry it writes
 DECISIONS: dict[str, dict[str, Any]] = {
-    "regenerate": {"action": "regenerate"},
-    "fake": {"action": "mask", "operator": "fake"},
-    "hash": {"action": "mask", "operator": "hash"},
-    "redact": {"action": "mask", "operator": "redact"},
-    "partial": {"action": "mask", "operator": "partial"},
-    "generalize": {"action": "mask", "operator": "generalize"},
-    "anonymize_text": {"action": "mask", "operator": "anonymize_text"},
-    "drop": {"action": "drop"},
-    "allow": {"action": "allow"},
+    DEFAULT_DECISION: {"action": DEFAULT_DECISION},
+    **{name: {"action": MASK, "operator": name} for name in _review_operators()},
+    **{a: {"action": a} for a in ACTIONS if a not in (MASK, DEFAULT_DECISION)},
 }
 DECISION_HELP = (
-    "regenerate: new Faker values of the same kind (no real value is learned) · fake / "
-    "hash / redact / partial / generalize / anonymize_text: mask the real values before the "
-    "model learns them (fake and hash are keyed by the server's masking secret) · drop: "
-    "remove the column · allow: learn the values as they are (the default of "
-    "quasi-identifiers such as states, cities and dates of birth: frequent values only)"
+    f"{DEFAULT_DECISION}: new Faker values of the same kind (no real value is learned) · "
+    + " / ".join(_review_operators())
+    + ": mask the real values before the model learns them (fake and hash are keyed by the "
+    "server's masking secret) · drop: remove the column · allow: learn the values as they "
+    "are (the default of quasi-identifiers such as states, cities and dates of birth: "
+    "frequent values only)"
 )
-DEFAULT_DECISION = "regenerate"
 REVIEW_COLUMNS = ["table", "column", "entity", "score", "suggested", "decision"]
+
+
+def model_choices(schema: bool) -> list[str]:
+    """The registered models the UI offers: for a schema, the multi-table ones first.
+
+    The optional SDV adapters (``sdv_*``, a separately licensed extra) are not offered.
+    """
+    from syndata.models import MODELS, SCHEMA_MODELS  # numpy, scipy, sklearn: load on use
+
+    single = [name for name in MODELS if not name.startswith("sdv_")]
+    return [*SCHEMA_MODELS, *single] if schema else single
 
 
 def read_frame(filename: str, data: bytes) -> pd.DataFrame:
@@ -126,7 +151,7 @@ def plan_entry(decision: str, entity: str | None = None) -> dict[str, Any]:
     if decision not in DECISIONS:
         raise ValueError(f"unknown decision {decision!r}: use one of {', '.join(DECISIONS)}")
     entry = dict(DECISIONS[decision])
-    if entity and decision not in ("drop", "allow"):
+    if entity and entry["action"] in _WITH_ENTITY:
         entry["entity"] = entity
     return entry
 

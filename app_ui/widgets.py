@@ -8,8 +8,9 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from app_ui.api import FINISHED, Api, ApiError
 from app_ui.data import pct, privacy_level, quality_verdict
+from syndata.client import FINISHED, ServiceClient
+from syndata.errors import ApiError
 
 T = TypeVar("T")
 
@@ -43,13 +44,18 @@ def call(fn: Callable[[], T], *, prefix: str = "") -> T | None:
         return None
 
 
+def share_column(name: str) -> Any:
+    """A table column of shares (0 to 1) shown as a bar with a percentage."""
+    return st.column_config.ProgressColumn(name, min_value=0.0, max_value=1.0, format="percent")
+
+
 def level_box(level: str, text: str) -> None:
     """``text`` in a success, warning, error or info box."""
     {"success": st.success, "warning": st.warning, "error": st.error}.get(level, st.info)(text)
 
 
 def wait_for_job(
-    api: Api,
+    api: ServiceClient,
     job: dict[str, Any],
     *,
     label: str,
@@ -106,7 +112,7 @@ def job_outcome(job: dict[str, Any], what: str) -> bool:
 
 
 def download_buttons(
-    api: Api,
+    api: ServiceClient,
     job_id: str,
     table: str,
     *,
@@ -134,7 +140,9 @@ def download_buttons(
             )
 
 
-def zip_button(api: Api, job_id: str, *, key: str, label: str = "every table (.zip)") -> None:
+def zip_button(
+    api: ServiceClient, job_id: str, *, key: str, label: str = "every table (.zip)"
+) -> None:
     """A download button for a zip of every output of a finished job."""
     st.download_button(
         label,
@@ -148,7 +156,7 @@ def zip_button(api: Api, job_id: str, *, key: str, label: str = "every table (.z
     )
 
 
-def _fetcher(api: Api, job_id: str, table: str | None, fmt: str) -> Callable[[], bytes]:
+def _fetcher(api: ServiceClient, job_id: str, table: str | None, fmt: str) -> Callable[[], bytes]:
     def fetch() -> bytes:
         return api.result(job_id, table, fmt if table else "csv")
 

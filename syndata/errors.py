@@ -20,6 +20,7 @@ The tree::
     ├── AuthError                no API key, or an unknown or revoked one
     │   └── PermissionDenied     the key's role does not allow the request
     └── ServiceError             the syndata service answered with an error (CLI against it)
+        └── ApiError             ... in the API's error shape, or could not be reached at all
 
 Two ValueErrors are raised while a rule's generator is built from a checked config, and
 reported as problems of the rule's path: ``RefusedName`` (a config names code that is
@@ -31,7 +32,9 @@ Third-party errors are translated with ``raise ... from exc`` so the cause stays
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -231,3 +234,87 @@ class AnchorError(SyndataError):
 
 class StoreMissing(AnchorError):
     """Raised when the job store is a SQLite file that does not exist (reading never creates it)."""
+
+
+class _Answer(Protocol):
+    """What ``ApiError.from_response`` reads of an HTTP response (an ``httpx.Response``)."""
+
+    status_code: int
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def reason_phrase(self) -> str: ...
+
+    @property
+    def headers(self) -> Mapping[str, str]: ...
+
+    def json(self) -> object: ...
+
+
+class ApiError(ServiceError):
+    """Raised by the REST client when a call fails, in the API's one error shape.
+
+    ``status`` (0 when the service gave no answer), ``code`` (``unreachable`` then),
+    ``message``, ``problems`` and ``request_id``. ``str()`` is plain text for a terminal,
+    ``text()`` the same as Markdown for the web UI.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        problems: list[Problem] | None = None,
+        request_id: str = "",
+        body: dict[str, object] | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.problems = list(problems or [])
+        self.request_id = request_id
+        lines = [self.headline(status), *(f"  - {p}" for p in self.problems)]
+        super().__init__("\n".join(lines), status, body)
+
+    def headline(self, status: int | None = None) -> str:
+        """One line: what went wrong, with the HTTP status."""
+        status = self.status if status is None else status
+        return f"{self.message} ({f'HTTP {status}' if status else 'no answer'})"
+
+    def text(self) -> str:
+        """The whole error as Markdown: the message, then one line per problem."""
+        lines = [self.headline()]
+        for problem in self.problems:
+            fix = f" — fix: {problem.fix}" if problem.fix else ""
+            path = f"`{problem.path}`: " if problem.path else ""
+            lines.append(f"- {path}{problem.message}{fix}")
+        if self.request_id:
+            lines.append(f"\nrequest id `{self.request_id}`")
+        return "\n".join(lines)
+
+    @classmethod
+    def from_response(cls, response: _Answer) -> ApiError:
+        """The error a response carries (any body, even one not in the API's shape)."""
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        error = body.get("error") if isinstance(body, dict) else None
+        if not isinstance(error, dict):
+            text = response.text.strip()[:300] or response.reason_phrase or "request failed"
+            request_id = response.headers.get("x-request-id", "")
+            return cls(response.status_code, "http_error", text, request_id=request_id)
+        problems = [
+            Problem(str(p.get("path") or ""), str(p.get("message") or ""), str(p.get("fix") or ""))
+            for p in error.get("problems") or []
+            if isinstance(p, dict)
+        ]
+        return cls(
+            int(error.get("status") or response.status_code),
+            str(error.get("code") or "error"),
+            str(error.get("message") or response.reason_phrase or "request failed"),
+            problems,
+            str(error.get("request_id") or ""),
+            body if isinstance(body, dict) else None,
+        )

@@ -5,12 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from app_ui import charts
-from app_ui.api import Api, ApiError
 from app_ui.data import jobs_frame, metric, parse_prometheus
 from app_ui.widgets import show_error
+from syndata.client import ServiceClient
+from syndata.errors import ApiError
 
 
-def render(api: Api) -> None:
+def render(api: ServiceClient) -> None:
     """The Dashboard page."""
     st.title(":material/monitoring: Dashboard")
     st.caption("What the service has done: jobs, rows, queue, models.")

@@ -11,13 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from app_ui import charts
-from app_ui.api import Api, ApiError
 from app_ui.data import (
     DECISION_HELP,
     DECISIONS,
     MODEL_NAME,
     UPLOAD_TYPES,
     kinds_of,
+    model_choices,
     model_name_for,
     outputs_of,
     pct,
@@ -35,10 +35,10 @@ from app_ui.widgets import (
     wait_for_job,
     zip_button,
 )
+from syndata.client import ServiceClient
+from syndata.errors import ApiError
 
 STATE = "gen"
-SINGLE_MODELS = ["gaussian_copula", "cart"]
-SCHEMA_MODELS = ["hierarchical", "gaussian_copula", "cart"]
 MODEL_HELP = (
     "gaussian_copula: fast, keeps marginals and correlations · cart: sequential "
     "decision trees, better on non-linear relations · hierarchical (several tables): "
@@ -53,7 +53,7 @@ def _state() -> dict[str, Any]:
     return state
 
 
-def render(api: Api) -> None:
+def render(api: ServiceClient) -> None:
     """The Generate page."""
     st.title(":material/science: Generate synthetic data")
     st.caption(
@@ -113,7 +113,7 @@ def render(api: Api) -> None:
 # ---------------------------------------------------------------------- upload + profile
 
 
-def _upload_and_profile(api: Api, state: dict[str, Any], files: list[Any]) -> None:
+def _upload_and_profile(api: ServiceClient, state: dict[str, Any], files: list[Any]) -> None:
     datasets: dict[str, dict[str, Any]] = {}
     frames: dict[str, pd.DataFrame] = {}
     with st.spinner(f"Uploading {len(files)} file(s)…"):
@@ -243,14 +243,12 @@ def _pii_review(state: dict[str, Any]) -> dict[str, Any] | None:
 # ---------------------------------------------------------------------- fit
 
 
-def _fit_step(api: Api, state: dict[str, Any], plan: dict[str, Any] | None) -> None:
+def _fit_step(api: ServiceClient, state: dict[str, Any], plan: dict[str, Any] | None) -> None:
     tables = list(state["profiles"])
     multi = len(tables) > 1
     left, right = st.columns(2)
     with left:
-        model = st.selectbox(
-            "Model", SCHEMA_MODELS if multi else SINGLE_MODELS, key="gen_model", help=MODEL_HELP
-        )
+        model = st.selectbox("Model", model_choices(multi), key="gen_model", help=MODEL_HELP)
     with right:
         name = st.text_input(
             "Model name",
@@ -373,7 +371,7 @@ def _show_scores(state: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------- sample
 
 
-def _sample_step(api: Api, state: dict[str, Any]) -> None:
+def _sample_step(api: ServiceClient, state: dict[str, Any]) -> None:
     result = state["fit_job"]["result"]
     multi = len(state["profiles"]) > 1
     left, right = st.columns(2)
@@ -432,7 +430,7 @@ def _sample_step(api: Api, state: dict[str, Any]) -> None:
 # ---------------------------------------------------------------------- results
 
 
-def _show_results(api: Api, state: dict[str, Any]) -> None:
+def _show_results(api: ServiceClient, state: dict[str, Any]) -> None:
     job = state["sample_job"]
     outputs = outputs_of(job)
     st.caption(

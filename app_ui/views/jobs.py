@@ -7,14 +7,15 @@ from typing import Any
 
 import streamlit as st
 
-from app_ui.api import FINISHED, Api, ApiError
 from app_ui.data import jobs_frame, outputs_of
-from app_ui.widgets import download_buttons, show_error, status_label, zip_button
+from app_ui.widgets import download_buttons, share_column, show_error, status_label, zip_button
+from syndata.client import FINISHED, ServiceClient
+from syndata.errors import ApiError
 
 STATUSES = ["all", "queued", "running", "completed", "failed", "cancelled"]
 
 
-def render(api: Api) -> None:
+def render(api: ServiceClient) -> None:
     """The Jobs page."""
     st.title(":material/work_history: Jobs")
     st.caption(
@@ -58,11 +59,7 @@ def render(api: Api) -> None:
         jobs_frame(jobs),
         hide_index=True,
         key="jobs_table",
-        column_config={
-            "progress": st.column_config.ProgressColumn(
-                "progress", min_value=0.0, max_value=1.0, format="percent"
-            )
-        },
+        column_config={"progress": share_column("progress")},
     )
 
     ids = [str(j["job_id"]) for j in jobs]
@@ -77,7 +74,7 @@ def render(api: Api) -> None:
         _details(api, str(selected))
 
 
-def _details(api: Api, job_id: str) -> None:
+def _details(api: ServiceClient, job_id: str) -> None:
     try:
         job = api.job(job_id)
     except ApiError as exc:

@@ -10,28 +10,31 @@ import pandas as pd
 import streamlit as st
 
 from app_ui import charts
-from app_ui.api import Api, ApiError, mlflow_ui_url
 from app_ui.data import outputs_of
 from app_ui.widgets import (
     download_buttons,
     job_outcome,
     level_box,
     score_panel,
+    share_column,
     show_error,
     wait_for_job,
 )
+from syndata import settings
+from syndata.client import ServiceClient
+from syndata.errors import ApiError
 
 STATE = "models"
 
 
-def render(api: Api) -> None:
+def render(api: ServiceClient) -> None:
     """The Models page."""
     st.title(":material/inventory_2: Models")
     st.caption(
         "Fitted models in the MLflow registry: versions, quality and privacy reports, "
         "aliases such as `champion`, and sampling from any version."
     )
-    mlflow = mlflow_ui_url()
+    mlflow = settings.mlflow_ui_url()
     try:
         models = api.models()
     except ApiError as exc:
@@ -57,11 +60,7 @@ def render(api: Api) -> None:
         ),
         hide_index=True,
         key="models_table",
-        column_config={
-            "quality": st.column_config.ProgressColumn(
-                "quality", min_value=0.0, max_value=1.0, format="percent"
-            )
-        },
+        column_config={"quality": share_column("quality")},
     )
 
     names = [str(m["name"]) for m in models]
@@ -151,7 +150,7 @@ def _reports(version: dict[str, Any]) -> None:
         )
 
 
-def _alias(api: Api, name: str, version: str) -> None:
+def _alias(api: ServiceClient, name: str, version: str) -> None:
     st.markdown("**Set an alias**")
     cols = st.columns([2, 1, 3])
     alias = cols[0].text_input(
@@ -173,7 +172,7 @@ def _alias(api: Api, name: str, version: str) -> None:
             )
 
 
-def _sample(api: Api, name: str, version: str) -> None:
+def _sample(api: ServiceClient, name: str, version: str) -> None:
     st.markdown(f"**Sample from v{version}**")
     state: dict[str, Any] = st.session_state.setdefault(STATE, {})
     cols = st.columns([1, 1, 1])

@@ -10,7 +10,6 @@ import pandas as pd
 import streamlit as st
 import yaml
 
-from app_ui.api import Api, ApiError
 from app_ui.data import outputs_of
 from app_ui.widgets import (
     download_buttons,
@@ -19,6 +18,8 @@ from app_ui.widgets import (
     wait_for_job,
     zip_button,
 )
+from syndata.client import ServiceClient
+from syndata.errors import ApiError
 
 STATE = "rb"
 TEXT_KEY = "rb_text"
@@ -48,7 +49,7 @@ def parse_config(text: str) -> dict[str, Any]:
     return data
 
 
-def _load_template(api: Api) -> None:
+def _load_template(api: ServiceClient) -> None:
     name = st.session_state.get("rb_template")
     if not name:
         return
@@ -70,7 +71,7 @@ def _load_upload() -> None:
     _state().pop("validation", None)
 
 
-def render(api: Api) -> None:
+def render(api: ServiceClient) -> None:
     """The Rule-based page."""
     st.title(":material/rule: Rule-based generation")
     st.caption(
@@ -209,7 +210,7 @@ def _show_validation(validation: dict[str, Any]) -> None:
 
 
 def _generate(
-    api: Api,
+    api: ServiceClient,
     state: dict[str, Any],
     config: dict[str, Any],
     *,
@@ -246,7 +247,7 @@ def _generate(
     state["preview"] = previews
 
 
-def _show_outputs(api: Api, state: dict[str, Any], job: dict[str, Any]) -> None:
+def _show_outputs(api: ServiceClient, state: dict[str, Any], job: dict[str, Any]) -> None:
     st.subheader("Output")
     outputs = outputs_of(job)
     st.caption(

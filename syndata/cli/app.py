@@ -5,8 +5,8 @@ Exit codes (scripts can rely on them): 0 success; 1 unexpected error; 2 bad usag
 unreadable; 6 output could not be written; 7 personal data (PII) without a decision;
 8 job failed; 9 bad API key; 10 service unreachable; 11 job store unusable.
 
-The commands register themselves on ``app`` from ``syndata.cli.commands`` and
-``syndata.cli.service``; ``syndata.cli`` imports both.
+The commands register themselves on ``app`` from the command modules of
+``syndata.cli`` (one per command group), which ``syndata.cli`` imports.
 """
 
 from __future__ import annotations

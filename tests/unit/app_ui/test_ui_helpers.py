@@ -11,7 +11,6 @@ import pytest
 from ui_server import free_port
 
 from app_ui import charts
-from app_ui.api import Api, ApiError
 from app_ui.data import (
     DECISIONS,
     jobs_frame,
@@ -23,6 +22,8 @@ from app_ui.data import (
     read_frame,
     review_rows,
 )
+from syndata.client import ServiceClient
+from syndata.errors import ApiError
 
 
 def test_api_errors_read_the_error_shape() -> None:
@@ -60,7 +61,7 @@ def test_api_errors_read_the_error_shape() -> None:
 
 def test_an_unreachable_api_is_an_api_error() -> None:
     with pytest.raises(ApiError) as caught:
-        Api(f"http://127.0.0.1:{free_port()}", "k", timeout=2).stats()
+        ServiceClient(f"http://127.0.0.1:{free_port()}", "k", timeout=2).stats()
     assert caught.value.code == "unreachable" and "cannot reach the syndata API" in str(
         caught.value
     )
