@@ -87,7 +87,7 @@ def sample(
         rules = pipeline.validate(config).config if config is not None else None
         synthesizer = model_registry.load_model(model)
         if isinstance(synthesizer, MultiTableSynthesizer):
-            tables = len(synthesizer.metadata_.tables)  # type: ignore[attr-defined]
+            tables = len(synthesizer.metadata_.tables)
             with progress("sampling", tables, describe=lambda event: event.table) as tables_done:
                 result = pipeline.sample_schema(
                     synthesizer,
