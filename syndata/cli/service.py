@@ -59,6 +59,7 @@ def serve(
     """Serve the REST API, with an embedded worker pool (the one-machine default)."""
     import uvicorn
 
+    from syndata.access.keys import KeyStore
     from syndata.jobs.store import JobStore
     from syndata.jobs.worker import LocalPool, remove_stale_temp_files
 
@@ -111,7 +112,7 @@ def serve(
             web[0].terminate()
             web[0].wait(20)
             if web[1] is not None:
-                JobStore().revoke_key(web[1])
+                KeyStore().revoke_key(web[1])
         if pool is not None:
             pool.stop()
 
@@ -121,12 +122,12 @@ def _start_ui(host: str, api_port: int, ui_port: int) -> tuple[Any, str | None]:
     import subprocess
     import sys
 
-    from syndata.jobs.store import JobStore
+    from syndata.access.keys import KeyStore
 
     env = {**os.environ, settings.API_URL_VAR: f"http://127.0.0.1:{api_port}"}
     key_id = None
     if os.environ.get("SYNDATA_AUTH", "").lower() != "off":
-        key, secret = JobStore().create_key("operator", "web UI (syndata serve --ui)")
+        key, secret = KeyStore().create_key("operator", "web UI (syndata serve --ui)")
         env["SYNDATA_API_KEY"], key_id = secret, key.key_id
     app_file = Path(__file__).resolve().parents[2] / "app_ui" / "app.py"
     proc = subprocess.Popen(
@@ -254,10 +255,10 @@ def keys_create(
     ] = "default",
 ) -> None:
     """Create a key and print its secret (shown only once)."""
-    from syndata.jobs.store import JobStore
+    from syndata.access.keys import KeyStore
 
     try:
-        key, secret = JobStore().create_key(role, name, project=project)
+        key, secret = KeyStore().create_key(role, name, project=project)
     except SyndataError as exc:
         fail(exc)
     where = "server admin" if key.project == "*" else f"project {key.project}"
@@ -274,12 +275,12 @@ def keys_list(
     """List keys (never their secrets) with their projects ('*': server admin)."""
     from rich.table import Column
 
-    from syndata.jobs.store import JobStore
+    from syndata.access.keys import KeyStore
 
     table = Table(
         Column("key", no_wrap=True), "role", "project", "name", "created", "last used", "revoked"
     )
-    for key in JobStore().list_keys(project=project):
+    for key in KeyStore().list_keys(project=project):
         d = key.to_dict()
         table.add_row(
             key.key_id,
@@ -296,10 +297,10 @@ def keys_list(
 @keys_app.command("revoke")
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id (key_...).")]) -> None:
     """Revoke a key (never the last admin key of a project, nor the last server admin)."""
-    from syndata.jobs.store import JobStore
+    from syndata.access.keys import KeyStore
 
     try:
-        JobStore().revoke_key(key_id)
+        KeyStore().revoke_key(key_id)
     except SyndataError as exc:
         fail(exc)
     out.print(f"revoked {key_id}")

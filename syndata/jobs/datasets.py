@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from syndata import settings
+from syndata.access.projects import DEFAULT_PROJECT
 from syndata.errors import ConfigError, DataReadError, JobNotFoundError, Problem, SyndataError
 from syndata.jobs import uploads
+from syndata.privacy import audit
 from syndata.settings import uploads_dir
 
-DEFAULT_PROJECT = "default"  # as syndata.jobs.store.DEFAULT_PROJECT
 DATASET_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl")
 TEXT_SUFFIXES = (".csv", ".json", ".jsonl")
 DATASET_ID = re.compile(r"^ds_[0-9a-f]{16}$")
@@ -109,13 +110,20 @@ class Dataset:
 
 
 def save_dataset(
-    chunks: Iterable[bytes], filename: str, *, limit: int, project: str = DEFAULT_PROJECT
+    chunks: Iterable[bytes],
+    filename: str,
+    *,
+    limit: int,
+    project: str = DEFAULT_PROJECT,
+    actor: str | None = None,
+    via: str = "cli",
 ) -> Dataset:
     """Store an upload arriving in ``chunks`` as a dataset of ``project`` and return it.
 
     ``filename`` only gives the format (its suffix, one of ``DATASET_SUFFIXES``) and the
     display name. More than ``limit`` bytes raise ``UploadTooLarge``; data that cannot be
-    read as its format raises ``DataReadError``. Either way nothing is kept.
+    read as its format raises ``DataReadError``. Either way nothing is kept. A stored
+    dataset is an ``upload`` audit line, by ``actor``, ``via`` the CLI or the API.
     """
     display = _display_name(filename)
     suffix = Path(display).suffix.lower()
@@ -146,7 +154,19 @@ def save_dataset(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return Dataset(dataset_id, display, path, size, created, project)
+    dataset = Dataset(dataset_id, display, path, size, created, project)
+    audit.record(
+        "upload",
+        actor=actor,
+        dataset=dataset.dataset_id,
+        details={
+            "filename": dataset.filename[:200],
+            "format": dataset.format,
+            "size": dataset.size,
+            "via": via,
+        },
+    )
+    return dataset
 
 
 def _display_name(filename: str) -> str:

@@ -12,9 +12,11 @@ import logging
 from typing import Any
 
 from syndata import settings
+from syndata.access.projects import DEFAULT_PROJECT
 from syndata.errors import TooManyJobsError
 from syndata.jobs.celery_app import notify
-from syndata.jobs.store import DEFAULT_PROJECT, Job, JobStore
+from syndata.jobs.job import Job, priority_rank
+from syndata.jobs.store import JobStore
 
 log = logging.getLogger("syndata.jobs")
 
@@ -38,7 +40,6 @@ def submit_job(
     and running jobs as ``SYNDATA_MAX_ACTIVE_JOBS_PER_PROJECT`` / ``_PER_KEY`` allow.
     """
     from syndata.jobs.runner import check_params
-    from syndata.jobs.store import priority_rank
 
     priority_rank(priority)
     normalized = check_params(job_type, params, project=project, store=store)

@@ -33,9 +33,10 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from syndata import pipeline, settings
+from syndata.access.projects import DEFAULT_PROJECT
 from syndata.errors import ConfigError, JobNotFoundError, Problem, SyndataError
 from syndata.io import ParquetSink, TableOutput, TableSpec
-from syndata.jobs.datasets import DEFAULT_PROJECT, dataset_path, get_dataset
+from syndata.jobs.datasets import dataset_path, get_dataset
 from syndata.jobs.results import (
     JOB_ID,
     load_result,

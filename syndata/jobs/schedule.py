@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from syndata.errors import ConfigError, Problem
-from syndata.jobs.store import PRIORITIES
+from syndata.jobs.job import PRIORITIES
 
 
 @dataclass(frozen=True)

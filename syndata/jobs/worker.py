@@ -27,7 +27,8 @@ from typing import Any
 
 from syndata import settings
 from syndata.errors import SyndataError
-from syndata.jobs.store import Job, JobStore
+from syndata.jobs.job import Job
+from syndata.jobs.store import JobStore
 
 log = logging.getLogger("syndata.jobs")
 HEARTBEAT_SECONDS = 1.0
