@@ -25,7 +25,7 @@ from app_api.schemas import ERROR_RESPONSES
 from app_api.settings import ApiSettings, load
 from syndata import __version__
 from syndata.access.keys import KeyStore
-from syndata.jobs.runner import PARAMS
+from syndata.jobs.params import PARAMS
 from syndata.jobs.store import JobStore
 
 DESCRIPTION = """

@@ -60,8 +60,9 @@ def serve(
     import uvicorn
 
     from syndata.access.keys import KeyStore
+    from syndata.jobs.pool import LocalPool
     from syndata.jobs.store import JobStore
-    from syndata.jobs.worker import LocalPool, remove_stale_temp_files
+    from syndata.jobs.worker import remove_stale_temp_files
 
     private_files()
     try:  # check, create or upgrade the store before anything uses it
@@ -180,8 +181,9 @@ def worker(
     loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
 ) -> None:
     """Run jobs: a Celery worker on SYNDATA_BROKER_URL (or, with --local, the job store)."""
+    from syndata.jobs.pool import LocalPool, work_loop
     from syndata.jobs.store import JobStore
-    from syndata.jobs.worker import LocalPool, work_loop, worker_name
+    from syndata.jobs.worker import worker_name
 
     private_files()
     try:
@@ -451,8 +453,8 @@ def scheduler(
     ] = None,
 ) -> None:
     """Submit jobs on cron schedules; run them on embedded workers or the service."""
+    from syndata.jobs.pool import LocalPool
     from syndata.jobs.schedule import load_schedule, run_schedule
-    from syndata.jobs.worker import LocalPool
 
     try:
         entries = load_schedule(config_file)

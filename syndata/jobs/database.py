@@ -132,7 +132,7 @@ def _sqlite_pragmas(
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=60000")
     cursor.close()
-    dbapi_connection.isolation_level = None  # type: ignore[attr-defined]  # BEGIN is ours
+    dbapi_connection.isolation_level = None  # BEGIN is ours (see _sqlite_begin)
 
 
 def _sqlite_begin(conn: Connection) -> None:

@@ -97,41 +97,39 @@ class JobLeases(JobReader):
 
     def complete(self, job: Job, result: dict[str, Any], rows: int = 0) -> bool:
         """Finish the attempt as completed; False (nothing changed) if it lost the job."""
-        with self.database.tx() as conn:
-            return write.finish(
-                conn,
-                job.job_id,
-                "running",
-                "completed",
-                "completed",
-                result=result,
-                rows=rows,
-                attempt=job.attempts,
-            )
+        return self._end(job, "completed", "completed", result=result, rows=rows)
 
     def fail(self, job: Job, error: str) -> bool:
         """Finish the attempt as failed with the reason; False if it lost the job."""
-        with self.database.tx() as conn:
-            return write.finish(
-                conn,
-                job.job_id,
-                "running",
-                "failed",
-                error[:300],
-                error=error,
-                attempt=job.attempts,
-            )
+        return self._end(job, "failed", error[:300], error=error)
 
     def mark_cancelled(self, job: Job) -> bool:
         """Finish the attempt as cancelled; False if it lost the job."""
+        return self._end(
+            job, "cancelled", "stopped after cancel request", error="cancelled by request"
+        )
+
+    def _end(
+        self,
+        job: Job,
+        to_status: str,
+        note: str,
+        *,
+        result: dict[str, Any] | None = None,
+        rows: int = 0,
+        error: str | None = None,
+    ) -> bool:
+        """Finish ``job``'s running attempt as ``to_status``; False if it lost the job."""
         with self.database.tx() as conn:
             return write.finish(
                 conn,
                 job.job_id,
                 "running",
-                "cancelled",
-                "stopped after cancel request",
-                error="cancelled by request",
+                to_status,
+                note,
+                result=result,
+                rows=rows,
+                error=error,
                 attempt=job.attempts,
             )
 
