@@ -127,7 +127,7 @@ def bootstrap_key(keys: KeyStore, secret: str) -> None:
             name=f"bootstrap ({API_KEY_VAR})",
             secret=secret,
             project=SERVER_PROJECT,
-            via="startup",
+            record=False,  # the operator's configuration, not a key created by a caller
         )
     except sqlalchemy.exc.IntegrityError:  # another process created it at the same moment
         return

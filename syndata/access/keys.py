@@ -3,7 +3,7 @@
 Keys live in the service database (``syndata.jobs.database``), beside the jobs. A key's
 secret is shown once, when it is created, and stored only as its SHA-256 digest. Creating
 and revoking a key is an audit line (``key_created`` / ``key_revoked``) written here, so
-every door (CLI, REST API, server start) audits it the same way.
+every door (the CLI, the REST API) audits it the same way.
 """
 
 from __future__ import annotations
@@ -90,12 +90,14 @@ class KeyStore:
         *,
         actor: str | None = None,
         via: str = "cli",
+        record: bool = True,
     ) -> tuple[ApiKey, str]:
         """Store a new key (hashed) of ``project`` and return it with its secret, shown only here.
 
         ``project`` is a project name (``check_project``), or ``SERVER_PROJECT`` for a
         server admin (admin role only). The creation is a ``key_created`` audit line, by
-        ``actor``, ``via`` the CLI, the API or the server's start.
+        ``actor``, ``via`` the CLI or the API; ``record=False`` only for the key the server
+        makes of ``SYNDATA_API_KEY`` at start (configuration, not anyone's action).
         """
         if role not in ROLES:
             raise ConfigError(
@@ -127,11 +129,17 @@ class KeyStore:
                     project=project,
                 )
             )
-        audit.record(
-            "key_created",
-            actor=actor,
-            details={"key_id": key.key_id, "role": key.role, "project": key.project, "via": via},
-        )
+        if record:
+            audit.record(
+                "key_created",
+                actor=actor,
+                details={
+                    "key_id": key.key_id,
+                    "role": key.role,
+                    "project": key.project,
+                    "via": via,
+                },
+            )
         return key, secret
 
     def find_key(self, secret: str) -> ApiKey | None:
