@@ -20,13 +20,13 @@ from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from app_api.deps import client_address, get_limiter, get_settings, get_store, request_id
+from app_api.deps import client_address, get_keys, get_limiter, get_settings, request_id
 from app_api.errors import ApiError, retry_after
+from app_api.login_audit import failed_logins, write_line
 from app_api.logs import get_logger
 from app_api.settings import API_KEY_VAR, RATE_LIMIT_VAR
-from syndata.errors import OutputError
-from syndata.jobs.store import DEFAULT_PROJECT, ROLES, SERVER_PROJECT
-from syndata.privacy import audit
+from syndata.access.keys import ROLES
+from syndata.access.projects import DEFAULT_PROJECT, SERVER_PROJECT
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 NO_KEYS_HINT = (
@@ -97,7 +97,7 @@ def authenticate(
     if isinstance(known, Principal):  # checked already, from the headers (app_api.authorize)
         return known
     settings = get_settings(request)
-    store = get_store(request)
+    keys = get_keys(request)
     if not settings.auth_enabled:
         principal = Principal(None, "admin", "auth off", SERVER_PROJECT)
         _limit(request, f"client:{client_address(request)}")
@@ -106,17 +106,17 @@ def authenticate(
     secret = (bearer.credentials if bearer is not None else None) or header_key
     if not secret:
         _limit_failure(request)
-        hint = "" if store.count_keys() else f"; {NO_KEYS_HINT}"
+        hint = "" if keys.count_keys() else f"; {NO_KEYS_HINT}"
         _refuse(
             request,
             401,
             "missing_key",
             "no API key: send it as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'" + hint,
         )
-    key = store.verify_key(secret)
+    key = keys.verify_key(secret)
     if key is None:
         _limit_failure(request)
-        hint = "" if store.count_keys() else f"; {NO_KEYS_HINT}"
+        hint = "" if keys.count_keys() else f"; {NO_KEYS_HINT}"
         _refuse(request, 401, "unknown_key", "the API key is unknown or revoked" + hint)
     _limit(request, key.key_id)
     request.state.key_id = key.key_id
@@ -209,13 +209,8 @@ def _refuse(
         "request refused: %s", reason, extra={**details, "key_id": key_id, "event": "auth_failed"}
     )
     if status == 401:  # a failed sign-in: one audit line per client and window, counted
-        from app_api.login_audit import failed_logins
-
         failed_logins(request.app).add(client_address(request)[:200], details)
     else:
-        try:
-            audit.record("login", actor=key_id or "anonymous", outcome="failed", details=details)
-        except (OutputError, ValueError) as exc:
-            get_logger().error("cannot write the audit log: %s", exc)
+        write_line(details, actor=key_id or "anonymous")
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     raise ApiError(status, message, headers=headers)

@@ -1,6 +1,6 @@
-"""What handlers share: the job store, the settings, the rate limiter, the request id.
+"""What handlers share: the job and key stores, the settings, the rate limiter, the request id.
 
-The store is created on first use (or by the app's lifespan), never at import time, so
+The stores are created on first use (or by the app's lifespan), never at import time, so
 ``uvicorn app_api.main:app`` and tests can set the environment first.
 """
 
@@ -15,8 +15,10 @@ from fastapi import FastAPI, Request
 from app_api.logs import get_logger
 from app_api.ratelimit import RateLimiter
 from app_api.settings import API_KEY_VAR, AUTH_VAR, ApiSettings
+from syndata.access.keys import KeyStore
+from syndata.access.projects import SERVER_PROJECT
 from syndata.errors import ConfigError, Problem
-from syndata.jobs.store import SERVER_PROJECT, JobStore
+from syndata.jobs.store import JobStore
 
 MIN_KEY_LENGTH = 16
 AUTH_OFF_WARNING = (
@@ -28,7 +30,11 @@ _start_lock = threading.Lock()
 
 
 def ensure_started(app: FastAPI) -> JobStore:
-    """Open the store, create the bootstrap key and warn about auth-off mode, once."""
+    """Open the stores, create the bootstrap key and warn about auth-off mode, once.
+
+    The key store (``app.state.keys``) shares the job store's database unless one was
+    passed to ``create_app``.
+    """
     state = app.state
     store: JobStore | None = getattr(state, "store", None)
     if store is not None and getattr(state, "started", False):
@@ -39,10 +45,12 @@ def ensure_started(app: FastAPI) -> JobStore:
             store = JobStore()
             state.store = store
             state.owns_store = True
+        if getattr(state, "keys", None) is None:
+            state.keys = KeyStore(database=store.database)
         if not getattr(state, "started", False):
             settings: ApiSettings = state.api_settings
             if settings.bootstrap_key:
-                bootstrap_key(store, settings.bootstrap_key)
+                bootstrap_key(state.keys, settings.bootstrap_key)
             if not settings.auth_enabled:
                 get_logger().warning(
                     AUTH_OFF_WARNING.format(var=AUTH_VAR), extra={"event": "auth_off"}
@@ -78,7 +86,7 @@ def _audit_key_notice() -> None:
     )
 
 
-def bootstrap_key(store: JobStore, secret: str) -> None:
+def bootstrap_key(keys: KeyStore, secret: str) -> None:
     """Create a server-admin key with ``secret`` (SYNDATA_API_KEY) unless the store has it.
 
     The key is an admin of every project (project ``*``); one stored before projects
@@ -97,7 +105,7 @@ def bootstrap_key(store: JobStore, secret: str) -> None:
             ]
         )
     log = get_logger()
-    found = store.find_key(secret)
+    found = keys.find_key(secret)
     if found is not None:
         if found.revoked:
             log.warning(
@@ -106,7 +114,7 @@ def bootstrap_key(store: JobStore, secret: str) -> None:
                 extra={"key_id": found.key_id},
             )
         elif found.role == "admin" and found.project != SERVER_PROJECT:
-            store.set_key_project(found.key_id, SERVER_PROJECT)
+            keys.set_key_project(found.key_id, SERVER_PROJECT)
             log.info(
                 f"the {API_KEY_VAR} key {found.key_id} is now a server admin (project "
                 f"{SERVER_PROJECT!r})",
@@ -114,8 +122,12 @@ def bootstrap_key(store: JobStore, secret: str) -> None:
             )
         return
     try:
-        key, _ = store.create_key(
-            "admin", name=f"bootstrap ({API_KEY_VAR})", secret=secret, project=SERVER_PROJECT
+        key, _ = keys.create_key(
+            "admin",
+            name=f"bootstrap ({API_KEY_VAR})",
+            secret=secret,
+            project=SERVER_PROJECT,
+            record=False,  # the operator's configuration, not a key created by a caller
         )
     except sqlalchemy.exc.IntegrityError:  # another process created it at the same moment
         return
@@ -128,6 +140,13 @@ def bootstrap_key(store: JobStore, secret: str) -> None:
 def get_store(request: Request) -> JobStore:
     """The app's job store (opened on first use)."""
     return ensure_started(request.app)
+
+
+def get_keys(request: Request) -> KeyStore:
+    """The app's key store (opened with the job store on first use)."""
+    ensure_started(request.app)
+    keys: KeyStore = request.app.state.keys
+    return keys
 
 
 def get_settings(request: Request) -> ApiSettings:

@@ -39,8 +39,8 @@ from syndata.errors import (
     Problem,
     QualityError,
     SyndataError,
+    UploadTooLarge,
 )
-from syndata.jobs.datasets import UploadTooLarge
 
 CODE_OF_STATUS = {
     400: "bad_request",

@@ -46,10 +46,14 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def write_line(details: Mapping[str, Any]) -> None:
-    """Append one failed sign-in line; a log that cannot be written goes to the server log."""
+def write_line(details: Mapping[str, Any], actor: str = "anonymous") -> None:
+    """Append one failed sign-in line; a log that cannot be written goes to the server log.
+
+    The one place the API writes its own audit lines: every other action is audited by
+    the core operation that performs it (the key store, the dataset store, the registry).
+    """
     try:
-        audit.record("login", actor="anonymous", outcome="failed", details=details)
+        audit.record("login", actor=actor, outcome="failed", details=details)
     except (OutputError, ValueError) as exc:
         get_logger().error("cannot write the audit log: %s", exc)
 

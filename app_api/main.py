@@ -24,7 +24,8 @@ from app_api.routes import config, datasets, jobs, keys, models, system
 from app_api.schemas import ERROR_RESPONSES
 from app_api.settings import ApiSettings, load
 from syndata import __version__
-from syndata.jobs.runner import PARAMS
+from syndata.access.keys import KeyStore
+from syndata.jobs.params import PARAMS
 from syndata.jobs.store import JobStore
 
 DESCRIPTION = """
@@ -56,9 +57,15 @@ TAGS = [
 
 
 def create_app(
-    store: JobStore | None = None, *, api_settings: ApiSettings | None = None
+    store: JobStore | None = None,
+    *,
+    key_store: KeyStore | None = None,
+    api_settings: ApiSettings | None = None,
 ) -> FastAPI:
-    """The service. ``store`` defaults to one opened on ``syndata.settings.jobs_url()``."""
+    """The service. ``store`` defaults to one opened on ``syndata.settings.jobs_url()``.
+
+    ``key_store`` defaults to the API keys of the job store's database.
+    """
     logs.configure()
     chosen = api_settings or load()
 
@@ -83,6 +90,7 @@ def create_app(
     )
     app.state.api_settings = chosen
     app.state.store = store
+    app.state.keys = key_store
     app.state.owns_store = False
     app.state.started = False
     app.state.limiter = RateLimiter(chosen.rate_limit)

@@ -24,7 +24,8 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
-from syndata.jobs.store import STATUSES, JobStore
+from syndata.jobs.job import STATUSES
+from syndata.jobs.store import JobStore
 
 DURATION_BUCKETS: tuple[float, ...] = (1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600)
 

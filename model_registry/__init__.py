@@ -15,15 +15,14 @@ import os
 # MLflow reads this when it is first imported.
 os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
 
+from model_registry.aliases import ALIAS_PATTERN, set_alias
 from model_registry.refs import ModelRef
 from model_registry.registry import (
-    ALIAS_PATTERN,
     list_models,
     load_artifact,
     load_model,
     log_model,
     resolve,
-    set_alias,
     show_model,
 )
 from model_registry.store import configure

@@ -25,11 +25,11 @@ from mlflow.entities.model_registry import ModelVersion, RegisteredModel
 from mlflow.exceptions import MlflowException
 
 from model_registry import store
+from syndata.access.projects import DEFAULT_PROJECT
 from syndata.errors import DataReadError, ModelNotFoundError
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 REF_FORMS = "'name' (latest version), 'name:<version>' or 'name@<alias>'"
-DEFAULT_PROJECT = "default"  # as syndata.jobs.store.DEFAULT_PROJECT
 ALL_PROJECTS = "*"  # the server admins' scope: every project's models
 PROJECT_TAG = "syndata.project"
 SEPARATOR = "~"  # <project>~<name>: the MLflow name of a model of a non-default project

@@ -17,24 +17,19 @@ from __future__ import annotations
 
 import json
 import logging
-import math
-import re
 import tempfile
 import warnings
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import mlflow
 import mlflow.pyfunc
-import numpy as np
-import pandas as pd
 from mlflow import MlflowClient
 from mlflow.entities.model_registry import ModelVersion
 
 import syndata
-from model_registry import refs, store
+from model_registry import refs, store, values
 from model_registry.refs import ALL_PROJECTS, DEFAULT_PROJECT, PROJECT_TAG, ModelRef
 from model_registry.synthesizer_model import (
     SIGNATURE,
@@ -42,20 +37,11 @@ from model_registry.synthesizer_model import (
     model_class,
     save_synthesizer,
 )
-from syndata.errors import (
-    ConfigError,
-    DataReadError,
-    ModelError,
-    ModelNotFoundError,
-    OutputError,
-    Problem,
-)
+from syndata.errors import DataReadError, ModelError, ModelNotFoundError, OutputError
 from syndata.models.base import AnySynthesizer
-from syndata.privacy import audit
 
 MODEL_ARTIFACT_PATH = "synthesizer"
 QUALITY_METRICS = ("quality.overall", "quality")  # the overall quality score, when logged
-_MAX_PARAM_LENGTH = 6000  # MLflow's limit on a parameter value
 
 
 class _WrapperPickleNotice(logging.Filter):
@@ -115,8 +101,10 @@ def log_model(
     _check_owner(store.client(), stored, owner, name)
     model_type = synthesizer.model_type or type(synthesizer).__name__
     reports = {"metadata": synthesizer.metadata_.to_dict(), **(artifacts or {})}
-    texts = {key: _json_text(key, value) for key, value in reports.items()}
-    all_params = _flatten({"model_type": model_type, **synthesizer.get_params(), **(params or {})})
+    texts = {key: values.json_text(key, value) for key, value in reports.items()}
+    all_params = values.flatten(
+        {"model_type": model_type, **synthesizer.get_params(), **(params or {})}
+    )
     all_tags = {
         "syndata_version": syndata.__version__,
         "model_type": model_type,
@@ -136,8 +124,8 @@ def log_model(
             log_system_metrics=False,
         ) as run,
     ):
-        mlflow.log_params({key: _param_text(value) for key, value in all_params.items()})
-        numbers = _numbers(_flatten(metrics or {}))
+        mlflow.log_params({key: values.param_text(value) for key, value in all_params.items()})
+        numbers = values.numbers(values.flatten(metrics or {}))
         if numbers:
             mlflow.log_metrics(numbers)
         for key, text in texts.items():
@@ -226,7 +214,9 @@ def list_models(project: str = DEFAULT_PROJECT) -> list[dict[str, Any]]:
                 "version": str(latest.version) if latest else None,
                 "aliases": {alias: str(v) for alias, v in sorted(model.aliases.items())},
                 "model_type": latest.tags.get("model_type") if latest else None,
-                "created": _iso(latest.creation_timestamp if latest else model.creation_timestamp),
+                "created": values.iso_millis(
+                    latest.creation_timestamp if latest else model.creation_timestamp
+                ),
                 "quality": _quality(metrics),
                 "metrics": metrics,
             }
@@ -254,53 +244,12 @@ def show_model(name: str, project: str = DEFAULT_PROJECT) -> dict[str, Any]:
         "name": refs.display_name(model.name, project),
         "project": refs.owner_of(model),
         "description": model.description or "",
-        "created": _iso(model.creation_timestamp),
-        "updated": _iso(model.last_updated_timestamp),
+        "created": values.iso_millis(model.creation_timestamp),
+        "updated": values.iso_millis(model.last_updated_timestamp),
         "aliases": {alias: str(v) for alias, v in sorted(model.aliases.items())},
         "latest_version": versions[-1]["version"] if versions else None,
         "versions": versions,
     }
-
-
-ALIAS_PATTERN = r"^[A-Za-z0-9_-]{1,255}$"
-RESERVED_ALIAS = r"^(?:[vV][0-9]+|[lL][aA][tT][eE][sS][tT])$"  # MLflow's own version names
-
-
-def set_alias(
-    name: str,
-    alias: str,
-    version: str | int,
-    project: str = DEFAULT_PROJECT,
-    *,
-    actor: str | None = None,
-    via: str = "cli",
-) -> None:
-    """Point ``project``'s ``name@alias`` at ``version`` (moving it if it pointed elsewhere).
-
-    ``latest`` and ``v<number>`` are reserved (ConfigError); the change is an audit line
-    (``register``, by ``actor``, ``via`` the CLI or the API).
-    """
-    if not re.match(ALIAS_PATTERN, alias) or re.match(RESERVED_ALIAS, alias):
-        why = (
-            "is reserved by the model registry"
-            if re.match(RESERVED_ALIAS, alias)
-            else ("is not 1-255 letters, digits, '_' or '-'")
-        )
-        raise ConfigError(
-            [Problem("alias", f"the alias {alias!r} {why}", "choose another alias, e.g. champion")]
-        )
-    _point_alias(name, alias, version, project)
-    audit.record(
-        "register", actor=actor, model=f"{name}:{version}", details={"alias": alias, "via": via}
-    )
-
-
-def _point_alias(name: str, alias: str, version: str | int, project: str) -> None:
-    client = store.client()
-    model = refs.registered_model(client, name, project)
-    found = refs.model_version(client, model.name, str(version), shown=name)
-    with store.translated(f"setting alias '{alias}' of model '{name}'", OutputError):
-        client.set_registered_model_alias(model.name, alias, str(found.version))
 
 
 def load_artifact(ref: str, key: str, project: str = DEFAULT_PROJECT) -> dict[str, Any]:
@@ -337,7 +286,7 @@ def _version_details(
         "version": str(version.version),
         "uri": f"models:/{version.name}/{version.version}",
         "run_id": run_id,
-        "created": _iso(version.creation_timestamp),
+        "created": values.iso_millis(version.creation_timestamp),
         "status": version.status,
         "aliases": aliases,
         "tags": dict(version.tags),
@@ -380,77 +329,3 @@ def _quality(metrics: Mapping[str, float]) -> float | None:
         if key in metrics:
             return metrics[key]
     return None
-
-
-def _iso(millis: int | None) -> str | None:
-    if millis is None:
-        return None
-    return datetime.fromtimestamp(millis / 1000, tz=UTC).isoformat(timespec="seconds")
-
-
-def _flatten(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested mappings as one level, keys joined with '.'."""
-    flat: dict[str, Any] = {}
-    for key, value in values.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = value
-    return flat
-
-
-def _numbers(values: Mapping[str, Any]) -> dict[str, float]:
-    """The numeric values (not booleans), as floats."""
-    return {
-        key: float(value)
-        for key, value in values.items()
-        if isinstance(value, int | float | np.integer | np.floating)
-        and not isinstance(value, bool | np.bool_)
-    }
-
-
-def _param_text(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(_plain(value))
-    if len(text) > _MAX_PARAM_LENGTH:
-        text = text[: _MAX_PARAM_LENGTH - 3] + "..."
-    return text
-
-
-def _json_text(key: str, value: Mapping[str, Any] | str) -> str:
-    """A report as strict JSON text (NaN and infinities become null)."""
-    if not key or "/" in key or "\\" in key or key.startswith("."):
-        raise OutputError(f"'{key}' cannot name a report: use a plain name like 'quality'")
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise OutputError(
-                f"report '{key}' is not valid JSON ({exc}); pass a dict or JSON text"
-            ) from exc
-    if not isinstance(value, Mapping):
-        raise OutputError(
-            f"report '{key}' must be a dict (or JSON text of an object), got {type(value).__name__}"
-        )
-    return json.dumps(_plain(value), indent=2, allow_nan=False)
-
-
-def _plain(value: Any) -> Any:
-    """``value`` as plain JSON data: numpy and pandas scalars, dates and sets converted."""
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset | np.ndarray | pd.Series):
-        return [_plain(v) for v in value]
-    if value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, datetime | date | pd.Timestamp):
-        return value.isoformat()
-    if hasattr(value, "to_dict"):
-        return _plain(value.to_dict())
-    return str(value)

@@ -12,6 +12,8 @@ The tree::
     ├── QualityError             a quality report cannot be computed (e.g. a bad target)
     ├── PrivacyError             personal data (PII) found with no decision on what to do with it
     ├── OutputError              output cannot be written (file exists, database refused, ...)
+    ├── UploadTooLarge           an upload is over its size limit (nothing of it is kept)
+    │   └── TooManyColumns       an uploaded table has more columns than allowed
     ├── JobError                 a job cannot be found, changed or run as asked
     │   ├── JobNotFoundError     no job (or dataset, or upload) by that id
     │   ├── JobStateError        the job's state forbids the request (cancel a finished job)
@@ -169,6 +171,24 @@ class PrivacyError(SyndataError):
     def __init__(self, message: str, columns: dict[str, str] | None = None) -> None:
         self.columns = dict(columns or {})
         super().__init__(message)
+
+
+class UploadTooLarge(SyndataError):
+    """Raised when an upload is larger than its limit; nothing of it is kept."""
+
+    exit_code = 6
+
+    def __init__(self, message: str, limit: int) -> None:
+        self.limit = limit
+        super().__init__(message)
+
+
+class TooManyColumns(UploadTooLarge):
+    """Raised when an uploaded table has more columns than ``SYNDATA_MAX_COLUMNS``."""
+
+    def __init__(self, message: str, columns: int, limit: int) -> None:
+        self.columns = columns
+        super().__init__(message, limit)
 
 
 class JobError(SyndataError):

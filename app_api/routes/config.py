@@ -20,10 +20,10 @@ from app_api.errors import ApiError
 from app_api.schemas import CUSTOMER_CONFIG, SchemaDetail, SchemaList, UploadedConfig, ValidationOut
 from app_api.settings import MAX_UPLOAD_VAR, ApiSettings
 from syndata import pipeline, settings
+from syndata.access.projects import DEFAULT_PROJECT
 from syndata.config import load_text
 from syndata.errors import ConfigError, DataReadError, JobNotFoundError, Problem
 from syndata.jobs import uploads
-from syndata.jobs.store import DEFAULT_PROJECT
 
 router = APIRouter(tags=["config"])
 

@@ -12,7 +12,6 @@ from app_api.deps import get_settings
 from app_api.schemas import DatasetList, DatasetOut
 from app_api.settings import ApiSettings
 from syndata.jobs import datasets
-from syndata.privacy import audit
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
@@ -50,17 +49,8 @@ def upload_dataset(
         file.filename or "",
         limit=api_settings.max_upload_bytes,
         project=principal.home,
-    )
-    audit.record(
-        "upload",
         actor=principal.actor,
-        dataset=dataset.dataset_id,
-        details={
-            "filename": dataset.filename[:200],
-            "format": dataset.format,
-            "size": dataset.size,
-            "via": "api",
-        },
+        via="api",
     )
     return dataset.to_dict()
 

@@ -18,10 +18,12 @@ from app_api.errors import ApiError
 from app_api.logs import get_logger
 from app_api.schemas import JOB_EXAMPLES, ExportFormat, JobList, JobLogs, JobOut, JobRequest, Status
 from syndata import settings
+from syndata.access.projects import DEFAULT_PROJECT
 from syndata.errors import ConfigError, JobNotFoundError, OutputError, Problem
 from syndata.jobs import results
 from syndata.jobs.dispatch import submit_job
-from syndata.jobs.store import DEFAULT_PROJECT, Job, JobStore
+from syndata.jobs.job import Job
+from syndata.jobs.store import JobStore
 from syndata.privacy import audit
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])

@@ -13,20 +13,20 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, status
 
 from app_api.auth import Admin
-from app_api.deps import get_store
+from app_api.deps import get_keys
 from app_api.errors import ApiError
 from app_api.schemas import KeyCreated, KeyList, KeyOut, KeyRequest
-from syndata.jobs.store import JobStore, check_project
-from syndata.privacy import audit
+from syndata.access.keys import KeyStore
+from syndata.access.projects import check_project
 
 router = APIRouter(prefix="/keys", tags=["keys"])
-Store = Annotated[JobStore, Depends(get_store)]
+Keys = Annotated[KeyStore, Depends(get_keys)]
 
 
 @router.post(
     "", response_model=KeyCreated, status_code=status.HTTP_201_CREATED, summary="Create an API key"
 )
-def create_key(body: KeyRequest, store: Store, principal: Admin) -> dict[str, Any]:
+def create_key(body: KeyRequest, keys: Keys, principal: Admin) -> dict[str, Any]:
     """Create a key; its secret is in this response only. Needs the admin role.
 
     The key belongs to ``project`` (default: the caller's). A project admin may name only
@@ -42,31 +42,27 @@ def create_key(body: KeyRequest, store: Store, principal: Admin) -> dict[str, An
             "server admin for a key of another project",
             code="forbidden",
         )
-    key, secret = store.create_key(body.role, name=body.name, project=project)
-    audit.record(
-        "key_created",
-        actor=principal.actor,
-        details={"key_id": key.key_id, "role": key.role, "project": key.project, "via": "api"},
+    key, secret = keys.create_key(
+        body.role, name=body.name, project=project, actor=principal.actor, via="api"
     )
     return {"key": key.to_dict(), "secret": secret}
 
 
 @router.get("", response_model=KeyList, summary="List API keys")
-def list_keys(store: Store, principal: Admin) -> dict[str, Any]:
+def list_keys(keys: Keys, principal: Admin) -> dict[str, Any]:
     """The project's keys (a server admin: every key), oldest first, never their secrets.
 
     Needs the admin role.
     """
-    return {"keys": [k.to_dict() for k in store.list_keys(project=principal.scope)]}
+    return {"keys": [k.to_dict() for k in keys.list_keys(project=principal.scope)]}
 
 
 @router.delete("/{key_id}", response_model=KeyOut, summary="Revoke an API key")
-def revoke_key(key_id: str, store: Store, principal: Admin) -> dict[str, Any]:
+def revoke_key(key_id: str, keys: Keys, principal: Admin) -> dict[str, Any]:
     """Revoke a key: it can no longer sign in. Needs the admin role.
 
     404 when unknown or another project's; 409 for the last admin key of a project (or the
     last server admin).
     """
-    key = store.revoke_key(key_id, project=principal.scope)
-    audit.record("key_revoked", actor=principal.actor, details={"key_id": key.key_id, "via": "api"})
+    key = keys.revoke_key(key_id, project=principal.scope, actor=principal.actor, via="api")
     return key.to_dict()

@@ -27,7 +27,7 @@ from app_api.schemas import (
     Priority,
     SampleBody,
 )
-from syndata.jobs.runner import MODEL_NAME
+from syndata.jobs.params import MODEL_NAME
 from syndata.jobs.store import JobStore
 
 router = APIRouter(prefix="/models", tags=["models"])

@@ -165,8 +165,8 @@ def scheduler(
     ] = None,
 ) -> None:
     """Submit jobs on cron schedules; run them on embedded workers or the service."""
+    from syndata.jobs.pool import LocalPool
     from syndata.jobs.schedule import ScheduledJob, load_schedule, run_schedule
-    from syndata.jobs.worker import LocalPool
 
     try:
         entries = load_schedule(config_file)

@@ -32,10 +32,10 @@ def keys_create(
     ] = "default",
 ) -> None:
     """Create a key and print its secret (shown only once)."""
-    from syndata.jobs.store import JobStore
+    from syndata.access.keys import KeyStore
 
     try:
-        key, secret = JobStore().create_key(role, name, project=project)
+        key, secret = KeyStore().create_key(role, name, project=project)
     except SyndataError as exc:
         fail(exc)
     where = "server admin" if key.project == "*" else f"project {key.project}"
@@ -52,12 +52,12 @@ def keys_list(
     """List keys (never their secrets) with their projects ('*': server admin)."""
     from rich.table import Column
 
-    from syndata.jobs.store import JobStore
+    from syndata.access.keys import KeyStore
 
     table = Table(
         Column("key", no_wrap=True), "role", "project", "name", "created", "last used", "revoked"
     )
-    for key in JobStore().list_keys(project=project):
+    for key in KeyStore().list_keys(project=project):
         d = key.to_dict()
         table.add_row(
             key.key_id,
@@ -74,10 +74,10 @@ def keys_list(
 @keys_app.command("revoke")
 def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key id (key_...).")]) -> None:
     """Revoke a key (never the last admin key of a project, nor the last server admin)."""
-    from syndata.jobs.store import JobStore
+    from syndata.access.keys import KeyStore
 
     try:
-        JobStore().revoke_key(key_id)
+        KeyStore().revoke_key(key_id)
     except SyndataError as exc:
         fail(exc)
     out.print(f"revoked {key_id}")

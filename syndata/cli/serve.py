@@ -52,8 +52,10 @@ def serve(
     """Serve the REST API, with an embedded worker pool (the one-machine default)."""
     import uvicorn
 
+    from syndata.access.keys import KeyStore
+    from syndata.jobs.pool import LocalPool
     from syndata.jobs.store import JobStore
-    from syndata.jobs.worker import LocalPool, remove_stale_temp_files
+    from syndata.jobs.worker import remove_stale_temp_files
 
     private_files()
     try:  # check, create or upgrade the store before anything uses it
@@ -104,7 +106,7 @@ def serve(
             web[0].terminate()
             web[0].wait(20)
             if web[1] is not None:
-                JobStore().revoke_key(web[1])
+                KeyStore().revoke_key(web[1])
         if pool is not None:
             pool.stop()
 
@@ -114,12 +116,12 @@ def _start_ui(host: str, api_port: int, ui_port: int) -> tuple[Any, str | None]:
     import subprocess
     import sys
 
-    from syndata.jobs.store import JobStore
+    from syndata.access.keys import KeyStore
 
     env = {**os.environ, settings.API_URL_VAR: f"http://127.0.0.1:{api_port}"}
     key_id = None
     if settings.checked("auth").auth:
-        key, secret = JobStore().create_key("operator", "web UI (syndata serve --ui)")
+        key, secret = KeyStore().create_key("operator", "web UI (syndata serve --ui)")
         env[settings.API_KEY_VAR], key_id = secret, key.key_id
     app_file = Path(__file__).resolve().parents[2] / "app_ui" / "app.py"
     proc = subprocess.Popen(
@@ -172,8 +174,9 @@ def worker(
     loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "INFO",
 ) -> None:
     """Run jobs: a Celery worker on SYNDATA_BROKER_URL (or, with --local, the job store)."""
+    from syndata.jobs.pool import LocalPool, work_loop
     from syndata.jobs.store import JobStore
-    from syndata.jobs.worker import LocalPool, work_loop, worker_name
+    from syndata.jobs.worker import worker_name
 
     private_files()
     try:

@@ -9,9 +9,12 @@ worker's running job, so no job is lost and none runs twice.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from syndata import settings
+
+if TYPE_CHECKING:
+    from syndata.jobs.store import JobStore
 
 WORK_TASK = "syndata.work"
 
@@ -37,7 +40,7 @@ def celery_app() -> Any:
 
 
 @functools.cache
-def _store() -> Any:
+def _store() -> JobStore:
     from syndata.jobs.store import JobStore
 
     return JobStore()

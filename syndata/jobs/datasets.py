@@ -26,11 +26,19 @@ from pathlib import Path
 from typing import Any
 
 from syndata import settings
-from syndata.errors import ConfigError, DataReadError, JobNotFoundError, Problem, SyndataError
+from syndata.access.projects import DEFAULT_PROJECT
+from syndata.errors import (
+    ConfigError,
+    DataReadError,
+    JobNotFoundError,
+    Problem,
+    TooManyColumns,
+    UploadTooLarge,
+)
 from syndata.jobs import uploads
+from syndata.privacy import audit
 from syndata.settings import uploads_dir
 
-DEFAULT_PROJECT = "default"  # as syndata.jobs.store.DEFAULT_PROJECT
 DATASET_SUFFIXES = (".csv", ".parquet", ".json", ".jsonl")
 TEXT_SUFFIXES = (".csv", ".json", ".jsonl")
 DATASET_ID = re.compile(r"^ds_[0-9a-f]{16}$")
@@ -39,38 +47,26 @@ META_FILE = "meta.json"
 _CHECK_ROWS = 1_000  # rows read back to check that an upload is readable as its format
 
 
-class UploadTooLarge(SyndataError):
-    """Raised when an upload is larger than the limit; nothing of it is kept."""
-
-    exit_code = 6
-
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        super().__init__(
-            f"the upload is larger than the limit of {_size_text(limit)}; upload a smaller "
-            f"file, or raise the limit with {MAX_UPLOAD_VAR} (in megabytes)"
-        )
-
-
-class TooManyColumns(UploadTooLarge):
-    """Raised when an uploaded table has more columns than ``SYNDATA_MAX_COLUMNS``."""
-
-    def __init__(self, display: str, columns: int, limit: int) -> None:
-        self.columns = columns
-        self.limit = limit
-        var = settings.MAX_COLUMNS_VAR
-        SyndataError.__init__(
-            self,
-            f"the upload {display!r} has {columns:,} columns, over the limit of {limit:,} "
-            f"({var}); upload fewer columns, or have an admin raise the limit by setting {var}",
-        )
+def upload_too_large(limit: int) -> UploadTooLarge:
+    """The error of an upload over ``limit`` bytes, saying how to raise the limit."""
+    return UploadTooLarge(
+        f"the upload is larger than the limit of {_size_text(limit)}; upload a smaller "
+        f"file, or raise the limit with {MAX_UPLOAD_VAR} (in megabytes)",
+        limit,
+    )
 
 
 def check_columns(count: int | None, display: str) -> None:
     """TooManyColumns when ``count`` is over ``SYNDATA_MAX_COLUMNS``."""
     limit = settings.max_columns()
     if count is not None and count > limit:
-        raise TooManyColumns(display, count, limit)
+        var = settings.MAX_COLUMNS_VAR
+        raise TooManyColumns(
+            f"the upload {display!r} has {count:,} columns, over the limit of {limit:,} "
+            f"({var}); upload fewer columns, or have an admin raise the limit by setting {var}",
+            count,
+            limit,
+        )
 
 
 @dataclass(frozen=True)
@@ -109,13 +105,20 @@ class Dataset:
 
 
 def save_dataset(
-    chunks: Iterable[bytes], filename: str, *, limit: int, project: str = DEFAULT_PROJECT
+    chunks: Iterable[bytes],
+    filename: str,
+    *,
+    limit: int,
+    project: str = DEFAULT_PROJECT,
+    actor: str | None = None,
+    via: str = "cli",
 ) -> Dataset:
     """Store an upload arriving in ``chunks`` as a dataset of ``project`` and return it.
 
     ``filename`` only gives the format (its suffix, one of ``DATASET_SUFFIXES``) and the
     display name. More than ``limit`` bytes raise ``UploadTooLarge``; data that cannot be
-    read as its format raises ``DataReadError``. Either way nothing is kept.
+    read as its format raises ``DataReadError``. Either way nothing is kept. A stored
+    dataset is an ``upload`` audit line, by ``actor``, ``via`` the CLI or the API.
     """
     display = _display_name(filename)
     suffix = Path(display).suffix.lower()
@@ -146,7 +149,19 @@ def save_dataset(
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return Dataset(dataset_id, display, path, size, created, project)
+    dataset = Dataset(dataset_id, display, path, size, created, project)
+    audit.record(
+        "upload",
+        actor=actor,
+        dataset=dataset.dataset_id,
+        details={
+            "filename": dataset.filename[:200],
+            "format": dataset.format,
+            "size": dataset.size,
+            "via": via,
+        },
+    )
+    return dataset
 
 
 def _display_name(filename: str) -> str:
@@ -164,7 +179,7 @@ def _write(chunks: Iterable[bytes], folder: Path, path: Path, limit: int) -> int
             for chunk in chunks:
                 size += len(chunk)
                 if size > limit:
-                    raise UploadTooLarge(limit)
+                    raise upload_too_large(limit)
                 stream.write(chunk)
         os.replace(temp, path)
     except BaseException:

@@ -12,9 +12,13 @@ import logging
 from typing import Any
 
 from syndata import settings
+from syndata.access.projects import DEFAULT_PROJECT
 from syndata.errors import TooManyJobsError
 from syndata.jobs.celery_app import notify
-from syndata.jobs.store import DEFAULT_PROJECT, Job, JobStore
+from syndata.jobs.job import Job, priority_rank
+from syndata.jobs.store import JobStore
+
+__all__ = ["check_active_limits", "notify", "submit_job"]  # notify: from celery_app
 
 log = logging.getLogger("syndata.jobs")
 
@@ -37,8 +41,7 @@ def submit_job(
     TooManyJobsError when the project or the key (``owner``) already has as many queued
     and running jobs as ``SYNDATA_MAX_ACTIVE_JOBS_PER_PROJECT`` / ``_PER_KEY`` allow.
     """
-    from syndata.jobs.runner import check_params
-    from syndata.jobs.store import priority_rank
+    from syndata.jobs.checks import check_params
 
     priority_rank(priority)
     normalized = check_params(job_type, params, project=project, store=store)
@@ -65,22 +68,24 @@ def check_active_limits(store: JobStore, project: str, owner: str | None) -> Non
     Queued and running top-level jobs count; a split job counts once (its partitions not).
     The check is advisory under races: two submissions at the same moment may both pass.
     """
-    limit = settings.max_active_jobs_per_project()
-    active = store.active_jobs(project=project)
-    if active >= limit:
-        raise TooManyJobsError(
-            f"project {project!r} already has {active} queued or running jobs, the limit "
-            f"({settings.MAX_ACTIVE_JOBS_PER_PROJECT_VAR}={limit}); wait for some to finish "
-            f"or cancel them, or ask the operator to raise "
-            f"{settings.MAX_ACTIVE_JOBS_PER_PROJECT_VAR}"
+    _check_limit(
+        f"project {project!r}",
+        store.active_jobs(project=project),
+        settings.max_active_jobs_per_project(),
+        settings.MAX_ACTIVE_JOBS_PER_PROJECT_VAR,
+    )
+    if owner is not None:
+        _check_limit(
+            f"key {owner}",
+            store.active_jobs(owner=owner),
+            settings.max_active_jobs_per_key(),
+            settings.MAX_ACTIVE_JOBS_PER_KEY_VAR,
         )
-    if owner is None:
-        return
-    limit = settings.max_active_jobs_per_key()
-    active = store.active_jobs(owner=owner)
+
+
+def _check_limit(who: str, active: int, limit: int, var: str) -> None:
     if active >= limit:
         raise TooManyJobsError(
-            f"key {owner} already has {active} queued or running jobs, the limit "
-            f"({settings.MAX_ACTIVE_JOBS_PER_KEY_VAR}={limit}); wait for some to finish or "
-            f"cancel them, or ask the operator to raise {settings.MAX_ACTIVE_JOBS_PER_KEY_VAR}"
+            f"{who} already has {active} queued or running jobs, the limit ({var}={limit}); "
+            f"wait for some to finish or cancel them, or ask the operator to raise {var}"
         )

@@ -256,7 +256,7 @@ def table_frame(workdir: Path, result: dict[str, Any], table: str) -> pd.DataFra
     files, _ = _table_files(workdir, result, table)
     if not files:
         return pd.DataFrame()
-    frames = [read_table(path).to_pandas() for path in files]
+    frames: list[pd.DataFrame] = [read_table(path).to_pandas() for path in files]
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 

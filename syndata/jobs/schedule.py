@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from syndata.errors import ConfigError, Problem
-from syndata.jobs.store import PRIORITIES
+from syndata.jobs.job import PRIORITIES
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class ScheduledJob:
 def load_schedule(path: str | Path) -> list[ScheduledJob]:
     """Read and check a schedule file; ConfigError lists every problem with its path."""
     from syndata.config import read_config_data
-    from syndata.jobs.runner import JOB_TYPES
+    from syndata.jobs.params import JOB_TYPES
 
     data = read_config_data(path)
     problems: list[Problem] = []

@@ -38,23 +38,28 @@ jobs = sa.Table(
     sa.Index("ix_jobs_queue", "status", "priority", "created_at"),
 )
 
-job_events = sa.Table(
+
+def _per_job(name: str, *columns: sa.Column[object]) -> sa.Table:
+    """A table of timed lines about jobs: ``id``, ``job_id``, ``at``, then ``columns``."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("job_id", sa.String(40), nullable=False, index=True),
+        sa.Column("at", sa.Float, nullable=False),
+        *columns,
+    )
+
+
+job_events = _per_job(
     "job_events",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("job_id", sa.String(40), nullable=False, index=True),
-    sa.Column("at", sa.Float, nullable=False),
     sa.Column("from_status", sa.String(12)),
     sa.Column("to_status", sa.String(12), nullable=False),
     sa.Column("note", sa.Text, nullable=False, default=""),
 )
 
-job_logs = sa.Table(
+job_logs = _per_job(
     "job_logs",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("job_id", sa.String(40), nullable=False, index=True),
-    sa.Column("at", sa.Float, nullable=False),
     sa.Column("level", sa.String(10), nullable=False),
     sa.Column("message", sa.Text, nullable=False),
     sa.Column("fields", sa.JSON),

@@ -27,7 +27,8 @@ from typing import Any
 
 from syndata import settings
 from syndata.errors import SyndataError
-from syndata.jobs.store import Job, JobStore
+from syndata.jobs.job import Job
+from syndata.jobs.store import JobStore
 
 log = logging.getLogger("syndata.jobs")
 HEARTBEAT_SECONDS = 1.0
@@ -153,9 +154,9 @@ def _should_split(job: Job) -> bool:
 
 
 def _split(store: JobStore, job: Job, notify: Notify | None) -> str:
-    from syndata.jobs import runner
+    from syndata.jobs import partitions, runner
 
-    parts = runner.partitions(int(job.params["rows"]), settings.partition_rows(), job.seed)
+    parts = partitions.partitions(int(job.params["rows"]), settings.partition_rows(), job.seed)
     # every partition samples the same model version, the job's project's
     params = runner.pin_model(job.params, job.project)
     children = store.split(
@@ -194,7 +195,7 @@ def _child_main(store: JobStore, job: Job) -> None:
     """The job's own process: run it, record the outcome, exit."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     os.nice(JOB_NICENESS)  # batch work: the API and heartbeats answer first
-    _exit_with_parent()
+    exit_with_parent()
     try:
         result = _run(store, job)
     except SyndataError as exc:
@@ -225,7 +226,7 @@ def _child_main(store: JobStore, job: Job) -> None:
     os._exit(0)
 
 
-def _exit_with_parent() -> None:
+def exit_with_parent() -> None:
     """Exit when the worker that forked this process dies, so no orphan finishes a job."""
     parent = os.getppid()
 
@@ -239,7 +240,7 @@ def _exit_with_parent() -> None:
 
 
 def _run(store: JobStore, job: Job) -> dict[str, Any]:
-    from syndata.jobs import runner
+    from syndata.jobs import partitions, runner
     from syndata.jobs.results import public_text
 
     last = [0.0]
@@ -254,9 +255,9 @@ def _run(store: JobStore, job: Job) -> dict[str, Any]:
         store.log(job.job_id, public_text(message), **_plain(fields))
 
     if job.parent_id is not None:
-        part = runner.Partition(**job.params["partition"])
+        part = partitions.Partition(**job.params["partition"])
         params = {k: v for k, v in job.params.items() if k != "partition"}
-        return runner.run_partition(
+        return partitions.run_partition(
             params,
             part,
             workdir=settings.jobs_dir() / job.parent_id,
@@ -294,10 +295,10 @@ def _fail_parent(store: JobStore, job: Job, message: str) -> None:
 
 
 def _finish_parent(store: JobStore, parent: Job) -> None:
-    from syndata.jobs import runner
+    from syndata.jobs import partitions
 
     parts = store.children(parent.job_id)
-    result = runner.merge_partitions(
+    result = partitions.merge_partitions(
         [p.result or {} for p in parts], workdir=settings.jobs_dir() / parent.job_id
     )
     rows = int(result.get("rows", 0) or 0)
@@ -334,109 +335,5 @@ def preload() -> None:
     """Import what jobs use once, so each forked job process starts warm."""
     import model_registry  # noqa: F401  (MLflow)
     from syndata import pipeline  # noqa: F401
-    from syndata.jobs import results, runner  # noqa: F401
+    from syndata.jobs import partitions, results, runner  # noqa: F401
     from syndata.models import make_model  # noqa: F401
-
-
-def work_loop(
-    store: JobStore,
-    *,
-    name: str | None = None,
-    stop: Any = None,
-    poll: float = 0.5,
-    reap_every: float = 5.0,
-    notify: Notify | None = None,
-    max_jobs: int | None = None,
-) -> int:
-    """Claim and run jobs until ``stop`` is set (or ``max_jobs`` ran); return jobs run."""
-    name = name or worker_name()
-    preload()
-    ran, last_reap = 0, 0.0
-    while stop is None or not stop.is_set():
-        if time.monotonic() - last_reap >= reap_every:
-            last_reap = time.monotonic()
-            requeued = store.reap()
-            finish_stalled_parents(store)
-            if requeued and notify is not None:
-                notify(len(requeued))
-        job = store.claim(name)
-        if job is None:
-            if stop is not None:
-                stop.wait(poll)
-            else:
-                time.sleep(poll)
-            continue
-        try:
-            execute(store, job, notify=notify)
-        except Exception:  # the store or the fork failed: the reaper retries the job
-            log.exception("worker %s could not run job %s", name, job.job_id)
-        ran += 1
-        if max_jobs is not None and ran >= max_jobs:
-            break
-    return ran
-
-
-def _pool_worker(url: str, index: int, stop: Any) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the pool's owner stops us via ``stop``
-    _exit_with_parent()  # and if the owner dies, its workers go with it
-    store = JobStore(url)
-    work_loop(store, name=worker_name(f"local{index}"), stop=stop)
-
-
-class LocalPool:
-    """The embedded worker pool of ``syndata serve``: N processes claiming from the store.
-
-    A pool process that dies is started again; its job is taken back by ``reap``.
-    """
-
-    def __init__(self, url: str | None = None, workers: int = 2) -> None:
-        self.url = url or settings.jobs_url()
-        self.workers = max(1, workers)
-        self._ctx = multiprocessing.get_context("spawn")
-        self._stop = self._ctx.Event()
-        self._procs: list[Any] = []
-        self._watch: threading.Thread | None = None
-
-    def start(self) -> LocalPool:
-        """Start the worker processes and a watcher that restarts dead ones."""
-        JobStore(self.url).dispose()  # migrate once before the workers race to
-        self._procs = [self._spawn(i) for i in range(self.workers)]
-        self._watch = threading.Thread(target=self._restart_dead, daemon=True, name="pool-watch")
-        self._watch.start()
-        return self
-
-    def _spawn(self, index: int) -> Any:
-        proc = self._ctx.Process(
-            target=_pool_worker,
-            args=(self.url, index, self._stop),
-            name=f"syndata-worker-{index}",
-            daemon=False,
-        )
-        proc.start()
-        return proc
-
-    def _restart_dead(self) -> None:
-        while not self._stop.wait(1.0):
-            for i, proc in enumerate(self._procs):
-                if not proc.is_alive() and not self._stop.is_set():
-                    log.warning(
-                        "worker %s died (exit code %s); starting a new one",
-                        proc.name,
-                        proc.exitcode,
-                    )
-                    self._procs[i] = self._spawn(i)
-
-    @property
-    def pids(self) -> list[int]:
-        """The worker processes' ids."""
-        return [p.pid for p in self._procs if p.pid is not None]
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Ask the workers to stop after their current job; terminate them after ``timeout``."""
-        self._stop.set()
-        deadline = time.monotonic() + timeout
-        for proc in self._procs:
-            proc.join(max(0.0, deadline - time.monotonic()))
-            if proc.is_alive():
-                proc.terminate()
-                proc.join(5)

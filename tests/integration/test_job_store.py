@@ -1,4 +1,4 @@
-"""The job store on SQLite and on the real PostgreSQL: transitions, claims, reaping, keys."""
+"""The job and key stores on SQLite and the real PostgreSQL: transitions, claims, reaping, keys."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from syndata.access.keys import KeyStore
 from syndata.errors import ConfigError, JobNotFoundError, JobStateError
 from syndata.jobs.store import JobStore
 
@@ -25,6 +26,11 @@ def store(store_url: str) -> JobStore:
     s = JobStore(store_url)
     yield s
     s.dispose()
+
+
+@pytest.fixture
+def keys(store: JobStore) -> KeyStore:
+    return KeyStore(database=store.database)
 
 
 def test_jobs_are_claimed_by_priority_then_age(store: JobStore) -> None:
@@ -162,25 +168,11 @@ def test_list_pages_and_filters(store: JobStore) -> None:
     assert store.stats()["queue_depth"] == 4
 
 
-def test_keys_are_stored_hashed_and_can_be_revoked(store: JobStore) -> None:
-    key, secret = store.create_key("operator", "pipeline")
-    assert secret.startswith("sk_") and len(secret) > 40
-    assert store.verify_key(secret).role == "operator"
-    assert store.verify_key(secret + "x") is None
-    with store.engine.connect() as conn:
-        stored = conn.execute(sa.text("SELECT digest FROM api_keys")).scalars().all()
-    assert secret not in stored and all(len(d) == 64 for d in stored)
-    store.revoke_key(key.key_id)
-    assert store.verify_key(secret) is None and store.count_keys() == 0
-    with pytest.raises(ConfigError, match="unknown role"):
-        store.create_key("root")
-
-
 def test_opening_a_store_twice_migrates_once(store_url: str) -> None:
     first, second = JobStore(store_url), JobStore(store_url)
     first.submit("generate", {})
     assert second.stats()["total"] == 1
-    with first.engine.connect() as conn:
+    with first.database.connect() as conn:
         versions = conn.execute(sa.text("SELECT version_num FROM syndata_alembic_version")).all()
     assert [v[0] for v in versions] == ["0002"]
     first.dispose()
@@ -205,9 +197,23 @@ def test_a_split_job_left_unfinished_is_found_once_its_parts_are_done(store: Job
     assert store.stalled_parents(quiet_for=0) == []
 
 
-def test_a_revoked_key_stops_at_once_in_the_revoking_process(store: JobStore) -> None:
-    key, secret = store.create_key("viewer")
-    assert store.verify_key(secret) is not None
-    assert store.verify_key(secret) is not None  # cached
-    store.revoke_key(key.key_id)
-    assert store.verify_key(secret) is None
+def test_keys_are_stored_hashed_and_can_be_revoked(keys: KeyStore) -> None:
+    key, secret = keys.create_key("operator", "pipeline")
+    assert secret.startswith("sk_") and len(secret) > 40
+    assert keys.verify_key(secret).role == "operator"
+    assert keys.verify_key(secret + "x") is None
+    with keys.database.connect() as conn:
+        stored = conn.execute(sa.text("SELECT digest FROM api_keys")).scalars().all()
+    assert secret not in stored and all(len(d) == 64 for d in stored)
+    keys.revoke_key(key.key_id)
+    assert keys.verify_key(secret) is None and keys.count_keys() == 0
+    with pytest.raises(ConfigError, match="unknown role"):
+        keys.create_key("root")
+
+
+def test_a_revoked_key_stops_at_once_in_the_revoking_process(keys: KeyStore) -> None:
+    key, secret = keys.create_key("viewer")
+    assert keys.verify_key(secret) is not None
+    assert keys.verify_key(secret) is not None  # cached
+    keys.revoke_key(key.key_id)
+    assert keys.verify_key(secret) is None

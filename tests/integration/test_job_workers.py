@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from syndata.jobs.dispatch import submit_job
-from syndata.jobs.store import Job, JobStore
+from syndata.jobs.job import Job
+from syndata.jobs.store import JobStore
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

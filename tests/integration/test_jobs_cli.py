@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from syndata.access.keys import KeyStore
 from syndata.jobs.store import JobStore
 
 
@@ -37,12 +38,12 @@ def test_keys_create_list_revoke(env) -> None:
     assert made.returncode == 0, made.stderr
     secret = made.stdout.strip()
     assert secret.startswith("sk_")
-    key = JobStore().verify_key(secret)
+    key = KeyStore().verify_key(secret)
     assert key is not None and key.role == "operator" and key.name == "etl"
     listed = syndata("keys", "list", env=env)
     assert key.key_id in listed.stdout and secret not in listed.stdout
     assert syndata("keys", "revoke", key.key_id, env=env).returncode == 0
-    assert JobStore().verify_key(secret) is None
+    assert KeyStore().verify_key(secret) is None
     bad = syndata("keys", "create", "--role", "root", env=env)
     assert bad.returncode == 3 and "unknown role 'root'" in bad.stderr
 

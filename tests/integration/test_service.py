@@ -266,7 +266,7 @@ def test_the_service_on_a_postgresql_job_store(env, pg_url: str) -> None:
 
 
 def test_serve_with_the_ui_brings_up_both_with_a_key_of_its_own(env) -> None:
-    from syndata.jobs.store import JobStore
+    from syndata.access.keys import KeyStore
 
     ui_port = free_port()
     server = Server(env)
@@ -307,8 +307,8 @@ def test_serve_with_the_ui_brings_up_both_with_a_key_of_its_own(env) -> None:
                     pass
             time.sleep(0.5)
         assert ready == {"api", "ui"}, log.read_text()[-3000:]
-        keys = [k for k in JobStore().list_keys() if k.name.startswith("web UI")]
+        keys = [k for k in KeyStore().list_keys() if k.name.startswith("web UI")]
         assert len(keys) == 1 and keys[0].role == "operator" and not keys[0].revoked
     finally:
         server.stop()
-    assert all(k.revoked for k in JobStore().list_keys() if k.name.startswith("web UI"))
+    assert all(k.revoked for k in KeyStore().list_keys() if k.name.startswith("web UI"))

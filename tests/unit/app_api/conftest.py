@@ -15,7 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app_api.main import create_app
-from syndata.jobs.store import Job, JobStore
+from syndata.access.keys import KeyStore
+from syndata.jobs.job import Job
+from syndata.jobs.store import JobStore
 from syndata.settings import jobs_dir
 
 ENV_VARS = (
@@ -31,6 +33,8 @@ ENV_VARS = (
     "MLFLOW_REGISTRY_URI",
     "SYNDATA_LOG_LEVEL",
 )
+
+SETUP = "test setup"  # the ``via`` of keys made by fixtures: their audit lines are not read
 
 CONFIG: dict[str, Any] = {
     "tables": [
@@ -81,16 +85,22 @@ def store(home: Path) -> Iterator[JobStore]:
 
 
 @pytest.fixture
-def keys(store: JobStore) -> dict[str, str]:
+def key_store(store: JobStore) -> KeyStore:
+    """The API keys of the job store's database."""
+    return KeyStore(database=store.database)
+
+
+@pytest.fixture
+def keys(key_store: KeyStore) -> dict[str, str]:
     """A secret per role."""
     return {
-        role: store.create_key(role, name=f"{role} key")[1]
+        role: key_store.create_key(role, name=f"{role} key", via=SETUP)[1]
         for role in ("viewer", "operator", "admin")
     }
 
 
 @pytest.fixture
-def make_client(store: JobStore) -> Iterator[Callable[..., TestClient]]:
+def make_client(store: JobStore, key_store: KeyStore) -> Iterator[Callable[..., TestClient]]:
     """Start the app on the test's store (after setting the environment) and return a client."""
     opened: list[TestClient] = []
 
@@ -98,7 +108,7 @@ def make_client(store: JobStore) -> Iterator[Callable[..., TestClient]]:
         with pytest.MonkeyPatch.context() as mp:
             for name, value in env.items():
                 mp.setenv(name, value)
-            client = TestClient(create_app(store))
+            client = TestClient(create_app(store, key_store=key_store))
             client.__enter__()
         opened.append(client)
         return client
@@ -126,11 +136,12 @@ def auth(keys: dict[str, str]) -> Callable[[str], dict[str, str]]:
 
 
 def audit_lines(home: Path) -> list[dict[str, Any]]:
-    """The audit log's lines."""
+    """The audit log's lines, but for those of the keys fixtures made (``via=SETUP``)."""
     path = home / "audit.log"
     if not path.exists():
         return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [line for line in lines if (line.get("details") or {}).get("via") != SETUP]
 
 
 @pytest.fixture

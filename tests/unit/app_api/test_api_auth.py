@@ -57,8 +57,8 @@ def test_keys_are_accepted_as_bearer_or_x_api_key(client, keys):
     assert client.get("/jobs", headers={"X-API-Key": keys["viewer"]}).status_code == 200
 
 
-def test_a_revoked_key_is_refused(client, keys, auth, store, check_error):
-    viewer = next(k for k in store.list_keys() if k.role == "viewer")
+def test_a_revoked_key_is_refused(client, keys, auth, key_store, check_error):
+    viewer = next(k for k in key_store.list_keys() if k.role == "viewer")
     response = client.delete(f"/keys/{viewer.key_id}", headers=auth("admin"))
     assert response.status_code == 200 and response.json()["revoked"] is True
     check_error(client.get("/jobs", headers=auth("viewer")), 401, "unauthorized")
@@ -81,14 +81,14 @@ def test_health_and_metrics_need_no_key(client, keys):
     assert client.get("/openapi.json").status_code == 200
 
 
-def test_bootstrap_key_from_the_environment(make_client, store, check_error):
+def test_bootstrap_key_from_the_environment(make_client, key_store, check_error):
     secret = "bootstrap-secret-0123456789abcdef"
     client = make_client(SYNDATA_API_KEY=secret)
-    [key] = store.list_keys()
+    [key] = key_store.list_keys()
     assert key.role == "admin"
     assert client.get("/keys", headers={"X-API-Key": secret}).status_code == 200
     make_client(SYNDATA_API_KEY=secret)  # a restart does not create it twice
-    assert len(store.list_keys()) == 1
+    assert len(key_store.list_keys()) == 1
 
 
 def test_auth_off_logs_a_warning_and_acts_as_admin(make_client, caplog):

@@ -84,7 +84,7 @@ def test_an_upload_without_a_key_is_refused_without_receiving_its_body(client, k
     assert (line["action"], line["outcome"], line["details"]["status"]) == ("login", "failed", 401)
 
 
-def test_unknown_revoked_and_too_low_keys_are_refused_before_the_body(client, keys, store):
+def test_unknown_revoked_and_too_low_keys_are_refused_before_the_body(client, keys, key_store):
     upload = {"content-type": "multipart/form-data; boundary=x", "content-length": str(BIG)}
     for secret, status, code in (
         ("sk_unknown-key-0123456789abcdef", 401, "unauthorized"),
@@ -96,8 +96,8 @@ def test_unknown_revoked_and_too_low_keys_are_refused_before_the_body(client, ke
         assert (got, body["error"]["code"], received) == (status, code, 0)
         if status == 403:
             assert "operator role" in body["error"]["message"]
-    viewer = next(k for k in store.list_keys() if k.role == "viewer")
-    store.revoke_key(viewer.key_id)
+    viewer = next(k for k in key_store.list_keys() if k.role == "viewer")
+    key_store.revoke_key(viewer.key_id)
     got, body, _, received = _call(
         client.app, "GET", "/jobs", {"authorization": f"Bearer {keys['viewer']}"}
     )

@@ -18,7 +18,7 @@ from app_api.main import create_app
 from app_api.ratelimit import RateLimiter
 from app_api.settings import ApiSettings
 from syndata.config import Config
-from syndata.jobs.runner import PARAMS
+from syndata.jobs.params import PARAMS
 
 MAX_EXAMPLES = 20
 JOB_EXAMPLES = 150

@@ -13,7 +13,7 @@ def submit(client, auth, config, **extra):
     return client.post("/jobs", json=body, headers=auth("operator"))
 
 
-def test_submit_queues_a_generate_job(client, auth, config, keys, store):
+def test_submit_queues_a_generate_job(client, auth, config, keys, store, key_store):
     response = client.post(
         "/jobs",
         json={"job_type": "generate", "config": config, "priority": "high", "seed": 7},
@@ -28,7 +28,7 @@ def test_submit_queues_a_generate_job(client, auth, config, keys, store):
     assert response.headers["x-request-id"] == "req-42"
     stored = store.get(job["job_id"])
     assert stored.request_id == "req-42"
-    operator = next(k for k in store.list_keys() if k.role == "operator")
+    operator = next(k for k in key_store.list_keys() if k.role == "operator")
     assert stored.owner == operator.key_id
 
 

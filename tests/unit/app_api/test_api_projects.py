@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 import model_registry
-from syndata.jobs.store import SERVER_PROJECT
+from syndata.access.projects import SERVER_PROJECT
 from syndata.models import GaussianCopula
+
+SETUP = "test setup"  # keys made with this ``via`` are left out of audit_log (conftest)
 
 CSV = b"age,score\n31,3.5\n45,4.0\n27,2.25\n52,4.5\n38,3.0\n"
 YAML = b"tables:\n  - table_name: t\n    columns:\n      - {name: id, type: int}\nrows: 3\n"
@@ -27,15 +29,17 @@ def bearer(secret: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def teams(store):
+def teams(key_store):
     """Operator, viewer and admin keys of projects 'alpha' and 'beta', and a server admin."""
     out: dict[str, dict[str, str]] = {}
     for project in ("alpha", "beta"):
         out[project] = {
-            role: store.create_key(role, f"{project} {role}", project=project)[1]
+            role: key_store.create_key(role, f"{project} {role}", project=project, via=SETUP)[1]
             for role in ("viewer", "operator", "admin")
         }
-    out["server"] = {"admin": store.create_key("admin", "root", project=SERVER_PROJECT)[1]}
+    out["server"] = {
+        "admin": key_store.create_key("admin", "root", project=SERVER_PROJECT, via=SETUP)[1]
+    }
     return {p: {r: bearer(s) for r, s in keys.items()} for p, keys in out.items()}
 
 
@@ -171,7 +175,7 @@ def test_a_fit_naming_another_projects_dataset_is_refused_like_an_unknown_id(
         assert "config.synthetic" in {p["path"] for p in error["problems"]}
 
 
-def test_project_admins_manage_only_their_projects_keys(client, teams, store, check_error):
+def test_project_admins_manage_only_their_projects_keys(client, teams, key_store, check_error):
     alpha_admin = teams["alpha"]["admin"]
     listed = client.get("/keys", headers=alpha_admin).json()["keys"]
     assert {k["project"] for k in listed} == {"alpha"}
@@ -182,7 +186,7 @@ def test_project_admins_manage_only_their_projects_keys(client, teams, store, ch
         403,
         "forbidden",
     )
-    beta_key = next(k for k in store.list_keys(project="beta"))
+    beta_key = next(k for k in key_store.list_keys(project="beta"))
     check_error(client.delete(f"/keys/{beta_key.key_id}", headers=alpha_admin), 404, "not_found")
     root = teams["server"]["admin"]
     other = client.post("/keys", json={"role": "operator", "project": "gamma"}, headers=root)
@@ -195,9 +199,9 @@ def test_project_admins_manage_only_their_projects_keys(client, teams, store, ch
         ), bad
 
 
-def test_the_last_admin_key_of_a_project_cannot_be_revoked(client, teams, store, check_error):
+def test_the_last_admin_key_of_a_project_cannot_be_revoked(client, teams, key_store, check_error):
     root = teams["server"]["admin"]
-    alpha_admin = next(k for k in store.list_keys(project="alpha") if k.role == "admin")
+    alpha_admin = next(k for k in key_store.list_keys(project="alpha") if k.role == "admin")
     error = check_error(client.delete(f"/keys/{alpha_admin.key_id}", headers=root), 409, "conflict")
     assert "create another admin key first" in error["message"]
     second = client.post("/keys", json={"role": "admin", "project": "alpha"}, headers=root)
@@ -249,7 +253,7 @@ def test_active_jobs_are_limited_per_project_and_per_key(make_client, teams, con
         )
 
 
-def test_objects_from_before_projects_belong_to_default(client, auth, home, store):
+def test_objects_from_before_projects_belong_to_default(client, auth, home, key_store):
     """Old uploads (no project in the meta) and keys of a single-user install: 'default'."""
     made = client.post(
         "/datasets", headers=auth("operator"), files={"file": ("people.csv", CSV, "text/csv")}
@@ -262,4 +266,4 @@ def test_objects_from_before_projects_belong_to_default(client, auth, home, stor
         client.get(f"/datasets/{made['dataset_id']}", headers=auth("viewer")).json()["project"]
         == "default"
     )
-    assert {k.project for k in store.list_keys()} == {"default"}
+    assert {k.project for k in key_store.list_keys()} == {"default"}

@@ -53,7 +53,9 @@ def test_health_reports_an_unreachable_store(home, tmp_path):
     with TestClient(app) as client:
         store.dispose()
         # the database is gone: its folder does not exist
-        store._engine = sqlalchemy.create_engine(f"sqlite:///{tmp_path / 'missing' / 'nothing.db'}")
+        store.database._engine = sqlalchemy.create_engine(
+            f"sqlite:///{tmp_path / 'missing' / 'nothing.db'}"
+        )
         response = client.get("/health")
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
@@ -205,10 +207,11 @@ def test_the_api_enums_match_syndata_jobs():
     from typing import get_args
 
     from app_api import schemas
-    from syndata.jobs import results, runner, store
+    from syndata.access import keys
+    from syndata.jobs import job, params, results
 
-    assert get_args(schemas.JobType) == runner.JOB_TYPES
-    assert get_args(schemas.Priority) == store.PRIORITIES
-    assert get_args(schemas.Status) == store.STATUSES
-    assert get_args(schemas.Role) == store.ROLES
+    assert get_args(schemas.JobType) == params.JOB_TYPES
+    assert get_args(schemas.Priority) == job.PRIORITIES
+    assert get_args(schemas.Status) == job.STATUSES
+    assert get_args(schemas.Role) == keys.ROLES
     assert set(get_args(schemas.ExportFormat)) == set(results.EXPORT_FORMATS)

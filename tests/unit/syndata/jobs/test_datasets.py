@@ -10,10 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from syndata.errors import ConfigError, DataReadError, JobNotFoundError
+from syndata.errors import ConfigError, DataReadError, JobNotFoundError, UploadTooLarge
 from syndata.jobs.datasets import (
     DATASET_SUFFIXES,
-    UploadTooLarge,
     dataset_path,
     get_dataset,
     list_datasets,

@@ -10,7 +10,8 @@ import pytest
 
 import model_registry
 from syndata.errors import ConfigError
-from syndata.jobs import runner
+from syndata.jobs import checks, partitions, runner
+from syndata.jobs import params as job_params
 from syndata.jobs.datasets import save_dataset
 from syndata.jobs.results import RESULT_FILE, table_frame
 from syndata.settings import jobs_dir
@@ -92,8 +93,8 @@ def problems_of(info):
 
 def test_unknown_job_type_names_the_valid_ones(home):
     with pytest.raises(ConfigError) as info:
-        runner.check_params("train", {})
-    assert all(t in str(info.value) for t in runner.JOB_TYPES)
+        checks.check_params("train", {})
+    assert all(t in str(info.value) for t in job_params.JOB_TYPES)
 
 
 def test_generate_lists_every_problem_with_its_path(home):
@@ -110,7 +111,7 @@ def test_generate_lists_every_problem_with_its_path(home):
         "rows": -3,
     }
     with pytest.raises(ConfigError) as info:
-        runner.check_params(
+        checks.check_params(
             "generate", {"config": bad, "rows": 0, "colour": "red", "output_format": "xlsx"}
         )
     found = problems_of(info)
@@ -128,13 +129,13 @@ def test_generate_lists_every_problem_with_its_path(home):
 
 def test_generate_without_config_says_it_is_required(home):
     with pytest.raises(ConfigError) as info:
-        runner.check_params("generate", {})
+        checks.check_params("generate", {})
     assert problems_of(info)["config"].message == "'config' is required"
 
 
 def test_fit_problems(home):
     with pytest.raises(ConfigError) as info:
-        runner.check_params(
+        checks.check_params(
             "fit",
             {
                 "dataset": "ds_0000000000000000",
@@ -150,11 +151,11 @@ def test_fit_problems(home):
     assert "multi-table" in found["model"].message
 
     with pytest.raises(ConfigError) as info:
-        runner.check_params("fit", {"name": "m"})
+        checks.check_params("fit", {"name": "m"})
     assert "'dataset'" in problems_of(info)["dataset"].message
 
     with pytest.raises(ConfigError) as info:
-        runner.check_params(
+        checks.check_params(
             "fit",
             {
                 "name": "m",
@@ -165,7 +166,7 @@ def test_fit_problems(home):
 
 
 def test_fit_params_are_normalized_with_defaults(home):
-    params = runner.check_params("fit", {"dataset": home["dataset"], "name": "m"})
+    params = checks.check_params("fit", {"dataset": home["dataset"], "name": "m"})
     assert params == {
         "dataset": home["dataset"],
         "datasets": None,
@@ -181,23 +182,23 @@ def test_fit_params_are_normalized_with_defaults(home):
 
 def test_sample_needs_rows_or_scale(home):
     with pytest.raises(ConfigError) as info:
-        runner.check_params("sample", {"model": "penguins"})
+        checks.check_params("sample", {"model": "penguins"})
     assert set(problems_of(info)) == {"rows"}
     with pytest.raises(ConfigError) as info:
-        runner.check_params("sample", {"model": "p:abc", "rows": 5, "scale": 1.0})
+        checks.check_params("sample", {"model": "p:abc", "rows": 5, "scale": 1.0})
     assert set(problems_of(info)) == {"scale", "model"}
-    assert runner.check_params("sample", {"model": "penguins@best", "scale": 2})["scale"] == 2.0
+    assert checks.check_params("sample", {"model": "penguins@best", "scale": 2})["scale"] == 2.0
 
 
 def test_other_types_check_their_datasets(home):
     with pytest.raises(ConfigError) as info:
-        runner.check_params("evaluate", {"real": "../etc", "synthetic": "job_../../x"})
+        checks.check_params("evaluate", {"real": "../etc", "synthetic": "job_../../x"})
     assert set(problems_of(info)) == {"real", "synthetic"}
     with pytest.raises(ConfigError) as info:
-        runner.check_params("mask", {"dataset": home["dataset"]})
+        checks.check_params("mask", {"dataset": home["dataset"]})
     assert set(problems_of(info)) == {"plan"}
     with pytest.raises(ConfigError) as info:
-        runner.check_params(
+        checks.check_params(
             "profile", {"dataset": home["dataset"], "sample_size": 5}, prefix="params"
         )
     assert set(problems_of(info)) == {"params.sample_size"}
@@ -406,27 +407,29 @@ def test_evaluate_a_dataset_and_a_finished_job(home, tmp_path):
 
 
 def test_partitions_cover_the_rows_with_seeds_from_job_seed_and_index():
-    parts = runner.partitions(10, 4, 7)
+    parts = partitions.partitions(10, 4, 7)
     assert [(p.index, p.start, p.rows) for p in parts] == [(0, 0, 4), (1, 4, 4), (2, 8, 2)]
-    assert [p.seed for p in parts] == [runner.partition_seed(7, i) for i in range(3)]
+    assert [p.seed for p in parts] == [partitions.partition_seed(7, i) for i in range(3)]
     assert len({p.seed for p in parts}) == 3
-    assert runner.partitions(10, 4, 7) == parts
-    assert [p.seed for p in runner.partitions(10, 4, 8)] != [p.seed for p in parts]
-    assert runner.partitions(3, 4, 7) == [runner.Partition(0, 0, 3, parts[0].seed)]
+    assert partitions.partitions(10, 4, 7) == parts
+    assert [p.seed for p in partitions.partitions(10, 4, 8)] != [p.seed for p in parts]
+    assert partitions.partitions(3, 4, 7) == [partitions.Partition(0, 0, 3, parts[0].seed)]
     with pytest.raises(ConfigError):
-        runner.partitions(0, 4, 7)
+        partitions.partitions(0, 4, 7)
 
 
 def _run_parts(params, parts, order, workdir):
     results = {}
     for i in order:
-        results[i] = runner.run_partition(params, parts[i], workdir=workdir, **Recorder().kwargs())
-    return runner.merge_partitions([results[i] for i in order], workdir=workdir)
+        results[i] = partitions.run_partition(
+            params, parts[i], workdir=workdir, **Recorder().kwargs()
+        )
+    return partitions.merge_partitions([results[i] for i in order], workdir=workdir)
 
 
 def test_partitions_give_the_same_output_in_any_order(home, tmp_path):
-    params = runner.check_params("sample", {"model": "penguins:1", "rows": 90, "config": ID_RULES})
-    parts = runner.partitions(90, 30, seed=11)
+    params = checks.check_params("sample", {"model": "penguins:1", "rows": 90, "config": ID_RULES})
+    parts = partitions.partitions(90, 30, seed=11)
     merged = _run_parts(params, parts, [0, 1, 2], tmp_path / "a")
     reversed_ = _run_parts(params, parts, [2, 0, 1], tmp_path / "b")
     assert merged == reversed_
@@ -448,22 +451,24 @@ def test_partitions_give_the_same_output_in_any_order(home, tmp_path):
     pd.testing.assert_frame_equal(frame, table_frame(tmp_path / "b", merged, "penguins"))
     assert frame["penguin_id"].tolist() == list(range(1, 91))  # rules continue across parts
     # one partition run on its own (another worker) writes the same part
-    alone = runner.run_partition(params, parts[1], workdir=tmp_path / "c", **Recorder().kwargs())
+    alone = partitions.run_partition(
+        params, parts[1], workdir=tmp_path / "c", **Recorder().kwargs()
+    )
     assert alone["outputs"][0]["path"] == "penguins/part-00001.parquet"
     assert (tmp_path / "c" / "penguins" / "part-00001.parquet").read_bytes() == (
         tmp_path / "a" / "penguins" / "part-00001.parquet"
     ).read_bytes()
     # another job seed gives other rows
-    other = _run_parts(params, runner.partitions(90, 30, seed=12), [0, 1, 2], tmp_path / "d")
+    other = _run_parts(params, partitions.partitions(90, 30, seed=12), [0, 1, 2], tmp_path / "d")
     changed = table_frame(tmp_path / "d", other, "penguins")
     assert not changed[PENGUIN_COLUMNS].equals(frame[PENGUIN_COLUMNS])
 
 
 def test_a_partition_needs_a_single_table_sample(home, tmp_path):
-    params = runner.check_params("sample", {"model": "penguins", "scale": 2.0})
+    params = checks.check_params("sample", {"model": "penguins", "scale": 2.0})
     with pytest.raises(ConfigError, match="single-table"):
-        runner.run_partition(
-            params, runner.partitions(10, 10, 0)[0], workdir=tmp_path, **Recorder().kwargs()
+        partitions.run_partition(
+            params, partitions.partitions(10, 10, 0)[0], workdir=tmp_path, **Recorder().kwargs()
         )
 
 
@@ -590,7 +595,7 @@ SMALL = {"tables": [{"table_name": "t", "columns": [{"name": "id", "type": "int"
 )
 def test_bad_numbers_limits_and_table_names_are_refused_at_submit(job_type, params, path, fragment):
     with pytest.raises(ConfigError) as caught:
-        runner.check_params(job_type, params)
+        checks.check_params(job_type, params)
     at_path = [p for p in caught.value.problems if p.path == path]
     assert at_path, caught.value.problems
     problem = next((p for p in at_path if fragment in p.message), None)
@@ -603,7 +608,7 @@ def test_bad_numbers_limits_and_table_names_are_refused_at_submit(job_type, para
 
 def test_limits_can_be_raised_by_an_admin(monkeypatch):
     monkeypatch.setenv("SYNDATA_MAX_SCALE", "1000")
-    assert runner.check_params("sample", {"model": "m", "scale": 500})["scale"] == 500
+    assert checks.check_params("sample", {"model": "m", "scale": 500})["scale"] == 500
     monkeypatch.setenv("SYNDATA_MAX_SCALE", "-1")
     with pytest.raises(ConfigError, match="SYNDATA_MAX_SCALE must be a positive number"):
-        runner.check_params("sample", {"model": "m", "scale": 5})
+        checks.check_params("sample", {"model": "m", "scale": 5})
