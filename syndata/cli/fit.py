@@ -206,18 +206,15 @@ def _is_schema(data: str | None, db_url: str | None, table: str | None, model: s
 
 def _schema_model(model: str, table_model: list[str] | None) -> tuple[str, dict[str, object]]:
     """The multi-table model and its parameters from --model and --table-model."""
-    from syndata.models import MODELS, SCHEMA_MODELS
+    from syndata.errors import ModelError
+    from syndata.models import MODELS
     from syndata.models.hierarchical import REFERENCE
+    from syndata.models.registry import schema_model_choice
 
-    params: dict[str, object] = {}
-    if model in MODELS:  # a single-table model named for a schema: the tables' model
-        params["default_model"] = model
-        model = "hierarchical"
-    elif model not in SCHEMA_MODELS:
-        raise typer.BadParameter(
-            f"unknown model '{model}'; for a schema use "
-            f"{', '.join(SCHEMA_MODELS)} or one of {', '.join(MODELS)}"
-        )
+    try:
+        model, params = schema_model_choice(model)
+    except ModelError as exc:
+        raise typer.BadParameter(str(exc)) from exc
     models = {}
     for item in table_model or []:
         key, sep, value = item.partition("=")

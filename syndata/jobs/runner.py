@@ -30,6 +30,7 @@ from syndata.jobs.checks import check_job, check_params
 from syndata.jobs.datasets import dataset_path, get_dataset
 from syndata.jobs.params import PARAMS, LogFn, ProgressFn
 from syndata.jobs.results import load_result, save_result, table_frame, tables_of
+from syndata.models.registry import schema_model_choice
 
 if TYPE_CHECKING:
     from syndata.jobs.store import JobStore
@@ -159,7 +160,7 @@ def _run_fit(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn)
             project=scope.home(),
         )
     else:
-        model, model_params = _schema_model(p.model)
+        model, model_params = schema_model_choice(p.model)
         frames = {
             table: pipeline.read_frame(dataset_path(ds, scope.project()))
             for table, ds in p.datasets.items()
@@ -202,15 +203,6 @@ def _run_fit(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn)
         "fit_rows": fitted.rows,
         "seconds": round(fitted.seconds, 3),
     }
-
-
-def _schema_model(model: str) -> tuple[str, dict[str, Any]]:
-    """The multi-table model: a single-table model name becomes every table's model."""
-    from syndata.models import MODELS
-
-    if model in MODELS:
-        return "hierarchical", {"default_model": model}
-    return model, {}
 
 
 def pin_model(params: dict[str, Any], project: str | None = None) -> dict[str, Any]:

@@ -67,3 +67,20 @@ def _make(
         return models.get(name)(**params)
     except TypeError as exc:
         raise ModelError(f"bad parameters for model '{name}': {exc}") from exc
+
+
+def schema_model_choice(model: str) -> tuple[str, dict[str, object]]:
+    """The multi-table model ``model`` names for a schema, and its parameters.
+
+    A single-table model's name means the default multi-table model (``hierarchical``)
+    with that model for every table; a multi-table model's name means itself. ModelError
+    names the known ones for any other name.
+    """
+    if model in SCHEMA_MODELS:
+        return model, {}
+    if model in MODELS:
+        return "hierarchical", {"default_model": model}
+    raise ModelError(
+        f"unknown model '{model}'; for a schema use {', '.join(SCHEMA_MODELS)} "
+        f"or one of {', '.join(MODELS)}"
+    )
