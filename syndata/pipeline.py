@@ -618,7 +618,8 @@ def fit_schema(
     from syndata.models import make_schema_model
     from syndata.privacy.risk import schema_privacy_report
     from syndata.quality_schema import evaluate_schema
-    from syndata.relations import check_integrity, detect_metadata, read_tables, resolve_orphans
+    from syndata.io import read_tables
+    from syndata.relations import check_integrity, detect_metadata, resolve_orphans
 
     def step(stage: str, done: int) -> None:
         if progress:
