@@ -139,7 +139,7 @@ class SdvHMA(MultiTableSynthesizer):
                 "the SDV models need the optional extra: pip install torch==2.13.0 && "
                 "pip install -e '.[sdv]'"
             ) from exc
-        from syndata.quality_schema import sdmetrics_metadata
+        from syndata.quality import sdmetrics_metadata
 
         model = HMASynthesizer(
             SdvMetadata.load_from_dict(sdmetrics_metadata(metadata)), verbose=self.verbose

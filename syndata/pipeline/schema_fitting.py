@@ -62,7 +62,7 @@ def fit_schema(
     """
     from syndata.models import make_schema_model
     from syndata.privacy.risk import schema_privacy_report
-    from syndata.quality_schema import evaluate_schema
+    from syndata.quality import evaluate_schema
     from syndata.relations import check_integrity, detect_metadata, resolve_orphans
 
     step = stepper(progress, name, 6)
