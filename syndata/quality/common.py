@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -96,14 +97,18 @@ def pct(value: float) -> str:
     return "n/a" if isnan(value) else f"{100 * value:.1f}%"
 
 
-def json_safe(value: Any) -> Any:
-    """Report data as plain JSON values: numpy scalars unwrapped, NaN and inf as None."""
+def json_safe(value: Any, leaf: Callable[[Any], Any] | None = None) -> Any:
+    """Report data as plain JSON values: numpy scalars unwrapped, NaN and inf as None.
+
+    ``leaf``, when given, converts every other value that is no dict, list or tuple
+    (dates to text, say).
+    """
     if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
+        return {str(k): json_safe(v, leaf) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
+        return [json_safe(v, leaf) for v in value]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    return value
+    return value if leaf is None else leaf(value)
