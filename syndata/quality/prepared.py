@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from syndata.metadata import ColumnMetadata
 from syndata.quality.common import DISCRETE_KINDS, NUM_BINS
 
 
@@ -101,3 +103,24 @@ def plain_values(values: pd.Series) -> pd.Series:
     if isinstance(values.dtype, pd.CategoricalDtype):
         return values.astype(object)
     return values.reset_index(drop=True)
+
+
+PreparedColumns = dict[str, tuple[Prepared, Prepared]]
+
+
+def prepare_columns(
+    real: pd.DataFrame,
+    synthetic: pd.DataFrame,
+    kinds: dict[str, str],
+    formats: dict[str, str | None],
+) -> PreparedColumns:
+    """Every scored column of a table made ready for the metrics."""
+    return {
+        col: prepare(real[col], synthetic[col], kind, formats.get(col))
+        for col, kind in kinds.items()
+    }
+
+
+def column_formats(columns: Mapping[str, ColumnMetadata]) -> dict[str, str | None]:
+    """The date format of every column (None where it has none)."""
+    return {c.name: c.format for c in columns.values()}

@@ -14,8 +14,8 @@ from syndata.quality.common import (
     nanmean,
     subsample,
 )
+from syndata.quality.prepared import column_formats, prepare_columns
 from syndata.quality.shapes import ks_complement
-from syndata.quality.tables import column_formats, prepare_columns
 from syndata.quality.trends import pair_score
 
 

@@ -47,7 +47,6 @@ synthesizer was *not* fitted on as ``holdout``: without it, ``real`` is split 80
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -69,9 +68,9 @@ from syndata.quality.common import (
     subsample,
 )
 from syndata.quality.ml import score_ml_efficacy
-from syndata.quality.prepared import prepare
-from syndata.quality.shapes import shape_metric, shape_score
-from syndata.quality.trends import pair_score
+from syndata.quality.prepared import column_formats, prepare_columns
+from syndata.quality.shapes import column_shapes
+from syndata.quality.trends import pair_trends
 
 
 @dataclass
@@ -154,22 +153,9 @@ def evaluate(
 
     real_s = subsample(real, max_rows, seed)
     synth_s = subsample(synthetic, max_rows, seed)
-    formats = {c.name: c.format for c in metadata.columns.values()}
-
-    prepared = {
-        name: prepare(real_s[name], synth_s[name], kind, formats.get(name))
-        for name, kind in kinds.items()
-    }
-    columns: list[dict[str, Any]] = [
-        {
-            "column": name,
-            "kind": kind,
-            "metric": shape_metric(kind),
-            "score": shape_score(*prepared[name], kind),
-        }
-        for name, kind in kinds.items()
-    ]
-    pairs = [pair_score(c1, c2, kinds, prepared) for c1, c2 in itertools.combinations(kinds, 2)]
+    prepared = prepare_columns(real_s, synth_s, kinds, column_formats(metadata.columns))
+    columns = column_shapes(kinds, prepared)
+    pairs = pair_trends(kinds, prepared)
 
     shapes = nanmean([c["score"] for c in columns])
     trends = nanmean([p["score"] for p in pairs if p["counted"]])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -10,7 +12,7 @@ from numpy.typing import NDArray
 
 from syndata.errors import QualityError
 from syndata.quality.common import CONTINUOUS_KINDS, KS_DECIMALS, SCORED_KINDS
-from syndata.quality.prepared import Prepared, joint_codes, prepare
+from syndata.quality.prepared import Prepared, PreparedColumns, joint_codes, prepare
 
 
 def column_shape(real: pd.Series, synthetic: pd.Series, kind: str, fmt: str | None = None) -> float:
@@ -68,3 +70,16 @@ def _tv_from_codes(codes_r: NDArray[np.intp], codes_s: NDArray[np.intp], size: i
     count_r[(count_r == 0) & (count_s > 0)] = 1e-6
     total = np.abs(count_s / count_s.sum() - count_r / count_r.sum()).sum()
     return float(1.0 - 0.5 * total)
+
+
+def column_shapes(kinds: Mapping[str, str], prepared: PreparedColumns) -> list[dict[str, Any]]:
+    """The shape score of every prepared column, with its kind and metric."""
+    return [
+        {
+            "column": col,
+            "kind": kind,
+            "metric": shape_metric(kind),
+            "score": shape_score(*prepared[col], kind),
+        }
+        for col, kind in kinds.items()
+    ]

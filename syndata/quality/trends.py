@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -16,7 +17,7 @@ from syndata.quality.common import (
     REAL_CORRELATION_THRESHOLD,
     SCORED_KINDS,
 )
-from syndata.quality.prepared import Prepared, prepare
+from syndata.quality.prepared import Prepared, PreparedColumns, prepare
 
 
 def pair_trend(
@@ -160,3 +161,8 @@ def cramers_v(table: NDArray[np.generic]) -> float:
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / total
     chi2 = float(((table - expected) ** 2 / expected).sum())
     return math.sqrt(chi2 / total / (min(table.shape) - 1))
+
+
+def pair_trends(kinds: dict[str, str], prepared: PreparedColumns) -> list[dict[str, Any]]:
+    """The trend score of every pair of prepared columns, in column order."""
+    return [pair_score(c1, c2, kinds, prepared) for c1, c2 in itertools.combinations(kinds, 2)]
