@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 
@@ -26,7 +25,7 @@ from syndata.rules import DEFAULT_BATCH_SIZE, Plan, build_plan, generate_tables
 
 
 def validate(
-    source: str | Path | Mapping[str, Any] | Config,
+    source: str | Path | Mapping[str, object] | Config,
     *,
     rows: int | None = None,
     check_relationships: bool = False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union, overload
+from typing import TYPE_CHECKING, Union, overload
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,7 @@ def table_name_of(source: str | Path, table: str | None = None) -> str:
     return table or Path(str(source)).stem or "table"
 
 
-PlanSource = Union["PrivacyPlan", str, Path, Mapping[str, Any]]
+PlanSource = Union["PrivacyPlan", str, Path, Mapping[str, object]]
 """A privacy plan, its file, or its plain data."""
 
 
