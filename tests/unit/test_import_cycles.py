@@ -85,9 +85,9 @@ def test_no_cycle_between_the_packages():
                 crossing[source].add(package)
                 why.setdefault((source, package), []).append(f"{module} -> {target}")
     mutual = sorted((a, b) for a, b in why if a < b and (b, a) in why)
+    fewer = [min((a, b), (b, a), key=lambda pair: len(why[pair])) for a, b in mutual]
     found = [
-        f"{a} <-> {b}: {side[0]} -> {side[1]} ({len(why[side])}: {', '.join(sorted(why[side])[:4])})"
-        for a, b in mutual
-        for side in [min((a, b), (b, a), key=lambda pair: len(why[pair]))]
+        f"{up} -> {down} ({len(why[up, down])}: {', '.join(sorted(why[up, down])[:4])})"
+        for up, down in fewer
     ]
     assert find_cycle(sorted(crossing), crossing) == [], "; ".join(found)
