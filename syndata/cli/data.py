@@ -83,7 +83,8 @@ def schema(
     ] = None,
 ) -> None:
     """Show the tables, keys and relationships detected in a schema, and its integrity."""
-    from syndata.relations import check_integrity, describe, detect_metadata, read_tables
+    from syndata.io import read_tables
+    from syndata.relations import check_integrity, describe, detect_metadata
 
     try:
         frames, declared = read_tables(data)

@@ -3,7 +3,8 @@
 Batches are ``pyarrow.Table`` or ``pyarrow.RecordBatch``. :func:`open_sink`
 returns a :class:`Sink` for a file format in :data:`FORMATS` or, with
 ``fmt="db"``, for a database; :func:`read_table` and :func:`iter_batches` read
-files and database tables back.
+files and database tables back; :func:`read_tables` reads several tables (a folder
+or a database) with their declared foreign keys.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from syndata.io.files import CsvSink, FileSink, JsonLinesSink, JsonSink, Parquet
 from syndata.io.readers import iter_batches, read_table
 from syndata.io.sqlschema import SQL_DIALECTS
 from syndata.io.sqlscript import SqlScriptSink
+from syndata.io.tables import read_tables
 
 FORMATS = ("csv", "json", "jsonl", "parquet", "sql")
 DB_FORMAT = "db"
@@ -46,6 +48,7 @@ __all__ = [
     "iter_batches",
     "open_sink",
     "read_table",
+    "read_tables",
 ]
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+from dataclasses import dataclass
 from typing import NoReturn
 
 import pyarrow as pa
@@ -58,23 +59,16 @@ def _is_integrity_error(exc: BaseException) -> bool:
     return any(cls.__name__ == "IntegrityError" for cls in type(orig).__mro__)
 
 
+@dataclass(eq=False)  # compared by identity
 class _Load:
     """State of one table being loaded."""
 
-    def __init__(
-        self,
-        spec: TableSpec,
-        table: sa.Table,
-        conn: sa.Connection,
-        trans: sa.RootTransaction,
-        created: bool,
-    ) -> None:
-        self.spec = spec
-        self.table = table
-        self.conn = conn
-        self.trans = trans
-        self.created = created
-        self.rows = 0
+    spec: TableSpec
+    table: sa.Table
+    conn: sa.Connection
+    trans: sa.RootTransaction
+    created: bool
+    rows: int = 0
 
 
 class DatabaseSink(Sink):

@@ -23,6 +23,7 @@ import contextlib
 import os
 import secrets
 from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -198,13 +199,15 @@ class ParquetWriter(TableWriter):
             self.writer.close()
 
 
+@dataclass(eq=False)  # compared by identity
 class _OpenTable:
-    def __init__(self, spec: TableSpec, temp: Path, final: Path, writer: TableWriter) -> None:
-        self.spec = spec
-        self.temp = temp
-        self.final = final
-        self.writer = writer
-        self.rows = 0
+    """State of one table being written: its temporary and final file, its writer."""
+
+    spec: TableSpec
+    temp: Path
+    final: Path
+    writer: TableWriter
+    rows: int = 0
 
 
 class FileSink(Sink):

@@ -81,11 +81,16 @@ def json_values(column: Column, name: str = "") -> Column:
     elif pa.types.is_date(kind) or pa.types.is_time(kind) or pa.types.is_decimal(kind):
         text = _quote(_to_string(column), '"')
     else:
-        raise OutputError(
-            f"column {name} has type {kind}, which JSON output does not support; "
-            "use csv or parquet, or generate a supported type"
-        )
+        raise _unsupported(name, kind, "JSON", "csv or parquet")
     return pc.fill_null(text, "null")
+
+
+def _unsupported(name: str, kind: pa.DataType, output: str, instead: str) -> OutputError:
+    """The error for a column whose type ``output`` cannot write; ``instead`` can."""
+    return OutputError(
+        f"column {name} has type {kind}, which {output} output does not support; "
+        f"use {instead}, or generate a supported type"
+    )
 
 
 def _sql_escape(text: Column, dialect: str) -> Column:
@@ -134,10 +139,7 @@ def sql_literals(column: Column, dialect: str, name: str = "") -> Column:
     elif pa.types.is_date(kind) or pa.types.is_time(kind):
         text = _quote(_to_string(column), "'")
     else:
-        raise OutputError(
-            f"column {name} has type {kind}, which SQL output does not support; "
-            "use parquet, or generate a supported type"
-        )
+        raise _unsupported(name, kind, "SQL", "parquet")
     return pc.fill_null(text, "NULL")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pyarrow as pa
@@ -30,7 +31,8 @@ def get_dialect(name: str) -> Dialect:
     if canonical == "postgresql":
         from sqlalchemy.dialects import postgresql
 
-        return postgresql.dialect()
+        make: Callable[[], Dialect] = postgresql.dialect  # untyped in SQLAlchemy's stubs
+        return make()
     if canonical == "mysql":
         from sqlalchemy.dialects import mysql
 
@@ -42,7 +44,7 @@ def get_dialect(name: str) -> Dialect:
 
 def sql_type(
     kind: pa.DataType, dialect: str, is_key: bool = False, column: str = "?"
-) -> sa.types.TypeEngine:
+) -> sa.types.TypeEngine[Any]:
     """Map an arrow type to a SQLAlchemy type; ``is_key`` marks key/unique columns."""
     if pa.types.is_boolean(kind):
         return sa.Boolean()

@@ -110,7 +110,7 @@ class SdvHMA(MultiTableSynthesizer):
     """SDV's multi-table HMASynthesizer (optional extra), behind our multi-table API.
 
     ``fit(tables, metadata)`` and ``sample(scale, seed=...)`` as the hierarchical
-    synthesizer's. SDV is given the schema that ``syndata.quality_schema.
+    synthesizer's. SDV is given the schema that ``syndata.quality.
     sdmetrics_metadata(metadata)`` describes; it generates keys itself (HMA keeps the
     foreign keys consistent), so no rule layer runs on its output. SDV 2 fits at most 5
     tables and 2 levels of foreign keys with HMA.
@@ -131,7 +131,7 @@ class SdvHMA(MultiTableSynthesizer):
             )
         multi_table = _import_sdv("sdv.multi_table")
         sdv_metadata = _import_sdv("sdv.metadata")
-        from syndata.quality_schema import sdmetrics_metadata
+        from syndata.quality import sdmetrics_metadata
 
         model = multi_table.HMASynthesizer(
             sdv_metadata.Metadata.load_from_dict(sdmetrics_metadata(metadata)),

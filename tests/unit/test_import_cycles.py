@@ -63,10 +63,31 @@ def test_the_scan_sees_the_imports():
     assert "syndata.graph" in edges["syndata.config"]
     assert "syndata.cli.app" in edges["syndata.cli.generate"]
     assert "syndata.models.registry" in edges["syndata.models.hierarchical"]
-    assert "model_registry" in edges["syndata.pipeline"]  # imported inside a function
+    assert "syndata.privacy.guard" in edges["syndata.pipeline.fitting"]  # inside a function
+    assert "syndata.model_store" in edges["model_registry.adapter"]
 
 
 def test_no_module_imports_itself_through_others():
     modules = _modules()
     edges = _imports(modules)
     assert find_cycle(sorted(edges), edges) == []
+
+
+def test_no_cycle_between_the_packages():
+    edges = _imports(_modules())
+    crossing: dict[str, set[str]] = {package: set() for package in PACKAGES}
+    why: dict[tuple[str, str], list[str]] = {}
+    for module, targets in edges.items():
+        source = module.partition(".")[0]
+        for target in targets:
+            package = target.partition(".")[0]
+            if package != source:
+                crossing[source].add(package)
+                why.setdefault((source, package), []).append(f"{module} -> {target}")
+    mutual = sorted((a, b) for a, b in why if a < b and (b, a) in why)
+    fewer = [min((a, b), (b, a), key=lambda pair: len(why[pair])) for a, b in mutual]
+    found = [
+        f"{up} -> {down} ({len(why[up, down])}: {', '.join(sorted(why[up, down])[:4])})"
+        for up, down in fewer
+    ]
+    assert find_cycle(sorted(crossing), crossing) == [], "; ".join(found)

@@ -13,10 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from syndata.errors import SyndataError
+from syndata.errors import QualityError, SyndataError
 from syndata.metadata import TableMetadata
 from syndata.quality import (
-    QualityError,
     QualityReport,
     column_shape,
     evaluate,

@@ -16,7 +16,7 @@ from scipy.stats import ks_2samp
 
 from syndata.errors import QualityError
 from syndata.metadata import ColumnMetadata, Metadata, Relationship, TableMetadata
-from syndata.quality_schema import (
+from syndata.quality import (
     SchemaQualityReport,
     cardinality_distribution,
     cardinality_similarity,
@@ -294,7 +294,7 @@ def test_boolean_not_stored_as_bool_is_categorical_for_sdv():
 
 def test_core_does_not_import_sdmetrics():
     code = (
-        "import sys, syndata.quality_schema; "
+        "import sys, syndata.quality; "
         "bad = [m for m in ('sdmetrics', 'sdv') if m in sys.modules]; assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

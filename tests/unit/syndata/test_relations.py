@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from syndata.errors import DataReadError
+from syndata.io import read_tables
 from syndata.metadata import Metadata, Relationship
 from syndata.relations import (
     ORPHAN_FIX,
@@ -21,7 +22,6 @@ from syndata.relations import (
     describe,
     detect_metadata,
     names_agree,
-    read_tables,
     resolve_orphans,
     singular,
 )

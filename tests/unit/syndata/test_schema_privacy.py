@@ -13,7 +13,7 @@ from syndata.metadata import Metadata, Relationship
 from syndata.models import HierarchicalSynthesizer
 from syndata.privacy.disclosure import rare_k
 from syndata.privacy.risk import FAIL, PASS, WARN
-from syndata.quality_schema import cardinality_distribution
+from syndata.quality import cardinality_distribution
 from syndata.relations import detect_metadata
 
 SHOP_RELATIONSHIPS = [

@@ -15,7 +15,7 @@ from syndata.errors import ModelError
 from syndata.metadata import Metadata, Relationship
 from syndata.models import CART, GaussianCopula, HierarchicalSynthesizer
 from syndata.privacy.disclosure import rare_k
-from syndata.quality_schema import evaluate_schema
+from syndata.quality import evaluate_schema
 from syndata.relations import detect_metadata, resolve_orphans
 
 HERE = Path(__file__).resolve().parent
