@@ -24,9 +24,9 @@ from app_api.deps import client_address, get_keys, get_limiter, get_settings, re
 from app_api.errors import ApiError, retry_after
 from app_api.login_audit import failed_logins, write_line
 from app_api.logs import get_logger
-from app_api.settings import API_KEY_VAR, RATE_LIMIT_VAR
 from syndata.access.keys import ROLES
 from syndata.access.projects import DEFAULT_PROJECT, SERVER_PROJECT
+from syndata.settings import API_KEY_VAR, RATE_LIMIT_VAR
 
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
 NO_KEYS_HINT = (

@@ -14,11 +14,12 @@ from fastapi import FastAPI, Request
 
 from app_api.logs import get_logger
 from app_api.ratelimit import RateLimiter
-from app_api.settings import API_KEY_VAR, AUTH_VAR, ApiSettings
+from app_api.settings import ApiSettings
 from syndata.access.keys import KeyStore
 from syndata.access.projects import SERVER_PROJECT
 from syndata.errors import ConfigError, Problem
 from syndata.jobs.store import JobStore
+from syndata.settings import API_KEY_VAR, AUTH_VAR
 
 MIN_KEY_LENGTH = 16
 AUTH_OFF_WARNING = (

@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import json
 import logging
-import os
 import re
 import sys
 from contextvars import ContextVar
@@ -18,8 +17,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
+from syndata import settings
+
 LOGGER_NAME = "syndata.api"
-LEVEL_VAR = "SYNDATA_LOG_LEVEL"
 
 request_id_var: ContextVar[str | None] = ContextVar("syndata_request_id", default=None)
 
@@ -136,6 +136,6 @@ def configure() -> logging.Logger:
         logger.addHandler(handler)
     if not any(isinstance(f, RequestIdFilter) for f in logger.filters):
         logger.addFilter(RequestIdFilter())
-    level = os.environ.get(LEVEL_VAR, "INFO").upper()
+    level = settings.checked("log_level").log_level
     logger.setLevel(level if level in logging.getLevelNamesMapping() else "INFO")
     return logger

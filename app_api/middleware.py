@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app_api.authorize import refusal
 from app_api.errors import ApiError, error_response
 from app_api.logs import get_logger, request_id_var
-from app_api.settings import MAX_UPLOAD_VAR
+from syndata.settings import MAX_UPLOAD_VAR
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")

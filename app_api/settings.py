@@ -6,20 +6,15 @@
 ``SYNDATA_MAX_UPLOAD_MB``  the largest upload in megabytes (default 200; fractions allowed).
 ``SYNDATA_RATE_LIMIT``     requests per minute per API key (token bucket; default 6000).
 
-Everything else (data folder, job store, broker, MLflow) comes from ``syndata.settings``.
+All are fields of ``syndata.settings.Settings``, read there once; the rest (data folder,
+job store, broker, MLflow) are read there too.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-from syndata.errors import ConfigError, Problem
-
-AUTH_VAR = "SYNDATA_AUTH"
-API_KEY_VAR = "SYNDATA_API_KEY"
-MAX_UPLOAD_VAR = "SYNDATA_MAX_UPLOAD_MB"
-RATE_LIMIT_VAR = "SYNDATA_RATE_LIMIT"
+from syndata import settings
 
 DEFAULT_MAX_UPLOAD_MB = 200.0
 DEFAULT_RATE_LIMIT = 6000
@@ -56,48 +51,12 @@ class ApiSettings:
 
 
 def load() -> ApiSettings:
-    """Read the settings from the environment; ConfigError naming every bad variable."""
-    problems: list[Problem] = []
-    auth_value = os.environ.get(AUTH_VAR, "").strip().lower()
-    max_mb = _number(MAX_UPLOAD_VAR, DEFAULT_MAX_UPLOAD_MB, problems)
-    rate = _number(RATE_LIMIT_VAR, DEFAULT_RATE_LIMIT, problems)
-    if rate is not None and (rate < 1 or rate != int(rate)):
-        problems.append(
-            Problem(
-                RATE_LIMIT_VAR,
-                f"{RATE_LIMIT_VAR} must be a whole number of requests per minute, at least 1",
-                f"set {RATE_LIMIT_VAR}=6000 or unset it",
-            )
-        )
-    if max_mb is not None and max_mb <= 0:
-        problems.append(
-            Problem(
-                MAX_UPLOAD_VAR,
-                f"{MAX_UPLOAD_VAR} must be above 0",
-                f"set {MAX_UPLOAD_VAR}=200 or unset it",
-            )
-        )
-    if problems:
-        raise ConfigError(problems, "the environment")
-    secret = os.environ.get(API_KEY_VAR, "").strip() or None
+    """The service's settings from ``syndata.settings``; ConfigError naming every bad one."""
+    found = settings.checked("auth", "api_key", "max_upload_mb", "rate_limit")
+    secret = found.api_key.get_secret_value().strip() if found.api_key else ""
     return ApiSettings(
-        auth_enabled=auth_value != "off",
-        bootstrap_key=secret,
-        max_upload_bytes=max(1, int((max_mb or 0) * (1 << 20))),
-        rate_limit=int(rate or DEFAULT_RATE_LIMIT),
+        auth_enabled=found.auth,
+        bootstrap_key=secret or None,
+        max_upload_bytes=max(1, int(found.max_upload_mb * (1 << 20))),
+        rate_limit=found.rate_limit,
     )
-
-
-def _number(name: str, default: float, problems: list[Problem]) -> float | None:
-    text = os.environ.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        return float(text)
-    except ValueError:
-        problems.append(
-            Problem(
-                name, f"{name} is {text!r}, not a number", f"set {name} to a number or unset it"
-            )
-        )
-        return None

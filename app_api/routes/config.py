@@ -18,12 +18,13 @@ from app_api.auth import Operator, Viewer
 from app_api.deps import get_settings
 from app_api.errors import ApiError
 from app_api.schemas import CUSTOMER_CONFIG, SchemaDetail, SchemaList, UploadedConfig, ValidationOut
-from app_api.settings import MAX_UPLOAD_VAR, ApiSettings
+from app_api.settings import ApiSettings
 from syndata import pipeline, settings
 from syndata.access.projects import DEFAULT_PROJECT
 from syndata.config import load_text
 from syndata.errors import ConfigError, DataReadError, JobNotFoundError, Problem
 from syndata.jobs import uploads
+from syndata.settings import MAX_UPLOAD_VAR
 
 router = APIRouter(tags=["config"])
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated, Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -112,8 +111,8 @@ def show_settings(
         "partition_rows": settings.partition_rows(),
         "heartbeat_timeout": settings.heartbeat_timeout(),
         **api_settings.public(),
-        "masking_secret_set": bool(os.environ.get(settings.MASKING_SECRET_VAR)),
-        "encryption_key_set": bool(os.environ.get(settings.ENCRYPTION_KEY_VAR)),
+        "masking_secret_set": settings.environ_value(settings.MASKING_SECRET_VAR) != "",
+        "encryption_key_set": settings.environ_value(settings.ENCRYPTION_KEY_VAR) != "",
     }
 
 

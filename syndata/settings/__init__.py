@@ -87,6 +87,7 @@ from syndata.settings.model import (
     RULE_PLUGINS_VAR,
     Settings,
     checked,
+    environ_value,
     get_settings,
     reset_settings,
 )
@@ -140,6 +141,7 @@ __all__ = [
     "checked",
     "decode_encryption_key",
     "encryption_key",
+    "environ_value",
     "get_settings",
     "heartbeat_timeout",
     "home",

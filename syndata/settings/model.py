@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 import os
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pydantic
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from syndata.errors import ConfigError, Problem
 from syndata.settings import values as check
@@ -63,14 +65,36 @@ DEFAULT_MLFLOW_UI = "http://127.0.0.1:5000"
 _PREFIXES = ("SYNDATA_", "MLFLOW_")
 
 
+_GIVEN: ContextVar[bool] = ContextVar("syndata_settings_given", default=False)
+
+
 def _var(name: str, default: Any, doc: str) -> Any:
     return Field(default, validation_alias=name, description=doc)
 
 
-class Settings(BaseModel):
-    """Every setting, one field per environment variable (its name is the field's alias)."""
+class Settings(BaseSettings):
+    """Every setting, one field per environment variable (its name is the field's alias).
 
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+    A pydantic-settings model: ``Settings()`` reads the environment itself; the product
+    reads it through ``get_settings()`` (parsed once per environment, every bad variable
+    reported with its fix).
+    """
+
+    model_config = SettingsConfigDict(
+        frozen=True, extra="ignore", populate_by_name=True, case_sensitive=True
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The environment, unless ``from_environ`` gives the values itself."""
+        return (init_settings,) if _GIVEN.get() else (init_settings, env_settings)
 
     # where things live
     home: Path = _var(HOME_VAR, Path(".syndata"), "The data folder (created on first use).")
@@ -286,19 +310,23 @@ class Settings(BaseModel):
         if MASKING_SECRET_VAR in given:  # the secret's exact text is the key
             given[MASKING_SECRET_VAR] = environ[MASKING_SECRET_VAR]
         problems: dict[str, Problem] = {}
+        token = _GIVEN.set(True)  # the values are these, not the process environment's
         try:
-            return cls.model_validate(given), problems
-        except pydantic.ValidationError as exc:
-            for error in exc.errors():
-                var = str(error["loc"][0])
-                cause = error.get("ctx", {}).get("error")
-                problems[var] = (
-                    cause.problem
-                    if isinstance(cause, check.BadValue)
-                    else Problem(var, f"{var}: {error['msg']}", f"fix {var} or unset it")
-                )
-        rest = {k: v for k, v in given.items() if k not in problems}
-        return cls.model_validate(rest), problems
+            try:
+                return cls.model_validate(given), problems
+            except pydantic.ValidationError as exc:
+                for error in exc.errors():
+                    var = str(error["loc"][0])
+                    cause = error.get("ctx", {}).get("error")
+                    problems[var] = (
+                        cause.problem
+                        if isinstance(cause, check.BadValue)
+                        else Problem(var, f"{var}: {error['msg']}", f"fix {var} or unset it")
+                    )
+            rest = {k: v for k, v in given.items() if k not in problems}
+            return cls.model_validate(rest), problems
+        finally:
+            _GIVEN.reset(token)
 
 
 _ALIASES = frozenset(str(f.validation_alias) for f in Settings.model_fields.values())

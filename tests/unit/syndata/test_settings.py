@@ -74,3 +74,15 @@ def test_service_address_and_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     found = get_settings()
     assert settings.service_url() == "http://api.example:8000" and not found.auth
     assert settings.service_key() == "sk_test" and "sk_test" not in repr(found)
+
+
+def test_settings_is_a_pydantic_settings_model_reading_the_environment(monkeypatch):
+    from pydantic_settings import BaseSettings
+
+    from syndata.settings import Settings
+
+    monkeypatch.setenv("SYNDATA_RARE_K", "7")
+    monkeypatch.setenv("SYNDATA_AUTH", "off")
+    assert issubclass(Settings, BaseSettings)
+    found = Settings()
+    assert (found.rare_k, found.auth) == (7, False)
