@@ -231,3 +231,16 @@ class AnchorError(SyndataError):
 
 class StoreMissing(AnchorError):
     """Raised when the job store is a SQLite file that does not exist (reading never creates it)."""
+
+
+class OperatorMismatch(ConfigError):
+    """Raised when a masking operator does not fit a column's values (``width`` bins of text).
+
+    ``message`` and ``fix`` describe the mismatch; masking reports it as a ConfigError
+    at the column's path in the privacy plan.
+    """
+
+    def __init__(self, message: str, fix: str) -> None:
+        self.message = message
+        self.fix = fix
+        super().__init__([Problem("", message, fix)])

@@ -19,17 +19,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from syndata.errors import ConfigError, DataReadError, GenerationError
-from syndata.privacy.masking import (
-    MaskResult,
+from syndata.privacy.masking import MaskResult, check_secrets, mask_frame
+from syndata.privacy.operators import (
     anonymize_text,
-    check_secrets,
     decrypt,
     encrypt,
     fake,
     generalize,
     generate_key,
     hash_values,
-    mask_frame,
     partial,
     redact,
     replace,
