@@ -9,7 +9,6 @@ The operators themselves (``redact``, ``hash``, ``fake`` ...) are in
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -148,12 +147,9 @@ def _key(key: str | bytes | None) -> bytes:
 
 
 def _default_finder() -> FindEntities:
-    try:
-        detect = importlib.import_module("syndata.privacy.detect")
+    try:  # loaded only when a plan has free text: detection needs Presidio and spaCy
+        from syndata.privacy.detect import find_entities
     except ImportError:
-        detect = None
-    finder = getattr(detect, "find_entities", None)
-    if finder is None:
         raise ConfigError(
             [
                 Problem(
@@ -162,5 +158,5 @@ def _default_finder() -> FindEntities:
                     "pass find_entities=... to mask_frame",
                 )
             ]
-        )
-    return finder
+        ) from None
+    return find_entities

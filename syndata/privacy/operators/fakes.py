@@ -164,11 +164,13 @@ class _WordMaker:
 
     def __call__(self, draws: Draws) -> ObjectArray:
         if self.cdf is None:
-            return self.words[draws.integers(len(self.words))]
-        index = np.minimum(
-            np.searchsorted(self.cdf, draws.random(), side="right"), len(self.words) - 1
-        )
-        return self.words[index]
+            index = draws.integers(len(self.words))
+        else:
+            index = np.minimum(
+                np.searchsorted(self.cdf, draws.random(), side="right"), len(self.words) - 1
+            )
+        picked: ObjectArray = self.words[index]
+        return picked
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,8 @@ class _NameMaker:
     last: _WordMaker
 
     def __call__(self, draws: Draws) -> ObjectArray:
-        return self.first(draws) + " " + self.last(draws)
+        names: ObjectArray = self.first(draws) + " " + self.last(draws)
+        return names
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,8 @@ class _EmailMaker:
         number = draws.integers(100).astype(str).astype(object)
         suffix = np.where(draws.random() < 0.5, number, "")
         domain = np.asarray(self.domains, dtype=object)[draws.integers(len(self.domains))]
-        return self.first(draws) + seps + self.last(draws) + suffix + "@" + domain
+        emails: ObjectArray = self.first(draws) + seps + self.last(draws) + suffix + "@" + domain
+        return emails
 
 
 def _ipv4(draws: Draws) -> ObjectArray:

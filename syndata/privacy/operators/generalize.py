@@ -142,7 +142,8 @@ def _truncate_datetimes(values: pd.Series, method: str) -> pd.Series:
     start = local.dt.normalize() - pd.to_timedelta(days - 1, unit="D")
     if tz is not None:
         start = start.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-    return start.astype(values.dtype)
+    out: pd.Series = start.astype(values.dtype)
+    return out
 
 
 def _truncate_date_text(values: pd.Series, method: str) -> pd.Series:
