@@ -70,6 +70,19 @@ class ConfigError(SyndataError):
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
 
 
+class OperatorMismatch(ConfigError):
+    """Raised when a masking operator does not fit a column's values (``width`` bins of text).
+
+    ``message`` and ``fix`` describe the mismatch; masking reports it as a ConfigError
+    at the column's path in the privacy plan.
+    """
+
+    def __init__(self, message: str, fix: str) -> None:
+        self.message = message
+        self.fix = fix
+        super().__init__([Problem("", message, fix)])
+
+
 class RefusedName(ValueError):
     """A config names code that is not registered; ``fix`` says how to register it."""
 
@@ -231,16 +244,3 @@ class AnchorError(SyndataError):
 
 class StoreMissing(AnchorError):
     """Raised when the job store is a SQLite file that does not exist (reading never creates it)."""
-
-
-class OperatorMismatch(ConfigError):
-    """Raised when a masking operator does not fit a column's values (``width`` bins of text).
-
-    ``message`` and ``fix`` describe the mismatch; masking reports it as a ConfigError
-    at the column's path in the privacy plan.
-    """
-
-    def __init__(self, message: str, fix: str) -> None:
-        self.message = message
-        self.fix = fix
-        super().__init__([Problem("", message, fix)])
