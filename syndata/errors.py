@@ -168,6 +168,13 @@ class QualityError(SyndataError, ValueError):
     exit_code = 5
 
 
+class AttackNotPossible(QualityError):
+    """Raised when the tables do not allow one privacy attack (too few columns, say).
+
+    The privacy report catches it and reports the attack as skipped, with this message.
+    """
+
+
 class PrivacyError(SyndataError):
     """Raised when a table holds personal data (PII) and no plan says what to do with it.
 

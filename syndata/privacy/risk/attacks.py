@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from syndata.errors import QualityError
+from syndata.errors import AttackNotPossible, QualityError
 from syndata.metadata import ColumnMetadata, TableMetadata
 from syndata.privacy.risk.columns import (
     CONTINUOUS_KINDS,
@@ -166,7 +166,7 @@ def _run(
     try:
         with _quiet(), _seeded_global_rng(seed):
             out.update(attack(ori, syn, control, n_attacks, seed, **options))
-    except _CannotAttack as exc:
+    except AttackNotPossible as exc:
         out["error"] = str(exc)
     except ImportError as exc:
         out["error"] = (
@@ -182,10 +182,6 @@ def _run(
     return out
 
 
-class _CannotAttack(Exception):
-    """The tables do not allow this attack; the message says why, in plain words."""
-
-
 def _singling_out(
     ori: pd.DataFrame,
     syn: pd.DataFrame,
@@ -198,7 +194,7 @@ def _singling_out(
 
     n_cols = min(SINGLING_OUT_COLUMNS, ori.shape[1])
     if mode == "multivariate" and n_cols < 2:
-        raise _CannotAttack("multivariate singling out needs at least 2 columns")
+        raise AttackNotPossible("multivariate singling out needs at least 2 columns")
     evaluator = SinglingOutEvaluator(
         ori=ori,
         syn=syn,
@@ -227,7 +223,7 @@ def _linkability(
     from anonymeter.evaluators import LinkabilityEvaluator
 
     if not aux[0] or not aux[1]:
-        raise _CannotAttack(
+        raise AttackNotPossible(
             "linkability needs two non-empty sets of columns (a table with "
             "at least 2 modelled columns)"
         )
@@ -254,7 +250,7 @@ def _inference(
 
     aux = [c for c in ori.columns if c != secret]
     if not aux:
-        raise _CannotAttack(f"inferring '{secret}' needs at least one other column")
+        raise AttackNotPossible(f"inferring '{secret}' needs at least one other column")
     attacks = min(n_attacks, len(ori), len(control))
     evaluator = InferenceEvaluator(
         ori=ori,
