@@ -1,4 +1,4 @@
-"""mask_frame and the masking operators together: properties over random tables, examples, errors."""
+"""mask_frame and the operators together: properties over random tables, examples, errors."""
 
 from __future__ import annotations
 
