@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from syndata.errors import AnchorError, StoreMissing
 from syndata.privacy.audit.lines import Tail
 
 _LOG = logging.getLogger("syndata.audit")
@@ -42,9 +43,9 @@ def anchored_tail(target: Path, tail: Tail, url: str) -> Tail:
     module = anchor_module()
     try:
         stored = module.read(target, url)
-    except module.StoreMissing:
+    except StoreMissing:
         return tail  # no store yet: writing the anchor creates it
-    except module.AnchorError as exc:
+    except AnchorError as exc:
         _anchor_failed(url, target, str(exc))
         return tail
     if stored is None or stored.seq <= tail.seq:
@@ -75,7 +76,7 @@ def set_anchor(target: Path, entry: Mapping[str, Any], url: str) -> None:
     module = anchor_module()
     try:
         module.write(target, entry["seq"], entry["hash"], url)
-    except module.AnchorError as exc:
+    except AnchorError as exc:
         _last_written.pop(target, None)
         _anchor_failed(url, target, str(exc))
         return

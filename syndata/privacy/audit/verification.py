@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from syndata import settings
-from syndata.errors import DataReadError
+from syndata.errors import AnchorError, DataReadError, StoreMissing
 from syndata.privacy.audit.anchoring import anchor_module
 from syndata.privacy.audit.chain import AuditVerification, ChainChecker
 from syndata.privacy.audit.keys import reader_key
@@ -38,9 +38,9 @@ def verify(
         module = anchor_module()
         try:
             stored = module.read(target)
-        except module.StoreMissing as exc:
+        except StoreMissing as exc:
             checker.store_error, checker.store_missing = str(exc), True
-        except module.AnchorError as exc:
+        except AnchorError as exc:
             checker.store_error = str(exc)
         else:
             checker.stored = (stored.seq, stored.hash) if stored is not None else None
