@@ -56,7 +56,7 @@ from faker import Faker  # noqa: E402
 from results import write_block  # noqa: E402
 
 from syndata.privacy.detect import detect_pii, find_entities  # noqa: E402
-from syndata.privacy.masking import anonymize_text  # noqa: E402
+from syndata.privacy.operators import anonymize_text  # noqa: E402
 
 MARKER = "bench_free_text"
 SAMPLES = 1_500  # texts per template set

@@ -75,6 +75,19 @@ class ConfigError(SyndataError):
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
 
 
+class OperatorMismatch(ConfigError):
+    """Raised when a masking operator does not fit a column's values (``width`` bins of text).
+
+    ``message`` and ``fix`` describe the mismatch; masking reports it as a ConfigError
+    at the column's path in the privacy plan.
+    """
+
+    def __init__(self, message: str, fix: str) -> None:
+        self.message = message
+        self.fix = fix
+        super().__init__([Problem("", message, fix)])
+
+
 class RefusedName(ValueError):
     """A config names code that is not registered; ``fix`` says how to register it."""
 
@@ -158,6 +171,13 @@ class QualityError(SyndataError, ValueError):
     """Raised when a quality report cannot be computed, e.g. for an unusable target column."""
 
     exit_code = 5
+
+
+class AttackNotPossible(QualityError):
+    """Raised when the tables do not allow one privacy attack (too few columns, say).
+
+    The privacy report catches it and reports the attack as skipped, with this message.
+    """
 
 
 class PrivacyError(SyndataError):

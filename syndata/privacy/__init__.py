@@ -1,7 +1,12 @@
-"""Privacy: measures of how much a synthetic table reveals about the real one.
+"""Privacy: personal data in real tables, its masking, and what synthetic tables reveal.
 
-For now, copy measures (``exact_match_rate``, ``copy_report``); this package will also
-hold the detection of personal data (PII) in real tables and its masking.
+* ``detect`` / ``analyzer`` find personal data (PII) in real tables; ``plan`` says per
+  column what happens to it (mask, regenerate, allow, drop); ``operators`` hold the
+  masking operators (plug-ins of ``syndata.operators`` too) and ``masking`` applies a
+  plan's operators to a table;
+* ``metrics`` (exact copies, exported here), ``risk`` (DCR, attacks, the verdict) and
+  ``disclosure`` (rare categories) measure what a synthetic table reveals;
+* ``audit`` keeps the hash-chained audit trail of every action on data or models.
 """
 
 from syndata.privacy.metrics import copy_report, exact_match_rate

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from syndata.settings import whole_number_setting
@@ -81,7 +82,7 @@ class RarePool:
 
     k: int = DEFAULT_RARE_K
     replacement: Replacement = "sample"
-    frequent: dict[str, tuple[list[Any], np.ndarray]] = field(default_factory=dict)
+    frequent: dict[str, tuple[list[Any], npt.NDArray[np.float64]]] = field(default_factory=dict)
     pooled: dict[str, int] = field(default_factory=dict)
 
     @classmethod
@@ -155,15 +156,20 @@ class RarePool:
         return frame
 
     def _draws(
-        self, n: int, keep: list[Any], shares: np.ndarray, rng: np.random.Generator
-    ) -> np.ndarray:
+        self, n: int, keep: list[Any], shares: npt.NDArray[np.float64], rng: np.random.Generator
+    ) -> npt.NDArray[np.object_]:
         if self.replacement == "constant" or not keep:
             return np.full(n, RARE_PLACEHOLDER, dtype=object)
         picks = rng.choice(len(keep), size=n, p=shares)
-        return np.asarray(keep, dtype=object)[picks]
+        drawn: npt.NDArray[np.object_] = np.asarray(keep, dtype=object)[picks]
+        return drawn
 
     def _restore_categorical(
-        self, values: pd.Series, keep: list[Any], shares: np.ndarray, rng: np.random.Generator
+        self,
+        values: pd.Series,
+        keep: list[Any],
+        shares: npt.NDArray[np.float64],
+        rng: np.random.Generator,
     ) -> pd.Series:
         categories = list(values.cat.categories)
         if POOLED not in categories:
@@ -193,7 +199,8 @@ class RarePool:
         keep = set(self.frequent[column][0])
         rare = counts.index.notna() & ~counts.index.isin(keep)
         pooled = pd.Series([counts[rare].sum()], index=pd.Index([POOLED], dtype=object))
-        return pd.concat([counts[~rare], pooled])
+        out: pd.Series = pd.concat([counts[~rare], pooled])
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Counts only: which columns had rare values pooled, and how many."""

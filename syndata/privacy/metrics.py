@@ -15,9 +15,11 @@ rate is not above the holdout's rate plus ``tolerance``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 DEFAULT_TOLERANCE = 0.01  # absolute: synthetic may match 1 point more often than holdout
@@ -72,19 +74,30 @@ def _columns(reference: pd.DataFrame, other: pd.DataFrame, columns: list[str] | 
     columns = [str(c) for c in reference.columns] if columns is None else list(columns)
     if not columns:
         raise ValueError("no columns to compare; pass tables with columns or name them")
-    for frame, name in ((reference, "reference"), (other, "compared")):
-        missing = [c for c in columns if c not in frame.columns]
-        if missing:
-            raise ValueError(
-                f"the {name} table lacks column(s) {', '.join(missing)}; "
-                "pass columns both tables have"
-            )
+    gap = first_lacking(columns, {"reference": reference, "compared": other})
+    if gap is not None:
+        name, missing = gap
+        raise ValueError(
+            f"the {name} table lacks column(s) {', '.join(missing)}; pass columns both tables have"
+        )
     return columns
+
+
+def first_lacking(
+    columns: Iterable[str], tables: Mapping[str, pd.DataFrame]
+) -> tuple[str, list[str]] | None:
+    """The first of the named ``tables`` that lacks some of ``columns``, and those columns."""
+    wanted = list(columns)
+    for name, frame in tables.items():
+        missing = [c for c in wanted if c not in frame.columns]
+        if missing:
+            return name, missing
+    return None
 
 
 def _row_hashes(
     first: pd.DataFrame, second: pd.DataFrame, columns: list[str]
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[npt.NDArray[np.integer[Any]], npt.NDArray[np.integer[Any]]]:
     """Row hashes of both tables from per-column codes shared by the two tables."""
     codes_1, codes_2 = {}, {}
     for col in columns:

@@ -124,7 +124,7 @@ def infer_rule(
 
 def pii_rule(entity: str, locale: str = DEFAULT_LOCALE) -> dict[str, Any]:
     """A rule of Faker values of the entity's kind: built from no real value at all."""
-    from syndata.privacy.plan import provider_for
+    from syndata.privacy.providers import provider_for
 
     if entity == "FREE_TEXT":  # sentences of Faker's words: no real text, no entity
         return {"type": "sentence", "nb_words": 8}

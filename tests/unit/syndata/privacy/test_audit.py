@@ -20,6 +20,7 @@ import pytest
 from syndata import settings
 from syndata.errors import DataReadError, OutputError
 from syndata.privacy import anchor, audit
+from syndata.privacy.audit.keys import file_key
 
 
 @pytest.fixture(autouse=True)
@@ -462,7 +463,7 @@ def test_the_key_file_can_live_elsewhere(log, home, tmp_path, monkeypatch):
 
 def _take_key(path: str, start, queue) -> None:
     start.wait()
-    queue.put(audit._file_key(Path(path), create=True))
+    queue.put(file_key(Path(path), create=True))
 
 
 def test_two_processes_generating_the_key_at_once_agree(tmp_path):
@@ -661,7 +662,7 @@ def test_unkeyed_lines_are_sealed_by_the_first_keyed_record(log, home):
 
 def test_unkeyed_last_lines_while_a_key_exists_fail_until_sealed(log, home):
     _plain_records(log, 3)
-    audit._file_key(settings.audit_key_file(), create=True)  # a key, no keyed line yet
+    file_key(settings.audit_key_file(), create=True)  # a key, no keyed line yet
     result = audit.verify(log)
     assert (result.ok, result.first_bad_line) == (False, 1)
     assert "no keyed record follows to seal the 3 unkeyed record(s)" in result.problem

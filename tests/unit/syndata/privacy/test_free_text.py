@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from syndata.privacy.detect import detect_pii, find_entities
-from syndata.privacy.masking import anonymize_text, mask_frame
+from syndata.privacy.masking import mask_frame
+from syndata.privacy.operators import anonymize_text
 from syndata.privacy.pii_vocabulary import FREE_TEXT
 from syndata.privacy.plan import PrivacyPlan
 

@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from syndata.errors import ConfigError
+from syndata.privacy.operators import OPERATORS
 from syndata.privacy.plan import (
-    OPERATORS,
     ColumnPlan,
     PrivacyPlan,
     TablePlan,

@@ -253,6 +253,8 @@ def test_gower_features_give_the_documented_distance():
 
 
 def test_many_categories_share_one_indicator_beyond_the_cap(monkeypatch):
+    from syndata.privacy.risk import dcr as risk
+
     monkeypatch.setattr(risk, "MAX_ONE_HOT", 3)
     values = pd.Series(["a"] * 5 + ["b"] * 4 + ["c", "d", "e"])
     block = risk._category_block(values)
