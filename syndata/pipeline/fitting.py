@@ -105,7 +105,7 @@ def fit(
     step("fit", 2)
     if streaming is not None:
         path = streaming
-        synthesizer.fit_batches(  # type: ignore[attr-defined]
+        synthesizer.fit_batches(
             lambda: masked(parquet_frames(path), privacy_plan),
             meta,
             seed=seed,

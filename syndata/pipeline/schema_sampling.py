@@ -72,7 +72,7 @@ def sample_schema(
             ]
         )
     seed = resolve_seed(seed)
-    meta: Metadata = synthesizer.metadata_  # type: ignore[attr-defined]
+    meta: Metadata = synthesizer.metadata_
     keys = KeyStore()
     renamed: dict[str, dict[object, object]] = {}
     _check_schema_rows(synthesizer, scale, rows, table)
