@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from syndata.models.encoding import CategoryEncoder, NumericEncoder
 from syndata.models.base import Synthesizer
+from syndata.models.encoding import CategoryEncoder, NumericEncoder
 
 
 class Marginals(Synthesizer):

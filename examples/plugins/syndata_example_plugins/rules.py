@@ -27,7 +27,7 @@ class BadgeIds(ColumnGenerator):
 
     def domain_size(self) -> int:
         """Every id of ``digits`` digits."""
-        return 10**self.digits
+        return int(10**self.digits)
 
     def values_at(self, index: Indices) -> pa.Array:
         """The ids numbered ``index``."""
