@@ -19,5 +19,5 @@ class ApiService(Service):
     app_factory: ClassVar[str] = "app_api.main:create_app"
 
     def log_config(self) -> dict[str, Any]:
-        """uvicorn's logging config with the query redaction (``logs.uvicorn_log_config``)."""
+        """The uvicorn log config, the access log redacting keys (``logs.uvicorn_log_config``)."""
         return uvicorn_log_config()

@@ -1,7 +1,9 @@
-"""What the pipeline needs from a model store, and the store installed.
+"""What syndata needs from a model store, and the store installed.
 
 The pipeline saves a fitted model with its reports and loads models back by reference
-(``name``, ``name:3``, ``name@alias``) through a ``ModelStore``. The store is a plug-in
+(``name``, ``name:3``, ``name@alias``) through a ``ModelStore``; the CLI lists and shows
+models and sets aliases, and the jobs check references and pin them to versions, through
+it too. The store is a plug-in
 (entry point group ``syndata.model_stores``), so ``syndata`` never imports the package
 that implements it; the project's own is ``model_registry`` (MLflow), registered as
 ``mlflow`` in ``pyproject.toml``::
@@ -13,6 +15,8 @@ that implements it; the project's own is ``model_registry`` (MLflow), registered
     ref = store.log_model(model, "people", params={}, metrics={}, artifacts={},
                           project="default")
     store.load_model(f"{ref.name}:{ref.version}", "default").sample(10)
+    store.set_alias("people", "champion", ref.version, "default")
+    store.resolve("people@champion", "default").version   # the same version
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
+from syndata.access.projects import DEFAULT_PROJECT
 from syndata.errors import PluginError
 from syndata.plugins import Registry
 
@@ -71,6 +76,46 @@ class ModelStore(Protocol):
 
     def load_model(self, ref: str, project: str) -> AnySynthesizer:
         """The synthesizer ``ref`` (``name``, ``name:3``, ``name@alias``) points to."""
+        ...
+
+    def resolve(self, ref: str, project: str) -> StoredModel:
+        """The version ``ref`` of ``project`` points to, without loading the model.
+
+        An unknown model, version or alias raises ModelNotFoundError.
+        """
+        ...
+
+    def list_models(self, project: str) -> list[dict[str, Any]]:
+        """One row per model of ``project``, about its latest version.
+
+        Keys: ``name``, ``project``, ``version``, ``aliases`` (alias -> version),
+        ``model_type``, ``created``, ``quality`` (overall score or None) and ``metrics``.
+        """
+        ...
+
+    def show_model(self, name: str, project: str) -> dict[str, Any]:
+        """Everything about ``project``'s model ``name``: its aliases and every version."""
+        ...
+
+    def set_alias(
+        self,
+        name: str,
+        alias: str,
+        version: str | int,
+        project: str = DEFAULT_PROJECT,
+        *,
+        actor: str | None = None,
+        via: str = "cli",
+    ) -> None:
+        """Point ``project``'s ``name@alias`` at ``version``, as an audit line.
+
+        ``actor`` made the change ``via`` the CLI or the API. An alias the store
+        reserves, or one that is not a valid name, raises ConfigError.
+        """
+        ...
+
+    def check_reference(self, ref: str) -> None:
+        """Raise ModelNotFoundError when ``ref`` is no model reference (loads nothing)."""
         ...
 
 

@@ -1,4 +1,4 @@
-"""Session-wide test setup: the model store, registered as an installation would."""
+"""Session-wide test setup: the plug-ins of the checkout, registered as an installation would."""
 
 from __future__ import annotations
 
@@ -11,23 +11,33 @@ import pytest
 
 STORE_GROUP = "syndata.model_stores"
 STORE_ENTRY_POINT = "mlflow = model_registry.adapter:MlflowModelStore"
+SERVICE_GROUP = "syndata.services"
+SERVICE_ENTRY_POINT = "api = app_api.service:ApiService"
+PLUGINS = {STORE_GROUP: STORE_ENTRY_POINT, SERVICE_GROUP: SERVICE_ENTRY_POINT}
 
 
 @pytest.fixture(scope="session", autouse=True)
 def model_store_entry_point(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Register model_registry's store (group ``syndata.model_stores``) when not installed.
+    """Register model_registry's store and app_api's service when they are not installed.
 
-    The entry point comes from ``pyproject.toml`` once the package is reinstalled; until
-    then a dist-info folder on ``sys.path`` (and ``PYTHONPATH``, for subprocesses) names it.
+    The entry points (groups ``syndata.model_stores`` and ``syndata.services``) come from
+    ``pyproject.toml`` once the package is reinstalled; until then (or when a stale
+    ``syndata.egg-info`` in the working directory hides them) a dist-info folder on
+    ``sys.path`` (and ``PYTHONPATH``, for subprocesses) names them.
     """
-    if entry_points(group=STORE_GROUP):
+    missing = {group: line for group, line in PLUGINS.items() if not entry_points(group=group)}
+    if not missing:
         yield
         return
-    folder = tmp_path_factory.mktemp("model_store_plugin")
-    dist = folder / "syndata_model_store-0.dist-info"
+    folder = tmp_path_factory.mktemp("syndata_plugins")
+    dist = folder / "syndata_checkout_plugins-0.dist-info"
     dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: syndata-model-store\nVersion: 0\n")
-    (dist / "entry_points.txt").write_text(f"[{STORE_GROUP}]\n{STORE_ENTRY_POINT}\n")
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: syndata-checkout-plugins\nVersion: 0\n"
+    )
+    (dist / "entry_points.txt").write_text(
+        "".join(f"[{group}]\n{line}\n\n" for group, line in missing.items())
+    )
     before = os.environ.get("PYTHONPATH")
     sys.path.append(str(folder))
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (before, str(folder)) if p)

@@ -8,8 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from syndata.access.projects import DEFAULT_PROJECT
 from syndata.cli.app import app, fail, out
 from syndata.errors import SyndataError
+from syndata.model_store import model_store
 
 models_app = typer.Typer(
     help="Browse the registered models (the MLflow registry).", no_args_is_help=True
@@ -20,10 +22,8 @@ app.add_typer(models_app, name="models")
 @models_app.command("list")
 def models_list() -> None:
     """List registered models with their latest version and quality."""
-    import model_registry
-
     try:
-        rows = model_registry.list_models()
+        rows = model_store().list_models(DEFAULT_PROJECT)
     except SyndataError as exc:
         fail(exc)
     table = Table()
@@ -44,10 +44,8 @@ def models_list() -> None:
 @models_app.command("show")
 def models_show(name: Annotated[str, typer.Argument(help="Model name.")]) -> None:
     """Show a model's versions, metrics, aliases and reports (JSON)."""
-    import model_registry
-
     try:
-        info = model_registry.show_model(name)
+        info = model_store().show_model(name, DEFAULT_PROJECT)
     except SyndataError as exc:
         fail(exc)
     out.print_json(json.dumps(info, default=str))
@@ -56,10 +54,8 @@ def models_show(name: Annotated[str, typer.Argument(help="Model name.")]) -> Non
 @models_app.command("alias")
 def models_alias(name: str, alias: str, version: str) -> None:
     """Point an alias (e.g. champion) at a version."""
-    import model_registry
-
     try:
-        model_registry.set_alias(name, alias, version)
+        model_store().set_alias(name, alias, version, DEFAULT_PROJECT)
     except SyndataError as exc:
         fail(exc)
     out.print(f"{name}@{alias} -> version {version}")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from syndata import pipeline
+from syndata.access.projects import DEFAULT_PROJECT
 from syndata.cli.app import app, fail
 from syndata.cli.options import (
     DEFAULT_FORMAT,
@@ -19,6 +20,7 @@ from syndata.cli.options import (
     progress,
 )
 from syndata.errors import SyndataError
+from syndata.model_store import model_store
 from syndata.rules.engine import DEFAULT_BATCH_SIZE
 
 
@@ -77,7 +79,6 @@ def sample(
     allow_plugin_paths: PluginPathsOption = False,
 ) -> None:
     """Sample rows (or a whole schema) from a registered model and write them out."""
-    import model_registry
     from syndata.models import MultiTableSynthesizer
 
     plugin_paths(ctx, allow_plugin_paths)
@@ -85,7 +86,7 @@ def sample(
     fixed = _conditions(conditions)
     try:
         rules = pipeline.validate(config).config if config is not None else None
-        synthesizer = model_registry.load_model(model)
+        synthesizer = model_store().load_model(model, DEFAULT_PROJECT)
         if isinstance(synthesizer, MultiTableSynthesizer):
             tables = len(synthesizer.metadata_.tables)
             with progress("sampling", tables, describe=lambda event: event.table) as tables_done:

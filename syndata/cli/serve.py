@@ -14,9 +14,8 @@ import typer
 from syndata import settings
 from syndata.cli.app import app, err, fail
 from syndata.errors import SyndataError
+from syndata.service_plugin import service
 from syndata.settings import private_files
-
-API_FACTORY = "app_api.main:create_app"  # imported by uvicorn, not by syndata
 
 
 @app.command()
@@ -58,7 +57,8 @@ def serve(
     from syndata.jobs.worker import remove_stale_temp_files
 
     private_files()
-    try:  # check, create or upgrade the store before anything uses it
+    try:  # the service (a plug-in: app_api's), then the store, before anything starts
+        api = service()
         JobStore(allow_empty=new_store, deep_check=True).dispose()
     except SyndataError as exc:
         fail(exc)
@@ -90,15 +90,13 @@ def serve(
 
     signal.signal(signal.SIGTERM, _terminated)
     try:
-        from app_api.logs import uvicorn_log_config  # the access log never shows keys
-
         uvicorn.run(
-            API_FACTORY,
+            api.app_factory,  # imported by uvicorn, not by syndata
             factory=True,
             host=host,
             port=port,
             log_level=log_level,
-            log_config=uvicorn_log_config(),
+            log_config=api.log_config(),  # app_api's: the access log never shows keys
         )
     finally:
         stop.set()

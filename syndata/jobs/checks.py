@@ -27,6 +27,7 @@ from syndata.jobs.params import (
     JobParams,
 )
 from syndata.jobs.results import JOB_ID
+from syndata.model_store import model_store
 from syndata.validation import pydantic_problems
 
 if TYPE_CHECKING:
@@ -340,10 +341,8 @@ def _sample_problems(params: dict[str, Any]) -> list[Problem]:
     problems += _over("scale", "scale", scale, settings.max_scale(), settings.MAX_SCALE_VAR)
     model = params.get("model")
     if isinstance(model, str) and model:
-        from model_registry.refs import parse
-
         try:
-            parse(model)
+            model_store().check_reference(model)
         except SyndataError as exc:
             problems.append(Problem("model", str(exc)))
     problems += _config_problems(params.get("config"))

@@ -212,10 +212,11 @@ def pin_model(params: dict[str, Any], project: str | None = None) -> dict[str, A
     even if a new one is registered meanwhile. The model must be ``project``'s (the
     default project's when None).
     """
-    import model_registry
+    from syndata.model_store import model_store
 
     owner = project or scope.home()
-    return {**params, "model": str(model_registry.resolve(str(params["model"]), owner))}
+    found = model_store().resolve(str(params["model"]), owner)
+    return {**params, "model": f"{found.name}:{found.version}"}
 
 
 def _run_sample(

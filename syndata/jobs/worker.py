@@ -333,7 +333,9 @@ def finish_stalled_parents(store: JobStore, quiet_for: float = 10.0) -> int:
 
 def preload() -> None:
     """Import what jobs use once, so each forked job process starts warm."""
-    import model_registry  # noqa: F401  (MLflow)
     from syndata import pipeline  # noqa: F401
     from syndata.jobs import partitions, results, runner  # noqa: F401
+    from syndata.model_store import model_store
     from syndata.models import make_model  # noqa: F401
+
+    model_store()  # imports the installed store (MLflow)

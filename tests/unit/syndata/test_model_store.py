@@ -13,7 +13,7 @@ import pytest
 
 from syndata import model_store as stores
 from syndata import pipeline
-from syndata.errors import PluginError
+from syndata.errors import ConfigError, ModelNotFoundError, PluginError
 from syndata.model_store import ModelStore, model_store
 from syndata.models.base import AnySynthesizer
 from syndata.plugins import Registry
@@ -78,6 +78,31 @@ class _MemoryStore:
     def load_model(self, ref: str, project: str) -> AnySynthesizer:
         return self.saved[f"{project}/{ref}"][0]
 
+    def resolve(self, ref: str, project: str) -> _Ref:
+        name, _, version = ref.partition(":")
+        return _Ref(name, version or "1")
+
+    def list_models(self, project: str) -> list[dict[str, Any]]:
+        return [{"name": key.split("/", 1)[1]} for key in self.saved if key.startswith(project)]
+
+    def show_model(self, name: str, project: str) -> dict[str, Any]:
+        return {"name": name, "project": project}
+
+    def set_alias(
+        self,
+        name: str,
+        alias: str,
+        version: str | int,
+        project: str = "default",
+        *,
+        actor: str | None = None,
+        via: str = "cli",
+    ) -> None:
+        pass
+
+    def check_reference(self, ref: str) -> None:
+        pass
+
 
 def test_the_pipeline_saves_and_loads_through_the_store_it_is_given(tmp_path):
     rng = np.random.default_rng(0)
@@ -89,3 +114,23 @@ def test_the_pipeline_saves_and_loads_through_the_store_it_is_given(tmp_path):
     result = pipeline.sample("numbers:1", rows=30, seed=1, output_dir=tmp_path, store=store)
     assert result.rows == 30
     assert len(pd.read_csv(result.outputs[0].location)) == 30
+
+
+def test_the_store_checks_references_as_the_registry_does():
+    from model_registry.refs import parse
+
+    store = model_store()
+    store.check_reference("people@champion")
+    for bad in ("people:two", "@champion", "people@"):
+        with pytest.raises(ModelNotFoundError) as expected:
+            parse(bad)
+        with pytest.raises(ModelNotFoundError) as got:
+            store.check_reference(bad)
+        assert str(got.value) == str(expected.value)
+
+
+def test_the_store_refuses_reserved_aliases_before_touching_the_registry():
+    with pytest.raises(ConfigError, match="reserved by the model registry"):
+        model_store().set_alias("people", "latest", "1", "default")
+    with pytest.raises(ConfigError, match="is not 1-255 letters"):
+        model_store().set_alias("people", "no spaces", "1", "default")
