@@ -15,8 +15,10 @@ from typing import Any
 
 import pandas as pd
 
+from syndata.errors import PluginError
 from syndata.privacy.entities import is_direct
-from syndata.privacy.plan import ACTIONS, OPERATOR_PARAMS, Action
+from syndata.privacy.operators import OPERATORS
+from syndata.privacy.plan import ACTIONS, Action
 
 UPLOAD_TYPES = ("csv", "parquet", "json", "jsonl")
 MODEL_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -31,13 +33,18 @@ _WITH_ENTITY: tuple[Action, ...] = (MASK, DEFAULT_DECISION)  # the entity picks 
 
 
 def _review_operators() -> list[str]:
-    return [
-        name
-        for name, params in OPERATOR_PARAMS.items()
-        if name not in ACTIONS
-        and name not in _REVERSIBLE
-        and not any(field.is_required() for field in params.model_fields.values())
-    ]
+    """The registered operators (plug-ins too) that need no parameters."""
+    names = []
+    for name in OPERATORS.names():
+        if name in ACTIONS or name in _REVERSIBLE:
+            continue
+        try:
+            params = OPERATORS.get(name).params_model
+        except PluginError:  # a broken plug-in is left out of the review, not the page
+            continue
+        if not any(field.is_required() for field in params.model_fields.values()):
+            names.append(name)
+    return names
 
 
 # what the review offers per column -> the plan entry it writes

@@ -12,7 +12,7 @@ from syndata.pipeline.inputs import read_frame
 
 if TYPE_CHECKING:
     from syndata.metadata import TableMetadata
-    from syndata.privacy.detect import PiiReport
+    from syndata.privacy.pii_findings import PiiReport
     from syndata.profiling import Profile
     from syndata.quality import QualityReport
 
