@@ -30,6 +30,7 @@ from syndata.jobs.checks import check_job, check_params
 from syndata.jobs.datasets import dataset_path, get_dataset
 from syndata.jobs.params import PARAMS, LogFn, ProgressFn
 from syndata.jobs.results import load_result, save_result, table_frame, tables_of
+from syndata.models.base import AnySynthesizer
 from syndata.models.registry import schema_model_choice
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ def _run_fit(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn)
     if p.dataset is not None:
         dataset = get_dataset(p.dataset, scope.project())
         log("fit started", model=p.model, dataset=p.dataset, name=p.name)
-        fitted = pipeline.fit(
+        fitted: pipeline.FitResult[AnySynthesizer] = pipeline.fit(
             dataset.path,
             model=p.model,
             name=p.name,
