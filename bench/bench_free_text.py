@@ -925,7 +925,7 @@ def code_version() -> str:
         "status",
         "--porcelain",
         "--",
-        "syndata/privacy/analyzer.py",
+        "syndata/privacy/recognizers",
         "syndata/privacy/detect.py",
         "syndata/privacy/masking.py",
         "bench/bench_free_text.py",

@@ -220,7 +220,7 @@ def code_version() -> str:
         "status",
         "--porcelain",
         "--",
-        "syndata/privacy/analyzer.py",
+        "syndata/privacy/recognizers",
         "syndata/privacy/detect.py",
         "bench/bench_pii.py",
         "bench/pii_columns.py",

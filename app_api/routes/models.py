@@ -14,7 +14,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response, st
 from pydantic import BaseModel
 
 import model_registry
-from app_api.auth import Operator, Viewer
+from app_api.auth import Operator, Principal, Viewer
 from app_api.deps import get_store
 from app_api.routes.jobs import submit
 from app_api.schemas import (
@@ -82,19 +82,7 @@ def fit_model(
 ) -> dict[str, Any]:
     """Queue a fit job registering a new version of model `name`. Needs the operator role."""
     params = {**_plain(body), "name": name}
-    job = submit(
-        request,
-        store,
-        "fit",
-        params,
-        priority=priority,
-        seed=seed,
-        owner=principal.key_id,
-        prefix="body",
-        project=principal.home,
-    )
-    response.headers["Location"] = f"/jobs/{job.job_id}"
-    return job.to_dict()
+    return _queued(request, response, store, principal, "fit", params, priority, seed)
 
 
 @router.post(
@@ -138,19 +126,7 @@ def sample_model(
     )
     model_registry.resolve(model, principal.home)  # 404 now, not a failed job later
     params = {**_plain(body), "model": model}
-    job = submit(
-        request,
-        store,
-        "sample",
-        params,
-        priority=priority,
-        seed=seed,
-        owner=principal.key_id,
-        prefix="body",
-        project=principal.home,
-    )
-    response.headers["Location"] = f"/jobs/{job.job_id}"
-    return job.to_dict()
+    return _queued(request, response, store, principal, "sample", params, priority, seed)
 
 
 @router.get("", response_model=ModelList, summary="List models")
@@ -202,3 +178,29 @@ def set_alias(
 
 def _plain(body: BaseModel) -> dict[str, Any]:
     return body.model_dump(mode="json", exclude_unset=True)
+
+
+def _queued(
+    request: Request,
+    response: Response,
+    store: JobStore,
+    principal: Principal,
+    job_type: str,
+    params: dict[str, Any],
+    priority: str,
+    seed: int | None,
+) -> dict[str, Any]:
+    """Queue a model's job for the principal's project; Location names the job."""
+    job = submit(
+        request,
+        store,
+        job_type,
+        params,
+        priority=priority,
+        seed=seed,
+        owner=principal.key_id,
+        prefix="body",
+        project=principal.home,
+    )
+    response.headers["Location"] = f"/jobs/{job.job_id}"
+    return job.to_dict()

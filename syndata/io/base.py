@@ -17,6 +17,7 @@ Leaving the ``with`` block normally calls :meth:`Sink.close`; an exception calls
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Self
@@ -90,6 +91,16 @@ class Sink(ABC):
     @abstractmethod
     def close(self) -> list[TableOutput]:
         """Release resources and return every table finished by this sink."""
+
+    def _refuse_unclosed(self, open_tables: Iterable[str], undone: str) -> None:
+        """OutputError (after ``abort``) when tables are still open at ``close``."""
+        names = ", ".join(open_tables)
+        if names:
+            self.abort()
+            raise OutputError(
+                f"table(s) {names} were opened but never closed and have been {undone}; "
+                "call close_table for every table before close"
+            )
 
     def __enter__(self) -> Self:
         return self

@@ -227,12 +227,6 @@ class DatabaseSink(Sink):
 
     def close(self) -> list[TableOutput]:
         """Release the connections and return the finished tables."""
-        if self._open:
-            names = ", ".join(self._open)
-            self.abort()
-            raise OutputError(
-                f"table(s) {names} were opened but never closed and have been rolled back; "
-                "call close_table for every table before close"
-            )
+        self._refuse_unclosed(self._open, "rolled back")
         self.engine.dispose()
         return list(self._done)

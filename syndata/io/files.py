@@ -341,13 +341,7 @@ class FileSink(Sink):
 
     def close(self) -> list[TableOutput]:
         """Return the finished tables; tables still open are discarded and reported."""
-        if self._open:
-            names = ", ".join(self._open)
-            self.abort()
-            raise OutputError(
-                f"table(s) {names} were opened but never closed and have been discarded; "
-                "call close_table for every table before close"
-            )
+        self._refuse_unclosed(self._open, "discarded")
         return list(self._done)
 
 
