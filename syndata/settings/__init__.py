@@ -14,6 +14,8 @@ variable, so a bad ``SYNDATA_MAX_ROWS`` does not stop a command that never reads
 """
 
 from syndata.settings.access import (
+    actor,
+    audit_key,
     audit_key_file,
     audit_log_path,
     audit_login_window,
@@ -134,6 +136,8 @@ __all__ = [
     "RATE_LIMIT_VAR",
     "RULE_PLUGINS_VAR",
     "Settings",
+    "actor",
+    "audit_key",
     "audit_key_file",
     "audit_log_path",
     "audit_login_window",

@@ -94,6 +94,17 @@ def audit_key_file() -> Path:
     return _resolved(checked("audit_key_file").audit_key_file) or home() / "secrets" / "audit.key"
 
 
+def audit_key() -> str | None:
+    """``SYNDATA_AUDIT_KEY``, the HMAC key of the audit log, exactly as set (None: unset)."""
+    found = checked("audit_key").audit_key
+    return found.get_secret_value() if found is not None else None
+
+
+def actor() -> str | None:
+    """``SYNDATA_ACTOR``: who the audit log names for local commands (None: unset)."""
+    return checked("actor").actor
+
+
 def masking_secret() -> bytes:
     """The secret keying the ``hash`` and ``fake`` masking operators.
 

@@ -307,8 +307,9 @@ class Settings(BaseSettings):
         returned; its problem is reported under its name.
         """
         given = {k: v.strip() for k, v in environ.items() if k in _ALIASES and v.strip()}
-        if MASKING_SECRET_VAR in given:  # the secret's exact text is the key
-            given[MASKING_SECRET_VAR] = environ[MASKING_SECRET_VAR]
+        for var in (MASKING_SECRET_VAR, AUDIT_KEY_VAR):  # a secret's exact text is the key
+            if var in given:
+                given[var] = environ[var]
         problems: dict[str, Problem] = {}
         token = _GIVEN.set(True)  # the values are these, not the process environment's
         try:

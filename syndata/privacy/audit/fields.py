@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from syndata import settings
 from syndata.privacy.audit.lines import canonical
 
 MAX_TEXT = 200  # characters in a string field or a details string
@@ -201,7 +202,7 @@ def _describe(value: object) -> str:
 
 def _default_actor() -> str:
     """``SYNDATA_ACTOR``, else the OS user name, else the numeric user id."""
-    actor = os.environ.get("SYNDATA_ACTOR")
+    actor = settings.actor()
     if actor:
         return actor[:MAX_TEXT]
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +29,7 @@ def writer_key() -> bytes:
 
     The key file is generated on first use (see ``_file_key``); every line is keyed.
     """
-    chosen = os.environ.get(settings.AUDIT_KEY_VAR)
+    chosen = settings.audit_key()
     if chosen:
         return chosen.encode("utf-8")
     key, _ = file_key(settings.audit_key_file(), create=True)
@@ -40,7 +39,7 @@ def writer_key() -> bytes:
 
 def reader_key(key: str | bytes | None) -> bytes | None:
     """The key to verify with: ``key``, else the variable, else an existing key file."""
-    chosen = key if key else os.environ.get(settings.AUDIT_KEY_VAR)
+    chosen = key if key else settings.audit_key()
     if chosen:
         return chosen.encode("utf-8") if isinstance(chosen, str) else chosen
     found, _ = file_key(settings.audit_key_file(), create=False)

@@ -88,7 +88,7 @@ def ensure_key(path: Path | None = None) -> KeySource:
     to them, so they cannot be rewritten unnoticed from then on. Raises ``OutputError``
     when the key file cannot be created.
     """
-    if os.environ.get(settings.AUDIT_KEY_VAR):
+    if settings.audit_key():
         return KeySource(settings.AUDIT_KEY_VAR, None, created=False)
     key_file = settings.audit_key_file()
     _, created = file_key(key_file, create=True)
