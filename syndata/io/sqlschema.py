@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import decimal
 from collections.abc import Callable
 from typing import Any
 
@@ -42,9 +44,20 @@ def get_dialect(name: str) -> Dialect:
     return sqlite.dialect()
 
 
-def sql_type(
-    kind: pa.DataType, dialect: str, is_key: bool = False, column: str = "?"
-) -> sa.types.TypeEngine[Any]:
+# a column's SQL type, by the Python values it holds
+SqlType = (
+    sa.types.TypeEngine[bool]
+    | sa.types.TypeEngine[int]
+    | sa.types.TypeEngine[float]
+    | sa.types.TypeEngine[decimal.Decimal]
+    | sa.types.TypeEngine[str]
+    | sa.types.TypeEngine[datetime.date]
+    | sa.types.TypeEngine[datetime.datetime]
+    | sa.types.TypeEngine[datetime.time]
+)
+
+
+def sql_type(kind: pa.DataType, dialect: str, is_key: bool = False, column: str = "?") -> SqlType:
     """Map an arrow type to a SQLAlchemy type; ``is_key`` marks key/unique columns."""
     if pa.types.is_boolean(kind):
         return sa.Boolean()

@@ -31,6 +31,8 @@ from syndata.models.exclusion import real_value_hashes, without_real_values
 from syndata.privacy.disclosure import POOLED, RarePool, is_text_category
 from syndata.seeds import fresh_seed
 
+DtypeObj = np.dtype[np.generic] | pd.api.extensions.ExtensionDtype  # a column's dtype
+
 if TYPE_CHECKING:
     from syndata.config import Config
 
@@ -49,11 +51,11 @@ class _Estimator:
         sig = inspect.signature(cls.__init__)
         return [p for p in sig.parameters if p != "self"]
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, object]:
         """The hyper-parameters given to ``__init__`` (``deep`` as scikit-learn's, unused)."""
         return {name: getattr(self, name) for name in self._param_names()}
 
-    def set_params(self, **params: Any) -> Self:
+    def set_params(self, **params: object) -> Self:
         """Change hyper-parameters (scikit-learn's contract, so ``sklearn.clone`` works)."""
         unknown = sorted(set(params) - set(self._param_names()))
         if unknown:
@@ -104,7 +106,7 @@ class Synthesizer(_Estimator, ABC):
     # learned by ``fit`` (``_learn_layout``): what the table looks like
     metadata_: TableMetadata
     columns_: list[str]  # every column, in training order
-    dtypes_: dict[str, Any]  # column -> its training dtype
+    dtypes_: dict[str, DtypeObj]  # column -> its training dtype
     modelled_: list[str]  # the columns the model learns
     regenerated_: Config | None  # the rules of the columns it does not learn
     excluded_: dict[str, Hashes]  # column -> keyed hashes of real values kept out
@@ -180,7 +182,7 @@ class Synthesizer(_Estimator, ABC):
         num_rows: int,
         *,
         seed: int | None = None,
-        conditions: Mapping[str, Any] | None = None,
+        conditions: Mapping[str, object] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
     ) -> pd.DataFrame:
         """``num_rows`` synthetic rows (``conditions`` fixes column values)."""
@@ -196,7 +198,7 @@ class Synthesizer(_Estimator, ABC):
         num_rows: int,
         *,
         seed: int | None = None,
-        conditions: Mapping[str, Any] | None = None,
+        conditions: Mapping[str, object] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         categorical: bool = False,
     ) -> Iterator[pd.DataFrame]:
@@ -243,7 +245,7 @@ class Synthesizer(_Estimator, ABC):
 
     # ------------------------------------------------------------------ helpers
 
-    def known_categories(self, column: str) -> set[Any] | None:
+    def known_categories(self, column: str) -> set[object] | None:
         """The categories a condition on ``column`` may take (None: not categorical)."""
         encoder = self._category_encoder(column)
         if encoder is None:
@@ -297,7 +299,8 @@ class Synthesizer(_Estimator, ABC):
         return pd.DataFrame(out)
 
 
-AnySynthesizer = Synthesizer | MultiTableSynthesizer  # what the model registry stores
+SynthesizerModel = Synthesizer | MultiTableSynthesizer  # what the model registry stores
+AnySynthesizer = SynthesizerModel  # the former name, kept for callers
 
 
 def rare_pool(
@@ -339,7 +342,7 @@ def _batch_conditions(
     return out
 
 
-def cast_like(values: pd.Series, dtype: Any, meta: ColumnMetadata) -> pd.Series:
+def cast_like(values: pd.Series, dtype: DtypeObj, meta: ColumnMetadata) -> pd.Series:
     """``values`` in the training column's dtype (ints rounded; nullable when needed)."""
     values = values.reset_index(drop=True)
     if str(values.dtype) == str(dtype):

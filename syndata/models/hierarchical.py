@@ -28,7 +28,7 @@ Children per parent are stored smoothed, never as the exact list: see
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
@@ -90,7 +90,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         self,
         tables: Mapping[str, pd.DataFrame],
         metadata: Metadata,
-        progress: Any = None,
+        progress: Callable[[str, int, int], None] | None = None,
         sizes: Mapping[str, int] | None = None,
     ) -> Self:
         """Learn every table of ``metadata`` from ``tables`` (name -> frame).

@@ -7,20 +7,31 @@ statistic, on at most 5,000 values.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+
+class FrozenDistribution(Protocol):
+    """What the copula uses of a frozen scipy distribution."""
+
+    def cdf(self, x: npt.ArrayLike) -> npt.ArrayLike:
+        """The cumulative probability of ``x``."""
+
+    def ppf(self, q: npt.ArrayLike) -> npt.ArrayLike:
+        """The quantile of probability ``q``."""
+
+
 FAMILIES = ("norm", "uniform", "truncnorm", "gamma", "beta")
 MAX_FIT_VALUES = 5000
 
 
-def best_family(x: npt.NDArray[np.float64], lo: float, hi: float) -> Any:
+def best_family(x: npt.NDArray[np.float64], lo: float, hi: float) -> FrozenDistribution | None:
     """The frozen scipy distribution (of ``FAMILIES``) closest to ``x``, or None.
 
-    Returns scipy's untyped frozen distribution (``cdf`` and ``ppf`` are used).
+    Returns scipy's frozen distribution (``cdf`` and ``ppf`` are used).
     """
     sample = (
         x

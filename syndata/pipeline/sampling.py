@@ -14,7 +14,7 @@ from syndata.errors import ConfigError, Problem
 from syndata.io import Sink, TableSpec
 from syndata.metadata import TableMetadata
 from syndata.model_store import ModelStore, model_store
-from syndata.models.base import AnySynthesizer, MultiTableSynthesizer, Synthesizer
+from syndata.models.base import MultiTableSynthesizer, Synthesizer, SynthesizerModel
 from syndata.pipeline.auditing import audited
 from syndata.pipeline.inputs import read_frame, table_name_of
 from syndata.pipeline.outputs import open_output, write_table, writing
@@ -24,8 +24,8 @@ from syndata.seeds import resolve_seed
 
 
 def load_model(
-    model: str | AnySynthesizer, project: str = "default", store: ModelStore | None = None
-) -> AnySynthesizer:
+    model: str | SynthesizerModel, project: str = "default", store: ModelStore | None = None
+) -> SynthesizerModel:
     """A saved model of ``project`` by reference (from ``store``), or the synthesizer given."""
     if isinstance(model, str):
         return (store or model_store()).load_model(model, project)
@@ -34,7 +34,7 @@ def load_model(
 
 @audited("sample")
 def sample(
-    model: str | AnySynthesizer,
+    model: str | SynthesizerModel,
     *,
     rows: int,
     seed: int | None = None,

@@ -12,7 +12,7 @@ from syndata.errors import ConfigError, Problem
 from syndata.io import ForeignKeySpec, Sink, TableSpec
 from syndata.metadata import Metadata
 from syndata.model_store import ModelStore
-from syndata.models.base import AnySynthesizer, MultiTableSynthesizer
+from syndata.models.base import MultiTableSynthesizer, SynthesizerModel
 from syndata.pipeline.auditing import audited
 from syndata.pipeline.outputs import open_output, write_table, writing
 from syndata.pipeline.results import GenerateResult, Progress, ProgressEvent
@@ -23,7 +23,7 @@ from syndata.seeds import resolve_seed
 
 @audited("sample")
 def sample_schema(
-    model: str | AnySynthesizer,
+    model: str | SynthesizerModel,
     *,
     scale: float = 1.0,
     rows: int | None = None,

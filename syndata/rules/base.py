@@ -13,6 +13,7 @@ the domain without remembering what was drawn.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -96,7 +97,7 @@ def replace_where(
     return pc.replace_with_mask(values, pa.array(mask), fresh.cast(values.type))
 
 
-def to_arrow(values: Any, typ: pa.DataType) -> pa.Array:
+def to_arrow(values: Iterable[object], typ: pa.DataType) -> pa.Array:
     """Numpy or python values as an arrow array of ``typ``."""
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
@@ -109,7 +110,7 @@ def to_arrow(values: Any, typ: pa.DataType) -> pa.Array:
     return pa.array(values, type=typ)
 
 
-def scalar_for(value: Any, typ: pa.DataType) -> pa.Scalar:
+def scalar_for(value: object, typ: pa.DataType) -> pa.Scalar:
     """A python value as an arrow scalar of ``typ`` (ISO strings for dates are parsed)."""
     if value is None:
         return pa.scalar(None, type=typ)

@@ -8,8 +8,6 @@ registered rule type (built-in or installed), and any other tag is a Faker provi
 
 from __future__ import annotations
 
-from typing import Any
-
 from syndata.errors import PluginError
 from syndata.rules.custom import CustomRule
 from syndata.rules.faker_rule import FakerRule
@@ -36,7 +34,7 @@ FAKER_TAG = "faker"
 """The tag a Faker provider's rule is read under (in pydantic's error locations)."""
 
 
-def rule_shorthand(value: Any) -> Any:
+def rule_shorthand(value: object) -> object:
     """Accept ``rule: first_name`` as ``rule: {type: first_name}``; require ``type``."""
     if isinstance(value, str):
         if not value.strip():
@@ -65,7 +63,7 @@ def rule_class(tag: object) -> type[Rule] | None:
     return None
 
 
-def read_rule(value: Any) -> Rule:
+def read_rule(value: object) -> Rule:
     """A rule from config data (or a rule object), validated by the class its tag picks."""
     if isinstance(value, Rule):
         return value

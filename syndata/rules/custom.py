@@ -188,7 +188,7 @@ class CustomPlugin(ColumnGenerator):
         self._plugin: Any = None
 
     @property
-    def plugin(self) -> Any:
+    def plugin(self) -> object:
         """The plug-in object: its class imported and built now, once."""
         if self._plugin is None:
             cls = self.ref.load()
@@ -212,10 +212,10 @@ class CustomPlugin(ColumnGenerator):
         """``n`` values from the plug-in, checked for count and type."""
         plugin = self.plugin
         try:
+            method = getattr(plugin, self.method_name or "generate")
             if self.method_name is None:
-                values = plugin.generate(n, rng)
+                values = method(n, rng)
             else:
-                method = getattr(plugin, self.method_name)
                 values = [method(self.parameters) for _ in range(n)]
             out = to_arrow(values, self.type)
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError) as exc:

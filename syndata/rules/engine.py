@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -145,7 +145,7 @@ def apply_rules(
     seed: int | None = None,
     keys: KeyStore | None = None,
     start: int = 0,
-) -> Any:
+) -> pd.DataFrame | pa.Table:
     """Apply one table's rules to existing rows once; see ``RuleApplier``."""
     return RuleApplier(config, table, seed=seed, keys=keys).apply(data, start=start)
 
@@ -189,7 +189,7 @@ class RuleApplier:
             for cond in r.condition
         }
 
-    def apply(self, data: pd.DataFrame | pa.Table, start: int = 0) -> Any:
+    def apply(self, data: pd.DataFrame | pa.Table, start: int = 0) -> pd.DataFrame | pa.Table:
         """The rows with the rules applied, as the same kind of object as given."""
         import pandas as pd
 

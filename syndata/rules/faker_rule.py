@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any
 
 import pyarrow as pa
 from pydantic import ConfigDict
@@ -32,7 +31,7 @@ class FakerRule(Rule):
         return self.type
 
     @property
-    def kwargs(self) -> dict[str, Any]:
+    def kwargs(self) -> dict[str, object]:
         """Keyword arguments for the provider."""
         return dict(self.model_extra or {})
 
@@ -41,7 +40,9 @@ class FakerRule(Rule):
         return faker_generator(self.provider, self.kwargs, context)
 
 
-def faker_generator(provider: str, kwargs: dict[str, Any], context: RuleContext) -> ColumnGenerator:
+def faker_generator(
+    provider: str, kwargs: dict[str, object], context: RuleContext
+) -> ColumnGenerator:
     """Values of a Faker provider: sampled from its word list when it has one, else a pool.
 
     ValueError (RefusedName, with a fix) when the provider is unknown or is a template

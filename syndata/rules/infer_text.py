@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -119,7 +118,7 @@ _NAMED_PROVIDERS = frozenset(
 # --------------------------------------------------------------------------- e-mail, postcode
 
 
-def email_rule(present: pd.Series) -> dict[str, Any]:
+def email_rule(present: pd.Series) -> dict[str, object]:
     """``email``, with ``domains`` when one company domain (not free mail) dominates."""
     domains = sample_values(present).astype(str).str.rsplit("@", n=1).str[-1].str.lower()
     counts = domains.value_counts()
@@ -131,7 +130,7 @@ def email_rule(present: pd.Series) -> dict[str, Any]:
     return {"type": "email"}
 
 
-def postal_rule(present: pd.Series) -> dict[str, Any]:
+def postal_rule(present: pd.Series) -> dict[str, object]:
     """``postcode`` for US ZIP codes, else a regex of the codes' shape."""
     text = sample_values(present).astype(str).str.strip()
     zip5 = text.str.fullmatch(r"\d{5}")
@@ -148,7 +147,7 @@ def postal_rule(present: pd.Series) -> dict[str, Any]:
 # --------------------------------------------------------------------------- text
 
 
-def text_rule(name: str, present: pd.Series, locale: str) -> dict[str, Any]:
+def text_rule(name: str, present: pd.Series, locale: str) -> dict[str, object]:
     """A Faker provider matching the values or the column's name; else sentences, text, a regex."""
     text = sample_values(present.astype(str).str.strip())
     provider = match_provider(text, locale)

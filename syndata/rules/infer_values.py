@@ -46,7 +46,7 @@ def _plain(value: Any, typ: str) -> Any:
     return str(value)
 
 
-def choice_rule(present: pd.Series, typ: str) -> dict[str, Any] | None:
+def choice_rule(present: pd.Series, typ: str) -> dict[str, object] | None:
     """The frequent values (seen at least k times: the disclosure rule) and their counts."""
     counts: Counter[Any] = Counter()
     for value, count in shown_counts(present.value_counts()).items():
@@ -57,7 +57,7 @@ def choice_rule(present: pd.Series, typ: str) -> dict[str, Any] | None:
     return {"type": "choice", "value": [v for v, _ in top], "weights": [c for _, c in top]}
 
 
-def boolean_rule(present: pd.Series, typ: str) -> dict[str, Any]:
+def boolean_rule(present: pd.Series, typ: str) -> dict[str, object]:
     """``choice`` of true and false (or 1 and 0) weighted by their counts."""
     truthy = int(present.astype(bool).sum())
     values: list[Any] = [True, False] if typ == "bool" else [1, 0]
@@ -71,7 +71,7 @@ def finite_numbers(present: pd.Series) -> NDArray[np.float64]:
     return finite
 
 
-def range_rule(present: pd.Series, typ: str) -> dict[str, Any] | None:
+def range_rule(present: pd.Series, typ: str) -> dict[str, object] | None:
     """``range`` over the observed bounds with the closest distribution (None: no number)."""
     x = finite_numbers(present)
     if len(x) == 0:
@@ -159,7 +159,7 @@ def _timestamps(present: pd.Series, fmt: str | None = None) -> pd.Series:
     return parsed
 
 
-def date_rule(present: pd.Series, typ: str) -> dict[str, Any] | None:
+def date_rule(present: pd.Series, typ: str) -> dict[str, object] | None:
     """``date_range`` over the observed dates (None: no date)."""
     stamps = _timestamps(present)
     if len(stamps) == 0:
@@ -176,7 +176,7 @@ def _date_range(lo: pd.Timestamp, hi: pd.Timestamp, typ: str) -> dict[str, Any]:
     return {"type": "date_range", "start": start.isoformat(), "end": end.isoformat()}
 
 
-def date_string_rule(present: pd.Series, fmt: str | None) -> dict[str, Any] | None:
+def date_string_rule(present: pd.Series, fmt: str | None) -> dict[str, object] | None:
     """``date_range`` for dates written as text (``datetime`` when they have a time)."""
     stamps = _timestamps(present, fmt)
     if len(stamps) == 0:

@@ -267,6 +267,6 @@ class Constant(ColumnGenerator):
         return np.asarray(same.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def as_number(value: Any) -> float:
+def as_number(value: object) -> float:
     """A rule bound as a float (decimals included)."""
     return float(Decimal(str(value))) if not isinstance(value, float) else value

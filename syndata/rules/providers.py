@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
 
 import numpy as np
 from faker import Faker
@@ -105,14 +104,15 @@ def has_provider(locale: str, name: str) -> bool:
     return isinstance(name, str) and name in provider_names(locale)
 
 
-def provider_method(fake: Faker, locale: str, name: str) -> Any:
+def provider_method(fake: Faker, locale: str, name: str) -> Callable[..., object]:
     """The bound provider ``name`` of ``fake`` (a Faker of ``locale``), after the registry check."""
     if not has_provider(locale, name):
         raise GenerationError(
             f"'{name[:80]}' is not a Faker provider of locale {locale}; "
             "use a provider name such as 'name' or 'city'"
         )
-    return getattr(fake, name)
+    method: Callable[..., object] = getattr(fake, name)
+    return method
 
 
 def word_list(locale: str, provider: str) -> tuple[list[str], NDArray[np.float64] | None] | None:

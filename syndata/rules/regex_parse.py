@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -52,6 +53,10 @@ from syndata.rules.regex_nodes import (
 
 # --------------------------------------------------------------------------- parsing
 
+# Python's parse of a pattern (``re._parser.SubPattern``): (opcode, argument) pairs; the
+# argument's shape depends on the opcode (an int, a tuple, a list of pairs, a sub-pattern).
+Parsed: TypeAlias = Iterable[tuple[object, object]]
+
 
 class _Builder:
     """Turns the parsed pattern into generator nodes, rejecting what cannot be generated."""
@@ -71,7 +76,7 @@ class _Builder:
             self.pattern, problem, fix, construct=construct, position=position
         )
 
-    def build(self, parsed: Any, flags: int) -> _Node:
+    def build(self, parsed: Parsed, flags: int) -> _Node:
         items: list[_Node] = []
         for op, av in parsed:
             node = self.build_op(op, av, flags)
@@ -86,7 +91,7 @@ class _Builder:
             return items[0]
         return _Seq(items)
 
-    def build_op(self, op: Any, av: Any, flags: int) -> _Node:
+    def build_op(self, op: object, av: object, flags: int) -> _Node:
         if op == _LITERAL:
             if av == 0:
                 raise self.fail(
@@ -94,22 +99,23 @@ class _Builder:
                     r"remove \x00 from the pattern",
                     construct=r"\x00",
                 )
-            return _Literal([av], flags)
+            return _Literal([cast(int, av)], flags)
         if op == _ANY:
             return _Chars(_PRINTABLE, flags)
         if op == _NOT_LITERAL:
             return self.char_set([(_NEGATE, None), (_LITERAL, av)], flags)
         if op == _IN:
-            return self.char_set(av, flags)
+            return self.char_set(cast("list[tuple[object, object]]", av), flags)
         if op == _BRANCH:
-            return _Alt([self.build(branch, flags) for branch in av[1]])
+            branches = cast("tuple[None, list[Parsed]]", av)[1]
+            return _Alt([self.build(branch, flags) for branch in branches])
         if op == _SUBPATTERN:
-            _group, add_flags, del_flags, sub = av
+            _group, add_flags, del_flags, sub = cast("tuple[int | None, int, int, Parsed]", av)
             return self.build(sub, (flags | add_flags) & ~del_flags)
         if _ATOMIC_GROUP is not None and op == _ATOMIC_GROUP:
-            return self.build(av, flags)
+            return self.build(cast(Parsed, av), flags)
         if op in _REPEATS:
-            low, high, sub = av
+            low, high, sub = cast("tuple[int, int, Parsed]", av)
             child = self.build(sub, flags)
             bounded = high != _MAXREPEAT
             if not bounded:
@@ -118,7 +124,7 @@ class _Builder:
         if op == _AT:
             return self.anchor(av)
         if op in (_ASSERT, _ASSERT_NOT):
-            direction = av[0]
+            direction = cast("tuple[int, Parsed]", av)[0]
             what = "lookahead" if direction > 0 else "lookbehind"
             opener = {(True, 1): "(?=", (False, 1): "(?!", (True, -1): "(?<=", (False, -1): "(?<!"}[
                 (op == _ASSERT, 1 if direction > 0 else -1)
@@ -130,7 +136,7 @@ class _Builder:
                 construct=opener,
             )
         if op == _GROUPREF:
-            construct, position = self.find_backref(int(av))
+            construct, position = self.find_backref(int(cast(int, av)))
             raise self.fail(
                 "backreferences are not supported",
                 f"rewrite the pattern without {construct}",
@@ -148,7 +154,7 @@ class _Builder:
             "simplify the pattern to literals, classes, groups, quantifiers and alternation",
         )
 
-    def anchor(self, code: Any) -> _Node:
+    def anchor(self, code: object) -> _Node:
         self.has_anchor = True
         if code in _AT_BEGIN:
             return _Anchor("begin", "^" if code == _sre.AT_BEGINNING else r"\A")
@@ -169,7 +175,7 @@ class _Builder:
             return named.group(), named.start()
         return f"\\{group}", None
 
-    def char_set(self, items: list[tuple[Any, Any]], flags: int) -> _Node:
+    def char_set(self, items: Sequence[tuple[object, object]], flags: int) -> _Node:
         negated = bool(items) and items[0][0] == _NEGATE
         members = [item for item in items if item[0] != _NEGATE]
         text = "[" + ("^" if negated else "") + "".join(_item_text(*m) for m in members) + "]"

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from dataclasses import dataclass
-from typing import Any
 
 import pyarrow as pa
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from syndata.plugins import Registry
 from syndata.rules.base import ColumnGenerator
+from syndata.types import JsonValue
 
 
 @dataclass(frozen=True)
@@ -78,12 +78,12 @@ class Rule(BaseModel):
     def generator(self, context: RuleContext) -> ColumnGenerator:
         """The generator of the column's values; ValueError when it cannot be built."""
 
-    def dump(self) -> dict[str, Any]:
+    def dump(self) -> dict[str, JsonValue]:
         """The rule as plain data (JSON-compatible, defaults left out)."""
         return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
 
 
-def with_aliases(data: Any, aliases: tuple[tuple[str, str], ...]) -> Any:
+def with_aliases(data: object, aliases: tuple[tuple[str, str], ...]) -> object:
     """``data`` with each ``(alias, name)`` key renamed to ``name``, unless ``name`` is given."""
     if isinstance(data, dict):
         for alias, name in aliases:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, SupportsFloat, SupportsInt, cast
 
 from pydantic import model_validator
 
@@ -12,7 +12,7 @@ from syndata.rules.numeric import Choice, Constant, Sequence
 from syndata.rules.spec import Rule, RuleContext, with_aliases
 
 
-def fits_type(value: Any, column_type: str) -> bool:
+def fits_type(value: object, column_type: str) -> bool:
     """True when a value from a config can be a value of a ``column_type`` column."""
     if value is None:
         return True
@@ -35,14 +35,14 @@ def fits_type(value: Any, column_type: str) -> bool:
     return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
-def coerce(values: list[Any], column_type: str) -> list[Any]:
+def coerce(values: list[object], column_type: str) -> list[object]:
     """Values from a config in the column's python type (checked by :func:`fits_type`)."""
     if column_type == "str":
         return [None if v is None else str(v) for v in values]
     if column_type == "int":
-        return [None if v is None else int(v) for v in values]
+        return [None if v is None else int(cast("SupportsInt | str", v)) for v in values]
     if column_type in ("float", "decimal"):
-        return [None if v is None else float(v) for v in values]
+        return [None if v is None else float(cast("SupportsFloat | str", v)) for v in values]
     if column_type == "date":
         return [
             v if v is None or isinstance(v, date) else date.fromisoformat(str(v)) for v in values
