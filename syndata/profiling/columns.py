@@ -59,6 +59,7 @@ def column_profile(meta: ColumnMetadata, values: pd.Series, total: int) -> Colum
     nulls = len(values) - len(present)
     distinct = int(present.nunique())
     config = infer_column_config(meta, values, rows=total)
+    rule = config.get("rule")
     col = ColumnProfile(
         name=meta.name,
         kind=meta.kind,
@@ -68,7 +69,7 @@ def column_profile(meta: ColumnMetadata, values: pd.Series, total: int) -> Colum
         unique=bool(len(present) and distinct == len(present)),
         nulls=nulls,
         candidate_primary_key=meta.kind in KEY_KINDS and is_key(values),
-        rule=config.get("rule"),
+        rule=rule if isinstance(rule, dict) else None,
         format=meta.format,
         config=config,
     )

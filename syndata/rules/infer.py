@@ -156,7 +156,7 @@ def infer_column_config(
     *,
     rows: int | None = None,
     locale: str = DEFAULT_LOCALE,
-) -> dict[str, Any]:
+) -> dict[str, object]:
     """A whole config column: name, type, constraints, rule and null share.
 
     ``type`` is ``meta.dtype`` (date strings: ``date``/``datetime``, see ``column_type``);
