@@ -1,4 +1,4 @@
-"""Generate ``docs/config-reference.md`` from the pydantic models of ``syndata/config/`` (and the rule classes they assemble).
+"""Generate ``docs/config-reference.md`` from the pydantic models of ``syndata/config/``.
 
     python scripts/config_reference.py            # (re)write docs/config-reference.md
     python scripts/config_reference.py --check    # exit 1 when the file is out of date
