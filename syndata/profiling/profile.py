@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from syndata.config import Config, parse_config
+from syndata.consistency import Invariant
 from syndata.metadata import TableMetadata
 from syndata.quality.common import json_safe
 
@@ -110,6 +111,7 @@ class Profile:
     duplicate_rows: int = 0
     source: str | None = None
     pii: list[dict[str, Any]] = field(default_factory=list)  # findings (no values)
+    invariants: list[Invariant] = field(default_factory=list)  # rules every row obeys
 
     def mark_pii(self, findings: list[Any]) -> None:
         """Record PII findings: each column's entity, and a config rule that copies nothing.
@@ -120,6 +122,8 @@ class Profile:
         from syndata.rules.infer import pii_rule
 
         self.pii = [f.to_dict() for f in findings]
+        personal = {f.column for f in findings}
+        self.invariants = [i for i in self.invariants if not personal & set(i.columns())]
         for finding in findings:
             col = self.column(finding.column)
             col.pii = finding.entity
@@ -157,6 +161,7 @@ class Profile:
             "columns": [c.to_dict() for c in self.columns],
             "metadata": self.metadata.to_dict(),
             "pii": list(self.pii),
+            "invariants": [i.to_dict() for i in self.invariants],
         }
 
     def to_json(self) -> str:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from syndata.consistency import discover
 from syndata.errors import DataReadError
 from syndata.io.readers import iter_batches
 from syndata.metadata import TableMetadata
@@ -70,6 +71,7 @@ def profile_table(
         primary_key=metadata.primary_key,
         metadata=metadata,
         duplicate_rows=duplicates,
+        invariants=discover(sample, seed=seed, exclude=[c.name for c in columns if c.hidden]),
     )
     profile.warnings = profile_warnings(profile)
     return profile

@@ -1,0 +1,284 @@
+"""Discover the invariants a real table obeys: searched on a sample, confirmed on every row.
+
+``discover(frame)`` returns, for the columns it can judge:
+
+* ``Unique`` and ``Bounds`` (non-negative, whole numbers, fixed step, decimals) per column;
+* ``NullTogether`` for columns null on exactly the same rows;
+* ``FunctionalDependency`` (A determines B) between low-cardinality columns;
+* ``FixedCombinations`` for two categorical columns some of whose combinations never
+  occur although independence would expect them at least ``MIN_EXPECTED`` times;
+* ``Inequality`` (A <= B, or A < B, with the gap's bounds) between numbers or dates whose
+  ranges overlap (disjoint ranges make the order trivially true);
+* ``Sum`` (C = A + B, or A + B + D) within rounding.
+
+Candidates are pruned by type, tried on a sample of ``sample_rows`` rows and kept only if
+they hold on every row (or on a share >= 1 - ``tolerance``). Nothing returned holds a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from itertools import combinations, permutations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from syndata.consistency.invariants import (
+    Bounds,
+    Evidence,
+    FixedCombinations,
+    FunctionalDependency,
+    Inequality,
+    Invariant,
+    NullTogether,
+    Sum,
+    Unique,
+)
+
+SAMPLE_ROWS = 20_000
+MAX_CATEGORIES = 200  # more distinct values: not a category for dependencies
+MAX_COMBINATION_CATEGORIES = 50
+MIN_EXPECTED = 5.0  # a missing combination independence expects this often is a rule
+MIN_ROWS = 20  # fewer rows: no rule can be told from chance
+Floats = NDArray[np.float64]
+Codes = NDArray[np.int64]
+
+MAX_SUM_PARTS_COLUMNS = 40  # more numeric columns: sums of two parts only
+
+
+def discover(
+    frame: pd.DataFrame,
+    *,
+    tolerance: float = 0.0,
+    sample_rows: int = SAMPLE_ROWS,
+    seed: int = 0,
+    exclude: Iterable[str] = (),
+) -> list[Invariant]:
+    """The invariants ``frame`` obeys; see the module docstring.
+
+    ``exclude`` names columns to leave out (personal data: no rule, not even a gap's
+    bounds, is derived from them).
+    """
+    if not 0.0 <= tolerance < 0.5:
+        raise ValueError(f"tolerance must be in [0, 0.5), got {tolerance}")
+    frame = frame.drop(columns=[c for c in exclude if c in frame.columns])
+    if len(frame) < MIN_ROWS:
+        return []
+    sample = frame.sample(sample_rows, random_state=seed) if len(frame) > sample_rows else frame
+    search = _Search(frame, sample, 1.0 - tolerance)
+    return [
+        *search.columns(),
+        *search.null_together(),
+        *search.dependencies(),
+        *search.orders(),
+        *search.sums(),
+    ]
+
+
+class _Search:
+    """The candidate search of one table: typed columns, sample, threshold."""
+
+    def __init__(self, frame: pd.DataFrame, sample: pd.DataFrame, need: float) -> None:
+        self.frame = frame
+        self.sample = sample
+        self.need = need
+        self.numbers = [c for c in frame.columns if _is_number(frame[c])]
+        self.times = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c])]
+        self.categories = [
+            c
+            for c in frame.columns
+            if c not in self.numbers
+            and c not in self.times
+            and 1 < frame[c].nunique(dropna=True) <= MAX_CATEGORIES
+        ]
+
+    def columns(self) -> list[Invariant]:
+        found: list[Invariant] = []
+        rows = len(self.frame)
+        for name in self.frame.columns:
+            values = self.frame[name]
+            present = values.dropna()
+            if len(present) == rows and present.is_unique and rows >= MIN_ROWS:
+                found.append(Unique(Evidence(rows, 1.0), name))
+            if name in self.numbers and len(present):
+                found.append(_bounds(name, present.to_numpy(dtype=float)))
+        return found
+
+    def null_together(self) -> list[Invariant]:
+        nulls = {c: self.frame[c].isna().to_numpy() for c in self.frame.columns}
+        partly = [c for c, m in nulls.items() if 0 < m.sum() < len(m)]
+        found: list[Invariant] = []
+        for a, b in combinations(partly, 2):
+            share = float((nulls[a] == nulls[b]).mean())
+            if share >= self.need:
+                found.append(NullTogether(Evidence(len(self.frame), share), a, b))
+        return found
+
+    def dependencies(self) -> list[Invariant]:
+        found: list[Invariant] = []
+        codes = {c: pd.factorize(self.sample[c])[0].astype(np.int64) for c in self.categories}
+        dependent: set[frozenset[str]] = set()
+        for a, b in permutations(self.categories, 2):
+            if _determines(codes[a], codes[b], self.need):
+                share, rows = _dependency_share(self.frame[a], self.frame[b])
+                if share >= self.need:
+                    found.append(FunctionalDependency(Evidence(rows, share), a, b))
+                    dependent.add(frozenset((a, b)))
+        small = [
+            c
+            for c in self.categories
+            if self.frame[c].nunique(dropna=True) <= MAX_COMBINATION_CATEGORIES
+        ]
+        full = {c: pd.factorize(self.frame[c])[0].astype(np.int64) for c in small}
+        for a, b in combinations(small, 2):
+            if frozenset((a, b)) not in dependent:
+                combo = _fixed_combinations(a, full[a], b, full[b])
+                if combo is not None:
+                    found.append(combo)
+        return found
+
+    def orders(self) -> list[Invariant]:
+        found: list[Invariant] = []
+        for group in (self.numbers, self.times):
+            values = {c: _as_float(self.frame[c]) for c in group}
+            tried = {c: _as_float(self.sample[c]) for c in group}
+            for a, b in permutations(group, 2):
+                low, high = tried[a], tried[b]
+                both = ~np.isnan(low) & ~np.isnan(high)
+                if both.sum() < MIN_ROWS or not _overlap(values[a], values[b]):
+                    continue
+                if (low[both] <= high[both]).mean() < self.need:
+                    continue
+                found.extend(_inequality(a, b, values[a], values[b], self.need))
+        return found
+
+    def sums(self) -> list[Invariant]:
+        found: list[Invariant] = []
+        numbers = self.numbers
+        sizes = (2, 3) if len(numbers) <= MAX_SUM_PARTS_COLUMNS else (2,)
+        tried = {c: self.sample[c].to_numpy(dtype=float) for c in numbers}
+        for total in numbers:
+            others = [c for c in numbers if c != total]
+            for size in sizes:
+                for parts in combinations(others, size):
+                    if _sums_to(tried[total], [tried[p] for p in parts], self.need):
+                        full = self.frame[total].to_numpy(dtype=float)
+                        share, rows = _sum_share(
+                            full, [self.frame[p].to_numpy(dtype=float) for p in parts]
+                        )
+                        if share >= self.need:
+                            tol = _rounding(full)
+                            found.append(Sum(Evidence(rows, share), total, parts, tol))
+        return found
+
+
+def _is_number(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
+def _as_float(values: pd.Series) -> Floats:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        stamps = values.to_numpy(dtype="datetime64[ns]")
+        out = stamps.astype(np.int64).astype(float)
+        out[np.isnat(stamps)] = np.nan
+        return out
+    return values.to_numpy(dtype=float)
+
+
+def _bounds(name: str, x: Floats) -> Bounds:
+    integer = bool(np.all(x == np.round(x)))
+    decimals = None if integer else _decimals(x)
+    distinct = np.unique(x)
+    step = None
+    if integer and len(distinct) > 2:
+        gaps = np.diff(distinct).astype(np.int64)
+        common = int(np.gcd.reduce(gaps))
+        step = float(common) if common > 1 else None
+    return Bounds(Evidence(len(x), 1.0), name, bool(x.min() >= 0), integer, step, decimals)
+
+
+def _decimals(x: Floats, most: int = 6) -> int | None:
+    for d in range(1, most + 1):
+        if np.allclose(x, np.round(x, d), rtol=0, atol=10.0 ** (-d - 3)):
+            return d
+    return None
+
+
+def _determines(a: Codes, b: Codes, need: float) -> bool:
+    """On the sample: rows whose ``b`` is their ``a``'s most frequent ``b`` are >= ``need``."""
+    keep = a >= 0
+    rows = int(keep.sum())
+    if rows < MIN_ROWS:
+        return False
+    a, b = a[keep], b[keep] + 1  # null b (-1) is a value of its own
+    n_a, n_b = int(a.max()) + 1, int(b.max()) + 1
+    if n_b < 2 or n_a >= rows / 2:  # constant b, or an a that is nearly a key
+        return False
+    pairs = np.bincount(a * n_b + b, minlength=n_a * n_b).reshape(n_a, n_b)
+    return bool(pairs.max(axis=1).sum() >= need * rows)
+
+
+def _dependency_share(a: pd.Series, b: pd.Series) -> tuple[float, int]:
+    both = a.notna()
+    frame = pd.DataFrame({"a": a[both], "b": b[both]})
+    counts = frame.groupby(["a", "b"], dropna=False, observed=True).size()
+    best = counts.groupby(level=0, observed=True).max()
+    rows = int(both.sum())
+    return (float(best.sum()) / rows if rows else 0.0), rows
+
+
+def _fixed_combinations(a: str, codes_a: Codes, b: str, codes_b: Codes) -> FixedCombinations | None:
+    both = (codes_a >= 0) & (codes_b >= 0)
+    rows = int(both.sum())
+    if rows < MIN_ROWS:
+        return None
+    n_a, n_b = int(codes_a.max()) + 1, int(codes_b.max()) + 1
+    table = np.bincount(codes_a[both] * n_b + codes_b[both], minlength=n_a * n_b).reshape(n_a, n_b)
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / rows
+    missing = table == 0
+    if not (missing & (expected >= MIN_EXPECTED)).any():
+        return None
+    return FixedCombinations(Evidence(rows, 1.0), (a, b), int((~missing).sum()), int(missing.size))
+
+
+def _overlap(a: Floats, b: Floats) -> bool:
+    """The ranges overlap: some value of ``b`` is not above every value of ``a``."""
+    if np.isnan(a).all() or np.isnan(b).all():
+        return False
+    return bool(np.nanmin(b) <= np.nanmax(a))
+
+
+def _inequality(a: str, b: str, low: Floats, high: Floats, need: float) -> list[Invariant]:
+    both = ~np.isnan(low) & ~np.isnan(high)
+    gap = high[both] - low[both]
+    share = float((gap >= 0).mean())
+    if share < need:
+        return []
+    strict = bool((gap > 0).mean() >= need)
+    kept = gap[gap >= 0]
+    evidence = Evidence(int(both.sum()), float((gap > 0).mean()) if strict else share)
+    lo, hi = (float(f"{v:.10g}") for v in (kept.min(), kept.max()))  # no float noise
+    return [Inequality(evidence, a, b, strict, lo, hi)]
+
+
+def _rounding(x: Floats) -> float:
+    present = x[~np.isnan(x)]
+    decimals = 0 if np.all(present == np.round(present)) else (_decimals(present) or 6)
+    return 0.5 * 10.0**-decimals + 1e-9 * float(np.abs(present).max(initial=0.0))
+
+
+def _sums_to(total: Floats, parts: list[Floats], need: float) -> bool:
+    share, rows = _sum_share(total, parts)
+    return rows >= MIN_ROWS and share >= need
+
+
+def _sum_share(total: Floats, parts: list[Floats]) -> tuple[float, int]:
+    together = np.sum(parts, axis=0)
+    both = ~np.isnan(total) & ~np.isnan(together)
+    if not both.any() or not np.any(total[both] != 0):
+        return 0.0, int(both.sum())
+    if any(np.all(p[both] == 0) for p in parts):  # a part that is always 0 is no part
+        return 0.0, int(both.sum())
+    ok = np.abs(total[both] - together[both]) <= _rounding(total)
+    return float(ok.mean()), int(both.sum())
