@@ -47,15 +47,17 @@ def _review_operators() -> list[str]:
     return names
 
 
+REVIEW_OPERATORS = _review_operators()
+
 # what the review offers per column -> the plan entry it writes
 DECISIONS: dict[str, dict[str, Any]] = {
     DEFAULT_DECISION: {"action": DEFAULT_DECISION},
-    **{name: {"action": MASK, "operator": name} for name in _review_operators()},
+    **{name: {"action": MASK, "operator": name} for name in REVIEW_OPERATORS},
     **{a: {"action": a} for a in ACTIONS if a not in (MASK, DEFAULT_DECISION)},
 }
 DECISION_HELP = (
     f"{DEFAULT_DECISION}: new Faker values of the same kind (no real value is learned) · "
-    + " / ".join(_review_operators())
+    + " / ".join(REVIEW_OPERATORS)
     + ": mask the real values before the model learns them (fake and hash are keyed by the "
     "server's masking secret) · drop: remove the column · allow: learn the values as they "
     "are (the default of quasi-identifiers such as states, cities and dates of birth: "

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from importlib.metadata import entry_points
 
 import pytest
+from installed_plugins import write_dist_info
 
 STORE_GROUP = "syndata.model_stores"
 STORE_ENTRY_POINT = "mlflow = model_registry.adapter:MlflowModelStore"
@@ -30,14 +31,7 @@ def model_store_entry_point(tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield
         return
     folder = tmp_path_factory.mktemp("syndata_plugins")
-    dist = folder / "syndata_checkout_plugins-0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: syndata-checkout-plugins\nVersion: 0\n"
-    )
-    (dist / "entry_points.txt").write_text(
-        "".join(f"[{group}]\n{line}\n\n" for group, line in missing.items())
-    )
+    write_dist_info(folder, "syndata-checkout-plugins", missing)
     before = os.environ.get("PYTHONPATH")
     sys.path.append(str(folder))
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (before, str(folder)) if p)

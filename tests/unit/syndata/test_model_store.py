@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from installed_plugins import write_dist_info
 
 from syndata import model_store as stores
 from syndata import pipeline
@@ -20,10 +21,7 @@ from syndata.plugins import Registry
 
 
 def _install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: str) -> None:
-    dist = tmp_path / "fake_model_store-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: fake-model-store\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(f"[syndata.model_stores]\n{lines}\n")
+    write_dist_info(tmp_path, "fake-model-store", {"syndata.model_stores": lines})
     monkeypatch.syspath_prepend(str(tmp_path))
 
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from installed_plugins import write_dist_info
 
 from syndata.errors import PluginError
 from syndata.plugins import Registry
@@ -28,12 +29,7 @@ def _install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: str) -> Non
     module.write_text(
         "from test_plugins import Base\n\nclass Extra(Base):\n    pass\n\nclass Bad:\n    pass\n"
     )
-    dist = tmp_path / "fake_syndata_plugin-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: fake-syndata-plugin\nVersion: 1.0\n"
-    )
-    (dist / "entry_points.txt").write_text(f"[syndata.widgets]\n{lines}\n")
+    write_dist_info(tmp_path, "fake-syndata-plugin", {"syndata.widgets": lines})
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setitem(sys.modules, "test_plugins", sys.modules[__name__])
 

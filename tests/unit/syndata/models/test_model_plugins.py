@@ -9,6 +9,7 @@ from pathlib import Path
 import palmerpenguins
 import pandas as pd
 import pytest
+from installed_plugins import write_dist_info
 
 from syndata.errors import ModelError
 from syndata.models import MODELS, SCHEMA_MODELS, make_model, make_schema_model
@@ -49,12 +50,8 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A package on sys.path that registers ``bootstrap`` in the ``syndata.models`` group."""
     module = f"syndata_model_plugin_{uuid.uuid4().hex[:10]}"
     (tmp_path / f"{module}.py").write_text(PLUGIN)
-    dist = tmp_path / f"{module}-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {module}\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(
-        f"[syndata.models]\nbootstrap = {module}:Bootstrap\nbroken = {module}:NotAModel\n"
-    )
+    lines = f"bootstrap = {module}:Bootstrap\nbroken = {module}:NotAModel"
+    write_dist_info(tmp_path, module, {"syndata.models": lines})
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(MODELS, "_loaded", {})
     yield module

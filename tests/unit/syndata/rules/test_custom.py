@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from installed_plugins import write_dist_info
 from typer.testing import CliRunner
 
 from syndata import pipeline
@@ -70,10 +71,7 @@ def plugin_module(tmp_path, monkeypatch):
 
 def test_entry_point_name_works_and_listing_imports_nothing(plugin_module, tmp_path, monkeypatch):
     module, marker = plugin_module
-    dist = tmp_path / "eps" / "tsku_plugins-1.0.dist-info"
-    dist.mkdir(parents=True)
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: tsku-plugins\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(f"[syndata.rules]\ntsku = {module}:Sku\n")
+    write_dist_info(tmp_path / "eps", "tsku-plugins", {"syndata.rules": f"tsku = {module}:Sku"})
     monkeypatch.syspath_prepend(str(tmp_path / "eps"))
     assert registered_plugins()["tsku"].target == f"{module}:Sku"
     data = config({"type": "custom", "custom_class": "tsku", "parameters": {"prefix": "EP"}})

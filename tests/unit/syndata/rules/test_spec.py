@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from installed_plugins import write_dist_info
 
 from syndata import pipeline
 from syndata.config import parse_config
@@ -48,10 +49,7 @@ def rule_type(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         "    def generator(self, context):\n"
         "        return Constant(context.arrow_type, self.country + '00')\n"
     )
-    dist = tmp_path / "tiban_rules-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: tiban-rules\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(f"[syndata.rule_types]\ntiban = {module}:IbanRule\n")
+    write_dist_info(tmp_path, "tiban-rules", {"syndata.rule_types": f"tiban = {module}:IbanRule"})
     monkeypatch.syspath_prepend(str(tmp_path))
     yield "tiban"
     sys.modules.pop(module, None)
@@ -108,10 +106,9 @@ def test_an_unknown_type_gives_the_same_error_as_before(rule_type):
 
 
 def test_a_rule_type_that_cannot_be_loaded_is_a_problem_of_the_rule(tmp_path, monkeypatch):
-    dist = tmp_path / "broken_rules-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-rules\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text("[syndata.rule_types]\ntbroken = no_such_module:Rule\n")
+    write_dist_info(
+        tmp_path, "broken-rules", {"syndata.rule_types": "tbroken = no_such_module:Rule"}
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(ConfigError) as info:
         parse_config(config({"type": "tbroken"}))

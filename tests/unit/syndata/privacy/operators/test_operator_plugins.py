@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from installed_plugins import write_dist_info
 
 from syndata.errors import ConfigError
 from syndata.privacy.masking import mask_frame
@@ -39,14 +40,8 @@ class NotAnOperator:
 @pytest.fixture
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "shout_operator_plugin.py").write_text(PLUGIN)
-    dist = tmp_path / "shout_operator_plugin-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: shout-plugin\nVersion: 1.0\n")
-    (dist / "entry_points.txt").write_text(
-        "[syndata.operators]\n"
-        "shout = shout_operator_plugin:Shout\n"
-        "broken = shout_operator_plugin:NotAnOperator\n"
-    )
+    lines = "shout = shout_operator_plugin:Shout\nbroken = shout_operator_plugin:NotAnOperator"
+    write_dist_info(tmp_path, "shout-plugin", {"syndata.operators": lines})
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(OPERATORS, "_loaded", {})
     monkeypatch.delitem(sys.modules, "shout_operator_plugin", raising=False)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from installed_plugins import write_dist_info
 from presidio_analyzer import EntityRecognizer
 
 from syndata.errors import PluginError
@@ -70,12 +71,7 @@ def syndata_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 def _install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: str) -> None:
     """A package on sys.path that registers ``lines`` in the group syndata.recognizers."""
     (tmp_path / "fake_badge_recognizers.py").write_text(PLUGIN)
-    dist = tmp_path / "fake_badge_recognizers-1.0.dist-info"
-    dist.mkdir()
-    (dist / "METADATA").write_text(
-        "Metadata-Version: 2.1\nName: fake-badge-recognizers\nVersion: 1.0\n"
-    )
-    (dist / "entry_points.txt").write_text(f"[syndata.recognizers]\n{lines}\n")
+    write_dist_info(tmp_path, "fake-badge-recognizers", {"syndata.recognizers": lines})
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "fake_badge_recognizers", raising=False)
 
