@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
@@ -35,6 +35,7 @@ DtypeObj = np.dtype[np.generic] | pd.api.extensions.ExtensionDtype  # a column's
 
 if TYPE_CHECKING:
     from syndata.config import Config
+    from syndata.consistency import Invariant
 
 DEFAULT_BATCH_SIZE = 100_000
 Batches = Callable[[], Iterable[pd.DataFrame]]  # a fresh iterator of a table's frames per call
@@ -115,8 +116,20 @@ class Synthesizer(_Estimator, ABC):
 
     # ------------------------------------------------------------------ fit
 
-    def fit(self, data: pd.DataFrame, metadata: TableMetadata | None = None) -> Self:
-        """Learn from ``data``; ``metadata`` is detected when not given."""
+    def fit(
+        self,
+        data: pd.DataFrame,
+        metadata: TableMetadata | None = None,
+        *,
+        constraints: Sequence[Invariant] = (),
+        enforce: bool = True,
+    ) -> Self:
+        """Learn from ``data``; ``metadata`` is detected when not given.
+
+        The invariants every real row obeys are discovered (``syndata.consistency``) and,
+        with the declared ``constraints``, enforced in every sample (``enforce=False``:
+        neither, the rows are the model's alone).
+        """
         if not isinstance(data, pd.DataFrame):
             raise ModelError(f"fit needs a pandas DataFrame, got {type(data).__name__}")
         if len(data) == 0:
@@ -134,11 +147,18 @@ class Synthesizer(_Estimator, ABC):
         self._learn_layout(metadata, data, len(data))
         self.excluded_ = real_value_hashes(metadata, data)
         self.rare_ = rare_pool(metadata, data, self.modelled_)
-        self._fit(self.rare_.apply(data[self.modelled_]))
+        pooled = self.rare_.apply(data[self.modelled_])
+        self._fit(self._learn_consistency(pooled, constraints, enforce))
         return self
 
     def fit_batches(
-        self, batches: Batches, metadata: TableMetadata | None = None, seed: int = 0
+        self,
+        batches: Batches,
+        metadata: TableMetadata | None = None,
+        seed: int = 0,
+        *,
+        constraints: Sequence[Invariant] = (),
+        enforce: bool = True,
     ) -> Self:
         """Fit from the rows of ``batches()`` (a callable giving a fresh iterator of frames).
 
@@ -149,7 +169,9 @@ class Synthesizer(_Estimator, ABC):
         frames = list(batches())
         if not frames:
             raise ModelError(EMPTY_TABLE)
-        return self.fit(pd.concat(frames, ignore_index=True), metadata)
+        return self.fit(
+            pd.concat(frames, ignore_index=True), metadata, constraints=constraints, enforce=enforce
+        )
 
     def _learn_layout(self, metadata: TableMetadata, data: pd.DataFrame, n_rows: int) -> None:
         """The table's columns, dtypes, modelled columns and the rules of the others."""
@@ -170,6 +192,12 @@ class Synthesizer(_Estimator, ABC):
         """
         self._check_fitted()
         self.excluded_ = real_value_hashes(self.metadata_, data)
+
+    def _learn_consistency(
+        self, pooled: pd.DataFrame, constraints: Sequence[Invariant], enforce: bool
+    ) -> pd.DataFrame:
+        """The frame the model learns: ``pooled`` with the rules it must keep built in."""
+        return pooled
 
     @abstractmethod
     def _fit(self, data: pd.DataFrame) -> None:

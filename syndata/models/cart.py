@@ -131,7 +131,7 @@ class CART(Synthesizer):
         scores = {}
         for order in VISIT_ORDERS:
             params = {**self.get_params(), "visit_order": order}
-            model = CART().set_params(**params).fit(learn, meta)
+            model = CART().set_params(**params).fit(learn, meta, enforce=False)
             synthetic = model.sample(len(check), seed=0)
             scores[order] = evaluate(check, synthetic, meta, ml_efficacy=False).overall
         self.order_scores_ = scores
