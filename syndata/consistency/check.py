@@ -52,7 +52,7 @@ class Checker:
                 elif isinstance(inv, FunctionalDependency):
                     self._mapping[inv] = _mapping(reference, inv.determinant, inv.dependent)
                 elif isinstance(inv, Bounds) and inv.step:
-                    self._offset[inv] = _offset(reference[inv.column], inv.step)
+                    self._offset[inv] = step_offset(reference[inv.column], inv.step)
 
     def violations(self, frame: pd.DataFrame, invariant: Invariant) -> Mask:
         """True for each row of ``frame`` that breaks ``invariant``."""
@@ -72,7 +72,9 @@ class Checker:
         if isinstance(invariant, Sum):
             return sum_violations(frame, invariant)
         if isinstance(invariant, Bounds):
-            return bounds_violations(frame[invariant.column], invariant, self._offset.get(invariant))
+            return bounds_violations(
+                frame[invariant.column], invariant, self._offset.get(invariant)
+            )
         if isinstance(invariant, NullTogether):
             first = frame[invariant.first].isna().to_numpy()
             second = frame[invariant.second].isna().to_numpy()
@@ -111,14 +113,16 @@ class Checker:
 
 
 def inequality_violations(frame: pd.DataFrame, inv: Inequality) -> Mask:
-    """Rows where ``low`` > ``high`` (>= when strict) or the gap leaves its bounds."""
+    """Rows where ``low`` > ``high`` (>= when strict) or a bounded gap leaves its bounds."""
     low, high = _numbers(frame[inv.low]), _numbers(frame[inv.high])
     both = ~np.isnan(low) & ~np.isnan(high)
     gap = np.where(both, high - low, 0.0)
     slack = ORDER_SLACK * max(abs(inv.gap_min), abs(inv.gap_max), 1.0)
-    bad = gap <= 0 if inv.strict else gap < 0
-    bad |= (gap < inv.gap_min - slack) | (gap > inv.gap_max + slack)
-    return both & bad
+    bad: Mask = gap <= 0 if inv.strict else gap < 0
+    if inv.bounded:
+        bad |= (gap < inv.gap_min - slack) | (gap > inv.gap_max + slack)
+    out: Mask = both & bad
+    return out
 
 
 def sum_violations(frame: pd.DataFrame, inv: Sum) -> Mask:
@@ -126,7 +130,8 @@ def sum_violations(frame: pd.DataFrame, inv: Sum) -> Mask:
     total = _numbers(frame[inv.total])
     parts = np.sum([_numbers(frame[p]) for p in inv.parts], axis=0)
     both = ~np.isnan(total) & ~np.isnan(parts)
-    return both & (np.abs(np.where(both, total - parts, 0.0)) > inv.tolerance)
+    out: Mask = both & (np.abs(np.where(both, total - parts, 0.0)) > inv.tolerance)
+    return out
 
 
 def bounds_violations(values: pd.Series, inv: Bounds, offset: float | None = None) -> Mask:
@@ -140,11 +145,12 @@ def bounds_violations(values: pd.Series, inv: Bounds, offset: float | None = Non
     if inv.integer:
         bad |= v != np.round(v)
         if inv.step:
-            base = _offset(values, inv.step) if offset is None else offset
+            base = step_offset(values, inv.step) if offset is None else offset
             bad |= np.round(v - base) % round(inv.step) != 0
     elif inv.decimals is not None:
         bad |= np.abs(v - np.round(v, inv.decimals)) > 10.0 ** (-inv.decimals - 3)
-    return present & bad
+    out: Mask = present & bad
+    return out
 
 
 def _numbers(values: pd.Series) -> NDArray[np.float64]:
@@ -176,7 +182,8 @@ def _mapping(frame: pd.DataFrame, determinant: str, dependent: str) -> pd.Series
     return pd.Series(best[dependent].to_numpy(dtype=object), index=best[determinant].to_numpy())
 
 
-def _offset(values: pd.Series, step: float) -> float:
+def step_offset(values: pd.Series, step: float) -> float:
+    """Where the grid of a fixed step starts: the smallest value modulo the step."""
     x = _numbers(values)
     x = x[~np.isnan(x)]
     return float(np.round(x.min()) % round(step)) if len(x) else 0.0

@@ -81,7 +81,12 @@ class FunctionalDependency(Invariant):
 
 @dataclass(frozen=True)
 class Inequality(Invariant):
-    """``low`` <= ``high`` on every row (``strict``: <); ``high - low`` in [gap_min, gap_max]."""
+    """``low`` <= ``high`` on every row (``strict``: <); ``high - low`` in [gap_min, gap_max].
+
+    The gap's bounds are part of the rule only when ``bounded`` (they are much narrower
+    than the gaps of the two columns drawn independently: a stay of 1 to 14 nights);
+    otherwise they are only what the rows happened to show.
+    """
 
     kind: ClassVar[str] = "inequality"
     low: str
@@ -89,14 +94,16 @@ class Inequality(Invariant):
     strict: bool
     gap_min: float
     gap_max: float
+    bounded: bool = False
 
     def columns(self) -> tuple[str, ...]:
         """Low, then high."""
         return (self.low, self.high)
 
     def describe(self) -> str:
-        """E.g. "check_in < check_out"."""
-        return f"{self.low} {'<' if self.strict else '<='} {self.high}"
+        """E.g. "check_in < check_out" (with "by 1 to 14" when the gap is bounded)."""
+        order = f"{self.low} {'<' if self.strict else '<='} {self.high}"
+        return f"{order}, by {self.gap_min:g} to {self.gap_max:g}" if self.bounded else order
 
 
 @dataclass(frozen=True)

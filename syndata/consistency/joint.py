@@ -68,7 +68,7 @@ class JointGroup:
         codes = []
         for c, vals in zip(self.columns, self.values, strict=True):
             index = pd.Index(vals)
-            codes.append(index.get_indexer(frame[c].astype(object)).astype(np.int64))
+            codes.append(index.get_indexer(pd.Index(frame[c].astype(object))).astype(np.int64))
         matrix = np.column_stack(codes)
         sizes = [len(v) for v in self.values]
         known = _key(self.combos, sizes)
@@ -109,7 +109,8 @@ class JointGroup:
             best = agree == agree.max()
             p = np.where(best, self.weights, 0.0)
             out[np.asarray(rows)] = rng.choice(len(p), size=len(rows), p=p / p.sum())
-        return out.tolist()
+        picks: list[int] = out.tolist()
+        return picks
 
     def _resolutions(self) -> Codes:
         """For each combination with a pooled member, the frequent one it becomes."""

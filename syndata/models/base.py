@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from syndata.consistency import Invariant
 
 DEFAULT_BATCH_SIZE = 100_000
+REDRAW_ROUNDS = 8  # rounds of redrawing rows that break an invariant before repairing them
 Batches = Callable[[], Iterable[pd.DataFrame]]  # a fresh iterator of a table's frames per call
 EMPTY_TABLE = "cannot fit on an empty table (0 rows); pass data with rows"
 
@@ -113,6 +114,8 @@ class Synthesizer(_Estimator, ABC):
     excluded_: dict[str, Hashes]  # column -> keyed hashes of real values kept out
     n_rows_: int
     rare_: RarePool
+    enforces_consistency: ClassVar[bool] = True  # False: the model's rows as drawn (adapters)
+    joins_categories: ClassVar[bool] = True  # tied categorical columns as one joint category
 
     # ------------------------------------------------------------------ fit
 
@@ -123,12 +126,15 @@ class Synthesizer(_Estimator, ABC):
         *,
         constraints: Sequence[Invariant] = (),
         enforce: bool = True,
+        conditioned: Sequence[str] = (),
     ) -> Self:
         """Learn from ``data``; ``metadata`` is detected when not given.
 
         The invariants every real row obeys are discovered (``syndata.consistency``) and,
         with the declared ``constraints``, enforced in every sample (``enforce=False``:
-        neither, the rows are the model's alone).
+        neither, the rows are the model's alone). ``conditioned`` names columns every
+        sample will condition on (a parent's context): rules among them alone are left
+        to whoever gives their values.
         """
         if not isinstance(data, pd.DataFrame):
             raise ModelError(f"fit needs a pandas DataFrame, got {type(data).__name__}")
@@ -148,7 +154,9 @@ class Synthesizer(_Estimator, ABC):
         self.excluded_ = real_value_hashes(metadata, data)
         self.rare_ = rare_pool(metadata, data, self.modelled_)
         pooled = self.rare_.apply(data[self.modelled_])
-        self._fit(self._learn_consistency(pooled, constraints, enforce))
+        self._fit(
+            self._learn_consistency(pooled, constraints, enforce, conditioned, data[self.modelled_])
+        )
         return self
 
     def fit_batches(
@@ -194,10 +202,28 @@ class Synthesizer(_Estimator, ABC):
         self.excluded_ = real_value_hashes(self.metadata_, data)
 
     def _learn_consistency(
-        self, pooled: pd.DataFrame, constraints: Sequence[Invariant], enforce: bool
+        self,
+        pooled: pd.DataFrame,
+        constraints: Sequence[Invariant],
+        enforce: bool,
+        conditioned: Sequence[str] = (),
+        real: pd.DataFrame | None = None,
     ) -> pd.DataFrame:
-        """The frame the model learns: ``pooled`` with the rules it must keep built in."""
-        return pooled
+        """The frame the model learns: ``pooled`` with the rules it must keep built in.
+
+        Sets ``consistency_``: the ``Enforcer`` of the invariants ``pooled`` obeys and of
+        the declared ``constraints`` (None with ``enforce=False`` or no invariant).
+        """
+        from syndata.consistency.enforce import Enforcer
+
+        self.consistency_: Enforcer | None = (
+            Enforcer.fit(
+                pooled, self.metadata_, constraints, conditioned, real, self.joins_categories
+            )
+            if enforce and self.enforces_consistency and len(pooled.columns)
+            else None
+        )
+        return pooled if self.consistency_ is None else self.consistency_.forward(pooled)
 
     @abstractmethod
     def _fit(self, data: pd.DataFrame) -> None:
@@ -255,10 +281,7 @@ class Synthesizer(_Estimator, ABC):
             n = min(batch_size, num_rows - start)
             rng = np.random.default_rng([seed, b])
             given = _batch_conditions(conditions, start, n, num_rows)
-            frame = self._sample(n, rng, given) if self.modelled_ else pd.DataFrame(index=range(n))
-            rare = getattr(self, "rare_", None)
-            if rare is not None:
-                frame = rare.restore(frame, rng)
+            frame = self._consistent_rows(n, rng, given)
             if regen is not None:
                 frame = regen.apply(frame, start=start)
             for column, excluded in getattr(self, "excluded_", {}).items():
@@ -271,10 +294,66 @@ class Synthesizer(_Estimator, ABC):
     ) -> pd.DataFrame:
         """``n`` rows of the modelled columns, honouring ``conditions``."""
 
+    def _model_rows(
+        self, n: int, rng: np.random.Generator, given: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        """``n`` rows of the modelled columns, the rules built into the model undone."""
+        if not self.modelled_:
+            return pd.DataFrame(index=range(n))
+        enforcer = getattr(self, "consistency_", None)
+        if enforcer is None:
+            frame = self._sample(n, rng, given)
+        else:
+            frame = enforcer.inverse(
+                self._sample(n, rng, enforcer.model_conditions(given, n, rng)), given
+            )
+        rare = getattr(self, "rare_", None)
+        return rare.restore(frame, rng) if rare is not None else frame
+
+    def _consistent_rows(
+        self, n: int, rng: np.random.Generator, given: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        """Model rows that keep every invariant: broken rows redrawn, then repaired.
+
+        Construction keeps most rules; a row that still breaks one is drawn again (at
+        most ``REDRAW_ROUNDS`` times, only the broken rows, with their conditions) and
+        what remains is repaired (``Enforcer.repair``).
+        """
+        frame = self._model_rows(n, rng, given)
+        enforcer = getattr(self, "consistency_", None)
+        if enforcer is None or n == 0:
+            return frame
+        frame = self._typed(frame, enforcer.numeric_columns())
+        bad = np.flatnonzero(enforcer.broken(frame))
+        for _ in range(REDRAW_ROUNDS):
+            if not len(bad):
+                break
+            redrawn = self._typed(
+                self._model_rows(len(bad), rng, _rows_of(given, bad)), enforcer.numeric_columns()
+            )
+            redrawn.index = frame.index[bad]
+            for column in frame.columns:
+                frame[column] = _assigned(frame[column], redrawn[column], bad)
+            bad = bad[enforcer.broken(redrawn)]
+        if len(bad):
+            frame = self._typed(enforcer.repair(frame, rng, given), enforcer.numeric_columns())
+        return frame
+
+    def _typed(self, frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+        """``frame`` with ``columns`` cast as they will be written (so checks see the output)."""
+        for c in columns:
+            if c in frame:
+                frame[c] = cast_like(frame[c], self.dtypes_[c], self.metadata_.columns[c])
+        return frame
+
     # ------------------------------------------------------------------ helpers
 
     def known_categories(self, column: str) -> set[object] | None:
         """The categories a condition on ``column`` may take (None: not categorical)."""
+        enforcer = getattr(self, "consistency_", None)
+        joined: set[object] | None = enforcer.members(column) if enforcer is not None else None
+        if joined is not None:
+            return joined
         encoder = self._category_encoder(column)
         if encoder is None:
             return None
@@ -349,6 +428,20 @@ def rare_pool(
     if counts is None:
         return RarePool.fit(data, columns)
     return RarePool.from_counts({c: counts[c] for c in columns if c in counts})
+
+
+def _rows_of(given: Mapping[str, Any], rows: np.ndarray[Any, Any]) -> dict[str, Any]:
+    """The conditions of some rows of a batch (one value per row is taken at ``rows``)."""
+    return {k: [v[i] for i in rows] if isinstance(v, list | tuple) else v for k, v in given.items()}
+
+
+def _assigned(column: pd.Series, values: pd.Series, rows: np.ndarray[Any, Any]) -> pd.Series:
+    """``column`` with ``values`` written at positions ``rows`` (dtype widened if needed)."""
+    if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype != values.dtype:
+        column = column.astype(object)
+    out = column.copy()
+    out.iloc[rows] = values.to_numpy(dtype=object) if out.dtype == object else values.to_numpy()
+    return out
 
 
 def _batch_conditions(

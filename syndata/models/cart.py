@@ -63,6 +63,9 @@ class CART(Synthesizer):
     """
 
     model_type = "cart"
+    # leaves hold real rows, so tied categories keep their combinations nearly always;
+    # the few broken rows are redrawn instead of coarsening every tree's categories
+    joins_categories = False
 
     def __init__(
         self,

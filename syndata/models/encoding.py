@@ -89,7 +89,8 @@ class NumericEncoder:
         x = self.canonical(x)
         if not self.is_time:
             return x
-        stamps = pd.Series(pd.to_datetime((x * 1e9).astype(np.int64), unit="ns"))
+        ns = np.where(np.isnan(x), 0.0, x * 1e9).astype(np.int64)  # nulls set just below
+        stamps = pd.Series(pd.to_datetime(ns, unit="ns"))
         stamps = stamps.where(~np.isnan(x))
         if self.meta.kind == "date_string":  # the text format carries any zone itself
             return format_datetimes(stamps, self.meta.format or "%Y-%m-%d")

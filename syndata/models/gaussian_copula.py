@@ -22,7 +22,7 @@ and the correlation accumulated batch by batch.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -31,6 +31,7 @@ import pandas as pd
 from scipy.special import ndtr, ndtri
 from threadpoolctl import threadpool_limits
 
+from syndata.consistency.invariants import Invariant
 from syndata.errors import ModelError
 from syndata.metadata import ColumnMetadata, TableMetadata
 from syndata.models.arrays import Codes, Floats
@@ -281,12 +282,20 @@ class GaussianCopula(Synthesizer):
         self.cholesky_ = np.linalg.cholesky(self.correlation_)
 
     def fit_batches(
-        self, batches: Batches, metadata: TableMetadata | None = None, seed: int = 0
+        self,
+        batches: Batches,
+        metadata: TableMetadata | None = None,
+        seed: int = 0,
+        *,
+        constraints: Sequence[Invariant] = (),
+        enforce: bool = True,
     ) -> Self:
         """Fit from batches that may not fit in memory together (two passes).
 
         ``batches()`` must return a fresh iterator over the same rows each time it is
-        called (e.g. the row groups of a Parquet file).
+        called (e.g. the row groups of a Parquet file). The invariants are discovered on
+        the seeded sample of rows (the reservoir); a joint category's counts are the
+        sample's, scaled to the table.
         """
         rng = np.random.default_rng(seed)
         reservoir: pd.DataFrame | None = None
@@ -309,12 +318,19 @@ class GaussianCopula(Synthesizer):
         self._check_marginals()
         self.rare_ = rare_pool(metadata, reservoir, self.modelled_, counts)
         counts = {c: self.rare_.pool_counts(c, v) for c, v in counts.items()}
-        sample = self.rare_.apply(reservoir[self.modelled_])
-        self._fit_marginals({c: sample[c] for c in self.modelled_}, counts)
+        real = reservoir[self.modelled_]
+        sample = self._learn_consistency(self.rare_.apply(real), constraints, enforce, (), real)
+        enforcer = self.consistency_
+        if enforcer is not None:
+            scale = seen / len(sample)
+            for group in enforcer.groups:
+                counts[group.carrier] = sample[group.carrier].value_counts() * scale
+        self._fit_marginals({c: sample[c] for c in sample.columns}, counts)
         self._order_categories(sample, self._to_latent(sample, rng, categorical=False))
         gram = np.zeros((self.n_dims_, self.n_dims_))
         for batch in batches():
-            z = self._to_latent(self.rare_.apply(batch[self.modelled_]), rng)
+            rows = self.rare_.apply(batch[self.modelled_])
+            z = self._to_latent(rows if enforcer is None else enforcer.forward(rows), rng)
             gram += z.T @ z
         self._set_correlation(gram, seen)
         return self

@@ -42,7 +42,7 @@ from syndata.models.base import MultiTableSynthesizer, Synthesizer
 from syndata.models.cardinality import child_quotas
 from syndata.models.matching import match_parents
 from syndata.models.registry import MODELS, SCHEMA_MODELS, make_model
-from syndata.models.table_plan import CONTEXT, COUNT, HAS, TablePlan
+from syndata.models.table_plan import CONDITIONED_PREFIXES, CONTEXT, COUNT, HAS, TablePlan
 from syndata.seeds import resolve_seed
 
 REFERENCE = "reference"  # a table model: keep the table's rows as they are (lookup data)
@@ -120,7 +120,10 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             if plan.primary is None and "stratified" in accepted:
                 params["stratified"] = True  # a root table: its marginals without noise
             try:
-                self.models_[name] = make_model(model_name, **params).fit(frame, meta)
+                given = [c for c in frame.columns if str(c).startswith(CONDITIONED_PREFIXES)]
+                self.models_[name] = make_model(model_name, **params).fit(
+                    frame, meta, conditioned=given
+                )
             except ModelError as exc:
                 raise ModelError(f"table '{name}': {exc}") from exc
             self.plans_[name] = plan

@@ -23,6 +23,7 @@ from syndata.privacy.disclosure import rare_k
 COUNT = "_n.{child}.{fk}"
 CONTEXT = "_p.{fk}.{column}"
 HAS = "_has.{fk}"
+CONDITIONED_PREFIXES = ("_p.", "_has.")  # columns a child's sample always conditions on
 
 
 @dataclass

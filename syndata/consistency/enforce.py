@@ -1,0 +1,483 @@
+"""Keep the invariants of the real rows in every sampled row, by construction.
+
+``Enforcer.fit(frame, metadata, invariants)`` decides, for the modelled columns of a
+table (rare values already pooled), how each rule is built into what the model learns:
+
+* categorical columns tied by allowed combinations or a functional dependency become
+  one joint category (``syndata.consistency.joint``): only real combinations are drawn;
+* ``high >= low`` (or ``>``) with bounded gaps (a stay of 1 to 14 nights): ``high`` is
+  learned as the gap ``high - low`` (a datetime gap as the epoch plus the gap, so it
+  stays a datetime), which the model keeps inside its observed bounds; sampling adds it
+  back to ``low``. Each column takes at most one such parent and the parents form a
+  forest, tightest gaps first. An order without bounds is kept by redrawing: measured
+  on real tables, learning such a gap costs the high column's shape more than redrawing
+  the few rows a model puts out of order;
+* ``total = a + b (+ c)``: the total is not learned; it is the sum of the sampled parts;
+* a whole-number column in fixed steps is snapped to its grid.
+
+``forward`` turns the real rows into the model's frame, ``model_conditions`` translates
+conditions on the original columns (a condition on a member picks, per row, a joint
+category that agrees with it; on a gap's high side with its low side given, the gap),
+``inverse`` turns the model's rows back. Whatever construction cannot promise (orders
+outside the forest, null implications, other pairs) ``broken`` finds and the model
+redraws (a bounded number of rounds), and ``repair`` settles the rest: a gap clipped to
+its bounds, nulls made to agree, a sum re-derived, a combination replaced by a real one.
+Conditions always win: a conditioned value is never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from syndata.consistency.check import Checker, step_offset
+from syndata.consistency.discover import discover
+from syndata.consistency.invariants import (
+    Bounds,
+    FixedCombinations,
+    FunctionalDependency,
+    Inequality,
+    Invariant,
+    NullTogether,
+    Sum,
+    Unique,
+)
+from syndata.consistency.joint import JointGroup
+from syndata.graph import stable_order
+from syndata.metadata import TableMetadata
+from syndata.privacy.disclosure import POOLED
+
+Mask = NDArray[np.bool_]
+Floats = NDArray[np.float64]
+EPOCH = pd.Timestamp("1970-01-01")
+CATEGORY_KINDS = ("categorical", "boolean")
+
+
+@dataclass
+class Gap:
+    """``high`` learned as ``high - low``; ``time``: both are datetimes."""
+
+    low: str
+    high: str
+    time: bool
+
+
+@dataclass
+class Step:
+    """A whole-number column on the grid ``offset + k * step`` inside [lo, hi]."""
+
+    column: str
+    step: float
+    offset: float
+    lo: float
+    hi: float
+
+
+@dataclass
+class Enforcer:
+    """How one table's invariants are kept; see the module docstring."""
+
+    invariants: list[Invariant]
+    groups: list[JointGroup] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)  # parents before children
+    sums: list[Sum] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    repairs: dict[Invariant, JointGroup] = field(default_factory=dict)
+    decimals: dict[str, int] = field(default_factory=dict)  # column -> decimals it is written with
+    checker: Checker | None = None
+
+    # ------------------------------------------------------------------ fit
+
+    @classmethod
+    def fit(
+        cls,
+        frame: pd.DataFrame,
+        metadata: TableMetadata,
+        declared: Sequence[Invariant] = (),
+        conditioned: Sequence[str] = (),
+        real: pd.DataFrame | None = None,
+        join: bool = True,
+    ) -> Enforcer | None:
+        """The enforcement of the invariants of ``real`` and the ``declared`` ones.
+
+        ``frame`` is what the model learns (rare values pooled), ``real`` the same rows
+        before pooling (default ``frame``): rules are found on the real values, so that a
+        rare code's dependent still follows it once the code is drawn among frequent ones.
+        ``conditioned`` names columns every sample conditions on (a parent table's
+        context): a rule among them alone is kept by whoever gives their values.
+        ``join=False`` keeps categorical columns apart unless one holds pooled rare values
+        (a model that draws from real rows, as CART's leaves do, keeps combinations
+        nearly always and redrawing settles the rest without coarsening what it learns;
+        a pooled value, though, is only drawn consistently through its combinations).
+        """
+        columns = set(frame.columns)
+        given = set(conditioned)
+        found = [
+            i
+            for i in discover(frame if real is None else real)
+            if not isinstance(i, Unique) and not set(i.columns()) <= given
+        ]
+        known = set(found)
+        found += [i for i in declared if i not in known and set(i.columns()) <= columns]
+        if not found:
+            return None
+        enforcer = cls(found)
+        kinds = {c: metadata.columns[c].kind for c in frame.columns}
+        enforcer._joint(frame, kinds, join)
+        enforcer._sums(frame, kinds)
+        enforcer._gaps(frame, kinds)
+        enforcer._steps(frame)
+        enforcer.checker = Checker(found, frame)
+        return enforcer
+
+    def _joint(self, frame: pd.DataFrame, kinds: Mapping[str, str], join: bool) -> None:
+        parent: dict[str, str] = {}
+
+        def root(c: str) -> str:
+            while parent.setdefault(c, c) != c:
+                c = parent[c]
+            return c
+
+        tied = [
+            i for i in self.invariants if isinstance(i, FixedCombinations | FunctionalDependency)
+        ]
+        for inv in tied:
+            tie = inv.columns()
+            if all(kinds.get(c) in CATEGORY_KINDS for c in tie):
+                for c in tie[1:]:
+                    parent[root(c)] = root(tie[0])
+        members: dict[str, list[str]] = {}
+        order = list(frame.columns)
+        for c in frame.columns:  # in the table's order
+            if c in parent:
+                members.setdefault(root(c), []).append(c)
+        for cols in members.values():
+            if not join and not any((frame[c] == POOLED).any() for c in cols):
+                continue
+            cols.sort(key=lambda c: (kinds[c] != "categorical", order.index(c)))
+            group = JointGroup.fit(frame, cols)
+            if group is not None:
+                self.groups.append(group)
+        self._fallbacks(frame)
+
+    def _fallbacks(self, frame: pd.DataFrame) -> None:
+        """Real combinations to repair the tied columns no joint category covers."""
+        for inv in self.invariants:
+            if not isinstance(inv, FixedCombinations | FunctionalDependency):
+                continue
+            if not any(set(inv.columns()) <= set(g.columns) for g in self.groups):
+                fallback = JointGroup.fit(frame, list(inv.columns()))
+                if fallback is not None:
+                    self.repairs[inv] = fallback
+
+    def _sums(self, frame: pd.DataFrame, kinds: Mapping[str, str]) -> None:
+        totals: set[str] = set()
+        parts: set[str] = set()
+        for inv in self.invariants:
+            if not isinstance(inv, Sum):
+                continue
+            cols = inv.columns()
+            if any(kinds.get(c) != "numerical" for c in cols):
+                continue
+            if inv.total in parts or inv.total in totals or totals & set(inv.parts):
+                continue
+            self.sums.append(inv)
+            totals.add(inv.total)
+            parts.update(inv.parts)
+
+    def _gaps(self, frame: pd.DataFrame, kinds: Mapping[str, str]) -> None:
+        derived = {s.total for s in self.sums}
+        orders = [
+            i
+            for i in self.invariants
+            if isinstance(i, Inequality)
+            and not {i.low, i.high} & derived
+            and _gap_kind(frame, kinds, i.low, i.high) is not None
+            and i.bounded
+            and not (frame[i.high].notna() & frame[i.low].isna()).any()
+        ]
+        orders.sort(key=lambda i: (i.gap_max - i.gap_min) / _scale(frame[i.high]))
+        low_of: dict[str, str] = {}
+        for inv in orders:
+            if inv.high in low_of or _ancestor(inv.high, inv.low, low_of):
+                continue
+            low_of[inv.high] = inv.low
+        graph = {high: [low] for high, low in low_of.items()}
+        for high in stable_order(list(frame.columns), graph):
+            if high in low_of:
+                low = low_of[high]
+                self.gaps.append(Gap(low, high, _gap_kind(frame, kinds, low, high) == "time"))
+
+    def _steps(self, frame: pd.DataFrame) -> None:
+        for inv in self.invariants:
+            if isinstance(inv, Bounds) and (inv.integer or inv.decimals is not None):
+                self.decimals[inv.column] = 0 if inv.integer else int(inv.decimals or 0)
+            if isinstance(inv, Bounds) and inv.integer and inv.step:
+                x = pd.to_numeric(frame[inv.column], errors="coerce").dropna()
+                if len(x):
+                    step = Step(
+                        inv.column,
+                        inv.step,
+                        step_offset(x, inv.step),
+                        float(x.min()),
+                        float(x.max()),
+                    )
+                    self.steps.append(step)
+
+    # ------------------------------------------------------------------ model side
+
+    def forward(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The model's frame of real rows: joint categories, gaps, no derived totals."""
+        out = frame.copy()
+        for gap in self.gaps:  # from the original values: every low is still real
+            out[gap.high] = _gap_of(frame[gap.low], frame[gap.high], gap.time)
+        for group in self.groups:
+            codes = group.encode(frame)
+            codes[codes < 0] = int(np.argmax(group.weights))  # a combination the fit never saw
+            out[group.carrier] = codes
+        dropped = {c for g in self.groups for c in g.columns[1:]} | {s.total for s in self.sums}
+        return out.drop(columns=[c for c in out.columns if c in dropped])
+
+    def model_conditions(
+        self, given: Mapping[str, Any], n: int, rng: np.random.Generator
+    ) -> dict[str, Any]:
+        """Conditions on the original columns as conditions on the model's columns."""
+        out = dict(given)
+        for group in self.groups:
+            on = [c for c in group.columns if c in given]
+            if on:
+                rows = {c: _per_row(given[c], n) for c in on}
+                for c in on:
+                    out.pop(c)
+                out[group.carrier] = group.condition(rows, n, rng)
+        for gap in self.gaps:
+            if gap.high in given:
+                out.pop(gap.high)
+                if gap.low in given:
+                    low = pd.Series(_per_row(given[gap.low], n))
+                    high = pd.Series(_per_row(given[gap.high], n))
+                    out[gap.high] = _gap_of(low, high, gap.time).tolist()
+        for total in self.sums:
+            out.pop(total.total, None)
+        return out
+
+    def inverse(self, frame: pd.DataFrame, given: Mapping[str, Any]) -> pd.DataFrame:
+        """The model's rows as rows of the original columns (conditions kept as given)."""
+        n = len(frame)
+        for group in self.groups:
+            codes = pd.to_numeric(frame[group.carrier].astype(object)).to_numpy(dtype=np.int64)
+            for c, values in group.decode(codes).items():
+                frame[c] = values
+        for c in (c for g in self.groups for c in g.columns if c in given):
+            frame[c] = _per_row(given[c], n)
+        for gap in self.gaps:
+            if gap.high in given and gap.low not in given:
+                high = pd.Series(_per_row(given[gap.high], n), index=frame.index)
+                frame[gap.low] = _minus(high, frame[gap.high], gap.time)
+                frame[gap.high] = high
+            else:
+                frame[gap.high] = _plus(frame[gap.low], frame[gap.high], gap.time)
+                if gap.high in given:
+                    frame[gap.high] = _per_row(given[gap.high], n)
+        for step in self.steps:
+            if step.column not in given:
+                frame[step.column] = _snap(frame[step.column], step)
+        for total in self.sums:
+            if total.total in given:
+                frame = _scale_parts(frame, total, _per_row(given[total.total], n), self.decimals)
+            else:
+                frame[total.total] = _sum_of(frame, total)
+        return frame
+
+    def numeric_columns(self) -> list[str]:
+        """The columns of rules about numbers (cast before checking, as they are written)."""
+        out: list[str] = []
+        for inv in self.invariants:
+            if isinstance(inv, Inequality | Sum | Bounds):
+                out.extend(c for c in inv.columns() if c not in out)
+        return out
+
+    def members(self, column: str) -> set[Any] | None:
+        """The values a condition on a joined column may take (None: not joined)."""
+        for group in self.groups:
+            if column in group.columns:
+                return group.members(column)
+        return None
+
+    # ------------------------------------------------------------------ checking
+
+    def broken(self, frame: pd.DataFrame) -> Mask:
+        """Rows that break an invariant."""
+        assert self.checker is not None
+        return self.checker.broken(frame)
+
+    def repair(
+        self, frame: pd.DataFrame, rng: np.random.Generator, given: Mapping[str, Any]
+    ) -> pd.DataFrame:
+        """Settle the rows still broken after redrawing (never a conditioned column)."""
+        assert self.checker is not None
+        for inv in self.invariants:
+            if set(inv.columns()) & set(given):
+                continue
+            bad = self.checker.violations(frame, inv)
+            if not bad.any():
+                continue
+            if isinstance(inv, Inequality):
+                frame[inv.high] = _clip_gap(frame[inv.low], frame[inv.high], inv, bad)
+            elif isinstance(inv, Sum):
+                frame.loc[bad, inv.total] = _sum_of(frame, inv)[bad]
+            elif isinstance(inv, NullTogether):
+                for c in (inv.first, inv.second):
+                    column = frame[c].astype(object)
+                    column[bad] = None
+                    frame[c] = column
+            elif isinstance(inv, Bounds):
+                frame[inv.column] = _fix_bounds(frame[inv.column], inv, bad)
+            elif inv in self.repairs:
+                group = self.repairs[inv]
+                picks = rng.choice(len(group.weights), size=int(bad.sum()), p=group.weights)
+                for c, values in group.decode(picks).items():
+                    column = frame[c].astype(object)
+                    column[bad] = values
+                    frame[c] = column
+        return frame
+
+
+def _gap_kind(frame: pd.DataFrame, kinds: Mapping[str, str], low: str, high: str) -> str | None:
+    if kinds.get(low) == kinds.get(high) == "datetime":
+        both = frame[low].dtype, frame[high].dtype
+        if all(pd.api.types.is_datetime64_any_dtype(d) for d in both):
+            return "time"
+    if kinds.get(low) == kinds.get(high) == "numerical":
+        ints = [pd.api.types.is_integer_dtype(frame[c]) or _whole(frame[c]) for c in (low, high)]
+        if ints[0] == ints[1]:
+            return "number"
+    return None
+
+
+def _whole(values: pd.Series) -> bool:
+    x = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    return bool(np.all(x == np.round(x)))
+
+
+def _scale(values: pd.Series) -> float:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return 1.0
+    x = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    spread = float(x.max() - x.min()) if len(x) else 0.0
+    return spread or 1.0
+
+
+def _ancestor(node: str, start: str, low_of: Mapping[str, str]) -> bool:
+    """``node`` is ``start`` or among its lows (adding start -> node would close a cycle)."""
+    seen = start
+    while True:
+        if seen == node:
+            return True
+        if seen not in low_of:
+            return False
+        seen = low_of[seen]
+
+
+def _gap_of(low: pd.Series, high: pd.Series, time: bool) -> pd.Series:
+    if time:
+        delta = _naive(high) - _naive(low)
+        return EPOCH + delta
+    return high - low
+
+
+def _plus(low: pd.Series, gap: pd.Series, time: bool) -> pd.Series:
+    if time:
+        delta = pd.to_datetime(gap) - EPOCH
+        return low + delta.to_numpy()
+    return pd.to_numeric(low) + pd.to_numeric(gap)
+
+
+def _minus(high: pd.Series, gap: pd.Series, time: bool) -> pd.Series:
+    if time:
+        delta = pd.to_datetime(gap) - EPOCH
+        return pd.to_datetime(high) - delta.to_numpy()
+    return pd.to_numeric(high) - pd.to_numeric(gap)
+
+
+def _naive(values: pd.Series) -> pd.Series:
+    stamps = pd.to_datetime(values)
+    if getattr(stamps.dt, "tz", None) is not None:
+        stamps = stamps.dt.tz_convert("UTC").dt.tz_localize(None)
+    return stamps
+
+
+def _per_row(value: Any, n: int) -> list[Any]:
+    if isinstance(value, list | tuple | np.ndarray | pd.Series):
+        return list(value)
+    return [value] * n
+
+
+def _snap(values: pd.Series, step: Step) -> pd.Series:
+    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    snapped = step.offset + np.round((x - step.offset) / step.step) * step.step
+    lo = step.offset + np.ceil((step.lo - step.offset) / step.step) * step.step
+    hi = step.offset + np.floor((step.hi - step.offset) / step.step) * step.step
+    return pd.Series(np.clip(snapped, lo, hi), index=values.index)
+
+
+def _sum_of(frame: pd.DataFrame, inv: Sum) -> pd.Series:
+    parts = [pd.to_numeric(frame[p], errors="coerce") for p in inv.parts]
+    total = parts[0].fillna(0.0)
+    for part in parts[1:]:
+        total = total + part.fillna(0.0)
+    return total
+
+
+def _scale_parts(
+    frame: pd.DataFrame, inv: Sum, totals: list[Any], decimals: Mapping[str, int]
+) -> pd.DataFrame:
+    """Parts scaled so that they add up to the conditioned totals (the last takes the rest)."""
+    target = pd.to_numeric(pd.Series(totals, index=frame.index), errors="coerce")
+    current = _sum_of(frame, inv)
+    factor = (target / current.where(current != 0)).fillna(0.0)
+    rest = target.copy()
+    for p in inv.parts[:-1]:
+        scaled = (pd.to_numeric(frame[p]) * factor).round(decimals.get(p, 6))
+        frame[p] = scaled
+        rest = rest - scaled.fillna(0.0)
+    frame[inv.parts[-1]] = rest
+    frame[inv.total] = target
+    return frame
+
+
+def _clip_gap(low: pd.Series, high: pd.Series, inv: Inequality, bad: Mask) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(high):
+        lo_ns = _naive(low).to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        hi_ns = _naive(high).to_numpy(dtype="datetime64[ns]").astype(np.int64)
+        floor = inv.gap_min if not inv.strict or inv.gap_min > 0 else 1.0
+        ceiling = inv.gap_max if inv.bounded else np.inf
+        gap = np.clip(hi_ns - lo_ns, floor, ceiling).astype(np.int64)
+        fixed = pd.Series(low.to_numpy(), index=high.index) + pd.to_timedelta(gap, unit="ns")
+        out = high.copy()
+        out[bad] = fixed[bad]
+        return out
+    x_lo = pd.to_numeric(low).to_numpy(dtype=float)
+    x_hi = pd.to_numeric(high).to_numpy(dtype=float)
+    floor = inv.gap_min
+    if inv.strict and floor <= 0:
+        floor = 1.0 if _whole(high) else 1e-6
+    fixed_hi = x_lo + np.clip(x_hi - x_lo, floor, inv.gap_max if inv.bounded else np.inf)
+    return pd.Series(np.where(bad, fixed_hi, x_hi), index=high.index)
+
+
+def _fix_bounds(values: pd.Series, inv: Bounds, bad: Mask) -> pd.Series:
+    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    fixed = x.copy()
+    if inv.non_negative:
+        fixed = np.maximum(fixed, 0.0)
+    if inv.integer:
+        fixed = np.round(fixed)
+    elif inv.decimals is not None:
+        fixed = np.round(fixed, inv.decimals)
+    return pd.Series(np.where(bad, fixed, x), index=values.index)
