@@ -40,7 +40,7 @@ class Checker:
 
     def __init__(self, invariants: Sequence[Invariant], reference: pd.DataFrame | None = None):
         self.invariants = list(invariants)
-        self._allowed: dict[Invariant, pd.MultiIndex] = {}
+        self._allowed: dict[Invariant, _Combinations] = {}
         self._mapping: dict[Invariant, pd.Series] = {}
         self._offset: dict[Invariant, float] = {}
         if reference is not None:
@@ -48,7 +48,7 @@ class Checker:
                 if not set(inv.columns()) <= set(reference.columns):
                     continue
                 if isinstance(inv, FixedCombinations):
-                    self._allowed[inv] = _combinations(reference, inv.group)
+                    self._allowed[inv] = _Combinations.of(reference, inv.group)
                 elif isinstance(inv, FunctionalDependency):
                     self._mapping[inv] = _mapping(reference, inv.determinant, inv.dependent)
                 elif isinstance(inv, Bounds) and inv.step:
@@ -62,9 +62,7 @@ class Checker:
             allowed = self._allowed.get(invariant)
             if allowed is None:
                 return np.zeros(len(frame), dtype=bool)
-            keys = pd.MultiIndex.from_frame(frame[list(invariant.group)].astype(object))
-            present = frame[list(invariant.group)].notna().all(axis=1).to_numpy()
-            return present & ~keys.isin(allowed)
+            return allowed.outside(frame)
         if isinstance(invariant, FunctionalDependency):
             return self._dependency(frame, invariant)
         if isinstance(invariant, Inequality):
@@ -84,10 +82,10 @@ class Checker:
             return (values.notna() & values.duplicated(keep="first")).to_numpy()
         return np.zeros(len(frame), dtype=bool)
 
-    def broken(self, frame: pd.DataFrame) -> Mask:
-        """True for each row that breaks any invariant."""
+    def broken(self, frame: pd.DataFrame, only: Sequence[Invariant] | None = None) -> Mask:
+        """True for each row that breaks any invariant (of ``only``, when given)."""
         out = np.zeros(len(frame), dtype=bool)
-        for inv in self.invariants:
+        for inv in self.invariants if only is None else only:
             out |= self.violations(frame, inv)
         return out
 
@@ -165,9 +163,29 @@ def _numbers(values: pd.Series) -> NDArray[np.float64]:
     return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _combinations(frame: pd.DataFrame, group: Sequence[str]) -> pd.MultiIndex:
-    present = frame[list(group)].dropna()
-    return pd.MultiIndex.from_frame(present.astype(object).drop_duplicates())
+class _Combinations:
+    """The value tuples a group of columns holds, as sorted 64-bit row hashes (fast to test)."""
+
+    def __init__(self, group: Sequence[str], keys: NDArray[np.uint64]):
+        self.group, self.keys = list(group), keys
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, group: Sequence[str]) -> _Combinations:
+        present = frame[list(group)].dropna()
+        return cls(group, np.unique(_row_keys(present, group)))
+
+    def outside(self, frame: pd.DataFrame) -> Mask:
+        """Rows whose tuple (all present) is not among the group's."""
+        present = frame[self.group].notna().all(axis=1).to_numpy()
+        out: Mask = present & ~np.isin(_row_keys(frame, self.group), self.keys)
+        return out
+
+
+def _row_keys(frame: pd.DataFrame, group: Sequence[str]) -> NDArray[np.uint64]:
+    """One hash per row of the group's values (as objects, so 1 and "1" differ alike)."""
+    values = frame[list(group)].astype(object)
+    keys = pd.util.hash_pandas_object(values, index=False).to_numpy(dtype=np.uint64)
+    return np.asarray(keys, dtype=np.uint64)
 
 
 def _mapping(frame: pd.DataFrame, determinant: str, dependent: str) -> pd.Series:

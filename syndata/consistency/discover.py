@@ -18,7 +18,7 @@ they hold on every row (or on a share >= 1 - ``tolerance``). Nothing returned ho
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import combinations, permutations
+from itertools import combinations, pairwise, permutations
 
 import numpy as np
 import pandas as pd
@@ -49,6 +49,7 @@ Floats = NDArray[np.float64]
 Codes = NDArray[np.int64]
 
 MAX_SUM_PARTS_COLUMNS = 40  # more numeric columns: sums of two parts only
+SCREEN_ROWS = 32  # rows a sum candidate is first tried on
 
 
 def discover(
@@ -162,19 +163,52 @@ class _Search:
         numbers = self.numbers
         sizes = (2, 3) if len(numbers) <= MAX_SUM_PARTS_COLUMNS else (2,)
         tried = {c: self.sample[c].to_numpy(dtype=float) for c in numbers}
-        for total in numbers:
-            others = [c for c in numbers if c != total]
+        # a sum must hold on (nearly) every row: a few rows rule out almost every candidate
+        screen = np.column_stack([tried[c][:SCREEN_ROWS] for c in numbers]) if numbers else None
+        for t, total in enumerate(numbers):
+            assert screen is not None
+            tolerance = _rounding(tried[total])
             for size in sizes:
-                for parts in combinations(others, size):
-                    if _sums_to(tried[total], [tried[p] for p in parts], self.need):
+                for parts in _screened(screen, t, size, tolerance):
+                    names = tuple(numbers[p] for p in parts)
+                    if _sums_to(tried[total], [tried[p] for p in names], self.need):
                         full = self.frame[total].to_numpy(dtype=float)
                         share, rows = _sum_share(
-                            full, [self.frame[p].to_numpy(dtype=float) for p in parts]
+                            full, [self.frame[p].to_numpy(dtype=float) for p in names]
                         )
                         if share >= self.need:
                             tol = _rounding(full)
-                            found.append(Sum(Evidence(rows, share), total, parts, tol))
+                            found.append(Sum(Evidence(rows, share), total, names, tol))
         return found
+
+
+def _screened(
+    screen: NDArray[np.float64], total: int, size: int, tolerance: float
+) -> list[tuple[int, ...]]:
+    """Part index tuples (ascending, without the total) that add up to it on most rows.
+
+    All sums of ``size`` columns are formed at once on the screening rows; a row where
+    a value is missing does not count either way, and too few present rows let the
+    candidate through (the full check decides).
+    """
+    target = screen[:, total]
+    if size == 2:
+        together = screen[:, :, None] + screen[:, None, :]
+        shape: tuple[int, ...] = (len(screen), 1, 1)
+    else:
+        together = screen[:, :, None, None] + screen[:, None, :, None] + screen[:, None, None, :]
+        shape = (len(screen), 1, 1, 1)
+    gap = np.abs(together - target.reshape(shape))
+    present = ~np.isnan(gap)
+    ok = np.where(present, gap <= tolerance, False).sum(axis=0)
+    counted = present.sum(axis=0)
+    keep = (counted < SCREEN_ROWS // 4) | (ok >= 0.5 * counted)
+    out = []
+    for index in zip(*np.nonzero(keep), strict=True):
+        parts = tuple(int(i) for i in index)
+        if total not in parts and all(a < b for a, b in pairwise(parts)):
+            out.append(parts)
+    return out
 
 
 def _is_number(values: pd.Series) -> bool:

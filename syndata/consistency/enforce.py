@@ -18,8 +18,10 @@ table (rare values already pooled), how each rule is built into what the model l
 ``forward`` turns the real rows into the model's frame, ``model_conditions`` translates
 conditions on the original columns (a condition on a member picks, per row, a joint
 category that agrees with it; on a gap's high side with its low side given, the gap),
-``inverse`` turns the model's rows back. Whatever construction cannot promise (orders
-outside the forest, null implications, other pairs) ``broken`` finds and the model
+``inverse`` turns the model's rows back. An unbounded order outside the forest that a
+row breaks is ``settle``d by swapping the pair's two values (measured on real tables,
+this keeps both columns' shapes better than redrawing). Whatever construction cannot
+promise (null implications, untied combinations, ...) ``broken`` finds and the model
 redraws (a bounded number of rounds), and ``repair`` settles the rest: a gap clipped to
 its bounds, nulls made to agree, a sum re-derived, a combination replaced by a real one.
 Conditions always win: a conditioned value is never changed.
@@ -35,7 +37,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from syndata.consistency.check import Checker, step_offset
+from syndata.consistency.check import Checker, inequality_violations, step_offset
 from syndata.consistency.discover import discover
 from syndata.consistency.invariants import (
     Bounds,
@@ -311,10 +313,53 @@ class Enforcer:
 
     # ------------------------------------------------------------------ checking
 
-    def broken(self, frame: pd.DataFrame) -> Mask:
-        """Rows that break an invariant."""
+    def broken(self, frame: pd.DataFrame, given: Mapping[str, Any]) -> Mask:
+        """Rows that break an invariant (without conditions, of those construction leaves)."""
         assert self.checker is not None
-        return self.checker.broken(frame)
+        return self.checker.broken(frame, None if given else self.watched)
+
+    @property
+    def watched(self) -> list[Invariant]:
+        """The invariants unconditioned rows may break: not those kept by construction.
+
+        Joint categories keep their combinations and dependencies; the encoders keep every
+        learned number inside its range, rounded and on its grid; a gap inside its bounds;
+        a derived total equal to its parts. Conditions and repairs can change any of it,
+        so conditioned rows are checked against every invariant.
+        """
+        return [i for i in self.invariants if not self._kept_by_construction(i)]
+
+    def _kept_by_construction(self, inv: Invariant) -> bool:
+        derived = {g.high for g in self.gaps} | {t.total for t in self.sums}
+        if isinstance(inv, FixedCombinations | FunctionalDependency):
+            return any(set(inv.columns()) <= set(g.columns) for g in self.groups)
+        if isinstance(inv, Bounds):
+            return inv.column not in derived
+        if isinstance(inv, Inequality):
+            return any((g.low, g.high) == (inv.low, inv.high) for g in self.gaps)
+        return isinstance(inv, Sum) and inv in self.sums
+
+    def settle(self, frame: pd.DataFrame, given: Mapping[str, Any]) -> pd.DataFrame:
+        """Swap the two values of each row an unbounded order outside the forest breaks.
+
+        The pair keeps both values (so both columns keep their values' spread) and the
+        order holds; a swap that breaks another rule is caught by the check after it.
+        """
+        forest = {(g.low, g.high) for g in self.gaps}
+        shapes = {b.column: _shape(b) for b in self.invariants if isinstance(b, Bounds)}
+        for inv in self.invariants:
+            if not isinstance(inv, Inequality) or inv.bounded or (inv.low, inv.high) in forest:
+                continue
+            if shapes.get(inv.low) != shapes.get(inv.high):
+                continue  # a value of one column would not be a value of the other
+            if {inv.low, inv.high} & set(given) or not {inv.low, inv.high} <= set(frame):
+                continue
+            bad = inequality_violations(frame, inv)
+            if bad.any() and frame[inv.low].dtype == frame[inv.high].dtype:
+                low, high = frame[inv.low].copy(), frame[inv.high].copy()
+                frame.loc[bad, inv.low] = high[bad]
+                frame.loc[bad, inv.high] = low[bad]
+        return frame
 
     def repair(
         self, frame: pd.DataFrame, rng: np.random.Generator, given: Mapping[str, Any]
@@ -346,6 +391,10 @@ class Enforcer:
                     column[bad] = values
                     frame[c] = column
         return frame
+
+
+def _shape(bounds: Bounds) -> tuple[object, ...]:
+    return (bounds.non_negative, bounds.integer, bounds.step, bounds.decimals)
 
 
 def _gap_kind(frame: pd.DataFrame, kinds: Mapping[str, str], low: str, high: str) -> str | None:

@@ -323,8 +323,8 @@ class Synthesizer(_Estimator, ABC):
         enforcer = getattr(self, "consistency_", None)
         if enforcer is None or n == 0:
             return frame
-        frame = self._typed(frame, enforcer.numeric_columns())
-        bad = np.flatnonzero(enforcer.broken(frame))
+        frame = self._typed(enforcer.settle(frame, given), enforcer.numeric_columns())
+        bad = np.flatnonzero(enforcer.broken(frame, given))
         for _ in range(REDRAW_ROUNDS):
             if not len(bad):
                 break
@@ -334,7 +334,7 @@ class Synthesizer(_Estimator, ABC):
             redrawn.index = frame.index[bad]
             for column in frame.columns:
                 frame[column] = _assigned(frame[column], redrawn[column], bad)
-            bad = bad[enforcer.broken(redrawn)]
+            bad = bad[enforcer.broken(redrawn, given)]
         if len(bad):
             frame = self._typed(enforcer.repair(frame, rng, given), enforcer.numeric_columns())
         return frame
