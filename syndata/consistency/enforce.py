@@ -58,6 +58,7 @@ Mask = NDArray[np.bool_]
 Floats = NDArray[np.float64]
 EPOCH = pd.Timestamp("1970-01-01")
 CATEGORY_KINDS = ("categorical", "boolean")
+REPAIR_PASSES = 4
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Enforcer:
     repairs: dict[Invariant, JointGroup] = field(default_factory=dict)
     decimals: dict[str, int] = field(default_factory=dict)  # column -> decimals it is written with
     checker: Checker | None = None
+    constructed: bool = True  # False: nothing built into the model; every rule is checked
 
     # ------------------------------------------------------------------ fit
 
@@ -104,6 +106,7 @@ class Enforcer:
         conditioned: Sequence[str] = (),
         real: pd.DataFrame | None = None,
         join: bool = True,
+        construct: bool = True,
     ) -> Enforcer | None:
         """The enforcement of the invariants of ``real`` and the ``declared`` ones.
 
@@ -116,6 +119,8 @@ class Enforcer:
         (a model that draws from real rows, as CART's leaves do, keeps combinations
         nearly always and redrawing settles the rest without coarsening what it learns;
         a pooled value, though, is only drawn consistently through its combinations).
+        ``construct=False`` changes nothing the model learns (a plug-in model's columns
+        stay as they are): every rule is checked, broken rows redrawn, then repaired.
         """
         columns = set(frame.columns)
         given = set(conditioned)
@@ -128,12 +133,15 @@ class Enforcer:
         found += [i for i in declared if i not in known and set(i.columns()) <= columns]
         if not found:
             return None
-        enforcer = cls(found)
+        enforcer = cls(found, constructed=construct)
         kinds = {c: metadata.columns[c].kind for c in frame.columns}
-        enforcer._joint(frame, kinds, join)
-        enforcer._sums(frame, kinds)
-        enforcer._gaps(frame, kinds)
-        enforcer._steps(frame)
+        if construct:
+            enforcer._joint(frame, kinds, join)
+            enforcer._sums(frame, kinds)
+            enforcer._gaps(frame, kinds)
+            enforcer._steps(frame)
+        else:
+            enforcer._fallbacks(frame)
         enforcer.checker = Checker(found, frame)
         return enforcer
 
@@ -327,6 +335,8 @@ class Enforcer:
         a derived total equal to its parts. Conditions and repairs can change any of it,
         so conditioned rows are checked against every invariant.
         """
+        if not self.constructed:
+            return list(self.invariants)
         return [i for i in self.invariants if not self._kept_by_construction(i)]
 
     def _kept_by_construction(self, inv: Invariant) -> bool:
@@ -364,32 +374,64 @@ class Enforcer:
     def repair(
         self, frame: pd.DataFrame, rng: np.random.Generator, given: Mapping[str, Any]
     ) -> pd.DataFrame:
-        """Settle the rows still broken after redrawing (never a conditioned column)."""
+        """Settle the rows still broken after redrawing (never a conditioned column).
+
+        One repair can break another rule (a total re-derived below a part's order), so
+        the repairs run up to ``REPAIR_PASSES`` times, until no rule is broken.
+        """
         assert self.checker is not None
-        for inv in self.invariants:
-            if set(inv.columns()) & set(given):
-                continue
-            bad = self.checker.violations(frame, inv)
-            if not bad.any():
-                continue
-            if isinstance(inv, Inequality):
-                frame[inv.high] = _clip_gap(frame[inv.low], frame[inv.high], inv, bad)
-            elif isinstance(inv, Sum):
-                frame.loc[bad, inv.total] = _sum_of(frame, inv)[bad]
-            elif isinstance(inv, NullTogether):
-                for c in (inv.first, inv.second):
-                    column = frame[c].astype(object)
-                    column[bad] = None
-                    frame[c] = column
-            elif isinstance(inv, Bounds):
-                frame[inv.column] = _fix_bounds(frame[inv.column], inv, bad)
-            elif inv in self.repairs:
-                group = self.repairs[inv]
-                picks = rng.choice(len(group.weights), size=int(bad.sum()), p=group.weights)
-                for c, values in group.decode(picks).items():
-                    column = frame[c].astype(object)
-                    column[bad] = values
-                    frame[c] = column
+        for _ in range(REPAIR_PASSES):
+            settled = True
+            for inv in self.invariants:
+                if set(inv.columns()) & set(given):
+                    continue
+                bad = self.checker.violations(frame, inv)
+                if bad.any():
+                    settled = False
+                    self._repair(frame, inv, bad, rng)
+            if settled:
+                break
+        return frame
+
+    def _repair(
+        self, frame: pd.DataFrame, inv: Invariant, bad: Mask, rng: np.random.Generator
+    ) -> None:
+        if isinstance(inv, Inequality):
+            frame[inv.high] = _clip_gap(frame[inv.low], frame[inv.high], inv, bad)
+        elif isinstance(inv, Sum):
+            frame.loc[bad, inv.total] = _sum_of(frame, inv)[bad]
+        elif isinstance(inv, NullTogether):
+            for c in (inv.first, inv.second):
+                column = frame[c].astype(object)
+                column[bad] = None
+                frame[c] = column
+        elif isinstance(inv, Bounds):
+            frame[inv.column] = _fix_bounds(frame[inv.column], inv, bad)
+        elif inv in self.repairs:
+            group = self.repairs[inv]
+            picks = rng.choice(len(group.weights), size=int(bad.sum()), p=group.weights)
+            for c, values in group.decode(picks).items():
+                column = frame[c].astype(object)
+                column[bad] = values
+                frame[c] = column
+
+    def fill(self, frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+        """The last resort for unconditioned rows no repair settles: another sampled row.
+
+        Each still broken row becomes a copy of a row of the same batch that keeps every
+        rule (a synthetic row, so nothing real is copied); without one, rows stay as
+        they are.
+        """
+        assert self.checker is not None
+        bad = self.checker.broken(frame)
+        good = np.flatnonzero(~bad)
+        rows = np.flatnonzero(bad)
+        if not len(rows) or not len(good):
+            return frame
+        picks = good[rng.integers(0, len(good), len(rows))]
+        filled = frame.iloc[picks].copy()
+        filled.index = frame.index[rows]
+        frame.iloc[rows] = filled
         return frame
 
 

@@ -115,6 +115,10 @@ class Synthesizer(_Estimator, ABC):
     n_rows_: int
     rare_: RarePool
     enforces_consistency: ClassVar[bool] = True  # False: the model's rows as drawn (adapters)
+    # the rules are built into what the model learns (joint categories, gaps, derived
+    # totals; the built-in models); False (a plug-in's default): its columns stay as
+    # they are and its rows are checked, redrawn and repaired
+    builds_in_consistency: ClassVar[bool] = False
     joins_categories: ClassVar[bool] = True  # tied categorical columns as one joint category
 
     # ------------------------------------------------------------------ fit
@@ -218,7 +222,13 @@ class Synthesizer(_Estimator, ABC):
 
         self.consistency_: Enforcer | None = (
             Enforcer.fit(
-                pooled, self.metadata_, constraints, conditioned, real, self.joins_categories
+                pooled,
+                self.metadata_,
+                constraints,
+                conditioned,
+                real,
+                self.joins_categories,
+                self.builds_in_consistency,
             )
             if enforce and self.enforces_consistency and len(pooled.columns)
             else None
@@ -317,7 +327,8 @@ class Synthesizer(_Estimator, ABC):
 
         Construction keeps most rules; a row that still breaks one is drawn again (at
         most ``REDRAW_ROUNDS`` times, only the broken rows, with their conditions) and
-        what remains is repaired (``Enforcer.repair``).
+        what remains is repaired (``Enforcer.repair``); an unconditioned row no repair
+        settles becomes a copy of a sampled row that keeps every rule.
         """
         frame = self._model_rows(n, rng, given)
         enforcer = getattr(self, "consistency_", None)
@@ -337,6 +348,8 @@ class Synthesizer(_Estimator, ABC):
             bad = bad[enforcer.broken(redrawn, given)]
         if len(bad):
             frame = self._typed(enforcer.repair(frame, rng, given), enforcer.numeric_columns())
+            if not given:
+                frame = enforcer.fill(frame, rng)
         return frame
 
     def _typed(self, frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:

@@ -66,6 +66,7 @@ class CART(Synthesizer):
     # leaves hold real rows, so tied categories keep their combinations nearly always;
     # the few broken rows are redrawn instead of coarsening every tree's categories
     joins_categories = False
+    builds_in_consistency = True
 
     def __init__(
         self,

@@ -136,6 +136,7 @@ class GaussianCopula(Synthesizer):
     """
 
     model_type = "gaussian_copula"
+    builds_in_consistency = True
 
     def __init__(
         self,
