@@ -49,7 +49,7 @@ from syndata.consistency.invariants import (
     Sum,
     Unique,
 )
-from syndata.consistency.joint import JointGroup
+from syndata.consistency.joint import MAX_COMBINATIONS, JointGroup
 from syndata.graph import stable_order
 from syndata.metadata import TableMetadata
 from syndata.privacy.disclosure import POOLED
@@ -59,6 +59,8 @@ Floats = NDArray[np.float64]
 EPOCH = pd.Timestamp("1970-01-01")
 CATEGORY_KINDS = ("categorical", "boolean")
 REPAIR_PASSES = 4
+ROWS_PER_COMBINATION = 10  # a joint category needs this many rows per combination
+PROBE_ROWS = 20_000  # rows the size of a joint category is judged on
 
 
 @dataclass
@@ -146,30 +148,36 @@ class Enforcer:
         return enforcer
 
     def _joint(self, frame: pd.DataFrame, kinds: Mapping[str, str], join: bool) -> None:
-        parent: dict[str, str] = {}
+        """Join tied categorical columns, strongest ties first, while each joint is learnable.
 
-        def root(c: str) -> str:
-            while parent.setdefault(c, c) != c:
-                c = parent[c]
-            return c
-
+        Dependencies come first (a code and its name), then allowed combinations, fewest
+        allowed first. Two groups merge only while their joint category keeps at least
+        ``ROWS_PER_COMBINATION`` rows per combination on average: a joint of nearly one
+        combination per row would teach a model nothing (its ties are then redrawn).
+        """
         tied = [
-            i for i in self.invariants if isinstance(i, FixedCombinations | FunctionalDependency)
+            i
+            for i in self.invariants
+            if isinstance(i, FixedCombinations | FunctionalDependency)
+            and all(kinds.get(c) in CATEGORY_KINDS for c in i.columns())
         ]
+        tied.sort(key=_tie_strength)
+        probe = frame.sample(PROBE_ROWS, random_state=0) if len(frame) > PROBE_ROWS else frame
+        most = min(MAX_COMBINATIONS, max(len(probe) // ROWS_PER_COMBINATION, 2))
+        group_of: dict[str, frozenset[str]] = {}
         for inv in tied:
-            tie = inv.columns()
-            if all(kinds.get(c) in CATEGORY_KINDS for c in tie):
-                for c in tie[1:]:
-                    parent[root(c)] = root(tie[0])
-        members: dict[str, list[str]] = {}
+            merged = frozenset().union(*(group_of.get(c, frozenset({c})) for c in inv.columns()))
+            if len(merged) > 1 and all(group_of.get(c) == merged for c in merged):
+                continue  # already together
+            if len(probe[list(merged)].drop_duplicates()) > most:
+                continue
+            for c in merged:
+                group_of[c] = merged
         order = list(frame.columns)
-        for c in frame.columns:  # in the table's order
-            if c in parent:
-                members.setdefault(root(c), []).append(c)
-        for cols in members.values():
+        for cols_set in dict.fromkeys(group_of.values()):
+            cols = sorted(cols_set, key=lambda c: (kinds[c] != "categorical", order.index(c)))
             if not join and not any((frame[c] == POOLED).any() for c in cols):
                 continue
-            cols.sort(key=lambda c: (kinds[c] != "categorical", order.index(c)))
             group = JointGroup.fit(frame, cols)
             if group is not None:
                 self.groups.append(group)
@@ -433,6 +441,14 @@ class Enforcer:
         filled.index = frame.index[rows]
         frame.iloc[rows] = filled
         return frame
+
+
+def _tie_strength(inv: Invariant) -> tuple[int, float]:
+    """Dependencies first, then combinations by the share of them that may occur."""
+    if isinstance(inv, FunctionalDependency):
+        return (0, 0.0)
+    assert isinstance(inv, FixedCombinations)
+    return (1, inv.combinations / max(inv.possible, 1))
 
 
 def _shape(bounds: Bounds) -> tuple[object, ...]:
