@@ -106,11 +106,17 @@ def consistency_lines(
     Reads plain entries (a report's or its ``to_dict``'s); an entry with a ``table``
     is named ``table: rule``.
     """
+    head, *rest = rule_lines(constraints, most=most)
+    return [f"Consistency {pct(_float(score))}: {head}", *rest]
+
+
+def rule_lines(constraints: Sequence[dict[str, Any]], *, most: int = MOST_BROKEN) -> list[str]:
+    """How many rules there are and broke, then the ``most`` broken ones (if any)."""
     if not constraints:
-        return ["Consistency n/a: no rule found that every real row obeys"]
+        return ["no rule found that every real row obeys"]
     broken = [c for c in constraints if (c["synthetic_violating_rows"] or 0) > 0]
     lines = [
-        f"Consistency {pct(_float(score))}: {len(constraints)} rule(s) the real rows obey, "
+        f"{len(constraints)} rule(s) the real rows obey, "
         + (f"{len(broken)} broken by synthetic rows" if broken else "none broken by synthetic rows")
     ]
     if broken:
