@@ -266,6 +266,30 @@ def privacy_level(verdict: str | None) -> str:
     )
 
 
+def consistency_rows(quality: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The rules of a quality report (one table's or a schema's), most broken first.
+
+    One row per rule: its ``table`` (schemas only), the ``rule`` as a sentence, its
+    ``kind``, the share of ``real`` and of ``synthetic`` rows breaking it, and the
+    synthetic ``rows breaking it``. Rules name columns and counts only, never a value.
+    """
+    found = [(None, c) for c in quality.get("constraints") or []]
+    for table, scores in (quality.get("tables") or {}).items():
+        found += [(table, c) for c in (scores or {}).get("constraints") or []]
+    rows = [
+        {
+            **({"table": table} if quality.get("tables") else {}),
+            "rule": c.get("description"),
+            "kind": c.get("kind"),
+            "real": c.get("real_violation_share"),
+            "synthetic": c.get("synthetic_violation_share"),
+            "rows breaking it": c.get("synthetic_violating_rows"),
+        }
+        for table, c in found
+    ]
+    return sorted(rows, key=lambda r: -(r["synthetic"] or 0.0))
+
+
 def pct(value: float | None, digits: int = 1) -> str:
     """``0.8695`` -> ``86.9%``; None -> ``–``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

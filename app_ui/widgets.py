@@ -6,9 +6,10 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
-from app_ui.data import pct, privacy_level, quality_verdict
+from app_ui.data import consistency_rows, pct, privacy_level, quality_verdict
 from syndata.client import FINISHED, ServiceClient
 from syndata.errors import ApiError
 
@@ -197,17 +198,45 @@ def status_label(status: str, *, icon: bool = True) -> str:
 
 
 def score_panel(overall: Any, privacy: dict[str, Any], quality: dict[str, Any]) -> Any:
-    """Quality and privacy badges with the shape and pair-trend scores.
+    """Quality and privacy badges with the shape, pair-trend and consistency scores.
 
-    Returns the three metric columns; the third is left for the caller's own figure.
+    Returns the four metric columns; the fourth is left for the caller's own figure.
     """
-    left, middle, right = st.columns([1, 1, 2])
+    left, middle, right = st.columns([1, 1, 3])
     with left:
         quality_badge(overall)
     with middle:
         privacy_badge(privacy.get("verdict"), privacy.get("summary"))
     with right:
-        cols = st.columns(3)
+        cols = st.columns(4)
     cols[0].metric("Column shapes", pct(quality.get("column_shapes")))
     cols[1].metric("Pair trends", pct(quality.get("column_pair_trends")))
+    cols[2].metric(
+        "Consistency",
+        pct(quality.get("consistency")),
+        help="Beside the quality score, not part of it: 1 minus the share of synthetic "
+        "rows breaking a rule every real row obeys, averaged over the rules",
+    )
     return cols
+
+
+def consistency_section(quality: dict[str, Any], *, key: str) -> None:
+    """Each rule the real rows obey, with the share of real and synthetic rows breaking it."""
+    rows = consistency_rows(quality)
+    broken = sum(1 for r in rows if r["rows breaking it"])
+    title = (
+        f"Consistency: {len(rows)} rule(s) of the real rows, {broken} broken by synthetic rows"
+        if rows
+        else "Consistency: no rule found that every real row obeys"
+    )
+    with st.expander(title, expanded=broken > 0):
+        if rows:
+            st.dataframe(
+                pd.DataFrame(rows),
+                hide_index=True,
+                key=key,
+                column_config={
+                    "real": share_column("real rows breaking it"),
+                    "synthetic": share_column("synthetic rows breaking it"),
+                },
+            )

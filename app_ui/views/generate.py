@@ -28,6 +28,7 @@ from app_ui.data import (
 )
 from app_ui.widgets import (
     call,
+    consistency_section,
     download_buttons,
     job_outcome,
     score_panel,
@@ -339,7 +340,7 @@ def _show_scores(state: dict[str, Any]) -> None:
     )
     cols = score_panel(result.get("quality"), privacy, quality)
     ml = quality.get("ml_efficacy") or {}
-    cols[2].metric(
+    cols[3].metric(
         "ML efficacy gap",
         f"{ml['difference']:+.3f}" if ml else "–",
         help=(
@@ -355,8 +356,9 @@ def _show_scores(state: dict[str, Any]) -> None:
     for table, scores in (quality.get("tables") or {}).items():
         st.caption(
             f"{table}: score {pct(scores.get('score'))}, column shapes "
-            f"{pct(scores.get('column_shapes'))}"
+            f"{pct(scores.get('column_shapes'))}, consistency {pct(scores.get('consistency'))}"
         )
+    consistency_section(quality, key="gen_consistency")
     relationships = (artifacts.get("metadata") or {}).get("relationships") or []
     if relationships:
         st.markdown(

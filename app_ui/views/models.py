@@ -12,6 +12,7 @@ import streamlit as st
 from app_ui import charts
 from app_ui.data import outputs_of
 from app_ui.widgets import (
+    consistency_section,
     download_buttons,
     job_outcome,
     level_box,
@@ -119,10 +120,11 @@ def _reports(version: dict[str, Any]) -> None:
     privacy = artifacts.get("privacy") or {}
     cols = score_panel(quality.get("overall"), privacy, quality)
     fit_rows = int((version.get("metrics") or {}).get("fit_rows") or 0)
-    cols[2].metric("Fit rows", f"{fit_rows:,}")
+    cols[3].metric("Fit rows", f"{fit_rows:,}")
     chart = charts.column_scores_chart(quality.get("columns") or [])
     if chart is not None:
         st.altair_chart(chart, key="models_scores_chart")
+    consistency_section(quality, key="models_consistency")
     checks = privacy.get("checks") or []
     if checks:
         with st.expander("Privacy checks"):

@@ -150,8 +150,10 @@ def fit(
     )
     out.print(
         f"  quality {score(q['overall'])} (column shapes {score(q['column_shapes'])}, "
-        f"pair trends {score(q['column_pair_trends'])})"
+        f"pair trends {score(q['column_pair_trends'])}), consistency "
+        f"{score(q.get('consistency'))}"
     )
+    _print_rules(q.get("constraints") or [])
     if q.get("ml_efficacy"):
         ml = q["ml_efficacy"]
         out.print(
@@ -159,6 +161,14 @@ def fit(
             f" synthetic {ml['synthetic_score']:.3f}"
         )
     _print_privacy(result.privacy)
+
+
+def _print_rules(constraints: list[dict[str, Any]]) -> None:
+    """How many rules of the real rows the synthetic rows break, and the worst ones."""
+    from syndata.quality.consistency import rule_lines
+
+    for line in rule_lines(constraints):
+        out.print(f"  {line}", highlight=False, markup=False)
 
 
 def _decisions(pii: dict[str, Any], table: str = "") -> list[str]:
@@ -288,7 +298,15 @@ def _fit_schema(
     out.print(
         f"  quality {score(q['overall'])} (column shapes {score(q['column_shapes'])}, "
         f"pair trends {score(q['column_pair_trends'])}, cardinality "
-        f"{score(q['cardinality'])}, intertable trends {score(q['intertable_trends'])})"
+        f"{score(q['cardinality'])}, intertable trends {score(q['intertable_trends'])}), "
+        f"consistency {score(q.get('consistency'))}"
+    )
+    _print_rules(
+        [
+            {"table": table, **entry}
+            for table, scores in q["tables"].items()
+            for entry in scores.get("constraints") or []
+        ]
     )
     broken = {k: v for k, v in q["referential_integrity"].items() if v is not None and v < 1}
     out.print(

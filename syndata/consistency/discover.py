@@ -2,7 +2,9 @@
 
 ``discover(frame)`` returns, for the columns it can judge:
 
-* ``Unique`` and ``Bounds`` (non-negative, whole numbers, fixed step, decimals) per column;
+* ``Unique`` per column that holds no floats (a float measurement with no repeat on a few
+  hundred rows is chance, not a rule) and ``Bounds`` (non-negative, whole numbers, fixed
+  step, decimals) per numeric column;
 * ``NullTogether`` for columns null on exactly the same rows;
 * ``FunctionalDependency`` (A determines B) between low-cardinality columns;
 * ``FixedCombinations`` for two categorical columns some of whose combinations never
@@ -104,7 +106,12 @@ class _Search:
         for name in self.frame.columns:
             values = self.frame[name]
             present = values.dropna()
-            if len(present) == rows and present.is_unique and rows >= MIN_ROWS:
+            if (
+                len(present) == rows
+                and not pd.api.types.is_float_dtype(values)
+                and present.is_unique
+                and rows >= MIN_ROWS
+            ):
                 found.append(Unique(Evidence(rows, 1.0), name))
             if name in self.numbers and len(present):
                 found.append(_bounds(name, present.to_numpy(dtype=float)))

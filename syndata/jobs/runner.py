@@ -52,8 +52,10 @@ def run(
 
     Per job type the result adds: generate/sample ``seed`` (and sample ``model``, the
     pinned ``name:version``); fit ``model``, ``version``, ``quality`` (overall score),
-    ``privacy`` (``verdict`` and ``summary``), ``fit_rows``; profile ``profile`` (a short
-    summary); mask ``columns`` (what was masked); evaluate ``quality`` and ``summary``.
+    ``consistency`` (its score), ``privacy`` (``verdict`` and ``summary``), ``fit_rows``;
+    profile ``profile`` (a short summary); mask ``columns`` (what was masked); evaluate
+    ``quality``, ``consistency``, ``constraints`` (each rule with its violation shares,
+    real and synthetic) and ``summary``.
     ``seed`` is the job's seed, used when the parameters give none. Errors are the
     pipeline's (SyndataError subclasses). The result is also kept in the job folder
     (``results.RESULT_FILE``) for later jobs. With ``project`` (the job's), the job uses
@@ -197,6 +199,7 @@ def _run_fit(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn)
         "model": fitted.ref.name,
         "version": str(fitted.ref.version),
         "quality": fitted.quality.get("overall"),
+        "consistency": fitted.quality.get("consistency"),
         "privacy": {
             "verdict": fitted.privacy.get("verdict"),
             "summary": fitted.privacy.get("summary"),
@@ -310,11 +313,14 @@ def _run_evaluate(
     log("evaluate started", real=p.real, synthetic=p.synthetic, target=p.target)
     progress(0.1, "evaluate: scoring")
     report = pipeline.evaluate(real.path, synthetic, target=p.target, seed=seed)
-    outputs = [_report_file(workdir, "quality.json", report.to_dict())]
+    data = report.to_dict()
+    outputs = [_report_file(workdir, "quality.json", data)]
     return {
         "outputs": outputs,
         "rows": 0,
-        "quality": report.to_dict()["overall"],
+        "quality": data["overall"],
+        "consistency": data["consistency"],
+        "constraints": data["constraints"],
         "summary": report.summary(),
     }
 

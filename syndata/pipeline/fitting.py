@@ -159,6 +159,7 @@ def _metrics(
         "quality.overall": quality["overall"],
         "quality.column_shapes": quality["column_shapes"],
         "quality.column_pair_trends": quality["column_pair_trends"],
+        "quality.consistency": quality.get("consistency"),
         "fit_rows": float(rows),
     }
     if quality.get("ml_efficacy"):

@@ -109,6 +109,7 @@ def fit_schema(
             "column_pair_trends",
             "cardinality",
             "intertable_trends",
+            "consistency",
         )
     }
     metrics["fit_rows"] = float(rows)

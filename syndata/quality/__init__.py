@@ -2,7 +2,8 @@
 
 ``evaluate(real, synthetic)`` scores one table (``quality.report``: column shapes in
 ``quality.shapes``, column pair trends in ``quality.trends``, ML efficacy in
-``quality.ml``); ``evaluate_schema(real, synthetic, metadata)`` scores a schema
+``quality.ml``, consistency with the rules the real rows obey in
+``quality.consistency``); ``evaluate_schema(real, synthetic, metadata)`` scores a schema
 (``quality.schema``: its tables in ``quality.tables``, its relationships in
 ``quality.relationships``). ``quality.sdmetrics_form`` writes metadata in SDMetrics'
 form, to compare with its reports.
@@ -19,6 +20,7 @@ from syndata.quality.common import (
     json_safe,
     scored_kinds,
 )
+from syndata.quality.consistency import Consistency
 from syndata.quality.ml import ml_efficacy
 from syndata.quality.relationships import (
     cardinality_distribution,
@@ -36,6 +38,7 @@ __all__ = [
     "CONTINUOUS_KINDS",
     "DISCRETE_KINDS",
     "SCORED_KINDS",
+    "Consistency",
     "QualityReport",
     "SchemaQualityReport",
     "cardinality_distribution",

@@ -26,6 +26,11 @@ properties, scores and averaging rules as SDMetrics' single-table ``QualityRepor
   is reported with a NaN score and not counted.
 * **Overall** — the mean of the two properties (ignoring one that is NaN, e.g. when no
   pair is related in the real data).
+* **Consistency** — beside them, not part of ``overall`` (which stays SDMetrics'
+  definition, so figures compare with earlier ones and with SDMetrics): the rules every
+  real row obeys (discovered on the scored columns, or the ``invariants`` given), each in
+  ``constraints`` with the share of real and synthetic rows breaking it, and the score,
+  the mean over the rules of 1 − the synthetic share (``quality.consistency``).
 
 Only modelled columns are scored (kinds ``numerical``, ``categorical``, ``boolean``,
 ``datetime`` and ``date_string``); keys, identifiers, free text and pattern kinds
@@ -47,11 +52,14 @@ synthesizer was *not* fitted on as ``holdout``: without it, ``real`` is split 80
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from syndata.consistency import Invariant
 from syndata.errors import QualityError
 from syndata.metadata import TableMetadata
 from syndata.quality.common import (
@@ -67,6 +75,8 @@ from syndata.quality.common import (
     split_real,
     subsample,
 )
+from syndata.quality.consistency import consistency as consistency_of
+from syndata.quality.consistency import consistency_lines
 from syndata.quality.ml import score_ml_efficacy
 from syndata.quality.prepared import column_formats, prepare_columns
 from syndata.quality.shapes import column_shapes
@@ -75,7 +85,12 @@ from syndata.quality.trends import pair_trends
 
 @dataclass
 class QualityReport:
-    """Scores in [0, 1] (1 = indistinguishable) and the details behind them."""
+    """Scores in [0, 1] (1 = indistinguishable) and the details behind them.
+
+    ``overall`` is the mean of column shapes and pair trends; ``consistency`` (1 = no
+    synthetic row breaks a rule the real rows obey) stands beside it, its rules in
+    ``constraints``.
+    """
 
     column_shapes: float
     column_pair_trends: float
@@ -83,6 +98,8 @@ class QualityReport:
     columns: list[dict[str, Any]]
     pairs: list[dict[str, Any]]
     ml_efficacy: dict[str, Any] | None = None
+    consistency: float = math.nan
+    constraints: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-compatible: NaN becomes None)."""
@@ -94,7 +111,7 @@ class QualityReport:
         lines = [
             f"Overall quality {pct(self.overall)} (column shapes "
             f"{pct(self.column_shapes)}, column pair trends "
-            f"{pct(self.column_pair_trends)})"
+            f"{pct(self.column_pair_trends)}); consistency {pct(self.consistency)}"
         ]
         scored = [c for c in self.columns if not isnan(c["score"])]
         if scored:
@@ -119,6 +136,7 @@ class QualityReport:
                 f"real {ml['real_score']:.3f}, synthetic {ml['synthetic_score']:.3f}, "
                 f"difference {ml['difference']:+.3f}"
             )
+        lines.extend(consistency_lines(self.consistency, self.constraints))
         return "\n".join(lines)
 
 
@@ -132,12 +150,16 @@ def evaluate(
     holdout: pd.DataFrame | None = None,
     seed: int = 0,
     max_rows: int = 50_000,
+    consistency: bool = True,
+    invariants: Sequence[Invariant] | None = None,
 ) -> QualityReport:
     """Score how closely ``synthetic`` follows ``real`` (see the module docstring).
 
     ``metadata`` defaults to ``TableMetadata.detect(real)``. ``target`` is the ML
     efficacy target column (default: the last categorical/boolean column, else the last
-    numerical one); ``ml_efficacy=False`` skips that part.
+    numerical one); ``ml_efficacy=False`` skips that part. ``invariants`` are the rules
+    consistency checks (default: those discovered on the real rows);
+    ``consistency=False`` skips that part (its score is then NaN).
     """
     if metadata is None:
         metadata = TableMetadata.detect(real, seed=seed)
@@ -171,4 +193,8 @@ def evaluate(
                 train, test = real_s, subsample(holdout, max_rows, seed)
             if target is not None or (len(train) >= MIN_ML_ROWS and len(test) >= 2):
                 ml = score_ml_efficacy(train, synth_s, test, chosen, metadata, seed)
-    return QualityReport(shapes, trends, overall, columns, pairs, ml)
+    report = QualityReport(shapes, trends, overall, columns, pairs, ml)
+    if consistency:
+        checked = consistency_of(real_s, synth_s, metadata, invariants, seed=seed)
+        report.consistency, report.constraints = checked.score, checked.constraints
+    return report

@@ -21,6 +21,13 @@ with the four properties, scores and averaging rules of SDMetrics' multi-table
   averaged over all the pairs of all relationships that are related in the real data.
 * **Overall** — the mean of the four properties, ignoring one that is NaN (e.g. no
   relationship, or no related pair).
+* **Consistency** — beside them, not part of ``overall`` (SDMetrics' definition, kept so
+  figures compare): per table, the rules every real row of its scored columns obeys
+  (``syndata.quality.consistency``), each in the table's ``constraints`` with the share
+  of real and synthetic rows breaking it, and the table's ``consistency`` score (the
+  mean over its rules of 1 − the synthetic share); the schema's is the mean over the
+  rules of every table at once (as column shapes are averaged). Computed on at most
+  ``max_rows`` rows per table.
 
 Scored columns are those :func:`syndata.quality.scored_kinds` scores, minus every column
 that a relationship uses as a key (SDMetrics sees keys as ``id`` and skips them).
@@ -41,6 +48,7 @@ data (the real data's values are in the breakdown):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -57,6 +65,7 @@ from syndata.quality.common import (
     require_columns,
     scored_kinds,
 )
+from syndata.quality.consistency import consistency_lines
 from syndata.quality.relationships import relationship_breakdown
 from syndata.quality.tables import table_breakdown
 
@@ -66,8 +75,9 @@ class SchemaQualityReport:
     """Scores in [0, 1] (1 = indistinguishable) of a schema, and the details behind them.
 
     ``tables`` maps each table to its breakdown (``column_shapes``,
-    ``column_pair_trends``, ``score``, row counts, ``primary_key_uniqueness``, ``columns``,
-    ``pairs``); ``relationships`` has one breakdown per relationship (``cardinality``,
+    ``column_pair_trends``, ``score``, ``consistency``, row counts,
+    ``primary_key_uniqueness``, ``columns``, ``pairs``, ``constraints``);
+    ``relationships`` has one breakdown per relationship (``cardinality``,
     ``intertable_trends``, ``referential_integrity``, ``pairs``, ...).
     ``referential_integrity`` (by relationship name) and ``primary_key_uniqueness`` (by
     table) are those of the synthetic data.
@@ -78,6 +88,7 @@ class SchemaQualityReport:
     column_pair_trends: float
     cardinality: float
     intertable_trends: float
+    consistency: float = math.nan
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     relationships: list[dict[str, Any]] = field(default_factory=list)
     referential_integrity: dict[str, float] = field(default_factory=dict)
@@ -93,10 +104,15 @@ class SchemaQualityReport:
             f"Overall schema quality {pct(self.overall)} (column shapes "
             f"{pct(self.column_shapes)}, column pair trends "
             f"{pct(self.column_pair_trends)}, cardinality {pct(self.cardinality)}, "
-            f"intertable trends {pct(self.intertable_trends)})"
+            f"intertable trends {pct(self.intertable_trends)}); consistency "
+            f"{pct(self.consistency)}"
         ]
         lines.append(
-            "Tables: " + ", ".join(f"{name} {pct(t['score'])}" for name, t in self.tables.items())
+            "Tables: "
+            + ", ".join(
+                f"{name} {pct(t['score'])} (consistency {pct(t['consistency'])})"
+                for name, t in self.tables.items()
+            )
         )
         if self.relationships:
             lines.append(
@@ -116,7 +132,16 @@ class SchemaQualityReport:
                 "Primary-key uniqueness", self.primary_key_uniqueness, "primary keys unique"
             )
         )
+        lines.extend(consistency_lines(self.consistency, self.constraints()))
         return "\n".join(lines)
+
+    def constraints(self) -> list[dict[str, Any]]:
+        """Every table's rules, each entry with its ``table``."""
+        return [
+            {"table": name, **entry}
+            for name, t in self.tables.items()
+            for entry in t["constraints"]
+        ]
 
 
 def _integrity_line(title: str, shares: dict[str, float], all_good: str) -> str:
@@ -166,6 +191,13 @@ def evaluate_schema(
         column_pair_trends=trends,
         cardinality=cardinality,
         intertable_trends=intertable,
+        consistency=nanmean(
+            [
+                1.0 - c["synthetic_violation_share"]
+                for t in tables.values()
+                for c in t["constraints"]
+            ]
+        ),
         tables=tables,
         relationships=relationships,
         referential_integrity={r["name"]: r["referential_integrity"] for r in relationships},

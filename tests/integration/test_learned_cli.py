@@ -66,6 +66,24 @@ def test_fit_registers_and_samples_identically_from_cli_and_python(home, tmp_pat
     assert version["metrics"]["quality.overall"] > 0.75
 
 
+def test_fit_reports_consistency_in_the_output_and_the_mlflow_run(home):
+    result = run("fit", "--data", PENGUINS, "--name", "rules", "--no-attacks")
+    assert result.exit_code == 0, result.output
+    assert "consistency 1.000" in result.output  # the model keeps every rule
+    assert "12 rule(s) the real rows obey, none broken by synthetic rows" in result.output
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{home / 'mlflow.db'}")
+    version = client.get_model_version("rules", "1")
+    run_data = client.get_run(version.run_id).data
+    assert run_data.metrics["quality.consistency"] == 1.0
+    folder = client.download_artifacts(version.run_id, "quality.json", str(home / "dl"))
+    quality = json.loads(Path(folder).read_text())
+    assert quality["consistency"] == 1.0 and len(quality["constraints"]) == 12
+    combos = next(c for c in quality["constraints"] if c["kind"] == "fixed_combinations")
+    assert combos["columns"] == ["species", "island"]
+    assert (combos["real_violation_share"], combos["synthetic_violation_share"]) == (0.0, 0.0)
+    assert combos["description"] == "species × island: 5 of 9 combinations occur"
+
+
 def _roundtrip_csv(frame: pd.DataFrame, path: Path) -> Path:
     import pyarrow as pa
     import pyarrow.csv as pcsv
@@ -151,6 +169,37 @@ def test_evaluate_command(tmp_path):
     assert good_report["overall"] == pytest.approx(1.0)
     assert bad_report["column_shapes"] == pytest.approx(1.0)
     assert bad_report["column_pair_trends"] < 0.8
+    assert good_report["consistency"] == 1.0 and bad_report["consistency"] < 1.0
+    assert "Consistency 100.0%: 12 rule(s) the real rows obey, none broken" in good.output
+    assert "Most broken: " in bad.output and "(real 0.0%)" in bad.output
+
+
+def test_evaluate_shows_each_broken_rule_with_its_share(tmp_path):
+    real = pd.read_csv(PENGUINS)
+    moved = real.copy()
+    gentoo = moved.index[moved["species"] == "Gentoo"][:43]  # Gentoo live on Biscoe only
+    moved.loc[gentoo, "island"] = "Dream"
+    moved.to_csv(tmp_path / "moved.csv", index=False)
+    result = run(
+        "evaluate",
+        "--real",
+        PENGUINS,
+        "--synthetic",
+        tmp_path / "moved.csv",
+        "--output",
+        tmp_path / "moved.json",
+    )
+    assert result.exit_code == 0, result.output
+    share = 43 / len(real)
+    assert f"species × island: 5 of 9 combinations occur — synthetic {share:.1%}" in (
+        result.output.replace("\n", " ")
+    )
+    report = json.loads((tmp_path / "moved.json").read_text())
+    (combos,) = [c for c in report["constraints"] if c["kind"] == "fixed_combinations"]
+    assert combos["synthetic_violating_rows"] == 43
+    assert combos["synthetic_violation_share"] == pytest.approx(share)
+    assert combos["real_violation_share"] == 0.0
+    assert report["consistency"] == pytest.approx(1 - share / len(report["constraints"]))
 
 
 def test_unknown_model_and_bad_input(home, tmp_path):

@@ -63,6 +63,7 @@ def nyc_model(nyc_dir) -> str:
     )
     assert result.exit_code == 0, result.output
     assert "model nyc version 1" in result.output
+    assert "consistency " in result.output and "rule(s) the real rows obey" in result.output
     return "nyc"
 
 
@@ -129,6 +130,11 @@ def test_fit_with_null_orphans_registers_a_version(nyc_model):
     assert version["params"]["orphans"] == "null"
     assert version["metrics"]["tables"] == 5
     assert version["metrics"]["quality.overall"] > 0.8  # measured 0.873
+    quality = version["artifacts"]["quality"]
+    assert version["metrics"]["quality.consistency"] == pytest.approx(quality["consistency"])
+    flights = quality["tables"]["flights"]
+    assert flights["constraints"] and flights["consistency"] is not None
+    assert {"real_violation_share", "synthetic_violation_share"} <= set(flights["constraints"][0])
     integrity = version["artifacts"]["integrity"]  # of the real data, before the fix
     assert {o["relationship"]: o["orphan_rows"] for o in integrity["orphans"]}[DEST] == 151
     listing = run("models", "list")

@@ -48,6 +48,11 @@ def test_upload_fit_sample_download_with_keys_and_roles(server: Server, env) -> 
     assert fitted["result"]["quality"] > 0.6
     model = http.get("/models/penguins").json()
     assert model["name"] == "penguins" and len(model["versions"]) == 1
+    quality = model["versions"][0]["artifacts"]["quality"]
+    assert fitted["result"]["consistency"] == quality["consistency"] > 0.9
+    assert {"description", "real_violation_share", "synthetic_violation_share"} <= set(
+        quality["constraints"][0]
+    )
     sample = http.post("/models/penguins/sample", json={"rows": 500, "seed": 3})
     done = wait_job(http, sample.json()["job_id"])
     assert done["status"] == "completed" and done["rows"] == 500

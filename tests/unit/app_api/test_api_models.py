@@ -156,6 +156,24 @@ def test_list_and_show_models(client, auth, registered):
     assert body["versions"][0]["artifacts"]["privacy"] == {"verdict": "pass"}
 
 
+def test_a_models_quality_report_shows_each_rule_with_its_violation_shares(client, auth, home):
+    from palmerpenguins import load_penguins
+
+    from syndata import pipeline
+
+    pipeline.fit(load_penguins(), name="penguins", holdout=0, attacks=False)
+    version = client.get("/models/penguins", headers=auth("viewer")).json()["versions"][0]
+    quality = version["artifacts"]["quality"]
+    assert version["metrics"]["quality.consistency"] == pytest.approx(quality["consistency"])
+    assert 0.9 <= quality["consistency"] <= 1.0
+    by_rule = {c["description"]: c for c in quality["constraints"]}
+    combos = by_rule["species × island: 5 of 9 combinations occur"]
+    assert combos["kind"] == "fixed_combinations" and combos["columns"] == ["species", "island"]
+    assert combos["real_violation_share"] == 0.0
+    assert isinstance(combos["synthetic_violation_share"], float)
+    assert isinstance(combos["synthetic_violating_rows"], int)
+
+
 def test_unknown_model_is_404(client, auth, check_error):
     error = check_error(client.get("/models/nobody", headers=auth("viewer")), 404, "not_found")
     assert "nobody" in error["message"]

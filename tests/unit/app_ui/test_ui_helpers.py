@@ -13,6 +13,7 @@ from ui_server import free_port
 from app_ui import charts
 from app_ui.data import (
     DECISIONS,
+    consistency_rows,
     jobs_frame,
     metric,
     model_name_for,
@@ -224,3 +225,44 @@ def test_prometheus_metrics_and_verdicts() -> None:
         ]
     )
     assert frame.loc[0, "seconds"] == 2.3 and frame.loc[0, "created"] == "2026-01-01 10:00:00"
+
+
+def test_consistency_rows_list_every_rule_most_broken_first() -> None:
+    def rule(description: str, real: float, synthetic: float, rows: int) -> dict:
+        return {
+            "kind": "inequality",
+            "columns": ["a", "b"],
+            "description": description,
+            "real_violation_share": real,
+            "synthetic_violation_share": synthetic,
+            "synthetic_violating_rows": rows,
+        }
+
+    single = {"constraints": [rule("a <= b", 0.0, 0.0, 0), rule("c <= d", 0.0, 0.25, 50)]}
+    assert consistency_rows(single) == [
+        {
+            "rule": "c <= d",
+            "kind": "inequality",
+            "real": 0.0,
+            "synthetic": 0.25,
+            "rows breaking it": 50,
+        },
+        {
+            "rule": "a <= b",
+            "kind": "inequality",
+            "real": 0.0,
+            "synthetic": 0.0,
+            "rows breaking it": 0,
+        },
+    ]
+    schema = {
+        "tables": {
+            "orders": {"constraints": [rule("x < y", 0.01, None, 0)]},
+            "customers": {"constraints": [rule("p <= q", 0.0, 0.1, 4)]},
+        }
+    }
+    assert [(r["table"], r["rule"]) for r in consistency_rows(schema)] == [
+        ("customers", "p <= q"),
+        ("orders", "x < y"),
+    ]
+    assert consistency_rows({}) == []

@@ -98,6 +98,11 @@ def test_generate_profiles_fits_samples_and_compares(
     assert quality.endswith("%") and float(quality.rstrip("%")) > 60
     assert shown["Privacy verdict"] in ("PASS", "WARN", "FAIL")
     assert "Quality: **good**" in texts(at.success) + texts(at.warning)
+    # consistency beside it, each rule with the real and synthetic shares breaking it
+    assert shown["Consistency"].endswith("%") and float(shown["Consistency"].rstrip("%")) > 90
+    rules = table_with(at, "rule", "real", "synthetic", "rows breaking it")
+    assert "species × island: 5 of 9 combinations occur" in list(rules["rule"])
+    assert (rules["real"] == 0.0).all() and rules["synthetic"].between(0, 1).all()
     # the sample: preview, charts (8 distributions, 2 heatmaps, column scores), downloads
     preview = table_with(at, "species", "body_mass_g")
     assert len(preview) == 100 and list(preview.columns) == list(
@@ -196,6 +201,9 @@ def test_several_files_fit_a_relational_model(ui_env: ApiServer) -> None:
     assert not at.exception and not errors_besides_privacy(at), texts(at.error)
     assert "`orders.customer_id` → `customers.customer_id`" in texts(at.markdown)
     assert metrics(at)["Quality score"].endswith("%")
+    assert metrics(at)["Consistency"].endswith("%")
+    rules = table_with(at, "table", "rule", "real", "synthetic")
+    assert set(rules["table"]) <= {"customers", "orders"} and len(rules) > 0
     # the schema's privacy verdict: the worst table's (orders; 40 customers hold none out)
     verdict = metrics(at)["Privacy verdict"]
     assert verdict in ("PASS", "WARN", "FAIL")
@@ -324,6 +332,10 @@ def test_models_lists_the_fitted_model_sets_an_alias_and_samples(
     assert "penguins_ui" in list(table["model"])
     at.selectbox(key="models_name").set_value("penguins_ui").run()
     assert metrics(at)["Quality score"].endswith("%")
+    assert metrics(at)["Consistency"].endswith("%")
+    assert "species × island: 5 of 9 combinations occur" in list(
+        table_with(at, "rule", "real", "synthetic")["rule"]
+    )
     links = [b.proto.url for b in at.get("link_button")]
     assert "http://127.0.0.1:5999/#/models/penguins_ui" in links
     at.text_input(key="models_alias").set_value("champion")

@@ -327,6 +327,8 @@ def test_report_to_dict_is_json_and_summary_reads(tables):
         "columns",
         "pairs",
         "ml_efficacy",
+        "consistency",
+        "constraints",
     }
     assert set(data["pairs"][0]) >= {
         "column_1",
@@ -338,6 +340,7 @@ def test_report_to_dict_is_json_and_summary_reads(tables):
     }
     text = report.summary()
     assert "Overall quality" in text and "ML efficacy" in text and "species" in text
+    assert "consistency" in text.splitlines()[0] and "Consistency" in text
 
 
 # ---------------------------------------------------------------------- ML efficacy

@@ -89,6 +89,19 @@ def test_keys_steps_and_signs(loans):
     assert bounds["principal"].decimals == 2 and bounds["principal"].non_negative
 
 
+def test_a_float_measurement_without_repeats_is_not_a_key():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(
+        {
+            "code": np.arange(300) * 7,
+            "weight": rng.normal(70, 12, 300),
+            "label": [f"r{i}" for i in range(300)],
+        }
+    )
+    assert frame["weight"].is_unique  # unique by chance, as floats are
+    assert sorted(u.column for u in by_type(discover(frame), Unique)) == ["code", "label"]
+
+
 def test_penguins_species_live_on_some_islands_only():
     combos = by_type(discover(load_penguins()), FixedCombinations)
     assert [(c.group, c.combinations, c.possible) for c in combos] == [

@@ -263,6 +263,10 @@ def test_fit_registers_the_model(home):
     assert str(model_registry.resolve("penguins")) == "penguins:1"
     quality = json.loads((home["path"] / "fitjob" / "quality.json").read_text())
     assert quality["overall"] == result["quality"]
+    assert quality["consistency"] == result["consistency"] and 0.9 <= result["consistency"] <= 1
+    assert {"kind", "columns", "description", "real_violation_share"} <= set(
+        quality["constraints"][0]
+    )
     assert {o["path"] for o in result["outputs"]} == {"quality.json", "privacy.json"}
     assert rec.fractions[-1] == 1.0 and rec.fractions == sorted(rec.fractions)
     assert len(set(rec.fractions)) >= 5  # the pipeline's steps came through
@@ -385,6 +389,9 @@ def test_evaluate_a_dataset_and_a_finished_job(home, tmp_path):
     ]
     report = json.loads((tmp_path / "e1" / "quality.json").read_text())
     assert report["overall"] == by_dataset["quality"]
+    assert by_dataset["consistency"] == report["consistency"] is not None
+    assert by_dataset["constraints"] == report["constraints"] and report["constraints"]
+    assert "Consistency" in by_dataset["summary"]
     by_job = runner.run(
         "evaluate",
         {"real": home["dataset"], "synthetic": "job_sample1"},
