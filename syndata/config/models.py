@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from syndata.consistency.declared import ConstraintSpec
 from syndata.rules.base import ColumnType
 from syndata.rules.builtin import BUILTIN_RULES, FAKER_TAG, read_rule
 from syndata.rules.faker_rule import FakerRule
@@ -28,6 +29,7 @@ from syndata.rules.spec import Rule
 
 OUTPUT_FORMATS: tuple[str, ...] = ("csv", "json", "jsonl", "parquet", "sql")
 DEFAULT_ROWS = 1000
+MAX_CONSTRAINTS = 1_000  # table-level constraints a config may declare
 DEFAULT_NULL_SHARE = 0.1  # share of nulls for ``nullable: true`` without ``null_share``
 
 _CONSTRAINT_ALIASES = {
@@ -234,6 +236,19 @@ class TableConfig(_Model):
     rows: int | None = Field(default=None, ge=0)
     columns: list[ColumnConfig] = Field(min_length=1)
     foreign_keys: list[ForeignKey] = Field(default_factory=list)
+    constraints: list[ConstraintSpec] = Field(default_factory=list, max_length=MAX_CONSTRAINTS)
+
+    @model_validator(mode="after")
+    def _constraint_columns(self) -> TableConfig:
+        known = {c.name for c in self.columns}
+        for i, spec in enumerate(self.constraints):
+            missing = [c for c in spec.columns() if c not in known]
+            if missing:
+                raise ValueError(
+                    f"constraints[{i}] ({spec.type}) names {', '.join(missing)}, not a column "
+                    f"of table '{self.table_name}'; use one of {', '.join(sorted(known))}"
+                )
+        return self
 
     @model_validator(mode="before")
     @classmethod

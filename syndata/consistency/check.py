@@ -27,6 +27,7 @@ from syndata.consistency.invariants import (
     Inequality,
     Invariant,
     NullTogether,
+    OneHot,
     Sum,
     Unique,
 )
@@ -50,7 +51,7 @@ class Checker:
                 if isinstance(inv, FixedCombinations):
                     self._allowed[inv] = _Combinations.of(reference, inv.group)
                 elif isinstance(inv, FunctionalDependency):
-                    self._mapping[inv] = _mapping(reference, inv.determinant, inv.dependent)
+                    self._mapping[inv] = dependents(reference, inv.determinant, inv.dependent)
                 elif isinstance(inv, Bounds) and inv.step:
                     self._offset[inv] = step_offset(reference[inv.column], inv.step)
 
@@ -77,6 +78,11 @@ class Checker:
             first = frame[invariant.first].isna().to_numpy()
             second = frame[invariant.second].isna().to_numpy()
             return np.asarray(first != second)
+        if isinstance(invariant, OneHot):
+            values = frame[list(invariant.group)].apply(pd.to_numeric, errors="coerce")
+            ones = (values == 1).sum(axis=1).to_numpy()
+            others = ((values != 0) & (values != 1)).any(axis=1).to_numpy()
+            return np.asarray((ones != 1) | others)
         if isinstance(invariant, Unique):
             values = frame[invariant.column]
             return (values.notna() & values.duplicated(keep="first")).to_numpy()
@@ -99,7 +105,7 @@ class Checker:
         a, b = frame[inv.determinant], frame[inv.dependent]
         present = a.notna().to_numpy()
         mapping = self._mapping.get(inv)
-        own = _mapping(frame, inv.determinant, inv.dependent)
+        own = dependents(frame, inv.determinant, inv.dependent)
         if mapping is not None:
             own = own.drop(index=[k for k in own.index if k in mapping.index])
             mapping = pd.concat([mapping, own])
@@ -140,6 +146,12 @@ def bounds_violations(values: pd.Series, inv: Bounds, offset: float | None = Non
     bad = np.zeros(len(x), dtype=bool)
     if inv.non_negative:
         bad |= v < 0
+    if inv.positive:
+        bad |= v <= 0
+    if inv.low is not None:
+        bad |= v < inv.low
+    if inv.high is not None:
+        bad |= v > inv.high
     if inv.integer:
         bad |= v != np.round(v)
         if inv.step:
@@ -188,7 +200,7 @@ def _row_keys(frame: pd.DataFrame, group: Sequence[str]) -> NDArray[np.uint64]:
     return np.asarray(keys, dtype=np.uint64)
 
 
-def _mapping(frame: pd.DataFrame, determinant: str, dependent: str) -> pd.Series:
+def dependents(frame: pd.DataFrame, determinant: str, dependent: str) -> pd.Series:
     """Each determinant value's most frequent dependent value."""
     pairs = frame[[determinant, dependent]].astype(object)
     pairs = pairs[pairs[determinant].notna()]

@@ -29,6 +29,7 @@ Conditions always win: a conditioned value is never changed.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +38,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from syndata.consistency.check import Checker, inequality_violations, step_offset
+from syndata.consistency.check import Checker, dependents, inequality_violations, step_offset
 from syndata.consistency.discover import discover
 from syndata.consistency.invariants import (
     Bounds,
@@ -46,6 +47,7 @@ from syndata.consistency.invariants import (
     Inequality,
     Invariant,
     NullTogether,
+    OneHot,
     Sum,
     Unique,
 )
@@ -146,6 +148,16 @@ class Enforcer:
             enforcer._fallbacks(frame)
         enforcer.checker = Checker(found, frame)
         return enforcer
+
+    @classmethod
+    def declared(cls, invariants: Sequence[Invariant]) -> Enforcer:
+        """Checks and repairs of declared rules alone (rows a config's rules generated).
+
+        Without real rows a dependency is a function within the generated rows (the value
+        drawn first for a determinant decides), and combinations are not judged.
+        """
+        kept = [i for i in invariants if not isinstance(i, FixedCombinations | Unique)]
+        return cls(kept, constructed=False, checker=Checker(kept))
 
     def _joint(self, frame: pd.DataFrame, kinds: Mapping[str, str], join: bool) -> None:
         """Join tied categorical columns, strongest ties first, while each joint is learnable.
@@ -415,6 +427,13 @@ class Enforcer:
                 frame[c] = column
         elif isinstance(inv, Bounds):
             frame[inv.column] = _fix_bounds(frame[inv.column], inv, bad)
+        elif isinstance(inv, OneHot):
+            _one_hot(frame, inv, bad)
+        elif isinstance(inv, FunctionalDependency) and inv not in self.repairs:
+            mapping = dependents(frame, inv.determinant, inv.dependent)
+            column = frame[inv.dependent].astype(object)
+            column[bad] = frame[inv.determinant][bad].map(mapping).to_numpy(dtype=object)
+            frame[inv.dependent] = column
         elif inv in self.repairs:
             group = self.repairs[inv]
             picks = rng.choice(len(group.weights), size=int(bad.sum()), p=group.weights)
@@ -583,8 +602,53 @@ def _fix_bounds(values: pd.Series, inv: Bounds, bad: Mask) -> pd.Series:
     fixed = x.copy()
     if inv.non_negative:
         fixed = np.maximum(fixed, 0.0)
+    if inv.low is not None or inv.high is not None:
+        fixed = np.clip(fixed, inv.low, inv.high)
     if inv.integer:
         fixed = np.round(fixed)
+        if inv.step:
+            base = inv.low if inv.low is not None else step_offset(values, inv.step)
+            fixed = base + np.round((fixed - base) / inv.step) * inv.step
+        if inv.positive:
+            fixed = np.maximum(fixed, inv.step or 1.0)
     elif inv.decimals is not None:
         fixed = np.round(fixed, inv.decimals)
+        if inv.positive:
+            fixed = np.maximum(fixed, 10.0**-inv.decimals)
+    if inv.positive and not inv.integer and inv.decimals is None:
+        fixed = np.where(fixed <= 0, np.nextafter(0.0, 1.0) + np.abs(fixed), fixed)
     return pd.Series(np.where(bad, fixed, x), index=values.index)
+
+
+def _one_hot(frame: pd.DataFrame, inv: OneHot, bad: Mask) -> None:
+    """Broken rows keep their largest column as the 1 (the first on ties), the others 0."""
+    values = frame[list(inv.group)].apply(pd.to_numeric, errors="coerce").fillna(0.0)
+    winner = values.to_numpy(dtype=float).argmax(axis=1)
+    for j, c in enumerate(inv.group):
+        column = pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float).copy()
+        column[bad] = (winner[bad] == j).astype(float)
+        frame[c] = column
+
+
+def keep_declared(
+    frame: pd.DataFrame, invariants: Sequence[Invariant], rng: np.random.Generator
+) -> pd.DataFrame:
+    """Rows a config's rules generated, repaired until they keep the declared rules.
+
+    Columns keep their dtype where the repaired values fit it (whole numbers stay
+    integers); a row no repair settles becomes a copy of a generated row that keeps them.
+    """
+    if not invariants or frame.empty:
+        return frame
+    enforcer = Enforcer.declared(invariants)
+    dtypes = frame.dtypes.to_dict()
+    out = enforcer.fill(enforcer.repair(frame.copy(), rng, {}), rng)
+    named = {c for inv in enforcer.invariants for c in inv.columns()}
+    for column in frame.columns:
+        if column not in named:  # keys and other columns stay as generated (still unique)
+            out[column] = frame[column]
+    for name, dtype in dtypes.items():
+        if out[name].dtype != dtype:
+            with contextlib.suppress(TypeError, ValueError):  # a null an int cannot hold
+                out[name] = out[name].astype(dtype)
+    return out

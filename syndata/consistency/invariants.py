@@ -134,6 +134,9 @@ class Bounds(Invariant):
     integer: bool
     step: float | None
     decimals: int | None
+    low: float | None = None  # declared bounds (discovery leaves them out: extremes are people)
+    high: float | None = None
+    positive: bool = False  # declared ``positive``: > 0
 
     def columns(self) -> tuple[str, ...]:
         """The column."""
@@ -141,7 +144,11 @@ class Bounds(Invariant):
 
     def describe(self) -> str:
         """E.g. "units: >= 0, whole numbers in steps of 5"."""
-        shape = [">= 0"] if self.non_negative else []
+        shape = ["> 0"] if self.positive else [">= 0"] if self.non_negative else []
+        if self.low is not None or self.high is not None:
+            lo = "" if self.low is None else f"{self.low:g} <= "
+            hi = "" if self.high is None else f" <= {self.high:g}"
+            shape.append(f"{lo}{self.column}{hi}")
         if self.integer:
             shape.append(
                 f"whole numbers in steps of {self.step:g}" if self.step else "whole numbers"
@@ -182,3 +189,19 @@ class Unique(Invariant):
     def describe(self) -> str:
         """E.g. "loan_id is unique"."""
         return f"{self.column} is unique"
+
+
+@dataclass(frozen=True)
+class OneHot(Invariant):
+    """Exactly one of ``group`` is 1 (the others 0) on every row."""
+
+    kind: ClassVar[str] = "one_hot"
+    group: tuple[str, ...]
+
+    def columns(self) -> tuple[str, ...]:
+        """The columns of the group."""
+        return self.group
+
+    def describe(self) -> str:
+        """E.g. "one of is_a, is_b, is_c is 1"."""
+        return f"one of {', '.join(self.group)} is 1"

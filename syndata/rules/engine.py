@@ -72,9 +72,20 @@ class TableStream:
             columns: dict[str, pa.Array] = {}
             for col in plan.columns:
                 columns[col.name] = _column_values(col, plan, columns, n, start, self.seed, b)
+            table = pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
+            if plan.config.constraints:
+                table = _kept(table, plan, batch_rng(self.seed, plan.index, 0, b, purpose=2))
             for name in plan.key_columns:
-                self.keys.add(plan.name, name, columns[name])
-            yield pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
+                self.keys.add(plan.name, name, table.column(name).combine_chunks())
+            yield table
+
+
+def _kept(table: pa.Table, plan: TablePlan, rng: np.random.Generator) -> pa.Table:
+    """A generated batch repaired to keep its table's declared constraints."""
+    from syndata.consistency.declared import keep
+
+    kept = keep(table.to_pandas(), plan.config.constraints, rng)
+    return pa.Table.from_pandas(kept, schema=table.schema, preserve_index=False)
 
 
 def _column_values(
@@ -212,13 +223,25 @@ class RuleApplier:
             out = data.copy(deep=False)
             for name in [*self.configured_in(names), *added]:
                 out[name] = columns[name].to_pandas()
-            return out
+            return self._kept(out)
         table = data
         for name in self.configured_in(names):
             table = table.set_column(names.index(name), name, columns[name])
         for name in added:
             table = table.append_column(name, columns[name])
+        if self.table_config.constraints:
+            kept = self._kept(table.to_pandas())
+            table = pa.Table.from_pandas(kept, schema=table.schema, preserve_index=False)
         return table
+
+    def _kept(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The rows repaired to keep the table's declared constraints (after the rules)."""
+        if not self.table_config.constraints:
+            return frame
+        from syndata.consistency.declared import keep
+
+        rng = batch_rng(self.plan.seed, self.table.index, 0, self.batches, purpose=2)
+        return keep(frame, self.table_config.constraints, rng)
 
     def configured_in(self, names: list[str]) -> list[str]:
         """The configured columns among ``names`` (the ones this applier rewrites)."""
