@@ -333,7 +333,9 @@ def keep(frame: pd.DataFrame, specs: list[Any], rng: np.random.Generator) -> pd.
         work[c] = pd.to_datetime(work[c])
     kept = keep_declared(work, invariants_of(specs, work), rng)
     for c in dates:
-        kept[c] = pd.Series(kept[c].dt.date, index=kept.index).where(kept[c].notna(), None)
+        days = kept[c].dt.date.astype(object)
+        days[kept[c].isna()] = None
+        kept[c] = days
     return kept
 
 
