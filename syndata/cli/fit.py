@@ -65,6 +65,15 @@ def fit(
         ),
     ] = 0.2,
     seed: Annotated[int, typer.Option(help="Seed of the split and the evaluation.")] = 0,
+    constraints: Annotated[
+        Path | None,
+        typer.Option(
+            "--constraints",
+            help="A config (YAML/JSON) whose table's constraints: the model keeps "
+            "(the real rows must keep them too).",
+            show_default=False,
+        ),
+    ] = None,
     table_model: Annotated[
         list[str] | None,
         typer.Option(
@@ -140,6 +149,7 @@ def fit(
                 pii=pii.value,
                 attacks=attacks,
                 progress=report,
+                constraints=declared_constraints(constraints, name),
             )
     except SyndataError as exc:
         fail(exc)
@@ -332,3 +342,21 @@ def _print_schema_privacy(privacy: dict[str, object]) -> None:
         privacy,
         missing="  Privacy verdict: NOT CHECKED (--holdout 0 keeps no rows out to compare with)",
     )
+
+
+def declared_constraints(path: Path | None, table: str) -> list[Any]:
+    """The ``constraints:`` of ``table`` (or of the only table) in the config at ``path``."""
+    if path is None:
+        return []
+    from syndata.config import load_config
+    from syndata.errors import ConfigError, Problem
+
+    config = load_config(path)
+    chosen = config.table(table) or (config.tables[0] if len(config.tables) == 1 else None)
+    if chosen is None:
+        names = ", ".join(t.table_name for t in config.tables)
+        raise ConfigError(
+            [Problem("tables", f"no table '{table}'", f"name it so, or keep one of {names}")],
+            str(path),
+        )
+    return list(chosen.constraints)

@@ -238,18 +238,6 @@ class TableConfig(_Model):
     foreign_keys: list[ForeignKey] = Field(default_factory=list)
     constraints: list[ConstraintSpec] = Field(default_factory=list, max_length=MAX_CONSTRAINTS)
 
-    @model_validator(mode="after")
-    def _constraint_columns(self) -> TableConfig:
-        known = {c.name for c in self.columns}
-        for i, spec in enumerate(self.constraints):
-            missing = [c for c in spec.columns() if c not in known]
-            if missing:
-                raise ValueError(
-                    f"constraints[{i}] ({spec.type}) names {', '.join(missing)}, not a column "
-                    f"of table '{self.table_name}'; use one of {', '.join(sorted(known))}"
-                )
-        return self
-
     @model_validator(mode="before")
     @classmethod
     def _name_alias(cls, data: Any) -> Any:

@@ -45,6 +45,7 @@ from syndata.consistency.invariants import (
     Sum,
     Unique,
 )
+from syndata.errors import GenerationError
 
 MAX_GROUP = 20  # columns a combination, sum or one-hot group may name
 DECLARED = Evidence(0, 1.0)  # a declared rule: no rows checked yet
@@ -327,6 +328,14 @@ def keep(frame: pd.DataFrame, specs: list[Any], rng: np.random.Generator) -> pd.
     """Generated rows repaired to keep the declared ``specs`` (dates as dates throughout)."""
     from syndata.consistency.enforce import keep_declared
 
+    for i, spec in enumerate(specs):
+        missing = [c for c in spec.columns() if c not in frame.columns]
+        if missing:
+            raise GenerationError(
+                f"constraints[{i}] ({spec.type}) names {', '.join(missing)}, not a column of "
+                f"the rows; name one of {', '.join(map(str, frame.columns))}, or add the "
+                "column to the table's columns"
+            )
     dates = [c for c in frame.columns if _holds_dates(frame[c])]
     work = frame.copy()
     for c in dates:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,8 @@ from syndata.pipeline.inputs import (
 from syndata.pipeline.results import FitResult, Progress, stepper
 
 if TYPE_CHECKING:
+    from syndata.consistency import Invariant
+    from syndata.consistency.declared import ConstraintSpec
     from syndata.metadata import TableMetadata
     from syndata.models.base import Synthesizer
 
@@ -51,6 +53,7 @@ def fit(
     progress: Progress | None = None,
     project: str = "default",
     store: ModelStore | None = None,
+    constraints: Sequence[ConstraintSpec] = (),
 ) -> FitResult[Synthesizer]:
     """Detect PII, apply the privacy plan, profile, fit, evaluate and register a model.
 
@@ -66,6 +69,9 @@ def fit(
     Parquet inputs with more than ``STREAM_FIT_ROWS`` rows fitted with the copula are
     read in two streaming passes (memory stays bounded); such a fit reads every row, so
     it reports quality but no held-out ML efficacy or privacy report.
+    ``constraints`` are a config's declared constraints of the table: the real rows must
+    keep them (``ConfigError`` counts the rows that break one and says how to relax it),
+    and the model keeps them with the rules it discovers.
     """
     from syndata.models import make_model
     from syndata.privacy.guard import guard
@@ -101,6 +107,7 @@ def fit(
         if column in meta.columns:
             meta.columns[column].pii = entity
     # a streamed fit reads every row, so none is held out: no ML efficacy or copy rate
+    declared = declared_invariants(constraints, data, tname)
     train, test = split_rows(data, 0.0 if streaming is not None else holdout, seed)
     step("fit", 2)
     if streaming is not None:
@@ -109,9 +116,10 @@ def fit(
             lambda: masked(parquet_frames(path), privacy_plan),
             meta,
             seed=seed,
+            constraints=declared,
         )
     else:
-        synthesizer.fit(train, meta)
+        synthesizer.fit(train, meta, constraints=declared)
         synthesizer.exclude_values_of(data)  # held-out people's values stay out too
     step("evaluate", 3)
     n_eval = min(len(train), EVAL_ROWS)
@@ -170,3 +178,23 @@ def _metrics(
     if "dcr" in privacy:
         metrics["privacy.dcr_share_closer_to_train"] = privacy["dcr"].get("share_closer_to_train")
     return metrics
+
+
+def declared_invariants(
+    constraints: Sequence[ConstraintSpec], data: pd.DataFrame, table: str
+) -> list[Invariant]:
+    """The invariants of a table's declared constraints, after checking the real rows.
+
+    Raises ``ConfigError`` listing each constraint the real rows break (rows and share,
+    never a value) with how to relax it.
+    """
+    from syndata.consistency.declared import broken_by_real, invariants_of
+    from syndata.errors import ConfigError, Problem
+
+    if not constraints:
+        return []
+    problems = broken_by_real(list(constraints), data, table)
+    if problems:
+        fix = "edit the constraint as said, or fix the data"
+        raise ConfigError([Problem("", p, fix) for p in problems])
+    return invariants_of(list(constraints), data)

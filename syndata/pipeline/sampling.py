@@ -146,13 +146,22 @@ def generate_from_sample(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
 ) -> GenerateResult:
-    """Profile real data, fit a model in memory, sample, then apply the config's rules."""
+    """Profile real data, fit a model in memory, sample, then apply the config's rules.
+
+    The table's declared constraints on columns of the data are checked on its rows and
+    kept by the model; all of them are kept again after the rules (the rule layer).
+    """
     from syndata.models import make_model
+    from syndata.pipeline.fitting import declared_invariants
 
     data = read_frame(sample_data)
     name = rule_table(config, table_name_of(sample_data))
     meta = TableMetadata.detect(data, name)
-    synthesizer = make_model(model).fit(data, meta)
+    table = config.table(name)
+    declared = [] if table is None else list(table.constraints)
+    known = [c for c in declared if set(c.columns()) <= set(data.columns)]  # rule-made: later
+    constraints = declared_invariants(known, data, name)
+    synthesizer = make_model(model).fit(data, meta, constraints=constraints)
     count = rows if rows is not None else (config.rows or len(data))
     return sample(
         synthesizer,

@@ -128,9 +128,16 @@ def test_generate_with_sample_data_applies_override_and_constraint(tmp_path):
     assert out.body_mass_g.dropna().between(3000, 6000).all()
     assert (out.body_mass_g == 6000).sum() < 0.05 * len(out)  # clipped tail, not a flat rule
     assert out.body_mass_g.dropna().nunique() > 30
-    # override: island follows the rule's weights, not the data's (Biscoe ~49%, Torgersen ~15%)
-    shares = out.island.value_counts(normalize=True)
-    assert abs(shares["Torgersen"] - 0.2) < 0.04 and abs(shares["Dream"] - 0.3) < 0.05
+    # override: year follows the rule's weights, not the data's
+    shares = out.year.value_counts(normalize=True)
+    assert abs(shares[2023] - 0.2) < 0.04 and abs(shares[2022] - 0.3) < 0.05
+    # declared constraints, kept on every row: real species x island, depth < length, steps
+    assert set(zip(out.species, out.island, strict=True)) <= set(
+        zip(real.species, real.island, strict=True)
+    )
+    both = out[["bill_depth_mm", "bill_length_mm"]].dropna()
+    assert (both.bill_depth_mm < both.bill_length_mm).all()
+    assert (out.body_mass_g.dropna() % 25 == 0).all()
     # learned columns keep their relations: Gentoo are heavier than Adelie
     by_species = out.groupby("species").flipper_length_mm.mean()
     assert by_species["Gentoo"] > by_species["Adelie"] + 10

@@ -101,7 +101,6 @@ def test_without_the_constraints_the_rules_break_them():
 @pytest.mark.parametrize(
     ("constraint", "message"),
     [
-        ({"type": "inequality", "low": "ordered", "high": "nope"}, "names nope, not a column"),
         ({"type": "sorted", "column": "net"}, "inequality"),
         ({"type": "range", "column": "net", "min": 5, "max": 1}, "min is above max"),
         ({"type": "one_hot", "columns": ["red"]}, "at least 2"),
@@ -144,3 +143,10 @@ def test_discovered_rules_read_back_as_declared_constraints():
     kinds = {c.type for c in parsed.tables[0].constraints}
     assert {"inequality", "sum", "fixed_increments"} <= kinds
     assert broken_by_real(parsed.tables[0].constraints, frame) == []
+
+
+def test_a_constraint_on_a_column_the_rows_lack_names_it():
+    from syndata.errors import GenerationError
+
+    with pytest.raises(GenerationError, match="names nope, not a column of the rows"):
+        generate_frames(config([{"type": "inequality", "low": "ordered", "high": "nope"}]))
