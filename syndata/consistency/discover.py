@@ -46,6 +46,17 @@ MIN_ROWS = 20  # fewer rows: no rule can be told from chance
 # an order is a rule when independent columns would break it in this many of the rows
 # checked (so seeing no break has odds below e**-7, about 1 in 1,000)
 MIN_SURPRISE = 7.0
+# both thresholds grow with the number of candidates tried (a wide table tries thousands
+# of pairs, and some would hold by chance): seeing nothing where chance expects
+# ``surprise(tried)`` has odds below ALPHA / tried (Bonferroni on Poisson odds e**-x)
+ALPHA = 0.01
+
+
+def surprise(tried: int, least: float) -> float:
+    """The expected count a never-seen event needs to be a rule among ``tried`` candidates."""
+    return max(least, float(np.log(max(tried, 1) / ALPHA)))
+
+
 BOUNDED_SHARE = 0.5  # gaps this much narrower than independent ones: the bounds are a rule
 Floats = NDArray[np.float64]
 Codes = NDArray[np.int64]
@@ -143,15 +154,21 @@ class _Search:
             if self.frame[c].nunique(dropna=True) <= MAX_COMBINATION_CATEGORIES
         ]
         full = {c: pd.factorize(self.frame[c])[0].astype(np.int64) for c in small}
+        cells = sum(
+            (int(full[a].max()) + 1) * (int(full[b].max()) + 1) for a, b in combinations(small, 2)
+        )
+        least = surprise(cells, MIN_EXPECTED)
         for a, b in combinations(small, 2):
             if frozenset((a, b)) not in dependent:
-                combo = _fixed_combinations(a, full[a], b, full[b])
+                combo = _fixed_combinations(a, full[a], b, full[b], least)
                 if combo is not None:
                     found.append(combo)
         return found
 
     def orders(self) -> list[Invariant]:
         found: list[Invariant] = []
+        pairs = sum(len(g) * (len(g) - 1) for g in (self.numbers, self.times))
+        least = surprise(pairs, MIN_SURPRISE)
         for group in (self.numbers, self.times):
             values = {c: _as_float(self.frame[c]) for c in group}
             tried = {c: _as_float(self.sample[c]) for c in group}
@@ -162,7 +179,7 @@ class _Search:
                     continue
                 if (low[both] <= high[both]).mean() < self.need:
                     continue
-                found.extend(_inequality(a, b, values[a], values[b], self.need))
+                found.extend(_inequality(a, b, values[a], values[b], self.need, least))
         return found
 
     def sums(self) -> list[Invariant]:
@@ -273,7 +290,9 @@ def _dependency_share(a: pd.Series, b: pd.Series) -> tuple[float, int]:
     return (float(best.sum()) / rows if rows else 0.0), rows
 
 
-def _fixed_combinations(a: str, codes_a: Codes, b: str, codes_b: Codes) -> FixedCombinations | None:
+def _fixed_combinations(
+    a: str, codes_a: Codes, b: str, codes_b: Codes, least: float = MIN_EXPECTED
+) -> FixedCombinations | None:
     both = (codes_a >= 0) & (codes_b >= 0)
     rows = int(both.sum())
     if rows < MIN_ROWS:
@@ -282,7 +301,7 @@ def _fixed_combinations(a: str, codes_a: Codes, b: str, codes_b: Codes) -> Fixed
     table = np.bincount(codes_a[both] * n_b + codes_b[both], minlength=n_a * n_b).reshape(n_a, n_b)
     expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / rows
     missing = table == 0
-    if not (missing & (expected >= MIN_EXPECTED)).any():
+    if not (missing & (expected >= least)).any():
         return None
     return FixedCombinations(Evidence(rows, 1.0), (a, b), int((~missing).sum()), int(missing.size))
 
@@ -294,14 +313,16 @@ def _overlap(a: Floats, b: Floats) -> bool:
     return bool(np.nanmin(b) <= np.nanmax(a))
 
 
-def _inequality(a: str, b: str, low: Floats, high: Floats, need: float) -> list[Invariant]:
+def _inequality(
+    a: str, b: str, low: Floats, high: Floats, need: float, least: float = MIN_SURPRISE
+) -> list[Invariant]:
     both = ~np.isnan(low) & ~np.isnan(high)
     gap = high[both] - low[both]
     share = float((gap >= 0).mean())
     if share < need:
         return []
     chance = _independent_gaps(low[both], high[both])
-    if len(gap) * float((chance < 0).mean()) < MIN_SURPRISE:
+    if len(gap) * float((chance < 0).mean()) < least:
         return []  # independent columns would keep this order too: no rule, chance
     strict = bool((gap > 0).mean() >= need)
     kept = gap[gap >= 0]
