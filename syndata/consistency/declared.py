@@ -24,6 +24,7 @@ declared constraints the real rows break, by how many rows, and how to relax the
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -388,12 +389,19 @@ def broken_by_real(specs: list[Any], frame: pd.DataFrame, table: str = "table") 
     return problems
 
 
-def to_spec(invariant: Invariant) -> dict[str, Any] | None:
-    """A discovered invariant as a config constraint (None for a kind with nothing to say)."""
+def to_spec(invariant: Invariant, dates: Collection[str] = ()) -> dict[str, Any] | None:
+    """A discovered invariant as a config constraint (None for a kind with nothing to say).
+
+    ``dates`` names the date columns: a bounded gap between them is written in days.
+    """
     if isinstance(invariant, Inequality):
         spec: dict[str, Any] = {"type": "inequality", "low": invariant.low, "high": invariant.high}
         if invariant.strict:
             spec["strict"] = True
+        if invariant.bounded:
+            unit = DAY_NS if invariant.low in dates else 1.0
+            spec["min_gap"] = float(f"{invariant.gap_min / unit:.10g}")
+            spec["max_gap"] = float(f"{invariant.gap_max / unit:.10g}")
         return spec
     if isinstance(invariant, FixedCombinations):
         return {"type": "fixed_combinations", "columns": list(invariant.group)}

@@ -173,10 +173,17 @@ class Profile:
 
         ``rows`` defaults to the profiled table's row count.
         """
+        from syndata.consistency.declared import to_spec
+
         columns = [dict(c.config) for c in self.columns]
+        dates = {c.name for c in self.columns if c.kind in ("datetime", "date_string")}
+        specs = [to_spec(i, dates) for i in self.invariants]
+        table: dict[str, Any] = {"table_name": self.table, "columns": columns}
+        if any(specs):
+            table["constraints"] = [s for s in specs if s]
         return parse_config(
             {
-                "tables": [{"table_name": self.table, "columns": columns}],
+                "tables": [table],
                 "rows": self.rows if rows is None else rows,
             },
             source=f"profile of {self.table}",
@@ -193,6 +200,8 @@ class Profile:
             "# Review before sharing: choice rules list the categories seen in the data.",
             "# Identifiers, e-mails, phones, URLs, UUIDs, postal codes and free text are",
             "# remade by rules and never copied.",
+            "# constraints: the rules every profiled row obeys; generated rows keep them.",
+            "# Edit or delete any; combinations are kept when a model learns the data.",
         ]
         as_dates = [c for c in self.columns if c.kind == "date_string"]
         for col in as_dates:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +14,7 @@ from syndata.consistency.declared import KINDS, broken_by_real, invariants_of, t
 from syndata.errors import ConfigError
 from syndata.rules.engine import generate_frames
 
+PENGUINS = Path(__file__).resolve().parents[4] / "examples" / "data" / "penguins.csv"
 COLUMNS = [
     {"name": "order_id", "type": "int", "constraints": ["PK"]},
     {
@@ -150,3 +153,41 @@ def test_a_constraint_on_a_column_the_rows_lack_names_it():
 
     with pytest.raises(GenerationError, match="names nope, not a column of the rows"):
         generate_frames(config([{"type": "inequality", "low": "ordered", "high": "nope"}]))
+
+
+def test_the_profile_config_lists_the_rules_and_its_rows_keep_them():
+    import yaml
+    from palmerpenguins import load_penguins
+
+    from syndata.profiling import profile_table
+
+    penguins = load_penguins()
+    text = profile_table(penguins, "penguins").to_yaml(rows=5_000)
+    data = yaml.safe_load(text)
+    specs = data["tables"][0]["constraints"]
+    assert {"type": "fixed_combinations", "columns": ["species", "island"]} in specs
+    assert {"type": "fixed_increments", "column": "body_mass_g", "step": 25} in specs
+    parsed = parse_config(data)
+    frame = generate_frames(parsed)["penguins"]
+    invariants = invariants_of(parsed.tables[0].constraints, frame)
+    assert not Checker(invariants).broken(frame).any()
+
+
+def test_fit_stops_when_the_real_rows_break_a_declared_constraint(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from syndata.cli import app
+
+    monkeypatch.setenv("SYNDATA_HOME", str(tmp_path / "home"))
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "tables:\n  - table_name: penguins\n    columns: [{name: species, type: str}]\n"
+        "    constraints:\n      - {type: inequality, low: bill_length_mm, high: bill_depth_mm}\n"
+    )
+    result = CliRunner().invoke(
+        app,
+        ["fit", "--data", str(PENGUINS), "--name", "p", "--constraints", str(rules)],
+    )
+    assert result.exit_code == 3, result.output
+    assert "bill_length_mm <= bill_depth_mm is broken by 342 of 344 real rows" in result.output
+    assert "set strict: false, widen min_gap/max_gap, or remove it" in result.output
