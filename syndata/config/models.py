@@ -236,7 +236,19 @@ class TableConfig(_Model):
     rows: int | None = Field(default=None, ge=0)
     columns: list[ColumnConfig] = Field(min_length=1)
     foreign_keys: list[ForeignKey] = Field(default_factory=list)
-    constraints: list[ConstraintSpec] = Field(default_factory=list, max_length=MAX_CONSTRAINTS)
+    constraints: list[ConstraintSpec] = Field(
+        default_factory=list,
+        max_length=MAX_CONSTRAINTS,
+        description="Rules between columns every row keeps (learned and generated rows "
+        "alike), each a `type` and its columns: `inequality` (low, high, strict, min_gap, "
+        "max_gap; days between dates), `fixed_combinations` (columns), "
+        "`functional_dependency` (determinant, dependent), `sum` (total, parts, tolerance), "
+        "`range` (column, min, max, integer, decimals), `positive` (column, strict), "
+        "`fixed_increments` (column, step), `null_if` (first, second), `one_hot` "
+        "(columns), `unique` (column). A profile's YAML lists the rules its rows obey; "
+        "`fit --constraints` stops when the real rows break one, with the count and how "
+        "to relax it.",
+    )
 
     @model_validator(mode="before")
     @classmethod
