@@ -95,7 +95,10 @@ class Enforcer:
     sums: list[Sum] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     repairs: dict[Invariant, JointGroup] = field(default_factory=dict)
-    decimals: dict[str, int] = field(default_factory=dict)  # column -> decimals it is written with
+    decimals: dict[str, int] = field(default_factory=dict)
+    derived: list[tuple[str, str, pd.Series]] = field(
+        default_factory=list
+    )  # column -> decimals it is written with
     checker: Checker | None = None
     constructed: bool = True  # False: nothing built into the model; every rule is checked
 
@@ -141,6 +144,7 @@ class Enforcer:
         kinds = {c: metadata.columns[c].kind for c in frame.columns}
         if construct:
             enforcer._joint(frame, kinds, join)
+            enforcer._derive(frame)
             enforcer._sums(frame, kinds)
             enforcer._gaps(frame, kinds)
             enforcer._steps(frame)
@@ -194,6 +198,26 @@ class Enforcer:
             if group is not None:
                 self.groups.append(group)
         self._fallbacks(frame)
+
+    def _derive(self, frame: pd.DataFrame) -> None:
+        """A dependency no joint category covers: its dependent drawn from its determinant.
+
+        The mapping holds each frequent determinant value's dependent (pooled rare values
+        are left to the model and then to redrawing); chains follow the table's order.
+        """
+        joined = {c for g in self.groups for c in g.columns}
+        taken: set[str] = set()
+        for inv in self.invariants:
+            if not isinstance(inv, FunctionalDependency):
+                continue
+            a, b = inv.determinant, inv.dependent
+            if b in joined or b in taken or a in taken:
+                continue
+            mapping = dependents(frame, a, b)
+            mapping = mapping[[not (isinstance(k, str) and k == POOLED) for k in mapping.index]]
+            if len(mapping):
+                self.derived.append((a, b, mapping))
+                taken.add(b)
 
     def _fallbacks(self, frame: pd.DataFrame) -> None:
         """Real combinations to repair the tied columns no joint category covers."""
@@ -305,6 +329,10 @@ class Enforcer:
                 frame[c] = values
         for c in (c for g in self.groups for c in g.columns if c in given):
             frame[c] = _per_row(given[c], n)
+        for determinant, dependent, mapping in self.derived:
+            if dependent not in given:
+                drawn = frame[determinant].astype(object).map(mapping)
+                frame[dependent] = drawn.where(drawn.notna(), frame[dependent].astype(object))
         for gap in self.gaps:
             if gap.high in given and gap.low not in given:
                 high = pd.Series(_per_row(given[gap.high], n), index=frame.index)
