@@ -24,6 +24,7 @@ declared constraints the real rows break, by how many rows, and how to relax the
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
@@ -33,7 +34,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from syndata.consistency.check import Checker
+from syndata.consistency.check import Checker, dependents
 from syndata.consistency.invariants import (
     Bounds,
     Evidence,
@@ -416,6 +417,54 @@ def keep(frame: pd.DataFrame, specs: list[Any], rng: np.random.Generator) -> pd.
         days[kept[c].isna()] = None
         kept[c] = days
     return kept
+
+
+class Keeper:
+    """Keeps a table's declared constraints batch after batch (one per generated table).
+
+    ``keep`` repairs each batch as ``keep`` does. A dependency holds across the whole
+    table, not only within each batch: a determinant value met in an earlier batch
+    takes the dependent value it went with there (the first drawn decides), before the
+    batch is repaired. What it remembers is one dependent per determinant value seen.
+    """
+
+    def __init__(self, specs: list[Any]) -> None:
+        self.specs = list(specs)
+        self.dependencies = [s for s in self.specs if isinstance(s, DependencySpec)]
+        self.seen: dict[int, pd.Series] = {}
+
+    def keep(self, frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+        """One batch, repaired to keep the constraints and what earlier batches decided."""
+        if not self.specs:
+            return frame
+        kept = keep(self._as_before(frame), self.specs, rng)
+        for i, spec in enumerate(self.dependencies):
+            found = dependents(kept, spec.determinant, spec.dependent)
+            known = self.seen.get(i)
+            if known is not None:
+                found = pd.concat([known, found[~found.index.isin(known.index)]])
+            self.seen[i] = found
+        return kept
+
+    def _as_before(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with each determinant value seen before given its earlier dependent."""
+        out = frame
+        for i, spec in enumerate(self.dependencies):
+            known = self.seen.get(i)
+            if known is None or spec.determinant not in out or spec.dependent not in out:
+                continue
+            key = out[spec.determinant]
+            hit = (key.notna() & key.isin(known.index)).to_numpy()
+            if not hit.any():
+                continue
+            if out is frame:
+                out = frame.copy()
+            column = out[spec.dependent].astype(object)
+            column[hit] = key[hit].map(known).to_numpy(dtype=object)
+            with contextlib.suppress(TypeError, ValueError):  # a null an int cannot hold
+                column = column.astype(frame[spec.dependent].dtype)
+            out[spec.dependent] = column
+        return out
 
 
 def _holds_dates(values: pd.Series) -> bool:
