@@ -122,6 +122,47 @@ DESCRIPTIONS: dict[str, str] = {
     "`generate(n, rng)` is used.",
     "CustomRule.parameters": "Keyword arguments of the class's constructor (and of "
     "`custom_method`).",
+    "InequalitySpec.type": "`inequality`.",
+    "InequalitySpec.low": "The column that is never above `high`: a number, date or datetime.",
+    "InequalitySpec.high": "The column that is never below `low` (of the same kind: two "
+    "numbers or two dates).",
+    "InequalitySpec.strict": "`true`: `low` < `high` (never equal).",
+    "InequalitySpec.min_gap": "The smallest `high - low` allowed (>= 0): in the columns' "
+    "units, days between dates.",
+    "InequalitySpec.max_gap": "The largest `high - low` allowed, in the same units.",
+    "FixedCombinationsSpec.type": "`fixed_combinations`.",
+    "FixedCombinationsSpec.group": "The columns (2 to 20, any type) whose value combinations "
+    "are those of the real rows.",
+    "DependencySpec.type": "`functional_dependency`.",
+    "DependencySpec.determinant": "The column whose value decides (a code).",
+    "DependencySpec.dependent": "The column it decides (its name).",
+    "SumSpec.type": "`sum`.",
+    "SumSpec.total": "The number column equal to the sum of `parts`.",
+    "SumSpec.parts": "The number columns that add up to `total` (2 to 20).",
+    "SumSpec.tolerance": "How far `total` may be from the sum (rounding), >= 0.",
+    "RangeSpec.type": "`range`.",
+    "RangeSpec.column": "A number column.",
+    "RangeSpec.min": "Lowest value, inclusive (`min: 0` also means never negative).",
+    "RangeSpec.max": "Highest value, inclusive; not below `min`.",
+    "RangeSpec.integer": "`true`: whole numbers only.",
+    "RangeSpec.decimals": "At most this many decimals (0 to 12).",
+    "PositiveSpec.type": "`positive`.",
+    "PositiveSpec.column": "A number column.",
+    "PositiveSpec.strict": "`true` (default): > 0; `false`: >= 0 (what a profile writes for a "
+    "column never below 0).",
+    "IncrementsSpec.type": "`fixed_increments`.",
+    "IncrementsSpec.column": "A number column holding whole numbers.",
+    "IncrementsSpec.step": "The whole-number step between values (1 to 10^12), e.g. 25 for "
+    "grams weighed in 25 g steps.",
+    "NullIfSpec.type": "`null_if`.",
+    "NullIfSpec.first": "A column that is null exactly when `second` is.",
+    "NullIfSpec.second": "The other column.",
+    "OneHotSpec.type": "`one_hot`.",
+    "OneHotSpec.group": "The number or bool columns (2 to 20) of which exactly one is 1 "
+    "(true) on every row, the others 0.",
+    "UniqueSpec.type": "`unique`.",
+    "UniqueSpec.column": "The column whose values never repeat (the same as the column's "
+    "`constraints: [unique]`).",
     "FakerRule.type": "The Faker provider's name: `first_name`, `last_name`, `city`, "
     "`phone_number`, `company`, `job`, ... (a public method of the "
     "locale's Faker provider classes). Any other key of the rule is "
@@ -165,6 +206,39 @@ seed: 42
 """
 
 
+CONSTRAINT_EXAMPLE = """\
+tables:
+  - table_name: stays
+    columns:
+      - {name: stay_id, type: int, constraints: [PK]}
+      - {name: check_in, type: date}
+      - {name: check_out, type: date}
+      - {name: room, type: str, rule: {type: choice, value: [S1, S2, D1, D2]}}
+      - {name: room_kind, type: str, rule: {type: choice, value: [single, double]}}
+      - {name: nights_price, type: float}
+      - {name: tax, type: float}
+      - {name: total, type: float}
+      - {name: guests, type: int, rule: {type: range, min: 1, max: 4}}
+      - {name: cancelled_on, type: date, null_share: 0.1}
+      - {name: cancel_reason, type: str, null_share: 0.1}
+      - {name: paid_cash, type: int}
+      - {name: paid_card, type: int}
+      - {name: voucher, type: str, rule: uuid}
+    constraints:
+      - {type: inequality, low: check_in, high: check_out, strict: true, max_gap: 14}
+      - {type: functional_dependency, determinant: room, dependent: room_kind}
+      - {type: fixed_combinations, columns: [room_kind, guests]}
+      - {type: sum, total: total, parts: [nights_price, tax], tolerance: 0.005}
+      - {type: range, column: nights_price, min: 40, max: 900, decimals: 2}
+      - {type: positive, column: tax, strict: false}
+      - {type: fixed_increments, column: guests, step: 1}
+      - {type: null_if, first: cancelled_on, second: cancel_reason}
+      - {type: one_hot, columns: [paid_cash, paid_card]}
+      - {type: unique, column: voucher}
+rows: 1000
+"""
+
+
 def _config() -> types.ModuleType:
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))  # document this checkout, not an installed copy
@@ -196,6 +270,12 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _is_constraint_union(args: tuple[Any, ...]) -> bool:
+    from syndata.consistency.declared import SPECS
+
+    return bool(args) and set(args) <= set(SPECS.values())
+
+
 def _is_rule_union(args: tuple[Any, ...], config: types.ModuleType) -> bool:
     rules = set(config.BUILTIN_RULE_TYPES.values()) | {config.FakerRule}
     return bool(args) and all(
@@ -213,6 +293,8 @@ def _type(annotation: Any, config: types.ModuleType) -> str:
         members = [a for a in args if a is not type(None)]
         if _is_rule_union(tuple(members), config):
             return "[rule](#rule-types)"
+        if _is_constraint_union(tuple(members)):
+            return "[constraint](#constraint-types)"
         return " | ".join(_type(a, config) for a in members)
     if origin is list:
         return f"list of {_type(args[0], config)}" if args else "list"
@@ -302,9 +384,51 @@ def _fields_table(model: type, config: types.ModuleType, *, skip: tuple[str, ...
 
 def _unused_descriptions(config: types.ModuleType) -> list[str]:
     models = [getattr(config, name) for name in MODEL_TITLES]
-    models += [*config.BUILTIN_RULE_TYPES.values(), config.FakerRule]
+    models += [*config.BUILTIN_RULE_TYPES.values(), config.FakerRule, *_specs().values()]
     known = {f"{m.__name__}.{f}" for m in models for f in m.model_fields}
     return sorted(set(DESCRIPTIONS) - known)
+
+
+def _specs() -> dict[str, Any]:
+    from syndata.consistency.declared import SPECS
+
+    return dict(SPECS)
+
+
+def _constraint_section(config: types.ModuleType) -> list[str]:
+    """The vocabulary of a table's ``constraints:``, with an example and each type's fields."""
+    specs = _specs()
+    out = [
+        "## Constraint types",
+        "",
+        "A table's `constraints:` lists rules between its columns that every row keeps: "
+        "rows generated from the config alone (repaired after the rules, across all "
+        "batches of the table), rows sampled by a model fitted with `fit --constraints` or "
+        "`generate --sample-data`, and the real rows themselves: a fit stops when the real "
+        "rows break a declared constraint, counting the rows (never showing a value) and "
+        "saying how to relax it. Each entry is a mapping with a `type` and its columns; a "
+        "column it names must fit the constraint (numbers for a `sum`, numbers or dates "
+        "for an `inequality`, ...). A column the config does not list may come from "
+        "`--sample-data`; rows from the config alone need every named column listed. "
+        "`syndata profile --output config.yaml` writes the rules its rows obey here, to "
+        "review, edit or delete.",
+        "",
+        "```yaml",
+        CONSTRAINT_EXAMPLE.rstrip(),
+        "```",
+        "",
+        "| type | fields | every row |",
+        "|---|---|---|",
+    ]
+    for kind, model in specs.items():
+        fields = [f"`{f.alias or n}`" for n, f in model.model_fields.items() if n != "type"]
+        summary = _md(model.__doc__ or "").split("\n\n")[0]
+        out.append(f"| [`{kind}`](#{kind}-constraint) | {', '.join(fields)} | {_cell(summary)} |")
+    out.append("")
+    for kind, model in specs.items():
+        out += [f"### `{kind}` constraint", "", _md(model.__doc__ or ""), ""]
+        out += [_fields_table(model, config, skip=("type",)), ""]
+    return out
 
 
 # --------------------------------------------------------------------------- the page
@@ -318,6 +442,7 @@ def render() -> str:
     from syndata.rules.plan import DEFAULTS_BY_TYPE
 
     validate(yaml.safe_load(EXAMPLE), check_relationships=True)  # the example must be valid
+    validate(yaml.safe_load(CONSTRAINT_EXAMPLE))  # and so must the constraints' example
     stale = _unused_descriptions(config)
     if stale:
         raise SystemExit(
@@ -418,6 +543,7 @@ def render() -> str:
         "```",
         "",
     ]
+    out += _constraint_section(config)
     out += [
         "## Columns without a rule",
         "",

@@ -69,8 +69,8 @@ def fit(
         Path | None,
         typer.Option(
             "--constraints",
-            help="A config (YAML/JSON) whose table's constraints: the model keeps "
-            "(the real rows must keep them too).",
+            help="A config (YAML/JSON) whose tables' constraints: the real rows must keep "
+            "(else the fit stops, counting the rows); a table's model keeps them too.",
             show_default=False,
         ),
     ] = None,
@@ -131,6 +131,7 @@ def fit(
             pii.value,
             holdout,
             attacks,
+            _schema_constraints(constraints),
         )
         return
     source = table_source(Path(data) if data else None, db_url, table)
@@ -261,6 +262,7 @@ def _fit_schema(
     pii: str,
     holdout: float,
     attacks: bool,
+    constraints: dict[str, list[Any]],
 ) -> None:
     from syndata.metadata import Metadata
     from syndata.relations import describe
@@ -295,6 +297,7 @@ def _fit_schema(
                 pii=pii,
                 attacks=attacks,
                 progress=report,
+                constraints=constraints,
             )
     except SyndataError as exc:
         fail(exc)
@@ -342,6 +345,20 @@ def _print_schema_privacy(privacy: dict[str, object]) -> None:
         privacy,
         missing="  Privacy verdict: NOT CHECKED (--holdout 0 keeps no rows out to compare with)",
     )
+
+
+def _schema_constraints(path: Path | None) -> dict[str, list[Any]]:
+    """The ``constraints:`` of every table of the config at ``path``, by table name."""
+    if path is None:
+        return {}
+    from syndata.config import load_config
+
+    try:
+        config = load_config(path)
+        return {t.table_name: list(t.constraints) for t in config.tables if t.constraints}
+    except SyndataError as exc:
+        fail(exc)
+        raise  # not reached: fail exits
 
 
 def declared_constraints(path: Path | None, table: str) -> list[Any]:

@@ -23,6 +23,7 @@ from syndata.config.models import (
     ForeignKey,
     TableConfig,
 )
+from syndata.consistency.declared import KINDS, spec_fields
 from syndata.errors import Problem
 from syndata.rules.base import COLUMN_TYPES
 from syndata.rules.builtin import FAKER_TAG, rule_class
@@ -118,7 +119,7 @@ def _lookup(data: Any, loc: tuple[Any, ...]) -> Any:
         in_list = isinstance(data, list) and isinstance(part, int) and part < len(data)
         if in_list or (isinstance(data, dict) and part in data):
             data = data[part]
-        elif _is_rule_tag(part):
+        elif _is_rule_tag(part) or part in KINDS:
             continue
         else:
             return None
@@ -129,6 +130,9 @@ def validation_problems(exc: ValidationError, data: Any) -> list[Problem]:
     """The errors of validating ``data`` as a Config, as Problems in config terms."""
 
     def special(issue: Issue) -> Problem | None:
+        constraint = _constraint_problem(issue, data)
+        if constraint is not None:
+            return constraint
         if issue.kind != "literal_error" or not issue.loc:
             return None
         if issue.loc[-1] == "type" and "columns" in issue.loc:
@@ -155,12 +159,37 @@ def validation_problems(exc: ValidationError, data: Any) -> list[Problem]:
     return pydantic_problems(exc, skip=_is_tag, known=known, otherwise=otherwise, special=special)
 
 
+def _is_constraint(loc: tuple[Any, ...]) -> bool:
+    """``loc`` is a table's constraint itself: (..., 'constraints', <index>)."""
+    return len(loc) >= 2 and loc[-2] == "constraints" and isinstance(loc[-1], int)
+
+
+def _constraint_problem(issue: Issue, data: Any) -> Problem | None:
+    """A constraint without a known ``type``, or one that is not a mapping."""
+    if not _is_constraint(issue.loc):
+        return None
+    known = ", ".join(KINDS)
+    if issue.kind == "union_tag_invalid":
+        kind = _lookup(data, issue.loc)
+        kind = kind.get("type") if isinstance(kind, dict) else kind
+        return Problem(issue.path, f"unknown constraint type {kind!r}", f"use one of {known}")
+    if issue.kind == "union_tag_not_found":
+        return Problem(issue.path, "the constraint has no 'type'", f"add type: one of {known}")
+    if issue.kind == "model_attributes_type":
+        return Problem(
+            issue.path,
+            "a constraint is a mapping with a type and its columns",
+            "write e.g. {type: unique, column: id}",
+        )
+    return None
+
+
 def _is_rule_tag(part: object) -> bool:
     return part == FAKER_TAG or part in RULES.builtin_names()
 
 
 def _is_tag(part: str) -> bool:
-    return _is_rule_tag(part) or part.startswith("function-")
+    return _is_rule_tag(part) or part in KINDS or part.startswith("function-")
 
 
 def _rule_model(kind: object) -> type[BaseModel] | None:
@@ -171,6 +200,9 @@ def _rule_model(kind: object) -> type[BaseModel] | None:
 
 
 def _known_fields(parent: Any, loc: tuple[Any, ...]) -> list[str]:
+    tagged = loc[:-1] if loc and loc[-1] in KINDS else loc  # (..., 'constraints', i, kind)
+    if _is_constraint(tagged):
+        return spec_fields(parent.get("type") if isinstance(parent, dict) else None)
     if isinstance(parent, dict) and "type" in parent and loc and _is_rule_tag(loc[-1]):
         model: type[BaseModel] | None = _rule_model(parent.get("type"))
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from syndata.config.constraints import constraint_problems
 from syndata.config.models import Config, TableConfig
 from syndata.errors import Problem
 from syndata.graph import find_cycle
@@ -26,6 +27,7 @@ def reference_problems(config: Config) -> list[Problem]:
         else:
             tables[table.table_name] = ti
         problems += _column_problems(table, tpath)
+        problems += constraint_problems(table, tpath)
     for ti, table in enumerate(config.tables):
         problems += _foreign_key_problems(config, table, f"tables[{ti}]")
     problems += _cycle_problems(config)

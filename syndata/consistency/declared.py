@@ -24,6 +24,7 @@ declared constraints the real rows break, by how many rows, and how to relax the
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
@@ -33,7 +34,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from syndata.consistency.check import Checker
+from syndata.consistency.check import Checker, dependents
 from syndata.consistency.invariants import (
     Bounds,
     Evidence,
@@ -47,12 +48,18 @@ from syndata.consistency.invariants import (
     Unique,
 )
 from syndata.errors import GenerationError
+from syndata.rules.base import NUMERIC_TYPES, TEMPORAL_TYPES
 
 MAX_GROUP = 20  # columns a combination, sum or one-hot group may name
 DECLARED = Evidence(0, 1.0)  # a declared rule: no rows checked yet
 DAY_NS = 86_400e9  # a declared gap between dates is in days
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Number = Annotated[float, Field(allow_inf_nan=False)]
+NUMBERS = NUMERIC_TYPES
+ORDERED = NUMERIC_TYPES | TEMPORAL_TYPES  # an order: numbers, or dates and datetimes
+FLAGS = NUMERIC_TYPES | {"bool"}  # a one-hot column holds 0/1 or false/true
+Role = tuple[str, str, frozenset[str] | None]
+"""Where a constraint names a column (``low``, ``parts[1]``), the column, its allowed types."""
 
 
 class _Spec(BaseModel):
@@ -60,6 +67,14 @@ class _Spec(BaseModel):
 
     def columns(self) -> list[str]:
         """The columns the constraint names."""
+        raise NotImplementedError
+
+    def roles(self) -> list[Role]:
+        """Each column named, where in the constraint, and the column types it may have.
+
+        ``None`` allows any type. The config checks a table's constraints with it
+        (``syndata.config.constraints``).
+        """
         raise NotImplementedError
 
     def invariant(self) -> Invariant:
@@ -98,6 +113,10 @@ class InequalitySpec(_Spec):
         """Low, then high."""
         return [self.low, self.high]
 
+    def roles(self) -> list[Role]:
+        """Two numbers, or two dates / datetimes (the config checks they agree)."""
+        return [("low", self.low, ORDERED), ("high", self.high, ORDERED)]
+
     def invariant(self) -> Invariant:
         """An ``Inequality``; bounded when a gap bound is given (in the columns' units)."""
         bounded = self.min_gap is not None or self.max_gap is not None
@@ -111,7 +130,11 @@ class InequalitySpec(_Spec):
 
 
 class FixedCombinationsSpec(_Spec):
-    """Only the value combinations of ``columns`` the real rows hold may occur."""
+    """Only the value combinations of ``columns`` the real rows hold may occur.
+
+    Without real rows (a config alone) no combination is known, so none is refused: say
+    which occur with ``conditional_rules`` (or a ``functional_dependency``) instead.
+    """
 
     type: Literal["fixed_combinations"]
     group: list[Name] = Field(alias="columns", min_length=2, max_length=MAX_GROUP)
@@ -119,6 +142,10 @@ class FixedCombinationsSpec(_Spec):
     def columns(self) -> list[str]:
         """The group."""
         return list(self.group)
+
+    def roles(self) -> list[Role]:
+        """Columns of any type."""
+        return [(f"columns[{i}]", c, None) for i, c in enumerate(self.group)]
 
     def invariant(self) -> Invariant:
         """A ``FixedCombinations`` (the combinations come from the real rows)."""
@@ -136,6 +163,10 @@ class DependencySpec(_Spec):
         """Determinant, then dependent."""
         return [self.determinant, self.dependent]
 
+    def roles(self) -> list[Role]:
+        """Columns of any type."""
+        return [("determinant", self.determinant, None), ("dependent", self.dependent, None)]
+
     def invariant(self) -> Invariant:
         """A ``FunctionalDependency``."""
         return FunctionalDependency(DECLARED, self.determinant, self.dependent)
@@ -152,6 +183,11 @@ class SumSpec(_Spec):
     def columns(self) -> list[str]:
         """The total, then its parts."""
         return [self.total, *self.parts]
+
+    def roles(self) -> list[Role]:
+        """Numbers only."""
+        parts = [(f"parts[{i}]", c, NUMBERS) for i, c in enumerate(self.parts)]
+        return [("total", self.total, NUMBERS), *parts]
 
     def invariant(self) -> Invariant:
         """A ``Sum``."""
@@ -181,6 +217,10 @@ class RangeSpec(_Spec):
     def columns(self) -> list[str]:
         """The column."""
         return [self.column]
+
+    def roles(self) -> list[Role]:
+        """A number column."""
+        return [("column", self.column, NUMBERS)]
 
     def invariant(self) -> Invariant:
         """A ``Bounds`` with its declared min and max."""
@@ -212,6 +252,10 @@ class PositiveSpec(_Spec):
         """The column."""
         return [self.column]
 
+    def roles(self) -> list[Role]:
+        """A number column."""
+        return [("column", self.column, NUMBERS)]
+
     def invariant(self) -> Invariant:
         """A ``Bounds``: non-negative, and positive when strict."""
         return Bounds(DECLARED, self.column, True, False, None, None, positive=self.strict)
@@ -231,6 +275,10 @@ class IncrementsSpec(_Spec):
     def columns(self) -> list[str]:
         """The column."""
         return [self.column]
+
+    def roles(self) -> list[Role]:
+        """A number column."""
+        return [("column", self.column, NUMBERS)]
 
     def invariant(self) -> Invariant:
         """A ``Bounds`` of whole numbers on the step's grid."""
@@ -252,6 +300,10 @@ class NullIfSpec(_Spec):
         """The two columns."""
         return [self.first, self.second]
 
+    def roles(self) -> list[Role]:
+        """Columns of any type."""
+        return [("first", self.first, None), ("second", self.second, None)]
+
     def invariant(self) -> Invariant:
         """A ``NullTogether``."""
         return NullTogether(DECLARED, self.first, self.second)
@@ -267,6 +319,10 @@ class OneHotSpec(_Spec):
         """The group."""
         return list(self.group)
 
+    def roles(self) -> list[Role]:
+        """Number or boolean columns."""
+        return [(f"columns[{i}]", c, FLAGS) for i, c in enumerate(self.group)]
+
     def invariant(self) -> Invariant:
         """A ``OneHot``."""
         return OneHot(DECLARED, tuple(self.group))
@@ -281,6 +337,10 @@ class UniqueSpec(_Spec):
     def columns(self) -> list[str]:
         """The column."""
         return [self.column]
+
+    def roles(self) -> list[Role]:
+        """A column of any type."""
+        return [("column", self.column, None)]
 
     def invariant(self) -> Invariant:
         """A ``Unique``."""
@@ -300,18 +360,28 @@ ConstraintSpec = Annotated[
     | UniqueSpec,
     Field(discriminator="type"),
 ]
-KINDS = (
-    "inequality",
-    "fixed_combinations",
-    "functional_dependency",
-    "sum",
-    "range",
-    "positive",
-    "fixed_increments",
-    "null_if",
-    "one_hot",
-    "unique",
-)
+SPECS: dict[str, type[_Spec]] = {
+    "inequality": InequalitySpec,
+    "fixed_combinations": FixedCombinationsSpec,
+    "functional_dependency": DependencySpec,
+    "sum": SumSpec,
+    "range": RangeSpec,
+    "positive": PositiveSpec,
+    "fixed_increments": IncrementsSpec,
+    "null_if": NullIfSpec,
+    "one_hot": OneHotSpec,
+    "unique": UniqueSpec,
+}
+"""Each constraint type's model, by its ``type:`` (the vocabulary, in the reference's order)."""
+KINDS = tuple(SPECS)
+
+
+def spec_fields(kind: object) -> list[str]:
+    """The fields a constraint of ``kind`` is written with (empty for an unknown kind)."""
+    model = SPECS.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        return []
+    return sorted(f.alias or name for name, f in model.model_fields.items())
 
 
 def invariants_of(specs: list[Any], frame: pd.DataFrame | None = None) -> list[Invariant]:
@@ -349,6 +419,54 @@ def keep(frame: pd.DataFrame, specs: list[Any], rng: np.random.Generator) -> pd.
     return kept
 
 
+class Keeper:
+    """Keeps a table's declared constraints batch after batch (one per generated table).
+
+    ``keep`` repairs each batch as ``keep`` does. A dependency holds across the whole
+    table, not only within each batch: a determinant value met in an earlier batch
+    takes the dependent value it went with there (the first drawn decides), before the
+    batch is repaired. What it remembers is one dependent per determinant value seen.
+    """
+
+    def __init__(self, specs: list[Any]) -> None:
+        self.specs = list(specs)
+        self.dependencies = [s for s in self.specs if isinstance(s, DependencySpec)]
+        self.seen: dict[int, pd.Series] = {}
+
+    def keep(self, frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+        """One batch, repaired to keep the constraints and what earlier batches decided."""
+        if not self.specs:
+            return frame
+        kept = keep(self._as_before(frame), self.specs, rng)
+        for i, spec in enumerate(self.dependencies):
+            found = dependents(kept, spec.determinant, spec.dependent)
+            known = self.seen.get(i)
+            if known is not None:
+                found = pd.concat([known, found[~found.index.isin(known.index)]])
+            self.seen[i] = found
+        return kept
+
+    def _as_before(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` with each determinant value seen before given its earlier dependent."""
+        out = frame
+        for i, spec in enumerate(self.dependencies):
+            known = self.seen.get(i)
+            if known is None or spec.determinant not in out or spec.dependent not in out:
+                continue
+            key = out[spec.determinant]
+            hit = (key.notna() & key.isin(known.index)).to_numpy()
+            if not hit.any():
+                continue
+            if out is frame:
+                out = frame.copy()
+            column = out[spec.dependent].astype(object)
+            column[hit] = key[hit].map(known).to_numpy(dtype=object)
+            with contextlib.suppress(TypeError, ValueError):  # a null an int cannot hold
+                column = column.astype(frame[spec.dependent].dtype)
+            out[spec.dependent] = column
+        return out
+
+
 def _holds_dates(values: pd.Series) -> bool:
     """An object column of ``datetime.date`` values (as Arrow's date columns arrive)."""
     if not pd.api.types.is_object_dtype(values):
@@ -366,8 +484,9 @@ def _dates(frame: pd.DataFrame, inv: Inequality) -> bool:
 def broken_by_real(specs: list[Any], frame: pd.DataFrame, table: str = "table") -> list[str]:
     """One message per declared constraint the real rows break: rows, share, how to relax.
 
-    Counts only, never a value of the data. Constraints naming columns the frame lacks
-    are reported too (the config's own checks name them earlier for a config's tables).
+    Counts only, never a value of the data. Constraints naming columns the frame lacks,
+    or columns whose values the constraint cannot judge (text in a ``sum``), are
+    reported too.
     """
     problems = []
     for i, spec in enumerate(specs):
@@ -376,17 +495,69 @@ def broken_by_real(specs: list[Any], frame: pd.DataFrame, table: str = "table") 
         if missing:
             problems.append(
                 f"{where}: no column {', '.join(missing)} in the data; "
-                f"name one of {', '.join(map(str, frame.columns))}"
+                f"name one of {_listed(frame.columns)}"
+            )
+            continue
+        unfit = [
+            f"'{column}' holds {_held(frame[column])}"
+            for _, column, allowed in spec.roles()
+            if allowed is not None and _held(frame[column]) not in _HOLDS[allowed]
+        ]
+        if unfit:
+            problems.append(
+                f"{where}: {', '.join(unfit)} in the data, which a {spec.type} constraint "
+                f"cannot judge; name {_NEEDS[spec.roles()[0][2]]}"
             )
             continue
         invariant = invariants_of([spec], frame)[0]
         rows = int(Checker([invariant], frame).violations(frame, invariant).sum())
         if rows:
             problems.append(
-                f"{where}: {invariant.describe()} is broken by {rows:,} of {len(frame):,} "
+                f"{where}: {_said(spec, invariant)} is broken by {rows:,} of {len(frame):,} "
                 f"real rows ({rows / len(frame):.1%}); {spec.relax()}"
             )
     return problems
+
+
+_HOLDS: dict[frozenset[str], frozenset[str]] = {
+    NUMBERS: frozenset({"numbers"}),
+    ORDERED: frozenset({"numbers", "dates"}),
+    FLAGS: frozenset({"numbers", "booleans"}),
+}
+_NEEDS = {
+    NUMBERS: "number columns",
+    ORDERED: "number or date columns",
+    FLAGS: "number or boolean columns",
+    None: "other columns",
+}
+LISTED_COLUMNS = 20  # column names a message lists at most
+
+
+def _held(values: pd.Series) -> str:
+    """What a real column holds, in words (never a value)."""
+    if pd.api.types.is_bool_dtype(values):
+        return "booleans"
+    if pd.api.types.is_numeric_dtype(values):
+        return "numbers"
+    if pd.api.types.is_datetime64_any_dtype(values) or _holds_dates(values):
+        return "dates"
+    return "text"
+
+
+def _said(spec: Any, invariant: Invariant) -> str:
+    """The rule as declared: an inequality's gaps in the units written (days for dates)."""
+    if isinstance(spec, InequalitySpec) and (spec.min_gap is not None or spec.max_gap is not None):
+        lo = "" if spec.min_gap is None else f"min_gap {spec.min_gap:g}"
+        hi = "" if spec.max_gap is None else f"max_gap {spec.max_gap:g}"
+        gaps = " and ".join(g for g in (lo, hi) if g)
+        return f"{spec.low} {'<' if spec.strict else '<='} {spec.high} with {gaps}"
+    return invariant.describe()
+
+
+def _listed(columns: Collection[object]) -> str:
+    names = [str(c) for c in columns]
+    more = len(names) - LISTED_COLUMNS
+    return ", ".join(names[:LISTED_COLUMNS]) + (f", ... ({more} more)" if more > 0 else "")
 
 
 def to_spec(invariant: Invariant, dates: Collection[str] = ()) -> dict[str, Any] | None:

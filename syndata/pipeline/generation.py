@@ -16,6 +16,7 @@ from syndata.config import (
     relationship_problems,
     size_problems,
 )
+from syndata.config.constraints import missing_columns
 from syndata.errors import ConfigError, OutputError, Problem
 from syndata.io import Sink
 from syndata.pipeline.auditing import audited
@@ -98,6 +99,9 @@ def generate(
 ) -> GenerateResult:
     """Generate every table of ``config`` and stream it to a sink.
 
+    A declared constraint naming a column the config does not list is a ConfigError
+    here, before any output is opened (such a column comes only with ``--sample-data``).
+
     The sink is ``sink`` if given, else a database (``db_url``) or files of
     ``output_format`` (default: the config's) in ``output_dir``; ``sql_dialect`` applies
     to ``.sql`` scripts. On failure, files being
@@ -107,6 +111,9 @@ def generate(
         raise OutputError(f"batch size {batch_size} is not positive; pass --batch-size >= 1")
     started = time.perf_counter()
     plan = build_plan(config, rows, seed)
+    missing = [p for i, t in enumerate(config.tables) for p in missing_columns(t, f"tables[{i}]")]
+    if missing:  # before any output is opened
+        raise ConfigError(missing)
     sink = sink or open_output(
         output_format or config.output_format, output_dir, db_url, if_exists, sql_dialect
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from syndata.pipeline.inputs import PlanSource, load_privacy_plan
 from syndata.pipeline.results import FitResult, Progress, stepper
 
 if TYPE_CHECKING:
+    from syndata.consistency.declared import ConstraintSpec
     from syndata.privacy.plan import PrivacyPlan
 
 SCHEMA_EVAL_ROWS = 500_000  # a schema's fit is scored on a sample of about this many rows
@@ -43,6 +44,7 @@ def fit_schema(
     progress: Progress | None = None,
     project: str = "default",
     store: ModelStore | None = None,
+    constraints: Mapping[str, Sequence[ConstraintSpec]] | None = None,
 ) -> FitResult[MultiTableSynthesizer]:
     """Read, check, fit, evaluate and register a model of a relational schema.
 
@@ -59,6 +61,10 @@ def fit_schema(
     closest record, and with ``attacks`` anonymeter's attacks) against real rows the model
     never saw, and one verdict, the worst table's (``risk.schema_privacy_report``); 0
     trains on all rows and reports none. Scale 1 still samples the whole tables' sizes.
+
+    ``constraints`` are a config's declared constraints by table: the real rows of each
+    table must keep them (``ConfigError`` counts the rows that break one and says how to
+    relax it, never showing a value), before anything is fitted.
     """
     from syndata.models import make_schema_model
     from syndata.privacy.risk import schema_privacy_report
@@ -80,6 +86,7 @@ def fit_schema(
     integrity = check_integrity(frames, meta).to_dict()
     frames = resolve_orphans(frames, meta, orphans)
     frames, personal = _guard_tables(frames, meta, load_privacy_plan(plan), pii, seed)
+    _check_declared(constraints or {}, frames)
     split = split_schema(frames, meta, holdout, seed, kept=_reference_tables(synthesizer))
     step("fit", 2)
     _fit_on(synthesizer, split.train, frames, meta)
@@ -127,6 +134,28 @@ def fit_schema(
     )
     step("done", 6)
     return FitResult(ref, synthesizer, quality, privacy, time.perf_counter() - started, rows)
+
+
+def _check_declared(
+    constraints: Mapping[str, Sequence[ConstraintSpec]], frames: Mapping[str, pd.DataFrame]
+) -> None:
+    """Each table's declared constraints against its real rows; ConfigError if any breaks."""
+    from syndata.pipeline.fitting import declared_invariants
+
+    unknown = [t for t, specs in constraints.items() if specs and t not in frames]
+    if unknown:
+        raise ConfigError(
+            [
+                Problem(
+                    "tables",
+                    f"constraints declared for table '{t}', which the schema does not have",
+                    f"name one of {', '.join(frames)} (table_name in the config)",
+                )
+                for t in unknown
+            ]
+        )
+    for table, specs in constraints.items():
+        declared_invariants(specs, frames[table], table)
 
 
 def _reference_tables(synthesizer: MultiTableSynthesizer) -> frozenset[str]:

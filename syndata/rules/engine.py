@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
+from syndata.consistency.declared import Keeper
 from syndata.errors import GenerationError
 from syndata.rules.base import Mask, replace_where
 from syndata.rules.conditions import condition_mask
@@ -47,6 +48,7 @@ class TableStream:
     seed: int
     keys: KeyStore
     batch_size: int
+    keeper: Keeper | None = None  # the declared constraints, kept across batches
 
     @property
     def name(self) -> str:
@@ -74,17 +76,18 @@ class TableStream:
                 columns[col.name] = _column_values(col, plan, columns, n, start, self.seed, b)
             table = pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
             if plan.config.constraints:
-                table = _kept(table, plan, batch_rng(self.seed, plan.index, 0, b, purpose=2))
+                if self.keeper is None:
+                    self.keeper = Keeper(plan.config.constraints)
+                rng = batch_rng(self.seed, plan.index, 0, b, purpose=2)
+                table = _kept(table, self.keeper, rng)
             for name in plan.key_columns:
                 self.keys.add(plan.name, name, table.column(name).combine_chunks())
             yield table
 
 
-def _kept(table: pa.Table, plan: TablePlan, rng: np.random.Generator) -> pa.Table:
+def _kept(table: pa.Table, keeper: Keeper, rng: np.random.Generator) -> pa.Table:
     """A generated batch repaired to keep its table's declared constraints."""
-    from syndata.consistency.declared import keep
-
-    kept = keep(table.to_pandas(), plan.config.constraints, rng)
+    kept = keeper.keep(table.to_pandas(), rng)
     return pa.Table.from_pandas(kept, schema=table.schema, preserve_index=False)
 
 
@@ -193,6 +196,7 @@ class RuleApplier:
         self.fks = {fk.child_column: fk for fk in self.table_config.foreign_keys}
         self.seen: dict[str, NDArray[np.uint64]] = {}
         self.batches = 0
+        self.keeper = Keeper(self.table_config.constraints)
         self.used = {c.name for c in self.table_config.columns} | {
             cond.column
             for c in self.table_config.columns
@@ -238,10 +242,8 @@ class RuleApplier:
         """The rows repaired to keep the table's declared constraints (after the rules)."""
         if not self.table_config.constraints:
             return frame
-        from syndata.consistency.declared import keep
-
         rng = batch_rng(self.plan.seed, self.table.index, 0, self.batches, purpose=2)
-        return keep(frame, self.table_config.constraints, rng)
+        return self.keeper.keep(frame, rng)
 
     def configured_in(self, names: list[str]) -> list[str]:
         """The configured columns among ``names`` (the ones this applier rewrites)."""

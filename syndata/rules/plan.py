@@ -162,7 +162,8 @@ class _TableBuilder:
         keys: KeyStore,
         resolved_rows: dict[str, int],
     ) -> None:
-        self.config, self.table, self.index, self.seed = config, table, index, seed
+        self.config, self.index, self.seed = config, index, seed
+        self.table = declared_unique(table)
         self.keys, self.resolved_rows = keys, resolved_rows
         self.path = f"tables[{index}]"
         self.problems: list[Problem] = []
@@ -296,6 +297,23 @@ class _TableBuilder:
         except ValueError as exc:
             self.problems.append(Problem(path, str(exc), getattr(exc, "fix", "")))
             return None
+
+
+def declared_unique(table: TableConfig) -> TableConfig:
+    """``table`` with each column a table-level ``unique`` constraint names marked unique.
+
+    Such a column is then drawn without repeats across the whole table (and its key
+    range capped or checked) just as one with ``constraints: [unique]``.
+    """
+    named = {s.column for s in table.constraints if s.type == "unique"}
+    marked = {c.name for c in table.columns if c.name in named and not c.is_unique}
+    if not marked:
+        return table
+    columns = [
+        c.model_copy(update={"constraints": [*c.constraints, "unique"]}) if c.name in marked else c
+        for c in table.columns
+    ]
+    return table.model_copy(update={"columns": columns})
 
 
 def _unique(gen: ColumnGenerator, col: ColumnConfig, seed: int) -> ColumnGenerator:

@@ -1,0 +1,80 @@
+"""A schema's fit checks each table's declared constraints on its real rows first."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from syndata import pipeline
+from syndata.config import parse_config
+from syndata.errors import ConfigError
+
+
+def schema() -> dict[str, pd.DataFrame]:
+    rng = np.random.default_rng(4)
+    customers = pd.DataFrame({"customer_id": np.arange(1, 101), "age": rng.integers(18, 90, 100)})
+    net = rng.uniform(1, 100, 400).round(2)
+    tax = (net * 0.2).round(2)
+    orders = pd.DataFrame(
+        {
+            "order_id": np.arange(1, 401),
+            "customer_id": rng.integers(1, 101, 400),
+            "net": net,
+            "tax": tax,
+            "gross": net + tax,
+        }
+    )
+    orders.loc[:2, "gross"] += 5.0  # 3 rows break gross = net + tax
+    return {"customers": customers, "orders": orders}
+
+
+def constraints(table: str, *specs: dict[str, object]) -> dict[str, list[object]]:
+    config = parse_config(
+        {"tables": [{"table_name": table, "columns": [{"name": "x"}], "constraints": list(specs)}]}
+    )
+    return {table: list(config.tables[0].constraints)}
+
+
+def test_a_table_whose_real_rows_break_a_declared_constraint_stops_the_fit(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYNDATA_HOME", str(tmp_path))
+    declared = constraints(
+        "orders", {"type": "sum", "total": "gross", "parts": ["net", "tax"], "tolerance": 0.01}
+    )
+    with pytest.raises(ConfigError) as caught:
+        pipeline.fit_schema(schema(), name="s", constraints=declared, attacks=False)
+    (problem,) = caught.value.problems
+    assert problem.message == (
+        "orders.constraints[0] (sum): gross = net + tax is broken by 3 of 400 real rows "
+        "(0.8%); raise tolerance (e.g. 0.005 for cents), or remove it"
+    )
+    assert caught.value.exit_code == 3
+
+
+def test_constraints_for_a_table_the_schema_lacks_name_the_tables(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYNDATA_HOME", str(tmp_path))
+    declared = constraints("order", {"type": "unique", "column": "order_id"})
+    with pytest.raises(ConfigError, match="name one of customers, orders"):
+        pipeline.fit_schema(schema(), name="s", constraints=declared, attacks=False)
+
+
+def test_fit_of_a_folder_reads_the_constraints_of_each_table(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from syndata.cli import app
+
+    monkeypatch.setenv("SYNDATA_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    for table, frame in schema().items():
+        frame.to_csv(folder / f"{table}.csv", index=False)
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(
+        "tables:\n  - table_name: orders\n    columns: [{name: gross, type: float}]\n"
+        "    constraints:\n      - {type: sum, total: gross, parts: [net, tax], tolerance: 0.01}\n"
+    )
+    result = CliRunner().invoke(
+        app, ["fit", "--data", str(folder), "--name", "shop", "--constraints", str(rules)]
+    )
+    assert result.exit_code == 3, result.output
+    assert "gross = net + tax is broken by 3 of 400 real rows" in result.output
