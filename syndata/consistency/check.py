@@ -118,7 +118,7 @@ class Checker:
 
 def inequality_violations(frame: pd.DataFrame, inv: Inequality) -> Mask:
     """Rows where ``low`` > ``high`` (>= when strict) or a bounded gap leaves its bounds."""
-    low, high = _numbers(frame[inv.low]), _numbers(frame[inv.high])
+    low, high = numbers(frame[inv.low]), numbers(frame[inv.high])
     both = ~np.isnan(low) & ~np.isnan(high)
     gap = np.where(both, high - low, 0.0)
     slack = ORDER_SLACK * max(abs(inv.gap_min), abs(inv.gap_max), 1.0)
@@ -131,8 +131,8 @@ def inequality_violations(frame: pd.DataFrame, inv: Inequality) -> Mask:
 
 def sum_violations(frame: pd.DataFrame, inv: Sum) -> Mask:
     """Rows where ``total`` differs from the sum of its parts by more than the tolerance."""
-    total = _numbers(frame[inv.total])
-    parts = np.sum([_numbers(frame[p]) for p in inv.parts], axis=0)
+    total = numbers(frame[inv.total])
+    parts = np.sum([numbers(frame[p]) for p in inv.parts], axis=0)
     both = ~np.isnan(total) & ~np.isnan(parts)
     out: Mask = both & (np.abs(np.where(both, total - parts, 0.0)) > inv.tolerance)
     return out
@@ -140,7 +140,7 @@ def sum_violations(frame: pd.DataFrame, inv: Sum) -> Mask:
 
 def bounds_violations(values: pd.Series, inv: Bounds, offset: float | None = None) -> Mask:
     """Rows below 0 (when non-negative), not whole, off the step or with more decimals."""
-    x = _numbers(values)
+    x = numbers(values)
     present = ~np.isnan(x)
     v = np.where(present, x, 0.0)
     bad = np.zeros(len(x), dtype=bool)
@@ -163,7 +163,8 @@ def bounds_violations(values: pd.Series, inv: Bounds, offset: float | None = Non
     return out
 
 
-def _numbers(values: pd.Series) -> NDArray[np.float64]:
+def numbers(values: pd.Series) -> NDArray[np.float64]:
+    """Values as floats (datetimes as nanoseconds since the epoch, UTC), NaN where missing."""
     if pd.api.types.is_datetime64_any_dtype(values):
         stamps = pd.to_datetime(values)
         if getattr(stamps.dt, "tz", None) is not None:
@@ -214,6 +215,6 @@ def dependents(frame: pd.DataFrame, determinant: str, dependent: str) -> pd.Seri
 
 def step_offset(values: pd.Series, step: float) -> float:
     """Where the grid of a fixed step starts: the smallest value modulo the step."""
-    x = _numbers(values)
+    x = numbers(values)
     x = x[~np.isnan(x)]
     return float(np.round(x.min()) % round(step)) if len(x) else 0.0

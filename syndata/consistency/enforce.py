@@ -52,6 +52,7 @@ from syndata.consistency.invariants import (
     Unique,
 )
 from syndata.consistency.joint import MAX_COMBINATIONS, JointGroup
+from syndata.consistency.ordering import REMAP_ROWS, Ranks, project, remapped
 from syndata.graph import stable_order
 from syndata.metadata import TableMetadata
 from syndata.privacy.disclosure import POOLED
@@ -67,11 +68,12 @@ PROBE_ROWS = 20_000  # rows the size of a joint category is judged on
 
 @dataclass
 class Gap:
-    """``high`` learned as ``high - low``; ``time``: both are datetimes."""
+    """``high`` learned as ``high - low``; ``time``: both are datetimes; ``order``: the rule."""
 
     low: str
     high: str
     time: bool
+    order: Inequality
 
 
 @dataclass
@@ -100,6 +102,7 @@ class Enforcer:
         default_factory=list
     )  # column -> decimals it is written with
     checker: Checker | None = None
+    ranks: dict[str, Ranks] = field(default_factory=dict)  # of ordered columns (ordering.py)
     constructed: bool = True  # False: nothing built into the model; every rule is checked
 
     # ------------------------------------------------------------------ fit
@@ -148,6 +151,7 @@ class Enforcer:
             enforcer._sums(frame, kinds)
             enforcer._gaps(frame, kinds)
             enforcer._steps(frame)
+            enforcer._ranks(frame)
         else:
             enforcer._fallbacks(frame)
         enforcer.checker = Checker(found, frame)
@@ -257,15 +261,18 @@ class Enforcer:
         ]
         orders.sort(key=lambda i: (i.gap_max - i.gap_min) / _scale(frame[i.high]))
         low_of: dict[str, str] = {}
+        order_of: dict[str, Inequality] = {}
         for inv in orders:
             if inv.high in low_of or _ancestor(inv.high, inv.low, low_of):
                 continue
             low_of[inv.high] = inv.low
+            order_of[inv.high] = inv
         graph = {high: [low] for high, low in low_of.items()}
         for high in stable_order(list(frame.columns), graph):
             if high in low_of:
                 low = low_of[high]
-                self.gaps.append(Gap(low, high, _gap_kind(frame, kinds, low, high) == "time"))
+                time = _gap_kind(frame, kinds, low, high) == "time"
+                self.gaps.append(Gap(low, high, time, order_of[high]))
 
     def _steps(self, frame: pd.DataFrame) -> None:
         for inv in self.invariants:
@@ -282,6 +289,24 @@ class Enforcer:
                         float(x.max()),
                     )
                     self.steps.append(step)
+
+    def _ranks(self, frame: pd.DataFrame) -> None:
+        """The ranks of the columns of unbounded orders, and of numbers learned as gaps."""
+        columns = [c for inv in self._unbounded() for c in (inv.low, inv.high)]
+        columns += [g.high for g in self.gaps if not g.time]
+        for c in dict.fromkeys(columns):
+            ranks = Ranks.of(frame[c])
+            if ranks is not None:
+                self.ranks[c] = ranks
+
+    def _unbounded(self) -> list[Inequality]:
+        """The orders no gap builds in (settled after sampling)."""
+        forest = {(g.low, g.high) for g in self.gaps}
+        return [
+            i
+            for i in self.invariants
+            if isinstance(i, Inequality) and not i.bounded and (i.low, i.high) not in forest
+        ]
 
     # ------------------------------------------------------------------ model side
 
@@ -342,6 +367,14 @@ class Enforcer:
                 frame[gap.high] = _plus(frame[gap.low], frame[gap.high], gap.time)
                 if gap.high in given:
                     frame[gap.high] = _per_row(given[gap.high], n)
+                elif gap.high in self.ranks and n >= REMAP_ROWS:
+                    frame[gap.high] = remapped(
+                        frame[gap.low],
+                        frame[gap.high],
+                        gap.order,
+                        self.ranks[gap.high],
+                        self.decimals.get(gap.high),
+                    )
         for step in self.steps:
             if step.column not in given:
                 frame[step.column] = _snap(frame[step.column], step)
@@ -381,7 +414,8 @@ class Enforcer:
         Joint categories keep their combinations and dependencies; the encoders keep every
         learned number inside its range, rounded and on its grid; a gap inside its bounds;
         a derived total equal to its parts. Conditions and repairs can change any of it,
-        so conditioned rows are checked against every invariant.
+        so conditioned rows are checked against every invariant; ``settle`` can move the
+        columns of unbounded orders, so every rule on those is checked too.
         """
         if not self.constructed:
             return list(self.invariants)
@@ -391,6 +425,9 @@ class Enforcer:
         derived = {g.high for g in self.gaps} | {t.total for t in self.sums}
         if isinstance(inv, FixedCombinations | FunctionalDependency):
             return any(set(inv.columns()) <= set(g.columns) for g in self.groups)
+        settled = {c for order in self._unbounded() for c in order.columns()}
+        if set(inv.columns()) & settled:
+            return False
         if isinstance(inv, Bounds):
             return inv.column not in derived
         if isinstance(inv, Inequality):
@@ -398,25 +435,32 @@ class Enforcer:
         return isinstance(inv, Sum) and inv in self.sums
 
     def settle(self, frame: pd.DataFrame, given: Mapping[str, Any]) -> pd.DataFrame:
-        """Swap the two values of each row an unbounded order outside the forest breaks.
+        """Settle each row an unbounded order outside the forest breaks, keeping shapes.
 
-        The pair keeps both values (so both columns keep their values' spread) and the
-        order holds; a swap that breaks another rule is caught by the check after it.
+        Two columns of one scale (their middle halves overlap, the same kind of number:
+        check-in and check-out) swap the row's two values: both columns keep their
+        values' spread. Columns of different scales (a count and an amount) are projected
+        to the nearest order in ranks (``ordering.project``). A row this breaks another
+        rule in is caught by the check after it.
         """
-        forest = {(g.low, g.high) for g in self.gaps}
         shapes = {b.column: _shape(b) for b in self.invariants if isinstance(b, Bounds)}
-        for inv in self.invariants:
-            if not isinstance(inv, Inequality) or inv.bounded or (inv.low, inv.high) in forest:
+        for inv in self._unbounded():
+            if {inv.low, inv.high} & set(given) or not {inv.low, inv.high} <= set(frame):
+                continue
+            low_ranks, high_ranks = self.ranks.get(inv.low), self.ranks.get(inv.high)
+            if low_ranks is None or high_ranks is None or not low_ranks.overlaps(high_ranks):
+                project(frame, inv, self.ranks, self.decimals)
                 continue
             if shapes.get(inv.low) != shapes.get(inv.high):
                 continue  # a value of one column would not be a value of the other
-            if {inv.low, inv.high} & set(given) or not {inv.low, inv.high} <= set(frame):
-                continue
             bad = inequality_violations(frame, inv)
             if bad.any() and frame[inv.low].dtype == frame[inv.high].dtype:
                 low, high = frame[inv.low].copy(), frame[inv.high].copy()
                 frame.loc[bad, inv.low] = high[bad]
                 frame.loc[bad, inv.high] = low[bad]
+        for total in self.sums:  # a projected part moves its total with it
+            if total.total not in given:
+                frame[total.total] = _sum_of(frame, total)
         return frame
 
     def repair(
