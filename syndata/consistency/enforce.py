@@ -551,11 +551,19 @@ def _gap_kind(frame: pd.DataFrame, kinds: Mapping[str, str], low: str, high: str
         both = frame[low].dtype, frame[high].dtype
         if all(pd.api.types.is_datetime64_any_dtype(d) for d in both):
             return "time"
-    if kinds.get(low) == kinds.get(high) == "numerical":
+    if kinds.get(high) == "numerical" and _numeric_low(frame, kinds, low):
         ints = [pd.api.types.is_integer_dtype(frame[c]) or _whole(frame[c]) for c in (low, high)]
         if ints[0] == ints[1]:
             return "number"
     return None
+
+
+def _numeric_low(frame: pd.DataFrame, kinds: Mapping[str, str], low: str) -> bool:
+    """A gap's low side: a number, or a category of few numbers (a count of 0 to 12)."""
+    if kinds.get(low) == "numerical":
+        return True
+    values = frame[low]
+    return kinds.get(low) == "categorical" and pd.api.types.is_numeric_dtype(values)
 
 
 def _whole(values: pd.Series) -> bool:
