@@ -33,6 +33,7 @@ from syndata.consistency.invariants import (
 )
 
 Mask = NDArray[np.bool_]
+HASH_PRIME = 0x100000001B3  # mixes one column's hashes into a row's (64-bit FNV prime)
 ORDER_SLACK = 1e-9  # relative slack of a gap's bounds (float noise of datetimes as seconds)
 
 
@@ -45,25 +46,31 @@ class Checker:
         self._mapping: dict[Invariant, pd.Series] = {}
         self._offset: dict[Invariant, float] = {}
         if reference is not None:
+            hashes = _Hashes(reference)
             for inv in self.invariants:
                 if not set(inv.columns()) <= set(reference.columns):
                     continue
                 if isinstance(inv, FixedCombinations):
-                    self._allowed[inv] = _Combinations.of(reference, inv.group)
+                    self._allowed[inv] = _Combinations.of(hashes, inv.group)
                 elif isinstance(inv, FunctionalDependency):
                     self._mapping[inv] = dependents(reference, inv.determinant, inv.dependent)
                 elif isinstance(inv, Bounds) and inv.step:
                     self._offset[inv] = step_offset(reference[inv.column], inv.step)
 
-    def violations(self, frame: pd.DataFrame, invariant: Invariant) -> Mask:
-        """True for each row of ``frame`` that breaks ``invariant``."""
+    def violations(
+        self, frame: pd.DataFrame, invariant: Invariant, hashes: _Hashes | None = None
+    ) -> Mask:
+        """True for each row of ``frame`` that breaks ``invariant``.
+
+        ``hashes``: the frame's column hashes, shared by the checks of one frame.
+        """
         if not set(invariant.columns()) <= set(frame.columns):
             return np.zeros(len(frame), dtype=bool)
         if isinstance(invariant, FixedCombinations):
             allowed = self._allowed.get(invariant)
             if allowed is None:
                 return np.zeros(len(frame), dtype=bool)
-            return allowed.outside(frame)
+            return allowed.outside(hashes if hashes is not None else _Hashes(frame))
         if isinstance(invariant, FunctionalDependency):
             return self._dependency(frame, invariant)
         if isinstance(invariant, Inequality):
@@ -91,8 +98,9 @@ class Checker:
     def broken(self, frame: pd.DataFrame, only: Sequence[Invariant] | None = None) -> Mask:
         """True for each row that breaks any invariant (of ``only``, when given)."""
         out = np.zeros(len(frame), dtype=bool)
+        hashes = _Hashes(frame)
         for inv in self.invariants if only is None else only:
-            out |= self.violations(frame, inv)
+            out |= self.violations(frame, inv, hashes)
         return out
 
     def shares(self, frame: pd.DataFrame) -> list[float]:
@@ -176,6 +184,36 @@ def numbers(values: pd.Series) -> NDArray[np.float64]:
     return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+class _Hashes:
+    """One frame's column hashes and presence masks, computed once per column asked for.
+
+    Values are hashed as objects: a value hashes alike in every frame, whatever the dtype
+    of its column there.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._columns: dict[str, tuple[NDArray[np.uint64], Mask]] = {}
+
+    def column(self, name: str) -> tuple[NDArray[np.uint64], Mask]:
+        """The column's value hashes and presence mask."""
+        if name not in self._columns:
+            values = self.frame[name]
+            hashed = pd.util.hash_array(values.to_numpy(dtype=object))
+            self._columns[name] = (hashed, values.notna().to_numpy())
+        return self._columns[name]
+
+    def rows(self, group: Sequence[str]) -> tuple[NDArray[np.uint64], Mask]:
+        """One hash per row of the group's values, and the rows where all are present."""
+        keys = np.zeros(len(self.frame), dtype=np.uint64)
+        present = np.ones(len(self.frame), dtype=bool)
+        for name in group:
+            hashed, there = self.column(name)
+            keys = (keys * np.uint64(HASH_PRIME)) ^ hashed
+            present &= there
+        return keys, present
+
+
 class _Combinations:
     """The value tuples a group of columns holds, as sorted 64-bit row hashes (fast to test)."""
 
@@ -183,22 +221,15 @@ class _Combinations:
         self.group, self.keys = list(group), keys
 
     @classmethod
-    def of(cls, frame: pd.DataFrame, group: Sequence[str]) -> _Combinations:
-        present = frame[list(group)].dropna()
-        return cls(group, np.unique(_row_keys(present, group)))
+    def of(cls, hashes: _Hashes, group: Sequence[str]) -> _Combinations:
+        keys, present = hashes.rows(group)
+        return cls(group, np.unique(keys[present]))
 
-    def outside(self, frame: pd.DataFrame) -> Mask:
+    def outside(self, hashes: _Hashes) -> Mask:
         """Rows whose tuple (all present) is not among the group's."""
-        present = frame[self.group].notna().all(axis=1).to_numpy()
-        out: Mask = present & ~np.isin(_row_keys(frame, self.group), self.keys)
+        keys, present = hashes.rows(self.group)
+        out: Mask = present & ~np.isin(keys, self.keys)
         return out
-
-
-def _row_keys(frame: pd.DataFrame, group: Sequence[str]) -> NDArray[np.uint64]:
-    """One hash per row of the group's values (as objects, so 1 and "1" differ alike)."""
-    values = frame[list(group)].astype(object)
-    keys = pd.util.hash_pandas_object(values, index=False).to_numpy(dtype=np.uint64)
-    return np.asarray(keys, dtype=np.uint64)
 
 
 def dependents(frame: pd.DataFrame, determinant: str, dependent: str) -> pd.Series:
