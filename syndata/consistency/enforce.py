@@ -184,12 +184,14 @@ class Enforcer:
         tied.sort(key=_tie_strength)
         probe = frame.sample(PROBE_ROWS, random_state=0) if len(frame) > PROBE_ROWS else frame
         most = min(MAX_COMBINATIONS, max(len(probe) // ROWS_PER_COMBINATION, 2))
+        named = {c for inv in tied for c in inv.columns()}
+        codes = {c: pd.factorize(probe[c], use_na_sentinel=False)[0] for c in named}
         group_of: dict[str, frozenset[str]] = {}
         for inv in tied:
             merged = frozenset().union(*(group_of.get(c, frozenset({c})) for c in inv.columns()))
             if len(merged) > 1 and all(group_of.get(c) == merged for c in merged):
                 continue  # already together
-            if len(probe[list(merged)].drop_duplicates()) > most:
+            if _distinct([codes[c] for c in sorted(merged)]) > most:
                 continue
             for c in merged:
                 group_of[c] = merged
@@ -532,6 +534,14 @@ class Enforcer:
         filled.index = frame.index[rows]
         frame.iloc[rows] = filled
         return frame
+
+
+def _distinct(codes: Sequence[NDArray[np.int64]]) -> int:
+    """The number of distinct rows of the columns' codes."""
+    combined = codes[0]
+    for more in codes[1:]:
+        combined = pd.factorize(combined * (int(more.max(initial=0)) + 1) + more)[0]
+    return len(np.unique(combined))
 
 
 def _tie_strength(inv: Invariant) -> tuple[int, float]:
