@@ -390,7 +390,9 @@ def invariants_of(specs: list[Any], frame: pd.DataFrame | None = None) -> list[I
     for spec in specs:
         inv = spec.invariant()
         if isinstance(inv, Inequality) and frame is not None and _dates(frame, inv):
-            inv = replace(inv, gap_min=inv.gap_min * DAY_NS, gap_max=inv.gap_max * DAY_NS)
+            inv = replace(
+                inv, gap_min=inv.gap_min * DAY_NS, gap_max=inv.gap_max * DAY_NS, time=True
+            )
         out.append(inv)
     return out
 

@@ -185,7 +185,8 @@ class _Search:
                 both = ~np.isnan(low) & ~np.isnan(high)
                 if both.sum() < MIN_ROWS or (low[both] <= high[both]).mean() < self.need:
                     continue
-                found.extend(_inequality(a, b, values[a], values[b], self.need, least))
+                time = group is self.times
+                found.extend(_inequality(a, b, values[a], values[b], self.need, least, time))
         return found
 
     def sums(self) -> list[Invariant]:
@@ -339,7 +340,13 @@ def _mostly_ordered(low: Floats, high: Floats, need: float) -> bool:
 
 
 def _inequality(
-    a: str, b: str, low: Floats, high: Floats, need: float, least: float = MIN_SURPRISE
+    a: str,
+    b: str,
+    low: Floats,
+    high: Floats,
+    need: float,
+    least: float = MIN_SURPRISE,
+    time: bool = False,
 ) -> list[Invariant]:
     both = ~np.isnan(low) & ~np.isnan(high)
     gap = high[both] - low[both]
@@ -355,7 +362,7 @@ def _inequality(
     lo, hi = (float(f"{v:.10g}") for v in (kept.min(), kept.max()))  # no float noise
     spread = float(chance.max() - chance.min())
     bounded = spread > 0 and (hi - lo) <= BOUNDED_SHARE * spread
-    return [Inequality(evidence, a, b, strict, lo, hi, bounded)]
+    return [Inequality(evidence, a, b, strict, lo, hi, bounded, time)]
 
 
 def _independent_gaps(low: Floats, high: Floats, rows: int = 5_000) -> Floats:

@@ -95,15 +95,20 @@ class Inequality(Invariant):
     gap_min: float
     gap_max: float
     bounded: bool = False
+    time: bool = field(default=False, compare=False)  # dates: the gaps are in nanoseconds
 
     def columns(self) -> tuple[str, ...]:
         """Low, then high."""
         return (self.low, self.high)
 
     def describe(self) -> str:
-        """E.g. "check_in < check_out" (with "by 1 to 14" when the gap is bounded)."""
+        """E.g. "check_in < check_out" (with "by 1 to 14 days" when the gap is bounded)."""
         order = f"{self.low} {'<' if self.strict else '<='} {self.high}"
-        return f"{order}, by {self.gap_min:g} to {self.gap_max:g}" if self.bounded else order
+        if not self.bounded:
+            return order
+        if self.time:
+            return f"{order}, by {_duration(self.gap_min, self.gap_max)}"
+        return f"{order}, by {self.gap_min:g} to {self.gap_max:g}"
 
 
 @dataclass(frozen=True)
@@ -205,3 +210,14 @@ class OneHot(Invariant):
     def describe(self) -> str:
         """E.g. "one of is_a, is_b, is_c is 1"."""
         return f"one of {', '.join(self.group)} is 1"
+
+
+_UNITS = (("days", 86_400e9), ("hours", 3_600e9), ("minutes", 60e9), ("seconds", 1e9))
+
+
+def _duration(low: float, high: float) -> str:
+    """Two gaps in nanoseconds in the largest unit both are whole in (else seconds)."""
+    for unit, size in _UNITS:
+        if low % size == 0 and high % size == 0:
+            return f"{low / size:g} to {high / size:g} {unit}"
+    return f"{low / 1e9:g} to {high / 1e9:g} seconds"
