@@ -109,6 +109,10 @@ class Checker:
             return [0.0 for _ in self.invariants]
         return [float(self.violations(frame, inv).mean()) for inv in self.invariants]
 
+    def mapping(self, inv: FunctionalDependency) -> pd.Series:
+        """Each determinant value's dependent in the reference rows (empty without them)."""
+        return self._mapping.get(inv, pd.Series(dtype=object))
+
     def _dependency(self, frame: pd.DataFrame, inv: FunctionalDependency) -> Mask:
         a, b = frame[inv.determinant], frame[inv.dependent]
         present = a.notna().to_numpy()

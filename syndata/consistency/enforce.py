@@ -477,11 +477,17 @@ class Enforcer:
         for _ in range(REPAIR_PASSES):
             settled = True
             for inv in self.invariants:
-                if set(inv.columns()) & set(given):
+                fixed = set(inv.columns()) & set(given)
+                if fixed and not _determinant_free(inv, fixed):
                     continue
                 bad = self.checker.violations(frame, inv)
-                if bad.any():
-                    settled = False
+                if not bad.any():
+                    continue
+                settled = False
+                if fixed:  # a parent's value given: the child's determinant follows it
+                    assert isinstance(inv, FunctionalDependency)
+                    self._repair_determinant(frame, inv, bad, rng)
+                else:
                     self._repair(frame, inv, bad, rng)
             if settled:
                 break
@@ -516,6 +522,26 @@ class Enforcer:
                 column[bad] = values
                 frame[c] = column
 
+    def _repair_determinant(
+        self, frame: pd.DataFrame, inv: FunctionalDependency, bad: Mask, rng: np.random.Generator
+    ) -> None:
+        """Broken rows take a determinant value that goes with their given dependent.
+
+        (A survey's sex given its species' taxon: a value the real rows pair with that
+        taxon, drawn among them; with none, no value, which no dependency judges.)
+        """
+        assert self.checker is not None
+        mapping = self.checker.mapping(inv)
+        by_dependent: dict[object, list[object]] = {}
+        for determinant, dependent in mapping.items():
+            by_dependent.setdefault(dependent, []).append(determinant)
+        column = frame[inv.determinant].astype(object).to_numpy(copy=True)
+        wanted = frame[inv.dependent].astype(object).to_numpy()
+        for row in np.flatnonzero(bad):
+            choices = by_dependent.get(wanted[row], [])
+            column[row] = choices[int(rng.integers(len(choices)))] if choices else None
+        frame[inv.determinant] = pd.Series(column, index=frame.index)
+
     def fill(self, frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
         """The last resort for unconditioned rows no repair settles: another sampled row.
 
@@ -534,6 +560,11 @@ class Enforcer:
         filled.index = frame.index[rows]
         frame.iloc[rows] = filled
         return frame
+
+
+def _determinant_free(inv: Invariant, fixed: set[str]) -> bool:
+    """A dependency whose dependent alone is given (a parent's column, say)."""
+    return isinstance(inv, FunctionalDependency) and fixed == {inv.dependent}
 
 
 def _distinct(codes: Sequence[NDArray[np.int64]]) -> int:

@@ -68,7 +68,9 @@ class JointGroup:
         codes = []
         for c, vals in zip(self.columns, self.values, strict=True):
             index = pd.Index(vals)
-            codes.append(index.get_indexer(pd.Index(frame[c].astype(object))).astype(np.int64))
+            column = frame[c].astype(object)
+            column = column.where(column.notna(), np.nan)  # None finds the null value too
+            codes.append(index.get_indexer(pd.Index(column)).astype(np.int64))
         matrix = np.column_stack(codes)
         sizes = [len(v) for v in self.values]
         known = _key(self.combos, sizes)

@@ -198,3 +198,49 @@ def test_a_model_with_nothing_built_in_is_checked_redrawn_and_repaired(loans, ch
     assert broken(checker, model.sample(5_000, seed=12)) == {}
     unchecked = _Independent().fit(loans, enforce=False).sample(5_000, seed=12)
     assert broken(checker, unchecked)
+
+
+def test_a_given_dependent_sets_its_determinant_in_repair():
+    """A parent's value given (a species' taxon), the child's determinant (sex) follows it."""
+    from syndata.consistency.enforce import Enforcer
+    from syndata.metadata import TableMetadata
+
+    rng = np.random.default_rng(0)
+    n = 600
+    taxa = rng.choice(["Rodent", "Bird"], n)
+    sex = np.where(taxa == "Rodent", rng.choice(["M", "F"], n), None).astype(object)
+    real = pd.DataFrame({"sex": sex, "_p.taxa": taxa, "weight": rng.gamma(2.0, 9.0, n)})
+    enforcer = Enforcer.fit(real, TableMetadata.detect(real), conditioned=["_p.taxa"])
+    assert enforcer is not None
+    rule = [i for i in enforcer.invariants if i.describe() == "sex determines _p.taxa"]
+    assert rule, [i.describe() for i in enforcer.invariants]
+    given = {"_p.taxa": ["Bird", "Bird", "Rodent", "Rodent"]}
+    broken = pd.DataFrame(
+        {"sex": ["M", None, "F", None], "_p.taxa": given["_p.taxa"], "weight": [5.0] * 4}
+    )
+    assert enforcer.broken(broken, given).tolist() == [True, False, False, False]
+    repaired = enforcer.repair(broken.copy(), np.random.default_rng(1), given)
+    assert repaired["_p.taxa"].tolist() == given["_p.taxa"]  # the condition is kept
+    assert pd.isna(repaired.loc[0, "sex"])  # no sex goes with a bird
+    assert repaired.loc[2, "sex"] == "F"  # rows that kept the rule are left alone
+    assert pd.isna(repaired.loc[1, "sex"]) and pd.isna(repaired.loc[3, "sex"])
+    assert not enforcer.broken(repaired, given).any()
+
+
+def test_a_null_member_written_as_none_keeps_its_combination():
+    """Rows from a database hold None where a CSV holds NaN: both are the null value."""
+    from syndata.consistency.joint import JointGroup
+
+    frame = pd.DataFrame(
+        {
+            "taxa": ["Rodent", "Rodent", "Bird", "Reptile", "Rodent"],
+            "sex": pd.Series(["M", None, None, np.nan, "F"], dtype=object),
+        }
+    )
+    group = JointGroup.fit(frame, ["taxa", "sex"])
+    assert group is not None
+    codes = group.encode(frame)
+    assert (codes >= 0).all() and len(set(codes.tolist())) == 5
+    decoded = group.decode(codes)
+    assert decoded["taxa"].tolist() == frame["taxa"].tolist()
+    assert [pd.isna(v) for v in decoded["sex"]] == [False, True, True, True, False]

@@ -59,3 +59,42 @@ def test_a_child_row_keeps_its_order_after_the_parent_row():
             assert gaps.min() >= pd.Timedelta(days=1) and gaps.max() <= pd.Timedelta(days=59)
         else:  # the rule is not kept by chance
             assert (gaps < pd.Timedelta(days=1)).any() or (gaps > pd.Timedelta(days=59)).any()
+
+
+def survey() -> tuple[dict[str, pd.DataFrame], Metadata]:
+    """Animals of species; only rodents have a recorded sex (a bird's is never M or F)."""
+    rng = np.random.default_rng(5)
+    taxa = ["Rodent"] * 8 + ["Bird"] * 4 + ["Reptile"] * 2
+    species = pd.DataFrame({"species_id": [f"s{i:02d}" for i in range(len(taxa))], "taxa": taxa})
+    n = 6_000
+    picked = rng.integers(0, len(taxa), n)
+    rodent = np.array(taxa)[picked] == "Rodent"
+    sex = np.where(rng.random(n) < 0.5, "M", "F").astype(object)
+    sex[~rodent | (rng.random(n) < 0.05)] = None
+    animals = pd.DataFrame(
+        {
+            "record_id": np.arange(n) + 1,
+            "species_id": species["species_id"].to_numpy()[picked],
+            "sex": sex,
+            "weight": np.round(rng.gamma(3.0, 12.0, n), 1),
+        }
+    )
+    tables = {"species": species, "animals": animals}
+    meta = Metadata(
+        {name: TableMetadata.detect(frame, name=name) for name, frame in tables.items()},
+        [Relationship("species", "species_id", "animals", "species_id")],
+    )
+    return tables, meta
+
+
+def test_a_child_value_that_determines_its_parents_value_follows_the_drawn_parent():
+    tables, meta = survey()
+    for model in ("gaussian_copula", "cart"):
+        synthetic = (
+            HierarchicalSynthesizer(default_model=model).fit(tables, meta).sample(3.0, seed=1)
+        )
+        joined = synthetic["animals"].merge(synthetic["species"], on="species_id")
+        assert len(joined) == len(synthetic["animals"]) > 10_000
+        sexed = joined["sex"].isin(["M", "F"])
+        assert sexed.sum() > 1_000, model  # rodents keep their sexes
+        assert (joined.loc[sexed, "taxa"] == "Rodent").all(), model
