@@ -18,9 +18,8 @@ Then each schema of ``bench/datasets_multi.py`` with ``HierarchicalSynthesizer``
 and cart per table), enforce on and off, sampled at a scale giving about 100,000 rows in
 all (at most scale 1): per table, the violations of the invariants discovered on that
 real table; per foreign key, the violations of the rules found between a child's columns
-and its parent's (child rows joined to their parent row). The hierarchical model takes no
-``enforce`` argument: enforce off is measured by fitting its per-table models with
-``enforce=False`` (``syndata.models.hierarchical.make_model`` wrapped for that fit).
+and its parent's (child rows joined to their parent row). Enforce off is
+``HierarchicalSynthesizer.fit(..., enforce=False)`` (every per-table model fitted so).
 Rewrites its own block of bench/RESULTS.md (between marker comments).
 
     .venv/bin/python bench/bench_consistency.py                 # full run (~20 min)
@@ -31,7 +30,6 @@ Rewrites its own block of bench/RESULTS.md (between marker comments).
 from __future__ import annotations
 
 import argparse
-import functools
 import math
 import os
 import shlex
@@ -39,8 +37,6 @@ import sys
 import time
 import traceback
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -310,25 +306,6 @@ def _progress_line(name: str, r: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------- schemas
 
 
-@contextmanager
-def per_table_enforce(enforce: bool) -> Iterator[None]:
-    """Fit the hierarchical model's per-table models with ``enforce`` (it takes no argument)."""
-    if enforce:
-        yield
-        return
-    from unittest import mock
-
-    from syndata.models.registry import make_model  # what syndata.models.hierarchical calls
-
-    def unenforced(name: str, **params: Any) -> Any:
-        model = make_model(name, **params)
-        model.fit = functools.partial(model.fit, enforce=False)  # type: ignore[method-assign]
-        return model
-
-    with mock.patch("syndata.models.hierarchical.make_model", unenforced):
-        yield
-
-
 def joined(frames: dict[str, Any], metadata: Any, rel: Any) -> Any:
     """A child's learned columns beside its parent's (``parent.column``), one row per child."""
     child = frames[rel.child_table]
@@ -394,10 +371,10 @@ def run_schema(name: str, total_rows: int) -> dict[str, Any]:
         for enforce in (True, False):
             res: dict[str, Any] = {"engine": engine, "enforce": enforce}
             try:
-                with per_table_enforce(enforce):
-                    wall = time.perf_counter()
-                    model = HierarchicalSynthesizer(default_model=table_model).fit(frames, metadata)
-                    res["fit_s"] = time.perf_counter() - wall
+                wall = time.perf_counter()
+                model = HierarchicalSynthesizer(default_model=table_model)
+                model.fit(frames, metadata, enforce=enforce)
+                res["fit_s"] = time.perf_counter() - wall
                 wall = time.perf_counter()
                 synthetic = model.sample(scale, seed=0)
                 res["sample_s"] = time.perf_counter() - wall

@@ -28,9 +28,9 @@ Children per parent are stored smoothed, never as the exact list: see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,9 @@ from syndata.models.matching import match_parents
 from syndata.models.registry import MODELS, SCHEMA_MODELS, make_model
 from syndata.models.table_plan import CONDITIONED_PREFIXES, CONTEXT, COUNT, HAS, TablePlan
 from syndata.seeds import resolve_seed
+
+if TYPE_CHECKING:
+    from syndata.consistency import Invariant
 
 REFERENCE = "reference"  # a table model: keep the table's rows as they are (lookup data)
 _TablePlan = TablePlan  # the name models fitted before the plan had its own module pickled
@@ -92,11 +95,17 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
         metadata: Metadata,
         progress: Callable[[str, int, int], None] | None = None,
         sizes: Mapping[str, int] | None = None,
+        *,
+        constraints: Mapping[str, Sequence[Invariant]] | None = None,
+        enforce: bool = True,
     ) -> Self:
         """Learn every table of ``metadata`` from ``tables`` (name -> frame).
 
         ``sizes`` gives the table sizes that scale 1 stands for when ``tables`` are only
         part of the rows (the rest held out to measure privacy); default their lengths.
+        ``constraints`` are declared rules per table, kept besides those each table's
+        model finds; ``enforce=False`` keeps no rule (as ``Synthesizer.fit``). A table
+        kept as it is (``reference``) keeps its real rows' rules as they are.
         """
         self._check_input(tables, metadata)
         self.metadata_ = metadata
@@ -122,7 +131,11 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
             try:
                 given = [c for c in frame.columns if str(c).startswith(CONDITIONED_PREFIXES)]
                 self.models_[name] = make_model(model_name, **params).fit(
-                    frame, meta, conditioned=given
+                    frame,
+                    meta,
+                    constraints=(constraints or {}).get(name, ()),
+                    enforce=enforce,
+                    conditioned=given,
                 )
             except ModelError as exc:
                 raise ModelError(f"table '{name}': {exc}") from exc

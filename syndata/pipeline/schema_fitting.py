@@ -20,6 +20,7 @@ from syndata.pipeline.inputs import PlanSource, load_privacy_plan
 from syndata.pipeline.results import FitResult, Progress, stepper
 
 if TYPE_CHECKING:
+    from syndata.consistency import Invariant
     from syndata.consistency.declared import ConstraintSpec
     from syndata.privacy.plan import PrivacyPlan
 
@@ -86,10 +87,10 @@ def fit_schema(
     integrity = check_integrity(frames, meta).to_dict()
     frames = resolve_orphans(frames, meta, orphans)
     frames, personal = _guard_tables(frames, meta, load_privacy_plan(plan), pii, seed)
-    _check_declared(constraints or {}, frames)
+    kept = _check_declared(constraints or {}, frames)
     split = split_schema(frames, meta, holdout, seed, kept=_reference_tables(synthesizer))
     step("fit", 2)
-    _fit_on(synthesizer, split.train, frames, meta)
+    _fit_on(synthesizer, split.train, frames, meta, kept)
     step("evaluate", 3)
     rows = sum(len(f) for f in frames.values())
     synthetic = synthesizer.sample(min(1.0, SCHEMA_EVAL_ROWS / max(rows, 1)), seed=seed)
@@ -138,8 +139,11 @@ def fit_schema(
 
 def _check_declared(
     constraints: Mapping[str, Sequence[ConstraintSpec]], frames: Mapping[str, pd.DataFrame]
-) -> None:
-    """Each table's declared constraints against its real rows; ConfigError if any breaks."""
+) -> dict[str, list[Invariant]]:
+    """Each table's declared constraints, checked against its real rows, as invariants.
+
+    Raises ConfigError if the real rows break any, or a table is not in the schema.
+    """
     from syndata.pipeline.fitting import declared_invariants
 
     unknown = [t for t, specs in constraints.items() if specs and t not in frames]
@@ -154,8 +158,11 @@ def _check_declared(
                 for t in unknown
             ]
         )
-    for table, specs in constraints.items():
-        declared_invariants(specs, frames[table], table)
+    return {
+        table: declared_invariants(specs, frames[table], table)
+        for table, specs in constraints.items()
+        if specs
+    }
 
 
 def _reference_tables(synthesizer: MultiTableSynthesizer) -> frozenset[str]:
@@ -171,15 +178,18 @@ def _fit_on(
     train: Mapping[str, pd.DataFrame],
     frames: Mapping[str, pd.DataFrame],
     meta: Metadata,
+    constraints: Mapping[str, Sequence[Invariant]],
 ) -> None:
     """Fit on the training rows; scale 1 stands for the whole tables, held-out rows too.
 
-    The held-out rows' personal values are kept out of samples as well.
+    The held-out rows' personal values are kept out of samples as well; each table's
+    model keeps its declared ``constraints`` besides the rules it finds.
     """
     from syndata.models.hierarchical import HierarchicalSynthesizer
 
     if isinstance(synthesizer, HierarchicalSynthesizer):
-        synthesizer.fit(train, meta, sizes={t: len(f) for t, f in frames.items()})
+        sizes = {t: len(f) for t, f in frames.items()}
+        synthesizer.fit(train, meta, sizes=sizes, constraints=constraints)
         synthesizer.exclude_values_of(frames)
     else:
         synthesizer.fit(train, meta)

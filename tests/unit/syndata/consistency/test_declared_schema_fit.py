@@ -78,3 +78,24 @@ def test_fit_of_a_folder_reads_the_constraints_of_each_table(tmp_path, monkeypat
     )
     assert result.exit_code == 3, result.output
     assert "gross = net + tax is broken by 3 of 400 real rows" in result.output
+
+
+def test_a_schema_fit_keeps_each_tables_declared_constraints(tmp_path, monkeypatch):
+    """A rule the config declares is kept by that table's model, not only checked."""
+    monkeypatch.setenv("SYNDATA_HOME", str(tmp_path))
+    tables = schema()
+    tables["orders"].loc[:2, "gross"] -= 5.0  # the 3 rows again keep gross = net + tax
+    # tax <= net holds on the real rows; the declared gap bounds are the config's own
+    declared = constraints(
+        "orders", {"type": "inequality", "low": "tax", "high": "net", "min_gap": 0.5, "max_gap": 90}
+    )
+    result = pipeline.fit_schema(tables, name="s", constraints=declared, attacks=False)
+    model = result.model.models_["orders"]
+    kept = [i.describe() for i in model.consistency_.invariants]
+    assert "tax <= net, by 0.5 to 90" in kept
+    assert "tax <= net, by 0.5 to 90" not in [
+        i.describe() for i in result.model.models_["customers"].consistency_.invariants
+    ]
+    orders = result.model.sample(5.0, seed=0)["orders"]
+    gap = orders["net"] - orders["tax"]
+    assert len(orders) > 1_000 and gap.min() >= 0.5 - 1e-9 and gap.max() <= 90 + 1e-9
