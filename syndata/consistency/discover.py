@@ -20,7 +20,7 @@ they hold on every row (or on a share >= 1 - ``tolerance``). Nothing returned ho
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import combinations, pairwise, permutations
+from itertools import combinations, permutations
 
 import numpy as np
 import pandas as pd
@@ -62,7 +62,8 @@ Floats = NDArray[np.float64]
 Codes = NDArray[np.int64]
 
 MAX_SUM_PARTS_COLUMNS = 40  # more numeric columns: sums of two parts only
-SCREEN_ROWS = 32  # rows a sum candidate is first tried on
+SCREEN_ROWS = 32  # rows a sum candidate is tried on before the sample
+FIRST_SCREEN_ROWS = 8  # of which these first (every tuple of parts at once)
 ORDER_SCREEN_ROWS = 64  # rows an order candidate is first tried on
 
 
@@ -198,12 +199,19 @@ class _Search:
         tried = {c: self.sample[c].to_numpy(dtype=float) for c in numbers}
         # a sum must hold on (nearly) every row: a few rows rule out almost every candidate
         screen = np.column_stack([tried[c][:SCREEN_ROWS] for c in numbers])
-        together = {size: _part_sums(screen, size) for size in sizes}
+        tuples = {
+            size: np.array(list(combinations(range(len(numbers)), size)), dtype=np.intp).reshape(
+                -1, size
+            )
+            for size in sizes
+        }
+        first = {size: _part_sums(screen[:FIRST_SCREEN_ROWS], tuples[size]) for size in sizes}
         for t, total in enumerate(numbers):
             tolerance = _rounding(tried[total])
             for size in sizes:
-                for parts in _screened(screen, together[size], t, tolerance):
-                    names = tuple(numbers[p] for p in parts)
+                candidates = _screened(screen, tuples[size], first[size], t, tolerance, self.need)
+                for parts in candidates:
+                    names = tuple(numbers[int(p)] for p in parts)
                     if _sums_to(tried[total], [tried[p] for p in names], self.need):
                         full = self.frame[total].to_numpy(dtype=float)
                         share, rows = _sum_share(
@@ -215,35 +223,51 @@ class _Search:
         return found
 
 
-def _part_sums(screen: NDArray[np.float64], size: int) -> NDArray[np.float64]:
-    """Every sum of ``size`` columns on the screening rows, indexed [row, i, j(, k)]."""
-    if size == 2:
-        out: NDArray[np.float64] = screen[:, :, None] + screen[:, None, :]
-    else:
-        out = screen[:, :, None, None] + screen[:, None, :, None] + screen[:, None, None, :]
+def _part_sums(screen: NDArray[np.float64], tuples: NDArray[np.intp]) -> NDArray[np.float64]:
+    """The sum of each tuple's columns on each screening row: [row, tuple]."""
+    out: NDArray[np.float64] = screen[:, tuples].sum(axis=2)
     return out
 
 
 def _screened(
-    screen: NDArray[np.float64], together: NDArray[np.float64], total: int, tolerance: float
-) -> list[tuple[int, ...]]:
-    """Part index tuples (ascending, without the total) that add up to it on most rows.
+    screen: NDArray[np.float64],
+    tuples: NDArray[np.intp],
+    first: NDArray[np.float64],
+    total: int,
+    tolerance: float,
+    need: float,
+) -> NDArray[np.intp]:
+    """The part tuples (ascending, without the total) that add up to it on the screen.
 
-    ``together`` holds all sums of one size on the screening rows (``_part_sums``); a row
-    where a value is missing does not count either way, and too few present rows let the
-    candidate through (the full check decides).
+    Tried on the first ``FIRST_SCREEN_ROWS`` rows (``first``: their sums of every tuple),
+    then the survivors on all the screening rows.
     """
-    target = screen[:, total].reshape((len(screen),) + (1,) * (together.ndim - 1))
-    gap = np.abs(together - target)
+    without = ~(tuples == total).any(axis=1)
+    keep = without & _adds_up(first, screen[: len(first), total], tolerance, need)
+    survivors: NDArray[np.intp] = tuples[keep]
+    if not len(survivors):
+        return survivors
+    together = _part_sums(screen, survivors)
+    out: NDArray[np.intp] = survivors[_adds_up(together, screen[:, total], tolerance, need)]
+    return out
+
+
+def _adds_up(
+    together: NDArray[np.float64], target: NDArray[np.float64], tolerance: float, need: float
+) -> NDArray[np.bool_]:
+    """Per tuple: its sums meet ``target`` on (nearly) every row where both are present.
+
+    A row where a value is missing counts either way, and too few present rows let the
+    candidate through (the full check decides). Under a tolerance, the screening rows may
+    miss twice as often as all rows may (and once more): a random few rows vary.
+    """
+    gap = np.abs(together - target[:, None])
     present = ~np.isnan(gap)
-    ok = np.where(present, gap <= tolerance, False).sum(axis=0)
+    missed = (present & (gap > tolerance)).sum(axis=0)
     counted = present.sum(axis=0)
-    keep = (counted < SCREEN_ROWS // 4) | (ok >= 0.5 * counted)
-    index = np.nonzero(keep)
-    ascending = np.all([a < b for a, b in pairwise(index)], axis=0)
-    without = np.all([i != total for i in index], axis=0)
-    chosen = np.flatnonzero(ascending & without)
-    return [tuple(int(i[k]) for i in index) for k in chosen]
+    allowed = 0.0 if need >= 1.0 else 2.0 * (1.0 - need) * counted + 1.0
+    out: NDArray[np.bool_] = (counted < len(together) // 4) | (missed <= allowed)
+    return out
 
 
 def _is_number(values: pd.Series) -> bool:
