@@ -731,6 +731,23 @@ def targets(tables: list[dict[str, Any]], schemas: list[dict[str, Any]]) -> list
             on, off = by.get((engine, True)), by.get((engine, False))
             if on is None or off is None or "error" in on or "error" in off:
                 continue
+            a, b = on["overall_slices"], off["overall_slices"]
+            noise = 2.0 * math.sqrt(_sd(a) ** 2 / len(a) + _sd(b) ** 2 / len(b))
+            if _mean(a) < _mean(b) - noise:
+                misses.append(
+                    f"{d['dataset']} ({_mean(a):.4f} vs {_mean(b):.4f}, noise ±{noise:.4f})"
+                )
+        lines.append(
+            f"- {engine}: overall, mean of the slices, with enforcement not lower than without "
+            f"beyond twice its standard error: {ok(not misses)}"
+            + (": " + "; ".join(misses) if misses else "")
+        )
+        misses = []
+        for d in tables:
+            by = _variants(d)
+            on, off = by.get((engine, True)), by.get((engine, False))
+            if on is None or off is None or "error" in on or "error" in off:
+                continue
             if not (on["ml"] and off["ml"]) or "ml_error" in on or "ml_error" in off:
                 continue
             gap_on, gap_off = on["ml"]["difference"], off["ml"]["difference"]
@@ -748,7 +765,8 @@ def targets(tables: list[dict[str, Any]], schemas: list[dict[str, Any]]) -> list
                 continue
             ratio = on["fit_s"] / off["fit_s"]
             if ratio > FIT_RATIO_TARGET:
-                misses.append(f"{d['dataset']} ({ratio:.2f}x)")
+                extra = 1000 * (on["fit_s"] - off["fit_s"])
+                misses.append(f"{d['dataset']} ({ratio:.2f}x, {extra:+.0f} ms)")
         lines.append(
             f"- {engine}: fit time with enforcement <= {FIT_RATIO_TARGET}x without: "
             f"{ok(not misses)}" + (": " + "; ".join(misses) if misses else "")

@@ -594,7 +594,7 @@ def _gap_kind(frame: pd.DataFrame, kinds: Mapping[str, str], low: str, high: str
             return "time"
     if kinds.get(high) == "numerical" and _numeric_low(frame, kinds, low):
         ints = [pd.api.types.is_integer_dtype(frame[c]) or _whole(frame[c]) for c in (low, high)]
-        if ints[0] == ints[1]:
+        if ints[0] or not ints[1]:  # a whole high above a fractional low would not stay whole
             return "number"
     return None
 

@@ -244,3 +244,26 @@ def test_a_null_member_written_as_none_keeps_its_combination():
     decoded = group.decode(codes)
     assert decoded["taxa"].tolist() == frame["taxa"].tolist()
     assert [pd.isna(v) for v in decoded["sex"]] == [False, True, True, True, False]
+
+
+def test_a_fractional_high_above_a_whole_low_is_learned_as_a_gap():
+    """A month as a fraction of its year (2001.25 in 2001): built in, not redrawn."""
+    from syndata.quality import evaluate
+
+    rng = np.random.default_rng(3)
+    n = 3_000
+    year = rng.integers(2000, 2016, n)
+    real = pd.DataFrame(
+        {
+            "year": year,
+            "date": year + (rng.integers(1, 13, n) - 1) / 12,
+            "sales": np.round(rng.gamma(3.0, 100.0, n)),
+        }
+    )
+    model = GaussianCopula().fit(real)
+    assert [(g.low, g.high) for g in model.consistency_.gaps] == [("year", "date")]
+    synthetic = model.sample(15_000, seed=0)
+    gap = synthetic["date"] - synthetic["year"]
+    assert gap.min() >= 0 and gap.max() <= 11 / 12 + 1e-6
+    shapes = {c["column"]: c["score"] for c in evaluate(real, synthetic, ml_efficacy=False).columns}
+    assert shapes["year"] > 0.97 and shapes["date"] > 0.97, shapes
