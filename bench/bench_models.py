@@ -53,6 +53,9 @@ CART_OVERALL_TARGET = 0.97
 CART_PAIRS_TARGET = 0.95
 ML_GAP_TARGET = 0.02
 THROUGHPUT_TARGET = 2_000_000
+CEILING_MARGIN = 0.03  # issue 16: overall >= the real holdout's score - this
+DCR_FLOOR, DCR_MARGIN = 0.53, 0.03  # issue 16: DCR share <= max(floor, baseline + margin)
+ML_GAP_WIDE = 0.05  # issue 16: train-on-real minus train-on-synthetic at most this
 
 SECTION_HEADING = "# Benchmark: learned models"
 MARKER = "bench_models"
@@ -70,6 +73,7 @@ def run_engine(
     """
     from syndata.models import make_model
     from syndata.privacy.metrics import copy_report
+    from syndata.privacy.risk.dcr import dcr_report
     from syndata.quality import evaluate
 
     res: dict[str, Any] = {"engine": engine}
@@ -107,6 +111,7 @@ def run_engine(
             pair_scores=report.pairs,
         )
         res["copy"] = copy_report(train, holdout, synthetic)
+        res["dcr"] = dcr_report(train, holdout, synthetic, metadata=metadata)
     except Exception as exc:  # reported in the table, with the traceback on stderr
         traceback.print_exc()
         res["error"] = _error(exc)
@@ -127,6 +132,7 @@ def run_dataset(name: str, engines: list[str], speed_rows: int, repeat: int) -> 
     holdout = holdout.reset_index(drop=True)
     out = {
         "dataset": name,
+        "group": datasets.group(name),
         "rows": len(frame),
         "train": len(train),
         "holdout": len(holdout),
@@ -411,6 +417,31 @@ def targets(results: list[dict[str, Any]], throughput: dict[str, Any] | None) ->
                 f"{r['copy']['synthetic_copy_rate']:.4f} vs {r['copy']['holdout_copy_rate']:.4f}"
             ),
         )
+    for engine in OURS:
+        if engine != "gaussian_copula":  # the copula's own line is above
+            check(
+                f"{engine} overall quality >= SDV's on every table",
+                engine,
+                lambda r, ref: r["overall"] >= ref["overall"],
+                lambda r, ref: f"{r['overall']:.4f} vs {ref['overall']:.4f}",
+                vs_sdv=True,
+            )
+        check(
+            f"{engine} DCR share <= max({DCR_FLOOR}, real baseline + {DCR_MARGIN})",
+            engine,
+            lambda r, ref: r["dcr"]["share_closer_to_train"] <= _dcr_limit(r),
+            lambda r, ref: (
+                f"{r['dcr']['share_closer_to_train']:.3f} vs baseline "
+                f"{r['dcr']['holdout']['share_closer_to_train']:.3f}"
+            ),
+        )
+        check(
+            f"{engine} ML efficacy gap <= {ML_GAP_WIDE}",
+            engine,
+            lambda r, ref: r["ml"]["difference"] <= ML_GAP_WIDE,
+            lambda r, ref: f"gap {r['ml']['difference']:+.3f}",
+        )
+    lines.extend(_ceiling_lines(results))
     if throughput is not None:
         if "error" in throughput:
             lines.append(
@@ -423,6 +454,29 @@ def targets(results: list[dict[str, Any]], throughput: dict[str, Any] | None) ->
                 f"- gaussian_copula streaming >= {THROUGHPUT_TARGET:,} rows/s to "
                 f"Parquet: {ok(rate >= THROUGHPUT_TARGET)} ({rate:,.0f} rows/s)"
             )
+    return lines
+
+
+def _dcr_limit(r: dict[str, Any]) -> float:
+    return max(DCR_FLOOR, r["dcr"]["holdout"]["share_closer_to_train"] + DCR_MARGIN)
+
+
+def _ceiling_lines(results: list[dict[str, Any]]) -> list[str]:
+    """Per model: tables whose overall is below the real holdout's minus the margin."""
+    lines = []
+    for engine in OURS:
+        misses = []
+        for d in results:
+            r = d["engines"].get(engine)
+            if r is None or "error" in r or "holdout_quality" not in d:
+                continue
+            ceiling = d["holdout_quality"][2]
+            if r["overall"] < ceiling - CEILING_MARGIN:
+                misses.append(f"{d['dataset']} ({r['overall']:.4f} vs ceiling {ceiling:.4f})")
+        lines.append(
+            f"- {engine} overall >= ceiling - {CEILING_MARGIN} on every table: {ok(not misses)}"
+            + (": " + "; ".join(misses) if misses else "")
+        )
     return lines
 
 
@@ -454,7 +508,11 @@ def render(
         "(macro F1 for a categorical target, R² for a numerical one), *gap* = real − synth. "
         "*copies* is `copy_report(train, holdout, synthetic)`: the share of synthetic rows "
         "equal to a training row, next to the same share for holdout rows (chance level); "
-        "the target compares them strictly (`copy_report`'s own `ok` allows 0.01 more).",
+        "the target compares them strictly (`copy_report`'s own `ok` allows 0.01 more). "
+        "*DCR share* is `dcr_report`'s share of synthetic rows closer to a training row than "
+        "to a holdout row (0.5: no closer to train than unseen real rows), the holdout's own "
+        "share (the real baseline) in brackets. Tables marked *(untuned)* "
+        "(`datasets.UNTUNED`) are measured only: no model was developed or tuned on them.",
         "",
         "Targets: `gaussian_copula` overall quality >= SDV's on every table, fit >= 20x and "
         "sampling >= 20x faster than SDV; `cart` overall >= 0.97, pair trends >= 0.95, ML "
@@ -462,18 +520,21 @@ def render(
         "holdout's; `gaussian_copula` streaming >= 2,000,000 rows/s to Parquet.",
         "",
         "| table | rows (train) | engine | fit s | sample rows/s | shapes | pairs | overall "
-        "| ML target (metric) | ML real | ML synth | ML gap | copies synth | copies holdout |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|",
+        "| ML target (metric) | ML real | ML synth | ML gap | copies synth | copies holdout "
+        "| DCR share [holdout] |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     for d in results:
         for engine, r in d["engines"].items():
-            head = f"| {d['dataset']} | {d['train']:,} | {engine} |"
+            name = d["dataset"] + (" (untuned)" if d.get("group") == "untuned" else "")
+            head = f"| {name} | {d['train']:,} | {engine} |"
             if "error" in r:
                 fit = _secs(r["fit_s"]) if "fit_s" in r else ""
                 lines.append(
-                    f"{head} {fit} | FAILED: {r['error'].replace('|', '/')} | | | | | | | | | |"
+                    f"{head} {fit} | FAILED: {r['error'].replace('|', '/')} | | | | | | | | | | |"
                 )
                 continue
+            dcr = r["dcr"]
             ml = r["ml"] or {}
             ml_cells = (
                 f"{ml.get('target', '')} ({ml.get('metric', '')}) | "
@@ -485,7 +546,8 @@ def render(
             lines.append(
                 f"{head} {_secs(r['fit_s'])} | {r['rows_per_s']:,.0f} | {r['shapes']:.4f} | "
                 f"{_f(r['pairs'], '.4f')} | {r['overall']:.4f} | {ml_cells} | "
-                f"{r['copy']['synthetic_copy_rate']:.4f} | {r['copy']['holdout_copy_rate']:.4f} |"
+                f"{r['copy']['synthetic_copy_rate']:.4f} | {r['copy']['holdout_copy_rate']:.4f} | "
+                f"{dcr['share_closer_to_train']:.3f} [{dcr['holdout']['share_closer_to_train']:.3f}] |"
             )
     lines += [
         "",
@@ -646,7 +708,7 @@ def main() -> None:
         help=f"{' and '.join(QUICK_DATASETS)} only, {QUICK_SPEED_ROWS:,} "
         f"sampled rows, {QUICK_THROUGHPUT_ROWS:,} streamed rows",
     )
-    parser.add_argument("--datasets", help=f"comma-separated, of {','.join(datasets.NAMES)}")
+    parser.add_argument("--datasets", help=f"comma-separated, of {','.join(datasets.ALL)}")
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated")
     parser.add_argument(
         "--repeat",
@@ -672,7 +734,7 @@ def main() -> None:
         if args.datasets
         else QUICK_DATASETS
         if args.quick
-        else datasets.NAMES
+        else datasets.ALL
     )
     engines = args.engines.split(",")
     speed_rows = QUICK_SPEED_ROWS if args.quick else SPEED_ROWS
