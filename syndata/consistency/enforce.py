@@ -423,6 +423,11 @@ class Enforcer:
             return list(self.invariants)
         return [i for i in self.invariants if not self._kept_by_construction(i)]
 
+    @property
+    def kept_by_construction(self) -> bool:
+        """Unconditioned rows keep every rule as sampled: nothing to check or settle."""
+        return self.constructed and not self.watched and not self._unbounded()
+
     def _kept_by_construction(self, inv: Invariant) -> bool:
         derived = {g.high for g in self.gaps} | {t.total for t in self.sums}
         if isinstance(inv, FixedCombinations | FunctionalDependency):

@@ -332,7 +332,7 @@ class Synthesizer(_Estimator, ABC):
         """
         frame = self._model_rows(n, rng, given)
         enforcer = getattr(self, "consistency_", None)
-        if enforcer is None or n == 0:
+        if enforcer is None or n == 0 or (not given and enforcer.kept_by_construction):
             return frame
         frame = self._typed(enforcer.settle(frame, given), enforcer.numeric_columns())
         bad = np.flatnonzero(enforcer.broken(frame, given))
