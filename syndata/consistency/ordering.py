@@ -80,19 +80,22 @@ def project(
     bad = inequality_violations(frame, inv)
     if not bad.any():
         return
-    low, high = numbers(frame[inv.low]), numbers(frame[inv.high])
+    low, high = numbers(frame[inv.low]).copy(), numbers(frame[inv.high]).copy()
+    rows = np.flatnonzero(bad)
+    lo, hi = low[rows], high[rows]
     places = max(decimals.get(inv.low, 6), decimals.get(inv.high, 6))
     step = 10.0**-places if inv.strict else 0.0
     # written with each column's own decimals, rounded away from the other value
-    new_low = _rounded(high - step, decimals.get(inv.low), np.floor)
-    new_high = _rounded(low + step, decimals.get(inv.high), np.ceil)
-    cost_low = np.abs(low_ranks.rank(new_low) - low_ranks.rank(low))
-    cost_high = np.abs(high_ranks.rank(new_high) - high_ranks.rank(high))
-    cost_low = np.where(high <= high_ranks.floor, -1.0, cost_low)
-    move_low = bad & (cost_low <= cost_high) & (new_low >= low_ranks.floor)
-    move_high = bad & ~move_low
-    frame[inv.low] = pd.Series(np.where(move_low, new_low, low), index=frame.index)
-    frame[inv.high] = pd.Series(np.where(move_high, new_high, high), index=frame.index)
+    new_low = _rounded(hi - step, decimals.get(inv.low), np.floor)
+    new_high = _rounded(lo + step, decimals.get(inv.high), np.ceil)
+    cost_low = np.abs(low_ranks.rank(new_low) - low_ranks.rank(lo))
+    cost_high = np.abs(high_ranks.rank(new_high) - high_ranks.rank(hi))
+    cost_low = np.where(hi <= high_ranks.floor, -1.0, cost_low)
+    move_low = (cost_low <= cost_high) & (new_low >= low_ranks.floor)
+    low[rows[move_low]] = new_low[move_low]
+    high[rows[~move_low]] = new_high[~move_low]
+    frame[inv.low] = pd.Series(low, index=frame.index)
+    frame[inv.high] = pd.Series(high, index=frame.index)
 
 
 def _rounded(x: Floats, places: int | None, way: np.ufunc) -> Floats:
