@@ -22,6 +22,7 @@ and the correlation accumulated batch by batch.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Self
@@ -29,7 +30,7 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 from scipy.special import ndtr, ndtri
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from syndata.consistency.invariants import Invariant
 from syndata.errors import ModelError
@@ -348,7 +349,7 @@ class GaussianCopula(Synthesizer):
         # latents as (dimensions, rows): each dimension is one contiguous row to read;
         # float32 halves the work and still holds far more precision than the marginals
         chol = self.cholesky_.astype(np.float32)
-        with threadpool_limits(limits=1, user_api="blas"):  # threads only slow a thin matmul
+        with _blas().limit(limits=1, user_api="blas"):  # threads only slow a thin matmul
             zt = chol @ rng.standard_normal((self.n_dims_, n), dtype=np.float32)
         if conditions:
             zt = np.ascontiguousarray(self._condition(zt.T, n, rng, conditions).T)
@@ -404,3 +405,9 @@ class GaussianCopula(Synthesizer):
                     un = np.where(null, 1 - p + rng.random(n) * p, rng.random(n) * (1 - p))
                     fixed[marg.null_dim] = ndtri(clip_probability(un))
         return conditional_normal(z, self.correlation_, fixed, rng)
+
+
+@functools.cache
+def _blas() -> ThreadpoolController:
+    """The process's thread pools, found once (each lookup reads every loaded library)."""
+    return ThreadpoolController()
