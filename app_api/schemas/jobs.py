@@ -42,7 +42,7 @@ JOB_EXAMPLES: dict[str, Any] = {
             "config": {
                 "dataset": "ds_0123456789abcdef",
                 "name": "customers",
-                "model": "gaussian_copula",
+                "model": "auto",
             },
         },
     },

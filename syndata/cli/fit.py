@@ -49,11 +49,11 @@ def fit(
     model: Annotated[
         str,
         typer.Option(
-            help="gaussian_copula, cart, sdv_gaussian_copula, "
-            "sdv_ctgan; for a schema: hierarchical (or the "
-            "table model to use in it)."
+            help="auto (a held-out trial picks the engine per table and the fit says "
+            "why), gaussian_copula, cart, sdv_gaussian_copula, sdv_ctgan; for a schema: "
+            "hierarchical (or the table model to use in it)."
         ),
-    ] = "gaussian_copula",
+    ] = "auto",
     db_url: DbUrlOption = None,
     table: TableOption = None,
     holdout: Annotated[
@@ -154,11 +154,17 @@ def fit(
             )
     except SyndataError as exc:
         fail(exc)
+    from syndata.models.auto import choices_of
+
     q = result.quality
+    chosen = choices_of(result.model).get("")
+    engine = f"{chosen.model} ({model})" if chosen else model
     out.print(
-        f"Fitted {model} on {result.rows:,} rows in {result.seconds:.1f} s -> "
+        f"Fitted {engine} on {result.rows:,} rows in {result.seconds:.1f} s -> "
         f"model {result.ref.name} version {result.ref.version}"
     )
+    if chosen:
+        out.print(f"  {chosen.describe()}", highlight=False, markup=False)
     out.print(
         f"  quality {score(q['overall'])} (column shapes {score(q['column_shapes'])}, "
         f"pair trends {score(q['column_pair_trends'])}), consistency "
@@ -301,6 +307,8 @@ def _fit_schema(
             )
     except SyndataError as exc:
         fail(exc)
+    from syndata.models.auto import choices_of
+
     out.print(describe(result.model.metadata_))
     q = result.quality
     out.print(
@@ -308,6 +316,8 @@ def _fit_schema(
         f"rows in {result.seconds:.1f} s -> model {result.ref.name} version "
         f"{result.ref.version}"
     )
+    for table, chosen in choices_of(result.model).items():
+        out.print(f"  {table}: {chosen.describe()}", highlight=False, markup=False)
     out.print(
         f"  quality {score(q['overall'])} (column shapes {score(q['column_shapes'])}, "
         f"pair trends {score(q['column_pair_trends'])}, cardinality "

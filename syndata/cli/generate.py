@@ -80,7 +80,9 @@ def generate(
             "config's rules to the sampled rows."
         ),
     ] = None,
-    model: Annotated[str, typer.Option(help="Model for --sample-data.")] = "gaussian_copula",
+    model: Annotated[
+        str, typer.Option(help="Model for --sample-data (auto: a held-out trial picks it).")
+    ] = "auto",
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or summary.")
     ] = False,

@@ -296,7 +296,7 @@ def _fit_problems(params: dict[str, Any]) -> list[Problem]:
         for table, value in list(datasets.items())[: settings.max_tables()]:
             problems += _table_name_problems(f"datasets.{str(table)[:80]}", str(table))
             problems += _dataset_problems(f"datasets.{str(table)[:80]}", value)
-    model = params.get("model", "gaussian_copula")
+    model = params.get("model", "auto")
     if isinstance(model, str):
         schema = datasets is not None and dataset is None
         allowed = [*SCHEMA_MODELS, *MODELS] if schema else list(MODELS)

@@ -90,10 +90,11 @@ class FitParams(JobParams):
         ),
     )
     model: str = Field(
-        "gaussian_copula",
+        "auto",
         description=(
-            "Single table: gaussian_copula, cart, sdv_gaussian_copula or sdv_ctgan. Schema: "
-            "hierarchical, or one of the single-table models to use for every table."
+            "Single table: auto (a held-out trial picks the engine; the fit says why), "
+            "gaussian_copula, cart, sdv_gaussian_copula or sdv_ctgan. Schema: hierarchical, "
+            "or one of the single-table models to use for every table."
         ),
     )
     plan: dict[str, Any] | None = Field(

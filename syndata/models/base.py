@@ -140,20 +140,7 @@ class Synthesizer(_Estimator, ABC):
         sample will condition on (a parent's context): rules among them alone are left
         to whoever gives their values.
         """
-        if not isinstance(data, pd.DataFrame):
-            raise ModelError(f"fit needs a pandas DataFrame, got {type(data).__name__}")
-        if len(data) == 0:
-            raise ModelError(EMPTY_TABLE)
-        if data.shape[1] == 0:
-            raise ModelError("cannot fit on a table without columns")
-        metadata = metadata or TableMetadata.detect(data)
-        metadata.check(data)
-        all_null = [c for c in metadata.columns if data[c].isna().all()]
-        if all_null:
-            raise ModelError(
-                f"column(s) {', '.join(all_null)} hold only nulls; there is nothing to learn "
-                "from them: drop them or fill them before fitting"
-            )
+        metadata = fit_input(data, metadata)
         self._learn_layout(metadata, data, len(data))
         self.excluded_ = real_value_hashes(metadata, data)
         self.rare_ = rare_pool(metadata, data, self.modelled_)
@@ -421,6 +408,25 @@ class Synthesizer(_Estimator, ABC):
 
 SynthesizerModel = Synthesizer | MultiTableSynthesizer  # what the model registry stores
 AnySynthesizer = SynthesizerModel  # the former name, kept for callers
+
+
+def fit_input(data: pd.DataFrame, metadata: TableMetadata | None) -> TableMetadata:
+    """The metadata of a table a model can learn (detected when None); else ModelError."""
+    if not isinstance(data, pd.DataFrame):
+        raise ModelError(f"fit needs a pandas DataFrame, got {type(data).__name__}")
+    if len(data) == 0:
+        raise ModelError(EMPTY_TABLE)
+    if data.shape[1] == 0:
+        raise ModelError("cannot fit on a table without columns")
+    metadata = metadata or TableMetadata.detect(data)
+    metadata.check(data)
+    all_null = [c for c in metadata.columns if data[c].isna().all()]
+    if all_null:
+        raise ModelError(
+            f"column(s) {', '.join(all_null)} hold only nulls; there is nothing to learn "
+            "from them: drop them or fill them before fitting"
+        )
+    return metadata
 
 
 def rare_pool(

@@ -30,6 +30,8 @@ COPY_GUARD_ROUNDS = 10
 VISIT_ORDERS = ("data", "cardinality", "categorical_last")
 AUTO_MIN_ROWS = 400  # fewer rows: too few to compare orders on a split
 CONTINUOUS_SHARE = 0.2  # more distinct values than this share of rows: a continuous column
+SMALLEST_LEAF = 5
+LEAF_PER_ROOT = 2.0  # default leaf size: this many times the square root of the rows fitted
 
 
 @dataclass
@@ -49,7 +51,13 @@ class CART(Synthesizer):
 
     Parameters
     ----------
-    min_samples_leaf : the smallest leaf (larger = smoother, more private).
+    min_samples_leaf : the smallest leaf (larger = smoother, more private). None (the
+        default) grows it with the data: 2·√rows, at least 5 (50 rows for 625, 400 for
+        40,000). Small fixed leaves memorise: with leaves of 5 rows a synthetic row was
+        nearer a training row than an unseen real row 0.54–0.61 of the time on the
+        benchmark tables (a verbatim copy scores 0.625 there, unseen real rows 0.50);
+        with 2·√rows it is 0.49–0.52, at the same or higher quality (larger leaves mix
+        values of more rows, and trees fitted on noise-level splits stop overfitting).
     max_depth : depth limit of each tree (None: grow until leaves are small).
     smoothing : smooth continuous values within their leaf.
     max_fit_rows : rows used to fit the trees (a uniform sample when the data has more).
@@ -70,7 +78,7 @@ class CART(Synthesizer):
 
     def __init__(
         self,
-        min_samples_leaf: int = 5,
+        min_samples_leaf: int | None = None,
         max_depth: int | None = None,
         smoothing: bool = True,
         max_fit_rows: int = 200_000,
@@ -83,10 +91,13 @@ class CART(Synthesizer):
         self.visit_order = visit_order
 
     def _fit(self, data: pd.DataFrame) -> None:
-        if self.min_samples_leaf < 1:
+        if self.min_samples_leaf is not None and self.min_samples_leaf < 1:
             raise ModelError(f"min_samples_leaf must be >= 1, got {self.min_samples_leaf}")
         if len(data) > self.max_fit_rows:
             data = data.sample(self.max_fit_rows, random_state=0)
+        self.leaf_size_ = self.min_samples_leaf or max(
+            SMALLEST_LEAF, round(LEAF_PER_ROOT * len(data) ** 0.5)
+        )
         self.encoders_: dict[str, NumericEncoder | CategoryEncoder] = {}
         encoded: dict[str, Floats] = {}
         for name in data.columns:
@@ -135,7 +146,7 @@ class CART(Synthesizer):
         scores = {}
         for order in VISIT_ORDERS:
             params = {**self.get_params(), "visit_order": order}
-            model = CART().set_params(**params).fit(learn, meta, enforce=False)
+            model = type(self)().set_params(**params).fit(learn, meta, enforce=False)
             synthetic = model.sample(len(check), seed=0)
             scores[order] = evaluate(
                 check, synthetic, meta, ml_efficacy=False, consistency=False
@@ -180,7 +191,9 @@ class CART(Synthesizer):
         x = self.train_[:, cols]
         y = self.train_[:, self.order_.index(target)]
         params = dict(
-            min_samples_leaf=self.min_samples_leaf, max_depth=self.max_depth, random_state=0
+            min_samples_leaf=getattr(self, "leaf_size_", None) or self.min_samples_leaf,
+            max_depth=self.max_depth,
+            random_state=0,
         )
         if self._is_category(target):
             tree: Any = DecisionTreeClassifier(**params).fit(x, y.astype(np.int64))

@@ -38,10 +38,11 @@ import pandas as pd
 from syndata.errors import ModelError
 from syndata.metadata import Metadata, Relationship
 from syndata.models.arrays import Codes, Values
+from syndata.models.auto import CANDIDATES, AutoModel
 from syndata.models.base import MultiTableSynthesizer, Synthesizer
 from syndata.models.cardinality import child_quotas
 from syndata.models.matching import match_parents
-from syndata.models.registry import MODELS, SCHEMA_MODELS, make_model
+from syndata.models.registry import DEFAULT_MODEL, MODELS, SCHEMA_MODELS, make_model
 from syndata.models.table_plan import CONDITIONED_PREFIXES, CONTEXT, COUNT, HAS, TablePlan
 from syndata.seeds import resolve_seed
 
@@ -67,11 +68,13 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
 
     Parameters
     ----------
-    table_models : per table, the single-table model to use (``gaussian_copula`` or
-        ``cart``); tables not named use ``default_model``. ``reference`` keeps a table's
-        rows as they are, at every scale: for lookup data without personal information
-        (species, airlines, product categories), whose rows children then refer to.
-    default_model : the single-table model of the other tables (default the copula).
+    table_models : per table, the single-table model to use (``auto``,
+        ``gaussian_copula`` or ``cart``); tables not named use ``default_model``.
+        ``reference`` keeps a table's rows as they are, at every scale: for lookup data
+        without personal information (species, airlines, product categories), whose rows
+        children then refer to.
+    default_model : the single-table model of the other tables (default ``auto``: a
+        held-out trial picks the engine per table, ``syndata.models.auto``).
     context_columns : at most this many parent columns condition a child's rows.
     """
 
@@ -80,7 +83,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
     def __init__(
         self,
         table_models: Mapping[str, str] | None = None,
-        default_model: str = "gaussian_copula",
+        default_model: str = DEFAULT_MODEL,
         context_columns: int = 10,
     ) -> None:
         self.table_models = table_models
@@ -122,12 +125,7 @@ class HierarchicalSynthesizer(MultiTableSynthesizer):
                 self.references_[name] = self._reference(name, frame)
                 self.plans_[name] = plan
                 continue
-            params: dict[str, Any] = {}
-            accepted = MODELS.get(model_name)._param_names() if model_name in MODELS else []
-            if plan.primary is not None and "visit_order" in accepted:
-                params["visit_order"] = "data"  # the parent context leads, as when sampling
-            if plan.primary is None and "stratified" in accepted:
-                params["stratified"] = True  # a root table: its marginals without noise
+            params = _table_params(model_name, plan)
             try:
                 given = [c for c in frame.columns if str(c).startswith(CONDITIONED_PREFIXES)]
                 self.models_[name] = make_model(model_name, **params).fit(
@@ -368,3 +366,16 @@ def _keys(values: Values, dtype: Any) -> pd.Series:
 
 
 SCHEMA_MODELS.register("hierarchical", HierarchicalSynthesizer)
+
+
+def _table_params(model_name: str, plan: TablePlan) -> dict[str, Any]:
+    """The parameters a table's model gets from its place in the schema."""
+    if model_name == AutoModel.model_type:  # each candidate as it would be alone
+        return {"engine_params": {c: _table_params(c, plan) for c in CANDIDATES}}
+    params: dict[str, Any] = {}
+    accepted = MODELS.get(model_name)._param_names() if model_name in MODELS else []
+    if plan.primary is not None and "visit_order" in accepted:
+        params["visit_order"] = "data"  # the parent context leads, as when sampling
+    if plan.primary is None and "stratified" in accepted:
+        params["stratified"] = True  # a root table: its marginals without noise
+    return params

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from syndata.errors import ModelError
+from syndata.models.auto import AutoModel
 from syndata.models.base import MultiTableSynthesizer, Synthesizer
 from syndata.models.cart import CART
 from syndata.models.gaussian_copula import GaussianCopula
@@ -35,6 +36,9 @@ SCHEMA_MODELS: Registry[MultiTableSynthesizer] = Registry(
     MultiTableSynthesizer,  # type: ignore[type-abstract]
 )
 
+DEFAULT_MODEL = "auto"  # the model of a fit that names none (per table in a schema)
+
+MODELS.register("auto", AutoModel)
 MODELS.register("gaussian_copula", GaussianCopula)
 MODELS.register("cart", CART)
 MODELS.register("sdv_gaussian_copula", SdvGaussianCopula)

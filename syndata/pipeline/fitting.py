@@ -39,7 +39,7 @@ STREAM_SAMPLE_ROWS = 200_000  # rows of a streamed Parquet input profiled and gu
 def fit(
     source: str | Path | pd.DataFrame,
     *,
-    model: str = "gaussian_copula",
+    model: str = "auto",
     name: str,
     params: Mapping[str, object] | None = None,
     metadata: TableMetadata | None = None,
@@ -66,7 +66,8 @@ def fit(
     ``holdout`` (default 20%) of the rows are kept out of training to measure ML efficacy
     and the privacy report (copies, distance to closest record, and with ``attacks``
     anonymeter's attacks) against real rows the model never saw; 0 trains on all rows.
-    Parquet inputs with more than ``STREAM_FIT_ROWS`` rows fitted with the copula are
+    Parquet inputs with more than ``STREAM_FIT_ROWS`` rows fitted with the copula (or
+    ``auto``, which then takes the copula) are
     read in two streaming passes (memory stays bounded); such a fit reads every row, so
     it reports quality but no held-out ML efficacy or privacy report.
     ``constraints`` are a config's declared constraints of the table: the real rows must
@@ -74,6 +75,7 @@ def fit(
     and the model keeps them with the rules it discovers.
     """
     from syndata.models import make_model
+    from syndata.models.auto import choices_of
     from syndata.privacy.guard import guard
     from syndata.privacy.risk import privacy_report
     from syndata.profiling import profile_table
@@ -139,12 +141,14 @@ def fit(
         privacy.update(report.to_dict())
         privacy["summary"] = report.summary()
     step("register", 4)
+    chosen = choices_of(synthesizer)
     ref = store.log_model(
         synthesizer,
         name,
         params={
             "source": str(source) if not isinstance(source, pd.DataFrame) else "dataframe",
             "holdout": holdout,
+            **({"chosen_model": chosen[""].model} if chosen else {}),
         },
         metrics=_metrics(quality, privacy, rows),
         artifacts={
@@ -152,6 +156,7 @@ def fit(
             "profile": prof.to_dict(),
             "quality": quality,
             "privacy": privacy,
+            **({"choice": chosen[""].to_dict()} if chosen else {}),
         },
         project=project,
     )

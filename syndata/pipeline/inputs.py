@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 STREAM_FIT_ROWS = 2_000_000  # Parquet inputs with more rows are fitted in two streaming passes
+STREAMING_MODELS = ("gaussian_copula", "auto")  # models that learn large files in two passes
 
 
 def read_frame(
@@ -109,7 +110,7 @@ def split_rows(data: pd.DataFrame, holdout: float, seed: int) -> tuple[pd.DataFr
 
 def stream_source(source: str | Path | pd.DataFrame, model: str) -> Path | None:
     """The Parquet file to fit in two streaming passes, or None to read it whole."""
-    if isinstance(source, pd.DataFrame) or model != "gaussian_copula":
+    if isinstance(source, pd.DataFrame) or model not in STREAMING_MODELS:
         return None
     path = Path(str(source))
     if path.suffix.lower() not in (".parquet", ".pq") or not path.is_file():

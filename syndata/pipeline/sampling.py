@@ -137,7 +137,7 @@ def generate_from_sample(
     sample_data: str | Path,
     *,
     rows: int | None = None,
-    model: str = "gaussian_copula",
+    model: str = "auto",
     seed: int | None = None,
     output_format: str | None = None,
     output_dir: str | Path = "output",

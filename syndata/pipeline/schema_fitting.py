@@ -68,6 +68,7 @@ def fit_schema(
     relax it, never showing a value), before anything is fitted.
     """
     from syndata.models import make_schema_model
+    from syndata.models.auto import choices_of
     from syndata.privacy.risk import schema_privacy_report
     from syndata.quality import evaluate_schema
     from syndata.relations import check_integrity, detect_metadata, resolve_orphans
@@ -125,12 +126,18 @@ def fit_schema(
     if "tables" in privacy:
         metrics["privacy.tables_measured"] = float(len(privacy["tables"]))
     source_text = "dataframes" if isinstance(source, Mapping) else safe_source(str(source))
+    chosen = {t: c.to_dict() for t, c in choices_of(synthesizer).items()}
     ref = store.log_model(
         synthesizer,
         name,
         params={"source": source_text, "orphans": orphans, "holdout": holdout},
         metrics=metrics,
-        artifacts={"quality": quality, "integrity": integrity, "privacy": privacy},
+        artifacts={
+            "quality": quality,
+            "integrity": integrity,
+            "privacy": privacy,
+            **({"choices": chosen} if chosen else {}),
+        },
         project=project,
     )
     step("done", 6)

@@ -30,6 +30,14 @@ DCR_QUERIES = 2_000  # synthetic rows (and holdout rows) looked up in them
 BRUTE_FORCE_ROWS = 5_000  # up to this many compared rows, brute force beats a k-d tree
 MAX_ONE_HOT = 200  # indicators per category column in the DCR features
 ZERO = 1e-12  # distances at most this are 0 (exact copies give exactly 0.0)
+# a model memorises when its DCR share exceeds max(floor, real baseline + margin): the
+# baseline (unseen real rows' own share) strays from 0.5 on small tables
+MEMORISING_FLOOR, MEMORISING_MARGIN = 0.53, 0.03
+
+
+def memorising_limit(baseline: float) -> float:
+    """The highest DCR share that is no memorisation, given the real rows' own share."""
+    return max(MEMORISING_FLOOR, baseline + MEMORISING_MARGIN)
 
 
 def dcr_report(

@@ -13,7 +13,7 @@ import pytest
 
 from syndata.errors import ModelError
 from syndata.metadata import Metadata, Relationship
-from syndata.models import CART, GaussianCopula, HierarchicalSynthesizer
+from syndata.models import CART, AutoModel, GaussianCopula, HierarchicalSynthesizer
 from syndata.privacy.disclosure import rare_k
 from syndata.quality import evaluate_schema
 from syndata.relations import detect_metadata, resolve_orphans
@@ -175,7 +175,10 @@ def test_nyc_fit_leaves_the_input_unchanged(nyc, nyc_meta):
 def test_nyc_per_table_model_choice(nyc, nyc_meta, params, cart_tables, floor):
     model = HierarchicalSynthesizer(**params).fit(nyc, nyc_meta)
     kinds = {name: type(m) for name, m in model.models_.items()}
-    assert kinds == {name: CART if name in cart_tables else GaussianCopula for name in nyc}
+    # tables not named take the default, auto: a trial picks their engine
+    assert kinds == {name: CART if name in cart_tables else AutoModel for name in nyc}
+    for name in set(nyc) - cart_tables:
+        assert type(model.models_[name].model_) in (CART, GaussianCopula)
     synthetic = model.sample(1.0, seed=0)
     assert_keys_intact(synthetic, nyc_meta)
     assert len(synthetic["flights"]) == len(nyc["flights"])

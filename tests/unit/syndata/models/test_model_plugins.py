@@ -59,7 +59,13 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def test_the_built_ins_are_registered_in_order():
-    assert MODELS.builtin_names() == ["gaussian_copula", "cart", "sdv_gaussian_copula", "sdv_ctgan"]
+    assert MODELS.builtin_names() == [
+        "auto",
+        "gaussian_copula",
+        "cart",
+        "sdv_gaussian_copula",
+        "sdv_ctgan",
+    ]
     assert SCHEMA_MODELS.builtin_names() == ["hierarchical"]
     assert (
         MODELS.get("cart") is CART and SCHEMA_MODELS.get("hierarchical") is HierarchicalSynthesizer
@@ -74,7 +80,7 @@ def test_the_built_ins_are_registered_in_order():
         (
             make_model,
             "gan",
-            "unknown model 'gan'; the single-table models are gaussian_copula, cart, "
+            "unknown model 'gan'; the single-table models are auto, gaussian_copula, cart, "
             "sdv_gaussian_copula, sdv_ctgan",
         ),
         (
