@@ -51,11 +51,18 @@ sys.path.insert(0, str(HERE))
 import datasets_multi  # noqa: E402
 from bench_models import _f, _secs, code_version, machine_info, ok, write_section  # noqa: E402
 
-ENGINES = ["hierarchical", "hierarchical_cart", "hierarchical_lookups", "sdv_hma"]
-OURS = ["hierarchical", "hierarchical_cart", "hierarchical_lookups"]
+ENGINES = [
+    "hierarchical",
+    "hierarchical_copula",
+    "hierarchical_cart",
+    "hierarchical_lookups",
+    "sdv_hma",
+]
+OURS = ["hierarchical", "hierarchical_copula", "hierarchical_cart", "hierarchical_lookups"]
 REFERENCE = "sdv_hma"
 LABELS = {
-    "hierarchical": "hierarchical (copula)",
+    "hierarchical": "hierarchical (auto)",
+    "hierarchical_copula": "hierarchical (copula)",
     "hierarchical_cart": "hierarchical (cart)",
     "hierarchical_lookups": "hierarchical (cart, lookup tables kept)",
     "sdv_hma": "SDV HMASynthesizer",
@@ -105,6 +112,10 @@ def make_engine(engine: str, dataset: str | None = None) -> Any:
         from syndata.models.hierarchical import HierarchicalSynthesizer
 
         return HierarchicalSynthesizer()
+    if engine == "hierarchical_copula":
+        from syndata.models.hierarchical import HierarchicalSynthesizer
+
+        return HierarchicalSynthesizer(default_model="gaussian_copula")
     if engine == "hierarchical_cart":
         from syndata.models.hierarchical import HierarchicalSynthesizer
 
@@ -695,8 +706,9 @@ def render(
         "children per parent at equal row counts). Real data is always the whole database, "
         "also when SDV was fitted on a cut of it.",
         "",
-        "Engines: *hierarchical (copula)* is the default (`syndata fit --model "
-        "hierarchical`); *(cart)* uses the tree model for every table (`--model cart`); "
+        "Engines: *hierarchical (auto)* is the default (`syndata fit --model "
+        "hierarchical`: per table, `auto`'s held-out trial picks the copula or cart); "
+        "*(copula)* uses the copula for every table (`--model gaussian_copula`); *(cart)* uses the tree model for every table (`--model cart`); "
         "*(cart, lookup tables kept)* also keeps the public lookup tables as they are ("
         + "; ".join(f"{d}: {', '.join(t)}" for d, t in LOOKUPS.items())
         + "; `--table-model species=reference`), as a user would for code lists without "

