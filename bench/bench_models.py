@@ -522,6 +522,8 @@ def render(
         "*copies* is `copy_report(train, holdout, synthetic)`: the share of synthetic rows "
         "equal to a training row, next to the same share for holdout rows (chance level); "
         "the target compares them strictly (`copy_report`'s own `ok` allows 0.01 more). "
+        "*ceiling* is the overall score of the real holdout rows against train (the "
+        "reference table below): what a fresh real sample scores. "
         "*DCR share* is `dcr_report`'s share of synthetic rows closer to a training row than "
         "to a holdout row (0.5: no closer to train than unseen real rows), the holdout's own "
         "share (the real baseline) in brackets, over the first max(len(train), 2,000) rows "
@@ -539,9 +541,9 @@ def render(
         "<= 0.05.",
         "",
         "| table | rows (train) | engine | fit s | sample rows/s | shapes | pairs | overall "
-        "| ML target (metric) | ML real | ML synth | ML gap | copies synth | copies holdout "
-        "| DCR share [holdout] |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
+        "| ceiling | ML target (metric) | ML real | ML synth | ML gap | copies synth "
+        "| copies holdout | DCR share [holdout] |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     for d in results:
         for engine, r in d["engines"].items():
@@ -551,10 +553,11 @@ def render(
             if "error" in r:
                 fit = _secs(r["fit_s"]) if "fit_s" in r else ""
                 lines.append(
-                    f"{head} {fit} | FAILED: {r['error'].replace('|', '/')} | | | | | | | | | | |"
+                    f"{head} {fit} | FAILED: {r['error'].replace('|', '/')} | | | | | | | | | | | |"
                 )
                 continue
             dcr = r["dcr"]
+            ceiling = _f(d["holdout_quality"][2], ".4f") if "holdout_quality" in d else ""
             ml = r["ml"] or {}
             ml_cells = (
                 f"{ml.get('target', '')} ({ml.get('metric', '')}) | "
@@ -565,7 +568,7 @@ def render(
                 ml_cells = f"{d['target']}: FAILED: {r['ml_error'].replace('|', '/')[:90]} | | |"
             lines.append(
                 f"{head} {_secs(r['fit_s'])} | {r['rows_per_s']:,.0f} | {r['shapes']:.4f} | "
-                f"{_f(r['pairs'], '.4f')} | {r['overall']:.4f} | {ml_cells} | "
+                f"{_f(r['pairs'], '.4f')} | {r['overall']:.4f} | {ceiling} | {ml_cells} | "
                 f"{r['copy']['synthetic_copy_rate']:.4f} | {r['copy']['holdout_copy_rate']:.4f} | "
                 f"{dcr['share_closer_to_train']:.3f} [{dcr['holdout']['share_closer_to_train']:.3f}] |"
             )

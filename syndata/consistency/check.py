@@ -185,6 +185,8 @@ def numbers(values: pd.Series) -> NDArray[np.float64]:
         out = raw.astype(np.int64).astype(np.float64)
         out[np.isnat(raw)] = np.nan
         return out
+    if pd.api.types.is_numeric_dtype(values.dtype):  # already numbers: no parsing pass
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
     return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 

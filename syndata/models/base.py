@@ -321,18 +321,30 @@ class Synthesizer(_Estimator, ABC):
         enforcer = getattr(self, "consistency_", None)
         if enforcer is None or n == 0 or (not given and enforcer.kept_by_construction):
             return frame
-        frame = self._typed(enforcer.settle(frame, given), enforcer.numeric_columns())
-        bad = np.flatnonzero(enforcer.broken(frame, given))
+        numeric = enforcer.numeric_columns()
+        frame = self._typed(enforcer.settle(frame, given), numeric)
+        broken = np.flatnonzero(enforcer.broken(frame, given))
+        # the redrawn rows are patched into a frame of the broken rows only, and that into
+        # the batch once (a write per round would copy every column of the batch)
+        patch: pd.DataFrame | None = None
+        pending = np.arange(len(broken))  # rows of ``patch`` that still break a rule
         for _ in range(REDRAW_ROUNDS):
-            if not len(bad):
+            if not len(pending):
                 break
             redrawn = self._typed(
-                self._model_rows(len(bad), rng, _rows_of(given, bad)), enforcer.numeric_columns()
+                self._model_rows(len(pending), rng, _rows_of(given, broken[pending])), numeric
             )
-            redrawn.index = frame.index[bad]
+            if patch is None:
+                patch = redrawn
+            else:
+                for column in patch.columns:
+                    patch[column] = _assigned(patch[column], redrawn[column], pending)
+            pending = pending[enforcer.broken(redrawn, given)]
+        if patch is not None:
+            patch.index = frame.index[broken]
             for column in frame.columns:
-                frame[column] = _assigned(frame[column], redrawn[column], bad)
-            bad = bad[enforcer.broken(redrawn, given)]
+                frame[column] = _assigned(frame[column], patch[column], broken)
+        bad = broken[pending]
         if len(bad):
             frame = self._typed(enforcer.repair(frame, rng, given), enforcer.numeric_columns())
             if not given:
