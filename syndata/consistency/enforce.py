@@ -38,7 +38,13 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from syndata.consistency.check import Checker, dependents, inequality_violations, step_offset
+from syndata.consistency.check import (
+    Checker,
+    dependents,
+    inequality_violations,
+    numbers,
+    step_offset,
+)
 from syndata.consistency.discover import discover
 from syndata.consistency.invariants import (
     Bounds,
@@ -351,7 +357,7 @@ class Enforcer:
         """The model's rows as rows of the original columns (conditions kept as given)."""
         n = len(frame)
         for group in self.groups:
-            codes = pd.to_numeric(frame[group.carrier].astype(object)).to_numpy(dtype=np.int64)
+            codes = _codes(frame[group.carrier])
             for c, values in group.decode(codes).items():
                 frame[c] = values
         for c in (c for g in self.groups for c in g.columns if c in given):
@@ -671,8 +677,20 @@ def _per_row(value: Any, n: int) -> list[Any]:
     return [value] * n
 
 
+def _codes(carrier: pd.Series) -> NDArray[np.int64]:
+    """A joint category's index column as integers (a model may give it as categories)."""
+    if isinstance(carrier.dtype, pd.CategoricalDtype):
+        categories = carrier.cat.categories.to_numpy()
+        if pd.api.types.is_integer_dtype(categories.dtype):
+            out: NDArray[np.int64] = categories[carrier.cat.codes.to_numpy()].astype(np.int64)
+            return out
+    if pd.api.types.is_integer_dtype(carrier.dtype):
+        return carrier.to_numpy(dtype=np.int64)
+    return pd.to_numeric(carrier.astype(object)).to_numpy(dtype=np.int64)
+
+
 def _snap(values: pd.Series, step: Step) -> pd.Series:
-    x = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    x = numbers(values)
     snapped = step.offset + np.round((x - step.offset) / step.step) * step.step
     lo = step.offset + np.ceil((step.lo - step.offset) / step.step) * step.step
     hi = step.offset + np.floor((step.hi - step.offset) / step.step) * step.step
