@@ -171,7 +171,7 @@ def test_fit_params_are_normalized_with_defaults(home):
         "dataset": home["dataset"],
         "datasets": None,
         "name": "m",
-        "model": "gaussian_copula",
+        "model": "auto",
         "plan": None,
         "pii": "stop",
         "holdout": 0.2,
