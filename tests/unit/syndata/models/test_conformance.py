@@ -226,6 +226,7 @@ def test_get_params_follow_init():
         "quantiles": 10,
         "reservoir": 500_000,
         "stratified": False,
+        "conditional": True,
     }
     assert isinstance(CART(min_samples_leaf=3), Synthesizer)
     assert "min_samples_leaf=3" in repr(CART(min_samples_leaf=3))
