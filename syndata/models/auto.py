@@ -100,7 +100,7 @@ def choose(
 
     ``engine_params`` gives candidates their parameters (model name -> parameters).
     """
-    from syndata.models.registry import make_model
+    from syndata.models.catalog import make_model
 
     if not candidates:
         raise ModelError("auto needs at least one candidate model")
@@ -254,7 +254,7 @@ class AutoModel(Synthesizer):
         conditioned: Sequence[str] = (),
     ) -> Self:
         """Choose the engine on a held-out trial, then fit it on every row (``choice_``)."""
-        from syndata.models.registry import make_model
+        from syndata.models.catalog import make_model
 
         metadata = fit_input(data, metadata)
         self.choice_ = choose(

@@ -108,7 +108,8 @@ def test_the_pipeline_saves_and_loads_through_the_store_it_is_given(tmp_path):
     store = _MemoryStore()
     fitted = pipeline.fit(frame, name="numbers", holdout=0, attacks=False, store=store)
     assert (fitted.ref.name, fitted.ref.version) == ("numbers", "1")
-    assert set(store.saved["default/numbers:1"][1]) == {"metadata", "profile", "quality", "privacy"}
+    saved = set(store.saved["default/numbers:1"][1])
+    assert saved == {"metadata", "profile", "quality", "privacy", "choice"}  # auto's choice
     result = pipeline.sample("numbers:1", rows=30, seed=1, output_dir=tmp_path, store=store)
     assert result.rows == 30
     assert len(pd.read_csv(result.outputs[0].location)) == 30
