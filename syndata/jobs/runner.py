@@ -30,6 +30,7 @@ from syndata.jobs.checks import check_job, check_params
 from syndata.jobs.datasets import dataset_path, get_dataset
 from syndata.jobs.params import PARAMS, LogFn, ProgressFn
 from syndata.jobs.results import load_result, save_result, table_frame, tables_of
+from syndata.models.auto import choices_of
 from syndata.models.base import AnySynthesizer
 from syndata.models.registry import schema_model_choice
 
@@ -186,12 +187,17 @@ def _run_fit(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn)
         _report_file(workdir, "quality.json", fitted.quality),
         _report_file(workdir, "privacy.json", fitted.privacy),
     ]
+    choice = "; ".join(
+        f"{table}: {c.describe()}" if table else c.describe()
+        for table, c in choices_of(fitted.model).items()
+    )
     log(
         "model registered",
         model=fitted.ref.name,
         version=fitted.ref.version,
         rows=fitted.rows,
         seconds=round(fitted.seconds, 3),
+        **({"choice": choice} if choice else {}),
     )
     return {
         "outputs": outputs,
@@ -206,6 +212,7 @@ def _run_fit(p: Any, workdir: Path, seed: int, progress: ProgressFn, log: LogFn)
         },
         "fit_rows": fitted.rows,
         "seconds": round(fitted.seconds, 3),
+        **({"choice": choice} if choice else {}),
     }
 
 

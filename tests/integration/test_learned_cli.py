@@ -248,3 +248,21 @@ def test_profile_bad_input(tmp_path):
     result = run("profile", "--data", PENGUINS, "--output", tmp_path / "r.xlsx")
     assert result.exit_code == 6 and "xlsx" in result.output
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_the_default_model_says_what_it_chose_and_why(home):
+    result = run("fit", "--data", PENGUINS, "--name", "chosen", "--no-attacks")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())  # the console wraps long lines
+    chosen = text.split("auto chose ", 1)[1].split(":", 1)[0]
+    assert chosen in ("gaussian_copula", "cart")
+    assert f"Fitted {chosen} (auto) on" in text
+    assert "quality on unseen rows: gaussian_copula 0." in text
+    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{home / 'mlflow.db'}")
+    version = client.get_model_version("chosen", "1")
+    run_data = client.get_run(version.run_id).data
+    assert run_data.params["chosen_model"] == chosen
+    folder = client.download_artifacts(version.run_id, "choice.json", str(home / "dl"))
+    choice = json.loads(Path(folder).read_text())
+    assert choice["model"] == chosen and len(choice["trials"]) == 2
+    assert choice["rows"] == {"learned": 206, "held_out": 69}  # 275 training rows, 75/25
