@@ -16,7 +16,6 @@ Subclasses implement ``_fit(frame)`` on the modelled columns (already encoded by
 
 from __future__ import annotations
 
-import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Self
@@ -25,13 +24,36 @@ import numpy as np
 import pandas as pd
 
 from syndata.errors import GenerationError, ModelError
-from syndata.metadata import ColumnMetadata, Metadata, TableMetadata
+from syndata.metadata import TableMetadata
 from syndata.models.arrays import Hashes
+from syndata.models.estimator import MultiTableSynthesizer, _Estimator
 from syndata.models.exclusion import real_value_hashes, without_real_values
-from syndata.privacy.disclosure import POOLED, RarePool, is_text_category
+from syndata.models.frames import (
+    EMPTY_TABLE,
+    DtypeObj,
+    assigned,
+    batch_conditions,
+    cast_like,
+    fit_input,
+    rare_pool,
+    rows_of,
+)
+from syndata.privacy.disclosure import POOLED, RarePool
 from syndata.seeds import fresh_seed
 
-DtypeObj = np.dtype[np.generic] | pd.api.extensions.ExtensionDtype  # a column's dtype
+__all__ = [
+    "EMPTY_TABLE",
+    "AnySynthesizer",
+    "Batches",
+    "DtypeObj",
+    "MultiTableSynthesizer",
+    "Synthesizer",
+    "SynthesizerModel",
+    "cast_like",
+    "fit_input",
+    "rare_pool",
+]
+
 
 if TYPE_CHECKING:
     from syndata.config import Config
@@ -40,66 +62,6 @@ if TYPE_CHECKING:
 DEFAULT_BATCH_SIZE = 100_000
 REDRAW_ROUNDS = 8  # rounds of redrawing rows that break an invariant before repairing them
 Batches = Callable[[], Iterable[pd.DataFrame]]  # a fresh iterator of a table's frames per call
-EMPTY_TABLE = "cannot fit on an empty table (0 rows); pass data with rows"
-
-
-class _Estimator:
-    """The scikit-learn contract: ``__init__`` stores its keyword arguments, nothing else."""
-
-    model_type: ClassVar[str] = ""
-
-    @classmethod
-    def _param_names(cls) -> list[str]:
-        sig = inspect.signature(cls.__init__)
-        return [p for p in sig.parameters if p != "self"]
-
-    def get_params(self, deep: bool = True) -> dict[str, object]:
-        """The hyper-parameters given to ``__init__`` (``deep`` as scikit-learn's, unused)."""
-        return {name: getattr(self, name) for name in self._param_names()}
-
-    def set_params(self, **params: object) -> Self:
-        """Change hyper-parameters (scikit-learn's contract, so ``sklearn.clone`` works)."""
-        unknown = sorted(set(params) - set(self._param_names()))
-        if unknown:
-            raise ModelError(
-                f"unknown parameter(s) {', '.join(unknown)} of {type(self).__name__}; it takes "
-                f"{', '.join(self._param_names()) or 'none'}"
-            )
-        for name, value in params.items():
-            setattr(self, name, value)
-        return self
-
-    def __repr__(self) -> str:
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
-
-
-class MultiTableSynthesizer(_Estimator, ABC):
-    """Base class of synthesizers of a relational schema (tables and their foreign keys).
-
-    ``fit(tables, metadata)`` learns from ``{table name: frame}`` and a ``Metadata`` with
-    its relationships; ``sample_tables(scale, seed=..., rows=...)`` yields ``(table,
-    frame)`` parents first, at ``scale`` times the fitted sizes (or with ``rows`` of one
-    table, the others following); ``sample`` collects them in a dict.
-    """
-
-    metadata_: Metadata  # learned by ``fit``: the schema it was fitted on
-
-    @abstractmethod
-    def fit(self, tables: Mapping[str, pd.DataFrame], metadata: Metadata) -> Self:
-        """Learn every table of ``metadata`` from ``tables``."""
-
-    @abstractmethod
-    def sample_tables(
-        self, scale: float = 1.0, *, seed: int | None = None, rows: Mapping[str, int] | None = None
-    ) -> Iterator[tuple[str, pd.DataFrame]]:
-        """``(table, frame)`` in dependency order."""
-
-    def sample(
-        self, scale: float = 1.0, *, seed: int | None = None, rows: Mapping[str, int] | None = None
-    ) -> dict[str, pd.DataFrame]:
-        """Every table, at ``scale`` times the fitted row counts (or ``rows`` of one)."""
-        return dict(self.sample_tables(scale, seed=seed, rows=rows))
 
 
 class Synthesizer(_Estimator, ABC):
@@ -277,7 +239,7 @@ class Synthesizer(_Estimator, ABC):
         for b, start in enumerate(range(0, num_rows, batch_size)):
             n = min(batch_size, num_rows - start)
             rng = np.random.default_rng([seed, b])
-            given = _batch_conditions(conditions, start, n, num_rows)
+            given = batch_conditions(conditions, start, n, num_rows)
             frame = self._consistent_rows(n, rng, given)
             if regen is not None:
                 frame = regen.apply(frame, start=start)
@@ -332,18 +294,18 @@ class Synthesizer(_Estimator, ABC):
             if not len(pending):
                 break
             redrawn = self._typed(
-                self._model_rows(len(pending), rng, _rows_of(given, broken[pending])), numeric
+                self._model_rows(len(pending), rng, rows_of(given, broken[pending])), numeric
             )
             if patch is None:
                 patch = redrawn
             else:
                 for column in patch.columns:
-                    patch[column] = _assigned(patch[column], redrawn[column], pending)
+                    patch[column] = assigned(patch[column], redrawn[column], pending)
             pending = pending[enforcer.broken(redrawn, given)]
         if patch is not None:
             patch.index = frame.index[broken]
             for column in frame.columns:
-                frame[column] = _assigned(frame[column], patch[column], broken)
+                frame[column] = assigned(frame[column], patch[column], broken)
         bad = broken[pending]
         if len(bad):
             frame = self._typed(enforcer.repair(frame, rng, given), enforcer.numeric_columns())
@@ -420,105 +382,3 @@ class Synthesizer(_Estimator, ABC):
 
 SynthesizerModel = Synthesizer | MultiTableSynthesizer  # what the model registry stores
 AnySynthesizer = SynthesizerModel  # the former name, kept for callers
-
-
-def fit_input(data: pd.DataFrame, metadata: TableMetadata | None) -> TableMetadata:
-    """The metadata of a table a model can learn (detected when None); else ModelError."""
-    if not isinstance(data, pd.DataFrame):
-        raise ModelError(f"fit needs a pandas DataFrame, got {type(data).__name__}")
-    if len(data) == 0:
-        raise ModelError(EMPTY_TABLE)
-    if data.shape[1] == 0:
-        raise ModelError("cannot fit on a table without columns")
-    metadata = metadata or TableMetadata.detect(data)
-    metadata.check(data)
-    all_null = [c for c in metadata.columns if data[c].isna().all()]
-    if all_null:
-        raise ModelError(
-            f"column(s) {', '.join(all_null)} hold only nulls; there is nothing to learn "
-            "from them: drop them or fill them before fitting"
-        )
-    return metadata
-
-
-def rare_pool(
-    metadata: TableMetadata,
-    data: pd.DataFrame,
-    modelled: list[str],
-    counts: Mapping[str, pd.Series] | None = None,
-) -> RarePool:
-    """The rare values of the modelled categorical text columns, pooled (disclosure rule).
-
-    ``counts`` gives the columns' value counts when ``data`` is only a sample of the rows.
-    """
-    columns = [
-        c
-        for c in modelled
-        if metadata.columns[c].kind == "categorical" and is_text_category(data[c])
-    ]
-    if counts is None:
-        return RarePool.fit(data, columns)
-    return RarePool.from_counts({c: counts[c] for c in columns if c in counts})
-
-
-def _rows_of(given: Mapping[str, Any], rows: np.ndarray[Any, Any]) -> dict[str, Any]:
-    """The conditions of some rows of a batch (one value per row is taken at ``rows``)."""
-    return {k: [v[i] for i in rows] if isinstance(v, list | tuple) else v for k, v in given.items()}
-
-
-def _assigned(column: pd.Series, values: pd.Series, rows: np.ndarray[Any, Any]) -> pd.Series:
-    """``column`` with ``values`` written at positions ``rows`` (dtype widened if needed)."""
-    if isinstance(column.dtype, pd.CategoricalDtype) or column.dtype != values.dtype:
-        column = column.astype(object)
-    out = column.copy()
-    out.iloc[rows] = values.to_numpy(dtype=object) if out.dtype == object else values.to_numpy()
-    return out
-
-
-def _batch_conditions(
-    conditions: Mapping[str, Any], start: int, n: int, num_rows: int
-) -> dict[str, Any]:
-    """The conditions of rows ``start .. start + n``: one value per row is sliced."""
-    out: dict[str, Any] = {}
-    for name, value in conditions.items():
-        if isinstance(value, list | tuple | np.ndarray | pd.Series):
-            values = list(value)
-            if len(values) != num_rows:
-                raise ModelError(
-                    f"condition {name} has {len(values)} values for {num_rows} "
-                    "rows; give one value, or one per row"
-                )
-            out[name] = values[start : start + n]
-        else:
-            out[name] = value
-    return out
-
-
-def cast_like(values: pd.Series, dtype: DtypeObj, meta: ColumnMetadata) -> pd.Series:
-    """``values`` in the training column's dtype (ints rounded; nullable when needed)."""
-    index = values.index
-    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
-        values = values.reset_index(drop=True)  # (a copy: skipped when already 0..n-1)
-    if str(values.dtype) == str(dtype):
-        return values
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        # one take; code -1 (null) picks the NaN appended at the end
-        cats = np.append(values.cat.categories.to_numpy(dtype=object), np.nan)
-        values = pd.Series(cats[values.cat.codes.to_numpy()], dtype=object)
-        if pd.api.types.is_object_dtype(dtype):
-            return values
-    try:
-        if pd.api.types.is_integer_dtype(dtype):
-            rounded = values.astype(float).round()
-            return rounded.astype("Int64") if rounded.isna().any() else rounded.astype(dtype)
-        if pd.api.types.is_float_dtype(dtype) and meta.dtype == "int":
-            return values.astype(float).round().astype(dtype)
-        if pd.api.types.is_float_dtype(dtype):
-            return values.astype(dtype)
-        if pd.api.types.is_bool_dtype(dtype):
-            return values.astype("boolean" if values.isna().any() else dtype)
-        if pd.api.types.is_datetime64_any_dtype(dtype):
-            return pd.to_datetime(values).astype(dtype)
-        return values.astype(dtype)
-    except (TypeError, ValueError):
-        return values
