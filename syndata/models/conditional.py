@@ -24,6 +24,7 @@ others keep the column's marginal, so no group's handful of rows is reproduced.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -121,57 +122,59 @@ class ConditionalMarginals:
             chosen_parents.add(parent)
         return out
 
-    def numbers(
-        self, child: str, z: Floats, parent_codes: Codes, rng: np.random.Generator
-    ) -> Floats:
+    def numbers(self, child: str, z: Floats, parent_codes: Codes) -> Floats:
         """A numeric child's encoded values given its latents and its parent's codes.
 
         NaN marks rows whose parent value has no distribution of its own: the caller
         decodes those through the column's marginal.
         """
         spec = self.children[child]
-        rows, u = self._ranked(spec, z, parent_codes, rng)
+        rows, p, u = _placed(spec, z, parent_codes)
         out = np.full(len(z), np.nan)
         flat = spec.grids.ravel()  # index a row's grid in place: no per-row copy of it
         pos = u * (GRID - 1)
         i = np.minimum(pos.astype(np.int64), GRID - 2)
-        at = parent_codes[rows] * GRID + i
+        at = p * GRID + i
         out[rows] = flat[at] + (pos - i) * (flat[at + 1] - flat[at])
         return out
 
-    def codes(self, child: str, z: Floats, parent_codes: Codes, rng: np.random.Generator) -> Codes:
+    def codes(self, child: str, z: Floats, parent_codes: Codes) -> Codes:
         """A categorical child's codes given its latents and its parent's codes.
 
         -1 marks rows to decode through the marginal, as NaN does for ``numbers``.
         """
         spec = self.children[child]
-        rows, u = self._ranked(spec, z, parent_codes, rng)
+        rows, p, u = _placed(spec, z, parent_codes)
         out = np.full(len(z), -1, dtype=np.int64)
         # every parent value's inner cut points in one sorted array, shifted by 2 per
         # parent value: one search finds the category within the row's own table
         inner = spec.grids[:, 1:-1]
         k = inner.shape[1] + 1  # categories
         shifted = (inner + 2.0 * np.arange(len(inner))[:, None]).ravel()
-        p = parent_codes[rows]
         found = np.searchsorted(shifted, u + 2.0 * p, side="right") - p * (k - 1)
         out[rows] = np.clip(found, 0, k - 1)
         return out
 
-    @staticmethod
-    def _ranked(
-        spec: Child, z: Floats, parent_codes: Codes, rng: np.random.Generator
-    ) -> tuple[Codes, Floats]:
-        """Rows whose parent value has its own distribution, and their place in it (0-1)."""
-        own = spec.own[np.clip(parent_codes, 0, len(spec.own) - 1)] & (parent_codes >= 0)
-        rows = np.flatnonzero(own)
-        p = parent_codes[rows]
-        x = z[rows].astype(np.float64)
-        u = ndtr((x - spec.mean[p]) / spec.std[p])
-        return rows, np.clip(u, 0.0, 1.0)
-
     def describe(self) -> dict[str, dict[str, object]]:
         """Child -> its parent and the tie's strength (no value)."""
         return {c: {"parent": s.parent, "tie": s.tie} for c, s in self.children.items()}
+
+
+def _placed(spec: Child, z: Floats, parent_codes: Codes) -> tuple[Any, Codes, Floats]:
+    """Where each latent sits in its parent value's group (0-1), for the rows that have one.
+
+    Returns those rows (a slice when they are all), their parent values and the places.
+    """
+    own = spec.own[parent_codes]
+    if own.all():
+        rows: Any = slice(None)
+        p, x = parent_codes, z
+    else:
+        rows = np.flatnonzero(own)
+        p, x = parent_codes[rows], z[rows]
+    mean, scale = spec.mean.astype(x.dtype), (1.0 / spec.std).astype(x.dtype)
+    u: Floats = ndtr((x - mean[p]) * scale[p])
+    return rows, p, u
 
 
 def _pdf(x: Floats) -> Floats:

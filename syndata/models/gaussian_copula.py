@@ -333,7 +333,7 @@ class GaussianCopula(Synthesizer):
                     code = marg.from_latent(z)
                 else:
                     assert cond is not None
-                    code = cond.codes(name, z, codes[spec.parent], rng)
+                    code = cond.codes(name, z, codes[spec.parent])
                     rest = code < 0
                     code[rest] = marg.from_latent(z[rest])
                 codes[name] = code
@@ -344,7 +344,7 @@ class GaussianCopula(Synthesizer):
                 x = marg.from_uniform(np.clip(ndtr(z), 0.0, 1.0))
             else:
                 assert cond is not None
-                x = cond.numbers(name, z, codes[spec.parent], rng)
+                x = cond.numbers(name, z, codes[spec.parent])
                 rest = np.isnan(x)
                 x[rest] = marg.from_uniform(np.clip(ndtr(z[rest]), 0.0, 1.0))
             if marg.null_dim >= 0:
