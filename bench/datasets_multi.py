@@ -63,6 +63,8 @@ DROPPED: dict[str, dict[str, dict[str, str]]] = {
             "baker_full": "a person's name",
             "baker_first": "a person's name",
             "baker_last": "a person's name",
+            "first_date_us": "no value in any row",
+            "last_date_us": "no value in any row",
         },
         "episodes": {
             "sb_name": "people's names",
