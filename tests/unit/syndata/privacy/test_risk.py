@@ -32,6 +32,7 @@ from syndata.privacy.risk import (
     privacy_report,
     privacy_verdict,
 )
+from syndata.privacy.risk.dcr import memorising_limit
 
 ATTACKS = 60  # few attacks keep the file fast; the tests check shapes and clear signals
 
@@ -156,10 +157,13 @@ def test_a_copula_sample_passes_or_warns_but_does_not_fail(diamonds_reports):
     assert report.copies["synthetic_copy_rate"] <= report.copies["holdout_copy_rate"] + 0.01
 
 
-def test_cart_stays_nearer_its_training_rows_than_the_copula_but_copies_none(diamonds_reports):
+def test_cart_is_no_nearer_its_training_rows_than_the_copula_and_copies_none(diamonds_reports):
+    # cart's leaves grow with the data (2·sqrt(rows)): it no longer memorises (with leaves
+    # of 5 rows its share was 0.60 on diamonds, the copula's 0.50)
     copula, cart = diamonds_reports["copula"], diamonds_reports["cart"]
-    assert cart.dcr["share_closer_to_train"] > copula.dcr["share_closer_to_train"]
-    assert cart.dcr["median_dcr_train"] < copula.dcr["median_dcr_train"]
+    share = cart.dcr["share_closer_to_train"]
+    assert share <= memorising_limit(cart.dcr["holdout"]["share_closer_to_train"])
+    assert abs(share - copula.dcr["share_closer_to_train"]) < 0.03
     assert cart.copies["synthetic_copy_rate"] <= cart.copies["holdout_copy_rate"] + 0.01
 
 
